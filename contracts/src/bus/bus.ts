@@ -1,0 +1,157 @@
+/**
+ * The typed bus client. One Bus is one organisation's authenticated connection: it publishes as
+ * that organisation only (the broker enforces it too) and reads only what is addressed to it.
+ * Validation, envelopes, signatures, dedupe ids and trace context live here so that service
+ * handlers are small typed functions about the domain.
+ */
+import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import type { InputOf, MessageType } from "../catalog.ts";
+import { traceIdOf, type Envelope } from "../envelope.ts";
+import { SchakelError } from "../errors.ts";
+import { inboxPrefix } from "../subjects.ts";
+import { consume, type ConsumeOptions, type Consumption } from "./consume.ts";
+import type { OrgCredentials } from "./credentials.ts";
+import type { KeyDirectory } from "./directory.ts";
+import { publishError } from "./errors-map.ts";
+import { identityFrom, type Identity } from "./identity.ts";
+import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
+import { startSendSpan, wireContext } from "./tracing.ts";
+
+export interface ConnectOptions {
+  servers: string | string[];
+  credentials: OrgCredentials;
+  directory: KeyDirectory;
+  /** Connection name shown in the server's monitoring. */
+  name?: string;
+  /** Tolerance between a message's time and the broker's storage time (default 5 min). */
+  skewMs?: number;
+  /** Keep reconnecting forever (services) or fail fast (CLI). Default true. */
+  reconnect?: boolean;
+  /** Wait for the first connection instead of failing when the server is not up yet. */
+  waitOnFirstConnect?: boolean;
+  /** JetStream publish-ack timeout in ms (default 5000). */
+  timeoutMs?: number;
+}
+
+export interface Published {
+  id: string;
+  subject: string;
+  stream: string;
+  seq: number;
+  duplicate: boolean;
+  traceId: string;
+  envelope: Envelope;
+}
+
+/** Connects as one organisation; the error says which server and which organisation failed. */
+export async function connectBus(opts: ConnectOptions): Promise<Bus> {
+  const identity = identityFrom(opts.credentials);
+  opts.directory.require(identity.org);
+  const servers = Array.isArray(opts.servers) ? opts.servers : [opts.servers];
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers,
+      name: opts.name ?? `schakel:${identity.org}`,
+      authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.credentials.seed)),
+      inboxPrefix: inboxPrefix(identity.org),
+      noAsyncTraces: true,
+      maxReconnectAttempts: opts.reconnect === false ? 0 : -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
+    });
+  } catch (cause) {
+    const msg = (cause as Error).message ?? String(cause);
+    const auth = /authoriz|authentic/i.test(msg);
+    throw new SchakelError(
+      "unreachable",
+      auth
+        ? `the bus at ${servers.join(", ")} refused the credentials of "${identity.org}": regenerate them with "schakel identities generate" and restart the server`
+        : `cannot reach the bus at ${servers.join(", ")} (${msg}): is "schakel up" running?`,
+      { servers, org: identity.org },
+      { cause },
+    );
+  }
+  return new Bus(nc, identity, opts);
+}
+
+export class Bus {
+  readonly js: JetStreamClient;
+  readonly org: string;
+  readonly skewMs: number;
+  readonly directory: KeyDirectory;
+
+  constructor(readonly nc: NatsConnection, readonly identity: Identity, opts: ConnectOptions) {
+    this.org = identity.org;
+    this.directory = opts.directory;
+    this.skewMs = opts.skewMs ?? 5 * 60_000;
+    this.js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000 });
+  }
+
+  /** Builds, validates and signs a message without sending it (also used for pipelined sends). */
+  prepare<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Outgoing<T> {
+    return buildOutgoing(this.identity, this.directory, type, data, opts, opts.trace ?? wireContext(opts.inReplyTo));
+  }
+
+  /**
+   * Publishes one message and resolves with the JetStream ack. Throws SchemaError (every failing
+   * field), or SchakelError for an unknown audience, a type this organisation may not send, a
+   * payload over the server's max_payload, or a broker that refused or did not answer.
+   */
+  async publish<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Promise<Published> {
+    const span = startSendSpan(`send ${type}`, {
+      "messaging.system": "nats",
+      "messaging.operation.type": "send",
+      "messaging.operation.name": "send",
+      "messaging.destination.name": `${type}`,
+      "schakel.sender": this.org,
+      "schakel.audience": opts.to,
+    }, opts.trace ?? opts.inReplyTo);
+    try {
+      const out = buildOutgoing(this.identity, this.directory, type, data, opts, span.wire);
+      span.span.setAttribute("messaging.message.id", out.envelope.id);
+      span.span.setAttribute("messaging.message.body.size", out.body.length);
+      span.span.setAttribute("messaging.destination.name", out.subject);
+      const ack = await this.send(out);
+      span.end();
+      return ack;
+    } catch (err) {
+      span.end(err);
+      throw err;
+    }
+  }
+
+  /** Sends a prepared message with `Nats-Msg-Id` = envelope id; resolves with the ack. */
+  async send(out: Outgoing): Promise<Published> {
+    const max = this.nc.info?.max_payload;
+    const size = out.body.length + 512;
+    if (max !== undefined && size > max) {
+      throw new SchakelError("payload-too-large", `${out.envelope.type} to "${out.envelope.audience}" is ${out.body.length} bytes, over the server's max_payload of ${max} bytes: shorten the text or link to a document`, { subject: out.subject, size: out.body.length, max });
+    }
+    try {
+      const ack = await this.js.publish(out.subject, out.body, { msgID: out.envelope.id, headers: out.headers });
+      return {
+        id: out.envelope.id,
+        subject: out.subject,
+        stream: ack.stream,
+        seq: ack.seq,
+        duplicate: ack.duplicate,
+        traceId: traceIdOf(out.envelope.traceparent),
+        envelope: out.envelope as Envelope,
+      };
+    } catch (err) {
+      throw publishError(err, out.subject, this.org);
+    }
+  }
+
+  /** Consumes this organisation's inbox consumers (or the ones given) with typed handlers. */
+  consume(opts: ConsumeOptions): Consumption {
+    return consume(this, opts);
+  }
+
+  /** Drains subscriptions and closes the connection. */
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}

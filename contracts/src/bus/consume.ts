@@ -1,0 +1,182 @@
+/**
+ * Consuming: each of the organisation's inbox consumers is pulled in order; every message is
+ * decoded and verified (decode.ts) before a typed handler sees it. Refused messages go to the
+ * dead-letter stream with the reason; a throwing handler is retried with backoff and dead-lettered
+ * after the consumer's max_deliver; later messages keep flowing.
+ */
+import type { JsMsg } from "@nats-io/jetstream";
+import type { DataOf, InputOf, MessageType } from "../catalog.ts";
+import type { Envelope } from "../envelope.ts";
+import { inboxConsumers, type InboxConsumer } from "../streams.ts";
+import { parseSandboxSubject, ROOTS } from "../subjects.ts";
+import type { Bus, Published } from "./bus.ts";
+import { deadLetter } from "./dead-letter.ts";
+import { decodeMessage } from "./decode.ts";
+import { HEADERS } from "./headers.ts";
+import type { PublishOptions } from "./outgoing.ts";
+import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
+import { reject, type Rejection } from "./rejection.ts";
+import { startProcessSpan, withContext } from "./tracing.ts";
+
+/** What a handler receives: typed, validated, verified. */
+export interface Delivery<T extends MessageType = MessageType> {
+  type: T;
+  envelope: Envelope<DataOf<T>>;
+  data: DataOf<T>;
+  subject: string;
+  stream: string;
+  seq: number;
+  deliveryCount: number;
+  storedAt: Date;
+  /** Set when this is a replayed copy (sandbox name or "handler"). */
+  replay?: string;
+  /** Publishes an answer: causation, correlation and trace parent are taken from this message. */
+  reply<R extends MessageType>(type: R, data: InputOf<R>, opts: Omit<PublishOptions, "inReplyTo">): Promise<Published>;
+}
+
+export type Handler<T extends MessageType> = (delivery: Delivery<T>) => Promise<void> | void;
+export type Handlers = { [T in MessageType]?: Handler<T> };
+
+export type ConsumeEvent =
+  | { kind: "processed"; type: MessageType; id: string; consumer: string; seq: number; ms: number }
+  | { kind: "ignored" | "duplicate"; type: MessageType; id: string; consumer: string; seq: number }
+  | { kind: "retry"; type: MessageType; id: string; consumer: string; seq: number; attempt: number; error: string }
+  | { kind: "rejected"; consumer: string; seq: number; subject: string; rejection: Rejection; filed: boolean }
+  | { kind: "consumer-error"; consumer: string; error: string };
+
+export interface ConsumeOptions {
+  handlers: Handlers;
+  /** Default: the organisation's inbox consumers (itself, its level, all, its case inbox). */
+  consumers?: InboxConsumer[];
+  processed?: ProcessedStore;
+  /** Accept replayed (sandbox) copies; live services refuse them. */
+  replayMode?: boolean;
+  onEvent?: (event: ConsumeEvent) => void;
+  /** Messages pulled per request (default 100). */
+  batch?: number;
+  /** Attempts before a failing handler's message is dead-lettered, if the consumer has no max_deliver. */
+  maxDeliver?: number;
+}
+
+export interface Consumption {
+  stop(): Promise<void>;
+  /** Resolves once every consumer loop has stopped. */
+  closed: Promise<void>;
+}
+
+const backoffMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1), 10_000);
+
+export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
+  const consumers = opts.consumers ?? inboxConsumers(bus.org, bus.directory.require(bus.org).level);
+  const processed = opts.processed ?? new MemoryProcessedStore();
+  const emit = opts.onEvent ?? (() => {});
+  let stopped = false;
+  const stops: (() => void)[] = [];
+
+  async function handle(m: JsMsg, consumer: string, maxDeliver: number): Promise<void> {
+    let replay: string | undefined;
+    try {
+      replay = m.headers?.get(HEADERS.replay) || undefined;
+    } catch {
+      replay = undefined;
+    }
+    const isSandbox = m.subject.startsWith(`${ROOTS.sandbox}.`);
+    const refuse = async (r: Rejection) => {
+      const filed = await deadLetter(bus, m, consumer, r);
+      emit({ kind: "rejected", consumer, seq: m.seq, subject: m.subject, rejection: r, filed });
+    };
+    if ((isSandbox || replay) && !opts.replayMode) {
+      return refuse(reject("replay-refused", `replayed copy (${replay ?? "sandbox"}) reached a live service; run it in replay mode to act on replays`));
+    }
+    let signedSubject = m.subject;
+    if (isSandbox) signedSubject = parseSandboxSubject(m.subject).liveSubject;
+    const originalTime = replay ? m.headers?.get(HEADERS.replayOriginalTime) : undefined;
+    const storedAt = originalTime ? new Date(originalTime) : new Date(m.info.timestampNanos / 1e6);
+    const decoded = decodeMessage(
+      { subject: signedSubject, body: m.data, signature: m.headers?.get(HEADERS.signature) || undefined, storedAt },
+      { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay },
+    );
+    if (!decoded.ok) return refuse(decoded.rejection);
+    const { type, envelope } = decoded;
+    const base = { type, id: envelope.id, consumer, seq: m.seq };
+    if (await processed.has(envelope.id)) {
+      m.ack();
+      return emit({ kind: "duplicate", ...base });
+    }
+    const handler = opts.handlers[type] as Handler<MessageType> | undefined;
+    if (!handler) {
+      m.ack();
+      return emit({ kind: "ignored", ...base });
+    }
+    const started = performance.now();
+    const span = startProcessSpan(`process ${type}`, {
+      "messaging.system": "nats",
+      "messaging.operation.type": "process",
+      "messaging.operation.name": "process",
+      "messaging.destination.name": m.subject,
+      "messaging.consumer.group.name": consumer,
+      "messaging.message.id": envelope.id,
+      "messaging.message.body.size": m.data.length,
+      "schakel.sender": envelope.sender,
+      "schakel.receiver": bus.org,
+    }, { traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) });
+    const delivery = {
+      type, envelope, data: envelope.data, subject: m.subject, stream: m.info.stream, seq: m.seq,
+      deliveryCount: m.info.deliveryCount, storedAt, ...(replay ? { replay } : {}),
+      reply: (t, d, o) => bus.publish(t, d, { ...o, inReplyTo: envelope, trace: span.wire }),
+    } as Delivery;
+    try {
+      await withContext(span.context, () => handler(delivery));
+      span.end();
+      await processed.add(envelope.id);
+      m.ack();
+      emit({ kind: "processed", ...base, ms: performance.now() - started });
+    } catch (err) {
+      span.end(err);
+      const attempt = m.info.deliveryCount;
+      const error = (err as Error)?.message ?? String(err);
+      if (attempt >= maxDeliver) {
+        return refuse(reject("handler-failed", `handler for ${type} failed ${attempt} times; last error: ${error}`));
+      }
+      m.nak(backoffMs(attempt));
+      emit({ kind: "retry", ...base, attempt, error });
+    }
+  }
+
+  async function run(c: InboxConsumer): Promise<void> {
+    while (!stopped) {
+      try {
+        const consumer = await bus.js.consumers.get(c.stream, c.name);
+        const info = await consumer.info(true);
+        const maxDeliver = info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : opts.maxDeliver ?? 5;
+        const messages = await consumer.consume({ max_messages: opts.batch ?? 100 });
+        stops.push(() => void messages.stop());
+        if (stopped) messages.stop();
+        for await (const m of messages) {
+          try {
+            await handle(m, c.name, maxDeliver);
+          } catch (err) {
+            const r = reject("unreadable", `could not process message ${m.seq}: ${(err as Error)?.message ?? err}`);
+            const filed = await deadLetter(bus, m, c.name, r);
+            emit({ kind: "rejected", consumer: c.name, seq: m.seq, subject: m.subject, rejection: r, filed });
+          }
+          if (stopped) break;
+        }
+      } catch (err) {
+        if (stopped) break;
+        emit({ kind: "consumer-error", consumer: c.name, error: (err as Error)?.message ?? String(err) });
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  }
+
+  const closed = Promise.all(consumers.map(run)).then(() => undefined);
+  return {
+    closed,
+    async stop() {
+      stopped = true;
+      for (const s of stops) s();
+      await closed;
+    },
+  };
+}

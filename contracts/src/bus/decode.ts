@@ -1,0 +1,77 @@
+/**
+ * The receiving side of the contract: bytes + subject + headers in, a verified and typed
+ * envelope or a Rejection out. Order matters: cheap structural checks first, the signature
+ * before the data is trusted, the data schema last.
+ */
+import { catalog, isMessageType, type MessageType } from "../catalog.ts";
+import { RawEnvelope, type Envelope } from "../envelope.ts";
+import { SchemaError } from "../errors.ts";
+import { parseMessageSubject } from "../subjects.ts";
+import type { KeyDirectory } from "./directory.ts";
+import { reject, type Rejection } from "./rejection.ts";
+import { verifySignature } from "./signature.ts";
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export interface DecodeInput {
+  /** The live subject the message was signed for. */
+  subject: string;
+  body: Uint8Array;
+  signature: string | undefined;
+  /** When the broker stored it; keys revoked before this time are refused. */
+  storedAt: Date;
+}
+
+export interface DecodeOptions {
+  directory: KeyDirectory;
+  /** Largest allowed distance between the envelope's time and the broker's storage time. */
+  skewMs: number;
+  /** Skip the skew check (replays of historical messages). */
+  checkSkew?: boolean;
+}
+
+export type Decoded = { ok: true; type: MessageType; envelope: Envelope } | { ok: false; rejection: Rejection };
+
+export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded {
+  const fail = (r: Rejection): Decoded => ({ ok: false, rejection: r });
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(input.body));
+  } catch (e) {
+    return fail(reject("malformed-json", `body is not UTF-8 JSON: ${(e as Error).message.slice(0, 200)}`));
+  }
+  const env = RawEnvelope.safeParse(json);
+  if (!env.success) {
+    const err = SchemaError.fromZod("envelope", env.error);
+    return fail(reject("invalid-envelope", err.message, err.issues));
+  }
+  const e = env.data;
+  let parts;
+  try {
+    parts = parseMessageSubject(input.subject);
+  } catch (err) {
+    return fail(reject("subject-mismatch", (err as Error).message));
+  }
+  if (parts.sender !== e.sender || parts.audience !== e.audience || parts.type !== e.type) {
+    return fail(reject("subject-mismatch", `envelope says ${e.sender}→${e.audience} ${e.type} but subject ${input.subject} says ${parts.sender}→${parts.audience} ${parts.type}`));
+  }
+  if (!input.signature) return fail(reject("unsigned", `message ${e.id} from "${e.sender}" carries no Schakel-Signature header`));
+  const key = opts.directory.checkSigningKey(e.sender, e.signingkey, input.storedAt);
+  if (!key.ok) return fail(reject(key.reason, key.detail));
+  if (!verifySignature(key.key, input.subject, input.body, input.signature)) {
+    return fail(reject("forged", `signature of message ${e.id} does not match "${e.sender}"'s key over subject and body`));
+  }
+  if (opts.checkSkew !== false) {
+    const skew = Math.abs(Date.parse(e.time) - input.storedAt.getTime());
+    if (skew > opts.skewMs) {
+      return fail(reject("clock-skew", `message ${e.id} says ${e.time} but was stored at ${input.storedAt.toISOString()} (${Math.round(skew / 1000)} s apart, tolerance ${opts.skewMs / 1000} s): a replayed capture or a wrong clock`));
+    }
+  }
+  if (!isMessageType(e.type)) return fail(reject("unknown-type", `message type "${e.type}" is not in this reader's catalog`));
+  const data = catalog[e.type].schema.safeParse(e.data);
+  if (!data.success) {
+    const err = SchemaError.fromZod(`${e.type} data`, data.error, "data");
+    return fail(reject("invalid-data", err.message, err.issues));
+  }
+  return { ok: true, type: e.type, envelope: { ...e, data: data.data } };
+}

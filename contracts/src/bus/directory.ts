@@ -1,0 +1,108 @@
+/**
+ * The public key directory as receivers use it: who exists, at which level, with which signing
+ * keys (and since when a key is revoked) and which sealing key. Built from the generated
+ * directory file; `replace()` swaps in a new one (after a rotation) without a restart.
+ */
+import { readFileSync } from "node:fs";
+import type { KeyObject } from "node:crypto";
+import { SchakelError } from "../errors.ts";
+import { Directory, type DirectoryEntry } from "../organisation.ts";
+import { AUDIENCE_GROUPS } from "../vocabulary.ts";
+import { ed25519PublicKey, x25519PublicKey } from "./nkey-codec.ts";
+
+export type KeyCheck =
+  | { ok: true; key: KeyObject }
+  | { ok: false; reason: "unknown-organisation" | "unknown-key" | "revoked-key"; detail: string };
+
+export class KeyDirectory {
+  #byId = new Map<string, DirectoryEntry>();
+  #verifiers = new Map<string, KeyObject>();
+  #sealing = new Map<string, KeyObject>();
+
+  constructor(directory: Directory) {
+    this.replace(directory);
+  }
+
+  /** Reads and validates a directory file (written by `schakel identities generate`). */
+  static fromFile(path: string): KeyDirectory {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, "utf8"));
+    } catch (cause) {
+      throw new SchakelError("unknown-organisation", `cannot read the key directory ${path}: run "schakel up" or "schakel identities generate" first`, { path }, { cause });
+    }
+    const parsed = Directory.safeParse(raw);
+    if (!parsed.success) {
+      throw new SchakelError("schema", `the key directory ${path} is invalid: ${parsed.error.issues.map((i) => i.path.join(".") + " " + i.message).join("; ")}`, { path });
+    }
+    return new KeyDirectory(parsed.data);
+  }
+
+  replace(directory: Directory): void {
+    this.#byId = new Map(directory.organisations.map((o) => [o.id, o]));
+    this.#sealing.clear();
+  }
+
+  get organisations(): DirectoryEntry[] {
+    return [...this.#byId.values()];
+  }
+
+  organisation(id: string): DirectoryEntry | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The organisation, or an error that names it and lists what exists. */
+  require(id: string): DirectoryEntry {
+    const org = this.#byId.get(id);
+    if (!org) {
+      throw new SchakelError("unknown-organisation", `unknown organisation "${id}"; known: ${[...this.#byId.keys()].join(", ")}`, { org: id });
+    }
+    return org;
+  }
+
+  /** The audiences an organisation belongs to: itself, its level, and all. */
+  audiencesOf(id: string): string[] {
+    const org = this.require(id);
+    return [org.id, org.level, "all"];
+  }
+
+  /** True when `audience` is a group or a known organisation. */
+  isAudience(audience: string): boolean {
+    return (AUDIENCE_GROUPS as readonly string[]).includes(audience) || this.#byId.has(audience);
+  }
+
+  /** Organisations a given audience reaches. */
+  members(audience: string): DirectoryEntry[] {
+    if (audience === "all") return this.organisations;
+    if ((AUDIENCE_GROUPS as readonly string[]).includes(audience)) return this.organisations.filter((o) => o.level === audience);
+    const org = this.#byId.get(audience);
+    return org ? [org] : [];
+  }
+
+  /** Is `key` a signing key of `org` that was valid at `at` (the broker's storage time)? */
+  checkSigningKey(org: string, key: string, at: Date): KeyCheck {
+    const entry = this.#byId.get(org);
+    if (!entry) return { ok: false, reason: "unknown-organisation", detail: `sender "${org}" is not in the directory` };
+    const registered = entry.signingKeys.find((k) => k.key === key);
+    if (!registered) return { ok: false, reason: "unknown-key", detail: `key ${key.slice(0, 10)}… is not a key of "${org}"` };
+    if (registered.revokedAt && Date.parse(registered.revokedAt) <= at.getTime()) {
+      return { ok: false, reason: "revoked-key", detail: `key ${key.slice(0, 10)}… of "${org}" was revoked at ${registered.revokedAt}` };
+    }
+    let verifier = this.#verifiers.get(key);
+    if (!verifier) {
+      verifier = ed25519PublicKey(key);
+      this.#verifiers.set(key, verifier);
+    }
+    return { ok: true, key: verifier };
+  }
+
+  /** The X25519 key that content for `org` is sealed to. */
+  sealingKeyOf(org: string): KeyObject {
+    let key = this.#sealing.get(org);
+    if (!key) {
+      key = x25519PublicKey(this.require(org).sealingKey);
+      this.#sealing.set(org, key);
+    }
+    return key;
+  }
+}

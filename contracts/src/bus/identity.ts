@@ -1,0 +1,35 @@
+/** The signing and opening side of one organisation, built once from its credentials. */
+import { createHmac, sign as edSign, type KeyObject } from "node:crypto";
+import { fromSeed } from "@nats-io/nkeys";
+import { uuidFromBytes } from "../ids.ts";
+import type { OrgCredentials } from "./credentials.ts";
+import { ed25519PrivateKey, rawSeed, x25519PrivateKey } from "./nkey-codec.ts";
+
+export interface Identity {
+  org: string;
+  /** Public user nkey (U…): what the broker authenticates and receivers verify against. */
+  publicKey: string;
+  seed: string;
+  sign(bytes: Uint8Array): Buffer;
+  /** Private X25519 key for opening sealed content. */
+  sealingPrivateKey: KeyObject;
+  /**
+   * A deterministic message id for an effect, unpredictable to anyone without this seed: a
+   * retried effect gets the same id (JetStream drops the duplicate) and no other organisation
+   * can pre-empt it in the duplicate window.
+   */
+  derivedId(key: string): string;
+}
+
+export function identityFrom(creds: OrgCredentials): Identity {
+  const privateKey = ed25519PrivateKey(creds.seed);
+  const idKey = createHmac("sha256", "schakel-derived-id-v1").update(rawSeed(creds.seed)).digest();
+  return {
+    org: creds.org,
+    publicKey: fromSeed(new TextEncoder().encode(creds.seed)).getPublicKey(),
+    seed: creds.seed,
+    sign: (bytes) => edSign(null, bytes, privateKey),
+    sealingPrivateKey: x25519PrivateKey(creds.curveSeed),
+    derivedId: (key) => uuidFromBytes(createHmac("sha256", idKey).update(key).digest()),
+  };
+}

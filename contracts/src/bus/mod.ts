@@ -1,0 +1,25 @@
+/** @schakel/contracts/bus — the typed JetStream bus client. Every public export, by name. */
+export { connectBus, Bus } from "./bus.ts";
+export type { ConnectOptions, Published } from "./bus.ts";
+export { consume } from "./consume.ts";
+export type { Delivery, Handler, Handlers, ConsumeEvent, ConsumeOptions, Consumption } from "./consume.ts";
+export { OrgCredentials, readCredentials } from "./credentials.ts";
+export { KeyDirectory } from "./directory.ts";
+export type { KeyCheck } from "./directory.ts";
+export { identityFrom } from "./identity.ts";
+export type { Identity } from "./identity.ts";
+export { buildOutgoing } from "./outgoing.ts";
+export type { Outgoing, PublishOptions } from "./outgoing.ts";
+export { decodeMessage } from "./decode.ts";
+export type { Decoded, DecodeInput, DecodeOptions } from "./decode.ts";
+export { deadLetter } from "./dead-letter.ts";
+export { HEADERS } from "./headers.ts";
+export { REJECT_REASONS, reject } from "./rejection.ts";
+export type { RejectReason, Rejection } from "./rejection.ts";
+export { MemoryProcessedStore, KvProcessedStore, idempotent } from "./processed.ts";
+export type { ProcessedStore } from "./processed.ts";
+export { seal, open } from "./sealing.ts";
+export { SIGNATURE_HEADER, signingBytes, encodeSignature, verifySignature } from "./signature.ts";
+export { startSendSpan, startProcessSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
+export type { TraceContext, ActiveSpan } from "./tracing.ts";
+export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey } from "./nkey-codec.ts";

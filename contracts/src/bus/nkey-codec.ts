@@ -1,0 +1,87 @@
+/**
+ * Turns nkeys (NATS's base32 text form of ed25519/x25519 keys) into `node:crypto` KeyObjects,
+ * once per key. Per-message crypto runs on node:crypto: the pure-JS nkeys signer is ~250×
+ * slower (measured: 15 ms vs 64 µs per signature).
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { SchakelError } from "../errors.ts";
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+function base32Decode(text: string): Uint8Array {
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of text) {
+    const idx = ALPHABET.indexOf(ch);
+    if (idx < 0) throw new SchakelError("signature", `an nkey contains "${ch}", which is not base32`);
+    value = (value << 5) | idx;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+function crc16(data: Uint8Array): number {
+  let crc = 0;
+  for (const byte of data) {
+    crc ^= byte << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc;
+}
+
+function checked(text: string): Uint8Array {
+  const raw = base32Decode(text);
+  const body = raw.subarray(0, raw.length - 2);
+  const crc = raw[raw.length - 2]! | (raw[raw.length - 1]! << 8);
+  if (crc16(body) !== crc) throw new SchakelError("signature", `nkey ${text.slice(0, 8)}… has a bad checksum`);
+  return body;
+}
+
+/** The raw 32-byte public key of a public nkey (U… user, X… curve). */
+export function rawPublicKey(nkey: string): Uint8Array {
+  const body = checked(nkey);
+  if (body.length !== 33) throw new SchakelError("signature", `${nkey.slice(0, 8)}… is not a public nkey`);
+  return body.subarray(1);
+}
+
+/** The raw 32-byte seed of a seed nkey (SU… user, SX… curve). */
+export function rawSeed(seed: string): Uint8Array {
+  const body = checked(seed);
+  if (body.length !== 34) throw new SchakelError("signature", "the text is not an nkey seed");
+  return body.subarray(2);
+}
+
+const ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
+const ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
+const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
+const X25519_SPKI = Buffer.from("302a300506032b656e032100", "hex");
+
+export function ed25519PrivateKey(seed: string): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, rawSeed(seed)]), format: "der", type: "pkcs8" });
+}
+
+export function ed25519PublicKey(nkey: string): KeyObject {
+  return createPublicKey({ key: Buffer.concat([ED25519_SPKI, rawPublicKey(nkey)]), format: "der", type: "spki" });
+}
+
+export function x25519PrivateKey(seed: string): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8, rawSeed(seed)]), format: "der", type: "pkcs8" });
+}
+
+export function x25519PublicKey(nkey: string): KeyObject {
+  return createPublicKey({ key: Buffer.concat([X25519_SPKI, rawPublicKey(nkey)]), format: "der", type: "spki" });
+}
+
+/** Raw 32 bytes of an X25519 public KeyObject (for ephemeral keys on the wire). */
+export function rawX25519(key: KeyObject): Buffer {
+  return key.export({ format: "der", type: "spki" }).subarray(X25519_SPKI.length);
+}
+
+export function x25519FromRaw(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([X25519_SPKI, raw]), format: "der", type: "spki" });
+}

@@ -1,0 +1,93 @@
+/**
+ * The sending side of the contract: validate data with the catalog schema, stamp the envelope,
+ * serialise once, sign subject+body. Pure (no I/O), so it can be measured and reused.
+ */
+import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import { catalog, dataSchemaUri, subjectFor, type InputOf, type MessageType } from "../catalog.ts";
+import { sourceOf, type Envelope } from "../envelope.ts";
+import { SchakelError, SchemaError } from "../errors.ts";
+import { newMessageId } from "../ids.ts";
+import type { Classification } from "../vocabulary.ts";
+import type { KeyDirectory } from "./directory.ts";
+import { HEADERS } from "./headers.ts";
+import type { Identity } from "./identity.ts";
+import { encodeSignature, signingBytes } from "./signature.ts";
+import type { TraceContext } from "./tracing.ts";
+
+export interface PublishOptions {
+  /** Audience: an organisation id or a group (all, local, flemish, federal, supralocal). */
+  to: string;
+  /** The message this one answers (sets causation, correlation and trace parent). */
+  inReplyTo?: Pick<Envelope, "id" | "correlationid" | "traceparent" | "tracestate">;
+  correlationId?: string;
+  causationId?: string;
+  classification?: Classification;
+  /**
+   * Makes the message id deterministic (keyed by the sender's secret): a retry of the same
+   * effect carries the same id and JetStream stores it once.
+   */
+  idempotencyKey?: string;
+  /** An explicit id (e.g. a retry of a message whose ack was lost). */
+  id?: string;
+  time?: Date;
+  trace?: TraceContext;
+}
+
+export interface Outgoing<T extends MessageType = MessageType> {
+  subject: string;
+  body: Uint8Array;
+  headers: MsgHdrs;
+  envelope: Envelope<InputOf<T>>;
+}
+
+const encoder = new TextEncoder();
+
+/** Validates and signs one message; throws SchemaError / SchakelError naming the field or audience. */
+export function buildOutgoing<T extends MessageType>(
+  identity: Identity,
+  directory: KeyDirectory,
+  type: T,
+  data: InputOf<T>,
+  opts: PublishOptions,
+  trace: TraceContext,
+): Outgoing<T> {
+  const entry = catalog[type];
+  if (!entry) throw new SchakelError("unknown-type", `unknown message type "${String(type)}"; see "schakel contracts list"`);
+  if (!directory.isAudience(opts.to)) {
+    throw new SchakelError("unknown-audience", `unknown audience "${opts.to}": use an organisation id (see "schakel orgs list") or all, local, flemish, federal, supralocal`, { audience: opts.to });
+  }
+  const sender = directory.require(identity.org);
+  if (!entry.senders.some((r) => sender.roles.includes(r))) {
+    throw new SchakelError("not-allowed", `"${identity.org}" (roles ${sender.roles.join(", ")}) may not send ${type}; senders are ${entry.senders.join(", ")}`, { org: identity.org, type });
+  }
+  const parsed = entry.schema.safeParse(data);
+  if (!parsed.success) throw SchemaError.fromZod(`${type} data`, parsed.error, "data");
+  const subject = subjectFor(type, opts.to, identity.org);
+  const reply = opts.inReplyTo;
+  const id = opts.id ?? (opts.idempotencyKey ? identity.derivedId(`${type}|${opts.to}|${opts.idempotencyKey}`) : newMessageId());
+  const envelope = {
+    specversion: "1.0" as const,
+    id,
+    source: sourceOf(identity.org),
+    type,
+    time: (opts.time ?? new Date()).toISOString(),
+    datacontenttype: "application/json" as const,
+    dataschema: dataSchemaUri(type),
+    dataversion: entry.version,
+    sender: identity.org,
+    audience: opts.to,
+    classification: opts.classification ?? entry.classification,
+    correlationid: opts.correlationId ?? reply?.correlationid ?? id,
+    ...(opts.causationId ?? reply?.id ? { causationid: opts.causationId ?? reply?.id } : {}),
+    traceparent: trace.traceparent,
+    ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
+    signingkey: identity.publicKey,
+    data: parsed.data as InputOf<T>,
+  };
+  const body = encoder.encode(JSON.stringify(envelope));
+  const h = natsHeaders();
+  h.set(HEADERS.signature, encodeSignature(identity.sign(signingBytes(subject, body))));
+  h.set(HEADERS.traceparent, trace.traceparent);
+  if (trace.tracestate) h.set(HEADERS.tracestate, trace.tracestate);
+  return { subject, body, headers: h, envelope };
+}

@@ -1,0 +1,125 @@
+/**
+ * The message catalog: ONE object mapping each message type to its schema, version, subject
+ * builder and description. Services, the console, the docs generator and the tests all read it.
+ */
+import type { z } from "zod";
+import { CaseConsultationRequested, CaseConsultationResponded } from "./messages/case.ts";
+import { CoordinationRequested, CoordinationResponded } from "./messages/coordination.ts";
+import { EscalationRaised } from "./messages/escalation.ts";
+import { KnowledgeShared } from "./messages/knowledge.ts";
+import { NoticeAcknowledged, NoticeDelivered, NoticePosted } from "./messages/notice.ts";
+import { DigestPublished, PolicyUpdatePublished } from "./messages/policy.ts";
+import { SignalEscalated, SignalRaised } from "./messages/signal.ts";
+import { messageSubject } from "./subjects.ts";
+import type { Classification, Role } from "./vocabulary.ts";
+
+/** One catalog entry. */
+export interface CatalogEntry<S extends z.ZodType = z.ZodType> {
+  /** Current version of the data schema; older versions live in contracts/schemas/. */
+  version: number;
+  schema: S;
+  description: string;
+  /** Who sends it, and to whom (documentation; enforced by roles below and by the broker). */
+  from: string;
+  to: string;
+  /** Roles allowed to send this type (checked by the bus client before publishing). */
+  senders: readonly Role[];
+  /** Default classification of the envelope. */
+  classification: Classification;
+  /** Content is sealed to named recipients (case messages). */
+  sealed: boolean;
+}
+
+const entry = <S extends z.ZodType>(e: CatalogEntry<S>): CatalogEntry<S> => e;
+const anyone: readonly Role[] = ["municipality", "platform", "policy-domain", "liaison", "livc-partner", "knowledge-partner"];
+
+export const catalog = {
+  "notice.posted": entry({
+    version: 1, schema: NoticePosted, classification: "restricted", sealed: false,
+    description: "A notice from a liaison to organisations or levels; may require acknowledgement by a deadline.",
+    from: "federal or Flemish liaison", to: "organisations or levels", senders: ["liaison", "platform"],
+  }),
+  "notice.delivered": entry({
+    version: 1, schema: NoticeDelivered, classification: "internal", sealed: false,
+    description: "The recipient's service received the notice (delivery receipt).",
+    from: "recipient", to: "notice sender (+ platform)", senders: anyone,
+  }),
+  "notice.acknowledged": entry({
+    version: 1, schema: NoticeAcknowledged, classification: "internal", sealed: false,
+    description: "The recipient read the notice and took it up, with an optional remark.",
+    from: "recipient", to: "notice sender (+ platform)", senders: anyone,
+  }),
+  "signal.raised": entry({
+    version: 1, schema: SignalRaised, classification: "restricted", sealed: false,
+    description: "A municipality reports polarisation, tension, an incident or an emerging need; no personal data.",
+    from: "local", to: "platform", senders: ["municipality", "livc-partner"],
+  }),
+  "signal.escalated": entry({
+    version: 1, schema: SignalEscalated, classification: "restricted", sealed: false,
+    description: "The platform passes a signal flagged for escalation on to the federal level.",
+    from: "platform", to: "federal", senders: ["platform"],
+  }),
+  "policy.update.published": entry({
+    version: 1, schema: PolicyUpdatePublished, classification: "public", sealed: false,
+    description: "One Flemish policy domain's information for local governments, to be bundled by the platform.",
+    from: "Flemish policy domain", to: "platform", senders: ["policy-domain"],
+  }),
+  "digest.published": entry({
+    version: 1, schema: DigestPublished, classification: "public", sealed: false,
+    description: "The bundled digest of policy updates for one municipality over one window.",
+    from: "platform", to: "municipality", senders: ["platform"],
+  }),
+  "coordination.requested": entry({
+    version: 1, schema: CoordinationRequested, classification: "restricted", sealed: false,
+    description: "Asks another level or organisation to align, inform or act.",
+    from: "any level", to: "any level", senders: anyone,
+  }),
+  "coordination.responded": entry({
+    version: 1, schema: CoordinationResponded, classification: "restricted", sealed: false,
+    description: "The answer to a coordination request (causation id = the request's message id).",
+    from: "any level", to: "requester", senders: anyone,
+  }),
+  "case.consultation.requested": entry({
+    version: 1, schema: CaseConsultationRequested, classification: "case-confidential", sealed: true,
+    description: "An LIVC partner asks named partners about a pseudonymous case; content sealed to them.",
+    from: "LIVC partner", to: "named LIVC partners", senders: ["municipality", "livc-partner", "liaison"],
+  }),
+  "case.consultation.responded": entry({
+    version: 1, schema: CaseConsultationResponded, classification: "case-confidential", sealed: true,
+    description: "A named partner answers a case consultation; content sealed to the requester.",
+    from: "LIVC partner", to: "requesting partner", senders: ["municipality", "livc-partner", "liaison"],
+  }),
+  "knowledge.shared": entry({
+    version: 1, schema: KnowledgeShared, classification: "public", sealed: false,
+    description: "A training, intervision, study day or expertise document shared with all.",
+    from: "VVSG, platform or any", to: "all", senders: anyone,
+  }),
+  "escalation.raised": entry({
+    version: 1, schema: EscalationRaised, classification: "internal", sealed: false,
+    description: "An obligation (acknowledgement or response) missed its deadline.",
+    from: "platform", to: "obligation owner, sender, coordinators", senders: ["platform"],
+  }),
+} as const;
+
+export type Catalog = typeof catalog;
+export type MessageType = keyof Catalog;
+/** The typed data of a message type. */
+export type DataOf<T extends MessageType> = z.infer<Catalog[T]["schema"]>;
+/** The input accepted for a message type (before defaults are applied). */
+export type InputOf<T extends MessageType> = z.input<Catalog[T]["schema"]>;
+
+export const MESSAGE_TYPES = Object.keys(catalog) as MessageType[];
+
+export function isMessageType(type: string): type is MessageType {
+  return Object.hasOwn(catalog, type);
+}
+
+/** The catalog's subject builder for one message. */
+export function subjectFor(type: MessageType, audience: string, sender: string): string {
+  return messageSubject(type, audience, sender);
+}
+
+/** The `dataschema` URI of a type's version. */
+export function dataSchemaUri(type: MessageType, version: number = catalog[type].version): string {
+  return `urn:schakel:schema:${type}:v${version}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * Identifiers: organisation ids, message ids, trace ids. Message ids are UUIDv7 (time-ordered,
+ * 74 random bits) so that no organisation can predict another's id and pre-empt it in the
+ * stream's duplicate window.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { AUDIENCE_GROUPS } from "./vocabulary.ts";
+
+/** Organisation ids are single subject tokens: lower-case letters, digits and dashes. */
+export const OrgId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, "an organisation id is 2–40 characters: lower-case letters, digits and '-', starting with a letter")
+  .refine((id) => !(AUDIENCE_GROUPS as readonly string[]).includes(id), "an organisation id may not be an audience group name (all, local, flemish, federal, supralocal)");
+export type OrgId = z.infer<typeof OrgId>;
+
+/** An audience: an organisation id or a group. Same token rules as an organisation id. */
+export const Audience = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, "an audience is an organisation id or one of all, local, flemish, federal, supralocal");
+export type Audience = z.infer<typeof Audience>;
+
+export const MessageId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a message id is a lower-case UUID");
+export type MessageId = z.infer<typeof MessageId>;
+
+/** A W3C trace id: 32 lower-case hex characters, not all zero. */
+export const TraceId = z.string().regex(/^(?!0{32})[0-9a-f]{32}$/, "a trace id is 32 lower-case hex characters");
+
+/** A pseudonymous case reference, e.g. `LIVC-MECH-2026-0042`; never a name or national number. */
+export const CaseRef = z
+  .string()
+  .regex(/^[A-Z]{2,8}-[A-Z0-9]{2,8}-\d{4}-\d{1,6}$/, "a case reference is pseudonymous, like LIVC-MECH-2026-0042");
+
+/** A new UUIDv7: 48 bits of milliseconds, then random bits. */
+export function newMessageId(now: number = Date.now()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Formats 16 bytes (e.g. an HMAC prefix) as a UUIDv8 (custom) id. */
+export function uuidFromBytes(bytes: Uint8Array): string {
+  const b = Buffer.from(bytes.subarray(0, 16));
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function newTraceId(): string {
+  return randomBytes(16).toString("hex");
+}
+
+export function newSpanId(): string {
+  return randomBytes(8).toString("hex");
+}

@@ -1,0 +1,39 @@
+/**
+ * Notices: a liaison (federal or Flemish) informs organisations or levels, optionally asking
+ * each recipient to acknowledge by a deadline. One notice addressed to several audiences is
+ * published once per audience with the same `noticeId`.
+ */
+import { z } from "zod";
+import { Audience, CaseRef, MessageId, OrgId } from "../ids.ts";
+import { ExtremismForm, NoticeCategory, PreventionTier } from "../vocabulary.ts";
+import { Body, Remark, Timestamp, Title } from "./common.ts";
+
+export const NoticePosted = z.object({
+  noticeId: MessageId.describe("the same for every copy of the notice, one per audience"),
+  title: Title,
+  body: Body,
+  category: NoticeCategory,
+  recipients: z.array(Audience).min(1).max(100).describe("every audience of this notice, for the status matrix"),
+  ackRequired: z.boolean().default(false),
+  ackBy: Timestamp.optional().describe("deadline for each recipient's acknowledgement"),
+  preventionTier: PreventionTier.optional(),
+  extremismForms: z.array(ExtremismForm).max(4).optional(),
+  caseRef: CaseRef.optional().describe("pseudonymous reference when the notice concerns a person"),
+});
+export type NoticePosted = z.infer<typeof NoticePosted>;
+
+export const NoticeDelivered = z.object({
+  noticeId: MessageId,
+  recipient: OrgId.describe("the organisation whose service received the notice"),
+  deliveredAt: Timestamp,
+});
+export type NoticeDelivered = z.infer<typeof NoticeDelivered>;
+
+export const NoticeAcknowledged = z.object({
+  noticeId: MessageId,
+  recipient: OrgId,
+  acknowledgedAt: Timestamp,
+  acknowledgedBy: z.string().trim().min(1).max(120).optional().describe("the official's role or name within the organisation"),
+  remark: Remark.optional(),
+});
+export type NoticeAcknowledged = z.infer<typeof NoticeAcknowledged>;

@@ -1,0 +1,32 @@
+/** @schakel/contracts — the shared vocabulary of Schakel. Every public export, by name. */
+export {
+  LEVELS, Level, AUDIENCE_GROUPS, AudienceGroup, PREVENTION_TIERS, PreventionTier, EXTREMISM_FORMS, ExtremismForm,
+  POLICY_DOMAINS, PolicyDomain, NOTICE_CATEGORIES, NoticeCategory, SIGNAL_KINDS, SignalKind, SEVERITIES, Severity,
+  CLASSIFICATIONS, Classification, COORDINATION_ASKS, CoordinationAsk, KNOWLEDGE_FORMATS, KnowledgeFormat, ROLES, Role,
+} from "./vocabulary.ts";
+export { OrgId, Audience, MessageId, TraceId, CaseRef, newMessageId, newTraceId, newSpanId, uuidFromBytes } from "./ids.ts";
+export { SPEC_VERSION, sourceOf, EnvelopeHeader, RawEnvelope, traceIdOf } from "./envelope.ts";
+export type { Envelope } from "./envelope.ts";
+export { SchakelError, SchemaError, SubjectError } from "./errors.ts";
+export type { ErrorCode, FieldIssue } from "./errors.ts";
+export {
+  ROOTS, rootOfType, messageSubject, parseMessageSubject, audienceFilter, senderFilter, typeFilter, ALL_COORD, ALL_CASE,
+  ALL_DEADLETTER, ALL_SANDBOX, sandboxSubject, sandboxFilter, parseSandboxSubject, deadLetterSubject, deadLetterFilter, inboxPrefix,
+} from "./subjects.ts";
+export type { LiveRoot, SubjectParts } from "./subjects.ts";
+export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri } from "./catalog.ts";
+export type { Catalog, CatalogEntry, MessageType, DataOf, InputOf } from "./catalog.ts";
+export { JS_API } from "./js-api.ts";
+export { STREAMS, streamOfRoot, inboxConsumers, platformConsumer, FEED_SLOTS, feedConsumerName, orgStateBucket, BUCKETS } from "./streams.ts";
+export type { StreamName, InboxConsumer } from "./streams.ts";
+export { Organisation, Registry, SigningKey, DirectoryEntry, Directory } from "./organisation.ts";
+export { Timestamp, Title, Body, Remark } from "./messages/common.ts";
+export { NoticePosted, NoticeDelivered, NoticeAcknowledged } from "./messages/notice.ts";
+export { SignalRaised, SignalEscalated } from "./messages/signal.ts";
+export { PolicyUpdatePublished, DigestItem, DigestPublished } from "./messages/policy.ts";
+export { CoordinationRequested, CoordinationResponded, COORDINATION_OUTCOMES, CoordinationOutcome } from "./messages/coordination.ts";
+export { CaseConsultationRequested, CaseConsultationResponded, CaseContent } from "./messages/case.ts";
+export { SealedContent, SealedRecipient } from "./messages/sealed.ts";
+export { KnowledgeShared } from "./messages/knowledge.ts";
+export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/escalation.ts";
+export { sampleData, EXAMPLE_SEALED } from "./samples.ts";

@@ -1,0 +1,65 @@
+/**
+ * One valid example of every message type: used by the docs (AsyncAPI examples), the tests and
+ * the benchmark. Case types take sealed content, since their content is never in the clear.
+ */
+import type { InputOf, MessageType } from "./catalog.ts";
+import { newMessageId } from "./ids.ts";
+import type { SealedContent } from "./messages/sealed.ts";
+
+const inOneDay = (): string => new Date(Date.now() + 86_400_000).toISOString();
+
+/** Example sealed content (not decryptable); real messages seal with the bus's `seal()`. */
+export const EXAMPLE_SEALED: SealedContent = {
+  alg: "X25519-HKDF-SHA256-A256GCM",
+  ephemeralPublicKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+  iv: "AAAAAAAAAAAAAAAA",
+  tag: "AAAAAAAAAAAAAAAAAAAAAA",
+  ciphertext: "AAAA",
+  recipients: [{ org: "mechelen", wrappedKey: "AAAA", iv: "AAAAAAAAAAAAAAAA", tag: "AAAAAAAAAAAAAAAAAAAAAA" }],
+};
+
+export function sampleData<T extends MessageType>(type: T, sealed: SealedContent = EXAMPLE_SEALED): InputOf<T> {
+  const id = newMessageId();
+  const samples: { [K in MessageType]: () => InputOf<K> } = {
+    "notice.posted": () => ({
+      noticeId: id, title: "Updated threat assessment for the region", body: "The threat level for public events stays at 2. See the attached guidance.",
+      category: "threat-assessment", recipients: ["antwerpen", "mechelen", "vilvoorde"], ackRequired: true, ackBy: inOneDay(),
+      preventionTier: "secondary", extremismForms: ["jihadist", "far-right"],
+    }),
+    "notice.delivered": () => ({ noticeId: id, recipient: "mechelen", deliveredAt: new Date().toISOString() }),
+    "notice.acknowledged": () => ({ noticeId: id, recipient: "mechelen", acknowledgedAt: new Date().toISOString(), acknowledgedBy: "coordinating official", remark: "Taken up in the local cell" }),
+    "signal.raised": () => ({
+      signalId: id, kind: "polarisation", severity: "medium", title: "Rising tension between youth groups",
+      description: "Online calls for confrontation near the station; no individuals named.", preventionTier: "primary", escalate: false,
+    }),
+    "signal.escalated": () => ({
+      signalId: id, raisedBy: "vilvoorde", kind: "incident", severity: "high", title: "Threatening graffiti at a place of worship",
+      description: "Symbols linked to far-right groups; police informed.", reason: "high severity, flagged for escalation by the municipality",
+    }),
+    "policy.update.published": () => ({
+      updateId: id, domain: "onderwijs", title: "New guidance for schools on polarisation", summary: "Schools get a contact point and a guide for dialogue in class.",
+      concerns: ["local"], preventionTier: "primary",
+    }),
+    "digest.published": () => ({
+      digestId: id, municipality: "mechelen", windowStart: new Date(Date.now() - 3_600_000).toISOString(), windowEnd: new Date().toISOString(),
+      items: [{ updateId: newMessageId(), domain: "welzijn", publishedBy: "welzijn", title: "Extra budget for youth work", summary: "Municipalities can apply until March." }],
+    }),
+    "coordination.requested": () => ({
+      requestId: id, ask: "align", topic: "Release of a detainee to the municipality", body: "Can we align the follow-up between the local cell and the justice houses?",
+      respondBy: inOneDay(), preventionTier: "tertiary",
+    }),
+    "coordination.responded": () => ({ requestId: id, outcome: "agreed", body: "Agreed; the justice house will join the next LIVC meeting." }),
+    "case.consultation.requested": () => ({ consultationId: id, caseRef: "LIVC-MECH-2026-0042", recipients: sealed.recipients.map((r) => r.org), sealed }),
+    "case.consultation.responded": () => ({ consultationId: id, caseRef: "LIVC-MECH-2026-0042", sealed }),
+    "knowledge.shared": () => ({
+      knowledgeId: id, format: "study-day", title: "Study day: local approach to polarisation", summary: "VVSG invites coordinating officials to share practice.",
+      date: inOneDay(), location: "Brussel",
+    }),
+    "escalation.raised": () => ({
+      escalationId: id,
+      obligation: { kind: "acknowledgement", reference: newMessageId(), sourceMessageId: newMessageId(), owedBy: "vilvoorde", owedTo: "fed-ocam", deadline: new Date().toISOString() },
+      missedAt: new Date().toISOString(), summary: "vilvoorde did not acknowledge the notice in time",
+    }),
+  };
+  return (samples[type] as () => InputOf<T>)();
+}

@@ -1,0 +1,68 @@
+/**
+ * Names of the streams, consumers and KV buckets every part of Schakel shares. Their configs
+ * (retention, limits) are applied by infra's provisioning; the names live here with the subjects.
+ */
+import { ALL_CASE, ALL_COORD, ALL_DEADLETTER, ALL_SANDBOX, audienceFilter, ROOTS } from "./subjects.ts";
+
+export const STREAMS = {
+  coord: { name: "COORD", subjects: [ALL_COORD] },
+  case: { name: "CASE", subjects: [ALL_CASE] },
+  deadletter: { name: "DEADLETTER", subjects: [ALL_DEADLETTER] },
+  sandbox: { name: "SANDBOX", subjects: [ALL_SANDBOX] },
+} as const;
+
+export type StreamName = (typeof STREAMS)[keyof typeof STREAMS]["name"];
+
+/** The stream a live subject is stored in. */
+export function streamOfRoot(root: "coord" | "case"): StreamName {
+  return root === ROOTS.case ? STREAMS.case.name : STREAMS.coord.name;
+}
+
+/** One inbox consumer: a durable pull consumer, created by the platform, with a fixed filter. */
+export interface InboxConsumer {
+  stream: StreamName;
+  name: string;
+  filter: string;
+}
+
+/**
+ * The inbox consumers of an organisation: one per audience it belongs to (on 2.9 a consumer has
+ * one filter subject), plus its case inbox. Names are `<org>--<audience>`.
+ */
+export function inboxConsumers(org: string, level: string): InboxConsumer[] {
+  return [
+    { stream: STREAMS.coord.name, name: `${org}--${org}`, filter: audienceFilter(org) },
+    { stream: STREAMS.coord.name, name: `${org}--${level}`, filter: audienceFilter(level) },
+    { stream: STREAMS.coord.name, name: `${org}--all`, filter: audienceFilter("all") },
+    { stream: STREAMS.case.name, name: `${org}--case`, filter: audienceFilter(org, ROOTS.case) },
+  ];
+}
+
+/** A platform organisation also tracks everything that moves between the levels. */
+export function platformConsumer(org: string): InboxConsumer {
+  return { stream: STREAMS.coord.name, name: `${org}--platform`, filter: ALL_COORD };
+}
+
+/**
+ * Feed slots: ephemeral consumers an organisation may create itself to read its feed from any
+ * point in the past. The broker binds each slot name to the organisation's own filters, so the
+ * set of names is finite and listed in its permissions (deny by default).
+ */
+export const FEED_SLOTS = 12;
+export function feedConsumerName(org: string, slot: number): string {
+  return `${org}--feed-${slot}`;
+}
+
+/** The KV bucket holding one organisation's own service state (e.g. processed ids). */
+export function orgStateBucket(org: string): string {
+  return `org-${org}`;
+}
+
+/** KV buckets (each is a stream `KV_<bucket>`). */
+export const BUCKETS = {
+  obligations: "obligations",
+  digests: "digests",
+  deliveries: "deliveries",
+  traces: "traces",
+  processed: "processed",
+} as const;

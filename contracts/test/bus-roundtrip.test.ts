@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalog, MESSAGE_TYPES, messageSubject, sampleData, STREAMS, type MessageType } from "@schakel/contracts";
+import { seal, type Bus, type Delivery } from "@schakel/contracts/bus";
+import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+
+/** A sender allowed to send each type, and an audience that reaches "mechelen". */
+const route: Record<MessageType, { from: string; to: string }> = {
+  "notice.posted": { from: "fed-ocam", to: "mechelen" },
+  "notice.delivered": { from: "antwerpen", to: "mechelen" },
+  "notice.acknowledged": { from: "vilvoorde", to: "mechelen" },
+  "signal.raised": { from: "antwerpen", to: "mechelen" },
+  "signal.escalated": { from: "vpr", to: "mechelen" },
+  "policy.update.published": { from: "onderwijs", to: "local" },
+  "digest.published": { from: "vpr", to: "mechelen" },
+  "coordination.requested": { from: "fed-police", to: "mechelen" },
+  "coordination.responded": { from: "vpr", to: "local" },
+  "case.consultation.requested": { from: "antwerpen", to: "mechelen" },
+  "case.consultation.responded": { from: "fed-police", to: "mechelen" },
+  "knowledge.shared": { from: "vvsg", to: "all" },
+  "escalation.raised": { from: "vpr", to: "mechelen" },
+};
+
+describe("bus - round trip", () => {
+  let s: SchakelServer;
+  let receiver: Bus;
+  beforeAll(async () => {
+    s = await startSchakelServer();
+    receiver = await s.connectAs("mechelen");
+  });
+  afterAll(() => s?.cleanup());
+
+  it("bus - every catalog type arrives typed and verified at its audience", async () => {
+    const received = new Map<string, Delivery>();
+    const handlers = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, (d: Delivery) => void received.set(d.envelope.id, d)]));
+    const consumption = receiver.consume({ handlers });
+    const sent = new Map<string, { type: MessageType; data: unknown }>();
+    for (const type of MESSAGE_TYPES) {
+      const { from, to } = route[type];
+      const sender = await s.connectAs(from);
+      const sealed = seal({ question: "Is the person known to your service?" }, [{ org: "mechelen", key: s.directory.sealingKeyOf("mechelen") }]);
+      const data = sampleData(type, sealed);
+      const ack = await sender.publish(type, data, { to });
+      expect(ack.duplicate).toBe(false);
+      expect(ack.stream).toBe(type.startsWith("case.") ? STREAMS.case.name : STREAMS.coord.name);
+      sent.set(ack.id, { type, data: catalog[type].schema.parse(data) });
+    }
+    await waitFor(() => received.size === MESSAGE_TYPES.length, { timeoutMs: 10_000, what: "every type to arrive" });
+    await consumption.stop();
+    for (const [id, { type, data }] of sent) {
+      const d = received.get(id)!;
+      expect(d.type).toBe(type);
+      expect(d.envelope.sender).toBe(route[type].from);
+      expect(d.envelope.specversion).toBe("1.0");
+      expect(d.envelope.dataversion).toBe(catalog[type].version);
+      expect(d.data).toEqual(data);
+    }
+  });
+
+  it("bus - a reply carries causation, correlation and the trace of the message it answers", async () => {
+    const ocam = await s.connectAs("fed-ocam");
+    const posted = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    let replyId = "";
+    const c = receiver.consume({
+      handlers: {
+        "notice.posted": async (d) => {
+          if (d.envelope.id !== posted.id) return;
+          replyId = (await d.reply("notice.acknowledged", { noticeId: d.data.noticeId, recipient: "mechelen", acknowledgedAt: new Date().toISOString() }, { to: d.envelope.sender })).id;
+        },
+      },
+    });
+    await waitFor(() => replyId, { what: "the acknowledgement" });
+    await c.stop();
+    const stored = await (await s.jsm()).streams.getMessage(STREAMS.coord.name, { last_by_subj: messageSubject("notice.acknowledged", "fed-ocam", "mechelen") });
+    const env = stored!.json<{ id: string; causationid: string; correlationid: string; traceparent: string }>();
+    expect(env.id).toBe(replyId);
+    expect(env.causationid).toBe(posted.id);
+    expect(env.correlationid).toBe(posted.envelope.correlationid);
+    expect(env.traceparent.slice(3, 35)).toBe(posted.traceId);
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * @schakel/harness — real nats-server processes for tests: single servers,
+ * JetStream clusters and leaf-node pairs on random loopback ports, plus the
+ * small polling/probing helpers the tests need. No NATS client dependency.
+ */
+export { findNatsServer, NatsServerNotFoundError } from "./binary.ts";
+export { startCluster } from "./cluster.ts";
+export type { ClusterOptions, MetaLeader, NatsCluster } from "./cluster.ts";
+export { freePort, freePorts } from "./free-port.ts";
+export {
+  leafConnections,
+  startLeafHub,
+  startLeafNode,
+  startLeafPair,
+  waitForLeafConnections,
+} from "./leaf.ts";
+export type { LeafHub, LeafNodeOptions, LeafPair } from "./leaf.ts";
+export { fetchMonitor, readInfo } from "./probe.ts";
+export type { ServerInfo } from "./probe.ts";
+export { startServer } from "./server.ts";
+export type { NatsServer, PortsFile, ServerOptions, StopOptions } from "./server.ts";
+export { sleep, waitFor } from "./wait.ts";
+export type { WaitOptions } from "./wait.ts";
+export { startSchakelServer } from "./schakel.ts";
+export type { SchakelServer, SchakelServerOptions } from "./schakel.ts";

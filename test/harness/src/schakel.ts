@@ -1,0 +1,83 @@
+/**
+ * A real, secured Schakel bus for a test: a nats-server on random ports configured from the
+ * registry (nkey users with their generated permissions, no anonymous access), streams and
+ * consumers provisioned by the admin identity, and helpers to connect as any organisation.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { inboxPrefix, type Registry } from "@schakel/contracts";
+import { Bus, connectBus, KeyDirectory, type ConnectOptions } from "@schakel/contracts/bus";
+import { ensureIdentities, loadRegistry, provision, renderAuthorization, type Identities, type RetentionSettings } from "@schakel/infra";
+import { startServer, type NatsServer, type ServerOptions } from "./server.ts";
+
+export interface SchakelServer extends AsyncDisposable {
+  server: NatsServer;
+  url: string;
+  dataDir: string;
+  registry: Registry;
+  identities: Identities;
+  directory: KeyDirectory;
+  /** A bus client authenticated as `org`; closed by cleanup(). */
+  connectAs(org: string, opts?: Partial<ConnectOptions>): Promise<Bus>;
+  /** A raw connection as the admin (provisioning) identity; closed by cleanup(). */
+  admin(): Promise<NatsConnection>;
+  /** A raw connection with an organisation's nkey and inbox prefix (for abuse tests). */
+  rawAs(org: string): Promise<NatsConnection>;
+  jsm(): Promise<JetStreamManager>;
+  cleanup(): Promise<void>;
+}
+
+export interface SchakelServerOptions {
+  registry?: Registry;
+  retention?: RetentionSettings;
+  server?: Omit<ServerOptions, "configText">;
+}
+
+export async function startSchakelServer(opts: SchakelServerOptions = {}): Promise<SchakelServer> {
+  const registry = opts.registry ?? loadRegistry();
+  const dataDir = await mkdtemp(path.join(tmpdir(), "schakel-data-"));
+  const identities = await ensureIdentities(registry, dataDir);
+  const server = await startServer({ ...opts.server, configText: renderAuthorization(registry, identities) });
+  const directory = new KeyDirectory(identities.directory);
+  const open: { close(): Promise<void> }[] = [];
+  const enc = new TextEncoder();
+
+  const raw = async (seed: string, inbox?: string): Promise<NatsConnection> => {
+    const nc = await connect({ servers: server.url, authenticator: nkeyAuthenticator(enc.encode(seed)), noAsyncTraces: true, ...(inbox ? { inboxPrefix: inbox } : {}) });
+    open.push({ close: () => nc.close() });
+    return nc;
+  };
+  const adminNc = await raw(identities.admin.seed);
+  const jsm = await jetstreamManager(adminNc);
+  await provision(adminNc, jsm, registry, { ...(opts.retention ? { retention: opts.retention } : {}), ...(opts.server?.maxPayload ? { maxMsgSize: opts.server.maxPayload } : {}) });
+
+  const handle: SchakelServer = {
+    server, url: server.url, dataDir, registry, identities, directory,
+    async connectAs(org, extra = {}) {
+      const creds = identities.organisations.get(org);
+      if (!creds) throw new Error(`no credentials for "${org}" in the test registry`);
+      const bus = await connectBus({ servers: server.url, credentials: creds, directory, ...extra });
+      open.push({ close: () => bus.nc.close() });
+      return bus;
+    },
+    admin: async () => adminNc,
+    async rawAs(org) {
+      const creds = identities.organisations.get(org);
+      if (!creds) throw new Error(`no credentials for "${org}"`);
+      return raw(creds.seed, inboxPrefix(org));
+    },
+    jsm: async () => jsm,
+    async cleanup() {
+      await Promise.allSettled(open.map((c) => c.close()));
+      await server.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    [Symbol.asyncDispose]() {
+      return this.cleanup();
+    },
+  };
+  return handle;
+}
