@@ -1,21 +1,33 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * One vitest project per workspace; each test file starts its own nats-server on random ports,
- * so files run in parallel (two workers on the 2-core reference machine).
+ * One vitest project per workspace; every test file starts its own nats-server on random ports
+ * with its own store, so files run in parallel (two workers on the 2-core reference machine).
  */
-const project = (name: string, root: string, include = ["test/**/*.test.ts"], timeout = 60_000) => ({
-  test: { name, root, include, testTimeout: timeout, hookTimeout: timeout },
+const project = (name: string, root: string, timeout = 60_000) => ({
+  test: { name, root, include: ["test/**/*.test.ts"], testTimeout: timeout, hookTimeout: timeout },
 });
 
 export default defineConfig({
   test: {
     pool: "forks",
     maxWorkers: 2,
+    passWithNoTests: true,
     projects: [
       project("contracts", "contracts"),
       project("infra", "infra"),
       project("harness", "test/harness"),
+      project("runtime", "services/runtime"),
+      project("local", "services/local"),
+      project("flemish", "services/flemish"),
+      project("federal", "services/federal"),
+      project("audit", "services/audit"),
+      project("tracing", "services/tracing"),
+      project("console", "services/console", 120_000),
+      project("cli", "services/cli"),
+      project("e2e", "test/e2e", 120_000),
+      project("security", "test/security"),
+      project("faults", "test/faults", 300_000),
     ],
   },
 });

@@ -1,0 +1,22 @@
+/**
+ * Output for people and scripts: `--json` prints one JSON document on stdout, otherwise text.
+ * Colours come from picocolors, which honours NO_COLOR and non-TTY output.
+ */
+import pc from "picocolors";
+
+export const color = pc;
+
+export interface OutputOptions {
+  json?: boolean;
+}
+
+/** Prints `value` as JSON with --json, else the human text produced by `human`. */
+export function emit<T>(opts: OutputOptions, value: T, human: (v: T) => string): void {
+  if (opts.json) process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  else process.stdout.write(human(value) + "\n");
+}
+
+/** A line on stderr (progress, warnings); never on stdout, so --json stays parseable. */
+export function note(line: string): void {
+  process.stderr.write(line + "\n");
+}

@@ -1,0 +1,44 @@
+/**
+ * The `schakel` program: global options, error handling and exit codes. Each command lives in
+ * its own file under commands/ and is registered in commands/index.ts.
+ */
+import { Command, CommanderError } from "commander";
+import { SchakelError, SchemaError } from "@schakel/contracts";
+import { registerCommands } from "./commands/index.ts";
+import { CliError, EXIT } from "./exit-codes.ts";
+import { color } from "./output.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("schakel")
+    .description("Schakel: the coordination bus between the local, Flemish and federal levels")
+    .option("--data <dir>", "data folder of the bus (default .schakel/, or SCHAKEL_DATA)")
+    .option("--server <url>", "NATS server URL (default: NATS_URL, or what `schakel up` wrote)")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** Maps any error to one clear line on stderr and an exit code. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`${color.red("error:")} ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof SchemaError) {
+    process.stderr.write(`${color.red("error:")} ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof SchakelError) {
+    process.stderr.write(`${color.red("error:")} ${err.message}\n`);
+    const usage = ["schema", "unknown-type", "unknown-organisation", "unknown-audience", "not-allowed", "payload-too-large", "subject"];
+    return usage.includes(err.code) ? EXIT.usage : err.code === "unreachable" ? EXIT.unreachable : EXIT.failure;
+  }
+  process.stderr.write(`${color.red("error:")} ${(err as Error)?.stack ?? String(err)}\n`);
+  return EXIT.failure;
+}
