@@ -43,6 +43,19 @@ export function platformConsumer(org: string): InboxConsumer {
   return { stream: STREAMS.coord.name, name: `${org}--platform`, filter: ALL_COORD };
 }
 
+/** The platform's trace indexer reads every live message (coordination and case metadata). */
+export function traceIndexConsumers(org: string): InboxConsumer[] {
+  return [
+    { stream: STREAMS.coord.name, name: `${org}--traces`, filter: ALL_COORD },
+    { stream: STREAMS.case.name, name: `${org}--traces`, filter: ALL_CASE },
+  ];
+}
+
+/** Every durable consumer the platform organisation owns besides its inboxes. */
+export function platformConsumers(org: string): InboxConsumer[] {
+  return [platformConsumer(org), ...traceIndexConsumers(org)];
+}
+
 /**
  * Feed slots: ephemeral consumers an organisation may create itself to read its feed from any
  * point in the past. The broker binds each slot name to the organisation's own filters, so the

@@ -9,7 +9,7 @@
  */
 import {
   audienceFilter, deadLetterFilter, FEED_SLOTS, feedConsumerName, inboxConsumers, inboxPrefix, JS_API, orgStateBucket,
-  platformConsumer, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type Organisation,
+  platformConsumers, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type Organisation,
 } from "@schakel/contracts";
 
 export interface Permissions {
@@ -37,7 +37,7 @@ export function bucketGrants(bucket: string): string[] {
 }
 
 function durableGrants(org: Organisation): string[] {
-  const consumers = [...inboxConsumers(org.id, org.level), ...(org.roles.includes("platform") ? [platformConsumer(org.id)] : [])];
+  const consumers = [...inboxConsumers(org.id, org.level), ...(org.roles.includes("platform") ? platformConsumers(org.id) : [])];
   return consumers.flatMap((c) => [JS_API.consumerInfo(c.stream, c.name), JS_API.consumerNext(c.stream, c.name), JS_API.ack(c.stream, c.name)]);
 }
 
