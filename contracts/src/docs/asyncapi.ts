@@ -1,0 +1,129 @@
+/**
+ * The AsyncAPI 3.0 document of the bus, built from the catalog: one channel per message type
+ * (subject pattern with `audience` and `sender` parameters), a send and a receive operation per
+ * type, one message per type (envelope payload, NATS headers, a signed example), plus the
+ * dead-letter and sandbox channels. Schemas are draft-07 (AsyncAPI's own schema dialect).
+ */
+import { catalog, MESSAGE_TYPES, type MessageType } from "../catalog.ts";
+import { STREAMS, streamOfRoot } from "../streams.ts";
+import { rootOfType } from "../subjects.ts";
+import {
+  channelAddress, DEAD_LETTER_HEADERS, DEAD_LETTER_MESSAGE, deadLetterAddress, MESSAGE_HEADERS, PARAMETERS, REPLAY_HEADERS, sandboxAddress,
+} from "./asyncapi-parts.ts";
+import { exampleMessage } from "./examples.ts";
+import { dataJsonSchema, embedded, envelopeHeaderJsonSchema, type JsonSchema } from "./json-schema.ts";
+
+/** `notice.posted` → `noticePosted` (channel, message and operation ids). */
+export function camelId(type: string): string {
+  return type.replace(/\.([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+const pascal = (type: string): string => camelId(type).replace(/^./, (c) => c.toUpperCase());
+const ref = (pointer: string) => ({ $ref: pointer });
+
+const DESCRIPTION = `Schakel carries typed coordination messages between the local, Flemish and federal levels of government over NATS JetStream.
+
+- **Envelope**: every body is a CloudEvents 1.0 structured JSON envelope plus Schakel's extensions (sender, audience, classification, correlation and causation ids, W3C trace context, signing key); \`data\` follows the schema of \`type\` at \`dataversion\`.
+- **Signatures**: the \`Schakel-Signature\` header is an ed25519 signature by the sender's registered nkey over the subject and the exact body bytes. Receivers verify it against the public key directory before trusting any field.
+- **Subjects**: \`<root>.<audience>.<sender>.<type>\`; root \`coord\` (stream ${STREAMS.coord.name}) or \`case\` for sealed case consultations (stream ${STREAMS.case.name}, shorter retention). The broker lets an organisation publish only as itself and read only what is addressed to it.
+- **Delivery**: at least once through durable pull consumers; \`Nats-Msg-Id\` = envelope id, so retries are stored once. Refused messages and messages whose handler kept failing go to ${STREAMS.deadletter.name} with the reason.
+- **Versions**: a released version of a type keeps accepting what it accepted and keeps every field; a breaking change is a new version that readers of the previous one can still read, or a new type.`;
+
+function channel(type: MessageType) {
+  const e = catalog[type];
+  const id = camelId(type);
+  return {
+    address: channelAddress(type),
+    title: type,
+    summary: e.description,
+    description: `From ${e.from} to ${e.to}. Sent by organisations with role ${e.senders.join(", ")}. Stored in ${streamOfRoot(rootOfType(type))}. Default classification ${e.classification}.${e.sealed ? " Content is sealed to the named recipients; only the pseudonymous case reference is readable by others." : ""}`,
+    parameters: { audience: ref("#/components/parameters/audience"), sender: ref("#/components/parameters/sender") },
+    messages: { [id]: ref(`#/components/messages/${id}`) },
+  };
+}
+
+function message(type: MessageType) {
+  const e = catalog[type];
+  const example = exampleMessage(type);
+  return {
+    name: type,
+    title: `${type} v${e.version}`,
+    summary: e.description,
+    contentType: "application/json",
+    correlationId: ref("#/components/correlationIds/flow"),
+    headers: ref("#/components/schemas/MessageHeaders"),
+    payload: {
+      allOf: [
+        ref("#/components/schemas/Envelope"),
+        {
+          type: "object",
+          required: ["data"],
+          properties: {
+            type: { type: "string", const: type },
+            dataversion: { type: "integer", minimum: 1, description: `Current version: ${e.version}.` },
+            data: ref(`#/components/schemas/${pascal(type)}Data`),
+          },
+        },
+      ],
+    },
+    examples: [{ name: camelId(type), summary: `${example.envelope.sender} → ${example.envelope.audience}`, headers: example.headers, payload: example.envelope }],
+  };
+}
+
+/** Builds the whole document; `version` is the contract package's version. */
+export function buildAsyncApi(version: string): JsonSchema {
+  const channels: JsonSchema = {};
+  const operations: JsonSchema = {};
+  const messages: JsonSchema = {};
+  const schemas: JsonSchema = { Envelope: embedded(envelopeHeaderJsonSchema("draft-7")), MessageHeaders: MESSAGE_HEADERS, ReplayHeaders: REPLAY_HEADERS, DeadLetterHeaders: DEAD_LETTER_HEADERS };
+  for (const type of MESSAGE_TYPES) {
+    const id = camelId(type);
+    const e = catalog[type];
+    channels[id] = channel(type);
+    messages[id] = message(type);
+    schemas[`${pascal(type)}Data`] = embedded(dataJsonSchema(type, "draft-7"));
+    const on = { channel: ref(`#/channels/${id}`), messages: [ref(`#/channels/${id}/messages/${id}`)] };
+    operations[`send${pascal(type)}`] = { action: "send", ...on, title: `Send ${type}`, summary: `Roles ${e.senders.join(", ")} send ${type} (${e.from} → ${e.to}); the bus client validates, signs and publishes with an acknowledgement.` };
+    operations[`receive${pascal(type)}`] = { action: "receive", ...on, title: `Receive ${type}`, summary: `The audience's inbox consumers deliver ${type}; the bus client verifies the signature and the schema before a handler sees it.` };
+  }
+  channels["deadLetter"] = {
+    address: deadLetterAddress(),
+    title: "dead letters",
+    summary: `Refused messages with their reason (stream ${STREAMS.deadletter.name}).`,
+    parameters: { consumer: ref("#/components/parameters/consumer"), reason: ref("#/components/parameters/reason") },
+    messages: { deadLetter: ref("#/components/messages/deadLetter") },
+  };
+  operations["fileDeadLetter"] = { action: "send", channel: ref("#/channels/deadLetter"), messages: [ref("#/channels/deadLetter/messages/deadLetter")], summary: "A consumer files a message it refused, then terminates it." };
+  operations["readDeadLetters"] = { action: "receive", channel: ref("#/channels/deadLetter"), messages: [ref("#/channels/deadLetter/messages/deadLetter")], summary: "Operators read refused messages and their reasons." };
+  channels["sandbox"] = {
+    address: sandboxAddress(),
+    title: "sandbox replays",
+    summary: `Replayed copies of live messages for services under development (stream ${STREAMS.sandbox.name}); never published back on live subjects.`,
+    parameters: { sandbox: ref("#/components/parameters/sandbox"), liveSubject: ref("#/components/parameters/liveSubject") },
+    messages: Object.fromEntries(MESSAGE_TYPES.map((t) => [camelId(t), ref(`#/components/messages/${camelId(t)}`)])),
+  };
+  operations["receiveReplay"] = { action: "receive", channel: ref("#/channels/sandbox"), summary: `A service in replay mode reads replayed copies; they carry the ${Object.keys(REPLAY_HEADERS.properties as object).slice(-3).join(", ")} headers.` };
+  messages["deadLetter"] = DEAD_LETTER_MESSAGE;
+  return {
+    asyncapi: "3.0.0",
+    id: "urn:schakel:bus",
+    info: { title: "Schakel coordination bus", version, description: DESCRIPTION },
+    defaultContentType: "application/json",
+    servers: {
+      development: {
+        host: "localhost:4222",
+        protocol: "nats",
+        description: 'The development bus started by "schakel up". Each organisation authenticates with its own nkey and uses its own reply-inbox prefix `_INBOX_<org>`.',
+        security: [ref("#/components/securitySchemes/nkey")],
+      },
+    },
+    channels,
+    operations,
+    components: {
+      schemas,
+      messages,
+      parameters: PARAMETERS,
+      correlationIds: { flow: { description: "Groups all messages of one business flow, e.g. a notice and its acknowledgements.", location: "$message.payload#/correlationid" } },
+      securitySchemes: { nkey: { type: "asymmetricEncryption", description: "NATS nkey authentication: the server challenges, the client signs the nonce with its ed25519 seed. The same key signs the messages." } },
+    },
+  };
+}
