@@ -1,0 +1,58 @@
+/**
+ * Scenario 2, consume throughput: Schakel `bus.consume` (parse + validate + verify + trace
+ * extraction + handler + ack) against a raw pull consumer with ack and against the crypto limit
+ * (raw plus one ed25519 verify per message). Every side reads the same signed messages through
+ * a fresh consumer created by the admin in the reader's feed slot.
+ */
+import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
+import { freezeMessage, verifyOnce } from "../payload.ts";
+import { perSecond, pipelined } from "../pipeline.ts";
+import { progress } from "../progress.ts";
+import { makeFigure, type Figure } from "../report/figure.ts";
+import { alternate, type Side } from "../rounds.ts";
+import { rawReader, schakelReader, within, type Reader } from "./readers.ts";
+
+const READER = AUDIENCE.consume;
+
+export async function consumeScenario(bed: Bed): Promise<Figure[]> {
+  const { consumeCount: n, window, batch, rounds } = bed.settings;
+  const publisher = await bed.connectAs(SENDER);
+  progress(`consume: storing ${n} signed messages`);
+  await pipelined(n, window, () => publisher.publish("notice.posted", bed.notice, { to: READER }));
+  const frozen = freezeMessage(publisher, bed.notice, READER);
+  await publisher.close();
+
+  const bus = await bed.connectAs(READER);
+  const nc = await bed.rawAs(READER);
+  const filter = bed.subject(READER);
+  const timed = (open: (c: Parameters<typeof rawReader>[1], count: number) => Promise<Reader> | Reader) => async (count = n): Promise<number> => {
+    const feed = await bed.feedConsumer(READER, filter, "all");
+    const t0 = performance.now();
+    const reader = await open(feed.consumer, count);
+    try {
+      await within(reader.done, 120_000, `reading ${count} messages`);
+      return perSecond(count, performance.now() - t0);
+    } finally {
+      await reader.stop();
+      await feed.remove();
+    }
+  };
+  const none = (): void => {};
+  const raw = timed((c, count) => rawReader(nc, c, count, batch, none));
+  const limit = timed((c, count) => rawReader(nc, c, count, batch, none, () => verifyOnce(frozen)));
+  const schakel = timed((c, count) => schakelReader(bus, c, count, batch, none));
+  const warm = Math.ceil(n / 4);
+  const sides: Side<number>[] = [
+    { name: "raw", run: () => raw(), warmup: () => raw(warm) },
+    { name: "limit", run: () => limit(), warmup: () => limit(warm) },
+    { name: "schakel", run: () => schakel(), warmup: () => schakel(warm) },
+  ];
+  const results = await alternate("consume", sides, rounds, (r) => `${Math.round(r)}/s`);
+  await bus.close();
+  return [
+    makeFigure({
+      scenario: 2, id: "consume", name: `consume, pull batch ${batch}, ack`, unit: "msg/s", better: "higher", rounds: results,
+      target: { on: "ratioToLimit", op: ">=", value: 0.85, text: "≥ 0.85× limit" },
+    }),
+  ];
+}

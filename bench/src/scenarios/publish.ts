@@ -1,0 +1,46 @@
+/**
+ * Scenario 1, publish throughput: Schakel `bus.publish` (validate + envelope + sign + trace
+ * headers + JetStream ack) against raw `js.publish` of the same ~1 KB bytes and against the
+ * crypto limit (raw plus one ed25519 sign per message), all through the same bounded window.
+ */
+import { jetstream } from "@nats-io/jetstream";
+import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
+import { freezeMessage } from "../payload.ts";
+import { perSecond, pipelined } from "../pipeline.ts";
+import { makeFigure, type Figure } from "../report/figure.ts";
+import { alternate, type Side } from "../rounds.ts";
+import { within } from "./readers.ts";
+
+export async function publishScenario(bed: Bed): Promise<Figure[]> {
+  const { publishCount: n, window, rounds } = bed.settings;
+  const to = AUDIENCE.publish;
+  const bus = await bed.connectAs(SENDER);
+  const js = jetstream(await bed.rawAs(SENDER), { timeout: 5_000 });
+  const frozen = freezeMessage(bus, bed.notice, to);
+
+  const timed = (send: () => Promise<unknown>) => async (count = n): Promise<number> => {
+    const t0 = performance.now();
+    await within(pipelined(count, window, send), 120_000, "publishing");
+    return perSecond(count, performance.now() - t0);
+  };
+  const raw = timed(() => js.publish(frozen.subject, frozen.body));
+  const limit = timed(() => {
+    bus.identity.sign(frozen.signed);
+    return js.publish(frozen.subject, frozen.body);
+  });
+  const schakel = timed(() => bus.publish("notice.posted", bed.notice, { to }));
+  const warm = Math.ceil(n / 4);
+  const sides: Side<number>[] = [
+    { name: "raw", run: () => raw(), warmup: () => raw(warm) },
+    { name: "limit", run: () => limit(), warmup: () => limit(warm) },
+    { name: "schakel", run: () => schakel(), warmup: () => schakel(warm) },
+  ];
+  const results = await alternate("publish", sides, rounds, (r) => `${Math.round(r)}/s`);
+  await bus.close();
+  return [
+    makeFigure({
+      scenario: 1, id: "publish", name: `publish, window ${window}, 1 KB`, unit: "msg/s", better: "higher", rounds: results,
+      target: { on: "ratioToLimit", op: ">=", value: 0.85, text: "≥ 0.85× limit" },
+    }),
+  ];
+}

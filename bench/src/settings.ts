@@ -1,0 +1,63 @@
+/**
+ * How much each scenario does, in the full and the quick run. Counts are chosen so that one
+ * round of the slowest side lasts a few seconds in the full run (long enough to average out
+ * timer and GC noise) and the whole quick run stays well under two minutes on 2 shared cores.
+ */
+export interface Settings {
+  quick: boolean;
+  /** Measured rounds per scenario; each round runs every side once, order alternating. */
+  rounds: number;
+  /** Publishes in flight at most (same for every side). */
+  window: number;
+  /** Messages pulled per request by every consumer (the bus default). */
+  batch: number;
+  publishCount: number;
+  consumeCount: number;
+  latencyRate: number;
+  latencySeconds: number;
+  replayCount: number;
+  traceSmall: number;
+  traceLarge: number;
+  traceSize: number;
+  consoleNotices: number;
+  footprintIdleSeconds: number;
+  footprintLoadSeconds: number;
+}
+
+export const FULL: Settings = {
+  quick: false,
+  rounds: 5,
+  window: 256,
+  batch: 100,
+  publishCount: 20_000,
+  consumeCount: 20_000,
+  latencyRate: 2_000,
+  latencySeconds: 10,
+  replayCount: 100_000,
+  traceSmall: 1_000,
+  traceLarge: 1_000_000,
+  traceSize: 20,
+  consoleNotices: 10_000,
+  footprintIdleSeconds: 3,
+  footprintLoadSeconds: 8,
+};
+
+/** The reduced run: same shapes, smaller counts, 3 rounds (the minimum for a median). */
+export const QUICK: Settings = {
+  ...FULL,
+  quick: true,
+  rounds: 3,
+  publishCount: 4_000,
+  consumeCount: 3_000,
+  latencySeconds: 3,
+  replayCount: 10_000,
+  traceLarge: 100_000,
+  footprintIdleSeconds: 2,
+  footprintLoadSeconds: 3,
+};
+
+/** Settings for a run, with an explicit --rounds taking precedence. */
+export function settingsFor(opts: { quick?: boolean; rounds?: number }): Settings {
+  const base = opts.quick ? QUICK : FULL;
+  return opts.rounds ? { ...base, rounds: Math.max(3, opts.rounds) } : base;
+}
