@@ -1,0 +1,54 @@
+/**
+ * A service's connection: the organisation's own credentials and inbox prefix, reconnecting
+ * forever (a service outlives server restarts), waiting for the server at start-up, and
+ * logging every disconnect and reconnect.
+ */
+import { connectBus, type Bus } from "@schakel/contracts/bus";
+import type { OrgConfig } from "./config.ts";
+import type { Logger } from "./logger.ts";
+
+export interface ServiceConnectOptions {
+  /** Connection name in the server's monitoring; default `schakel-<service>:<org>`. */
+  name?: string;
+  service: string;
+  log: Logger;
+}
+
+/** Connects one organisation; throws SchakelError when the credentials are refused. */
+export async function connectService(config: OrgConfig, opts: ServiceConnectOptions): Promise<Bus> {
+  const bus = await connectBus({
+    servers: config.servers,
+    credentials: config.credentials,
+    directory: config.directory,
+    name: opts.name ?? `schakel-${opts.service}:${config.org}`,
+    reconnect: true,
+    waitOnFirstConnect: true,
+  });
+  void watchStatus(bus, opts.log);
+  return bus;
+}
+
+async function watchStatus(bus: Bus, log: Logger): Promise<void> {
+  try {
+    for await (const s of bus.nc.status()) {
+      switch (s.type) {
+        case "disconnect":
+          log.warn({ server: s.server }, "disconnected from the bus; reconnecting");
+          break;
+        case "reconnect":
+          log.info({ server: s.server }, "reconnected to the bus");
+          break;
+        case "error":
+          log.error({ err: String(s.error) }, "bus connection error");
+          break;
+        case "slowConsumer":
+          log.warn({ sub: s.sub.getSubject() }, "slow consumer");
+          break;
+        default:
+          break;
+      }
+    }
+  } catch {
+    // the status iterator ends with the connection
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Consuming with the service conventions: processed ids remembered in the organisation's own
+ * bucket (a redelivery after a crash is recognised as a duplicate), and every consume event
+ * turned into a log line at a level an operator can act on.
+ */
+import type { ConsumeEvent, Consumption, Handlers } from "@schakel/contracts/bus";
+import type { InboxConsumer } from "@schakel/contracts";
+import type { OrgContext } from "./service.ts";
+
+export interface ConsumeWithLogsOptions {
+  /** Default: the organisation's inbox consumers. */
+  consumers?: InboxConsumer[];
+  /** Also called for every event (metrics, tests). */
+  onEvent?: (event: ConsumeEvent) => void;
+  batch?: number;
+}
+
+/** Starts consuming with typed handlers; stop it with the returned `Consumption.stop()`. */
+export function consumeWithLogs(ctx: OrgContext, handlers: Handlers, opts: ConsumeWithLogsOptions = {}): Consumption {
+  const log = ctx.log;
+  return ctx.bus.consume({
+    handlers,
+    processed: ctx.state.processed,
+    ...(opts.consumers ? { consumers: opts.consumers } : {}),
+    ...(opts.batch ? { batch: opts.batch } : {}),
+    onEvent: (e) => {
+      switch (e.kind) {
+        case "processed":
+          log.debug({ type: e.type, message_id: e.id, consumer: e.consumer, seq: e.seq, ms: Math.round(e.ms * 10) / 10 }, "processed");
+          break;
+        case "ignored":
+        case "duplicate":
+          log.debug({ type: e.type, message_id: e.id, consumer: e.consumer, seq: e.seq }, e.kind);
+          break;
+        case "retry":
+          log.warn({ type: e.type, message_id: e.id, consumer: e.consumer, seq: e.seq, attempt: e.attempt, err: e.error }, "handler failed; will retry");
+          break;
+        case "rejected":
+          log.error({ consumer: e.consumer, seq: e.seq, subject: e.subject, reason: e.rejection.reason, detail: e.rejection.detail, filed: e.filed }, "message refused and dead-lettered");
+          break;
+        case "consumer-error":
+          log.warn({ consumer: e.consumer, err: e.error }, "consumer unavailable; retrying");
+          break;
+      }
+      opts.onEvent?.(e);
+    },
+  });
+}

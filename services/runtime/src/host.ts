@@ -1,0 +1,121 @@
+/**
+ * The service host: runs one or several organisation instances of one service in one process,
+ * each on its own connection with its own credentials. `stop()` is the graceful path (stop
+ * consuming, finish in-flight work, drain, close); `kill()` abandons everything at once, the way
+ * a crash would, for fault tests inside one process.
+ */
+import { resolve } from "node:path";
+import type { Bus, KeyDirectory } from "@schakel/contracts/bus";
+import { loadDirectory, loadOrgConfig } from "./config.ts";
+import { connectService } from "./connect.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { orgState } from "./org/state.ts";
+import type { OrgContext, OrgInstance, ServiceDefinition } from "./service.ts";
+
+export interface StartServiceOptions<O extends object> {
+  /** Organisations to run; each needs `<data>/identities/<org>.creds.json`. */
+  orgs: string[];
+  /** The data folder with `identities/` and `directory.json`. */
+  dataDir: string;
+  /** Server URL(s); default NATS_URL, else what `schakel up` wrote in the data folder. */
+  server?: string | string[];
+  options?: Partial<O>;
+  /** Root logger; default a pino JSON logger on stdout bound to the service name. */
+  logger?: Logger;
+  /** Shared key directory; default read from the data folder. */
+  directory?: KeyDirectory;
+}
+
+interface Running {
+  ctx: OrgContext;
+  instance: OrgInstance;
+}
+
+export class ServiceHost {
+  #running = new Map<string, Running>();
+  #stopping: Promise<void> | undefined;
+
+  private constructor(readonly service: string, readonly log: Logger) {}
+
+  /**
+   * Starts every organisation (in order); if one fails, the ones already started are stopped and
+   * the error (naming the organisation) is thrown.
+   */
+  static async start<O extends object>(def: ServiceDefinition<O>, opts: StartServiceOptions<O>): Promise<ServiceHost> {
+    const log = opts.logger ?? createLogger({ service: def.name });
+    const host = new ServiceHost(def.name, log);
+    const dataDir = resolve(opts.dataDir);
+    const directory = opts.directory ?? loadDirectory(dataDir);
+    try {
+      for (const org of [...new Set(opts.orgs)]) await host.#startOne(def, org, dataDir, directory, opts);
+    } catch (err) {
+      await host.stop();
+      throw err;
+    }
+    return host;
+  }
+
+  async #startOne<O extends object>(def: ServiceDefinition<O>, org: string, dataDir: string, directory: KeyDirectory, opts: StartServiceOptions<O>): Promise<void> {
+    const config = await loadOrgConfig({ org, dataDir, directory, ...(opts.server ? { server: opts.server } : {}) });
+    const log = this.log.child({ org });
+    const bus = await connectService(config, { service: def.name, log });
+    try {
+      const state = await orgState(bus);
+      const ctx: OrgContext = { service: def.name, org, bus, directory, log, state, config };
+      const instance = await def.start(ctx, opts.options ?? {});
+      this.#running.set(org, { ctx, instance });
+      log.info({ servers: config.servers }, `${def.name} service started for ${org}`);
+    } catch (err) {
+      await bus.close();
+      throw err;
+    }
+  }
+
+  /** The organisations this host runs. */
+  get orgs(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  /** The context of one organisation's instance; throws for an organisation this host does not run. */
+  context(org: string): OrgContext {
+    const r = this.#running.get(org);
+    if (!r) throw new Error(`this ${this.service} host does not run "${org}" (it runs ${this.orgs.join(", ") || "nothing"})`);
+    return r.ctx;
+  }
+
+  /** The connection of one organisation's instance. */
+  bus(org: string): Bus {
+    return this.context(org).bus;
+  }
+
+  /** Graceful shutdown of every instance: stop consuming, finish in-flight work, drain. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await Promise.allSettled([...this.#running.entries()].map(async ([org, { ctx, instance }]) => {
+        try {
+          await instance.stop();
+        } catch (err) {
+          ctx.log.error({ err: (err as Error)?.message ?? String(err) }, "stopping failed");
+        }
+        await ctx.bus.close();
+        ctx.log.info(`${this.service} service stopped for ${org}`);
+      }));
+      this.#running.clear();
+    })();
+    return this.#stopping;
+  }
+
+  /** Abrupt stop, as a crash: connections closed without draining, in-flight work abandoned. */
+  async kill(): Promise<void> {
+    const all = [...this.#running.values()];
+    this.#running.clear();
+    this.#stopping ??= Promise.resolve();
+    await Promise.allSettled(all.map(({ ctx }) => ctx.bus.nc.close()));
+    await Promise.allSettled(all.map(({ instance }) => (instance.kill ? instance.kill() : instance.stop())));
+  }
+}
+
+/** Starts a service for the given organisations; see {@link ServiceHost.start}. */
+export function startService<O extends object>(def: ServiceDefinition<O>, opts: StartServiceOptions<O>): Promise<ServiceHost> {
+  return ServiceHost.start(def, opts);
+}

@@ -1,0 +1,175 @@
+/**
+ * What an organisation's service keeps in its own KV bucket `org-<id>`: what it received, what it
+ * sent and the answers to both. One zod schema per kind of record; records are facts with
+ * timestamps, so a restarted service continues from them.
+ */
+import { z } from "zod";
+import {
+  Audience, CaseRef, CoordinationAsk, CoordinationOutcome, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId,
+  SealedContent, Severity, SignalKind, Timestamp,
+} from "@schakel/contracts";
+
+/** Enough of a received message to answer it later (causation, correlation, trace parent). */
+export const MessageRef = z.object({
+  id: MessageId,
+  correlationid: MessageId,
+  traceparent: z.string(),
+  tracestate: z.string().optional(),
+});
+export type MessageRef = z.infer<typeof MessageRef>;
+
+/** A notice that reached this organisation, and whether it acknowledged it. */
+export const ReceivedNotice = z.object({
+  noticeId: MessageId,
+  from: OrgId,
+  audience: Audience,
+  title: z.string(),
+  body: z.string(),
+  category: NoticeCategory,
+  ackRequired: z.boolean(),
+  ackBy: Timestamp.optional(),
+  receivedAt: Timestamp,
+  message: MessageRef,
+  acknowledgement: z.object({
+    acknowledgedAt: Timestamp,
+    by: z.string().optional(),
+    remark: z.string().optional(),
+    messageId: MessageId,
+  }).optional(),
+});
+export type ReceivedNotice = z.infer<typeof ReceivedNotice>;
+
+/** A notice this organisation posted, with the receipts and acknowledgements addressed back to it. */
+export const SentNotice = z.object({
+  noticeId: MessageId,
+  title: z.string(),
+  category: NoticeCategory,
+  audiences: z.array(Audience),
+  ackBy: Timestamp.optional(),
+  postedAt: Timestamp,
+  traceId: z.string(),
+  messageIds: z.record(z.string(), MessageId),
+  deliveries: z.record(z.string(), Timestamp),
+  acknowledgements: z.record(z.string(), z.object({ acknowledgedAt: Timestamp, by: z.string().optional(), remark: z.string().optional() })),
+});
+export type SentNotice = z.infer<typeof SentNotice>;
+
+export const CoordinationAnswer = z.object({
+  from: OrgId,
+  outcome: CoordinationOutcome,
+  body: z.string(),
+  respondedAt: Timestamp,
+  messageId: MessageId,
+});
+export type CoordinationAnswer = z.infer<typeof CoordinationAnswer>;
+
+/** A coordination request addressed to this organisation, and its answer once given. */
+export const IncomingRequest = z.object({
+  requestId: MessageId,
+  from: OrgId,
+  audience: Audience,
+  ask: CoordinationAsk,
+  topic: z.string(),
+  body: z.string(),
+  respondBy: Timestamp.optional(),
+  receivedAt: Timestamp,
+  message: MessageRef,
+  response: CoordinationAnswer.optional(),
+});
+export type IncomingRequest = z.infer<typeof IncomingRequest>;
+
+/** A coordination request this organisation sent, with every answer it received. */
+export const OutgoingRequest = z.object({
+  requestId: MessageId,
+  to: Audience,
+  ask: CoordinationAsk,
+  topic: z.string(),
+  respondBy: Timestamp.optional(),
+  sentAt: Timestamp,
+  messageId: MessageId,
+  traceId: z.string(),
+  responses: z.array(CoordinationAnswer.extend({ causationId: MessageId.optional() })),
+});
+export type OutgoingRequest = z.infer<typeof OutgoingRequest>;
+
+export const ReceivedDigest = z.object({
+  digestId: MessageId,
+  from: OrgId,
+  windowStart: Timestamp,
+  windowEnd: Timestamp,
+  items: z.array(DigestItem),
+  receivedAt: Timestamp,
+  messageId: MessageId,
+});
+export type ReceivedDigest = z.infer<typeof ReceivedDigest>;
+
+export const ReceivedEscalation = z.object({
+  escalationId: MessageId,
+  from: OrgId,
+  kind: ObligationKind,
+  reference: MessageId,
+  owedBy: OrgId,
+  owedTo: OrgId,
+  deadline: Timestamp,
+  missedAt: Timestamp,
+  summary: z.string(),
+  receivedAt: Timestamp,
+  messageId: MessageId,
+});
+export type ReceivedEscalation = z.infer<typeof ReceivedEscalation>;
+
+/** A signal this organisation raised, or (for federal liaisons) one the platform escalated to it. */
+export const SignalRecord = z.object({
+  signalId: MessageId,
+  direction: z.enum(["raised", "escalated-to-us"]),
+  raisedBy: OrgId,
+  from: OrgId,
+  to: Audience,
+  kind: SignalKind,
+  severity: Severity,
+  title: z.string(),
+  escalate: z.boolean(),
+  reason: z.string().optional(),
+  at: Timestamp,
+  messageId: MessageId,
+});
+export type SignalRecord = z.infer<typeof SignalRecord>;
+
+export const ReceivedKnowledge = z.object({
+  knowledgeId: MessageId,
+  from: OrgId,
+  format: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  receivedAt: Timestamp,
+  messageId: MessageId,
+});
+export type ReceivedKnowledge = z.infer<typeof ReceivedKnowledge>;
+
+/** A case consultation addressed to this organisation; the content stays sealed at rest. */
+export const IncomingConsultation = z.object({
+  consultationId: MessageId,
+  caseRef: CaseRef,
+  from: OrgId,
+  recipients: z.array(OrgId),
+  respondBy: Timestamp.optional(),
+  sealed: SealedContent,
+  receivedAt: Timestamp,
+  message: MessageRef,
+  response: z.object({ respondedAt: Timestamp, messageId: MessageId }).optional(),
+});
+export type IncomingConsultation = z.infer<typeof IncomingConsultation>;
+
+/** A case consultation this organisation asked, with the sealed answers it received. */
+export const OutgoingConsultation = z.object({
+  consultationId: MessageId,
+  caseRef: CaseRef,
+  recipients: z.array(OrgId),
+  respondBy: Timestamp.optional(),
+  sealed: SealedContent,
+  sentAt: Timestamp,
+  messageIds: z.record(z.string(), MessageId),
+  traceId: z.string(),
+  responses: z.array(z.object({ from: OrgId, sealed: SealedContent, receivedAt: Timestamp, messageId: MessageId })),
+});
+export type OutgoingConsultation = z.infer<typeof OutgoingConsultation>;
