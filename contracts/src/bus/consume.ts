@@ -81,10 +81,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       replay = undefined;
     }
     const isSandbox = m.subject.startsWith(`${ROOTS.sandbox}.`);
-    const refuse = async (r: Rejection) => {
-      const filed = await deadLetter(bus, m, consumer, r);
-      emit({ kind: "rejected", consumer, seq: m.seq, subject: m.subject, rejection: r, filed });
-    };
+    const refuse = (r: Rejection) => file(m, consumer, maxDeliver, r);
     if ((isSandbox || replay) && !opts.replayMode) {
       return refuse(reject("replay-refused", `replayed copy (${replay ?? "sandbox"}) reached a live service; run it in replay mode to act on replays`));
     }
@@ -109,17 +106,10 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       return emit({ kind: "ignored", ...base });
     }
     const started = performance.now();
-    const span = startProcessSpan(`process ${type}`, {
-      "messaging.system": "nats",
-      "messaging.operation.type": "process",
-      "messaging.operation.name": "process",
-      "messaging.destination.name": m.subject,
-      "messaging.consumer.group.name": consumer,
-      "messaging.message.id": envelope.id,
-      "messaging.message.body.size": m.data.length,
-      "schakel.sender": envelope.sender,
-      "schakel.receiver": bus.org,
-    }, { traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) });
+    const span = startProcessSpan({
+      type, subject: m.subject, consumer, stream: m.info.stream, seq: m.seq, deliveryCount: m.info.deliveryCount,
+      bodySize: m.data.length, envelope, receiver: bus.org, server: bus.nc.getServer(), ...(replay ? { replay } : {}),
+    });
     const delivery = {
       type, envelope, data: envelope.data, subject: m.subject, stream: m.info.stream, seq: m.seq,
       deliveryCount: m.info.deliveryCount, storedAt, ...(replay ? { replay } : {}),
@@ -127,10 +117,6 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     } as Delivery;
     try {
       await withContext(span.context, () => handler(delivery));
-      span.end();
-      await processed.add(envelope.id);
-      m.ack();
-      emit({ kind: "processed", ...base, ms: performance.now() - started });
     } catch (err) {
       span.end(err);
       const attempt = m.info.deliveryCount;
@@ -139,8 +125,28 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
         return refuse(reject("handler-failed", `handler for ${type} failed ${attempt} times; last error: ${error}`));
       }
       m.nak(backoffMs(attempt));
-      emit({ kind: "retry", ...base, attempt, error });
+      return emit({ kind: "retry", ...base, attempt, error });
     }
+    span.end();
+    // The effect is done: acknowledge even when the processed store cannot record it, rather
+    // than retry a handler that succeeded.
+    try {
+      await processed.add(envelope.id);
+    } catch (err) {
+      emit({ kind: "consumer-error", consumer, error: `could not record ${envelope.id} as processed: ${(err as Error)?.message ?? err}` });
+    }
+    m.ack();
+    emit({ kind: "processed", ...base, ms: performance.now() - started });
+  }
+
+  /** Files a refusal; on the last allowed delivery it retries in place (see dead-letter.ts). */
+  async function file(m: JsMsg, consumer: string, maxDeliver: number, rejection: Rejection): Promise<void> {
+    const filed = await deadLetter(bus, m, consumer, rejection, {
+      lastDelivery: maxDeliver > 0 && m.info.deliveryCount >= maxDeliver,
+      stopping: () => stopped,
+      onFailure: (error) => emit({ kind: "consumer-error", consumer, error }),
+    });
+    emit({ kind: "rejected", consumer, seq: m.seq, subject: m.subject, rejection, filed });
   }
 
   async function run(c: InboxConsumer): Promise<void> {
@@ -156,9 +162,14 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
           try {
             await handle(m, c.name, maxDeliver);
           } catch (err) {
-            const r = reject("unreadable", `could not process message ${m.seq}: ${(err as Error)?.message ?? err}`);
-            const filed = await deadLetter(bus, m, c.name, r);
-            emit({ kind: "rejected", consumer: c.name, seq: m.seq, subject: m.subject, rejection: r, filed });
+            // Unexpected (e.g. the processed store is unreachable): not the message's fault, so
+            // try again later; only a message that keeps failing is filed as unreadable.
+            const error = `could not process ${c.stream}#${m.seq}: ${(err as Error)?.message ?? err}`;
+            if (m.info.deliveryCount >= maxDeliver) await file(m, c.name, maxDeliver, reject("unreadable", error));
+            else {
+              m.nak(backoffMs(m.info.deliveryCount));
+              emit({ kind: "consumer-error", consumer: c.name, error });
+            }
           }
           if (stopped) break;
         }

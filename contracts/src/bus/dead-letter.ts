@@ -1,9 +1,13 @@
 /**
  * Files a refused message in the dead-letter stream with its reason and original bytes, then
- * terminates it on its consumer. If the dead-letter stream does not take it, the message is NOT
- * terminated (it is redelivered later): nothing acknowledged is lost.
+ * terminates it on its consumer. A message is never terminated before the DEADLETTER stream has
+ * acknowledged its record:
+ * - on an earlier delivery, a failed filing naks the message, so it comes back and is filed later;
+ * - on the consumer's last allowed delivery a nak would never come back (the server stops at
+ *   max_deliver), so the filing is retried in place, keeping the message alive with progress acks,
+ *   until it succeeds or the consumption stops.
  */
-import { headers as natsHeaders } from "@nats-io/transport-node";
+import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import type { JsMsg } from "@nats-io/jetstream";
 import { deadLetterSubject } from "../subjects.ts";
 import type { Bus } from "./bus.ts";
@@ -11,8 +15,19 @@ import { HEADERS } from "./headers.ts";
 import type { Rejection } from "./rejection.ts";
 
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, " ").slice(0, 1_000);
+/** Delay before a message whose filing failed is delivered again. */
+export const REFILE_DELAY_MS = 5_000;
 
-export async function deadLetter(bus: Bus, m: JsMsg, consumer: string, rejection: Rejection): Promise<boolean> {
+export interface FilingOptions {
+  /** This is the last delivery the consumer allows (delivery count ≥ its max_deliver). */
+  lastDelivery?: boolean;
+  /** True once the consumption is stopping: give up retrying in place. */
+  stopping?: () => boolean;
+  /** Told about every failed filing attempt (for logs and metrics). */
+  onFailure?: (error: string, attempt: number) => void;
+}
+
+function recordHeaders(m: JsMsg, consumer: string, rejection: Rejection): MsgHdrs {
   const h = natsHeaders();
   h.set(HEADERS.reason, rejection.reason);
   h.set(HEADERS.detail, oneLine(rejection.detail));
@@ -29,15 +44,30 @@ export async function deadLetter(bus: Bus, m: JsMsg, consumer: string, rejection
     }
     if (value) h.set(name, oneLine(value));
   }
-  try {
-    await bus.js.publish(deadLetterSubject(bus.org, rejection.reason), m.data, {
-      headers: h,
-      msgID: bus.identity.derivedId(`deadletter|${m.info.stream}|${m.seq}|${consumer}`),
-    });
-    m.term(`${rejection.reason}: ${oneLine(rejection.detail).slice(0, 200)}`);
-    return true;
-  } catch {
-    m.nak(5_000);
-    return false;
+  return h;
+}
+
+/** Files `m` and terminates it; resolves false when it could not be filed (and was not terminated). */
+export async function deadLetter(bus: Bus, m: JsMsg, consumer: string, rejection: Rejection, opts: FilingOptions = {}): Promise<boolean> {
+  const headers = recordHeaders(m, consumer, rejection);
+  const subject = deadLetterSubject(bus.org, rejection.reason);
+  // Same id for every attempt and redelivery of this refusal: the record is stored once.
+  const msgID = bus.identity.derivedId(`deadletter|${m.info.stream}|${m.seq}|${consumer}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await bus.js.publish(subject, m.data, { headers, msgID });
+      // No reason text: nats-server 2.9 ignores "+TERM <reason>" and would redeliver the message.
+      m.term();
+      return true;
+    } catch (err) {
+      opts.onFailure?.(`could not file ${m.info.stream}#${m.seq} in the dead-letter stream: ${(err as Error)?.message ?? err}`, attempt);
+      if (!opts.lastDelivery) {
+        m.nak(REFILE_DELAY_MS);
+        return false;
+      }
+      if (opts.stopping?.()) return false;
+      m.working();
+      await new Promise((r) => setTimeout(r, Math.min(500 * attempt, REFILE_DELAY_MS)));
+    }
   }
 }
