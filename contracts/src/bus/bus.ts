@@ -100,20 +100,12 @@ export class Bus {
    * payload over the server's max_payload, or a broker that refused or did not answer.
    */
   async publish<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Promise<Published> {
-    const span = startSendSpan(`send ${type}`, {
-      "messaging.system": "nats",
-      "messaging.operation.type": "send",
-      "messaging.operation.name": "send",
-      "messaging.destination.name": `${type}`,
-      "schakel.sender": this.org,
-      "schakel.audience": opts.to,
-    }, opts.trace ?? opts.inReplyTo);
+    const span = startSendSpan({ type, sender: this.org, audience: opts.to, server: this.nc.getServer() }, opts.trace ?? opts.inReplyTo);
     try {
       const out = buildOutgoing(this.identity, this.directory, type, data, opts, span.wire);
-      span.span.setAttribute("messaging.message.id", out.envelope.id);
-      span.span.setAttribute("messaging.message.body.size", out.body.length);
-      span.span.setAttribute("messaging.destination.name", out.subject);
+      span.built(out);
       const ack = await this.send(out);
+      span.stored(ack);
       span.end();
       return ack;
     } catch (err) {

@@ -20,6 +20,6 @@ export { MemoryProcessedStore, KvProcessedStore, idempotent } from "./processed.
 export type { ProcessedStore } from "./processed.ts";
 export { seal, open } from "./sealing.ts";
 export { SIGNATURE_HEADER, signingBytes, encodeSignature, verifySignature } from "./signature.ts";
-export { startSendSpan, startProcessSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
-export type { TraceContext, ActiveSpan } from "./tracing.ts";
+export { startSendSpan, startProcessSpan, startFlowSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
+export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescription } from "./tracing.ts";
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey } from "./nkey-codec.ts";

@@ -1,17 +1,28 @@
 /**
  * Trace context for the bus, interceptor style: handlers contain no tracing code. Spans follow
- * OpenTelemetry's messaging conventions (PRODUCER for send, CONSUMER for process, linked to the
- * producer). Without a registered SDK the API is a no-op; the W3C context is then still carried
- * (same trace id, fresh span ids) so traces stay joinable.
+ * OpenTelemetry's messaging semantic conventions:
+ * - `publish <destination template>`: a PRODUCER span per message sent; its context is the
+ *   message's creation context, carried as W3C `traceparent`/`tracestate` in the NATS headers
+ *   and in the signed envelope;
+ * - `process <destination template>`: a CONSUMER span per message handled. A message is processed
+ *   on its own, so the span is a child of the creation context, and it also links to it (the
+ *   conventions' link from consumer to producer, which survives when a backend drops remote
+ *   parents);
+ * - answers sent by a handler are children of its process span, so a notice, its deliveries,
+ *   acknowledgements and escalation form one trace.
+ * Without a registered SDK the API is a no-op; the W3C context is then still carried (same trace
+ * id, fresh span ids) so traces stay joinable by the trace index.
  */
 import {
-  context as otelContext, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags,
+  context as otelContext, createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags,
   type Attributes, type Context, type Span, type SpanContext,
 } from "@opentelemetry/api";
 import { newSpanId, newTraceId } from "../ids.ts";
+import { destinationTemplate } from "../tracing-subjects.ts";
 
 const tracer = () => trace.getTracer("@schakel/bus", "0.1.0");
 
+/** W3C trace context as it travels with a message. */
 export interface TraceContext {
   traceparent: string;
   tracestate?: string;
@@ -19,73 +30,198 @@ export interface TraceContext {
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
+/** The remote span context in a traceparent (and tracestate), or undefined when absent or malformed. */
 export function parseTraceparent(tp: string | undefined, tracestate?: string): SpanContext | undefined {
   const m = tp ? TRACEPARENT.exec(tp) : null;
   if (!m) return undefined;
   const sc: SpanContext = { traceId: m[1]!, spanId: m[2]!, traceFlags: parseInt(m[3]!, 16), isRemote: true };
-  return tracestate ? { ...sc, traceState: undefined } : sc;
+  if (!trace.isSpanContextValid(sc)) return undefined;
+  return tracestate ? { ...sc, traceState: createTraceState(tracestate) } : sc;
 }
 
 export function formatTraceparent(sc: { traceId: string; spanId: string; traceFlags: number }): string {
-  return `00-${sc.traceId}-${sc.spanId}-${sc.traceFlags.toString(16).padStart(2, "0")}`;
+  return `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, "0")}`;
 }
 
 /** A started span plus the W3C context to put on the wire. */
 export interface ActiveSpan {
   span: Span;
+  /** The context with this span active (for nested work, logs and answers). */
   context: Context;
+  /** The context to send: this span's ids, or fresh ids in the same trace without an SDK. */
   wire: TraceContext;
+  /** Ends the span; with an error, records it and sets status ERROR and `error.type`. */
   end(error?: unknown): void;
+}
+
+/** The message a PRODUCER span describes, known before the message is built. */
+export interface SendDescription {
+  type: string;
+  sender: string;
+  audience: string;
+  /** The server the bus is connected to, `host:port` (`server.address`, `server.port`). */
+  server?: string;
+}
+
+/** A PRODUCER span, completed with what is only known once the message is built and stored. */
+export interface SendSpan extends ActiveSpan {
+  /** Records the built message: subject, id, conversation (correlation) id and body size. */
+  built(out: { subject: string; body: Uint8Array; envelope: { id: string; correlationid: string } }): void;
+  /** Records where JetStream stored it. */
+  stored(ack: { stream: string; seq: number; duplicate: boolean }): void;
+}
+
+/** The message a CONSUMER span describes. */
+export interface ProcessDescription {
+  type: string;
+  subject: string;
+  /** The durable consumer it was pulled from (subscription and consumer group). */
+  consumer: string;
+  stream: string;
+  seq: number;
+  deliveryCount: number;
+  bodySize: number;
+  envelope: { id: string; correlationid: string; sender: string; audience: string; traceparent: string; tracestate?: string };
+  receiver: string;
+  /** The sandbox name or "handler" when this is a replayed copy. */
+  replay?: string;
+  server?: string;
+}
+
+function serverAttributes(server?: string): Attributes {
+  const m = server ? /^(?:nats:\/\/)?(.+?)(?::(\d+))?$/.exec(server) : null;
+  if (!m) return {};
+  return m[2] === undefined ? { "server.address": m[1]! } : { "server.address": m[1]!, "server.port": Number(m[2]) };
 }
 
 function wireOf(span: Span, parent: SpanContext | undefined, tracestate?: string): TraceContext {
   const sc = span.spanContext();
-  const recording = span.isRecording() && trace.isSpanContextValid(sc);
-  const traceparent = recording
+  const own = span.isRecording() && trace.isSpanContextValid(sc);
+  const traceparent = own
     ? formatTraceparent(sc)
     : formatTraceparent({ traceId: parent?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: parent?.traceFlags ?? TraceFlags.SAMPLED });
-  return tracestate ? { traceparent, tracestate } : { traceparent };
+  const state = tracestate ?? parent?.traceState?.serialize();
+  return state ? { traceparent, tracestate: state } : { traceparent };
 }
 
 function finish(span: Span) {
   return (error?: unknown): void => {
     if (error) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
+      const err = error as { name?: string; code?: unknown; message?: string };
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setAttribute("error.type", typeof err.code === "string" ? err.code : err.name ?? "Error");
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message ?? String(error) });
     }
     span.end();
   };
 }
 
-/** A PRODUCER span for `send <type>`, child of `parent` (the message being answered) or of the active context. */
-export function startSendSpan(name: string, attributes: Attributes, parent?: TraceContext): ActiveSpan {
-  const parentSc = parseTraceparent(parent?.traceparent);
-  const parentCtx = parentSc ? trace.setSpanContext(ROOT_CONTEXT, parentSc) : otelContext.active();
-  const span = tracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes }, parentCtx);
-  const effectiveParent = parentSc ?? trace.getSpanContext(parentCtx);
-  return { span, context: trace.setSpan(parentCtx, span), wire: wireOf(span, effectiveParent, parent?.tracestate), end: finish(span) };
+/** The parent for a new span: the given wire context, else the active span (if it is valid). */
+function parentOf(parent?: TraceContext): { ctx: Context; sc: SpanContext | undefined } {
+  const remote = parseTraceparent(parent?.traceparent, parent?.tracestate);
+  if (remote) {
+    // Within one process the parent span is usually the active one: keep it as a local parent.
+    const active = trace.getSpanContext(otelContext.active());
+    if (active && active.spanId === remote.spanId && active.traceId === remote.traceId) return { ctx: otelContext.active(), sc: active };
+    return { ctx: trace.setSpanContext(ROOT_CONTEXT, remote), sc: remote };
+  }
+  const active = trace.getSpanContext(otelContext.active());
+  return { ctx: otelContext.active(), sc: active && trace.isSpanContextValid(active) ? active : undefined };
 }
 
 /**
- * A CONSUMER span for `process <type>`: parent and link are the producer's context, so one
- * notice and everything that answers it form one trace.
+ * A PRODUCER span `publish <template>` for one message, child of `parent` (the message being
+ * answered, or a flow span's wire context) or else of the active span.
  */
-export function startProcessSpan(name: string, attributes: Attributes, producer: TraceContext): ActiveSpan {
-  const producerSc = parseTraceparent(producer.traceparent);
-  const parentCtx = producerSc ? trace.setSpanContext(ROOT_CONTEXT, producerSc) : ROOT_CONTEXT;
-  const span = tracer().startSpan(name, {
-    kind: SpanKind.CONSUMER,
-    attributes,
-    links: producerSc ? [{ context: producerSc }] : [],
-  }, parentCtx);
-  return { span, context: trace.setSpan(parentCtx, span), wire: wireOf(span, producerSc, producer.tracestate), end: finish(span) };
+export function startSendSpan(message: SendDescription, parent?: TraceContext): SendSpan {
+  const { ctx, sc } = parentOf(parent);
+  const template = destinationTemplate(message.type);
+  const span = tracer().startSpan(`publish ${template}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      "messaging.system": "nats",
+      "messaging.operation.type": "send",
+      "messaging.operation.name": "publish",
+      "messaging.destination.template": template,
+      "schakel.message.type": message.type,
+      "schakel.sender": message.sender,
+      "schakel.audience": message.audience,
+      ...serverAttributes(message.server),
+    },
+  }, ctx);
+  return {
+    span,
+    context: trace.setSpan(ctx, span),
+    wire: wireOf(span, sc, parent?.tracestate),
+    end: finish(span),
+    built(out) {
+      span.setAttributes({
+        "messaging.destination.name": out.subject,
+        "messaging.message.id": out.envelope.id,
+        "messaging.message.conversation_id": out.envelope.correlationid,
+        "messaging.message.body.size": out.body.length,
+      });
+    },
+    stored(ack) {
+      span.setAttributes({ "schakel.stream": ack.stream, "schakel.stream.sequence": ack.seq, "schakel.duplicate": ack.duplicate });
+    },
+  };
 }
 
-/** A fresh W3C context (child of `parent` when given) without starting a span. */
+/**
+ * A CONSUMER span `process <template>` for one message: child of, and linked to, the producer's
+ * creation context, so one notice and everything that answers it form one trace.
+ */
+export function startProcessSpan(message: ProcessDescription): ActiveSpan {
+  const { envelope } = message;
+  const producer = parseTraceparent(envelope.traceparent, envelope.tracestate);
+  const parentCtx = producer ? trace.setSpanContext(ROOT_CONTEXT, producer) : ROOT_CONTEXT;
+  const template = destinationTemplate(message.type, message.replay && message.subject.startsWith("sandbox.") ? message.replay : undefined);
+  const span = tracer().startSpan(`process ${template}`, {
+    kind: SpanKind.CONSUMER,
+    attributes: {
+      "messaging.system": "nats",
+      "messaging.operation.type": "process",
+      "messaging.operation.name": "process",
+      "messaging.destination.name": message.subject,
+      "messaging.destination.template": template,
+      "messaging.destination.subscription.name": message.consumer,
+      "messaging.consumer.group.name": message.consumer,
+      "messaging.message.id": envelope.id,
+      "messaging.message.conversation_id": envelope.correlationid,
+      "messaging.message.body.size": message.bodySize,
+      "schakel.message.type": message.type,
+      "schakel.sender": envelope.sender,
+      "schakel.audience": envelope.audience,
+      "schakel.receiver": message.receiver,
+      "schakel.stream": message.stream,
+      "schakel.stream.sequence": message.seq,
+      "schakel.delivery.attempt": message.deliveryCount,
+      ...(message.replay ? { "schakel.replay": message.replay } : {}),
+      ...serverAttributes(message.server),
+    },
+    links: producer ? [{ context: producer, attributes: { "messaging.message.id": envelope.id } }] : [],
+  }, parentCtx);
+  return { span, context: trace.setSpan(parentCtx, span), wire: wireOf(span, producer, envelope.tracestate), end: finish(span) };
+}
+
+/**
+ * An INTERNAL span for one business operation that sends several messages (e.g. a notice posted
+ * to three audiences): pass its `wire` as the `trace` option of each publish so that every copy,
+ * and everything answering them, lands in one trace, with or without an SDK.
+ */
+export function startFlowSpan(name: string, attributes: Attributes = {}, parent?: TraceContext): ActiveSpan {
+  const { ctx, sc } = parentOf(parent);
+  const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes }, ctx);
+  return { span, context: trace.setSpan(ctx, span), wire: wireOf(span, sc, parent?.tracestate), end: finish(span) };
+}
+
+/** A fresh W3C context (child of `parent`, else of the active span) without starting a span. */
 export function wireContext(parent?: TraceContext): TraceContext {
-  const parentSc = parseTraceparent(parent?.traceparent) ?? trace.getSpanContext(otelContext.active());
-  const traceparent = formatTraceparent({ traceId: parentSc?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: parentSc?.traceFlags ?? TraceFlags.SAMPLED });
-  return parent?.tracestate ? { traceparent, tracestate: parent.tracestate } : { traceparent };
+  const { sc } = parentOf(parent);
+  const traceparent = formatTraceparent({ traceId: sc?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: sc?.traceFlags ?? TraceFlags.SAMPLED });
+  const state = parent?.tracestate ?? sc?.traceState?.serialize();
+  return state ? { traceparent, tracestate: state } : { traceparent };
 }
 
 /** Runs `fn` with `ctx` active, so logs and nested publishes see the span. */

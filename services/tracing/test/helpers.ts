@@ -1,0 +1,40 @@
+/** Flows for the tracing tests, published through the real bus by separate organisation connections. */
+import type { JetStreamManager } from "@nats-io/jetstream";
+import { sampleData, traceIdOf, type Envelope } from "@schakel/contracts";
+import { startFlowSpan, type Published } from "@schakel/contracts/bus";
+import { sleep, type SchakelServer } from "@schakel/harness";
+
+export interface NoticeFlow {
+  traceId: string;
+  noticeId: string;
+  /** Every message of the flow, in the order it was published. */
+  published: Published[];
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * fed-ocam posts one notice (ack required) to mechelen and vilvoorde in one flow; mechelen
+ * confirms delivery and acknowledges, vilvoorde stays silent. `gapsMs` spaces the answers.
+ */
+export async function noticeFlow(s: SchakelServer, gapsMs: [number, number] = [0, 0]): Promise<NoticeFlow> {
+  const ocam = await s.connectAs("fed-ocam");
+  const mechelen = await s.connectAs("mechelen");
+  const data = { ...sampleData("notice.posted"), recipients: ["mechelen", "vilvoorde"], ackBy: new Date(Date.now() + 60_000).toISOString() };
+  const flow = startFlowSpan("post notice");
+  const toMechelen = await ocam.publish("notice.posted", data, { to: "mechelen", correlationId: data.noticeId, trace: flow.wire });
+  const toVilvoorde = await ocam.publish("notice.posted", data, { to: "vilvoorde", correlationId: data.noticeId, trace: flow.wire });
+  flow.end();
+  const posted = toMechelen.envelope as Envelope;
+  await sleep(gapsMs[0]);
+  const delivered = await mechelen.publish("notice.delivered", { noticeId: data.noticeId, recipient: "mechelen", deliveredAt: now() }, { to: "fed-ocam", inReplyTo: posted });
+  await sleep(gapsMs[1]);
+  const acknowledged = await mechelen.publish("notice.acknowledged", { noticeId: data.noticeId, recipient: "mechelen", acknowledgedAt: now() }, { to: "fed-ocam", inReplyTo: posted });
+  return { traceId: traceIdOf(posted.traceparent), noticeId: data.noticeId, published: [toMechelen, toVilvoorde, delivered, acknowledged] };
+}
+
+/** Stream state, to show that something left a stream untouched. */
+export async function streamState(jsm: JetStreamManager, stream: string): Promise<{ messages: number; lastSeq: number }> {
+  const info = await jsm.streams.info(stream);
+  return { messages: info.state.messages, lastSeq: info.state.last_seq };
+}
