@@ -8,3 +8,4 @@ export { renderServerConfig, renderAuthorization } from "./server-config.ts";
 export type { ServerConfigOptions } from "./server-config.ts";
 export { provision, streamConfigs, consumerConfigs, bucketNames, DEFAULT_RETENTION } from "./provision.ts";
 export type { ProvisionResult, RetentionSettings, Action } from "./provision.ts";
+export { startEmbeddedServer, embeddedPaths, EmbeddedServerError, findNatsServerBinary, NatsServerMissingError, clearLeftoverServer, processAlive, commandLineOf, waitForExit, type EmbeddedServer, type EmbeddedServerOptions, type LeftoverOutcome } from "./embedded/mod.ts";

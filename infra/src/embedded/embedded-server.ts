@@ -1,0 +1,161 @@
+/**
+ * The embedded nats-server of `schakel up`: one child process configured from the registry
+ * (nkey users with their generated permissions, no anonymous access), its JetStream store, config,
+ * pid and ports files and log all under the data folder, so a second `up` resumes on the same
+ * store. The port is chosen by the server unless one is asked for: never assume 4222 is free.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Registry } from "@schakel/contracts";
+import type { Identities } from "../identities.ts";
+import { renderServerConfig } from "../server-config.ts";
+import { findNatsServerBinary } from "./binary.ts";
+import { clearLeftoverServer, type LeftoverOutcome } from "./leftover.ts";
+import { waitUntilReady } from "./readiness.ts";
+
+/** Where the embedded server keeps its files inside the data folder. */
+export function embeddedPaths(dataDir: string) {
+  const runDir = join(dataDir, "run");
+  return {
+    config: join(dataDir, "nats-server.conf"),
+    storeDir: join(dataDir, "jetstream"),
+    runDir,
+    pidFile: join(runDir, "nats-server.pid"),
+    logFile: join(dataDir, "logs", "nats-server.log"),
+  };
+}
+
+export interface EmbeddedServerOptions {
+  dataDir: string;
+  registry: Registry;
+  identities: Identities;
+  /** Client port; 0 or -1 (default) lets the server pick a free one. */
+  port?: number;
+  /** Readiness timeout in ms (default 15 000; recovering a large store takes a while). */
+  startTimeoutMs?: number;
+  maxPayload?: number;
+  /** Reports what was done about a server left running by an earlier run. */
+  onLeftover?: (outcome: LeftoverOutcome) => void;
+}
+
+/** The embedded server could not start: one line saying why; `serverOutput` holds its last lines. */
+export class EmbeddedServerError extends Error {
+  override name = "EmbeddedServerError";
+  constructor(message: string, readonly serverOutput: string) {
+    super(message);
+  }
+}
+
+export interface EmbeddedServer {
+  url: string;
+  port: number;
+  pid: number;
+  monitorUrl: string | undefined;
+  paths: ReturnType<typeof embeddedPaths>;
+  readonly running: boolean;
+  /** Resolves when the process has exited (also when it crashes on its own). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The last lines the server logged. */
+  output(): string;
+  /** SIGTERM (JetStream flushes its store), SIGKILL after `graceMs` (default 5 000). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const MAX_LINES = 80;
+
+function explain(output: string, port: number): string {
+  if (/address already in use/i.test(output)) return `port ${port} is already in use: choose another --port, or leave it out to let the server pick a free one`;
+  const fatal = output.split("\n").reverse().find((l) => /\[(FTL|ERR)\]/.test(l));
+  return fatal ? fatal.replace(/^.*\[(FTL|ERR)\]\s*/, "") : "see the server output below";
+}
+
+/**
+ * Starts nats-server for `dataDir` and resolves once it accepts clients.
+ *
+ * @throws NatsServerMissingError when no binary is installed; EmbeddedServerError (naming the
+ * cause, e.g. a port in use, and quoting the server's last lines) when it does not come up.
+ */
+export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const bin = findNatsServerBinary();
+  const paths = embeddedPaths(opts.dataDir);
+  await mkdir(paths.runDir, { recursive: true });
+  await mkdir(join(opts.dataDir, "logs"), { recursive: true });
+  const leftover = await clearLeftoverServer(paths.pidFile, paths.config);
+  opts.onLeftover?.(leftover);
+  for (const f of await readdir(paths.runDir)) if (f.endsWith(".ports")) await rm(join(paths.runDir, f), { force: true });
+
+  const requested = opts.port === undefined || opts.port === 0 ? -1 : opts.port; // nats-server reads 0 as 4222
+  await writeFile(paths.config, renderServerConfig(opts.registry, opts.identities, {
+    port: requested, storeDir: paths.storeDir, portsFileDir: paths.runDir, httpPort: -1, maxPayload: opts.maxPayload,
+  }));
+
+  const log: WriteStream = createWriteStream(paths.logFile, { flags: "a" });
+  const lines: string[] = [];
+  let partial = "";
+  const record = (chunk: Buffer): void => {
+    log.write(chunk);
+    const parts = (partial + chunk.toString("utf8")).split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts.filter((l) => l.trim()));
+    if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
+  };
+  // Own process group: Ctrl-C reaches `up` only, which then stops services before the server.
+  const child: ChildProcess = spawn(bin, ["-c", paths.config], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let alive = true;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("error", (err) => {
+      alive = false;
+      lines.push(`cannot start ${bin}: ${err.message}`);
+      resolve({ code: null, signal: null });
+    });
+    child.once("close", (code, signal) => {
+      alive = false;
+      log.end();
+      resolve({ code, signal });
+    });
+  });
+  child.stdout?.on("data", record);
+  child.stderr?.on("data", record);
+  const killOnExit = (): void => void child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const pid = child.pid ?? -1;
+  if (pid > 0) await writeFile(paths.pidFile, `${pid}\n`);
+
+  const stop = async (graceMs = 5_000): Promise<void> => {
+    if (alive) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    } else {
+      await exited;
+    }
+    process.removeListener("exit", killOnExit);
+    await rm(paths.pidFile, { force: true });
+  };
+
+  let ports;
+  try {
+    ports = await waitUntilReady(paths.runDir, pid, () => alive, opts.startTimeoutMs ?? 15_000);
+  } catch (err) {
+    await stop(1_000);
+    const output = lines.join("\n");
+    throw new EmbeddedServerError(`nats-server did not start: ${explain(output, requested)} (log: ${paths.logFile})`, output);
+  }
+  const port = Number(new URL(ports.nats![0]!).port);
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    pid,
+    monitorUrl: ports.monitoring?.[0],
+    paths,
+    get running() {
+      return alive;
+    },
+    exited,
+    output: () => lines.join("\n"),
+    stop,
+  };
+}

@@ -1,0 +1,6 @@
+/** The embedded nats-server that `schakel up` runs: every public export, by name. */
+export { startEmbeddedServer, embeddedPaths, EmbeddedServerError } from "./embedded-server.ts";
+export type { EmbeddedServer, EmbeddedServerOptions } from "./embedded-server.ts";
+export { findNatsServerBinary, NatsServerMissingError } from "./binary.ts";
+export { clearLeftoverServer, processAlive, commandLineOf, waitForExit } from "./leftover.ts";
+export type { LeftoverOutcome } from "./leftover.ts";
