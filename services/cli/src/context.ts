@@ -17,11 +17,16 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
+/** What `schakel up` writes to `<data>/connection.json` while it runs. */
 export const Connection = z.object({
   url: z.string(),
+  /** The `schakel up` process. */
   pid: z.number().optional(),
   startedAt: z.string().optional(),
   consoleUrl: z.string().optional(),
+  /** The embedded nats-server (absent when `up` uses an existing server). */
+  natsPid: z.number().optional(),
+  monitorUrl: z.string().optional(),
 });
 export type Connection = z.infer<typeof Connection>;
 
@@ -48,6 +53,23 @@ export function loadDirectory(opts: GlobalOptions): KeyDirectory {
   const path = directoryPath(dataDirOf(opts));
   if (!existsSync(path)) throw new CliError(`no key directory in ${dataDirOf(opts)}: run "schakel up" first (or pass --data DIR)`, EXIT.usage);
   return KeyDirectory.fromFile(path);
+}
+
+/** The platform organisation of the directory (the one with role "platform"), e.g. vpr. */
+export function platformOrg(directory: KeyDirectory): string {
+  const platform = directory.organisations.find((o) => o.roles.includes("platform"));
+  if (!platform) throw new CliError("the registry has no organisation with the role platform", EXIT.failure);
+  return platform.id;
+}
+
+/** Runs `work` with a connection as `org` and always closes it. */
+export async function withBus<T>(org: string, opts: GlobalOptions, work: (bus: Bus) => Promise<T>): Promise<T> {
+  const bus = await connectAs(org, opts);
+  try {
+    return await work(bus);
+  } finally {
+    await bus.close();
+  }
 }
 
 /** Connects as `org` with its credentials from the data folder; unknown organisations exit 2. */

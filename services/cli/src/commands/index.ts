@@ -3,8 +3,22 @@
  * add one import and one call here per command.
  */
 import type { Command } from "commander";
+import { registerContracts } from "./contracts.ts";
+import { registerCoordination } from "./coordination.ts";
+import { registerFeed } from "./feed.ts";
+import { registerNotice } from "./notice.ts";
 import { registerOrgs } from "./orgs.ts";
+import { registerPolicy } from "./policy.ts";
+import { registerSignal } from "./signal.ts";
+import { registerUp } from "./up.ts";
 
 export function registerCommands(program: Command): void {
+  registerUp(program);
   registerOrgs(program);
+  registerNotice(program);
+  registerSignal(program);
+  registerPolicy(program);
+  registerCoordination(program);
+  registerFeed(program);
+  registerContracts(program);
 }

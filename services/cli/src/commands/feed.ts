@@ -1,0 +1,81 @@
+/**
+ * `schakel feed --as ORG`: what an organisation may see, from any point (`--since`), live with
+ * `--follow`, resumable: the last stream sequence is printed at the end, and `--since` that
+ * sequence continues exactly after it. `--json` prints one JSON object per message (NDJSON), so
+ * a script can read a followed feed line by line.
+ */
+import type { Command } from "commander";
+import { MESSAGE_TYPES } from "@schakel/contracts";
+import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
+import { CliError, EXIT } from "../exit-codes.ts";
+import { describe, printable, typeMatcher, type FeedItem } from "../feed/item.ts";
+import { openFeed } from "../feed/reader.ts";
+import { requireOrganisation } from "../input/checks.ts";
+import { parseSince } from "../input/time-input.ts";
+import { color, note } from "../output.ts";
+
+interface FeedOptions extends GlobalOptions { as: string; type?: string; since?: string; follow?: boolean }
+
+/** The `--type` filter, checked against the catalog so that a typo does not silently show nothing. */
+export function parseTypeFilter(text: string | undefined): ((type: string) => boolean) | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[a-z*>.,-]+$/.test(text)) throw new CliError(`--type "${text}" may contain only lower-case letters, '.', '*' and ',' (e.g. notice.*, *.raised)`, EXIT.usage);
+  const match = typeMatcher(text);
+  if (!MESSAGE_TYPES.some(match)) throw new CliError(`--type "${text}" matches no message type; see "schakel contracts list"`, EXIT.usage);
+  return match;
+}
+
+const clock = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
+
+/** One line for people. */
+export function feedLine(i: FeedItem): string {
+  const head = `${color.dim(`#${i.seq}`)} ${color.dim(clock(i.storedAt))} ${i.sender} → ${i.audience} ${color.cyan(i.type)}`;
+  if (i.refused) return `${head} ${color.red(`refused (${i.refused.reason}): ${i.refused.detail}`)}`;
+  return `${head} ${describe(i.type, i.data)}${i.traceId ? color.dim(` trace ${i.traceId.slice(0, 12)}…`) : ""}`;
+}
+
+async function feed(opts: FeedOptions): Promise<void> {
+  const directory = loadDirectory(opts);
+  requireOrganisation(directory, opts.as);
+  const matches = parseTypeFilter(opts.type) ?? (() => true);
+  const start = parseSince(opts.since);
+  let lastSeq = start.kind === "after-seq" ? start.seq : undefined;
+  let shown = 0;
+  const show = (item: FeedItem): void => {
+    lastSeq = Math.max(lastSeq ?? 0, item.seq);
+    if (!matches(item.type)) return;
+    shown++;
+    process.stdout.write((opts.json ? JSON.stringify(printable(item)) : feedLine(item)) + "\n");
+  };
+  await withBus(opts.as, opts, async (bus) => {
+    const f = await openFeed(bus, start);
+    try {
+      await f.history(show);
+      if (!opts.follow) return;
+      note(color.dim(`following the feed of ${opts.as} — Ctrl-C to stop`));
+      const live = await f.follow(show);
+      const stop = (): void => void live.stop();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      await live.done;
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+    } finally {
+      await f.close();
+    }
+  });
+  const resume = lastSeq !== undefined ? ` — last sequence ${lastSeq}; resume with: schakel feed --as ${opts.as} --since ${lastSeq}` : "";
+  note(color.dim(`${shown} message(s)${resume}`));
+}
+
+export function registerFeed(program: Command): void {
+  program
+    .command("feed")
+    .description("what an organisation may see: from any point, live with --follow, resumable with --since SEQ")
+    .requiredOption("--as <org>", "read as this organisation (the platform sees everything between the levels)")
+    .option("--type <glob>", "only these types, comma-separated globs: notice.*, *.raised, escalation.raised")
+    .option("--since <point>", "after a stream sequence (42), from a time (2026-11-28T10:00:00Z), a while ago (15m), or now")
+    .option("--follow", "keep printing new messages until Ctrl-C")
+    .option("--json", "one JSON object per message (NDJSON)")
+    .action((_o, cmd: Command) => feed(cmd.optsWithGlobals<FeedOptions>()));
+}

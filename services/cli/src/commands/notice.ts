@@ -1,0 +1,101 @@
+/**
+ * `schakel notice post|ack|status`: a liaison posts a notice to organisations or levels (one copy
+ * per audience, one notice id, one trace), a recipient acknowledges it, anyone with the right to
+ * read follows who received and acknowledged it.
+ */
+import type { Command } from "commander";
+import { EXTREMISM_FORMS, newMessageId, NOTICE_CATEGORIES, PREVENTION_TIERS, type DataOf } from "@schakel/contracts";
+import { acknowledgedKey, acknowledgeNotice, postNotice } from "@schakel/runtime";
+import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
+import { CliError, EXIT } from "../exit-codes.ts";
+import { findMessage } from "../feed/find.ts";
+import { oneOf, parseForms, parseAudiences, requireMessageId, requireOrganisation, requireSender, validateData } from "../input/checks.ts";
+import { parseDeadline } from "../input/time-input.ts";
+import { color, emit } from "../output.ts";
+import { registerNoticeStatus } from "./notice-status.ts";
+
+interface PostOptions extends GlobalOptions {
+  as: string; to: string; title: string; body: string; category: string; ackBy?: string; tier?: string; forms?: string;
+}
+
+async function post(opts: PostOptions): Promise<void> {
+  const directory = loadDirectory(opts);
+  requireSender(directory, opts.as, "notice.posted");
+  const to = parseAudiences(directory, opts.to);
+  const ackBy = opts.ackBy !== undefined ? parseDeadline("--ack-by", opts.ackBy) : undefined;
+  const noticeId = newMessageId();
+  const data = {
+    noticeId, title: opts.title, body: opts.body, category: oneOf("--category", opts.category, NOTICE_CATEGORIES), recipients: to,
+    ackRequired: ackBy !== undefined, ...(ackBy ? { ackBy: ackBy.toISOString() } : {}),
+    ...(opts.tier ? { preventionTier: oneOf("--tier", opts.tier, PREVENTION_TIERS) } : {}),
+    ...(opts.forms ? { extremismForms: parseForms(opts.forms) } : {}),
+  };
+  validateData("notice.posted", data, { title: "--title", body: "--body", recipients: "--to", extremismForms: "--forms" });
+  const result = await withBus(opts.as, opts, async (bus) => {
+    const posted = await postNotice(bus, {
+      noticeId, to, title: data.title, body: data.body, category: data.category, ...(data.ackBy ? { ackBy: data.ackBy } : {}),
+      ...(data.preventionTier ? { preventionTier: data.preventionTier } : {}), ...(data.extremismForms ? { extremismForms: data.extremismForms } : {}),
+    });
+    return { noticeId, traceId: posted.traceId, sender: opts.as, ackBy: data.ackBy ?? null, copies: posted.copies };
+  });
+  emit(opts, result, (r) => [
+    `${color.green("posted")} notice ${color.bold(r.noticeId)} from ${r.sender} to ${to.join(", ")}${r.ackBy ? ` — acknowledge by ${r.ackBy}` : ""}`,
+    `trace ${r.traceId}`,
+    color.dim(`follow it: schakel notice status ${r.noticeId}`),
+  ].join("\n"));
+}
+
+interface AckOptions extends GlobalOptions { as: string; remark?: string; by?: string }
+
+async function acknowledge(noticeIdArg: string, opts: AckOptions): Promise<void> {
+  const noticeId = requireMessageId(noticeIdArg, "NOTICE_ID", "notice post");
+  const directory = loadDirectory(opts);
+  requireOrganisation(directory, opts.as);
+  const data: DataOf<"notice.acknowledged"> = {
+    noticeId, recipient: opts.as, acknowledgedAt: new Date().toISOString(),
+    ...(opts.by !== undefined ? { acknowledgedBy: opts.by } : {}), ...(opts.remark !== undefined ? { remark: opts.remark } : {}),
+  };
+  validateData("notice.acknowledged", data, { remark: "--remark", acknowledgedBy: "--by" });
+  const mine = new Set(directory.audiencesOf(opts.as));
+  const result = await withBus(opts.as, opts, async (bus) => {
+    const done = await acknowledgeNotice(bus, { noticeId, ...(opts.remark !== undefined ? { remark: opts.remark } : {}), ...(opts.by !== undefined ? { by: opts.by } : {}) });
+    if (done.outcome === "acknowledged") return { noticeId, recipient: opts.as, to: done.to, id: done.messageId, duplicate: false, traceId: done.traceId };
+    if (done.outcome === "already-acknowledged") return { noticeId, recipient: opts.as, to: done.to, id: done.messageId, duplicate: true, traceId: null };
+    // The organisation's service has not recorded the notice (not running, or not yet): find it in
+    // the record and answer it there, with the same derived id the service path would use.
+    const notice = await findMessage(bus, noticeId, (i) =>
+      i.type === "notice.posted" && mine.has(i.audience) && (i.data as DataOf<"notice.posted"> | undefined)?.noticeId === noticeId);
+    if (!notice?.envelope) throw new CliError(`no notice ${noticeId} addressed to "${opts.as}" was found: check the id (schakel feed --as ${opts.as} --type notice.posted)`, EXIT.usage);
+    const p = await bus.publish("notice.acknowledged", data, { to: notice.sender, inReplyTo: notice.envelope, idempotencyKey: acknowledgedKey(noticeId) });
+    return { noticeId, recipient: opts.as, to: notice.sender, id: p.id, duplicate: p.duplicate, traceId: p.traceId };
+  });
+  emit(opts, result, (r) =>
+    `${color.green(r.duplicate ? "already acknowledged" : "acknowledged")} notice ${r.noticeId} as ${r.recipient} (to ${r.to})${r.traceId ? `; trace ${r.traceId}` : ""}`);
+}
+
+export function registerNotice(program: Command): void {
+  const notice = program.command("notice").description("post, acknowledge and follow notices");
+  notice
+    .command("post")
+    .description("post a notice to organisations or levels; prints the notice id and trace id")
+    .requiredOption("--as <org>", "the sending organisation (a liaison, e.g. fed-ocam)")
+    .requiredOption("--to <audiences>", "comma-separated organisations or groups (all, local, flemish, federal, supralocal)")
+    .requiredOption("--title <text>", "the title (3–200 characters)")
+    .requiredOption("--body <text>", "the text of the notice")
+    .option("--category <category>", `one of ${NOTICE_CATEGORIES.join(", ")}`, "information")
+    .option("--ack-by <deadline>", "ask each recipient to acknowledge by then: a duration (30s, 2h, 3d) or a time (2026-12-01T12:00:00Z)")
+    .option("--tier <tier>", `prevention tier: ${PREVENTION_TIERS.join(", ")}`)
+    .option("--forms <forms>", `comma-separated forms of extremism: ${EXTREMISM_FORMS.join(", ")}`)
+    .option("--json", "print JSON")
+    .action((_o, cmd: Command) => post(cmd.optsWithGlobals<PostOptions>()));
+  notice
+    .command("ack")
+    .description("acknowledge a notice addressed to your organisation")
+    .argument("<noticeId>", "the notice id printed by `notice post`")
+    .requiredOption("--as <org>", "the acknowledging organisation")
+    .option("--remark <text>", "a remark for the sender")
+    .option("--by <name>", "the official's role or name")
+    .option("--json", "print JSON")
+    .action((id: string, _o, cmd: Command) => acknowledge(id, cmd.optsWithGlobals<AckOptions>()));
+  registerNoticeStatus(notice);
+}

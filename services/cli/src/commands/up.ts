@@ -1,0 +1,26 @@
+/**
+ * `schakel up [--demo] [--data DIR] [--port N]`: the whole bus on this machine in one command —
+ * nats-server (or the server at --server/NATS_URL), streams, every level service, the console.
+ * Ctrl-C stops everything; a second `up` resumes with all data intact.
+ */
+import type { Command } from "commander";
+import { runUp, type UpOptions } from "../up/run.ts";
+
+export function registerUp(program: Command): void {
+  program
+    .command("up")
+    .description("start the bus, every level service and the console; Ctrl-C stops them all")
+    .option("--demo", "play a realistic round of coordination so you see the flows at once")
+    .option("--port <n>", "client port of the embedded nats-server (default: a free one; 4222 is never assumed)")
+    .option("--registry <file>", "organisation registry (default: the demo registry)")
+    .option("--no-services", "start only the bus (run services yourself: tsx services/<level>/src/main.ts)")
+    .option("--no-console", "do not start the console")
+    .option("--json", "print the summary as one JSON line once ready")
+    .addHelpText("after", `
+The data folder (--data, SCHAKEL_DATA, default .schakel/) holds the identities, the JetStream store,
+the generated server config, the logs and connection.json, through which every other command finds
+the running bus. With --server URL or NATS_URL, up uses that server instead of starting one.`)
+    .action(async (_o, cmd: Command) => {
+      process.exitCode = await runUp(cmd.optsWithGlobals<UpOptions>());
+    });
+}

@@ -1,0 +1,91 @@
+/**
+ * One feed entry as people and scripts see it: the stored message, verified and decoded with the
+ * same checks a service applies (signature, key, schema). A message that fails them is still
+ * shown — it is part of the record — marked with the reason.
+ */
+import type { JsMsg } from "@nats-io/jetstream";
+import { parseMessageSubject, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
+import { decodeMessage, HEADERS, type KeyDirectory, type Rejection } from "@schakel/contracts/bus";
+
+export interface FeedItem {
+  seq: number;
+  storedAt: string;
+  subject: string;
+  /** The type named by the subject (also for refused messages). */
+  type: string;
+  sender: string;
+  audience: string;
+  /** Present when the message passed every check. */
+  id?: string;
+  time?: string;
+  traceId?: string;
+  correlationId?: string;
+  causationId?: string;
+  data?: unknown;
+  refused?: Rejection;
+  /** The verified envelope, to answer the message (not printed). */
+  envelope?: Envelope;
+}
+
+/** The printable part of an item (everything but the envelope). */
+export function printable(item: FeedItem): Omit<FeedItem, "envelope"> {
+  const { envelope: _envelope, ...rest } = item;
+  return rest;
+}
+
+/** Decodes a stored message into a feed item (never throws). */
+export function toFeedItem(m: Pick<JsMsg, "seq" | "subject" | "data" | "headers" | "info">, directory: KeyDirectory): FeedItem {
+  const storedAt = new Date(m.info.timestampNanos / 1e6);
+  let parts = { type: "?", sender: "?", audience: "?" };
+  try {
+    parts = parseMessageSubject(m.subject);
+  } catch {
+    // the decoder below reports the bad subject as the refusal reason
+  }
+  let signature: string | undefined;
+  try {
+    signature = m.headers?.get(HEADERS.signature) || undefined;
+  } catch {
+    signature = undefined;
+  }
+  const base = { seq: m.seq, storedAt: storedAt.toISOString(), subject: m.subject, type: parts.type, sender: parts.sender, audience: parts.audience };
+  const decoded = decodeMessage({ subject: m.subject, body: m.data, signature, storedAt }, { directory, skewMs: 5 * 60_000 });
+  if (!decoded.ok) return { ...base, refused: decoded.rejection };
+  const e = decoded.envelope;
+  return {
+    ...base, id: e.id, time: e.time, traceId: traceIdOf(e.traceparent), correlationId: e.correlationid,
+    ...(e.causationid ? { causationId: e.causationid } : {}), data: e.data, envelope: e,
+  };
+}
+
+/**
+ * A `--type` filter: comma-separated globs where `*` matches any characters, dots included
+ * (`notice.*`, `*.raised`, `policy.*`), as a matcher on the message type.
+ */
+export function typeMatcher(globs: string | undefined): (type: string) => boolean {
+  if (!globs) return () => true;
+  const patterns = globs.split(",").map((g) => g.trim()).filter(Boolean)
+    .map((g) => new RegExp(`^${g.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/>/g, ".+")}$`));
+  return (type) => patterns.some((p) => p.test(type));
+}
+
+const short = (s: string, n = 70): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** One line about what a message says, per type. */
+export function describe(type: MessageType | string, data: unknown): string {
+  const d = (data ?? {}) as Record<string, any>;
+  switch (type) {
+    case "notice.posted": return `"${short(d.title)}" [${d.category}]${d.ackBy ? ` ack by ${d.ackBy}` : ""} notice ${d.noticeId}`;
+    case "notice.delivered": return `${d.recipient} received notice ${d.noticeId}`;
+    case "notice.acknowledged": return `${d.recipient} acknowledged notice ${d.noticeId}${d.remark ? `: "${short(d.remark, 50)}"` : ""}`;
+    case "signal.raised": return `${d.severity} ${d.kind}: "${short(d.title)}"${d.escalate ? " (escalate)" : ""}`;
+    case "signal.escalated": return `from ${d.raisedBy}, ${d.severity} ${d.kind}: "${short(d.title)}" — ${short(d.reason, 50)}`;
+    case "policy.update.published": return `${d.domain}: "${short(d.title)}" for ${(d.concerns ?? []).join(", ")}`;
+    case "digest.published": return `digest for ${d.municipality}: ${(d.items ?? []).length} item(s) from ${[...new Set((d.items ?? []).map((i: any) => i.domain))].join(", ")}`;
+    case "coordination.requested": return `${d.ask}: "${short(d.topic)}"${d.respondBy ? ` respond by ${d.respondBy}` : ""} request ${d.requestId}`;
+    case "coordination.responded": return `${d.outcome}: "${short(d.body, 60)}" (request ${d.requestId})`;
+    case "knowledge.shared": return `${d.format}: "${short(d.title)}"`;
+    case "escalation.raised": return `${d.obligation?.owedBy} missed ${d.obligation?.kind} to ${d.obligation?.owedTo} (deadline ${d.obligation?.deadline}): ${short(d.summary, 60)}`;
+    default: return "";
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * `schakel up --demo`: a realistic round of coordination between the three levels, played by the
+ * organisations themselves (each on its own connection) while the platform's feed prints every
+ * message as it is stored — so a newcomer sees the flows at once: a notice with receipts and
+ * acknowledgements, a missed deadline and its escalation, policy updates bundled into digests, a
+ * signal passed on to the federal level, a coordination exchange and a sealed case consultation.
+ */
+import { newMessageId, type DataOf } from "@schakel/contracts";
+import type { KeyDirectory } from "@schakel/contracts/bus";
+import { acknowledgeNotice, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation, respondToCoordination } from "@schakel/runtime";
+import { raiseSignal } from "@schakel/local";
+import { feedLine } from "../../commands/feed.ts";
+import { color } from "../../output.ts";
+import { Actors } from "./actors.ts";
+import { BusWatch } from "./watch.ts";
+
+export interface DemoOptions {
+  url: string;
+  dataDir: string;
+  directory: KeyDirectory;
+  say: (line: string) => void;
+  signal: AbortSignal;
+  /** Time the municipalities get to acknowledge the notice (default 20 s). */
+  ackWindowMs?: number;
+  /** How long to wait for the platform's digests (default 90 s). */
+  digestWaitMs?: number;
+}
+
+export interface DemoReport {
+  noticeId: string;
+  escalated: boolean;
+  digests: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/** Repeats `attempt` until it reports done (the addressee's service has recorded what it answers). */
+async function whenRecorded<T extends { outcome: string }>(attempt: () => Promise<T>, unknown: string, signal: AbortSignal, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await attempt();
+    if (r.outcome !== unknown || Date.now() > deadline || signal.aborted) return r;
+    await sleep(200, signal);
+  }
+}
+
+/** Plays the scenario; resolves with what happened (also when stopped half-way through). */
+export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
+  const { say, signal } = opts;
+  const ackWindowMs = opts.ackWindowMs ?? 20_000;
+  const platform = platformOf(opts.directory);
+  const actors = new Actors(opts.url, opts.dataDir, opts.directory);
+  const watch = await BusWatch.start(await actors.as(platform), (item) => say(`   ${feedLine(item)}`));
+  const step = (n: number, text: string) => say(`\n${color.bold(color.magenta(`demo ${n}/8`))} ${text}`);
+  const report: DemoReport = { noticeId: "", escalated: false, digests: 0 };
+  const soft = (p: Promise<unknown>, what: string) => p.catch((err) => say(color.yellow(`   (${what}: ${(err as Error).message})`)));
+  try {
+    step(1, `fed-ocam posts a threat assessment to antwerpen, mechelen and vilvoorde — acknowledge within ${ackWindowMs / 1000} s`);
+    const notice = await postNotice(await actors.as("fed-ocam"), {
+      to: ["antwerpen", "mechelen", "vilvoorde"], category: "threat-assessment", ackBy: new Date(Date.now() + ackWindowMs),
+      title: "Threat level for public events in the region", preventionTier: "secondary", extremismForms: ["jihadist", "far-right"],
+      body: "The threat level for large public events stays at 2 until further notice. Please inform the event organisers and the local police zone.",
+    });
+    report.noticeId = notice.noticeId;
+    const isReceipt = (org: string) => (i: { type: string; data?: unknown }) =>
+      i.type === "notice.delivered" && (i.data as DataOf<"notice.delivered">).noticeId === notice.noticeId && (i.data as DataOf<"notice.delivered">).recipient === org;
+    await soft(Promise.all(["antwerpen", "mechelen", "vilvoorde"].map((o) => watch.waitFor(`delivery receipt from ${o}`, isReceipt(o), 15_000, signal))), "receipts");
+    if (signal.aborted) return report;
+
+    step(2, "antwerpen and mechelen acknowledge; vilvoorde does not");
+    for (const [org, remark] of [["antwerpen", "Shared with the organisers of the city festival"], ["mechelen", "Discussed in the LIVC; police zone informed"]] as const) {
+      await whenRecorded(async () => acknowledgeNotice(await actors.as(org), { noticeId: notice.noticeId, remark, by: "coordinating official" }), "unknown-notice", signal);
+    }
+
+    step(3, "four Flemish policy domains publish updates for the municipalities; the platform bundles them into one digest each");
+    const updates = [
+      { from: "onderwijs", domain: "onderwijs", title: "Guide for dialogue on polarisation in class", summary: "Schools get a contact point and a practical guide for difficult conversations." },
+      { from: "welzijn", domain: "welzijn", title: "Extra support for families of returnees", summary: "Family support services can apply for extra staff until March." },
+      { from: "jeugd", domain: "jeugd", title: "Youth work and online radicalisation", summary: "A training offer for youth workers on recognising online recruitment." },
+      { from: "werk", domain: "werk", title: "Work placements after detention", summary: "Job coaching for people leaving prison, in cooperation with the justice houses." },
+    ] as const;
+    for (const u of updates) {
+      await (await actors.as(u.from)).publish("policy.update.published", {
+        updateId: newMessageId(), domain: u.domain, title: u.title, summary: u.summary, concerns: ["antwerpen", "mechelen", "vilvoorde"], preventionTier: "primary",
+      }, { to: platform });
+    }
+
+    step(4, "vilvoorde raises a high-severity incident and asks to escalate it; the platform passes it on to the federal level");
+    await raiseSignal(await actors.as("vilvoorde"), {
+      kind: "incident", severity: "high", title: "Threatening graffiti at a place of worship", extremismForms: ["far-right"], escalate: true,
+      description: "Symbols linked to far-right groups on the walls of a mosque; the police zone is informed. No individuals known.",
+    });
+    await soft(watch.waitFor("signal passed on to the federal level", (i) => i.type === "signal.escalated", 10_000, signal), "signal");
+
+    step(5, "fed-police asks mechelen to align on the release of a detainee; mechelen answers");
+    const request = await requestCoordination(await actors.as("fed-police"), {
+      to: "mechelen", ask: "align", topic: "Release of a detainee to the municipality", preventionTier: "tertiary", respondBy: new Date(Date.now() + 2 * 86_400_000),
+      body: "A detainee returns to Mechelen next month. Can the local cell and the justice house align the follow-up?",
+    });
+    await whenRecorded(async () => respondToCoordination(await actors.as("mechelen"), {
+      requestId: request.requestId, outcome: "agreed", body: "Agreed: the justice house joins the next LIVC meeting.",
+    }), "unknown-request", signal);
+
+    step(6, "mechelen consults fed-police about a case — pseudonymous reference, content sealed to the two of them");
+    const consultation = await requestCaseConsultation(await actors.as("mechelen"), {
+      caseRef: "LIVC-MECH-2026-0042", recipients: ["fed-police"], question: "Is there new information relevant to the follow-up plan?",
+    });
+    await whenRecorded(async () => respondToCaseConsultation(await actors.as("fed-police"), {
+      consultationId: consultation.consultationId, answer: "Nothing new on our side; keep the current plan.",
+    }), "unknown-consultation", signal);
+    say(color.dim("   (case messages live in their own stream; the platform sees only the reference, never the content)"));
+
+    step(7, "VVSG shares a study day with everyone");
+    await (await actors.as("vvsg")).publish("knowledge.shared", {
+      knowledgeId: newMessageId(), format: "study-day", title: "Study day: the local approach to polarisation", location: "Brussel",
+      summary: "Coordinating officials share practice on local cells, prevention tiers and re-integration.", date: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    }, { to: "all" });
+
+    step(8, "waiting for vilvoorde's deadline to pass, and for the platform's digests");
+    const escalation = watch.waitFor("escalation", (i) => i.type === "escalation.raised" && (i.data as DataOf<"escalation.raised">).obligation.reference === notice.noticeId,
+      ackWindowMs + 15_000, signal).then(() => (report.escalated = true));
+    const digests = watch.waitFor("digests", (i) => i.type === "digest.published", opts.digestWaitMs ?? 90_000, signal);
+    await soft(escalation, "escalation");
+    await soft(digests, "digests");
+    await sleep(500, signal);
+    report.digests = watch.all((i) => i.type === "digest.published").length;
+    say(`\n${color.green(color.bold("demo done"))} — see the notice: schakel notice status ${notice.noticeId}; everything: schakel feed --as ${platform}`);
+    return report;
+  } finally {
+    await watch.stop().catch(() => {});
+    await actors.close();
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * `schakel up`: identities, the bus, provisioning, every level service, the console, the summary —
+ * and on Ctrl-C (SIGINT) or SIGTERM everything stopped in the reverse order: demo, console,
+ * services (stop consuming, drain), admin connection, nats-server (SIGTERM, so JetStream flushes).
+ * A second signal exits at once; the server is killed with the process either way.
+ */
+import { mkdirSync } from "node:fs";
+import { KeyDirectory } from "@schakel/contracts/bus";
+import { ensureIdentities, loadRegistry, type LeftoverOutcome } from "@schakel/infra";
+import { dataDirOf, type GlobalOptions } from "../context.ts";
+import { CliError, EXIT } from "../exit-codes.ts";
+import { color, note } from "../output.ts";
+import { startBus } from "./bus.ts";
+import { ensureNotRunning, removeConnection, writeConnection } from "./connection-file.ts";
+import { startConsoleIfAvailable } from "./console.ts";
+import { playDemo } from "./demo/scenario.ts";
+import { demoServiceOptions } from "./demo/service-options.ts";
+import { startLevelServices } from "./services.ts";
+import { renderSummary, type UpSummary } from "./summary.ts";
+
+export interface UpOptions extends GlobalOptions {
+  demo?: boolean;
+  port?: string;
+  registry?: string;
+  services?: boolean;
+  console?: boolean;
+}
+
+/** `--port N`: a TCP port, or 0 for a free one. */
+export function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new CliError(`--port "${text}" is not a port number (1–65535, or 0 for a free one)`, EXIT.usage);
+  return Number(text);
+}
+
+function leftoverNote(o: LeftoverOutcome): void {
+  if (o.kind === "stopped") note(color.yellow(`stopped nats-server pid ${o.pid}, left running by an earlier "schakel up" on this data folder`));
+  if (o.kind === "foreign") note(color.dim(`ignored a stale pid file: pid ${o.pid} is now another process (${o.command.slice(0, 60)})`));
+}
+
+/** Runs until a signal (exit 0) or until the server dies under it (exit 1). */
+export async function runUp(opts: UpOptions): Promise<number> {
+  const port = parsePort(opts.port);
+  const dataDir = dataDirOf(opts);
+  mkdirSync(dataDir, { recursive: true });
+  ensureNotRunning(dataDir);
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    phases[name] = Math.round(now - mark);
+    mark = now;
+  };
+  phases.load = Math.round(process.uptime() * 1000);
+  const registry = loadRegistry(opts.registry);
+  const identities = await ensureIdentities(registry, dataDir);
+  lap("identities");
+  const directory = new KeyDirectory(identities.directory);
+  // Narration goes to stdout for people; with --json stdout carries the one summary line only.
+  const say = (line: string) => (opts.json ? note(line) : process.stdout.write(line + "\n"));
+
+  const stops: { what: string; stop: () => Promise<void> }[] = [];
+  const demoAbort = new AbortController();
+  let signalled: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => (signalled = resolve));
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (stopping) {
+      note(color.red(`${sig} again: exiting without waiting`));
+      process.exit(1);
+    }
+    stopping = true;
+    demoAbort.abort();
+    signalled(0);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  let code = EXIT.failure as number;
+  let demoDone: Promise<unknown> = Promise.resolve();
+  try {
+    const bus = await startBus({ dataDir, registry, identities, port, server: opts.server ?? process.env.NATS_URL, onLeftover: leftoverNote });
+    stops.push({ what: "bus", stop: bus.stop });
+    lap("bus");
+    bus.embedded?.exited.then(({ code: c, signal }) => {
+      if (stopping) return;
+      note(color.red(`nats-server exited unexpectedly (${signal ?? `code ${c}`}); its last lines:\n${bus.embedded!.output()}`));
+      stopping = true;
+      demoAbort.abort();
+      signalled(EXIT.failure);
+    });
+    if (!stopping) {
+      const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, ...(opts.demo ? { options: demoServiceOptions() } : {}) });
+      if (services) stops.push({ what: "services", stop: services.stop });
+      lap("services");
+      const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startConsoleIfAvailable({ dataDir, url: bus.url });
+      if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
+      lap("console");
+      await writeConnection(dataDir, {
+        url: bus.url, pid: process.pid, startedAt: new Date().toISOString(),
+        ...("url" in consoleRun ? { consoleUrl: consoleRun.url } : {}),
+        ...(bus.embedded ? { natsPid: bus.embedded.pid, ...(bus.embedded.monitorUrl ? { monitorUrl: bus.embedded.monitorUrl } : {}) } : {}),
+      });
+      const streams = await Promise.all(["COORD", "CASE", "DEADLETTER", "SANDBOX"].map(async (name) => ({ name, messages: (await bus.jsm.streams.info(name)).state.messages })));
+      const served = new Set(services?.running.flatMap((r) => r.orgs) ?? []);
+      const summary: UpSummary = {
+        ready: true, readyMs: Math.round(process.uptime() * 1000), phasesMs: phases, url: bus.url, pid: process.pid,
+        natsPid: bus.embedded?.pid ?? null, monitorUrl: bus.embedded?.monitorUrl ?? null, dataDir,
+        consoleUrl: "url" in consoleRun ? consoleRun.url : null, consoleNote: "unavailable" in consoleRun ? consoleRun.unavailable : null,
+        resumed: bus.provisioned.some((p) => p.kind === "stream" && p.action !== "created"),
+        streams, services: services?.running.map((r) => ({ service: r.service, orgs: r.orgs })) ?? [],
+        withoutService: registry.organisations.map((o) => o.id).filter((o) => !served.has(o)),
+        logs: { server: bus.embedded?.paths.logFile ?? null, services: services?.logFile ?? "(no services)" }, demo: opts.demo === true,
+      };
+      if (services?.missing.length) note(color.yellow(`no service definition exported by ${services.missing.join(", ")} yet`));
+      process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
+      if (opts.demo && !stopping) {
+        demoDone = playDemo({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal })
+          .catch((err) => note(color.red(`demo stopped: ${(err as Error).message}`)));
+      }
+    }
+    code = await finished;
+  } finally {
+    stopping = true;
+    demoAbort.abort();
+    await demoDone;
+    for (const s of stops.reverse()) {
+      await s.stop().catch((err) => note(color.red(`stopping the ${s.what} failed: ${(err as Error).message}`)));
+    }
+    await removeConnection(dataDir);
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+  note(color.dim(code === 0 ? "stopped; the data stays in " + dataDir : "stopped after a failure"));
+  return code;
+}

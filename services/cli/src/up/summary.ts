@@ -1,0 +1,66 @@
+/**
+ * What `schakel up` prints once everything runs: where the bus, the console, the data and the logs
+ * are, which service runs which organisations, what the streams hold, and what to try next.
+ * `--json` prints the same as one JSON line, so a script can wait for that line and go on.
+ */
+import { resolve } from "node:path";
+import { color } from "../output.ts";
+
+export interface UpSummary {
+  ready: true;
+  /** From process start to ready, in ms. */
+  readyMs: number;
+  /** Where the time went: loading the code, identities, bus (server + provisioning), services, console. */
+  phasesMs: Record<string, number>;
+  url: string;
+  pid: number;
+  natsPid: number | null;
+  monitorUrl: string | null;
+  dataDir: string;
+  consoleUrl: string | null;
+  /** Why there is no console, when there is none. */
+  consoleNote: string | null;
+  /** True when the streams already existed: a resumed bus with its earlier data. */
+  resumed: boolean;
+  streams: { name: string; messages: number }[];
+  services: { service: string; orgs: string[] }[];
+  /** Organisations no service runs for (they act through the CLI only). */
+  withoutService: string[];
+  logs: { server: string | null; services: string };
+  demo: boolean;
+}
+
+/** The `--data` part of suggested commands: empty for the default folder. */
+function dataFlag(dataDir: string): string {
+  return resolve(".schakel") === dataDir && !process.env.SCHAKEL_DATA ? "" : ` --data ${dataDir}`;
+}
+
+/** The summary for people. */
+export function renderSummary(s: UpSummary): string {
+  const d = dataFlag(s.dataDir);
+  const seconds = (s.readyMs / 1000).toFixed(1);
+  const label = (t: string) => color.dim(t.padEnd(10));
+  const services = s.services.length
+    ? s.services.map((x, i) => `${i === 0 ? label("services") : " ".repeat(10)}${color.cyan(x.service.padEnd(8))} ${x.orgs.join(", ")}`)
+    : [`${label("services")}${color.yellow("none running")}`];
+  const lines = [
+    `${color.green(color.bold("Schakel is up"))} — ready in ${seconds} s${s.resumed ? " (resumed with the earlier data)" : ""}`,
+    `${label("bus")}${s.url}${s.natsPid ? color.dim(` (nats-server pid ${s.natsPid}${s.monitorUrl ? `, monitoring ${s.monitorUrl}` : ""})`) : color.dim(" (existing server)")}`,
+    `${label("console")}${s.consoleUrl ?? color.yellow(`not started: ${s.consoleNote ?? "unavailable"}`)}`,
+    `${label("data")}${s.dataDir}`,
+    `${label("streams")}${s.streams.map((x) => `${x.name} ${color.dim(`(${x.messages})`)}`).join(", ")}`,
+    ...services,
+    ...(s.withoutService.length ? [`${" ".repeat(10)}${color.dim(`no service (CLI only): ${s.withoutService.join(", ")}`)}`] : []),
+    `${label("logs")}${[s.logs.server, s.logs.services].filter(Boolean).join(", ")}`,
+    "",
+    color.bold("Try:"),
+    `  schakel feed${d} --as vpr --follow`,
+    `  schakel notice post${d} --as fed-ocam --to mechelen,vilvoorde --title "Threat level update" --body "Level 2 remains." --ack-by 2m`,
+    `  schakel notice status${d} <notice id>`,
+    `  schakel notice ack${d} <notice id> --as mechelen --remark "Taken up in the LIVC"`,
+    `  schakel signal raise${d} --as vilvoorde --kind incident --severity high --title "Graffiti at a place of worship" --description "Far-right symbols; police informed." --escalate`,
+    "",
+    color.dim("Ctrl-C stops everything; `schakel up` again resumes with all data."),
+  ];
+  return lines.join("\n");
+}
