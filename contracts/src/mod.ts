@@ -30,4 +30,5 @@ export { SealedContent, SealedRecipient } from "./messages/sealed.ts";
 export { KnowledgeShared } from "./messages/knowledge.ts";
 export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/escalation.ts";
 export { sampleData, EXAMPLE_SEALED } from "./samples.ts";
-export { TRACE_KEYS, isTraceId, isMessageUuid, sandboxConsumer, destinationTemplate } from "./tracing-subjects.ts";
+export { TRACE_KEYS, isTraceId, isMessageUuid, sandboxConsumer, destinationTemplate, windowFilters } from "./tracing-subjects.ts";
+export type { WindowFilter } from "./tracing-subjects.ts";

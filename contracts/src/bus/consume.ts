@@ -6,14 +6,14 @@
  */
 import type { JsMsg } from "@nats-io/jetstream";
 import type { DataOf, InputOf, MessageType } from "../catalog.ts";
-import type { Envelope } from "../envelope.ts";
+import { traceIdOf, type Envelope } from "../envelope.ts";
 import { inboxConsumers, type InboxConsumer } from "../streams.ts";
 import { parseSandboxSubject, ROOTS } from "../subjects.ts";
 import type { Bus, Published } from "./bus.ts";
 import { deadLetter } from "./dead-letter.ts";
 import { decodeMessage } from "./decode.ts";
 import { HEADERS } from "./headers.ts";
-import type { PublishOptions } from "./outgoing.ts";
+import type { Outgoing, PublishOptions } from "./outgoing.ts";
 import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
 import { reject, type Rejection } from "./rejection.ts";
 import { startProcessSpan, withContext } from "./tracing.ts";
@@ -30,7 +30,10 @@ export interface Delivery<T extends MessageType = MessageType> {
   storedAt: Date;
   /** Set when this is a replayed copy (sandbox name or "handler"). */
   replay?: string;
-  /** Publishes an answer: causation, correlation and trace parent are taken from this message. */
+  /**
+   * Publishes an answer: causation, correlation and trace parent are taken from this message. For a
+   * replayed copy the answer is validated and signed but not sent (`stream` "", `seq` 0).
+   */
   reply<R extends MessageType>(type: R, data: InputOf<R>, opts: Omit<PublishOptions, "inReplyTo">): Promise<Published>;
 }
 
@@ -63,6 +66,11 @@ export interface Consumption {
   /** Resolves once every consumer loop has stopped. */
   closed: Promise<void>;
 }
+
+/** What `reply` returns for a replayed copy: the answer it would have sent (`stream` empty, `seq` 0). */
+const unsentAnswer = async (out: Outgoing): Promise<Published> => ({
+  id: out.envelope.id, subject: out.subject, stream: "", seq: 0, duplicate: false, traceId: traceIdOf(out.envelope.traceparent), envelope: out.envelope as Envelope,
+});
 
 const backoffMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1), 10_000);
 
@@ -113,7 +121,8 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     const delivery = {
       type, envelope, data: envelope.data, subject: m.subject, stream: m.info.stream, seq: m.seq,
       deliveryCount: m.info.deliveryCount, storedAt, ...(replay ? { replay } : {}),
-      reply: (t, d, o) => bus.publish(t, d, { ...o, inReplyTo: envelope, trace: span.wire }),
+      // An answer to a replayed copy is built (validated, signed) but never sent: a replay has no live effects.
+      reply: (t, d, o) => (replay || isSandbox ? unsentAnswer(bus.prepare(t, d, { ...o, inReplyTo: envelope, trace: span.wire })) : bus.publish(t, d, { ...o, inReplyTo: envelope, trace: span.wire })),
     } as Delivery;
     try {
       await withContext(span.context, () => handler(delivery));
