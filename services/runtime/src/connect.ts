@@ -25,6 +25,10 @@ export async function connectService(config: OrgConfig, opts: ServiceConnectOpti
     waitOnFirstConnect: true,
   });
   void watchStatus(bus, opts.log);
+  void bus.nc.closed().then((err) => {
+    if (err) opts.log.error({ err: err.message }, "connection to the bus closed by an error");
+    else opts.log.debug("connection to the bus closed");
+  });
   return bus;
 }
 

@@ -50,6 +50,11 @@ export class RecordBucket<S extends z.ZodType> {
     return this.#prefix + key;
   }
 
+  /** `<prefix>.` or "" — prepend it to a KV key filter to watch this record kind only. */
+  get keyPrefix(): string {
+    return this.#prefix;
+  }
+
   #parse(key: string, bytes: Uint8Array): z.infer<S> {
     let raw: unknown;
     try {

@@ -1,0 +1,88 @@
+/**
+ * The deadline watcher: exactly one `escalation.raised` per missed obligation, to the
+ * organisation it was owed to and to the organisation that owed it — even when the platform is
+ * killed at any moment and restarted. Three steps, each safe to repeat:
+ *   1. decide: compare-and-set the obligation to `escalation.state = pending` with an id derived
+ *      from the obligation key (only one decision can win);
+ *   2. publish each copy with an idempotency key derived from the obligation, so a repeat after
+ *      a crash carries the same message id and JetStream stores it once;
+ *   3. record `published`. A restarted watcher finds `pending` records in the bucket and
+ *      repeats 2–3 for them.
+ */
+import type { CatchUp } from "./catch-up.ts";
+import type { PlatformContext } from "./context.ts";
+import { DueWatch } from "./due-watch.ts";
+import type { Escalation, Obligation } from "./records.ts";
+
+/** The idempotency key of an obligation's escalation messages. */
+export const escalationKey = (obligationKey: string): string => `escalation|${obligationKey}`;
+
+/** When an obligation needs the watcher: at its deadline while open, at once while an escalation is pending. */
+export function escalationDueAt(o: Obligation): number | undefined {
+  if (o.escalation?.state === "published") return undefined;
+  if (o.escalation?.state === "pending") return 0;
+  if (o.closedAt || !o.deadline) return undefined;
+  return Date.parse(o.deadline);
+}
+
+function summary(o: Obligation): string {
+  const what = o.title ? `"${o.title.slice(0, 200)}"` : o.reference;
+  return o.kind === "acknowledgement"
+    ? `${o.owedBy} did not acknowledge the notice ${what} from ${o.owedTo} by ${o.deadline}`
+    : `${o.owedBy} did not answer the coordination request ${what} from ${o.owedTo} by ${o.deadline}`;
+}
+
+/** One step of the watcher for one obligation; returns when to look again (undefined: done). */
+export async function escalateIfMissed(p: PlatformContext, catchUp: CatchUp, key: string, now: number, retryMs: number): Promise<number | undefined> {
+  const stored = await p.stores.obligations.get(key);
+  if (!stored) return undefined;
+  let o = stored.value;
+  const due = escalationDueAt(o);
+  if (due === undefined) return undefined;
+  if (!o.escalation) {
+    if (due > now) return due;
+    // Judge only once everything stored before the deadline has been read.
+    if (!(await catchUp.reached(due))) return now + retryMs;
+    const escalation: Escalation = {
+      escalationId: p.bus.identity.derivedId(escalationKey(key)),
+      state: "pending",
+      missedAt: new Date(now).toISOString(),
+      audiences: [...new Set([o.owedTo, o.owedBy])],
+      messageIds: [],
+    };
+    const decided = await p.stores.obligations.update(key, { ...o, escalation }, stored.revision);
+    if (!decided.ok) return now; // changed meanwhile (e.g. acknowledged): look again with the new state
+    o = { ...o, escalation };
+    p.emit({ kind: "escalation-decided", key, escalationId: escalation.escalationId });
+  }
+  const esc = o.escalation!;
+  if (!o.sourceMessageId || !o.deadline) return undefined;
+  const messageIds: string[] = [];
+  for (const to of esc.audiences) {
+    const sent = await p.bus.publish("escalation.raised", {
+      escalationId: esc.escalationId,
+      obligation: { kind: o.kind, reference: o.reference, sourceMessageId: o.sourceMessageId, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline },
+      missedAt: esc.missedAt,
+      summary: summary(o),
+    }, { to, idempotencyKey: escalationKey(key), ...(o.source ? { inReplyTo: o.source } : {}) });
+    messageIds.push(sent.id);
+    p.emit({ kind: "escalation-published", key, escalationId: esc.escalationId, audience: to, messageId: sent.id, duplicate: sent.duplicate });
+  }
+  await p.stores.obligations.mutate(key, (cur) => cur?.escalation && cur.escalation.state !== "published"
+    ? { ...cur, escalation: { ...cur.escalation, state: "published", publishedAt: new Date().toISOString(), messageIds } }
+    : undefined);
+  p.log.warn({ key, escalationId: esc.escalationId, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline }, summary(o));
+  p.emit({ kind: "escalated", key, escalationId: esc.escalationId });
+  return undefined;
+}
+
+/** The deadline watcher over the obligations bucket. */
+export function deadlineWatcher(p: PlatformContext, catchUp: CatchUp, tickMs: number): DueWatch<typeof Obligation> {
+  return new DueWatch(p, {
+    name: "deadlines",
+    records: p.stores.obligations,
+    dueAt: escalationDueAt,
+    act: (key, now) => escalateIfMissed(p, catchUp, key, now, tickMs),
+    tickMs,
+  });
+}
