@@ -1,0 +1,100 @@
+/**
+ * The JSON API: the same questions the pages ask, for scripts and the benchmark. Every answer
+ * is cut to the request's viewpoint (`?as=<org>` or the cookie) exactly like the pages. Errors
+ * are plain data: `{ error: { code, message, fields? } }`.
+ */
+import { Hono } from "hono";
+import { feedFilterOf, feedPage } from "../model/feed-query.ts";
+import { flowStats, PERIODS, type Period } from "../model/flows.ts";
+import type { NoticeState } from "../model/notice-book.ts";
+import { NOTICE_STATUSES, noticeMatrix, noticePage, openObligations, summarise, visibleEscalations, type NoticeStatus, type NoticeSummary } from "../model/notice-query.ts";
+import { traceView } from "../model/trace.ts";
+import { canSeeNotice } from "../model/visibility.ts";
+import { noticeSenders } from "../identities.ts";
+import { intParam, viewerChoices, type ConsoleContext, type Env } from "./context.ts";
+
+/** A notice without its internal maps, for JSON. */
+function noticeJson(n: NoticeState) {
+  const { receipts: _receipts, order: _order, known: _known, ...rest } = n;
+  return rest;
+}
+
+function summaryJson(s: NoticeSummary) {
+  const n = s.notice;
+  return {
+    noticeId: n.noticeId, title: n.title, sender: n.sender, category: n.category, postedAt: new Date(n.postedAt).toISOString(),
+    ackRequired: n.ackRequired, ackBy: n.ackBy, status: s.status, expected: s.expected, delivered: s.delivered, acknowledged: s.acknowledged,
+    overdue: s.overdue, traceId: n.traceId,
+  };
+}
+
+const notFound = (what: string) => ({ error: { code: "not-found", message: `${what} is not visible from this viewpoint: check the id, or view as an organisation it concerns` } });
+
+export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
+  const app = new Hono<Env>();
+  const { model } = ctx;
+  const directory = model.directory;
+
+  app.get("/health", (c) => c.json({ ok: true, complete: model.complete, messages: model.size, notices: model.notices.list.length, refused: model.refusedCount, viewer: c.get("viewer").org }));
+
+  app.get("/orgs", (c) => c.json({
+    organisations: directory.organisations.map((o) => ({ id: o.id, name: o.name, level: o.level, roles: o.roles })),
+    viewers: viewerChoices(ctx).map((v) => v.id),
+    senders: noticeSenders(ctx.identities),
+  }));
+
+  app.get("/messages", (c) => {
+    const before = intParam(c, "before");
+    const page = feedPage(model, c.get("viewer"), feedFilterOf(c.req.query(), directory), { ...(before ? { before } : {}), limit: intParam(c, "limit") ?? 50 });
+    return c.json(page);
+  });
+
+  app.get("/notices", (c) => {
+    const s = c.req.query("status");
+    const status = (NOTICE_STATUSES as readonly string[]).includes(s ?? "") ? (s as NoticeStatus) : undefined;
+    const page = noticePage(model.notices, c.get("viewer"), {
+      ...(status ? { status } : {}), ...(c.req.query("sender") ? { sender: c.req.query("sender")! } : {}), ...(c.req.query("q") ? { text: c.req.query("q")! } : {}),
+      page: intParam(c, "page") ?? 1, pageSize: intParam(c, "pageSize") ?? 25,
+    });
+    return c.json({ ...page, items: page.items.map(summaryJson) });
+  });
+
+  app.get("/notices/:id", (c) => {
+    const viewer = c.get("viewer");
+    const n = model.notices.notices.get(c.req.param("id"));
+    if (!n?.known || !canSeeNotice(viewer, n)) return c.json(notFound(`notice ${c.req.param("id")}`), 404);
+    return c.json({ notice: noticeJson(n), summary: summaryJson(summarise(n, viewer)), matrix: noticeMatrix(n, viewer) });
+  });
+
+  app.get("/obligations", (c) => {
+    const all = openObligations(model.notices, c.get("viewer"));
+    const pageSize = Math.min(intParam(c, "pageSize") ?? 50, 500);
+    const pages = Math.max(1, Math.ceil(all.length / pageSize));
+    const page = Math.min(intParam(c, "page") ?? 1, pages);
+    return c.json({ items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, overdue: all.filter((o) => o.overdue).length, page, pages, pageSize });
+  });
+
+  app.get("/escalations", (c) => c.json({ items: visibleEscalations(model.notices, c.get("viewer")) }));
+
+  app.get("/traces/:id", (c) => {
+    const view = traceView(model, c.get("viewer"), c.req.param("id").toLowerCase());
+    if (view.steps.length === 0) return c.json(notFound(`trace ${c.req.param("id")}`), 404);
+    return c.json(view);
+  });
+
+  app.get("/flows", (c) => {
+    const p = c.req.query("period");
+    const from = Date.parse(c.req.query("from") ?? "");
+    const to = Date.parse(c.req.query("to") ?? "");
+    const span = p && p in PERIODS ? PERIODS[p as Period] : PERIODS["24h"];
+    const range = !Number.isNaN(from) ? { from, ...(!Number.isNaN(to) ? { to } : {}) } : span ? { from: Date.now() - span } : {};
+    return c.json(flowStats(model, c.get("viewer"), range));
+  });
+
+  app.get("/refused", (c) => {
+    if (!c.get("viewer").platform) return c.json({ error: { code: "not-allowed", message: "refused messages are shown to the platform coordinator only: view as the platform" } }, 403);
+    return c.json({ count: model.refusedCount, latest: model.refused });
+  });
+
+  return app;
+}

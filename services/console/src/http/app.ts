@@ -1,0 +1,80 @@
+/**
+ * The console's HTTP application (hono): security headers, the viewpoint, the pages, the live
+ * streams, the JSON API and the assets. Built without a listening socket so it can be served by
+ * `startConsole` or driven directly (`app.request(...)`) by a benchmark.
+ */
+import { Hono } from "hono";
+import { csrf } from "hono/csrf";
+import { html } from "hono/html";
+import { browserScript, FAVICON, stylesheet } from "../assets/assets.ts";
+import { layout } from "../views/layout.ts";
+import { apiRoutes } from "./api.ts";
+import { frameOf, viewerMiddleware, type ConsoleContext, type Env } from "./context.ts";
+import { LiveStreams, liveRoutes } from "./live.ts";
+import { pageRoutes } from "./pages.ts";
+import { postRoutes } from "./post-routes.ts";
+
+export interface ConsoleAppOptions {
+  /**
+   * Host names (without port) the console answers to. A browser page on another site could
+   * otherwise reach a console on 127.0.0.1 through DNS rebinding; default: loopback names.
+   * Empty = any host (only when deliberately served on a network interface).
+   */
+  allowedHosts?: string[];
+}
+
+export interface ConsoleApp {
+  app: Hono<Env>;
+  /** Ends every open event stream (on stop). */
+  streams: LiveStreams;
+}
+
+const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = {}): ConsoleApp {
+  const app = new Hono<Env>();
+  const streams = new LiveStreams();
+  const allowed = opts.allowedHosts ?? LOOPBACK;
+
+  app.use("*", async (c, next) => {
+    const host = (c.req.header("host") ?? "").replace(/:\d+$/, "");
+    if (allowed.length && !allowed.includes(host)) {
+      return c.text(`This console answers on ${allowed.join(", ")} only; open it with the address it printed.`, 421);
+    }
+    await next();
+    c.header("Content-Security-Policy", CSP);
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+    c.header("X-Frame-Options", "DENY");
+  });
+  // A form on another site must not make the console post a notice as a liaison.
+  app.use("*", csrf());
+  app.use("*", viewerMiddleware(ctx));
+
+  app.get("/assets/console.css", async (c) => {
+    const a = await stylesheet();
+    return c.body(a.body, 200, { "Content-Type": a.type, "Cache-Control": "no-cache" });
+  });
+  app.get("/assets/console.js", async (c) => {
+    const a = await browserScript();
+    return c.body(a.body, 200, { "Content-Type": a.type, "Cache-Control": "no-cache" });
+  });
+  app.get("/assets/favicon.svg", (c) => c.body(FAVICON.body, 200, { "Content-Type": FAVICON.type }));
+
+  app.route("/", pageRoutes(ctx));
+  app.route("/", postRoutes(ctx));
+  app.route("/", liveRoutes(ctx, streams));
+  app.route("/api", apiRoutes(ctx));
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith("/api/")) return c.json({ error: { code: "not-found", message: `no API route ${c.req.method} ${c.req.path}; see /api/health, /api/messages, /api/notices, /api/flows` } }, 404);
+    return c.html(layout(frameOf(ctx, c, "Page not found", "overview"), html`<p>There is no page at <code>${c.req.path}</code>. Use the navigation above.</p>`), 404);
+  });
+  app.onError((err, c) => {
+    const message = `the console could not answer ${c.req.method} ${c.req.path}: ${err.message}`;
+    if (c.req.path.startsWith("/api/")) return c.json({ error: { code: "internal", message } }, 500);
+    return c.html(html`<!doctype html><title>Error · Schakel console</title><h1>Something went wrong</h1><p>${message}</p><p><a href="/">Back to the overview</a></p>`, 500);
+  });
+  return { app, streams };
+}

@@ -1,0 +1,87 @@
+/**
+ * Server-sent events. Each connection subscribes to the read model and gets only what its
+ * viewpoint may see and its filters select, in ingest order:
+ * - `/live/feed?…`          `row` events with the rendered feed row (the page's own renderer);
+ * - `/live/notices/:id`     `fragment` events with the notice's re-rendered recipients matrix;
+ * - `/api/stream?…`         `message` events with the JSON record, for scripts.
+ */
+import { Hono, type Context } from "hono";
+import { streamSSE, type SSEMessage } from "hono/streaming";
+import { feedFilterOf, feedMatcher } from "../model/feed-query.ts";
+import { noticeMatrix as matrixRows } from "../model/notice-query.ts";
+import type { FlowRecord } from "../model/record.ts";
+import { canSee, canSeeNotice } from "../model/visibility.ts";
+import { feedRow } from "../views/feed.ts";
+import { noticeMatrix } from "../views/notices.ts";
+import type { ConsoleContext, Env } from "./context.ts";
+
+const HEARTBEAT_MS = 15_000;
+
+/** Open streams, so stopping the console can end them (a browser would keep them open forever). */
+export class LiveStreams {
+  readonly #closers = new Set<() => void>();
+  add(close: () => void): () => void {
+    this.#closers.add(close);
+    return () => this.#closers.delete(close);
+  }
+  closeAll(): void {
+    for (const close of [...this.#closers]) close();
+  }
+}
+
+function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, toEvent: (r: FlowRecord) => SSEMessage | undefined) {
+  return streamSSE(c, async (stream) => {
+    let queue = Promise.resolve();
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const send = (m: SSEMessage) => {
+      queue = queue.then(() => stream.writeSSE(m)).catch(() => finish());
+    };
+    const unsubscribe = ctx.model.subscribe((r) => {
+      const event = toEvent(r);
+      if (event) send(event);
+    });
+    const heartbeat = setInterval(() => {
+      queue = queue.then(() => stream.write(": keep-alive\n\n").then(() => undefined)).catch(() => finish());
+    }, HEARTBEAT_MS);
+    const forget = streams.add(finish);
+    stream.onAbort(finish);
+    // Tell the browser to retry soon after a restart of the console.
+    send({ event: "hello", data: "{}", retry: 2_000 });
+    await done;
+    clearInterval(heartbeat);
+    unsubscribe();
+    forget();
+  });
+}
+
+export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env> {
+  const app = new Hono<Env>();
+  const directory = ctx.model.directory;
+
+  app.get("/live/feed", (c) => {
+    const viewer = c.get("viewer");
+    const match = feedMatcher(feedFilterOf(c.req.query(), directory), directory);
+    return subscribe(c, ctx, streams, (r) =>
+      canSee(viewer, r) && match(r) ? { event: "row", id: String(r.pos), data: JSON.stringify({ pos: r.pos, html: String(feedRow(r, directory)) }) } : undefined);
+  });
+
+  app.get("/live/notices/:id", (c) => {
+    const viewer = c.get("viewer");
+    const noticeId = c.req.param("id");
+    return subscribe(c, ctx, streams, (r) => {
+      if (r.reference !== noticeId) return undefined;
+      const n = ctx.model.notices.notices.get(noticeId);
+      if (!n?.known || !canSeeNotice(viewer, n)) return undefined;
+      return { event: "fragment", data: String(noticeMatrix(n, matrixRows(n, viewer), directory)) };
+    });
+  });
+
+  app.get("/api/stream", (c) => {
+    const viewer = c.get("viewer");
+    const match = feedMatcher(feedFilterOf(c.req.query(), directory), directory);
+    return subscribe(c, ctx, streams, (r) => (canSee(viewer, r) && match(r) ? { event: "message", id: String(r.pos), data: JSON.stringify(r) } : undefined));
+  });
+
+  return app;
+}

@@ -1,0 +1,100 @@
+/**
+ * Posting a notice from the console, as a liaison whose credentials the console holds: the HTML
+ * form (`GET/POST /post`) and the JSON route (`POST /api/notices`). Both validate with the
+ * catalog schema first and publish nothing when a field is wrong.
+ */
+import { Hono, type Context } from "hono";
+import { SchakelError, SchemaError } from "@schakel/contracts";
+import { noticeSenders } from "../identities.ts";
+import type { ReadModel } from "../model/read-model.ts";
+import { validateNoticeForm, type NoticeFormInput } from "../post/notice-form.ts";
+import type { PostedNotice } from "../post/publisher.ts";
+import { layout } from "../views/layout.ts";
+import { postForm } from "../views/post.ts";
+import { frameOf, type ConsoleContext, type Env } from "./context.ts";
+
+type FormBody = Record<string, string | File | (string | File)[]>;
+
+const list = (v: FormBody[string] | undefined): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string"));
+const one = (v: FormBody[string] | undefined): string | undefined => list(v)[0];
+
+/** The submitted HTML form as form input. */
+export function formInputOf(body: FormBody): NoticeFormInput {
+  return {
+    from: one(body.from), recipients: list(body.recipients), title: one(body.title), body: one(body.body), category: one(body.category),
+    ackRequired: one(body.ackRequired) === "on", ackBy: one(body.ackBy), preventionTier: one(body.preventionTier),
+    extremismForms: list(body.extremismForms), caseRef: one(body.caseRef),
+  };
+}
+
+/** Resolves once the read model has the notice (so the page we redirect to shows it), or after `ms`. */
+function seen(model: ReadModel, noticeId: string, ms: number): Promise<void> {
+  if (model.notices.notices.get(noticeId)?.known) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, ms);
+    const unsubscribe = model.subscribe((r) => {
+      if (r.type === "notice.posted" && r.reference === noticeId) finish();
+    });
+    function finish() {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    }
+  });
+}
+
+export function postRoutes(ctx: ConsoleContext): Hono<Env> {
+  const app = new Hono<Env>();
+  const directory = ctx.identities.directory;
+  const senders = () => noticeSenders(ctx.identities);
+
+  const publish = async (input: NoticeFormInput): Promise<{ posted?: PostedNotice; errors?: Record<string, string[]>; failure?: string }> => {
+    const result = validateNoticeForm(input, senders(), directory);
+    if (!result.ok) return { errors: result.errors };
+    if (!ctx.publisher) return { failure: "this console runs without a bus connection, so it cannot post: start it with the bus URL" };
+    try {
+      return { posted: await ctx.publisher.post(result.from, result.audiences, result.data) };
+    } catch (err) {
+      if (err instanceof SchemaError) return { errors: { title: [err.message] } };
+      return { failure: err instanceof SchakelError ? err.message : `publishing failed: ${(err as Error).message}; try again` };
+    }
+  };
+
+  const form = (c: Context<Env>, values: NoticeFormInput, errors: Record<string, string[]> = {}, publishError?: string) =>
+    layout(frameOf(ctx, c, "Post a notice", "post"), postForm({ senders: senders(), values, errors, directory, ...(publishError ? { publishError } : {}) }));
+
+  app.get("/post", (c) => {
+    const s = senders();
+    return c.html(form(c, { from: s.includes("fed-ocam") ? "fed-ocam" : s[0], ackRequired: true, recipients: [] }));
+  });
+
+  app.post("/post", async (c) => {
+    const input = formInputOf(await c.req.parseBody({ all: true }));
+    const { posted, errors, failure } = await publish(input);
+    if (errors) return c.html(form(c, input, errors), 422);
+    if (failure || !posted) return c.html(form(c, input, {}, failure), 503);
+    await seen(ctx.model, posted.noticeId, 2_000);
+    return c.redirect(`/notices/${posted.noticeId}`, 303);
+  });
+
+  app.post("/api/notices", async (c) => {
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: { code: "schema", message: "the body is not JSON: send the notice fields as a JSON object" } }, 400);
+    }
+    const str = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : undefined);
+    const strs = (k: string) => (Array.isArray(body[k]) ? (body[k] as unknown[]).filter((x): x is string => typeof x === "string") : typeof body[k] === "string" ? [body[k] as string] : []);
+    const input: NoticeFormInput = {
+      from: str("from"), recipients: strs("recipients"), title: str("title"), body: str("body"), category: str("category"),
+      ackRequired: body.ackRequired === true, ackBy: str("ackBy"), preventionTier: str("preventionTier"), extremismForms: strs("extremismForms"), caseRef: str("caseRef"),
+    };
+    const { posted, errors, failure } = await publish(input);
+    if (errors) return c.json({ error: { code: "schema", message: "the notice is invalid; nothing was published", fields: errors } }, 422);
+    if (failure || !posted) return c.json({ error: { code: "unreachable", message: failure } }, 503);
+    return c.json(posted, 201);
+  });
+
+  return app;
+}

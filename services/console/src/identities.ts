@@ -1,0 +1,73 @@
+/**
+ * Whose credentials the console holds: the platform identity it reads the bus as, and the
+ * liaisons a user may post notices as. They come from the data folder `schakel up` writes
+ * (`directory.json`, `identities/<org>.creds.json`), or are handed over directly by the caller.
+ */
+import { existsSync } from "node:fs";
+import { catalog, type Directory, SchakelError } from "@schakel/contracts";
+import { KeyDirectory, readCredentials, type OrgCredentials } from "@schakel/contracts/bus";
+import { credentialsPath, directoryPath } from "@schakel/infra";
+
+/** Credentials by organisation, read lazily. */
+export interface IdentitySource {
+  directory: KeyDirectory;
+  /** Organisations whose credentials are available. */
+  available(): string[];
+  credentials(org: string): Promise<OrgCredentials>;
+}
+
+/** Where the console finds its identities: a data folder, or explicit credentials and directory. */
+export interface IdentityOptions {
+  dataDir?: string;
+  credentials?: Map<string, OrgCredentials> | Record<string, OrgCredentials>;
+  directory?: KeyDirectory | Directory;
+}
+
+/** Builds the identity source; throws SchakelError saying what to pass or run when nothing is there. */
+export function identitySource(opts: IdentityOptions): IdentitySource {
+  const directory = opts.directory instanceof KeyDirectory
+    ? opts.directory
+    : opts.directory
+      ? new KeyDirectory(opts.directory)
+      : opts.dataDir
+        ? KeyDirectory.fromFile(directoryPath(opts.dataDir))
+        : undefined;
+  if (!directory) {
+    throw new SchakelError("unknown-organisation", `the console needs the key directory: pass dataDir (the folder "schakel up" writes) or directory`);
+  }
+  const given = opts.credentials instanceof Map ? opts.credentials : opts.credentials ? new Map(Object.entries(opts.credentials)) : undefined;
+  if (given) {
+    return {
+      directory,
+      available: () => directory.organisations.map((o) => o.id).filter((id) => given.has(id)),
+      async credentials(org) {
+        const c = given.get(org);
+        if (!c) throw new SchakelError("unknown-organisation", `the console holds no credentials for "${org}"; it has ${[...given.keys()].join(", ")}`, { org });
+        return c;
+      },
+    };
+  }
+  const dataDir = opts.dataDir;
+  if (!dataDir) throw new SchakelError("unknown-organisation", `the console needs credentials: pass dataDir (the folder "schakel up" writes) or credentials`);
+  return {
+    directory,
+    available: () => directory.organisations.map((o) => o.id).filter((id) => existsSync(credentialsPath(dataDir, id))),
+    credentials: (org) => readCredentials(credentialsPath(dataDir, org)),
+  };
+}
+
+/** The platform organisation the console reads as: the one asked for, or the first with role platform. */
+export function platformOrg(directory: KeyDirectory, asked?: string): string {
+  const org = asked ? directory.require(asked) : directory.organisations.find((o) => o.roles.includes("platform"));
+  if (!org || !org.roles.includes("platform")) {
+    throw new SchakelError("not-allowed", `the console reads the bus as a platform coordinator; ${asked ? `"${asked}" has roles ${org?.roles.join(", ")}` : "the directory has no organisation with role platform"}`);
+  }
+  return org.id;
+}
+
+/** Organisations that may post notices (catalog senders of notice.posted) and whose credentials we hold. */
+export function noticeSenders(source: IdentitySource): string[] {
+  const allowed = new Set(source.available());
+  const roles = catalog["notice.posted"].senders;
+  return source.directory.organisations.filter((o) => allowed.has(o.id) && roles.some((r) => o.roles.includes(r))).map((o) => o.id);
+}

@@ -1,0 +1,77 @@
+/**
+ * Filtering and paging the live feed. Pages are cut newest first with a cursor (the ingest
+ * position of the last row shown), so a page costs one backwards scan that stops when it is
+ * full, whatever the size of the record — and new messages never shift the pages being read.
+ */
+import { EXTREMISM_FORMS, MESSAGE_TYPES, PREVENTION_TIERS, type ExtremismForm, type PreventionTier } from "@schakel/contracts";
+import type { KeyDirectory } from "@schakel/contracts/bus";
+import type { ReadModel } from "./read-model.ts";
+import type { FlowRecord, LaneLevel } from "./record.ts";
+import { canSee, type Viewpoint } from "./visibility.ts";
+
+export const LANE_LEVELS: readonly LaneLevel[] = ["local", "flemish", "federal", "supralocal"];
+
+/** The feed filters; every one is optional and they combine with AND. */
+export interface FeedFilter {
+  /** Messages sent from or addressed to this level (an `all` audience reaches every level). */
+  level?: LaneLevel;
+  /** Messages sent by this organisation or addressed to it (directly, via its level, or all). */
+  org?: string;
+  /** A message type, or a family such as `notice` (matches notice.*). */
+  type?: string;
+  tier?: PreventionTier;
+  form?: ExtremismForm;
+}
+
+/** Parses filters from query parameters; unknown values are dropped (the form only offers valid ones). */
+export function feedFilterOf(q: Record<string, string | undefined>, directory: KeyDirectory): FeedFilter {
+  const f: FeedFilter = {};
+  if (q.level && (LANE_LEVELS as readonly string[]).includes(q.level)) f.level = q.level as LaneLevel;
+  if (q.org && directory.organisation(q.org)) f.org = q.org;
+  if (q.type && (MESSAGE_TYPES as string[]).some((t) => t === q.type || t.startsWith(`${q.type}.`))) f.type = q.type;
+  if (q.tier && (PREVENTION_TIERS as readonly string[]).includes(q.tier)) f.tier = q.tier as PreventionTier;
+  if (q.form && (EXTREMISM_FORMS as readonly string[]).includes(q.form)) f.form = q.form as ExtremismForm;
+  return f;
+}
+
+/** A predicate for one filter, built once per query. */
+export function feedMatcher(f: FeedFilter, directory: KeyDirectory): (r: FlowRecord) => boolean {
+  const orgLevel = f.org ? directory.organisation(f.org)?.level : undefined;
+  return (r) => {
+    if (f.level && r.senderLevel !== f.level && r.audienceLevel !== f.level && r.audienceLevel !== "all") return false;
+    if (f.org && r.sender !== f.org && r.audience !== f.org && r.audience !== orgLevel && r.audience !== "all") return false;
+    if (f.type && r.type !== f.type && !r.type.startsWith(`${f.type}.`)) return false;
+    if (f.tier && r.preventionTier !== f.tier) return false;
+    if (f.form && !r.extremismForms?.includes(f.form)) return false;
+    return true;
+  };
+}
+
+export interface FeedPage {
+  items: FlowRecord[];
+  /** Cursor for the next (older) page, absent on the last page. */
+  before?: number;
+  /** Matching messages in the whole record for this viewpoint. */
+  total: number;
+}
+
+/** One page of the feed, newest first, starting below the cursor `before` (an ingest position). */
+export function feedPage(model: ReadModel, viewer: Viewpoint, filter: FeedFilter, opts: { before?: number; limit?: number } = {}): FeedPage {
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  const match = feedMatcher(filter, model.directory);
+  const records = model.records;
+  const start = Math.min(opts.before ?? records.length, records.length) - 1;
+  const items: FlowRecord[] = [];
+  let i = start;
+  for (; i >= 0 && items.length < limit; i--) {
+    const r = records[i]!;
+    if (canSee(viewer, r) && match(r)) items.push(r);
+  }
+  // The total is one more scan: a few milliseconds for 100,000 records, and it tells the user
+  // how much a filter narrows the feed.
+  let total = 0;
+  for (const r of records) if (canSee(viewer, r) && match(r)) total++;
+  let more = false;
+  for (let j = i; j >= 0 && !more; j--) more = canSee(viewer, records[j]!) && match(records[j]!);
+  return { items, total, ...(more ? { before: items[items.length - 1]!.pos } : {}) };
+}

@@ -1,0 +1,159 @@
+/**
+ * The state of every notice and coordination request as the platform sees it: who it was for,
+ * who received and acknowledged it, what is overdue, and the escalations the platform raised.
+ * Fed by the read model in stream order; receipts that arrive before their notice (another
+ * stream, a clock) are kept on a placeholder until the notice itself is seen.
+ */
+import type { DataOf, ExtremismForm, NoticeCategory, PreventionTier } from "@schakel/contracts";
+import type { KeyDirectory } from "@schakel/contracts/bus";
+import type { FlowRecord } from "./record.ts";
+
+/** One recipient's receipts of one notice. */
+export interface RecipientReceipts {
+  deliveredAt?: number;
+  acknowledgedAt?: number;
+  acknowledgedBy?: string;
+  remark?: string;
+  escalatedAt?: number;
+}
+
+/** A notice, gathered from its copies (one per audience) and its receipts. */
+export interface NoticeState {
+  noticeId: string;
+  /** False while only receipts are known (the notice itself not yet seen). */
+  known: boolean;
+  title: string;
+  body: string;
+  category?: NoticeCategory;
+  sender: string;
+  audiences: string[];
+  /** The organisations expected to receive it: each audience expanded, the sender left out. */
+  expected: string[];
+  ackRequired: boolean;
+  ackBy?: string;
+  preventionTier?: PreventionTier;
+  extremismForms?: ExtremismForm[];
+  caseRef?: string;
+  postedAt: number;
+  traceId: string;
+  /** Index in the notice list (posting order). */
+  order: number;
+  receipts: Map<string, RecipientReceipts>;
+}
+
+/** An escalation raised by the platform for a missed obligation. */
+export interface EscalationState {
+  escalationId: string;
+  kind: string;
+  reference: string;
+  owedBy: string;
+  owedTo: string;
+  deadline: string;
+  missedAt: string;
+  summary: string;
+  raisedBy: string;
+  /** The audience the escalation message was addressed to (decides who may see it). */
+  audience: string;
+  storedAt: number;
+  traceId: string;
+  messageId: string;
+}
+
+/** A coordination request and the answers it got. */
+export interface RequestState {
+  requestId: string;
+  topic: string;
+  sender: string;
+  audience: string;
+  expected: string[];
+  respondBy?: string;
+  postedAt: number;
+  traceId: string;
+  responses: Map<string, { outcome: string; at: number }>;
+}
+
+export class NoticeBook {
+  readonly notices = new Map<string, NoticeState>();
+  /** Known notices in posting order (the notices page pages through this). */
+  readonly list: NoticeState[] = [];
+  readonly escalations: EscalationState[] = [];
+  readonly requests = new Map<string, RequestState>();
+
+  constructor(private readonly directory: KeyDirectory) {}
+
+  #expand(audiences: string[], sender: string): string[] {
+    const orgs = new Set<string>();
+    for (const a of audiences) for (const m of this.directory.members(a)) if (m.id !== sender) orgs.add(m.id);
+    return [...orgs];
+  }
+
+  #notice(noticeId: string, r: FlowRecord): NoticeState {
+    let n = this.notices.get(noticeId);
+    if (!n) {
+      n = { noticeId, known: false, title: "", body: "", sender: "", audiences: [], expected: [], ackRequired: false, postedAt: r.storedAt, traceId: r.traceId, order: -1, receipts: new Map() };
+      this.notices.set(noticeId, n);
+    }
+    return n;
+  }
+
+  #receipts(n: NoticeState, org: string): RecipientReceipts {
+    let rr = n.receipts.get(org);
+    if (!rr) n.receipts.set(org, (rr = {}));
+    return rr;
+  }
+
+  posted(r: FlowRecord, d: DataOf<"notice.posted">): void {
+    const n = this.#notice(d.noticeId, r);
+    const audiences = [...new Set([...n.audiences, ...d.recipients, r.audience])];
+    if (!n.known) {
+      Object.assign(n, {
+        known: true, title: d.title, body: d.body, category: d.category, sender: r.sender, ackRequired: d.ackRequired,
+        postedAt: r.storedAt, traceId: r.traceId, order: this.list.length,
+      });
+      if (d.ackBy) n.ackBy = d.ackBy;
+      if (d.preventionTier) n.preventionTier = d.preventionTier;
+      if (d.extremismForms?.length) n.extremismForms = d.extremismForms;
+      if (d.caseRef) n.caseRef = d.caseRef;
+      this.list.push(n);
+    }
+    n.audiences = audiences;
+    n.expected = this.#expand(audiences, n.sender);
+  }
+
+  delivered(r: FlowRecord, d: DataOf<"notice.delivered">): void {
+    const rr = this.#receipts(this.#notice(d.noticeId, r), d.recipient);
+    rr.deliveredAt ??= r.storedAt;
+  }
+
+  acknowledged(r: FlowRecord, d: DataOf<"notice.acknowledged">): void {
+    const rr = this.#receipts(this.#notice(d.noticeId, r), d.recipient);
+    if (rr.acknowledgedAt !== undefined) return;
+    rr.acknowledgedAt = r.storedAt;
+    // An acknowledgement implies the notice arrived, even if no delivery receipt was sent.
+    rr.deliveredAt ??= r.storedAt;
+    if (d.acknowledgedBy) rr.acknowledgedBy = d.acknowledgedBy;
+    if (d.remark) rr.remark = d.remark;
+  }
+
+  escalated(r: FlowRecord, d: DataOf<"escalation.raised">): void {
+    const o = d.obligation;
+    this.escalations.push({
+      escalationId: d.escalationId, kind: o.kind, reference: o.reference, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline,
+      missedAt: d.missedAt, summary: d.summary, raisedBy: r.sender, audience: r.audience, storedAt: r.storedAt, traceId: r.traceId, messageId: r.id,
+    });
+    if (o.kind === "acknowledgement") this.#receipts(this.#notice(o.reference, r), o.owedBy).escalatedAt ??= r.storedAt;
+  }
+
+  requested(r: FlowRecord, d: DataOf<"coordination.requested">): void {
+    if (this.requests.has(d.requestId)) return;
+    this.requests.set(d.requestId, {
+      requestId: d.requestId, topic: d.topic, sender: r.sender, audience: r.audience, expected: this.#expand([r.audience], r.sender),
+      postedAt: r.storedAt, traceId: r.traceId, responses: new Map(), ...(d.respondBy ? { respondBy: d.respondBy } : {}),
+    });
+  }
+
+  responded(r: FlowRecord, d: DataOf<"coordination.responded">): void {
+    const req = this.requests.get(d.requestId);
+    if (req && !req.responses.has(r.sender)) req.responses.set(r.sender, { outcome: d.outcome, at: r.storedAt });
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The console's read model: every verified message of the coordination (and the metadata of
+ * case consultations) in ingest order, indexed by trace, plus the notice book. It lives in
+ * memory — 100,000 records are a few tens of MB — and is rebuilt from the streams at start, so
+ * it never disagrees with the bus for long and needs no storage of its own.
+ */
+import type { DataOf, Envelope, MessageType } from "@schakel/contracts";
+import type { KeyDirectory, Rejection } from "@schakel/contracts/bus";
+import { NoticeBook } from "./notice-book.ts";
+import { recordOf, type FlowRecord, type StoredAt } from "./record.ts";
+
+/** A message the console refused to show (signature, schema…), kept for the operator. */
+export interface RefusedMessage {
+  stream: string;
+  seq: number;
+  subject: string;
+  reason: string;
+  detail: string;
+}
+
+export type RecordListener = (record: FlowRecord) => void;
+
+export class ReadModel {
+  readonly notices: NoticeBook;
+  readonly #records: FlowRecord[] = [];
+  readonly #byTrace = new Map<string, number[]>();
+  readonly #ids = new Set<string>();
+  readonly #listeners = new Set<RecordListener>();
+  readonly refused: RefusedMessage[] = [];
+  refusedCount = 0;
+  /** Streams whose backlog has been read up to the end at least once. */
+  readonly caughtUp = new Set<string>();
+  /** True once every stream's backlog is read: figures are complete from then on. */
+  complete = false;
+
+  constructor(readonly directory: KeyDirectory) {
+    this.notices = new NoticeBook(directory);
+  }
+
+  /** Records in ingest order (oldest first). Read-only by convention: the model owns them. */
+  get records(): readonly FlowRecord[] {
+    return this.#records;
+  }
+
+  get size(): number {
+    return this.#records.length;
+  }
+
+  /**
+   * Adds one verified message: `envelope.data` has passed the catalog schema of `type` (the
+   * bus client's decode path guarantees it). Returns its record, or undefined for an envelope
+   * id already seen (a sender's retry stored twice, or a re-read after the feed reconnected).
+   */
+  ingest(type: MessageType, envelope: Envelope, at: StoredAt): FlowRecord | undefined {
+    if (this.#ids.has(envelope.id)) return undefined;
+    this.#ids.add(envelope.id);
+    const record: FlowRecord = { ...recordOf(type, envelope, at, this.directory), pos: this.#records.length };
+    this.#records.push(record);
+    let trace = this.#byTrace.get(record.traceId);
+    if (!trace) this.#byTrace.set(record.traceId, (trace = []));
+    trace.push(record.pos);
+    this.#apply(type, record, envelope.data);
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch {
+        // A broken listener (a closed browser tab) must not stop ingestion.
+      }
+    }
+    return record;
+  }
+
+  #apply(type: MessageType, r: FlowRecord, data: unknown): void {
+    const book = this.notices;
+    switch (type) {
+      case "notice.posted": return book.posted(r, data as DataOf<"notice.posted">);
+      case "notice.delivered": return book.delivered(r, data as DataOf<"notice.delivered">);
+      case "notice.acknowledged": return book.acknowledged(r, data as DataOf<"notice.acknowledged">);
+      case "escalation.raised": return book.escalated(r, data as DataOf<"escalation.raised">);
+      case "coordination.requested": return book.requested(r, data as DataOf<"coordination.requested">);
+      case "coordination.responded": return book.responded(r, data as DataOf<"coordination.responded">);
+      default: return;
+    }
+  }
+
+  /** Notes a message that failed verification; the last 200 are kept with their reason. */
+  refuse(stream: string, seq: number, subject: string, rejection: Rejection): void {
+    this.refusedCount++;
+    this.refused.push({ stream, seq, subject, reason: rejection.reason, detail: rejection.detail });
+    if (this.refused.length > 200) this.refused.shift();
+  }
+
+  /** The records of one trace in ingest order; proportional to the trace, not the stream. */
+  trace(traceId: string): FlowRecord[] {
+    return (this.#byTrace.get(traceId) ?? []).map((p) => this.#records[p]!);
+  }
+
+  /** The most recent traces (newest first), for the trace index page. */
+  recentTraces(limit: number, accept: (r: FlowRecord) => boolean = () => true): string[] {
+    const seen = new Set<string>();
+    for (let i = this.#records.length - 1; i >= 0 && seen.size < limit; i--) {
+      const r = this.#records[i]!;
+      if (accept(r)) seen.add(r.traceId);
+    }
+    return [...seen];
+  }
+
+  /** Calls `listener` for every record ingested from now on; returns the unsubscribe function. */
+  subscribe(listener: RecordListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The console's compact record of one message: metadata only. Built from an envelope the bus
+ * client has decoded and verified; sealed case content never enters it (only the pseudonymous
+ * case reference and who is involved), so nothing the console serves can leak it.
+ */
+import { traceIdOf, type Envelope, type ExtremismForm, type MessageType, type PreventionTier } from "@schakel/contracts";
+import type { KeyDirectory } from "@schakel/contracts/bus";
+
+/** A level lane a message starts in or goes to; `all` is an audience reaching every level. */
+export type LaneLevel = "local" | "flemish" | "federal" | "supralocal" | "all";
+
+/** One stored message as the console keeps it (a few hundred bytes, so 100,000 fit easily). */
+export interface FlowRecord {
+  /** Stream sequence (unique per stream) and stream name. */
+  seq: number;
+  stream: string;
+  /** Position in the console's own ingest order: stable cursor for pagination across streams. */
+  pos: number;
+  id: string;
+  type: MessageType;
+  /** Envelope time (the sender's clock) and broker storage time (ms since epoch). */
+  time: string;
+  storedAt: number;
+  sender: string;
+  senderLevel: LaneLevel;
+  audience: string;
+  audienceLevel: LaneLevel;
+  classification: string;
+  traceId: string;
+  correlationId: string;
+  causationId?: string;
+  /** The business id the message is about: noticeId, requestId, signalId, consultationId… */
+  reference?: string;
+  /** For receipts (delivered/acknowledged): the organisation that received. */
+  recipient?: string;
+  preventionTier?: PreventionTier;
+  extremismForms?: ExtremismForm[];
+  caseRef?: string;
+  /** One line for people; for sealed types only the fact that content is sealed. */
+  summary: string;
+  sealed: boolean;
+}
+
+/** The level an audience (organisation id or group) belongs to. */
+export function levelOfAudience(directory: KeyDirectory, audience: string): LaneLevel {
+  if (audience === "all" || audience === "local" || audience === "flemish" || audience === "federal" || audience === "supralocal") return audience;
+  return (directory.organisation(audience)?.level ?? "all") as LaneLevel;
+}
+
+interface Described {
+  reference?: string;
+  recipient?: string;
+  summary: string;
+  preventionTier?: PreventionTier;
+  extremismForms?: ExtremismForm[];
+  caseRef?: string;
+}
+
+// Reads only named metadata fields of each type: an allow list, so a new field (or sealed
+// content) never reaches the console by accident.
+function describe(type: MessageType, data: Record<string, unknown>): Described {
+  const s = (k: string): string | undefined => (typeof data[k] === "string" ? (data[k] as string) : undefined);
+  const tier = s("preventionTier") as PreventionTier | undefined;
+  const forms = Array.isArray(data.extremismForms) ? (data.extremismForms as ExtremismForm[]) : undefined;
+  const tagged = { ...(tier ? { preventionTier: tier } : {}), ...(forms?.length ? { extremismForms: forms } : {}) };
+  switch (type) {
+    case "notice.posted":
+      return { reference: s("noticeId"), summary: s("title") ?? "notice", ...tagged, ...(s("caseRef") ? { caseRef: s("caseRef") } : {}) };
+    case "notice.delivered":
+      return { reference: s("noticeId"), recipient: s("recipient"), summary: `delivered to ${s("recipient")}` };
+    case "notice.acknowledged":
+      return { reference: s("noticeId"), recipient: s("recipient"), summary: `acknowledged by ${s("recipient")}${s("acknowledgedBy") ? ` (${s("acknowledgedBy")})` : ""}` };
+    case "signal.raised":
+    case "signal.escalated":
+      return { reference: s("signalId"), summary: `${s("severity")} ${s("kind")}: ${s("title")}`, ...tagged };
+    case "policy.update.published":
+      return { reference: s("updateId"), summary: `${s("domain")}: ${s("title")}`, ...tagged };
+    case "digest.published": {
+      const n = Array.isArray(data.items) ? data.items.length : 0;
+      return { reference: s("digestId"), summary: `digest of ${n} update${n === 1 ? "" : "s"} for ${s("municipality")}` };
+    }
+    case "coordination.requested":
+      return { reference: s("requestId"), summary: `${s("ask")}: ${s("topic")}`, ...tagged };
+    case "coordination.responded":
+      return { reference: s("requestId"), summary: `answered: ${s("outcome")}` };
+    case "case.consultation.requested":
+    case "case.consultation.responded":
+      return { reference: s("consultationId"), summary: `case ${s("caseRef")} — content sealed to its recipients`, caseRef: s("caseRef") };
+    case "knowledge.shared":
+      return { reference: s("knowledgeId"), summary: `${s("format")}: ${s("title")}`, ...tagged };
+    case "escalation.raised": {
+      const o = (data.obligation ?? {}) as Record<string, unknown>;
+      return { reference: typeof o.reference === "string" ? o.reference : undefined, recipient: typeof o.owedBy === "string" ? o.owedBy : undefined, summary: s("summary") ?? "escalation" };
+    }
+  }
+}
+
+/** Where a decoded message came from in JetStream. */
+export interface StoredAt {
+  stream: string;
+  seq: number;
+  storedAt: number;
+}
+
+/** The console record of a verified envelope. */
+export function recordOf(type: MessageType, envelope: Envelope, at: StoredAt, directory: KeyDirectory): Omit<FlowRecord, "pos"> {
+  const d = describe(type, (envelope.data ?? {}) as Record<string, unknown>);
+  const summary = d.summary.length > 160 ? `${d.summary.slice(0, 157)}…` : d.summary;
+  const record: Omit<FlowRecord, "pos"> = {
+    seq: at.seq, stream: at.stream, id: envelope.id, type, time: envelope.time, storedAt: at.storedAt,
+    sender: envelope.sender, senderLevel: levelOfAudience(directory, envelope.sender),
+    audience: envelope.audience, audienceLevel: levelOfAudience(directory, envelope.audience),
+    classification: envelope.classification, traceId: traceIdOf(envelope.traceparent), correlationId: envelope.correlationid,
+    summary, sealed: type.startsWith("case."),
+  };
+  if (envelope.causationid) record.causationId = envelope.causationid;
+  if (d.reference) record.reference = d.reference;
+  if (d.recipient) record.recipient = d.recipient;
+  if (d.preventionTier) record.preventionTier = d.preventionTier;
+  if (d.extremismForms) record.extremismForms = d.extremismForms;
+  if (d.caseRef) record.caseRef = d.caseRef;
+  return record;
+}

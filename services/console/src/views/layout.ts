@@ -1,0 +1,70 @@
+/**
+ * The page frame: skip link, header with the navigation and the "viewing as" choice, the main
+ * region, and the assets (our own CSS and one small script, both served by the console).
+ */
+import { html } from "hono/html";
+import type { Viewpoint } from "../model/visibility.ts";
+import type { Html } from "./format.ts";
+
+export const NAV = [
+  { href: "/", label: "Overview", key: "overview" },
+  { href: "/feed", label: "Live feed", key: "feed" },
+  { href: "/notices", label: "Notices", key: "notices" },
+  { href: "/obligations", label: "Obligations", key: "obligations" },
+  { href: "/traces", label: "Traces", key: "traces" },
+  { href: "/flows", label: "Flow map", key: "flows" },
+  { href: "/post", label: "Post a notice", key: "post" },
+] as const;
+export type NavKey = (typeof NAV)[number]["key"];
+
+/** What every page needs besides its own content. */
+export interface Frame {
+  title: string;
+  active: NavKey;
+  viewer: Viewpoint;
+  /** Organisations the user may view as (name for the select). */
+  viewers: { id: string; name: string }[];
+  /** False while the console is still reading the record from the start. */
+  complete: boolean;
+  /** The current path and query, so switching viewpoint returns to the same page. */
+  path: string;
+}
+
+export function layout(frame: Frame, content: Html): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${frame.title} · Schakel console</title>
+<link rel="stylesheet" href="/assets/console.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+<script type="module" src="/assets/console.js"></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <div class="brand"><a href="/"><span class="mark" aria-hidden="true">⛓</span> Schakel <span class="sub">coordinator console</span></a></div>
+  <nav aria-label="Main">
+    <ul>${NAV.map((n) => html`<li><a href="${n.href}"${n.key === frame.active ? html` aria-current="page"` : ""}>${n.label}</a></li>`)}</ul>
+  </nav>
+  <form class="viewer" method="get" action="/view">
+    <label for="as">Viewing as</label>
+    <select id="as" name="as">
+      ${frame.viewers.map((v) => html`<option value="${v.id}"${v.id === frame.viewer.org ? html` selected` : ""}>${v.id} — ${v.name}</option>`)}
+    </select>
+    <input type="hidden" name="back" value="${frame.path}">
+    <button type="submit" class="secondary">Switch</button>
+  </form>
+</header>
+${frame.complete ? "" : html`<p class="banner" role="status">Reading the record from the start; figures are still growing.</p>`}
+<main id="main" tabindex="-1">
+<h1>${frame.title}</h1>
+${content}
+</main>
+<footer class="foot">
+  <p>Viewing as <strong>${frame.viewer.name}</strong> (${frame.viewer.platform ? "platform coordinator: sees every flow between the levels" : "sees what is addressed to it, its level or all, and what it sent"}). Case content is sealed and never shown here.</p>
+</footer>
+</body>
+</html>`;
+}
