@@ -14,6 +14,11 @@ export type NoticeData = InputOf<"notice.posted">;
 
 /** The notice whose envelope, as built by `bus`, is about `bytes` long. */
 export function noticeOfSize(bus: Bus, to: string, bytes = PAYLOAD_BYTES): NoticeData {
+  return noticeOfSizeFor((d) => bus.prepare("notice.posted", d, { to }).body.length, bytes);
+}
+
+/** The notice whose envelope is about `bytes` long, given how long an envelope of some notice is. */
+export function noticeOfSizeFor(envelopeLength: (d: NoticeData) => number, bytes = PAYLOAD_BYTES): NoticeData {
   const base = (body: string): NoticeData => ({
     noticeId: "0190a6c4-2f1e-7c3a-8b2d-4e5f6a7b8c9d",
     title: "Updated threat assessment for the region",
@@ -26,7 +31,7 @@ export function noticeOfSize(bus: Bus, to: string, bytes = PAYLOAD_BYTES): Notic
     extremismForms: ["jihadist", "far-right"],
   });
   const filler = "The threat level for public events stays at 2; see the attached guidance for organisers. ";
-  const probe = bus.prepare("notice.posted", base("x"), { to }).body.length;
+  const probe = envelopeLength(base("x"));
   const want = Math.max(1, bytes - probe + 1);
   return base(filler.repeat(Math.ceil(want / filler.length)).slice(0, want).trim().padEnd(want, "."));
 }

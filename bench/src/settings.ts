@@ -52,8 +52,8 @@ export const QUICK: Settings = {
   latencySeconds: 3,
   replayCount: 10_000,
   traceLarge: 100_000,
-  footprintIdleSeconds: 2,
-  footprintLoadSeconds: 3,
+  footprintIdleSeconds: 1,
+  footprintLoadSeconds: 2,
 };
 
 /** Settings for a run, with an explicit --rounds taking precedence. */

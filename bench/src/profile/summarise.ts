@@ -21,6 +21,8 @@ interface Profile {
   endTime: number;
 }
 
+// A reader such as `head` may close the pipe early; that is not an error here.
+process.stdout.on("error", () => process.exit(0));
 const file = process.argv[2];
 if (!file) {
   process.stderr.write("usage: summarise.ts <file.cpuprofile> [top]\n");

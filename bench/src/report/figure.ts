@@ -76,7 +76,7 @@ export function makeFigure(f: FigureInput): Figure {
 }
 
 /** A figure that could not be measured, with the reason (printed as "not available: <why>"). */
-export function unavailable(f: Omit<FigureInput, "rounds"> & { reason: string; raw?: number[] }): Figure {
-  const fig = makeFigure({ ...f, rounds: f.raw ? { raw: f.raw } : {} });
+export function unavailable(f: Omit<FigureInput, "rounds"> & { reason: string; raw?: number[]; limit?: number[] }): Figure {
+  const fig = makeFigure({ ...f, rounds: { ...(f.raw ? { raw: f.raw } : {}), ...(f.limit ? { limit: f.limit } : {}) } });
   return { ...fig, available: false, reason: f.reason, target: f.target ? { ...f.target, met: null } : null };
 }

@@ -4,9 +4,13 @@
  */
 import type { Bed } from "../bed.ts";
 import type { Figure } from "../report/figure.ts";
+import { consoleScenario } from "./console.ts";
 import { consumeScenario } from "./consume.ts";
+import { footprintScenario } from "./footprint.ts";
 import { latencyScenario } from "./latency.ts";
 import { publishScenario } from "./publish.ts";
+import { replayScenario } from "./replay.ts";
+import { traceLookupScenario } from "./trace-lookup.ts";
 
 export interface Scenario {
   key: string;
@@ -19,4 +23,8 @@ export const SCENARIOS: Scenario[] = [
   { key: "publish", number: 1, title: "publish throughput", run: publishScenario },
   { key: "consume", number: 2, title: "consume throughput", run: consumeScenario },
   { key: "latency", number: 3, title: "end-to-end latency", run: latencyScenario },
+  { key: "replay", number: 4, title: "replay", run: replayScenario },
+  { key: "trace", number: 5, title: "trace lookup", run: traceLookupScenario },
+  { key: "console", number: 6, title: "console", run: consoleScenario },
+  { key: "footprint", number: 7, title: "footprint", run: footprintScenario },
 ];

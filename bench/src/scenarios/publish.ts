@@ -4,11 +4,13 @@
  * crypto limit (raw plus one ed25519 sign per message), all through the same bounded window.
  */
 import { jetstream } from "@nats-io/jetstream";
+import { inboxPrefix } from "@schakel/contracts";
 import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
 import { freezeMessage } from "../payload.ts";
 import { perSecond, pipelined } from "../pipeline.ts";
 import { makeFigure, type Figure } from "../report/figure.ts";
 import { alternate, type Side } from "../rounds.ts";
+import { AckPipeline } from "../stretch/ack-pipeline.ts";
 import { within } from "./readers.ts";
 
 export async function publishScenario(bed: Bed): Promise<Figure[]> {
@@ -17,6 +19,8 @@ export async function publishScenario(bed: Bed): Promise<Figure[]> {
   const bus = await bed.connectAs(SENDER);
   const js = jetstream(await bed.rawAs(SENDER), { timeout: 5_000 });
   const frozen = freezeMessage(bus, bed.notice, to);
+  const rawNc = await bed.rawAs(SENDER);
+  const pipe = new AckPipeline(rawNc, { inboxPrefix: inboxPrefix(SENDER) });
 
   const timed = (send: () => Promise<unknown>) => async (count = n): Promise<number> => {
     const t0 = performance.now();
@@ -29,11 +33,19 @@ export async function publishScenario(bed: Bed): Promise<Figure[]> {
     return js.publish(frozen.subject, frozen.body);
   });
   const schakel = timed(() => bus.publish("notice.posted", bed.notice, { to }));
+  const rawPipe = timed(() => pipe.publish(frozen.subject, frozen.body));
+  const schakelPipe = timed(() => {
+    const out = bus.prepare("notice.posted", bed.notice, { to });
+    out.headers.set("Nats-Msg-Id", out.envelope.id);
+    return pipe.publish(out.subject, out.body, out.headers);
+  });
   const warm = Math.ceil(n / 4);
   const sides: Side<number>[] = [
     { name: "raw", run: () => raw(), warmup: () => raw(warm) },
     { name: "limit", run: () => limit(), warmup: () => limit(warm) },
     { name: "schakel", run: () => schakel(), warmup: () => schakel(warm) },
+    { name: "rawPipe", run: () => rawPipe(), warmup: () => rawPipe(warm) },
+    { name: "schakelPipe", run: () => schakelPipe(), warmup: () => schakelPipe(warm) },
   ];
   const results = await alternate("publish", sides, rounds, (r) => `${Math.round(r)}/s`);
   await bus.close();

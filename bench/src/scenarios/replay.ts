@@ -1,0 +1,88 @@
+/**
+ * Scenario 4, replay: `replay()` of @schakel/tracing over a window of N stored notices at instant
+ * pace into a no-op handler (the in-process replay target) against a raw ordered consumer reading
+ * the same range, and against the crypto limit (that reader plus one verify per message, which is
+ * what a replay costs when it must verify messages it has not verified before).
+ */
+import { DeliverPolicy } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
+import { STREAMS } from "@schakel/contracts";
+import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
+import { fillStream } from "../fill.ts";
+import { freezeMessage, verifyOnce } from "../payload.ts";
+import { perSecond } from "../pipeline.ts";
+import { progress } from "../progress.ts";
+import { makeFigure, unavailable, type Figure } from "../report/figure.ts";
+import { alternate, type Side } from "../rounds.ts";
+import { loadOptional } from "./optional.ts";
+import { within } from "./readers.ts";
+
+interface TracingReplay {
+  connectOperator(o: { servers: string; seed: string }): Promise<{ close(): Promise<void> } & Record<string, unknown>>;
+  replay(op: unknown, o: unknown): Promise<{ replayed: number; outcomes?: Record<string, number> }>;
+}
+
+const TO = AUDIENCE.replay;
+
+export async function replayScenario(bed: Bed): Promise<Figure[]> {
+  const n = bed.settings.replayCount;
+  const base = { scenario: 4, id: "replay", name: `replay ${n.toLocaleString("en-US")} messages, instant pace`, unit: "msg/s", better: "higher" as const, target: { on: "ratio" as const, op: ">=" as const, value: 0.8, text: "≥ 0.8× raw" } };
+  const tracing = await loadOptional<TracingReplay>("@schakel/tracing", ["replay", "connectOperator"]);
+  const bus = await bed.connectAs(SENDER);
+  const out = bus.prepare("notice.posted", bed.notice, { to: TO });
+  const frozen = freezeMessage(bus, bed.notice, TO);
+  await bus.close();
+  const admin = await bed.server.admin();
+  const jsm = await bed.server.jsm();
+  const since = new Date(Date.now() - 1);
+  // Copies of one signed notice: every copy verifies, as n distinct messages would, at the same cost.
+  await fillStream(admin, jsm, STREAMS.coord.name, n, () => ({ subject: out.subject, data: out.body, headers: out.headers }), `replay: storing ${n} signed messages`);
+  const until = new Date(Date.now() + 1);
+  const js = jetstream(admin);
+
+  const rawRead = (work?: () => void) => async (): Promise<number> => {
+    const t0 = performance.now();
+    // A string, not an array: one filter is what 2.9 understands (an array needs 2.10).
+    const consumer = await js.consumers.get(STREAMS.coord.name, { filter_subjects: out.subject, deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
+    const messages = await consumer.consume();
+    let count = 0;
+    await within((async () => {
+      for await (const _m of messages) {
+        work?.();
+        if (++count === n) break;
+      }
+    })(), 300_000, `reading ${n} messages`);
+    messages.stop();
+    return perSecond(n, performance.now() - t0);
+  };
+  const sides: Side<number>[] = [
+    { name: "raw", run: rawRead() },
+    { name: "limit", run: rawRead(() => verifyOnce(frozen)) },
+  ];
+  let reason: string | undefined = typeof tracing === "string" ? tracing : undefined;
+  if (typeof tracing !== "string") {
+    const op = await tracing.connectOperator({ servers: bed.server.url, seed: bed.server.identities.admin.seed });
+    const select = { since, until, from: SENDER, typeGlob: "notice.posted" };
+    const into = { handlers: { "notice.posted": () => {} }, directory: bed.server.directory };
+    sides.push({
+      name: "schakel",
+      async run() {
+        const t0 = performance.now();
+        const r = await within(tracing.replay(op, { select, into, pace: { kind: "instant" } }), 300_000, `replaying ${n} messages`);
+        if (r.replayed !== n) throw new Error(`replay replayed ${r.replayed} of ${n} messages (${JSON.stringify(r.outcomes ?? {})})`);
+        return perSecond(n, performance.now() - t0);
+      },
+    });
+    try {
+      const results = await alternate("replay", sides, bed.settings.rounds, (r) => `${Math.round(r)}/s`);
+      return [makeFigure({ ...base, rounds: results })];
+    } catch (err) {
+      reason = `failed: ${(err as Error).message}`;
+      progress(`replay ${reason}`);
+    } finally {
+      await op.close();
+    }
+  }
+  const results = await alternate("replay (raw only)", sides.filter((s) => s.name !== "schakel"), bed.settings.rounds, (r) => `${Math.round(r)}/s`);
+  return [unavailable({ ...base, reason: reason!, raw: results.raw, limit: results.limit })];
+}

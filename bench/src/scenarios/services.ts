@@ -1,0 +1,102 @@
+/**
+ * The part of scenario 7 that needs `schakel up`: time to ready (against starting a bare
+ * nats-server, the floor of any bus on this machine), and the RSS of the process that runs every
+ * level service and the console (`up` runs them in one process, each organisation on its own
+ * connection), idle and while a Schakel publisher loads the bus.
+ */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { connectBus, KeyDirectory, readCredentials } from "@schakel/contracts/bus";
+import { startServer } from "@schakel/harness";
+import { credentialsPath, directoryPath } from "@schakel/infra";
+import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
+import { rssOf, sampleRss } from "../footprint/rss.ts";
+import { startUp } from "../footprint/up-process.ts";
+import { makeFigure, unavailable, type Figure } from "../report/figure.ts";
+import { alternate, type Side } from "../rounds.ts";
+
+const CLI = fileURLToPath(new URL("../../../services/cli/bin/schakel.mjs", import.meta.url));
+
+/** Whether the CLI lists `up` among its commands (in `schakel --help`). */
+export function hasUp(): boolean {
+  const r = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8", timeout: 30_000 });
+  const commands = r.stdout.split(/\nCommands:\n/)[1] ?? "";
+  return /^ {2}up\b/m.test(commands);
+}
+
+interface UpSample {
+  readyS: number;
+  idleMB: number;
+  loadMB: number;
+  natsIdleMB: number;
+  published: number;
+  detail: string;
+}
+
+/** One `up`: ready time, RSS after `idleSeconds`, peak RSS under `loadSeconds` of publishing. */
+async function measureUp(bed: Bed): Promise<UpSample> {
+  const { footprintIdleSeconds: idle, footprintLoadSeconds: load, window } = bed.settings;
+  const up = await startUp();
+  try {
+    await new Promise((r) => setTimeout(r, idle * 1000));
+    const idleMB = rssOf(up.pid) ?? NaN;
+    const natsIdleMB = up.natsPid ? rssOf(up.natsPid) ?? NaN : NaN;
+    const bus = await connectBus({ servers: up.url, credentials: await readCredentials(credentialsPath(up.dataDir, SENDER)), directory: KeyDirectory.fromFile(directoryPath(up.dataDir)) });
+    const sampler = sampleRss(up.pid);
+    const until = performance.now() + load * 1000;
+    let published = 0;
+    const inFlight = new Set<Promise<unknown>>();
+    while (performance.now() < until) {
+      const p = bus.publish("notice.posted", bed.notice, { to: AUDIENCE.consume }).then(() => void published++);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      if (inFlight.size >= window) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const loadMB = sampler.stop();
+    await bus.close();
+    const detail = `${up.services.map((s) => s.service).join(", ") || "no services"}${up.consoleUrl ? " + console" : ", no console"}`;
+    return { readyS: up.readyMs / 1000, idleMB, loadMB, natsIdleMB, published, detail };
+  } finally {
+    await up.stop();
+  }
+}
+
+export async function serviceFootprint(bed: Bed): Promise<Figure[]> {
+  const ready = { scenario: 7, id: "up-ready", name: "schakel up: time to ready", unit: "s", better: "lower" as const, target: { on: "schakel" as const, op: "<=" as const, value: 5, text: "< 5 s" } };
+  const idle = { scenario: 7, id: "services-rss-idle", name: "services process RSS, idle", unit: "MB", better: "lower" as const, target: { on: "schakel" as const, op: "<=" as const, value: 120, text: "< 120 MB" } };
+  const busy = { scenario: 7, id: "services-rss-load", name: `services process RSS, publish load ${bed.settings.footprintLoadSeconds} s`, unit: "MB", better: "lower" as const };
+  if (!hasUp()) {
+    const reason = "`schakel up` is not registered in services/cli yet";
+    return [unavailable({ ...ready, reason }), unavailable({ ...idle, reason })];
+  }
+  let detail = "";
+  const sides: Side<UpSample | number>[] = [
+    {
+      name: "raw",
+      async run() {
+        const t0 = performance.now();
+        const server = await startServer();
+        const s = (performance.now() - t0) / 1000;
+        await server.cleanup();
+        return s;
+      },
+    },
+    {
+      name: "schakel",
+      warmup: async () => undefined,
+      async run() {
+        const s = await measureUp(bed);
+        detail = s.detail;
+        return s;
+      },
+    },
+  ];
+  const r = await alternate("schakel up", sides, bed.settings.rounds, (x) => (typeof x === "number" ? `${x.toFixed(2)} s` : `ready ${x.readyS.toFixed(2)} s, idle ${x.idleMB.toFixed(0)} MB, load ${x.loadMB.toFixed(0)} MB (${x.published} sent), nats-server ${x.natsIdleMB.toFixed(0)} MB`));
+  const ups = r.schakel as UpSample[];
+  return [
+    makeFigure({ ...ready, rounds: { raw: r.raw as number[], schakel: ups.map((u) => u.readyS) }, note: "raw = starting a bare nats-server (harness: spawn until it answers INFO); schakel up = spawn until its --json summary line (fresh data folder: identities, server, provisioning, services, console)" }),
+    makeFigure({ ...idle, rounds: { schakel: ups.map((u) => u.idleMB) }, note: `one process runs every level service and the console (${detail}); its nats-server: ${ups.map((u) => u.natsIdleMB.toFixed(0)).join(", ")} MB idle` }),
+    makeFigure({ ...busy, rounds: { schakel: ups.map((u) => u.loadMB) } }),
+  ];
+}
