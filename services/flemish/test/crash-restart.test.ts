@@ -86,4 +86,24 @@ describe("flemish - crash and restart of the platform", () => {
       expect(republished.find((e) => e.kind === "escalation-published" && e.messageId === copy.envelope.id)).toMatchObject({ duplicate: true });
     }
   });
+
+  it("flemish - the bus itself is killed and restarted: open obligations and new ones after the restart escalate once each", async () => {
+    const platform = await startPlatform();
+    const ocam = await s.connectAs("fed-ocam");
+    const before = await postNotice(ocam, { to: ["mechelen"], title: "Notice before the outage", body: "Acknowledge please.", category: "information", ackBy: new Date(Date.now() + 2_500) });
+    const keyBefore = obligationKey("acknowledgement", before.noticeId, "mechelen");
+    await waitFor(async () => (await stores.obligations.get(keyBefore)) !== undefined, { what: "the first obligation" });
+    await s.server.kill9();
+    await s.server.restart();
+    const after = await waitFor(() => postNotice(ocam, { to: ["mechelen"], title: "Notice after the outage", body: "Acknowledge please.", category: "information", ackBy: new Date(Date.now() + 1_500) }), { timeoutMs: 15_000, what: "the bus to take notices again" });
+    const keyAfter = obligationKey("acknowledgement", after.noticeId, "mechelen");
+    for (const key of [keyBefore, keyAfter]) {
+      await waitFor(async () => (await stores.obligations.get(key))?.value.escalation?.state === "published", { timeoutMs: 20_000, what: `the escalation of ${key}` });
+    }
+    for (const n of [before, after]) {
+      const stored = await escalationsOf(n.noticeId);
+      expect(stored.map((m) => m.envelope.audience).sort()).toEqual(["fed-ocam", "mechelen"]);
+    }
+    await platform.stop();
+  });
 });

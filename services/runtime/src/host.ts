@@ -58,6 +58,7 @@ export class ServiceHost {
   async #startOne<O extends object>(def: ServiceDefinition<O>, org: string, dataDir: string, directory: KeyDirectory, opts: StartServiceOptions<O>): Promise<void> {
     const config = await loadOrgConfig({ org, dataDir, directory, ...(opts.server ? { server: opts.server } : {}) });
     const log = this.log.child({ org });
+    log.debug({ servers: config.servers }, "connecting to the bus (waits until it is up)");
     const bus = await connectService(config, { service: def.name, log });
     try {
       const state = await orgState(bus);

@@ -39,6 +39,7 @@ export class DueWatch<S extends z.ZodType> {
 
   start(): void {
     void this.#follow();
+    void this.#resyncOnReconnect();
     this.#timer = setInterval(() => {
       this.#tick ??= this.#runDue().finally(() => (this.#tick = undefined));
     }, this.opts.tickMs);
@@ -87,6 +88,18 @@ export class DueWatch<S extends z.ZodType> {
         this.p.emit({ kind: "watch-error", watcher: this.opts.name, error: (err as Error)?.message ?? String(err) });
       }
       if (!this.#stopped) await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+
+  /** After a reconnect the watch's consumer may be gone with the old server: watch again from the bucket. */
+  async #resyncOnReconnect(): Promise<void> {
+    try {
+      for await (const s of this.p.bus.nc.status()) {
+        if (this.#stopped) return;
+        if (s.type === "reconnect") this.#watch?.stop();
+      }
+    } catch {
+      // the status iterator ends with the connection
     }
   }
 
