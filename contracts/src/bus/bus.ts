@@ -14,6 +14,7 @@ import { consume, type ConsumeOptions, type Consumption } from "./consume.ts";
 import type { OrgCredentials } from "./credentials.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { publishError } from "./errors-map.ts";
+import { headerBytes, HEADERS } from "./headers.ts";
 import { identityFrom, type Identity } from "./identity.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
 import { startSendSpan, wireContext } from "./tracing.ts";
@@ -117,9 +118,11 @@ export class Bus {
   /** Sends a prepared message with `Nats-Msg-Id` = envelope id; resolves with the ack. */
   async send(out: Outgoing): Promise<Published> {
     const max = this.nc.info?.max_payload;
-    const size = out.body.length + 512;
+    // The server counts the body and the encoded headers, including the Nats-Msg-Id set here.
+    out.headers.set(HEADERS.msgId, out.envelope.id);
+    const size = out.body.length + headerBytes(out.headers);
     if (max !== undefined && size > max) {
-      throw new SchakelError("payload-too-large", `${out.envelope.type} to "${out.envelope.audience}" is ${out.body.length} bytes, over the server's max_payload of ${max} bytes: shorten the text or link to a document`, { subject: out.subject, size: out.body.length, max });
+      throw new SchakelError("payload-too-large", `${out.envelope.type} to "${out.envelope.audience}" is ${size} bytes with its headers, over the server's max_payload of ${max} bytes: shorten the text or link to a document`, { subject: out.subject, size, max });
     }
     try {
       const ack = await this.js.publish(out.subject, out.body, { msgID: out.envelope.id, headers: out.headers });

@@ -16,3 +16,11 @@ export const HEADERS = {
   sourceSubject: "Schakel-Source-Subject",
   consumer: "Schakel-Consumer",
 } as const;
+
+/**
+ * Bytes a message's headers take on the wire, which nats-server counts against max_payload
+ * together with the body. The string form of nats.js headers is their wire form.
+ */
+export function headerBytes(h: { toString(): string }): number {
+  return Buffer.byteLength(h.toString());
+}
