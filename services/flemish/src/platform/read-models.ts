@@ -5,7 +5,7 @@
  */
 import type { ObligationKind } from "@schakel/contracts";
 import type { PlatformStores } from "./stores.ts";
-import type { Obligation } from "./records.ts";
+import { obligationsOfFilter, type Obligation } from "./records.ts";
 
 /** Where one recipient stands with a notice. */
 export type RecipientState = "acknowledged" | "acknowledged-late" | "overdue" | "waiting" | "no-ack-required";
@@ -40,7 +40,7 @@ export interface NoticeStatus {
 /** The status matrix of one notice, per recipient organisation; undefined when the platform never saw it. */
 export async function noticeStatus(stores: PlatformStores, noticeId: string, now: Date = new Date()): Promise<NoticeStatus | undefined> {
   const record = (await stores.deliveries.get(noticeId))?.value;
-  const obligations = await stores.obligations.list(`ack.${noticeId}.*`);
+  const obligations = await stores.obligations.list(obligationsOfFilter("acknowledgement", noticeId));
   if (!record && !obligations.length) return undefined;
   const byOrg = new Map(obligations.map((o) => [o.value.owedBy, o.value]));
   const orgs = [...new Set([...(record?.expected ?? []), ...Object.keys(record?.receipts ?? {}), ...byOrg.keys()])].sort();

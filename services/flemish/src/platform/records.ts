@@ -9,8 +9,10 @@ import { Audience, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId,
 import { MessageRef } from "@schakel/runtime";
 
 /** Keys of the obligations bucket: `ack.<noticeId>.<org>` and `response.<requestId>.<org>`. */
-export const obligationKey = (kind: ObligationKind, reference: string, owedBy: string): string =>
-  `${kind === "acknowledgement" ? "ack" : "response"}.${reference}.${owedBy}`;
+const KEY_KIND = { acknowledgement: "ack", response: "response" } as const;
+export const obligationKey = (kind: ObligationKind, reference: string, owedBy: string): string => `${KEY_KIND[kind]}.${reference}.${owedBy}`;
+/** KV key filter of every obligation of one notice or request. */
+export const obligationsOfFilter = (kind: ObligationKind, reference: string): string => `${KEY_KIND[kind]}.${reference}.*`;
 
 export const Escalation = z.object({
   escalationId: MessageId,
