@@ -133,7 +133,8 @@ export function renderFlow(flow: Flow, opts: { style?: Style; via?: string; drop
     for (const n of flow.escalations) {
       const e = flow.messages[n - 1]!.entry;
       const o = e.facts?.obligation;
-      const what = o ? `${o.kind} owed by ${o.owedBy} to ${o.owedTo}, due ${when(o.deadline)}` : "an obligation missed its deadline";
+      const to = o && o.owedTo !== e.audience ? ` to ${o.owedTo}` : "";
+      const what = o ? `${o.kind} owed by ${o.owedBy}${to}, due ${when(o.deadline)}` : "an obligation missed its deadline";
       lines.push(st.red(fit(`  #${n} ${e.sender} → ${e.audience}: ${what}`, width)));
     }
   }

@@ -1,6 +1,6 @@
 /** Flows for the tracing tests, published through the real bus by separate organisation connections. */
 import type { JetStreamManager } from "@nats-io/jetstream";
-import { sampleData, traceIdOf, type Envelope } from "@schakel/contracts";
+import { newMessageId, sampleData, traceIdOf, type Envelope } from "@schakel/contracts";
 import { startFlowSpan, type Published } from "@schakel/contracts/bus";
 import { sleep, type SchakelServer } from "@schakel/harness";
 
@@ -37,4 +37,16 @@ export async function noticeFlow(s: SchakelServer, gapsMs: [number, number] = [0
 export async function streamState(jsm: JetStreamManager, stream: string): Promise<{ messages: number; lastSeq: number }> {
   const info = await jsm.streams.info(stream);
   return { messages: info.state.messages, lastSeq: info.state.last_seq };
+}
+
+/** The platform escalates vilvoorde's missing acknowledgement to the notice's sender, in the notice's trace. */
+export async function escalateMissingAck(s: SchakelServer, flow: NoticeFlow): Promise<Published> {
+  const vpr = await s.connectAs("vpr");
+  const copy = flow.published[1]!.envelope as Envelope<{ ackBy: string }>;
+  return vpr.publish("escalation.raised", {
+    escalationId: newMessageId(),
+    obligation: { kind: "acknowledgement", reference: flow.noticeId, sourceMessageId: copy.id, owedBy: "vilvoorde", owedTo: "fed-ocam", deadline: copy.data.ackBy },
+    missedAt: now(),
+    summary: "vilvoorde did not acknowledge the notice in time",
+  }, { to: "fed-ocam", inReplyTo: copy });
 }

@@ -33,7 +33,7 @@ describe("replay", () => {
   beforeAll(async () => {
     s = await startSchakelServer();
     indexer = await startTraceIndexer(await s.connectAs("vpr"));
-    // Gaps of ~1.5 s and ~3 s between the answers: the timeline the pacing test compresses 10x.
+    // Gaps of ~1.5 s and ~3 s between the answers: the timeline the pacing test compresses 3x.
     flow = await noticeFlow(s, [1_500, 3_000]);
     await waitForIndex(await s.jsm(), "vpr");
     op = await connectOperator({ servers: s.url, seed: s.identities.admin.seed });
@@ -44,10 +44,10 @@ describe("replay", () => {
     await s?.cleanup();
   });
 
-  it("replay - a trace into a sandbox: same messages, same order, marked, paced 10x within 20%, live stream untouched", async () => {
+  it("replay - a trace into a sandbox: same messages, same order, marked, paced 3x within 20%, live stream untouched", async () => {
     const jsm = await s.jsm();
     const before = await streamState(jsm, STREAMS.coord.name);
-    const result = await replay(op, { select: { trace: flow.noticeId }, into: { sandbox: "dev1" }, pace: parsePace("10x") });
+    const result = await replay(op, { select: { trace: flow.noticeId }, into: { sandbox: "dev1" }, pace: parsePace("3x") });
     expect(await streamState(jsm, STREAMS.coord.name)).toEqual(before);
     expect(result).toMatchObject({ traceId: flow.traceId, replayed: 4, into: { kind: "sandbox", name: "dev1", stream: "SANDBOX", consumer: "sandbox--dev1" } });
 
@@ -61,14 +61,16 @@ describe("replay", () => {
       expect(copy!.header.get("Schakel-Replay")).toBe("dev1");
       expect(copy!.header.get("Schakel-Replay-Original-Seq")).toBe(String(original!.seq));
     });
-    // Pacing: the gaps of at least a second (the two answers) replayed at a tenth, within 20%.
+    // Pacing: the gaps of at least a second (the two answers) replayed at a third, within 20%. Gaps
+    // of half a second and more keep the bound meaningful on a loaded machine, where a timer can
+    // fire tens of milliseconds late.
     const gaps = (ts: Date[]) => ts.slice(1).map((t, i) => t.getTime() - ts[i]!.getTime());
     const originalGaps = gaps(originals.map((m) => m!.time));
     const replayedGaps = gaps(copies.map((m) => m!.time));
-    const measured = originalGaps.map((g, i) => ({ original: g, expected: g / 10, replayed: replayedGaps[i]! })).filter((g) => g.original >= 1_000);
+    const measured = originalGaps.map((g, i) => ({ original: g, expected: g / 3, replayed: replayedGaps[i]! })).filter((g) => g.original >= 1_000);
     expect(measured).toHaveLength(2);
     for (const g of measured) expect(Math.abs(g.replayed - g.expected)).toBeLessThanOrEqual(0.2 * g.expected);
-    console.info("replay pacing 10x (ms):", JSON.stringify(measured));
+    console.info("replay pacing 3x (ms):", JSON.stringify(measured));
   });
 
   it("replay - a service in replay mode receives the copies with their original ids, its answers are not sent; a live one refuses them", async () => {

@@ -9,7 +9,9 @@ import { registerFeed } from "./feed.ts";
 import { registerNotice } from "./notice.ts";
 import { registerOrgs } from "./orgs.ts";
 import { registerPolicy } from "./policy.ts";
+import { registerReplay } from "./replay.ts";
 import { registerSignal } from "./signal.ts";
+import { registerTrace } from "./trace.ts";
 import { registerUp } from "./up.ts";
 
 export function registerCommands(program: Command): void {
@@ -21,4 +23,6 @@ export function registerCommands(program: Command): void {
   registerCoordination(program);
   registerFeed(program);
   registerContracts(program);
+  registerTrace(program);
+  registerReplay(program);
 }

@@ -1,0 +1,130 @@
+/**
+ * `schakel trace` and `schakel replay` against a real secured bus with the platform's trace
+ * indexer running: a notice to mechelen and vilvoorde, mechelen's receipt and acknowledgement,
+ * vilvoorde silent, the platform's escalation — each sent by that organisation's own connection.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { newMessageId, sampleData, STREAMS, traceIdOf, type Envelope } from "@schakel/contracts";
+import { startFlowSpan, type Published } from "@schakel/contracts/bus";
+import { startSchakelServer, type SchakelServer } from "@schakel/harness";
+import { startTraceIndexer, visibleWidth, type TraceIndexer } from "@schakel/tracing";
+import { runInProcess, type CliResult } from "./support/run-cli.ts";
+
+const dec = new TextDecoder();
+const now = () => new Date().toISOString();
+
+async function noticeFlow(s: SchakelServer): Promise<{ traceId: string; noticeId: string; published: Published[] }> {
+  const [ocam, mechelen, vpr] = await Promise.all(["fed-ocam", "mechelen", "vpr"].map((o) => s.connectAs(o)));
+  const data = { ...sampleData("notice.posted"), recipients: ["mechelen", "vilvoorde"], ackBy: new Date(Date.now() + 60_000).toISOString() };
+  const flow = startFlowSpan("post notice");
+  const copies = [];
+  for (const to of ["mechelen", "vilvoorde"]) copies.push(await ocam!.publish("notice.posted", data, { to, correlationId: data.noticeId, trace: flow.wire }));
+  flow.end();
+  const [toMechelen, toVilvoorde] = copies as [Published, Published];
+  const posted = toMechelen.envelope;
+  const delivered = await mechelen!.publish("notice.delivered", { noticeId: data.noticeId, recipient: "mechelen", deliveredAt: now() }, { to: "fed-ocam", inReplyTo: posted });
+  const acked = await mechelen!.publish("notice.acknowledged", { noticeId: data.noticeId, recipient: "mechelen", acknowledgedAt: now() }, { to: "fed-ocam", inReplyTo: posted });
+  const escalated = await vpr!.publish("escalation.raised", {
+    escalationId: newMessageId(), missedAt: now(), summary: "vilvoorde did not acknowledge the notice in time",
+    obligation: { kind: "acknowledgement", reference: data.noticeId, sourceMessageId: toVilvoorde.id, owedBy: "vilvoorde", owedTo: "fed-ocam", deadline: data.ackBy },
+  }, { to: "fed-ocam", inReplyTo: toVilvoorde.envelope as Envelope });
+  return { traceId: traceIdOf(posted.traceparent), noticeId: data.noticeId, published: [toMechelen, toVilvoorde, delivered, acked, escalated] };
+}
+
+async function coordState(s: SchakelServer) {
+  const info = await (await s.jsm()).streams.info(STREAMS.coord.name);
+  return { messages: info.state.messages, lastSeq: info.state.last_seq };
+}
+
+describe("schakel trace and replay", () => {
+  let s: SchakelServer;
+  let indexer: TraceIndexer;
+  let flow: Awaited<ReturnType<typeof noticeFlow>>;
+  let tmp: string;
+  const cli = (...args: string[]): Promise<CliResult> => runInProcess(["--data", s.dataDir, "--server", s.url, ...args]);
+
+  beforeAll(async () => {
+    s = await startSchakelServer();
+    indexer = await startTraceIndexer(await s.connectAs("vpr"));
+    flow = await noticeFlow(s);
+    tmp = await mkdtemp(join(tmpdir(), "schakel-replay-"));
+  });
+  afterAll(async () => {
+    await indexer?.stop();
+    await s?.cleanup();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it("trace - the flow in three level lanes, every message, the missing acknowledgement and the escalation, within 80 columns", async () => {
+    const r = await cli("trace", flow.noticeId);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const lines = r.stdout.replace(/\x1b\[[0-9;]*m/g, "").trimEnd().split("\n");
+    expect(Math.max(...r.stdout.trimEnd().split("\n").map(visibleWidth))).toBeLessThanOrEqual(80);
+    expect(lines[0]).toBe(`trace ${flow.traceId} (found by notice id)`);
+    expect(lines.find((l) => l.includes("offset"))).toMatch(/local\s+flemish\s+federal\s+message/);
+    const rows = lines.filter((l) => /^\s*\d+\s+\+\d/.test(l));
+    expect(rows.map((l) => /(notice\.\w+|escalation\.raised)/.exec(l)?.[1])).toEqual(["notice.posted", "notice.posted", "notice.delivered", "notice.acknowledged", "escalation.raised"]);
+    expect(rows[0]).toMatch(/mechelen◀─+ fed-ocam/);
+    expect(rows[1]).toMatch(/vilvoorde◀─+ fed-ocam/);
+    expect(rows[3]).toMatch(/mechelen ─+▶fed-ocam notice\.acknowledged ↳1/);
+    expect(rows[4]).toMatch(/vpr ─+▶fed-ocam escalation\.raised ↳2/);
+    expect(r.stdout).toMatch(/mechelen\s+delivered \+[\d.]+ m?s\s+acknowledged \+[\d.]+ m?s \(#4\)/);
+    expect(r.stdout).toMatch(/vilvoorde\s+not delivered\s+\S*MISSING, escalated \(#5\)/);
+    expect(lines.at(-1)).toMatch(/#5 vpr → fed-ocam: acknowledgement owed by vilvoorde, due \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+  });
+
+  it("trace --json - lists exactly the stored messages of the trace, and the flow's obligations", async () => {
+    const r = await cli("trace", flow.traceId, "--json");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { traceId: string; via: string; messages: { stream: string; seq: number; subject: string; envelope: unknown; headers: Record<string, string> }[]; flow: { obligations: { owedBy: string; state: string }[] } };
+    expect(out).toMatchObject({ traceId: flow.traceId, via: "trace" });
+    expect(out.messages.map((m) => [m.stream, m.seq])).toEqual(flow.published.map((p) => [p.stream, p.seq]));
+    const jsm = await s.jsm();
+    for (const m of out.messages) {
+      const stored = (await jsm.streams.getMessage(m.stream, { seq: m.seq }))!;
+      expect(m.subject).toBe(stored.subject);
+      expect(m.envelope).toEqual(JSON.parse(dec.decode(stored.data)));
+      expect(m.headers["Schakel-Signature"]).toBe(stored.header.get("Schakel-Signature"));
+    }
+    expect(out.flow.obligations.map((o) => [o.owedBy, o.state])).toEqual([["mechelen", "fulfilled"], ["vilvoorde", "escalated"]]);
+  });
+
+  it("replay - a trace into a sandbox and into a handler module, in order; the live stream is unchanged", async () => {
+    const before = await coordState(s);
+    const r = await cli("replay", "--trace", flow.traceId, "--into", "sandbox", "--json");
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { replayed: number; messages: { copy: { stream: string; seq: number } }[] };
+    expect(result.replayed).toBe(5);
+    const jsm = await s.jsm();
+    const copies = await Promise.all(result.messages.map((m) => jsm.streams.getMessage(m.copy.stream, { seq: m.copy.seq })));
+    expect(copies.map((c) => c!.subject)).toEqual(flow.published.map((p) => `sandbox.sandbox.${p.subject}`));
+    expect(copies.map((c) => JSON.parse(dec.decode(c!.data)).id)).toEqual(flow.published.map((p) => p.id));
+
+    const out = join(tmp, "handled.txt");
+    process.env.REPLAY_OUT = out;
+    const h = await cli("replay", "--trace", flow.noticeId, "--handler", fileURLToPath(new URL("./fixtures/replay-handler.ts", import.meta.url)));
+    delete process.env.REPLAY_OUT;
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain("into the handler: 5 handled, 0 without a handler, 0 refused, 0 failed");
+    expect(h.stdout).toContain(`answer not sent: coordination.requested → mechelen (to ${flow.published[3]!.id})`);
+    expect((await readFile(out, "utf8")).trim().split("\n")).toEqual(flow.published.map((p) => `${p.id} ${p.envelope.type} handler`));
+    expect(await coordState(s)).toEqual(before);
+  });
+
+  it("trace and replay - bad input exits 2 naming the problem, an unknown trace exits 1", async () => {
+    const bad = await cli("trace", "not-an-id");
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("neither a trace id")]);
+    const unknown = await cli("trace", "0123456789abcdef0123456789abcdef", "--wait", "0");
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining("no trace, message or notice")]);
+    const noTarget = await cli("replay", "--trace", flow.traceId);
+    expect([noTarget.code, noTarget.stderr]).toEqual([2, expect.stringContaining("--into NAME")]);
+    const pace = await cli("replay", "--since", "10m", "--into", "x1", "--pace", "fast");
+    expect([pace.code, pace.stderr]).toEqual([2, expect.stringContaining(`--pace "fast"`)]);
+    const window = await cli("replay", "--trace", flow.traceId, "--from", "mechelen", "--into", "x1");
+    expect([window.code, window.stderr]).toEqual([2, expect.stringContaining("--from select a window")]);
+  });
+});
