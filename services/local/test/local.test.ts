@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newMessageId, sourceOf, subjectFor } from "@schakel/contracts";
+import { encodeSignature, HEADERS, signingBytes } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { createLogger, orgState, postNotice, receiveNotice, startService, type ServiceHost } from "@schakel/runtime";
 import { storedOfType } from "@schakel/runtime/testing";
@@ -108,5 +110,34 @@ describe("local - the municipal service", () => {
       return d.some((x) => x.digestId === digestId) ? d : undefined;
     }, { what: "the digest at antwerpen" });
     expect(digests.find((x) => x.digestId === digestId)).toMatchObject({ from: "vpr", items: [expect.objectContaining({ domain: "welzijn" })] });
+  });
+
+  it("local - a hand-made escalation from a municipality (not the platform) is not acted on", async () => {
+    // The bus client refuses to send it; a client that skips that check still signs as itself.
+    const mechelen = await s.connectAs("mechelen");
+    const escalationId = newMessageId();
+    const subject = subjectFor("escalation.raised", "antwerpen", "mechelen");
+    const id = newMessageId();
+    const body = new TextEncoder().encode(JSON.stringify({
+      specversion: "1.0", id, source: sourceOf("mechelen"), type: "escalation.raised", time: new Date().toISOString(), datacontenttype: "application/json",
+      dataschema: "urn:schakel:schema:escalation.raised:v1", dataversion: 1, sender: "mechelen", audience: "antwerpen", classification: "internal",
+      correlationid: id, traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", signingkey: mechelen.identity.publicKey,
+      data: {
+        escalationId, missedAt: new Date().toISOString(), summary: "antwerpen missed a deadline (forged)",
+        obligation: { kind: "acknowledgement", reference: newMessageId(), sourceMessageId: newMessageId(), owedBy: "antwerpen", owedTo: "mechelen", deadline: new Date().toISOString() },
+      },
+    }));
+    const headers = (await import("@nats-io/transport-node")).headers();
+    headers.set(HEADERS.signature, encodeSignature(mechelen.identity.sign(signingBytes(subject, body))));
+    await mechelen.js.publish(subject, body, { msgID: id, headers });
+    // A later, legitimate message shows the earlier one has been handled (the inbox is read in order).
+    const vpr = await s.connectAs("vpr");
+    const digestId = newMessageId();
+    await vpr.publish("digest.published", {
+      digestId, municipality: "antwerpen", windowStart: new Date(Date.now() - 1000).toISOString(), windowEnd: new Date().toISOString(),
+      items: [{ updateId: newMessageId(), domain: "jeugd", publishedBy: "jeugd", title: "Youth work update", summary: "Text." }],
+    }, { to: "antwerpen" });
+    await waitFor(async () => (await receivedDigests(host.bus("antwerpen"))).some((d) => d.digestId === digestId), { what: "the later digest" });
+    expect(await (await orgState(host.bus("antwerpen"))).escalations.get(escalationId)).toBeUndefined();
   });
 });
