@@ -4,7 +4,8 @@
  */
 import type { Command } from "commander";
 import { newMessageId, POLICY_DOMAINS, PREVENTION_TIERS } from "@schakel/contracts";
-import { loadDirectory, platformOrg, withBus, type GlobalOptions } from "../context.ts";
+import { publishPolicyUpdate } from "@schakel/flemish";
+import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { oneOf, parseAudiences, requireSender, validateData } from "../input/checks.ts";
 import { parseTime } from "../input/time-input.ts";
@@ -29,9 +30,8 @@ async function publish(opts: PublishOptions): Promise<void> {
     ...(opts.tier ? { preventionTier: oneOf("--tier", opts.tier, PREVENTION_TIERS) } : {}),
   };
   validateData("policy.update.published", data, { title: "--title", summary: "--summary", concerns: "--concerns", link: "--link" });
-  const to = platformOrg(directory);
-  const p = await withBus(opts.as, opts, (bus) => bus.publish("policy.update.published", data, { to, idempotencyKey: `policy|${updateId}` }));
-  emit(opts, { updateId, id: p.id, to, traceId: p.traceId }, (r) =>
+  const p = await withBus(opts.as, opts, (bus) => publishPolicyUpdate(bus, { ...data }));
+  emit(opts, { updateId, id: p.messageId, to: p.to, traceId: p.traceId }, (r) =>
     `${color.green("published")} ${domain} update ${color.bold(r.updateId)} to ${r.to} for ${data.concerns.join(", ")}\ntrace ${r.traceId}`);
 }
 

@@ -2,11 +2,13 @@
  * The bus that `schakel up` runs on: an embedded nats-server under the data folder, or an existing
  * server (`--server URL` / NATS_URL) configured from the same data folder. Either way the admin
  * identity then provisions the streams, consumers and buckets (idempotent: a second `up` finds
- * them and resumes with the data intact).
+ * them and resumes with the data intact) and runs the consumer gate, through which every
+ * organisation's consumer creation (feed slots, KV watches) reaches JetStream.
  */
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "@schakel/contracts";
+import * as infra from "@schakel/infra";
 import {
   EmbeddedServerError, NatsServerMissingError, provision, startEmbeddedServer, type EmbeddedServer, type Identities, type LeftoverOutcome,
   type ProvisionResult,
@@ -31,6 +33,17 @@ export interface RunningBus {
   provisioned: ProvisionResult[];
   /** Closes the admin connection, then stops the embedded server (if any). */
   stop(): Promise<void>;
+}
+
+type GateStarter = (opts: { nc: NatsConnection }) => { ready: Promise<void>; stop(): Promise<void> };
+
+/**
+ * The consumer gate of infra's account layout, looked up by name: the layout (accounts, gate)
+ * lands in infra while this command is in use, and `up` must run on either side of that change.
+ */
+function startGate(nc: NatsConnection): { ready: Promise<void>; stop(): Promise<void> } {
+  const start = (infra as unknown as { startConsumerGate?: GateStarter }).startConsumerGate;
+  return start ? start({ nc }) : { ready: Promise.resolve(), stop: async () => {} };
 }
 
 async function connectAdmin(url: string, seed: string): Promise<NatsConnection> {
@@ -67,6 +80,8 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
   let admin: NatsConnection | undefined;
   try {
     admin = await connectAdmin(url, opts.identities.admin.seed);
+    const gate = startGate(admin);
+    await gate.ready;
     const jsm = await jetstreamManager(admin);
     const provisioned = await provision(admin, jsm, opts.registry);
     const conflicts = provisioned.filter((p) => p.action === "conflict");
@@ -77,6 +92,7 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
     const bus: RunningBus = {
       url, embedded, admin, jsm, provisioned,
       async stop() {
+        await gate.stop().catch(() => {});
         await admin!.close().catch(() => {});
         await embedded?.stop();
       },

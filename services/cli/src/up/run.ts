@@ -7,6 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry, type LeftoverOutcome } from "@schakel/infra";
+import { startProcessTelemetry } from "@schakel/runtime";
 import { dataDirOf, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
@@ -14,13 +15,15 @@ import { startBus } from "./bus.ts";
 import { ensureNotRunning, removeConnection, writeConnection } from "./connection-file.ts";
 import { startConsoleIfAvailable } from "./console.ts";
 import { playDemo } from "./demo/scenario.ts";
-import { demoServiceOptions } from "./demo/service-options.ts";
+import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions } from "./demo/service-options.ts";
+import { parseDuration } from "../input/time-input.ts";
 import { startLevelServices } from "./services.ts";
 import { renderSummary, type UpSummary } from "./summary.ts";
 
 export interface UpOptions extends GlobalOptions {
   demo?: boolean;
   port?: string;
+  digestWindow?: string;
   registry?: string;
   services?: boolean;
   console?: boolean;
@@ -38,9 +41,18 @@ function leftoverNote(o: LeftoverOutcome): void {
   if (o.kind === "foreign") note(color.dim(`ignored a stale pid file: pid ${o.pid} is now another process (${o.command.slice(0, 60)})`));
 }
 
+/** What the services are started with: the demo's policies, a digest window. */
+function serviceOptions(opts: UpOptions): Record<string, object> {
+  const options = opts.demo ? demoServiceOptions() : {};
+  const window = opts.digestWindow !== undefined ? parseDuration(opts.digestWindow) : opts.demo ? DEMO_DIGEST_WINDOW_MS : undefined;
+  if (opts.digestWindow !== undefined && !window) throw new CliError(`--digest-window "${opts.digestWindow}" is not a duration (e.g. 15s, 2m)`, EXIT.usage);
+  return window ? { ...options, flemish: { ...options.flemish, digestWindowMs: window } } : options;
+}
+
 /** Runs until a signal (exit 0) or until the server dies under it (exit 1). */
 export async function runUp(opts: UpOptions): Promise<number> {
   const port = parsePort(opts.port);
+  const options = serviceOptions(opts);
   const dataDir = dataDirOf(opts);
   mkdirSync(dataDir, { recursive: true });
   ensureNotRunning(dataDir);
@@ -79,6 +91,11 @@ export async function runUp(opts: UpOptions): Promise<number> {
   let code = EXIT.failure as number;
   let demoDone: Promise<unknown> = Promise.resolve();
   try {
+    // Spans are exported only where an OTLP endpoint is configured; otherwise `up` stays lean.
+    if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+      const telemetry = await startProcessTelemetry("up", registry.organisations.map((o) => o.id));
+      stops.push({ what: "telemetry", stop: () => telemetry.shutdown() });
+    }
     const bus = await startBus({ dataDir, registry, identities, port, server: opts.server ?? process.env.NATS_URL, onLeftover: leftoverNote });
     stops.push({ what: "bus", stop: bus.stop });
     lap("bus");
@@ -90,7 +107,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
       signalled(EXIT.failure);
     });
     if (!stopping) {
-      const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, ...(opts.demo ? { options: demoServiceOptions() } : {}) });
+      const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options });
       if (services) stops.push({ what: "services", stop: services.stop });
       lap("services");
       const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startConsoleIfAvailable({ dataDir, url: bus.url });

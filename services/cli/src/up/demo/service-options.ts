@@ -1,8 +1,12 @@
 /**
  * How the services behave under `--demo`, per service name: federal liaisons answer coordination
- * requests by the demo policy, so a request to the federal level gets its answer while people watch.
+ * requests by the demo policy, so a request to the federal level gets its answer while people
+ * watch; the platform's digest window is short.
  */
 import { demoAutoAnswer } from "@schakel/federal";
+
+/** The demo bundles policy updates over 15 s instead of a minute, so the digests arrive while people watch. */
+export const DEMO_DIGEST_WINDOW_MS = 15_000;
 
 export function demoServiceOptions(): Record<string, object> {
   return { federal: { autoAnswer: demoAutoAnswer } };
