@@ -1,0 +1,74 @@
+/**
+ * Signals and coordination across the levels, across processes (`schakel up` with every service,
+ * users acting through `schakel`): a high-severity signal flagged for escalation reaches the
+ * federal liaison; a coordination request is answered by the federal level, the answer's
+ * causation id naming the request.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dataOf, feedItems, killChildren, Observer, schakel, schakelJson, sleep, startUp, type UpProcess } from "../src/mod.ts";
+
+let dataDir: string;
+let up: UpProcess;
+let observer: Observer;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "schakel-e2e-signals-"));
+  up = await startUp(["--data", dataDir, "--port", "0", "--no-console"]);
+  observer = await Observer.start(dataDir, up.summary.url);
+});
+afterAll(async () => {
+  await observer?.close();
+  if (up && (await up.interrupt()) !== 0) console.error(up.output());
+  await killChildren();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("e2e signals and coordination", () => {
+  it("signal - a high-severity signal flagged for escalation reaches the federal liaison", async () => {
+    const raised = await schakelJson<{ signalId: string; id: string; traceId: string }>([
+      "signal", "raise", "--data", dataDir, "--as", "vilvoorde", "--kind", "incident", "--severity", "high", "--escalate",
+      "--title", "Threatening graffiti at a place of worship", "--description", "Far-right symbols on the walls; police informed. No individuals known.",
+    ]);
+    const escalated = await observer.waitFor("signal.escalated", (o) => o.type === "signal.escalated" && dataOf(o).signalId === raised.signalId, 15_000);
+    expect(escalated.envelope.sender).toBe("vpr");
+    expect(escalated.envelope.audience).toBe("federal");
+    expect(escalated.envelope.causationid).toBe(raised.id);
+    expect(escalated.envelope.traceparent).toContain(raised.traceId);
+    expect(dataOf(escalated)).toMatchObject({ raisedBy: "vilvoorde", severity: "high", kind: "incident" });
+    const atLiaison = await feedItems(dataDir, "fed-ocam", ["--type", "signal.escalated"]);
+    expect(atLiaison.map((i) => i.data?.signalId)).toEqual([raised.signalId]);
+  });
+
+  it("coordination - a local request is answered by the federal level, the answer's causation id naming the request", async () => {
+    const request = await schakelJson<{ requestId: string; id: string; traceId: string }>([
+      "coordination", "request", "--data", dataDir, "--as", "mechelen", "--to", "fed-police", "--ask", "align", "--respond-by", "2d",
+      "--topic", "Release of a detainee to the municipality", "--body", "Can the local cell and the justice house align the follow-up?",
+    ]);
+    await observer.waitFor("request", (o) => o.type === "coordination.requested" && dataOf(o).requestId === request.requestId, 10_000);
+    const answer = await schakelJson<{ id: string; causationId: string | null; traceId: string | null }>([
+      "coordination", "respond", request.requestId, "--data", dataDir, "--as", "fed-police", "--outcome", "agreed", "--body", "The justice house joins the next LIVC meeting.",
+    ]);
+    expect(answer.causationId).toBe(request.id);
+    expect(answer.traceId).toBe(request.traceId);
+    const stored = await observer.waitFor("answer", (o) => o.type === "coordination.responded" && dataOf(o).requestId === request.requestId, 10_000);
+    expect(stored.envelope).toMatchObject({ sender: "fed-police", audience: "mechelen", causationid: request.id, id: answer.id });
+    // The requester sees the answer in its feed, linked to its request by causation and trace.
+    const atRequester = await feedItems(dataDir, "mechelen", ["--type", "coordination.*"]);
+    expect(atRequester.map((i) => [i.type, i.causationId, i.traceId])).toEqual([["coordination.responded", request.id, request.traceId]]);
+    // The platform sees both, linked the same way.
+    const atPlatform = await feedItems(dataDir, "vpr", ["--type", "coordination.*"]);
+    const req = atPlatform.find((i) => i.type === "coordination.requested");
+    const resp = atPlatform.find((i) => i.type === "coordination.responded");
+    expect(req?.id).toBe(request.id);
+    expect(resp?.causationId).toBe(req?.id);
+    // Answering twice sends nothing new.
+    const again = await schakel(["coordination", "respond", request.requestId, "--data", dataDir, "--as", "fed-police", "--outcome", "agreed", "--body", "Again."]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already answered/);
+    await sleep(500);
+    expect(observer.all((o) => o.type === "coordination.responded")).toHaveLength(1);
+  });
+});
