@@ -32,3 +32,4 @@ export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/e
 export { sampleData, EXAMPLE_SEALED } from "./samples.ts";
 export { TRACE_KEYS, isTraceId, isMessageUuid, sandboxConsumer, destinationTemplate, windowFilters } from "./tracing-subjects.ts";
 export type { WindowFilter } from "./tracing-subjects.ts";
+export { PLATFORM_ACCOUNT, ADMIN_ID, AUDIT_ID, AUDIT_ACCOUNT, OPERATOR_IDS, AUDIT_BUCKET, auditConsumers, auditCheckpointKey, AUDIT_CHECKPOINT_FILTER, CONSUMER_GATE, NATS_CONTROL_HEADERS, DEFAULT_INBOX_FILTER, JS_MANAGEMENT_API } from "./security.ts";

@@ -9,13 +9,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createCurve, createUser, fromCurveSeed, fromSeed } from "@nats-io/nkeys";
 import { OrgCredentials } from "@schakel/contracts/bus";
-import type { Directory, Registry, SigningKey } from "@schakel/contracts";
-import { AUDIT_ID } from "./permissions.ts";
+import { ADMIN_ID, AUDIT_ID, OPERATOR_IDS, SchakelError, type Directory, type Registry, type SigningKey } from "@schakel/contracts";
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 
-export const ADMIN_ID = "admin";
+export { ADMIN_ID };
 
 export interface OperatorCredentials {
   id: string;
@@ -59,7 +58,11 @@ async function operator(dataDir: string, id: string): Promise<OperatorCredential
  * ones kept) and writes the public directory, keeping earlier keys (and their revocation times)
  * so that stored messages stay verifiable after a rotation.
  */
-export async function ensureIdentities(registry: Registry, dataDir: string, now = new Date()): Promise<Identities> {
+export async function ensureIdentities(registry: Registry, dataDir: string, now = new Date(), revoke: ReadonlyMap<string, string> = new Map()): Promise<Identities> {
+  const clash = registry.organisations.find((o) => (OPERATOR_IDS as readonly string[]).includes(o.id));
+  if (clash) {
+    throw new SchakelError("schema", `the registry uses the id "${clash.id}", which is reserved for an operator identity (${OPERATOR_IDS.join(", ")}): rename that organisation`, { org: clash.id });
+  }
   await mkdir(identitiesDir(dataDir), { recursive: true, mode: 0o700 });
   const previous = await readJson<Directory>(directoryPath(dataDir));
   const organisations = new Map<string, OrgCredentials>();
@@ -74,7 +77,9 @@ export async function ensureIdentities(registry: Registry, dataDir: string, now 
     creds = OrgCredentials.parse(creds);
     organisations.set(org.id, creds);
     const current = publicKeyOfSeed(creds.seed);
-    const earlier: SigningKey[] = previous?.organisations.find((o) => o.id === org.id)?.signingKeys ?? [];
+    // An explicit revocation time (a compromise discovered later) wins over "revoked now".
+    const earlier: SigningKey[] = (previous?.organisations.find((o) => o.id === org.id)?.signingKeys ?? [])
+      .map((k) => (revoke.has(k.key) && !k.revokedAt ? { ...k, revokedAt: revoke.get(k.key)! } : k));
     const signingKeys = earlier.some((k) => k.key === current)
       ? earlier
       : [...earlier.map((k) => (k.revokedAt ? k : { ...k, revokedAt: now.toISOString() })), { key: current, createdAt: now.toISOString() }];
@@ -86,13 +91,51 @@ export async function ensureIdentities(registry: Registry, dataDir: string, now 
 }
 
 /**
+ * The user nkey the broker should accept for `org`: its current key, or undefined when that key is
+ * revoked (the organisation is suspended until `rotateSigningKey` issues a new one).
+ */
+export function activeUserKey(ids: Identities, org: string, now = new Date()): string | undefined {
+  const creds = ids.organisations.get(org);
+  if (!creds) return undefined;
+  const key = publicKeyOfSeed(creds.seed);
+  const entry = ids.directory.organisations.find((o) => o.id === org)?.signingKeys.find((k) => k.key === key);
+  return entry?.revokedAt && Date.parse(entry.revokedAt) <= now.getTime() ? undefined : key;
+}
+
+async function readOrgCredentials(dataDir: string, org: string): Promise<OrgCredentials> {
+  const path = credentialsPath(dataDir, org);
+  const parsed = OrgCredentials.safeParse(await readJson(path));
+  if (!parsed.success) {
+    throw new SchakelError("unknown-organisation", `no valid credentials for "${org}" at ${path}: is it in the registry? run "schakel identities generate" first`, { org, path });
+  }
+  return parsed.data;
+}
+
+/**
+ * Revokes an organisation's current signing key from `at` (default now; earlier when a compromise
+ * is discovered late): messages the broker stored from then on with that key are refused by every
+ * receiver. With `replace` (default) a new key is issued at once; without it the organisation is
+ * suspended — the broker no longer accepts its key — until `rotateSigningKey`. Regenerate the
+ * server config and reload the server afterwards (`schakel identities revoke` does both).
+ * @throws SchakelError when `at` lies in the future or the organisation has no credentials.
+ */
+export async function revokeSigningKey(registry: Registry, dataDir: string, org: string, opts: { at?: Date; replace?: boolean; now?: Date } = {}): Promise<Identities> {
+  const now = opts.now ?? new Date();
+  const at = opts.at ?? now;
+  if (at.getTime() > now.getTime()) throw new SchakelError("schema", `a revocation time must not lie in the future (${at.toISOString()}); revoke now or at the moment of compromise`, { org });
+  const creds = await readOrgCredentials(dataDir, org);
+  const old = publicKeyOfSeed(creds.seed);
+  if (opts.replace ?? true) await writeSecret(credentialsPath(dataDir, org), { ...creds, seed: dec.decode(createUser().getSeed()) });
+  return ensureIdentities(registry, dataDir, now, new Map([[old, at.toISOString()]]));
+}
+
+/**
  * Rotates an organisation's signing key: a new seed replaces the old one, and the old public key
  * is marked revoked from now on in the directory (messages stored before stay verifiable).
  * Regenerate the server config and reload the server afterwards.
  */
 export async function rotateSigningKey(registry: Registry, dataDir: string, org: string, now = new Date()): Promise<Identities> {
-  const path = credentialsPath(dataDir, org);
-  const creds = OrgCredentials.parse(await readJson(path));
-  await writeSecret(path, { ...creds, seed: dec.decode(createUser().getSeed()) });
+  const creds = await readOrgCredentials(dataDir, org);
+  await writeSecret(credentialsPath(dataDir, org), { ...creds, seed: dec.decode(createUser().getSeed()) });
   return ensureIdentities(registry, dataDir, now);
 }

@@ -10,7 +10,7 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import { inboxPrefix, type Registry } from "@schakel/contracts";
 import { Bus, connectBus, KeyDirectory, type ConnectOptions } from "@schakel/contracts/bus";
-import { ensureIdentities, loadRegistry, provision, renderAuthorization, type Identities, type RetentionSettings } from "@schakel/infra";
+import { ensureIdentities, loadRegistry, provision, renderAuthorization, startConsumerGate, type Identities, type RetentionSettings } from "@schakel/infra";
 import { startServer, type NatsServer, type ServerOptions } from "./server.ts";
 
 export interface SchakelServer extends AsyncDisposable {
@@ -53,6 +53,8 @@ export async function startSchakelServer(opts: SchakelServerOptions = {}): Promi
   const adminNc = await raw(identities.admin.seed);
   const jsm = await jetstreamManager(adminNc);
   await provision(adminNc, jsm, registry, { ...(opts.retention ? { retention: opts.retention } : {}), ...(opts.server?.maxPayload ? { maxMsgSize: opts.server.maxPayload } : {}) });
+  // Organisations create consumers (feed slots, KV watches) through the gate, as with `schakel up`.
+  await startConsumerGate({ nc: adminNc }).ready;
 
   const handle: SchakelServer = {
     server, url: server.url, dataDir, registry, identities, directory,

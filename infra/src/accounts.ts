@@ -1,0 +1,104 @@
+/**
+ * The broker's account layout, rendered from the registry. The platform account holds the
+ * streams, the buckets, the admin and the consumer gate; each organisation — and the audit — has
+ * an account of its own that imports exactly its grants (permissions.ts) as services. Crossing an
+ * account boundary, a reply subject is replaced by the broker with a private `_R_` subject, so a
+ * tenant can never aim a reply at a subject of the platform account (such as another tenant's
+ * pull-request subject), and nothing it does lands in another tenant's account.
+ */
+import { AUDIT_ACCOUNT, AUDIT_ID, CONSUMER_GATE, inboxPrefix, PLATFORM_ACCOUNT, type Registry } from "@schakel/contracts";
+import type { Identities } from "./identities.ts";
+import { activeUserKey, publicKeyOfSeed } from "./identities.ts";
+import { auditGrants, organisationGrants, permissionsOf, type Grant, type Permissions } from "./permissions.ts";
+
+/** Marks the generated block, so `schakel identities generate` can replace it inside a larger config. */
+export const ACCOUNTS_BEGIN = "# BEGIN schakel accounts (generated from the registry: run `schakel identities generate`, do not edit)";
+export const ACCOUNTS_END = "# END schakel accounts";
+
+/** One tenant: an account with one user and the grants it imports. */
+export interface Tenant {
+  id: string;
+  account: string;
+  comment: string;
+  /** Public user nkey; undefined when its key is revoked and no new one was issued (suspended). */
+  userKey: string | undefined;
+  grants: Grant[];
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+/** The tenants of a registry: every organisation (account = its id) and the audit. */
+export function tenantsOf(registry: Registry, ids: Identities): Tenant[] {
+  const orgs = registry.organisations.map((org) => ({
+    id: org.id,
+    account: org.id,
+    comment: `${org.id}: ${org.name} (${org.level}; ${org.roles.join(", ")})`,
+    userKey: activeUserKey(ids, org.id),
+    grants: organisationGrants(org),
+  }));
+  const audit = { id: AUDIT_ID, account: AUDIT_ACCOUNT, comment: "audit: reads every stored message, writes only its checkpoints", userKey: publicKeyOfSeed(ids.audit.seed), grants: auditGrants() };
+  return [audit, ...orgs];
+}
+
+/** One identity's permissions as nats-server config text. */
+export function renderPermissions(p: Permissions): string {
+  const list = (xs: string[]) => `[${xs.map(q).join(", ")}]`;
+  const side = (s: { allow: string[]; deny?: string[] }) => `{ allow: ${list(s.allow)}${s.deny?.length ? `, deny: ${list(s.deny)}` : ""} }`;
+  return `{ publish: ${side(p.publish)}, subscribe: ${side(p.subscribe)} }`;
+}
+
+/** The platform-side subject of a grant: the gate's subject for consumer creation, else itself. */
+function exportedSubject(tenant: Tenant, g: Grant): string {
+  return g.kind === "gate" ? CONSUMER_GATE.subject(tenant.account, g.subject.slice(CONSUMER_GATE.createSubject("").length)) : g.subject;
+}
+
+function renderExports(tenants: readonly Tenant[]): string[] {
+  const services = new Map<string, { stream: boolean; accounts: Set<string> }>();
+  const add = (subject: string, stream: boolean, account: string): void => {
+    const e = services.get(subject) ?? { stream, accounts: new Set<string>() };
+    e.accounts.add(account);
+    services.set(subject, e);
+  };
+  // Exactly the imported subjects (never one wildcard export per tenant): nats-server resolves an
+  // import against an exact export with a map lookup, but scans every export for a wildcard one,
+  // which made a registry-sized config take seconds to load.
+  for (const t of tenants) for (const g of t.grants) add(exportedSubject(t, g), g.kind === "stream", t.account);
+  const lines = [...services].map(([subject, e]) =>
+    `      { service: ${q(subject)}${e.stream ? ", response_type: stream" : ""}, accounts: [${[...e.accounts].map(q).join(", ")}] }`);
+  // Push deliveries (KV watches, made by the gate) reach a tenant only under its own inbox prefix.
+  for (const t of tenants) lines.push(`      { stream: ${q(`${inboxPrefix(t.id)}.>`)}, accounts: [${q(t.account)}] }`);
+  return lines;
+}
+
+function renderTenant(t: Tenant): string {
+  const imports = t.grants.map((g) =>
+    g.kind === "gate"
+      ? `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(exportedSubject(t, g))} }, to: ${q(g.subject)} }`
+      : `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(g.subject)} } }`);
+  imports.push(`      { stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(t.id)}.>`)} } }`);
+  const user = t.userKey
+    ? `{ nkey: ${q(t.userKey)}, permissions: ${renderPermissions(permissionsOf(t.id, t.grants))} }`
+    : `\n        # suspended: its signing key is revoked and no new key was issued (schakel identities rotate ${t.id})\n      `;
+  return `    # ${t.comment}\n    ${q(t.account)}: {\n      users: [ ${user} ]\n      imports: [\n${imports.join("\n")}\n      ]\n    }`;
+}
+
+/**
+ * The `accounts { … }` block: no anonymous access, one account per tenant. `extraPlatformUsers`
+ * are further rendered user entries of the platform account (e.g. leaf-node link users).
+ */
+export function renderAccounts(registry: Registry, ids: Identities, extraPlatformUsers: readonly string[] = []): string {
+  const tenants = tenantsOf(registry, ids);
+  const platformUsers = [`      # operator: provisioning, the consumer gate, supervision\n      { nkey: ${q(publicKeyOfSeed(ids.admin.seed))} }`, ...extraPlatformUsers];
+  const platform = `    ${q(PLATFORM_ACCOUNT)}: {\n      jetstream: enabled\n      users: [\n${platformUsers.join("\n")}\n      ]\n      exports: [\n${renderExports(tenants).join("\n")}\n      ]\n    }`;
+  return `${ACCOUNTS_BEGIN}\naccounts {\n${[platform, ...tenants.map(renderTenant)].join("\n")}\n}\n${ACCOUNTS_END}\n`;
+}
+
+/** Replaces the generated block inside an existing config text; throws when the markers are missing. */
+export function replaceAccounts(configText: string, block: string): string {
+  const start = configText.indexOf(ACCOUNTS_BEGIN);
+  const end = configText.indexOf(ACCOUNTS_END);
+  if (start < 0 || end < start) {
+    throw new Error(`the server config has no generated accounts block (between "${ACCOUNTS_BEGIN.slice(0, 30)}…" and "${ACCOUNTS_END}"): regenerate the whole config with "schakel up"`);
+  }
+  return configText.slice(0, start) + block.trimEnd() + configText.slice(end + ACCOUNTS_END.length);
+}

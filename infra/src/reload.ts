@@ -1,0 +1,45 @@
+/**
+ * Applying a registry or key change to a running server: the generated accounts block inside the
+ * server's config file is replaced (everything around it — ports, store, cluster — stays), then
+ * nats-server re-reads its config on SIGHUP (supported on 2.9): a removed or rotated key is refused
+ * from then on, and its open connections are closed by the server.
+ */
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { SchakelError, type Registry } from "@schakel/contracts";
+import { renderAccounts, replaceAccounts } from "./accounts.ts";
+import type { Identities } from "./identities.ts";
+
+/** Rewrites the accounts block of `configPath` for `ids`; true when the text changed. */
+export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities): Promise<boolean> {
+  if (!existsSync(configPath)) {
+    throw new SchakelError("unreachable", `no server config at ${configPath}: start the bus once with "schakel up" (it writes the config), then rotate`, { path: configPath });
+  }
+  const before = await readFile(configPath, "utf8");
+  const after = replaceAccounts(before, renderAccounts(registry, ids));
+  if (after === before) return false;
+  await writeFile(configPath, after);
+  return true;
+}
+
+/** The pid in a pid file, when that process is alive. */
+export async function runningPid(pidFile: string): Promise<number | undefined> {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number((await readFile(pidFile, "utf8")).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks nats-server `pid` to reload its config (SIGHUP). */
+export function reloadServer(pid: number): void {
+  try {
+    process.kill(pid, "SIGHUP");
+  } catch (cause) {
+    throw new SchakelError("unreachable", `cannot signal nats-server (pid ${pid}) to reload: ${(cause as Error).message}; restart it with "schakel up"`, { pid }, { cause });
+  }
+}
