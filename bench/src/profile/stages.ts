@@ -15,6 +15,7 @@ import { catalog, newMessageId, parseMessageSubject, RawEnvelope } from "@schake
 import { buildOutgoing, decodeMessage, ed25519PublicKey, identityFrom, KeyDirectory, signingBytes, verifySignature, wireContext } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry } from "@schakel/infra";
 import { noticeOfSizeFor } from "../payload.ts";
+import { pooledMessageId, pooledTraceAndSpan } from "./pooled-random.ts";
 
 const iterations = Number(process.argv[2] ?? 20_000);
 const dir = await mkdtemp(path.join(tmpdir(), "schakel-stages-"));
@@ -45,7 +46,9 @@ function cost(fn: () => unknown, n: number): number {
 const stages: [string, string, () => unknown][] = [
   ["publish", "data schema (zod safeParse)", () => catalog["notice.posted"].schema.safeParse(data)],
   ["publish", "message id (UUIDv7)", () => newMessageId()],
+  ["publish", "message id, pooled random (proposal)", () => pooledMessageId()],
   ["publish", "trace context, no SDK (wireContext)", () => wireContext()],
+  ["publish", "trace + span id, pooled random (proposal)", () => pooledTraceAndSpan()],
   ["publish", "JSON.stringify + UTF-8 encode", () => encoder.encode(JSON.stringify(out.envelope))],
   ["publish", "signing bytes (concat prefix+subject+body)", () => signingBytes(out.subject, out.body)],
   ["publish", "ed25519 sign (node:crypto)", () => identity.sign(signed)],

@@ -12,7 +12,8 @@ function value(x: number | null, unit: string): string {
   return x.toFixed(2);
 }
 
-const times = (x: number | null): string => (x === null ? "–" : `${x.toFixed(2)}×`);
+// Ratios far from 1 (an index against a scan) keep two significant digits instead of turning into 0.00×.
+const times = (x: number | null): string => (x === null ? "–" : x >= 0.1 ? `${x.toFixed(2)}×` : `${x.toPrecision(2)}×`);
 
 function verdict(f: Figure): string {
   if (!f.target) return "";

@@ -1,5 +1,6 @@
 /** @schakel/contracts/bus — the typed JetStream bus client. Every public export, by name. */
 export { connectBus, Bus } from "./bus.ts";
+export { AckPipeline } from "./ack-pipeline.ts";
 export type { ConnectOptions, Published } from "./bus.ts";
 export { consume } from "./consume.ts";
 export type { Delivery, Handler, Handlers, ConsumeEvent, ConsumeOptions, Consumption } from "./consume.ts";
