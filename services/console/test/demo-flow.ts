@@ -13,6 +13,9 @@ export interface DemoFlow {
   /** The trace of the notice, its receipts and the escalation: spans all three levels. */
   traceId: string;
   caseRef: string;
+  /** Bytes of the sealed case content as published: must never appear in anything the console serves. */
+  sealedCiphertext: string;
+  sealedWrappedKey: string;
 }
 
 export async function runDemoFlow(bus: SchakelServer): Promise<DemoFlow> {
@@ -49,5 +52,5 @@ export async function runDemoFlow(bus: SchakelServer): Promise<DemoFlow> {
   const caseRef = "LIVC-MECH-2026-0042";
   const sealed = seal({ question: "SECRET-CASE-QUESTION about the person" }, [{ org: "fed-police", key: bus.directory.sealingKeyOf("fed-police") }]);
   await mechelen.publish("case.consultation.requested", { consultationId: newMessageId(), caseRef, recipients: ["fed-police"], sealed }, { to: "fed-police" });
-  return { noticeId, traceId: toMechelen.traceId, caseRef };
+  return { noticeId, traceId: toMechelen.traceId, caseRef, sealedCiphertext: sealed.ciphertext, sealedWrappedKey: sealed.recipients[0]!.wrappedKey };
 }

@@ -4,6 +4,7 @@
  * `startConsole` or driven directly (`app.request(...)`) by a benchmark.
  */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { browserScript, FAVICON, stylesheet } from "../assets/assets.ts";
@@ -72,6 +73,8 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
     return c.html(layout(frameOf(ctx, c, "Page not found", "overview"), html`<p>There is no page at <code>${c.req.path}</code>. Use the navigation above.</p>`), 404);
   });
   app.onError((err, c) => {
+    // Refusals raised by middleware (e.g. the cross-site check) keep their own status.
+    if (err instanceof HTTPException) return err.getResponse();
     const message = `the console could not answer ${c.req.method} ${c.req.path}: ${err.message}`;
     if (c.req.path.startsWith("/api/")) return c.json({ error: { code: "internal", message } }, 500);
     return c.html(html`<!doctype html><title>Error · Schakel console</title><h1>Something went wrong</h1><p>${message}</p><p><a href="/">Back to the overview</a></p>`, 500);

@@ -31,13 +31,21 @@ export function viewerChoices(ctx: ConsoleContext): { id: string; name: string }
   return ctx.identities.directory.organisations.filter((o) => ids.has(o.id)).map((o) => ({ id: o.id, name: o.name }));
 }
 
-/** Resolves the viewpoint: `?as=` (remembered), else the cookie, else the platform. */
+/**
+ * Resolves the viewpoint: `?as=` (remembered), else the cookie, else the platform. An `as` the
+ * console cannot view as is refused — silently falling back to the platform would show a
+ * mistyped organisation everything.
+ */
 export function viewerMiddleware(ctx: ConsoleContext): MiddlewareHandler<Env> {
   return async (c, next) => {
     const allowed = new Set(viewerChoices(ctx).map((v) => v.id));
     const asked = c.req.query("as");
     let org = ctx.platform;
-    if (asked && allowed.has(asked)) {
+    if (asked !== undefined && !allowed.has(asked)) {
+      const message = `cannot view as "${asked}": choose one of ${[...allowed].join(", ")}`;
+      return c.req.path.startsWith("/api/") ? c.json({ error: { code: "unknown-organisation", message } }, 400) : c.text(message, 400);
+    }
+    if (asked) {
       org = asked;
       setCookie(c, VIEW_COOKIE, asked, { path: "/", sameSite: "Strict", httpOnly: true });
     } else {

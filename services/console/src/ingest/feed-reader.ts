@@ -30,23 +30,31 @@ const SOURCES = [
 
 // Ephemeral slots vanish this long after the console stops pulling (a crash leaves no debris).
 const INACTIVE_NS = 30 * 1e9;
+// The consumer's creation time is the server's clock; allow for a little skew against ours.
+const CLOCK_SLACK_MS = 1_000;
 
 /**
  * Creates this console's consumer in a free feed slot. Slots are shared by every process of the
- * platform identity; a unique description makes the server refuse a slot that another process
- * holds (its config differs), so we take the next one instead of sharing its messages.
+ * platform identity, and nats-server 2.9 answers a create for an existing name by returning (or
+ * updating) that consumer instead of refusing it. So a slot counts as taken when the consumer
+ * the server returns was created before our request, or has already delivered messages or has
+ * pull requests waiting; we then leave it alone (a stale one expires after INACTIVE_NS) and try
+ * the next slot, rather than share another reader's messages.
  */
 async function claimSlot(jsm: JetStreamManager, bus: Bus, stream: string, filter: string, startSeq: number, instance: string): Promise<string> {
   const errors: string[] = [];
   for (let slot = FEED_SLOTS; slot >= 1; slot--) {
     const name = feedConsumerName(bus.org, slot);
+    const requested = Date.now();
     try {
-      await jsm.consumers.add(stream, {
+      const info = await jsm.consumers.add(stream, {
         name, filter_subject: filter, ack_policy: AckPolicy.None, mem_storage: true, inactive_threshold: INACTIVE_NS,
         description: `schakel console ${instance}`,
         ...(startSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq } : { deliver_policy: DeliverPolicy.All }),
       });
-      return name;
+      const preexisting = Date.parse(info.created) < requested - CLOCK_SLACK_MS || info.delivered.consumer_seq > 0 || info.num_waiting > 0;
+      if (!preexisting) return name;
+      errors.push(`${name}: in use`);
     } catch (err) {
       errors.push(`${name}: ${(err as Error).message}`);
     }

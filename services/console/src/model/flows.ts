@@ -67,14 +67,16 @@ function push<K>(m: Map<K, number[]>, key: K, value: number): void {
 
 /** Flow statistics for the messages stored in [from, to] that the viewpoint may see. */
 export function flowStats(model: ReadModel, viewer: Viewpoint, range: { from?: number; to?: number } = {}): FlowStats {
-  const from = range.from ?? 0;
+  const from = range.from ?? -Infinity;
   const to = range.to ?? Date.now();
+  let earliest = Infinity;
   const levels = new Map<string, number>();
   const orgs = new Map<string, number>();
   let messages = 0;
   for (const r of model.records) {
     if (r.storedAt < from || r.storedAt > to || !canSee(viewer, r)) continue;
     messages++;
+    if (r.storedAt < earliest) earliest = r.storedAt;
     const lk = `${r.senderLevel}\u0000${r.audienceLevel}`;
     levels.set(lk, (levels.get(lk) ?? 0) + 1);
     const ok = `${r.sender}\u0000${r.audience}`;
@@ -96,7 +98,8 @@ export function flowStats(model: ReadModel, viewer: Viewpoint, range: { from?: n
     }
   }
   return {
-    from, to, messages,
+    // "Everything" starts at the first message stored, not at the epoch.
+    from: Number.isFinite(from) ? from : Number.isFinite(earliest) ? earliest : to, to, messages,
     levelPairs: sortedPairs(levels),
     orgPairs: sortedPairs(orgs),
     ackLatency: latencyOf(all),

@@ -54,7 +54,7 @@ export class ReadModel {
   ingest(type: MessageType, envelope: Envelope, at: StoredAt): FlowRecord | undefined {
     if (this.#ids.has(envelope.id)) return undefined;
     this.#ids.add(envelope.id);
-    const record: FlowRecord = { ...recordOf(type, envelope, at, this.directory), pos: this.#records.length };
+    const record = recordOf(type, envelope, at, this.directory, this.#records.length);
     this.#records.push(record);
     let trace = this.#byTrace.get(record.traceId);
     if (!trace) this.#byTrace.set(record.traceId, (trace = []));

@@ -102,12 +102,12 @@ export interface StoredAt {
   storedAt: number;
 }
 
-/** The console record of a verified envelope. */
-export function recordOf(type: MessageType, envelope: Envelope, at: StoredAt, directory: KeyDirectory): Omit<FlowRecord, "pos"> {
+/** The console record of a verified envelope, at ingest position `pos`. */
+export function recordOf(type: MessageType, envelope: Envelope, at: StoredAt, directory: KeyDirectory, pos: number): FlowRecord {
   const d = describe(type, (envelope.data ?? {}) as Record<string, unknown>);
   const summary = d.summary.length > 160 ? `${d.summary.slice(0, 157)}…` : d.summary;
-  const record: Omit<FlowRecord, "pos"> = {
-    seq: at.seq, stream: at.stream, id: envelope.id, type, time: envelope.time, storedAt: at.storedAt,
+  const record: FlowRecord = {
+    seq: at.seq, pos, stream: at.stream, id: envelope.id, type, time: envelope.time, storedAt: at.storedAt,
     sender: envelope.sender, senderLevel: levelOfAudience(directory, envelope.sender),
     audience: envelope.audience, audienceLevel: levelOfAudience(directory, envelope.audience),
     classification: envelope.classification, traceId: traceIdOf(envelope.traceparent), correlationId: envelope.correlationid,

@@ -48,6 +48,23 @@ function deadlineOf(value: string): string {
   return value;
 }
 
+// zod's wording for an absent choice or an empty list is technical; say what to do instead.
+function plainMessage(issue: { code: string; message: string; minimum?: unknown; maximum?: unknown; origin?: unknown }, field: NoticeField, value: unknown): string {
+  if (issue.code === "invalid_value" && value === undefined) return `choose a ${LABELS[field].toLowerCase()}`;
+  if (issue.code === "too_small" && issue.origin === "array") {
+    return field === "recipients" ? "pick at least one organisation or group to send it to" : `pick at least ${String(issue.minimum)}`;
+  }
+  if (issue.code === "too_big" && issue.origin === "array") return `pick at most ${String(issue.maximum)}`;
+  return issue.message;
+}
+
+/** Errors listed in the order of the form's fields, so the summary reads top to bottom. */
+function inFormOrder(errors: FieldErrors): FieldErrors {
+  const ordered: FieldErrors = {};
+  for (const f of Object.keys(LABELS) as NoticeField[]) if (errors[f]) ordered[f] = errors[f];
+  return ordered;
+}
+
 /** Validates the form; `senders` are the organisations this console may post as. */
 export function validateNoticeForm(input: NoticeFormInput, senders: string[], directory: KeyDirectory, now = Date.now()): NoticeFormResult {
   const errors: FieldErrors = {};
@@ -78,14 +95,12 @@ export function validateNoticeForm(input: NoticeFormInput, senders: string[], di
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? "") as NoticeField;
       const target: NoticeField = field in LABELS ? field : "title";
-      // zod's own wording for an absent choice is technical; say what to do instead.
-      const message = issue.code === "invalid_value" && draft[field] === undefined ? `choose a ${LABELS[target].toLowerCase()}` : issue.message;
-      add(target, message);
+      add(target, plainMessage(issue, target, draft[field]));
     }
   }
   if (ackBy && !errors.ackBy && Date.parse(String(draft.ackBy)) <= now) add("ackBy", "the deadline is already past: pick a moment in the future");
   if (ackBy && input.ackRequired !== true && !errors.ackBy) add("ackBy", `a deadline only applies when "${LABELS.ackRequired}" is ticked: tick it or clear the deadline`);
 
-  if (Object.keys(errors).length > 0 || !parsed.success || !from) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !parsed.success || !from) return { ok: false, errors: inFormOrder(errors) };
   return { ok: true, from, audiences: recipients, data: parsed.data as InputOf<"notice.posted"> };
 }

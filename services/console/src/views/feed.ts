@@ -22,7 +22,7 @@ export function feedRow(r: FlowRecord, directory: KeyDirectory): Html {
 <td>${typeBadge(r.type)}</td>
 <td>${orgChip(directory, r.sender, r.senderLevel)}</td>
 <td>${orgChip(directory, r.audience, r.audienceLevel)}</td>
-<td class="summary"><a href="${href}">${r.summary}</a>${r.sealed ? html` <span class="sealed" title="content sealed to its recipients">🔒 sealed</span>` : ""} ${tags}</td>
+<td class="summary"><a href="${href}">${r.summary}</a>${r.sealed ? html` <span class="sealed" title="content sealed to its named recipients; only they can open it">sealed</span>` : ""} ${tags}</td>
 </tr>`;
 }
 

@@ -22,8 +22,9 @@ export function levelFlowChart(pairs: PairCount[], opts: { width?: number; heigh
   const right = ORDER.filter((l) => pairs.some((p) => p.to === l));
   const scale = (height - 40 - gap * Math.max(left.length, right.length)) / total;
   const nodeW = 14;
-  const xL = 120;
-  const xR = width - 120;
+  // Room for "Supralocal 12,345" on the left and "Everyone 12,345" on the right.
+  const xL = 140;
+  const xR = width - 150;
   const place = (levels: LaneLevel[], side: "from" | "to") => {
     const pos = new Map<string, { y: number; h: number; next: number; n: number }>();
     let y = 20;
@@ -51,7 +52,7 @@ export function levelFlowChart(pairs: PairCount[], opts: { width?: number; heigh
     const mid = (x0 + x1) / 2;
     const d = `M ${x0} ${y0} C ${mid} ${y0}, ${mid} ${y1}, ${x1} ${y1} L ${x1} ${y1 + h} C ${mid} ${y1 + h}, ${mid} ${y0 + h}, ${x0} ${y0 + h} Z`;
     return html`<path class="band lvl-${p.from}" d="${d}" data-from="${p.from}" data-to="${p.to}"><title>${name(p.from)} → ${name(p.to)}: ${count(p.count)} messages</title></path>
-${h >= 12 ? html`<text class="band-count" x="${mid}" y="${(y0 + y1) / 2 + h / 2 + 4}" text-anchor="middle">${count(p.count)}</text>` : ""}`;
+${h >= 12 ? html`<text class="band-count" x="${x0 + 6}" y="${y0 + h / 2 + 4}">${count(p.count)}</text>` : ""}`;
   });
   const nodes = (pos: Map<string, { y: number; h: number; n: number }>, x: number, anchor: "end" | "start") =>
     [...pos].map(([l, n]) => html`<rect class="node lvl-${l}" x="${x}" y="${n.y}" width="${nodeW}" height="${n.h}"/>
@@ -88,9 +89,9 @@ export function latencyBars(rows: (Latency & { label: string })[]): Html {
   if (measured.length === 0) return html`<p class="empty">No acknowledgements in this period yet.</p>`;
   const max = Math.max(...measured.map((r) => r.p95 ?? 0), 1);
   const rowH = 34;
-  const width = 640;
-  const labelW = 150;
-  const span = width - labelW - 150;
+  const width = 720;
+  const labelW = 130;
+  const span = width - labelW - 290;
   const height = measured.length * rowH + 24;
   return html`<svg class="bars latency" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Acknowledgement latency, p50 and p95">
 <g class="legend"><rect class="p95" x="${labelW}" y="2" width="12" height="10"/><text x="${labelW + 16}" y="11">p95</text><rect class="p50" x="${labelW + 60}" y="2" width="12" height="10"/><text x="${labelW + 76}" y="11">p50</text></g>

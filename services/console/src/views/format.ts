@@ -13,11 +13,14 @@ export type Html = ReturnType<typeof html>;
 const pad = (n: number) => String(n).padStart(2, "0");
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** `28 Nov 19:21:03` (the year only when it is not this year). */
+/** `19:21:03` today, `28 Nov 19:21:03` on other days (the year only when it is not this year). */
 export function clock(ms: number, now = Date.now()): string {
   const d = new Date(ms);
-  const year = d.getFullYear() !== new Date(now).getFullYear() ? ` ${d.getFullYear()}` : "";
-  return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const today = new Date(now);
+  const hms = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (d.toDateString() === today.toDateString()) return hms;
+  const year = d.getFullYear() !== today.getFullYear() ? ` ${d.getFullYear()}` : "";
+  return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${hms}`;
 }
 
 /** A `<time>` element with the readable clock and the exact instant. */

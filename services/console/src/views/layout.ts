@@ -44,7 +44,7 @@ export function layout(frame: Frame, content: Html): Html {
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
-  <div class="brand"><a href="/"><span class="mark" aria-hidden="true">⛓</span> Schakel <span class="sub">coordinator console</span></a></div>
+  <div class="brand"><a href="/"><svg class="mark" aria-hidden="true" viewBox="0 0 32 32" width="22" height="22"><path d="M9 20a5 5 0 0 1 0-8h5M23 12a5 5 0 0 1 0 8h-5M12 16h8" stroke="currentColor" stroke-width="3" fill="none" stroke-linecap="round"/></svg> Schakel <span class="sub">coordinator console</span></a></div>
   <nav aria-label="Main">
     <ul>${NAV.map((n) => html`<li><a href="${n.href}"${n.key === frame.active ? html` aria-current="page"` : ""}>${n.label}</a></li>`)}</ul>
   </nav>

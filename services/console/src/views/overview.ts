@@ -10,8 +10,7 @@ import type { FlowRecord } from "../model/record.ts";
 import type { Viewpoint } from "../model/visibility.ts";
 import { feedHead, feedRow } from "./feed.ts";
 import { levelFlowChart } from "./flow-charts.ts";
-import { count, type Html } from "./format.ts";
-import { obligationHead, obligationRows } from "./obligations.ts";
+import { count, orgChip, time, type Html } from "./format.ts";
 
 export interface OverviewFigures {
   messages: number;
@@ -47,17 +46,20 @@ ${tile("overdue", f.overdue, "/obligations", f.overdue ? "bad" : "")}
 ${tile("escalations", f.escalations, "/obligations#esc-h", f.escalations ? "warn" : "")}
 ${f.refused ? tile("refused (bad signature or schema)", f.refused, "/api/refused", "warn") : ""}
 </ul>
-<div class="grid2">
 <section class="card" aria-labelledby="latest-h"><h2 id="latest-h">Latest messages <span class="live" data-live-status>live</span></h2>
 <table class="feed compact">${feedHead}<tbody data-live-feed="/live/feed" data-max-rows="10">${o.latest.map((r) => feedRow(r, o.directory))}</tbody></table>
 ${o.latest.length === 0 ? html`<p class="empty">Nothing has moved yet. Post a notice, or start the demo with <code>schakel up --demo</code>.</p>` : ""}
 <p><a href="/feed">The whole feed →</a></p></section>
+<div class="grid2">
 <section class="card" aria-labelledby="flow-h"><h2 id="flow-h">Between the levels, last 24 hours</h2>
 ${levelFlowChart(o.levelPairs, { width: 520, height: 240 })}
 <p><a href="/flows">The flow map →</a></p></section>
-</div>
 <section class="card" aria-labelledby="oldest-h"><h2 id="oldest-h">Oldest open obligations</h2>
-<table class="obligations">${obligationHead}<tbody>${obligationRows(o.oldest, o.directory)}</tbody></table>
+<table class="obligations compact"><thead><tr><th scope="col">Since</th><th scope="col">About</th><th scope="col">Owed by</th><th scope="col">Deadline</th></tr></thead>
+<tbody>${o.oldest.map((ob) => html`<tr${ob.overdue ? html` class="overdue"` : ""}><td class="when">${time(ob.createdAt)}</td>
+<td><a href="${ob.kind === "acknowledgement" ? `/notices/${ob.reference}` : `/traces/${ob.traceId}`}">${ob.title}</a><br><small>${ob.kind} to ${ob.owedTo}</small></td>
+<td>${orgChip(o.directory, ob.owedBy)}</td><td>${ob.deadline ? time(ob.deadline) : "none"}${ob.overdue ? html` <span class="status st-overdue">overdue</span>` : ""}</td></tr>`)}</tbody></table>
 ${o.oldest.length === 0 ? html`<p class="empty">Nothing is owed right now.</p>` : ""}
-<p><a href="/obligations">All obligations and escalations →</a></p></section>`;
+<p><a href="/obligations">All obligations and escalations →</a></p></section>
+</div>`;
 }

@@ -7,7 +7,7 @@
 import { html } from "hono/html";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import type { TraceView } from "../model/trace.ts";
-import { duration, LEVEL_NAMES, type Html } from "./format.ts";
+import { clock, duration, LEVEL_NAMES, type Html } from "./format.ts";
 
 const COL = 150;
 const LANE_PAD = 14;
@@ -28,7 +28,8 @@ export function sequenceDiagram(view: TraceView, directory: KeyDirectory): Html 
     lanes.push({ level: lane.level, x: cursor, width, participants: lane.participants });
     cursor += width + 8;
   }
-  const width = Math.max(cursor + LEFT, 560);
+  // Room on the right for the labels of arrows that end in the last lane.
+  const width = Math.max(cursor + 260, 880);
   const rows = view.steps.length + view.missing.length;
   const height = TOP + rows * ROW + 30;
   const col = (level: string, who: string) => x.get(`${level}/${who}`) ?? LEFT;
@@ -62,7 +63,8 @@ ${arrow(x1, x2, y, r.type === "escalation.raised" ? "esc" : "msg")}
     const x1 = col(m.lane, m.org);
     const x2 = notice ? col(notice.senderLevel, notice.sender) : x1;
     const labelX = Math.min(x1, x2) + 6;
-    const state = m.overdue ? `overdue since ${m.deadline?.slice(0, 16).replace("T", " ")}` : m.deadline ? `due ${m.deadline.slice(0, 16).replace("T", " ")}` : "no deadline";
+    const deadline = m.deadline ? clock(Date.parse(m.deadline)) : undefined;
+    const state = m.overdue ? `overdue since ${deadline}` : deadline ? `due ${deadline}` : "no deadline";
     return html`<g class="missing" data-org="${m.org}">
 <title>No acknowledgement from ${m.org} for “${m.title}” (${state}${m.escalated ? ", escalated" : ""})</title>
 <text class="label bad" x="${labelX}" y="${y - 10}">✗ no acknowledgement from ${m.org}</text>

@@ -27,7 +27,7 @@ ${recent.length === 0 ? html`<p class="empty">No traces yet: post a notice and i
 /** One trace. */
 export function tracePage(view: TraceView, directory: KeyDirectory): Html {
   return html`<dl class="facts">
-<div><dt>Trace id</dt><dd><code>${view.traceId}</code></dd></div>
+<div class="wide"><dt>Trace id</dt><dd><code>${view.traceId}</code></dd></div>
 <div><dt>Started</dt><dd>${time(view.startedAt)}</dd></div>
 <div><dt>Duration</dt><dd>${duration(view.durationMs)}</dd></div>
 <div><dt>Messages</dt><dd>${view.steps.length}${view.hidden ? html` <small>(${view.hidden} more not visible from this viewpoint)</small>` : ""}</dd></div>

@@ -1,0 +1,152 @@
+/**
+ * The console's JSON API and its rules against a real secured bus: what each viewpoint may see,
+ * sealed case content never served, forged messages refused, posting validated before anything
+ * is published, cross-site requests refused, and a restart reading the whole record again.
+ */
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jetstream } from "@nats-io/jetstream";
+import { STREAMS, sampleData } from "@schakel/contracts";
+import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startConsole, type RunningConsole } from "../src/mod.ts";
+import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
+
+let bus: SchakelServer;
+let consoleApp: RunningConsole;
+let demo: DemoFlow;
+
+const get = async <T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T; text: string }> => {
+  const res = await fetch(new URL(path, consoleApp.url), init);
+  const text = await res.text();
+  let body: T;
+  try {
+    body = JSON.parse(text) as T;
+  } catch {
+    body = undefined as T;
+  }
+  return { status: res.status, body, text };
+};
+
+interface MessagesPage {
+  items: { sender: string; audience: string; type: string; summary: string; caseRef?: string }[];
+  total: number;
+}
+
+beforeAll(async () => {
+  bus = await startSchakelServer();
+  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir });
+  await consoleApp.caughtUp;
+  demo = await runDemoFlow(bus);
+  await waitFor(() => consoleApp.model.size >= 13, { what: "the demo flow's 13 messages in the console" });
+});
+
+afterAll(async () => {
+  await consoleApp?.stop();
+  await bus?.cleanup();
+});
+
+describe("console api", () => {
+  it("console api - the platform sees every flow; a municipality only what is addressed to it, its level or all, and what it sent", async () => {
+    const all = await get<MessagesPage>("/api/messages?as=vpr&limit=100");
+    expect(all.body.total).toBe(13);
+    const gent = await get<MessagesPage>("/api/messages?as=gent&limit=100");
+    expect(gent.body.items.map((m) => `${m.sender}>${m.audience}:${m.type}`).sort()).toEqual(["gent>vpr:signal.raised", "vvsg>all:knowledge.shared"]);
+    const mechelen = await get<MessagesPage>("/api/messages?as=mechelen&limit=100");
+    for (const m of mechelen.body.items) expect(m.sender === "mechelen" || ["mechelen", "local", "all"].includes(m.audience)).toBe(true);
+    expect(mechelen.body.items.some((m) => m.audience === "vilvoorde")).toBe(false);
+    // The notice's matrix: the sender sees both recipients, a recipient only its own row.
+    const asOcam = await get<{ matrix: { org: string; state: string }[] }>(`/api/notices/${demo.noticeId}?as=fed-ocam`);
+    expect(asOcam.body.matrix.map((r) => `${r.org}:${r.state}`)).toEqual(["mechelen:acknowledged", "vilvoorde:delivered"]);
+    const asVilvoorde = await get<{ matrix: { org: string }[] }>(`/api/notices/${demo.noticeId}?as=vilvoorde`);
+    expect(asVilvoorde.body.matrix.map((r) => r.org)).toEqual(["vilvoorde"]);
+    expect((await get(`/api/notices/${demo.noticeId}?as=gent`)).status).toBe(404);
+    // The trace, as a recipient, hides the other recipient's messages and says how many.
+    const trace = await get<{ steps: unknown[]; hidden: number }>(`/api/traces/${demo.traceId}?as=mechelen`);
+    expect(trace.body.steps.length).toBe(3);
+    expect(trace.body.hidden).toBe(3);
+    // A mistyped viewpoint is refused, never widened to the platform's.
+    const typo = await get<{ error: { message: string } }>("/api/messages?as=mechlen");
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.message).toContain("mechelen");
+  });
+
+  it("console api - sealed case content never appears in any page or answer, only the case metadata", async () => {
+    const paths = ["/", "/feed", "/notices", "/obligations", "/traces", "/flows", "/api/messages?limit=100", "/api/notices", "/api/obligations", "/api/escalations", "/api/flows"];
+    const caseTrace = consoleApp.model.records.find((r) => r.type === "case.consultation.requested")!.traceId;
+    paths.push(`/traces/${caseTrace}`, `/api/traces/${caseTrace}`, "/api/messages?as=fed-police", "/api/messages?as=mechelen");
+    for (const path of paths) {
+      const { status, text } = await get(path);
+      expect(status, path).toBe(200);
+      expect(text.includes(demo.sealedCiphertext), path).toBe(false);
+      expect(text.includes(demo.sealedWrappedKey), path).toBe(false);
+    }
+    const police = await get<MessagesPage>("/api/messages?as=fed-police&type=case");
+    expect(police.body.items).toHaveLength(1);
+    expect(police.body.items[0]!.caseRef).toBe(demo.caseRef);
+    expect(police.body.items[0]!.summary).toContain("sealed");
+    expect((await get<MessagesPage>("/api/messages?as=gent&type=case")).body.total).toBe(0);
+  });
+
+  it("console api - a message with a forged signature is refused and never shown", async () => {
+    const mechelen = await bus.connectAs("mechelen");
+    const out = mechelen.prepare("signal.raised", { ...sampleData("signal.raised"), title: "An honest signal" }, { to: "vpr" });
+    const forged = new TextEncoder().encode(new TextDecoder().decode(out.body).replace("An honest signal", "A forged signal"));
+    await jetstream(await bus.admin()).publish(out.subject, forged, { headers: out.headers, msgID: out.envelope.id });
+    await waitFor(() => consoleApp.model.refusedCount === 1, { what: "the forged message refused" });
+    const refused = await get<{ latest: { reason: string; subject: string }[] }>("/api/refused");
+    expect(refused.body.latest.map((r) => r.reason)).toEqual(["forged"]);
+    expect((await get("/api/refused?as=mechelen")).status).toBe(403);
+    const feed = await get("/api/messages?limit=100");
+    expect(feed.text).not.toContain("A forged signal");
+  });
+
+  it("console api - posting validates with the catalog schema, names each field and publishes nothing on error", async () => {
+    const jsm = await bus.jsm();
+    const before = (await jsm.streams.info(STREAMS.coord.name)).state.messages;
+    const post = (body: unknown) => get<{ error?: { fields: Record<string, string[]> }; noticeId?: string; published?: unknown[] }>("/api/notices", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const bad = await post({ from: "fed-ocam", recipients: ["mechelen", "nowhere"], title: "x", body: "", category: "gossip", ackRequired: true, ackBy: "2001-01-01T00:00:00Z" });
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.body.error!.fields)).toEqual(["recipients", "title", "body", "category", "ackBy"]);
+    expect(bad.body.error!.fields.recipients![0]).toContain("nowhere");
+    expect(bad.body.error!.fields.ackBy![0]).toContain("past");
+    const notALiaison = await post({ from: "gent", recipients: ["mechelen"], title: "From a town", body: "Text", category: "information" });
+    expect(Object.keys(notALiaison.body.error!.fields)).toEqual(["from"]);
+    expect((await jsm.streams.info(STREAMS.coord.name)).state.messages).toBe(before);
+
+    const good = await post({ from: "fed-police", recipients: ["local"], title: "For every municipality", body: "Text", category: "information" });
+    expect(good.status).toBe(201);
+    expect(good.body.published).toHaveLength(1);
+    await waitFor(() => consoleApp.model.notices.notices.get(good.body.noticeId!)?.known, { what: "the posted notice" });
+    const n = await get<{ notice: { expected: string[] } }>(`/api/notices/${good.body.noticeId}`);
+    expect(n.body.notice.expected.sort()).toEqual(["antwerpen", "gent", "leuven", "mechelen", "vilvoorde"]);
+  });
+
+  it("console api - form posts from another site and requests for another host name are refused", async () => {
+    const crossSite = await get("/post", { method: "POST", headers: { origin: "http://elsewhere.example", "content-type": "application/x-www-form-urlencoded" }, body: "from=fed-ocam&recipients=all&title=Hello&body=x&category=information" });
+    expect(crossSite.status).toBe(403);
+    // fetch() will not send another Host header; a page reached through DNS rebinding would.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: consoleApp.port, path: "/api/health", headers: { host: `attacker.example:${consoleApp.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it("console api - a restarted console reads the whole record again, next to one still running", async () => {
+    const second = await startConsole({ servers: bus.url, dataDir: bus.dataDir });
+    try {
+      await second.caughtUp;
+      expect(second.model.size).toBe(consoleApp.model.size);
+      expect(second.model.refusedCount).toBe(1);
+      expect(second.model.notices.list.map((n) => n.noticeId)).toEqual(consoleApp.model.notices.list.map((n) => n.noticeId));
+    } finally {
+      await second.stop();
+    }
+  });
+});
