@@ -79,11 +79,12 @@ describe("flemish - crash and restart of the platform", () => {
     const stored = await escalationsOf(posted.noticeId);
     expect(stored.map((m) => m.envelope.audience).sort()).toEqual(["fed-ocam", "vilvoorde"]);
     expect(new Set(stored.map((m) => m.envelope.data.escalationId))).toEqual(new Set([after.escalation!.escalationId]));
-    // What was stored before the crash was offered again with the same id and refused as a duplicate.
+    // A copy stored before the crash is either known from reading it back (and not sent again) or
+    // sent again with the same message id and refused by JetStream as a duplicate.
     const republished = events.filter((e) => e.kind === "escalation-published" && e.key === key);
-    expect(republished).toHaveLength(2);
     for (const copy of firstCopies) {
-      expect(republished.find((e) => e.kind === "escalation-published" && e.messageId === copy.envelope.id)).toMatchObject({ duplicate: true });
+      const again = republished.find((e) => e.kind === "escalation-published" && e.audience === copy.envelope.audience);
+      if (again) expect(again).toMatchObject({ messageId: copy.envelope.id, duplicate: true });
     }
   });
 

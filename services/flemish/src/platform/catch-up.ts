@@ -18,6 +18,9 @@ export class CatchUp {
   #checked: { at: number; idle: boolean; quiet: boolean } | undefined;
   #jsm: Promise<JetStreamManager> | undefined;
 
+  /** When this process started reading: what a predecessor published is stored before it. */
+  readonly startedAt = Date.now();
+
   constructor(private readonly bus: Bus, private readonly consumer: InboxConsumer, private readonly quietMs = 2_000, private readonly cacheMs = 200) {}
 
   /** Called for every message the platform consumer processed, with its storage time. */

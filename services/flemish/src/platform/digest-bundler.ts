@@ -78,6 +78,12 @@ export async function flushDigest(p: PlatformContext, catchUp: CatchUp, municipa
     stored = await p.stores.digests.mutate(municipality, (cur) => (cur?.open && Date.parse(cur.open.windowEnd) <= now ? closeWindow(cur, digestIdFor(p, municipality)) : undefined));
     if (!stored) return undefined;
   }
+  if (stored.value.pending.some((w) => Date.parse(w.windowEnd) < catchUp.startedAt)) {
+    // Closed by a predecessor: first read back the digests it managed to publish (noteOwnDigest).
+    if (!(await catchUp.reached(catchUp.startedAt))) return now + retryMs;
+    stored = await p.stores.digests.get(municipality);
+    if (!stored) return undefined;
+  }
   for (const w of stored.value.pending) {
     p.emit({ kind: "digest-closed", municipality, digestId: w.digestId, items: w.items.length });
     const sent = await p.bus.publish("digest.published", {
@@ -92,6 +98,16 @@ export async function flushDigest(p: PlatformContext, catchUp: CatchUp, municipa
   }
   const after = await p.stores.digests.get(municipality);
   return after ? digestDueAt(after.value) : undefined;
+}
+
+/** The platform reads its own digests back from the stream: a digest read is published for certain. */
+export async function noteOwnDigest(p: PlatformContext, d: Delivery<"digest.published">): Promise<void> {
+  if (d.envelope.sender !== p.org) return;
+  const { digestId, municipality, windowStart, windowEnd, items } = d.data;
+  const record = { digestId, windowStart, windowEnd, items: items.length, publishedAt: d.storedAt.toISOString(), messageId: d.envelope.id };
+  await p.stores.digests.mutate(municipality, (cur) => cur && cur.pending.some((x) => x.digestId === digestId)
+    ? { ...cur, pending: cur.pending.filter((x) => x.digestId !== digestId), published: [...cur.published, record].slice(-DIGEST_LIMITS.history) }
+    : undefined);
 }
 
 /** The digest flusher over the digests bucket. */

@@ -7,12 +7,15 @@
  *   2. publish each copy with an idempotency key derived from the obligation, so a repeat after
  *      a crash carries the same message id and JetStream stores it once;
  *   3. record `published`. A restarted watcher finds `pending` records in the bucket and
- *      repeats 2–3 for them.
+ *      repeats 2–3 for them — after reading the stream up to its own start, since the platform
+ *      reads its own copies back (`noteOwnEscalation`) and so knows which are stored for certain:
+ *      only the others are published again. That holds beyond JetStream's duplicate window too.
  */
 import type { CatchUp } from "./catch-up.ts";
 import type { PlatformContext } from "./context.ts";
 import { DueWatch } from "./due-watch.ts";
-import type { Escalation, Obligation } from "./records.ts";
+import type { Delivery } from "@schakel/contracts/bus";
+import { obligationKey, type Escalation, type Obligation } from "./records.ts";
 
 /** The idempotency key of an obligation's escalation messages. */
 export const escalationKey = (obligationKey: string): string => `escalation|${obligationKey}`;
@@ -55,25 +58,55 @@ export async function escalateIfMissed(p: PlatformContext, catchUp: CatchUp, key
     o = { ...o, escalation };
     p.emit({ kind: "escalation-decided", key, escalationId: escalation.escalationId });
   }
+  if (Date.parse(o.escalation!.missedAt) < catchUp.startedAt) {
+    // Decided by a predecessor: first read back what it managed to publish.
+    if (!(await catchUp.reached(catchUp.startedAt))) return now + retryMs;
+    const again = await p.stores.obligations.get(key);
+    if (!again?.value.escalation || again.value.escalation.state === "published") return undefined;
+    o = again.value;
+  }
   const esc = o.escalation!;
   if (!o.sourceMessageId || !o.deadline) return undefined;
-  const messageIds: string[] = [];
-  for (const to of esc.audiences) {
+  const messageIds: string[] = [...esc.messageIds];
+  for (const to of esc.audiences.filter((a) => !esc.stored?.includes(a))) {
     const sent = await p.bus.publish("escalation.raised", {
       escalationId: esc.escalationId,
       obligation: { kind: o.kind, reference: o.reference, sourceMessageId: o.sourceMessageId, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline },
       missedAt: esc.missedAt,
       summary: summary(o),
     }, { to, idempotencyKey: escalationKey(key), ...(o.source ? { inReplyTo: o.source } : {}) });
-    messageIds.push(sent.id);
+    if (!messageIds.includes(sent.id)) messageIds.push(sent.id);
     p.emit({ kind: "escalation-published", key, escalationId: esc.escalationId, audience: to, messageId: sent.id, duplicate: sent.duplicate });
   }
   await p.stores.obligations.mutate(key, (cur) => cur?.escalation && cur.escalation.state !== "published"
-    ? { ...cur, escalation: { ...cur.escalation, state: "published", publishedAt: new Date().toISOString(), messageIds } }
+    ? { ...cur, escalation: { ...cur.escalation, state: "published", publishedAt: new Date().toISOString(), messageIds: [...new Set([...cur.escalation.messageIds, ...messageIds])] } }
     : undefined);
   p.log.warn({ key, escalationId: esc.escalationId, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline }, summary(o));
   p.emit({ kind: "escalated", key, escalationId: esc.escalationId });
   return undefined;
+}
+
+/**
+ * The platform reads its own escalations back from the stream: each copy read is stored for
+ * certain, and once every audience's copy is, the escalation is `published`.
+ */
+export async function noteOwnEscalation(p: PlatformContext, d: Delivery<"escalation.raised">): Promise<void> {
+  if (d.envelope.sender !== p.org) return;
+  const { kind, reference, owedBy } = d.data.obligation;
+  const audience = d.envelope.audience;
+  await p.stores.obligations.mutate(obligationKey(kind, reference, owedBy), (cur) => {
+    const esc = cur?.escalation;
+    if (!cur || !esc || esc.escalationId !== d.data.escalationId || esc.stored?.includes(audience)) return undefined;
+    const stored = [...(esc.stored ?? []), audience];
+    const done = esc.audiences.every((a) => stored.includes(a));
+    return {
+      ...cur,
+      escalation: {
+        ...esc, stored, messageIds: esc.messageIds.includes(d.envelope.id) ? esc.messageIds : [...esc.messageIds, d.envelope.id],
+        ...(done && esc.state !== "published" ? { state: "published" as const, publishedAt: d.storedAt.toISOString() } : {}),
+      },
+    };
+  });
 }
 
 /** The deadline watcher over the obligations bucket. */

@@ -11,8 +11,8 @@ import { consumeWithLogs, inboxHandlers, mergeHandlers, type OrgContext, type Or
 import { CatchUp } from "./catch-up.ts";
 import { safeEmitter, type PlatformContext, type PlatformEvent } from "./context.ts";
 import { noticeSeen, recordNoticeAcknowledged, recordNoticeDelivered, recordNoticePosted } from "./deliveries.ts";
-import { collectPolicyUpdate, digestWatcher } from "./digest-bundler.ts";
-import { deadlineWatcher } from "./escalation.ts";
+import { collectPolicyUpdate, digestWatcher, noteOwnDigest } from "./digest-bundler.ts";
+import { deadlineWatcher, noteOwnEscalation } from "./escalation.ts";
 import { closeAcknowledgementObligation, closeResponseObligation, openAcknowledgementObligations, openResponseObligations } from "./obligations.ts";
 import { routeSignal } from "./signal-routing.ts";
 import { openPlatformStores } from "./stores.ts";
@@ -45,6 +45,8 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number): Handlers 
     "coordination.responded": (d) => closeResponseObligation(p, d),
     "policy.update.published": async (d) => void (await collectPolicyUpdate(p, d, digestWindowMs)),
     "signal.raised": async (d) => void (await routeSignal(p, d)),
+    "escalation.raised": (d) => noteOwnEscalation(p, d),
+    "digest.published": (d) => noteOwnDigest(p, d),
   };
 }
 

@@ -22,6 +22,8 @@ export const Escalation = z.object({
   audiences: z.array(OrgId),
   publishedAt: Timestamp.optional(),
   messageIds: z.array(MessageId),
+  /** Audiences whose copy the platform has read back from the stream: stored for certain. */
+  stored: z.array(OrgId).optional(),
 });
 export type Escalation = z.infer<typeof Escalation>;
 
