@@ -19,7 +19,7 @@ export { REJECT_REASONS, reject } from "./rejection.ts";
 export type { RejectReason, Rejection } from "./rejection.ts";
 export { MemoryProcessedStore, KvProcessedStore, idempotent } from "./processed.ts";
 export type { ProcessedStore } from "./processed.ts";
-export { seal, open } from "./sealing.ts";
+export { seal, open, caseSealContext } from "./sealing.ts";
 export { SIGNATURE_HEADER, signingBytes, encodeSignature, verifySignature } from "./signature.ts";
 export { startSendSpan, startProcessSpan, startFlowSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
 export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescription } from "./tracing.ts";
