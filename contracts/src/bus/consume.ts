@@ -134,7 +134,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
         return refuse(reject("handler-failed", `handler for ${type} failed ${attempt} times; last error: ${error}`));
       }
       m.nak(backoffMs(attempt));
-      return emit({ kind: "retry", ...base, attempt, error });
+      return withContext(span.context, () => emit({ kind: "retry", ...base, attempt, error }));
     }
     span.end();
     // The effect is done: acknowledge even when the processed store cannot record it, rather
@@ -145,7 +145,8 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       emit({ kind: "consumer-error", consumer, error: `could not record ${envelope.id} as processed: ${(err as Error)?.message ?? err}` });
     }
     m.ack();
-    emit({ kind: "processed", ...base, ms: performance.now() - started });
+    // Reported inside the message's span, so a log line about it carries its trace and span ids.
+    withContext(span.context, () => emit({ kind: "processed", ...base, ms: performance.now() - started }));
   }
 
   /** Files a refusal; on the last allowed delivery it retries in place (see dead-letter.ts). */

@@ -5,7 +5,7 @@
 import {
   newMessageId, SchakelError, traceIdOf, type ExtremismForm, type NoticeCategory, type PreventionTier,
 } from "@schakel/contracts";
-import { wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
+import { startFlowSpan, type Bus, type Delivery } from "@schakel/contracts/bus";
 import { orgState, type OrgState } from "./state.ts";
 import type { SentNotice } from "./records.ts";
 
@@ -60,7 +60,9 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
     ...(input.extremismForms ? { extremismForms: input.extremismForms } : {}),
     ...(input.caseRef ? { caseRef: input.caseRef } : {}),
   };
-  const trace = wireContext();
+  // One span for the posting: every copy, and everything answering them, descends from it.
+  const flow = startFlowSpan("post notice", { "schakel.notice.id": noticeId, "schakel.sender": bus.org });
+  const trace = flow.wire;
   // Every copy is validated before the first one leaves, so a bad audience sends nothing.
   for (const to of audiences) bus.prepare("notice.posted", data, { to, correlationId: noticeId, trace });
   const state = await orgState(bus);
@@ -72,9 +74,13 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
   const traceId = created.created ? record.traceId : created.existing?.value.traceId ?? record.traceId;
   const retryTrace = created.created ? trace : { traceparent: `00-${traceId}-${trace.traceparent.slice(36)}` };
   const copies: PostedNotice["copies"] = [];
-  for (const to of audiences) {
-    const ack = await bus.publish("notice.posted", data, { to, correlationId: noticeId, trace: retryTrace, idempotencyKey: noticeKey(noticeId) });
-    copies.push({ audience: to, id: ack.id, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
+  try {
+    for (const to of audiences) {
+      const ack = await bus.publish("notice.posted", data, { to, correlationId: noticeId, trace: retryTrace, idempotencyKey: noticeKey(noticeId) });
+      copies.push({ audience: to, id: ack.id, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
+    }
+  } finally {
+    flow.end();
   }
   await state.sent.mutate(noticeId, (cur) => (cur ? { ...cur, messageIds: { ...cur.messageIds, ...Object.fromEntries(copies.map((c) => [c.audience, c.id])) } } : undefined));
   return { noticeId, traceId, copies };
