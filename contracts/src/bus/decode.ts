@@ -6,7 +6,7 @@
 import { catalog, isMessageType, type MessageType } from "../catalog.ts";
 import { RawEnvelope, type Envelope } from "../envelope.ts";
 import { SchemaError } from "../errors.ts";
-import { parseMessageSubject } from "../subjects.ts";
+import { parseMessageSubject, ROOTS } from "../subjects.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { reject, type Rejection } from "./rejection.ts";
 import { verifySignature } from "./signature.ts";
@@ -54,6 +54,11 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
   }
   if (parts.sender !== e.sender || parts.audience !== e.audience || parts.type !== e.type) {
     return fail(reject("subject-mismatch", `envelope says ${e.sender}→${e.audience} ${e.type} but subject ${input.subject} says ${parts.sender}→${parts.audience} ${parts.type}`));
+  }
+  // Retention follows the stream: case-confidential content kept on the coordination stream would
+  // outlive the case retention by years, so it is refused wherever it appears.
+  if (e.classification === "case-confidential" && parts.root !== ROOTS.case) {
+    return fail(reject("invalid-envelope", `message ${e.id} from "${e.sender}" is classified case-confidential but was sent on ${input.subject}: case content belongs in a case.* message (shorter retention)`));
   }
   if (!input.signature) return fail(reject("unsigned", `message ${e.id} from "${e.sender}" carries no Schakel-Signature header`));
   const key = opts.directory.checkSigningKey(e.sender, e.signingkey, input.storedAt);
