@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGE_TYPES, sandboxConsumer, STREAMS } from "@schakel/contracts";
 import { connectBus, type ConsumeEvent, type Delivery, type Handlers, type Published } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { connectOperator, parsePace, replay, startTraceIndexer, waitForIndex, type Operator, type TraceIndexer } from "../src/mod.ts";
+import { connectOperator, parsePace, replay, startTraceIndexer, waitForIndex, type Operator, type ReplayProgress, type TraceIndexer } from "../src/mod.ts";
 import { noticeFlow, streamState, type NoticeFlow } from "./helpers.ts";
 
 const dec = new TextDecoder();
@@ -47,7 +47,9 @@ describe("replay", () => {
   it("replay - a trace into a sandbox: same messages, same order, marked, paced 3x within 20%, live stream untouched", async () => {
     const jsm = await s.jsm();
     const before = await streamState(jsm, STREAMS.coord.name);
-    const result = await replay(op, { select: { trace: flow.noticeId }, into: { sandbox: "dev1" }, pace: parsePace("3x") });
+    const progress: ReplayProgress[] = [];
+    const result = await replay(op, { select: { trace: flow.noticeId }, into: { sandbox: "dev1" }, pace: parsePace("3x"), onProgress: (p) => progress.push(p) });
+    expect(progress.map((p) => [p.done, p.total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
     expect(await streamState(jsm, STREAMS.coord.name)).toEqual(before);
     expect(result).toMatchObject({ traceId: flow.traceId, replayed: 4, into: { kind: "sandbox", name: "dev1", stream: "SANDBOX", consumer: "sandbox--dev1" } });
 
