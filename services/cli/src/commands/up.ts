@@ -12,6 +12,7 @@ export function registerUp(program: Command): void {
     .description("start the bus, every level service and the console; Ctrl-C stops them all")
     .option("--demo", "play a realistic round of coordination so you see the flows at once")
     .option("--port <n>", "client port of the embedded nats-server (default: a free one; 4222 is never assumed)")
+    .option("--console-port <n>", "port of the console (default: a free one)")
     .option("--digest-window <duration>", "how long the platform collects policy updates into one digest (default 60s; 15s with --demo)")
     .option("--registry <file>", "organisation registry (default: the demo registry)")
     .option("--no-services", "start only the bus (run services yourself: tsx services/<level>/src/main.ts)")

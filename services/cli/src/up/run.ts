@@ -13,16 +13,17 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { startBus } from "./bus.ts";
 import { ensureNotRunning, removeConnection, writeConnection } from "./connection-file.ts";
-import { startConsoleIfAvailable } from "./console.ts";
+import { startUpConsole } from "./console.ts";
 import { playDemo } from "./demo/scenario.ts";
 import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions } from "./demo/service-options.ts";
 import { parseDuration } from "../input/time-input.ts";
 import { startLevelServices } from "./services.ts";
-import { renderSummary, type UpSummary } from "./summary.ts";
+import { dataFlag, renderSummary, type UpSummary } from "./summary.ts";
 
 export interface UpOptions extends GlobalOptions {
   demo?: boolean;
   port?: string;
+  consolePort?: string;
   digestWindow?: string;
   registry?: string;
   services?: boolean;
@@ -30,9 +31,9 @@ export interface UpOptions extends GlobalOptions {
 }
 
 /** `--port N`: a TCP port, or 0 for a free one. */
-export function parsePort(text: string | undefined): number | undefined {
+export function parsePort(text: string | undefined, option = "--port"): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new CliError(`--port "${text}" is not a port number (1–65535, or 0 for a free one)`, EXIT.usage);
+  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new CliError(`${option} "${text}" is not a port number (1–65535, or 0 for a free one)`, EXIT.usage);
   return Number(text);
 }
 
@@ -52,6 +53,7 @@ function serviceOptions(opts: UpOptions): Record<string, object> {
 /** Runs until a signal (exit 0) or until the server dies under it (exit 1). */
 export async function runUp(opts: UpOptions): Promise<number> {
   const port = parsePort(opts.port);
+  parsePort(opts.consolePort, "--console-port");
   const options = serviceOptions(opts);
   const dataDir = dataDirOf(opts);
   mkdirSync(dataDir, { recursive: true });
@@ -110,7 +112,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
       const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options });
       if (services) stops.push({ what: "services", stop: services.stop });
       lap("services");
-      const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startConsoleIfAvailable({ dataDir, url: bus.url });
+      const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startUpConsole({ dataDir, url: bus.url, port: parsePort(opts.consolePort, "--console-port") });
       if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
       lap("console");
       await writeConnection(dataDir, {
@@ -132,7 +134,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
       if (services?.missing.length) note(color.yellow(`no service definition exported by ${services.missing.join(", ")} yet`));
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
       if (opts.demo && !stopping) {
-        demoDone = playDemo({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal })
+        demoDone = playDemo({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir) })
           .catch((err) => note(color.red(`demo stopped: ${(err as Error).message}`)));
       }
     }

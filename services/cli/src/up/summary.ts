@@ -31,7 +31,7 @@ export interface UpSummary {
 }
 
 /** The `--data` part of suggested commands: empty for the default folder. */
-function dataFlag(dataDir: string): string {
+export function dataFlag(dataDir: string): string {
   return resolve(".schakel") === dataDir && !process.env.SCHAKEL_DATA ? "" : ` --data ${dataDir}`;
 }
 

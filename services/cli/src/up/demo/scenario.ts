@@ -7,7 +7,9 @@
  */
 import { newMessageId, type DataOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
-import { acknowledgeNotice, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation, respondToCoordination } from "@schakel/runtime";
+import {
+  acknowledgeNotice, openCaseConsultation, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation,
+} from "@schakel/runtime";
 import { raiseSignal } from "@schakel/local";
 import { feedLine } from "../../commands/feed.ts";
 import { color } from "../../output.ts";
@@ -24,6 +26,10 @@ export interface DemoOptions {
   ackWindowMs?: number;
   /** How long to wait for the platform's digests (default 90 s). */
   digestWaitMs?: number;
+  /** Pause between steps, so people can follow (default 1.5 s). */
+  pauseMs?: number;
+  /** The `--data` part of suggested commands. */
+  dataFlag?: string;
 }
 
 export interface DemoReport {
@@ -34,8 +40,13 @@ export interface DemoReport {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    const done = (): void => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 
 /** Repeats `attempt` until it reports done (the addressee's service has recorded what it answers). */
@@ -55,11 +66,15 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   const platform = platformOf(opts.directory);
   const actors = new Actors(opts.url, opts.dataDir, opts.directory);
   const watch = await BusWatch.start(await actors.as(platform), (item) => say(`   ${feedLine(item)}`));
-  const step = (n: number, text: string) => say(`\n${color.bold(color.magenta(`demo ${n}/8`))} ${text}`);
+  const step = async (n: number, text: string) => {
+    await watch.settle();
+    if (n > 1) await sleep(opts.pauseMs ?? 1_500, signal);
+    say(`\n${color.bold(color.magenta(`demo ${n}/8`))} ${text}`);
+  };
   const report: DemoReport = { noticeId: "", escalated: false, digests: 0 };
   const soft = (p: Promise<unknown>, what: string) => p.catch((err) => say(color.yellow(`   (${what}: ${(err as Error).message})`)));
   try {
-    step(1, `fed-ocam posts a threat assessment to antwerpen, mechelen and vilvoorde — acknowledge within ${ackWindowMs / 1000} s`);
+    await step(1, `fed-ocam posts a threat assessment to antwerpen, mechelen and vilvoorde — acknowledge within ${ackWindowMs / 1000} s`);
     const notice = await postNotice(await actors.as("fed-ocam"), {
       to: ["antwerpen", "mechelen", "vilvoorde"], category: "threat-assessment", ackBy: new Date(Date.now() + ackWindowMs),
       title: "Threat level for public events in the region", preventionTier: "secondary", extremismForms: ["jihadist", "far-right"],
@@ -71,12 +86,12 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     await soft(Promise.all(["antwerpen", "mechelen", "vilvoorde"].map((o) => watch.waitFor(`delivery receipt from ${o}`, isReceipt(o), 15_000, signal))), "receipts");
     if (signal.aborted) return report;
 
-    step(2, "antwerpen and mechelen acknowledge; vilvoorde does not");
+    await step(2, "antwerpen and mechelen acknowledge; vilvoorde does not");
     for (const [org, remark] of [["antwerpen", "Shared with the organisers of the city festival"], ["mechelen", "Discussed in the LIVC; police zone informed"]] as const) {
       await whenRecorded(async () => acknowledgeNotice(await actors.as(org), { noticeId: notice.noticeId, remark, by: "coordinating official" }), "unknown-notice", signal);
     }
 
-    step(3, "four Flemish policy domains publish updates for the municipalities; the platform bundles them into one digest each");
+    await step(3, "four Flemish policy domains publish updates for the municipalities; the platform bundles them into one digest each");
     const updates = [
       { from: "onderwijs", domain: "onderwijs", title: "Guide for dialogue on polarisation in class", summary: "Schools get a contact point and a practical guide for difficult conversations." },
       { from: "welzijn", domain: "welzijn", title: "Extra support for families of returnees", summary: "Family support services can apply for extra staff until March." },
@@ -89,38 +104,39 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
       }, { to: platform });
     }
 
-    step(4, "vilvoorde raises a high-severity incident and asks to escalate it; the platform passes it on to the federal level");
+    await step(4, "vilvoorde raises a high-severity incident and asks to escalate it; the platform passes it on to the federal level");
     await raiseSignal(await actors.as("vilvoorde"), {
       kind: "incident", severity: "high", title: "Threatening graffiti at a place of worship", extremismForms: ["far-right"], escalate: true,
       description: "Symbols linked to far-right groups on the walls of a mosque; the police zone is informed. No individuals known.",
     });
     await soft(watch.waitFor("signal passed on to the federal level", (i) => i.type === "signal.escalated", 10_000, signal), "signal");
 
-    step(5, "fed-police asks mechelen to align on the release of a detainee; mechelen answers");
-    const request = await requestCoordination(await actors.as("fed-police"), {
-      to: "mechelen", ask: "align", topic: "Release of a detainee to the municipality", preventionTier: "tertiary", respondBy: new Date(Date.now() + 2 * 86_400_000),
-      body: "A detainee returns to Mechelen next month. Can the local cell and the justice house align the follow-up?",
+    await step(5, "mechelen asks the federal police to align on the release of a detainee; the liaison answers (causation id = the request)");
+    const request = await requestCoordination(await actors.as("mechelen"), {
+      to: "fed-police", ask: "align", topic: "Release of a detainee to the municipality", preventionTier: "tertiary", respondBy: new Date(Date.now() + 2 * 86_400_000),
+      body: "A detainee returns to Mechelen next month. Can the local cell, the police and the justice house align the follow-up?",
     });
-    await whenRecorded(async () => respondToCoordination(await actors.as("mechelen"), {
-      requestId: request.requestId, outcome: "agreed", body: "Agreed: the justice house joins the next LIVC meeting.",
-    }), "unknown-request", signal);
+    await soft(watch.waitFor("answer", (i) => i.type === "coordination.responded" && i.causationId === request.messageId, 10_000, signal), "answer");
 
-    step(6, "mechelen consults fed-police about a case — pseudonymous reference, content sealed to the two of them");
+    await step(6, "mechelen consults fed-police about a case — pseudonymous reference, content sealed to the two of them");
     const consultation = await requestCaseConsultation(await actors.as("mechelen"), {
       caseRef: "LIVC-MECH-2026-0042", recipients: ["fed-police"], question: "Is there new information relevant to the follow-up plan?",
     });
-    await whenRecorded(async () => respondToCaseConsultation(await actors.as("fed-police"), {
+    const answered = await whenRecorded(async () => respondToCaseConsultation(await actors.as("fed-police"), {
       consultationId: consultation.consultationId, answer: "Nothing new on our side; keep the current plan.",
     }), "unknown-consultation", signal);
-    say(color.dim("   (case messages live in their own stream; the platform sees only the reference, never the content)"));
+    const opened = await openCaseConsultation(await actors.as("mechelen"), consultation.consultationId).catch(() => undefined);
+    say(`   mechelen → fed-police case.consultation.requested LIVC-MECH-2026-0042, sealed to mechelen and fed-police`);
+    if (answered.outcome === "answered") say(`   fed-police → mechelen case.consultation.responded, sealed${opened?.answers[0] ? ` — mechelen opens it: "${opened.answers[0].content.answer}"` : ""}`);
+    say(color.dim("   (case messages live in the CASE stream with a shorter retention; the platform sees the reference, never the content)"));
 
-    step(7, "VVSG shares a study day with everyone");
+    await step(7, "VVSG shares a study day with everyone");
     await (await actors.as("vvsg")).publish("knowledge.shared", {
       knowledgeId: newMessageId(), format: "study-day", title: "Study day: the local approach to polarisation", location: "Brussel",
       summary: "Coordinating officials share practice on local cells, prevention tiers and re-integration.", date: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     }, { to: "all" });
 
-    step(8, "waiting for vilvoorde's deadline to pass, and for the platform's digests");
+    await step(8, "waiting for vilvoorde's deadline to pass, and for the platform's digests");
     const escalation = watch.waitFor("escalation", (i) => i.type === "escalation.raised" && (i.data as DataOf<"escalation.raised">).obligation.reference === notice.noticeId,
       ackWindowMs + 15_000, signal).then(() => (report.escalated = true));
     const digests = watch.waitFor("digests", (i) => i.type === "digest.published", opts.digestWaitMs ?? 90_000, signal);
@@ -128,7 +144,9 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     await soft(digests, "digests");
     await sleep(500, signal);
     report.digests = watch.all((i) => i.type === "digest.published").length;
-    say(`\n${color.green(color.bold("demo done"))} — see the notice: schakel notice status ${notice.noticeId}; everything: schakel feed --as ${platform}`);
+    const d = opts.dataFlag ?? "";
+    say(`\n${color.green(color.bold("demo done"))} — the notice's matrix: schakel notice status${d} ${notice.noticeId}`);
+    say(`          everything the platform saw: schakel feed${d} --as ${platform}; the services keep running until Ctrl-C`);
     return report;
   } finally {
     await watch.stop().catch(() => {});

@@ -14,6 +14,7 @@ interface Waiter {
 
 export class BusWatch {
   readonly seen: FeedItem[] = [];
+  #lastAt = Date.now();
   #waiters = new Set<Waiter>();
   private constructor(private readonly feed: Feed, private following?: Following) {}
 
@@ -23,6 +24,7 @@ export class BusWatch {
     const watch = new BusWatch(feed);
     watch.following = await feed.follow((item) => {
       watch.seen.push(item);
+      watch.#lastAt = Date.now();
       print(item);
       for (const w of watch.#waiters) {
         if (w.match(item)) {
@@ -39,16 +41,27 @@ export class BusWatch {
     const already = this.seen.find(match);
     if (already) return Promise.resolve(already);
     return new Promise((resolve, reject) => {
-      const fail = (why: string): void => {
+      const onAbort = (): void => fail("stopped");
+      const finish = (): void => {
         this.#waiters.delete(waiter);
         clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const fail = (why: string): void => {
+        finish();
         reject(new Error(why));
       };
       const timer = setTimeout(() => fail(`no ${what} within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-      const waiter: Waiter = { match, resolve: (item) => (clearTimeout(timer), resolve(item)) };
-      signal?.addEventListener("abort", () => fail("stopped"), { once: true });
+      const waiter: Waiter = { match, resolve: (item) => (finish(), resolve(item)) };
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.#waiters.add(waiter);
     });
+  }
+
+  /** Resolves once no message has arrived for `quietMs` (at most `maxMs`), so narration and feed line up. */
+  async settle(quietMs = 400, maxMs = 3_000): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (Date.now() < until && Date.now() - this.#lastAt < quietMs) await new Promise((r) => setTimeout(r, 50));
   }
 
   /** Every message seen so far that matches. */
