@@ -4,7 +4,7 @@
  * Ctrl-C stops everything; a second `up` resumes with all data intact.
  */
 import type { Command } from "commander";
-import { runUp, type UpOptions } from "../up/run.ts";
+import type { UpOptions } from "../up/run.ts";
 
 export function registerUp(program: Command): void {
   program
@@ -23,6 +23,8 @@ The data folder (--data, SCHAKEL_DATA, default .schakel/) holds the identities, 
 the generated server config, the logs and connection.json, through which every other command finds
 the running bus. With --server URL or NATS_URL, up uses that server instead of starting one.`)
     .action(async (_o, cmd: Command) => {
+      // Loaded on use: the services and the console are not needed by any other command.
+      const { runUp } = await import("../up/run.ts");
       process.exitCode = await runUp(cmd.optsWithGlobals<UpOptions>());
     });
 }
