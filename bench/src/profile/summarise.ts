@@ -31,6 +31,8 @@ if (!file) {
 const top = Number(process.argv[3] ?? 30);
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, Node>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n);
 const self = new Map<number, number>();
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 const total = [...self.values()].reduce((a, b) => a + b, 0);
@@ -53,7 +55,10 @@ const pkg = new Map<string, number>();
 for (const [id, t] of self) {
   const n = byId.get(id)!;
   const w = where(n.callFrame.url);
-  const name = `${n.callFrame.functionName || "(anonymous)"}  ${w}:${n.callFrame.lineNumber + 1}`;
+  // Native frames (crypto jobs, socket writes) say little alone: name the JS function calling them.
+  const caller = !n.callFrame.url ? parentOf.get(id) : undefined;
+  const via = caller ? ` ← ${caller.callFrame.functionName || "(anonymous)"} ${where(caller.callFrame.url)}` : "";
+  const name = `${n.callFrame.functionName || "(anonymous)"}${via}  ${w}:${n.callFrame.lineNumber + 1}`;
   fn.set(name, (fn.get(name) ?? 0) + t);
   const group = w.startsWith("contracts/") || w.startsWith("bench/") ? w : w.split(":")[0]!;
   pkg.set(group, (pkg.get(group) ?? 0) + t);

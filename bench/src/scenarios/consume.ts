@@ -6,7 +6,8 @@
  */
 import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
 import { freezeMessage, verifyOnce } from "../payload.ts";
-import { perSecond, pipelined } from "../pipeline.ts";
+import { pipelined } from "../pipeline.ts";
+import { cpuNote, showThroughput, splitThroughput, stopwatch, type Throughput } from "../throughput.ts";
 import { progress } from "../progress.ts";
 import { makeFigure, type Figure } from "../report/figure.ts";
 import { alternate, type Side } from "../rounds.ts";
@@ -25,13 +26,13 @@ export async function consumeScenario(bed: Bed): Promise<Figure[]> {
   const bus = await bed.connectAs(READER);
   const nc = await bed.rawAs(READER);
   const filter = bed.subject(READER);
-  const timed = (open: (c: Parameters<typeof rawReader>[1], count: number) => Promise<Reader> | Reader) => async (count = n): Promise<number> => {
+  const timed = (open: (c: Parameters<typeof rawReader>[1], count: number) => Promise<Reader> | Reader) => async (count = n): Promise<Throughput> => {
     const feed = await bed.feedConsumer(READER, filter, "all");
-    const t0 = performance.now();
+    const sw = stopwatch();
     const reader = await open(feed.consumer, count);
     try {
       await within(reader.done, 120_000, `reading ${count} messages`);
-      return perSecond(count, performance.now() - t0);
+      return sw.done(count);
     } finally {
       await reader.stop();
       await feed.remove();
@@ -42,17 +43,18 @@ export async function consumeScenario(bed: Bed): Promise<Figure[]> {
   const limit = timed((c, count) => rawReader(nc, c, count, batch, none, () => verifyOnce(frozen)));
   const schakel = timed((c, count) => schakelReader(bus, c, count, batch, none));
   const warm = Math.ceil(n / 4);
-  const sides: Side<number>[] = [
+  const sides: Side<Throughput>[] = [
     { name: "raw", run: () => raw(), warmup: () => raw(warm) },
     { name: "limit", run: () => limit(), warmup: () => limit(warm) },
     { name: "schakel", run: () => schakel(), warmup: () => schakel(warm) },
   ];
-  const results = await alternate("consume", sides, rounds, (r) => `${Math.round(r)}/s`);
+  const { rounds: results, cpu } = splitThroughput(await alternate("consume", sides, rounds, showThroughput));
   await bus.close();
   return [
     makeFigure({
       scenario: 2, id: "consume", name: `consume, pull batch ${batch}, ack`, unit: "msg/s", better: "higher", rounds: results,
       target: { on: "ratioToLimit", op: ">=", value: 0.85, text: "≥ 0.85× limit" },
+      note: cpuNote(cpu), extra: { cpuUsRaw: cpu.raw!, cpuUsLimit: cpu.limit!, cpuUsSchakel: cpu.schakel! },
     }),
   ];
 }

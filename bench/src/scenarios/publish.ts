@@ -10,9 +10,10 @@ import { inboxPrefix } from "@schakel/contracts";
 import { AckPipeline } from "@schakel/contracts/bus";
 import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
 import { freezeMessage } from "../payload.ts";
-import { perSecond, pipelined } from "../pipeline.ts";
+import { pipelined } from "../pipeline.ts";
 import { makeFigure, type Figure } from "../report/figure.ts";
 import { alternate, type Side } from "../rounds.ts";
+import { cpuNote, showThroughput, splitThroughput, stopwatch, type Throughput } from "../throughput.ts";
 import { within } from "./readers.ts";
 
 export async function publishScenario(bed: Bed): Promise<Figure[]> {
@@ -24,10 +25,10 @@ export async function publishScenario(bed: Bed): Promise<Figure[]> {
   const rawNc = await bed.rawAs(SENDER);
   const pipe = new AckPipeline(rawNc, { inboxPrefix: inboxPrefix(SENDER) });
 
-  const timed = (send: () => Promise<unknown>) => async (count = n): Promise<number> => {
-    const t0 = performance.now();
+  const timed = (send: () => Promise<unknown>) => async (count = n): Promise<Throughput> => {
+    const sw = stopwatch();
     await within(pipelined(count, window, send), 120_000, "publishing");
-    return perSecond(count, performance.now() - t0);
+    return sw.done(count);
   };
   const raw = timed(() => js.publish(frozen.subject, frozen.body));
   const limit = timed(() => {
@@ -37,23 +38,25 @@ export async function publishScenario(bed: Bed): Promise<Figure[]> {
   const schakel = timed(() => bus.publish("notice.posted", bed.notice, { to }));
   const onePipe = timed(() => pipe.publish(frozen.subject, frozen.body));
   const warm = Math.ceil(n / 4);
-  const sides: Side<number>[] = [
+  const sides: Side<Throughput>[] = [
     { name: "raw", run: () => raw(), warmup: () => raw(warm) },
     { name: "limit", run: () => limit(), warmup: () => limit(warm) },
     { name: "schakel", run: () => schakel(), warmup: () => schakel(warm) },
     { name: "pipelined", run: () => onePipe(), warmup: () => onePipe(warm) },
   ];
-  const results = await alternate("publish", sides, rounds, (r) => `${Math.round(r)}/s`);
+  const { rounds: results, cpu } = splitThroughput(await alternate("publish", sides, rounds, showThroughput));
   pipe.close();
   await bus.close();
   return [
     makeFigure({
       scenario: 1, id: "publish", name: `publish, window ${window}, 1 KB`, unit: "msg/s", better: "higher", rounds: { raw: results.raw!, limit: results.limit!, schakel: results.schakel! },
       target: { on: "ratioToLimit", op: ">=", value: 0.85, text: "≥ 0.85× limit" },
+      note: cpuNote({ raw: cpu.raw!, limit: cpu.limit!, schakel: cpu.schakel! }), extra: { cpuUsRaw: cpu.raw!, cpuUsLimit: cpu.limit!, cpuUsSchakel: cpu.schakel! },
     }),
     makeFigure({
       scenario: 1, id: "publish-ack-pipeline", name: "stretch: same raw bytes, acks on one reply subscription", unit: "msg/s", better: "higher",
       rounds: { raw: results.raw!, schakel: results.pipelined! },
+      extra: { cpuUsRaw: cpu.raw!, cpuUsSchakel: cpu.pipelined! },
       note: "Schakel column = the bus's AckPipeline (one reply subscription, one timeout sweep) publishing the raw bytes, no envelope or signature; raw = js.publish. Bus.send uses this publisher",
     }),
   ];

@@ -10,7 +10,7 @@ import { STREAMS } from "@schakel/contracts";
 import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
 import { fillStream } from "../fill.ts";
 import { freezeMessage, verifyOnce } from "../payload.ts";
-import { perSecond } from "../pipeline.ts";
+import { cpuNote, showThroughput, splitThroughput, stopwatch, type Throughput } from "../throughput.ts";
 import { progress } from "../progress.ts";
 import { makeFigure, unavailable, type Figure } from "../report/figure.ts";
 import { alternate, type Side } from "../rounds.ts";
@@ -40,8 +40,8 @@ export async function replayScenario(bed: Bed): Promise<Figure[]> {
   const until = new Date(Date.now() + 1);
   const js = jetstream(admin);
 
-  const rawRead = (work?: () => void) => async (): Promise<number> => {
-    const t0 = performance.now();
+  const rawRead = (work?: () => void) => async (): Promise<Throughput> => {
+    const sw = stopwatch();
     // A string, not an array: one filter is what 2.9 understands (an array needs 2.10).
     const consumer = await js.consumers.get(STREAMS.coord.name, { filter_subjects: out.subject, deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() });
     const messages = await consumer.consume();
@@ -53,9 +53,9 @@ export async function replayScenario(bed: Bed): Promise<Figure[]> {
       }
     })(), 300_000, `reading ${n} messages`);
     messages.stop();
-    return perSecond(n, performance.now() - t0);
+    return sw.done(n);
   };
-  const sides: Side<number>[] = [
+  const sides: Side<Throughput>[] = [
     { name: "raw", run: rawRead() },
     { name: "limit", run: rawRead(() => verifyOnce(frozen)) },
   ];
@@ -67,15 +67,15 @@ export async function replayScenario(bed: Bed): Promise<Figure[]> {
     sides.push({
       name: "schakel",
       async run() {
-        const t0 = performance.now();
+        const sw = stopwatch();
         const r = await within(tracing.replay(op, { select, into, pace: { kind: "instant" } }), 300_000, `replaying ${n} messages`);
         if (r.replayed !== n) throw new Error(`replay replayed ${r.replayed} of ${n} messages (${JSON.stringify(r.outcomes ?? {})})`);
-        return perSecond(n, performance.now() - t0);
+        return sw.done(n);
       },
     });
     try {
-      const results = await alternate("replay", sides, bed.settings.rounds, (r) => `${Math.round(r)}/s`);
-      return [makeFigure({ ...base, rounds: results })];
+      const { rounds: results, cpu } = splitThroughput(await alternate("replay", sides, bed.settings.rounds, showThroughput));
+      return [makeFigure({ ...base, rounds: results, note: cpuNote(cpu), extra: { cpuUsRaw: cpu.raw!, cpuUsLimit: cpu.limit!, cpuUsSchakel: cpu.schakel! } })];
     } catch (err) {
       reason = `failed: ${(err as Error).message}`;
       progress(`replay ${reason}`);
@@ -83,6 +83,6 @@ export async function replayScenario(bed: Bed): Promise<Figure[]> {
       await op.close();
     }
   }
-  const results = await alternate("replay (raw only)", sides.filter((s) => s.name !== "schakel"), bed.settings.rounds, (r) => `${Math.round(r)}/s`);
+  const { rounds: results } = splitThroughput(await alternate("replay (raw only)", sides.filter((s) => s.name !== "schakel"), bed.settings.rounds, showThroughput));
   return [unavailable({ ...base, reason: reason!, raw: results.raw, limit: results.limit })];
 }
