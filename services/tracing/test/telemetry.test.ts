@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { context, propagation, trace } from "@opentelemetry/api";
 import { sampleData } from "@schakel/contracts";
-import { startFlowSpan, withContext } from "@schakel/contracts/bus";
+import { startFlowSpan, withContext, type Published } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { createLogger, startTelemetry } from "@schakel/runtime";
 
@@ -82,5 +82,26 @@ describe("telemetry", () => {
     expect(lines[0]).toMatchObject({ trace_id: flow.span.spanContext().traceId, span_id: flow.span.spanContext().spanId });
     expect(flow.wire.traceparent).toBe(`00-${flow.span.spanContext().traceId}-${flow.span.spanContext().spanId}-01`);
     expect(received.length).toBe(before);
+  });
+
+  it("telemetry - traceparent and tracestate travel in the NATS headers and the envelope, and on to the answers", async () => {
+    const [ocam, mechelen] = await Promise.all([s.connectAs("fed-ocam"), s.connectAs("mechelen")]);
+    const trace = { traceparent: `00-${"ab".repeat(16)}-${"cd".repeat(8)}-01`, tracestate: "schakel=demo,vendor=x1" };
+    const posted = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen", trace });
+    let answered: Published | undefined;
+    const c = mechelen.consume({
+      handlers: { "notice.posted": async (d) => void (d.envelope.id === posted.id && (answered = await d.reply("notice.delivered", { noticeId: d.data.noticeId, recipient: "mechelen", deliveredAt: new Date().toISOString() }, { to: "fed-ocam" }))) },
+    });
+    await waitFor(() => answered, { what: "the answer" });
+    await c.stop();
+    const jsm = await s.jsm();
+    for (const p of [posted, answered!]) {
+      const stored = (await jsm.streams.getMessage(p.stream, { seq: p.seq }))!;
+      const env = stored.json<{ traceparent: string; tracestate?: string }>();
+      expect(stored.header.get("traceparent")).toBe(env.traceparent);
+      expect(stored.header.get("tracestate")).toBe("schakel=demo,vendor=x1");
+      expect(env.tracestate).toBe("schakel=demo,vendor=x1");
+      expect(env.traceparent).toMatch(new RegExp(`^00-${"ab".repeat(16)}-[0-9a-f]{16}-01$`));
+    }
   });
 });
