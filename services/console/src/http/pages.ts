@@ -103,10 +103,15 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/flows", (c) => {
     const p = c.req.query("period");
-    const period: Period = p && p in PERIODS ? (p as Period) : "24h";
-    const span = PERIODS[period];
-    const stats = flowStats(model, c.get("viewer"), span ? { from: Date.now() - span } : {});
-    return c.html(layout(frameOf(ctx, c, "Flow map", "flows"), flowsPage(stats, period)));
+    // A chosen window (datetime-local, this machine's time zone) wins over the preset periods.
+    const from = Date.parse(c.req.query("from") ?? "");
+    const to = Date.parse(c.req.query("to") ?? "");
+    const custom = !Number.isNaN(from);
+    const period: Period | "custom" = custom ? "custom" : p && p in PERIODS ? (p as Period) : "24h";
+    const span = period === "custom" ? undefined : PERIODS[period];
+    const range = custom ? { from, ...(!Number.isNaN(to) ? { to } : {}) } : span ? { from: Date.now() - span } : {};
+    const stats = flowStats(model, c.get("viewer"), range);
+    return c.html(layout(frameOf(ctx, c, "Flow map", "flows"), flowsPage(stats, period, { from: c.req.query("from"), to: c.req.query("to") })));
   });
 
   app.get("/view", (c) => {

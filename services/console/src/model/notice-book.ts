@@ -52,8 +52,8 @@ export interface EscalationState {
   missedAt: string;
   summary: string;
   raisedBy: string;
-  /** The audience the escalation message was addressed to (decides who may see it). */
-  audience: string;
+  /** The audiences the escalation was sent to, one copy each (they decide who may see it). */
+  audiences: string[];
   storedAt: number;
   traceId: string;
   messageId: string;
@@ -78,6 +78,7 @@ export class NoticeBook {
   readonly list: NoticeState[] = [];
   readonly escalations: EscalationState[] = [];
   readonly requests = new Map<string, RequestState>();
+  readonly #escalationsById = new Map<string, EscalationState>();
 
   constructor(private readonly directory: KeyDirectory) {}
 
@@ -137,10 +138,18 @@ export class NoticeBook {
 
   escalated(r: FlowRecord, d: DataOf<"escalation.raised">): void {
     const o = d.obligation;
-    this.escalations.push({
+    // One escalation goes to several audiences (the owner, the sender…): one entry, all audiences.
+    const known = this.#escalationsById.get(d.escalationId);
+    if (known) {
+      if (!known.audiences.includes(r.audience)) known.audiences.push(r.audience);
+      return;
+    }
+    const escalation: EscalationState = {
       escalationId: d.escalationId, kind: o.kind, reference: o.reference, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline,
-      missedAt: d.missedAt, summary: d.summary, raisedBy: r.sender, audience: r.audience, storedAt: r.storedAt, traceId: r.traceId, messageId: r.id,
-    });
+      missedAt: d.missedAt, summary: d.summary, raisedBy: r.sender, audiences: [r.audience], storedAt: r.storedAt, traceId: r.traceId, messageId: r.id,
+    };
+    this.#escalationsById.set(d.escalationId, escalation);
+    this.escalations.push(escalation);
     if (o.kind === "acknowledgement") this.#receipts(this.#notice(o.reference, r), o.owedBy).escalatedAt ??= r.storedAt;
   }
 

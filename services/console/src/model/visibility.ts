@@ -48,5 +48,5 @@ export function visibleRecipients(v: Viewpoint, n: NoticeState): string[] {
 
 /** An escalation is visible like the message that raised it: by its audience and its sender. */
 export function canSeeEscalation(v: Viewpoint, e: EscalationState): boolean {
-  return v.platform || e.raisedBy === v.org || e.audience === v.org || e.audience === v.level || e.audience === "all";
+  return v.platform || e.raisedBy === v.org || e.audiences.some((a) => a === v.org || a === v.level || a === "all");
 }

@@ -11,7 +11,7 @@ import { clock, count, duration, LEVEL_NAMES, type Html } from "./format.ts";
 
 const PERIOD_NAMES: Record<Period, string> = { "1h": "last hour", "24h": "last 24 hours", "7d": "last 7 days", "30d": "last 30 days", all: "everything" };
 
-export function flowsPage(stats: FlowStats, period: Period): Html {
+export function flowsPage(stats: FlowStats, period: Period | "custom", window: { from?: string; to?: string } = {}): Html {
   const latencyRows = [
     { label: "all recipients", ...stats.ackLatency },
     ...stats.ackLatencyByLevel.map((l) => ({ label: LEVEL_NAMES[l.level as LaneLevel] ?? l.level, ...l })),
@@ -20,7 +20,10 @@ export function flowsPage(stats: FlowStats, period: Period): Html {
 <fieldset class="periods"><legend>Period</legend>
 ${(Object.keys(PERIODS) as Period[]).map((p) => html`<label class="pill"><input type="radio" name="period" value="${p}"${p === period ? html` checked` : ""}> ${PERIOD_NAMES[p]}</label>`)}
 </fieldset>
+<div class="field"><label for="p-from">or from</label><input id="p-from" name="from" type="datetime-local" value="${window.from ?? ""}"></div>
+<div class="field"><label for="p-to">until</label><input id="p-to" name="to" type="datetime-local" value="${window.to ?? ""}" aria-describedby="p-help"></div>
 <div class="actions"><button type="submit">Show</button></div>
+<small id="p-help" class="hint">A window (this machine's time zone) replaces the period; leave “until” empty for now.</small>
 </form>
 <p class="meta">${count(stats.messages)} messages stored between ${clock(stats.from)} and ${clock(stats.to)}.</p>
 <div class="grid2">
