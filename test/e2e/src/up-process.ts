@@ -15,6 +15,7 @@ export interface UpSummary {
   url: string;
   pid: number;
   natsPid: number | null;
+  consoleUrl: string | null;
   dataDir: string;
   resumed: boolean;
   streams: { name: string; messages: number }[];

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function up(): Promise<UpProcess> {
-  const u = await startUp(["--data", dataDir, "--port", "0", "--no-console"]);
+  const u = await startUp(["--data", dataDir, "--port", "0"]);
   if (u.summary.natsPid) natsPids.add(u.summary.natsPid);
   return u;
 }
@@ -42,7 +42,9 @@ describe("e2e up", () => {
     expect(s.resumed).toBe(false);
     expect(s.url).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
     expect(s.url).not.toMatch(/:4222$/);
-    expect(s.services.flatMap((x) => x.orgs)).toEqual(expect.arrayContaining(["mechelen", "vilvoorde", "fed-ocam"]));
+    expect(s.services.flatMap((x) => x.orgs)).toEqual(expect.arrayContaining(["mechelen", "vilvoorde", "fed-ocam", "vpr"]));
+    expect(s.consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(s.consoleUrl!)).status).toBe(200);
     const posted = await schakelJson<{ noticeId: string; traceId: string; copies: unknown[] }>([
       "notice", "post", "--data", dataDir, "--as", "fed-ocam", "--to", "mechelen,vilvoorde", "--category", "threat-assessment",
       "--title", "Threat level for public events", "--body", "Level 2 remains until further notice.", "--ack-by", "1h",

@@ -8,10 +8,9 @@
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "@schakel/contracts";
-import * as infra from "@schakel/infra";
 import {
-  EmbeddedServerError, NatsServerMissingError, provision, startEmbeddedServer, type EmbeddedServer, type Identities, type LeftoverOutcome,
-  type ProvisionResult,
+  EmbeddedServerError, NatsServerMissingError, provision, startConsumerGate, startEmbeddedServer, type EmbeddedServer, type Identities,
+  type LeftoverOutcome, type ProvisionResult,
 } from "@schakel/infra";
 import { CliError, EXIT } from "../exit-codes.ts";
 
@@ -33,17 +32,6 @@ export interface RunningBus {
   provisioned: ProvisionResult[];
   /** Closes the admin connection, then stops the embedded server (if any). */
   stop(): Promise<void>;
-}
-
-type GateStarter = (opts: { nc: NatsConnection }) => { ready: Promise<void>; stop(): Promise<void> };
-
-/**
- * The consumer gate of infra's account layout, looked up by name: the layout (accounts, gate)
- * lands in infra while this command is in use, and `up` must run on either side of that change.
- */
-function startGate(nc: NatsConnection): { ready: Promise<void>; stop(): Promise<void> } {
-  const start = (infra as unknown as { startConsumerGate?: GateStarter }).startConsumerGate;
-  return start ? start({ nc }) : { ready: Promise.resolve(), stop: async () => {} };
 }
 
 async function connectAdmin(url: string, seed: string): Promise<NatsConnection> {
@@ -80,7 +68,7 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
   let admin: NatsConnection | undefined;
   try {
     admin = await connectAdmin(url, opts.identities.admin.seed);
-    const gate = startGate(admin);
+    const gate = startConsumerGate({ nc: admin });
     await gate.ready;
     const jsm = await jetstreamManager(admin);
     const provisioned = await provision(admin, jsm, opts.registry);
