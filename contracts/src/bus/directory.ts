@@ -3,7 +3,7 @@
  * keys (and since when a key is revoked) and which sealing key. Built from the generated
  * directory file; `replace()` swaps in a new one (after a rotation) without a restart.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import type { KeyObject } from "node:crypto";
 import { SchakelError } from "../errors.ts";
 import { Directory, type DirectoryEntry } from "../organisation.ts";
@@ -38,7 +38,27 @@ export class KeyDirectory {
     return new KeyDirectory(parsed.data);
   }
 
+  /**
+   * Follows a directory file: each time it changes (a rotation, a revocation, a new organisation)
+   * the new directory replaces this one, without a restart. A file that does not parse is reported
+   * and ignored (the current directory stays). Returns a function that stops following.
+   */
+  watchFile(path: string, onError: (err: Error) => void = () => {}, intervalMs = 1_000): () => void {
+    const listener = (): void => {
+      try {
+        this.replace(KeyDirectory.fromFile(path).#directory);
+      } catch (err) {
+        onError(err as Error);
+      }
+    };
+    watchFile(path, { interval: intervalMs, persistent: false }, listener);
+    return () => unwatchFile(path, listener);
+  }
+
+  #directory: Directory = { generatedAt: new Date(0).toISOString(), organisations: [] };
+
   replace(directory: Directory): void {
+    this.#directory = directory;
     this.#byId = new Map(directory.organisations.map((o) => [o.id, o]));
     this.#sealing.clear();
   }

@@ -3,9 +3,11 @@
  * add one import and one call here per command.
  */
 import type { Command } from "commander";
+import { registerAudit } from "./audit.ts";
 import { registerContracts } from "./contracts.ts";
 import { registerCoordination } from "./coordination.ts";
 import { registerFeed } from "./feed.ts";
+import { registerIdentities } from "./identities.ts";
 import { registerNotice } from "./notice.ts";
 import { registerOrgs } from "./orgs.ts";
 import { registerPolicy } from "./policy.ts";
@@ -25,4 +27,6 @@ export function registerCommands(program: Command): void {
   registerContracts(program);
   registerTrace(program);
   registerReplay(program);
+  registerIdentities(program);
+  registerAudit(program);
 }
