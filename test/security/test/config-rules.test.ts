@@ -1,0 +1,68 @@
+/**
+ * The generated broker configuration and the gate's rules, checked as data: no tenant is ever
+ * granted a wildcard over the API or another tenant's objects, the config never takes the shape
+ * that nats-server < 2.9.23 opens to anonymous clients (CVE-2023-47090), and the consumer gate
+ * refuses exactly the bodies that would make the server publish where the tenant may not.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUDIT_ID, inboxPrefix } from "@schakel/contracts";
+import { checkConsumerRequest, ensureIdentities, loadRegistry, renderAccounts, tenantsOf, type Identities } from "@schakel/infra";
+
+const enc = new TextEncoder();
+const body = (config: Record<string, unknown>, stream = "COORD") => enc.encode(JSON.stringify({ stream_name: stream, config }));
+
+describe("config - the generated accounts and the consumer gate's rules", () => {
+  const registry = loadRegistry();
+  let dir: string;
+  let ids: Identities;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "schakel-config-"));
+    ids = await ensureIdentities(registry, dir);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("config - no anonymous access shape, no system_account/no_auth_user, one account per tenant", () => {
+    const text = renderAccounts(registry, ids);
+    expect(text).not.toMatch(/system_account|no_auth_user|authorization\s*\{/);
+    for (const t of tenantsOf(registry, ids)) expect(text).toContain(`${JSON.stringify(t.account)}: {`);
+  });
+
+  it("config - no tenant is granted a wildcard over the JetStream API, another tenant's objects or the default inbox", () => {
+    const tenants = tenantsOf(registry, ids);
+    for (const t of tenants) {
+      const others = tenants.filter((o) => o.id !== t.id && !(t.id === AUDIT_ID));
+      for (const g of t.grants) {
+        expect(g.subject, `${t.id}: ${g.subject}`).not.toMatch(/^(>|\$JS\.>|\$JS\.API\.>|\$JS\.API\.[A-Z.]*\*$|_INBOX\.)/);
+        // An organisation's grants never name another organisation's consumers, bucket or sender subjects.
+        if (t.id !== AUDIT_ID && !registry.organisations.find((o) => o.id === t.id)!.roles.includes("platform")) {
+          for (const o of others) expect(g.subject, `${t.id} → ${o.id}`).not.toMatch(new RegExp(`(\\.${o.id}--|org-${o.id}\\b|\\.\\*\\.${o.id}\\.>|^deadletter\\.${o.id}\\.)`));
+        }
+      }
+    }
+  });
+
+  it("gate - pull feed slots with the subject's filter pass; push, other filters and foreign names are refused", () => {
+    const inbox = inboxPrefix("mechelen");
+    const ok = (tail: string, cfg: Record<string, unknown>, stream?: string) => checkConsumerRequest({ tail, body: body(cfg, stream ?? tail.split(".")[0]), inbox });
+    expect(ok("COORD.mechelen--feed-1.coord.mechelen.>", { name: "mechelen--feed-1", filter_subject: "coord.mechelen.>", ack_policy: "none" })).toEqual({ ok: true });
+    expect(ok("COORD.mechelen--feed-1.coord.mechelen.>", { name: "mechelen--feed-1", filter_subject: "coord.antwerpen.>" }).ok).toBe(false);
+    expect(ok("COORD.mechelen--feed-1.coord.mechelen.>", { name: "mechelen--feed-2", filter_subject: "coord.mechelen.>" }).ok).toBe(false);
+    expect(ok("COORD.mechelen--feed-1.coord.mechelen.>", { name: "mechelen--feed-1", filter_subject: "coord.mechelen.>", deliver_subject: `${inbox}.x` }).ok).toBe(false);
+    expect(ok("COORD.mechelen--feed-1.coord.mechelen.>", { filter_subject: "coord.mechelen.>", direct: true }).ok).toBe(false);
+    expect(ok("COORD.mechelen--feed-1.coord.mechelen.>", { filter_subject: "coord.mechelen.>", flow_control: true }).ok).toBe(false);
+    expect(ok("COORD.mechelen--feed-1.coord.mechelen.>", { filter_subject: "coord.mechelen.>" }, "CASE").ok).toBe(false);
+  });
+
+  it("gate - KV watches on the tenant's own bucket may push only into its own inbox", () => {
+    const inbox = inboxPrefix("mechelen");
+    const kv = (deliver: string) => checkConsumerRequest({ tail: "KV_org-mechelen.oc_1.$KV.org-mechelen.>", body: body({ name: "oc_1", deliver_subject: deliver, flow_control: true, idle_heartbeat: 5e9, ack_policy: "none" }, "KV_org-mechelen"), inbox });
+    expect(kv(`${inbox}.abc`)).toEqual({ ok: true });
+    expect(kv("$JS.API.CONSUMER.MSG.NEXT.COORD.antwerpen--antwerpen").ok).toBe(false);
+    expect(kv(`${inboxPrefix("antwerpen")}.abc`).ok).toBe(false);
+    expect(kv(`${inbox}.*`).ok).toBe(false);
+    expect(checkConsumerRequest({ tail: "KV_org-mechelen", body: enc.encode("not json"), inbox }).ok).toBe(false);
+  });
+});
