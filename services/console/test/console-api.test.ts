@@ -149,4 +149,15 @@ describe("console api", () => {
       await second.stop();
     }
   });
+
+  it("console api - the feed resumes after the broker restarts, without losing or repeating a message", async () => {
+    const before = consoleApp.model.size;
+    await bus.server.restart();
+    const ocam = await bus.connectAs("fed-ocam");
+    const posted = await waitFor(async () => ocam.publish("knowledge.shared", sampleData("knowledge.shared"), { to: "all" }), { timeoutMs: 20_000, what: "publishing after the restart" });
+    await waitFor(() => consoleApp.model.trace(posted.traceId).length === 1, { timeoutMs: 30_000, what: "the message published after the restart in the console" });
+    expect(consoleApp.model.size).toBe(before + 1);
+    const ids = consoleApp.model.records.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { newMessageId, sampleData } from "@schakel/contracts";
+import { newMessageId, sampleData, type InputOf, type MessageType } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { ReadModel } from "../src/model/read-model.ts";
 import { startFeedReader, type FeedReader } from "../src/ingest/feed-reader.ts";
+import { percentile } from "../src/model/flows.ts";
+import { noticeMatrix, openObligations } from "../src/model/notice-query.ts";
+import { viewpointOf } from "../src/model/visibility.ts";
 
 let bus: SchakelServer;
 let vpr: Bus;
@@ -32,5 +35,41 @@ describe("read model", () => {
     await mechelen.publish("notice.acknowledged", { noticeId, recipient: "mechelen", acknowledgedAt: new Date().toISOString() }, { to: "fed-ocam", inReplyTo: posted.envelope });
     await waitFor(() => model.notices.notices.get(noticeId)?.receipts.get("mechelen")?.acknowledgedAt !== undefined, { timeoutMs: 5_000, what: "ack in model" });
     expect(model.trace(posted.traceId).map((r) => r.type)).toEqual(["notice.posted", "notice.acknowledged"]);
+  });
+
+  it("read model - a receipt stored before its notice is kept and applied when the notice arrives", async () => {
+    const local = new ReadModel(bus.directory);
+    const ocam = await bus.connectAs("fed-ocam");
+    const gent = await bus.connectAs("gent");
+    const noticeId = newMessageId();
+    let seq = 0;
+    const put = <T extends MessageType>(sender: Bus, type: T, data: InputOf<T>, to: string, at: number) =>
+      local.ingest(type, sender.prepare(type, data, { to }).envelope, { stream: "COORD", seq: ++seq, storedAt: at });
+    const t0 = Date.now();
+    put(gent, "notice.acknowledged", { noticeId, recipient: "gent", acknowledgedAt: new Date(t0).toISOString() }, "fed-ocam", t0 + 5_000);
+    put(ocam, "notice.posted", { ...sampleData("notice.posted"), noticeId, recipients: ["local"], ackRequired: true, ackBy: new Date(t0 + 60_000).toISOString() }, "local", t0);
+    const n = local.notices.notices.get(noticeId)!;
+    // A notice to a group is owed by every member, and never by its sender.
+    expect(n.expected.sort()).toEqual(["antwerpen", "gent", "leuven", "mechelen", "vilvoorde"]);
+    const platform = viewpointOf(bus.directory, "vpr");
+    const rows = noticeMatrix(n, platform, t0 + 30_000);
+    expect(rows.find((r) => r.org === "gent")?.state).toBe("acknowledged");
+    expect(rows.filter((r) => r.state === "awaiting")).toHaveLength(4);
+    // After the deadline, the four missing acknowledgements are overdue, oldest obligation first.
+    const later = noticeMatrix(n, platform, t0 + 120_000);
+    expect(later.filter((r) => r.overdue).map((r) => r.org).sort()).toEqual(["antwerpen", "leuven", "mechelen", "vilvoorde"]);
+    expect(openObligations(local.notices, platform, t0 + 120_000).every((o) => o.overdue && o.owedTo === "fed-ocam")).toBe(true);
+    // The same envelope read twice (a feed that resumed) is ingested once.
+    const copy = ocam.prepare("knowledge.shared", sampleData("knowledge.shared"), { to: "all" }).envelope;
+    expect(local.ingest("knowledge.shared", copy, { stream: "COORD", seq: 10, storedAt: t0 })).toBeDefined();
+    expect(local.ingest("knowledge.shared", copy, { stream: "COORD", seq: 11, storedAt: t0 })).toBeUndefined();
+  });
+
+  it("read model - latency percentiles take the nearest rank", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 0.5)).toBe(50);
+    expect(percentile(values, 0.95)).toBe(95);
+    expect(percentile([7], 0.95)).toBe(7);
+    expect(percentile([], 0.5)).toBeUndefined();
   });
 });

@@ -27,6 +27,7 @@ export class ReadModel {
   readonly #ids = new Set<string>();
   readonly #listeners = new Set<RecordListener>();
   readonly refused: RefusedMessage[] = [];
+  readonly #refusedKeys = new Set<string>();
   refusedCount = 0;
   /** Streams whose backlog has been read up to the end at least once. */
   readonly caughtUp = new Set<string>();
@@ -85,6 +86,10 @@ export class ReadModel {
 
   /** Notes a message that failed verification; the last 200 are kept with their reason. */
   refuse(stream: string, seq: number, subject: string, rejection: Rejection): void {
+    // A feed that resumes after an interruption may read a refused message again: count it once.
+    const key = `${stream}/${seq}`;
+    if (this.#refusedKeys.has(key)) return;
+    this.#refusedKeys.add(key);
     this.refusedCount++;
     this.refused.push({ stream, seq, subject, reason: rejection.reason, detail: rejection.detail });
     if (this.refused.length > 200) this.refused.shift();
