@@ -47,13 +47,14 @@ export const QUICK: Settings = {
   ...FULL,
   quick: true,
   rounds: 3,
-  publishCount: 4_000,
-  consumeCount: 3_000,
-  latencySeconds: 3,
-  replayCount: 10_000,
-  traceLarge: 100_000,
-  footprintIdleSeconds: 1,
-  footprintLoadSeconds: 2,
+  publishCount: 2_000,
+  consumeCount: 2_000,
+  latencySeconds: 1.5,
+  replayCount: 2_500,
+  traceLarge: 50_000,
+  consoleNotices: 2_000,
+  footprintIdleSeconds: 0.5,
+  footprintLoadSeconds: 1,
 };
 
 /** Settings for a run, with an explicit --rounds taking precedence. */

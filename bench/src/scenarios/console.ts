@@ -76,7 +76,7 @@ export async function consoleScenario(bed: Bed): Promise<Figure[]> {
     try {
       const r = await alternate("console", sides, bed.settings.rounds, (ms) => `${ms.toFixed(1)} ms`);
       return [
-        makeFigure({ ...page, rounds: r, note: `GET /notices (HTML, ${PAGE} rows) over HTTP, median of ${REQUESTS_PER_ROUND} per round; raw = ordered consumer reading the ${PAGE} newest notices; console catch-up with ${n.toLocaleString("en-US")} notices: ${catchUp.toFixed(1)} s` }),
+        makeFigure({ ...page, rounds: r, note: `GET /notices (HTML, ${PAGE} rows) over HTTP, median of ${REQUESTS_PER_ROUND} per round; raw = ordered consumer reading the ${PAGE} newest notices; console catch-up with ${n.toLocaleString("en-US")} notices: ${catchUp.toFixed(1)} s${bed.settings.quick ? "; quick run: fewer notices than the full run's 10,000" : ""}` }),
       ];
     } finally {
       await running.stop();

@@ -51,14 +51,17 @@ export async function footprintScenario(bed: Bed): Promise<Figure[]> {
   // Memory, not speed: both children run side by side in each round (same conditions, half the time).
   const results: Record<"raw" | "schakel", ProbeReport[]> = { raw: [], schakel: [] };
   const show = (r: ProbeReport): string => `idle ${r.idleRssMB.toFixed(0)} MB, load ${r.loadRssMB.toFixed(0)} MB (${r.published} sent)`;
-  for (let round = 1; round <= rounds; round++) {
+  const round = async (i: number): Promise<void> => {
     const [a, b] = await Promise.all([raw(), schakel()]);
     results.raw.push(a);
     results.schakel.push(b);
-    progress(`footprint round ${round}/${rounds}: raw ${show(a)}, schakel ${show(b)}`);
-  }
+    progress(`footprint round ${i}/${rounds}: raw ${show(a)}, schakel ${show(b)}`);
+  };
+  // The quick run starts every round's pair at once: RSS barely depends on CPU contention.
+  if (bed.settings.quick) await Promise.all(Array.from({ length: rounds }, (_, i) => round(i + 1)));
+  else for (let i = 1; i <= rounds; i++) await round(i);
   const pick = (k: "idleRssMB" | "loadRssMB") => Object.fromEntries(Object.entries(results).map(([side, rs]) => [side, rs.map((r) => r[k])]));
-  const note = "one bus connection in its own Node process under tsx (the loader counts on both sides); load = pipelined publish, window " + window;
+  const note = `one bus connection in its own Node process under tsx (the loader counts on both sides); load = pipelined publish, window ${window}; raw and Schakel children run side by side${bed.settings.quick ? ", every round at once in the quick run" : ", one round after the other"}`;
   return [
     makeFigure({
       scenario: 7, id: "client-rss-idle", name: "bus client process RSS, idle", unit: "MB", better: "lower", rounds: pick("idleRssMB"),

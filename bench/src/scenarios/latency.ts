@@ -72,9 +72,9 @@ export async function latencyScenario(bed: Bed): Promise<Figure[]> {
   }, (c, t, seen) => rawReader(subNc, c, t, batch, seen, () => verifyOnce(frozen)));
   const schakel = measure(() => pubBus.publish("notice.posted", bed.notice, { to: READER }), (c, t, seen) => schakelReader(subBus, c, t, batch, seen));
   const sides: Side<Run>[] = [
-    { name: "raw", run: () => raw(), warmup: () => raw(1) },
-    { name: "limit", run: () => limit(), warmup: () => limit(1) },
-    { name: "schakel", run: () => schakel(), warmup: () => schakel(1) },
+    { name: "raw", run: () => raw(), warmup: () => raw(0.3) },
+    { name: "limit", run: () => limit(), warmup: () => limit(0.3) },
+    { name: "schakel", run: () => schakel(), warmup: () => schakel(0.3) },
   ];
   const ms = (x: number): string => x.toFixed(2);
   const results = await alternate("e2e latency", sides, rounds, (r) => `p50 ${ms(r.p50)} p99 ${ms(r.p99)} max ${ms(r.max)} ms`);

@@ -24,7 +24,7 @@ interface Tracing {
 }
 
 const TRACE_SIZE_NAME = (n: number): string => (n >= 1e6 ? `10^${Math.round(Math.log10(n))}` : n.toLocaleString("en-US"));
-const LOOKUPS_PER_ROUND = 20;
+const LOOKUPS_PER_ROUND = 50;
 
 /** A store of `total` messages holding one indexed 20-message trace, plus its synthetic neighbours. */
 async function prepareStore(bed: Bed, tracing: Tracing, total: number, size: number): Promise<{ traceId: string; fillSeconds: number; index: Index }> {
