@@ -136,6 +136,12 @@ describe("console api", () => {
       req.end();
     });
     expect(status).toBe(421);
+    // Switching the viewpoint returns to a page of this console only.
+    const open = await fetch(new URL("/view?as=mechelen&back=%2F%2Felsewhere.example", consoleApp.url), { redirect: "manual" });
+    expect(open.headers.get("location")).toBe("/");
+    const back = await fetch(new URL("/view?as=mechelen&back=%2Ffeed%3Flevel%3Dlocal", consoleApp.url), { redirect: "manual" });
+    expect(back.headers.get("location")).toBe("/feed?level=local");
+    expect(back.headers.get("set-cookie")).toContain("schakel_view=mechelen");
   });
 
   it("console api - a restarted console reads the whole record again, next to one still running", async () => {

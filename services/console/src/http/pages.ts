@@ -117,7 +117,7 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
   app.get("/view", (c) => {
     const back = c.req.query("back") ?? "/";
     // Only paths of this console: never an open redirect.
-    return c.redirect(back.startsWith("/") && !back.startsWith("//") ? back : "/", 303);
+    return c.redirect(/^\/(?![/\\])/.test(back) ? back : "/", 303);
   });
 
   return app;
