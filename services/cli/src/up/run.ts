@@ -1,6 +1,6 @@
 /**
  * `schakel up`: identities, the bus, provisioning, every level service, the console, the summary —
- * and on Ctrl-C (SIGINT) or SIGTERM everything stopped in the reverse order: demo, console,
+ * and on Ctrl-C (SIGINT), SIGTERM or SIGHUP everything stopped in the reverse order: demo, console,
  * services (stop consuming, drain), admin connection, nats-server (SIGTERM, so JetStream flushes).
  * A second signal exits at once; the server is killed with the process either way.
  */
@@ -18,7 +18,7 @@ import { playDemo } from "./demo/scenario.ts";
 import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions } from "./demo/service-options.ts";
 import { parseDuration } from "../input/time-input.ts";
 import { startLevelServices } from "./services.ts";
-import { dataFlag, renderSummary, type UpSummary } from "./summary.ts";
+import { dataFlag, renderSummary, summarise } from "./summary.ts";
 
 export interface UpOptions extends GlobalOptions {
   demo?: boolean;
@@ -29,6 +29,8 @@ export interface UpOptions extends GlobalOptions {
   services?: boolean;
   console?: boolean;
 }
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** `--port N`: a TCP port, or 0 for a free one. */
 export function parsePort(text: string | undefined, option = "--port"): number | undefined {
@@ -87,8 +89,8 @@ export async function runUp(opts: UpOptions): Promise<number> {
     demoAbort.abort();
     signalled(0);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // SIGHUP too: a closed terminal should stop the bus cleanly, not orphan its server.
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
 
   let code = EXIT.failure as number;
   let demoDone: Promise<unknown> = Promise.resolve();
@@ -120,18 +122,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
         ...("url" in consoleRun ? { consoleUrl: consoleRun.url } : {}),
         ...(bus.embedded ? { natsPid: bus.embedded.pid, ...(bus.embedded.monitorUrl ? { monitorUrl: bus.embedded.monitorUrl } : {}) } : {}),
       });
-      const streams = await Promise.all(["COORD", "CASE", "DEADLETTER", "SANDBOX"].map(async (name) => ({ name, messages: (await bus.jsm.streams.info(name)).state.messages })));
-      const served = new Set(services?.running.flatMap((r) => r.orgs) ?? []);
-      const summary: UpSummary = {
-        ready: true, readyMs: Math.round(process.uptime() * 1000), phasesMs: phases, url: bus.url, pid: process.pid,
-        natsPid: bus.embedded?.pid ?? null, monitorUrl: bus.embedded?.monitorUrl ?? null, dataDir,
-        consoleUrl: "url" in consoleRun ? consoleRun.url : null, consoleNote: "unavailable" in consoleRun ? consoleRun.unavailable : null,
-        resumed: bus.provisioned.some((p) => p.kind === "stream" && p.action !== "created"),
-        streams, services: services?.running.map((r) => ({ service: r.service, orgs: r.orgs })) ?? [],
-        withoutService: registry.organisations.map((o) => o.id).filter((o) => !served.has(o)),
-        logs: { server: bus.embedded?.paths.logFile ?? null, services: services?.logFile ?? "(no services)" }, demo: opts.demo === true,
-      };
-      if (services?.missing.length) note(color.yellow(`no service definition exported by ${services.missing.join(", ")} yet`));
+      const summary = await summarise({ bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
       if (opts.demo && !stopping) {
         demoDone = playDemo({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir) })
@@ -147,8 +138,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
       await s.stop().catch((err) => note(color.red(`stopping the ${s.what} failed: ${(err as Error).message}`)));
     }
     await removeConnection(dataDir);
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
   }
   note(color.dim(code === 0 ? "stopped; the data stays in " + dataDir : "stopped after a failure"));
   return code;

@@ -8,10 +8,13 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import type { KeyDirectory } from "@schakel/contracts/bus";
+import { federalService } from "@schakel/federal";
+import { flemishService } from "@schakel/flemish";
+import { localService } from "@schakel/local";
 import { createLogger, ServiceHost, type ServiceDefinition } from "@schakel/runtime";
 
-/** The packages whose service definitions `up` starts, in start order (the platform first). */
-const LEVEL_PACKAGES = ["@schakel/flemish", "@schakel/federal", "@schakel/local"] as const;
+/** The level services `up` runs, each for the organisations it serves. */
+const LEVEL_SERVICES = [flemishService, federalService, localService] as ServiceDefinition<object>[];
 
 export interface RunningService {
   service: string;
@@ -21,25 +24,8 @@ export interface RunningService {
 
 export interface LevelServices {
   running: RunningService[];
-  /** Packages that exported no service definition (reported, not fatal). */
-  missing: string[];
   logFile: string;
   stop(): Promise<void>;
-}
-
-function isServiceDefinition(value: unknown): value is ServiceDefinition<object> {
-  const v = value as Partial<ServiceDefinition<object>> | null;
-  return !!v && typeof v === "object" && typeof v.name === "string" && typeof v.start === "function" && typeof v.organisations === "function";
-}
-
-/** Every service definition a package exports (found by shape, so a package may export several). */
-async function definitionsOf(pkg: string): Promise<ServiceDefinition<object>[]> {
-  try {
-    return Object.values(await import(pkg)).filter(isServiceDefinition);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String((err as Error).message).includes(pkg.split("/")[1]!)) return [];
-    throw err;
-  }
 }
 
 /**
@@ -52,26 +38,23 @@ export async function startLevelServices(opts: { dataDir: string; url: string; d
   const logFile = join(logDir, "services.log");
   const stream: WriteStream = createWriteStream(logFile, { flags: "a" });
   const running: RunningService[] = [];
-  const missing: string[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(running.map((r) => r.host.stop()));
     await new Promise<void>((resolve) => stream.end(() => resolve()));
   };
-  try {
-    const found = await Promise.all(LEVEL_PACKAGES.map(async (pkg) => ({ pkg, defs: await definitionsOf(pkg) })));
-    for (const { pkg, defs } of found) if (defs.length === 0) missing.push(pkg);
-    await Promise.all(found.flatMap(({ defs }) => defs).map(async (def) => {
-      const orgs = def.organisations(opts.directory);
-      if (orgs.length === 0) return;
-      const host = await ServiceHost.start(def, {
-        orgs, dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
-        logger: createLogger({ service: def.name, destination: stream }), options: opts.options?.[def.name] ?? {},
-      });
-      running.push({ service: def.name, orgs: host.orgs, host });
-    }));
-  } catch (err) {
+  // Started side by side; all of them are settled before a failure is reported, so none is left running.
+  const started = await Promise.allSettled(LEVEL_SERVICES.filter((def) => def.organisations(opts.directory).length).map(async (def) => {
+    const host = await ServiceHost.start(def, {
+      orgs: def.organisations(opts.directory), dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
+      logger: createLogger({ service: def.name, destination: stream }), options: opts.options?.[def.name] ?? {},
+    });
+    return { service: def.name, orgs: host.orgs, host };
+  }));
+  for (const r of started) if (r.status === "fulfilled") running.push(r.value);
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
     await stop();
-    throw err;
+    throw failed.reason;
   }
-  return { running, missing, logFile, stop };
+  return { running, logFile, stop };
 }

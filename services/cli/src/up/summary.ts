@@ -4,7 +4,11 @@
  * `--json` prints the same as one JSON line, so a script can wait for that line and go on.
  */
 import { resolve } from "node:path";
+import { STREAMS, type Registry } from "@schakel/contracts";
 import { color } from "../output.ts";
+import type { RunningBus } from "./bus.ts";
+import type { RunningConsole } from "./console.ts";
+import type { LevelServices } from "./services.ts";
 
 export interface UpSummary {
   ready: true;
@@ -28,6 +32,25 @@ export interface UpSummary {
   withoutService: string[];
   logs: { server: string | null; services: string };
   demo: boolean;
+}
+
+/** Gathers what runs where once everything is up. */
+export async function summarise(run: {
+  bus: RunningBus; services: LevelServices | undefined; console: RunningConsole | { unavailable: string }; registry: Registry;
+  dataDir: string; phases: Record<string, number>; demo: boolean;
+}): Promise<UpSummary> {
+  const { bus, services } = run;
+  const streams = await Promise.all(Object.values(STREAMS).map(async ({ name }) => ({ name, messages: (await bus.jsm.streams.info(name)).state.messages })));
+  const served = new Set(services?.running.flatMap((r) => r.orgs) ?? []);
+  return {
+    ready: true, readyMs: Math.round(process.uptime() * 1000), phasesMs: run.phases, url: bus.url, pid: process.pid,
+    natsPid: bus.embedded?.pid ?? null, monitorUrl: bus.embedded?.monitorUrl ?? null, dataDir: run.dataDir,
+    consoleUrl: "url" in run.console ? run.console.url : null, consoleNote: "unavailable" in run.console ? run.console.unavailable : null,
+    resumed: bus.provisioned.some((p) => p.kind === "stream" && p.action !== "created"),
+    streams, services: services?.running.map((r) => ({ service: r.service, orgs: r.orgs })) ?? [],
+    withoutService: run.registry.organisations.map((o) => o.id).filter((o) => !served.has(o)),
+    logs: { server: bus.embedded?.paths.logFile ?? null, services: services?.logFile ?? "(no services)" }, demo: run.demo,
+  };
 }
 
 /** The `--data` part of suggested commands: empty for the default folder. */
