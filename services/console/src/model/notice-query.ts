@@ -20,6 +20,8 @@ export interface MatrixRow {
   remark?: string;
   escalatedAt?: number;
   overdue: boolean;
+  /** Acknowledged, but after the deadline: by how many ms. */
+  lateMs?: number;
 }
 
 export type NoticeStatus = "overdue" | "open" | "complete" | "informational";
@@ -43,7 +45,9 @@ export function noticeMatrix(n: NoticeState, viewer: Viewpoint, now = Date.now()
     const rr = n.receipts.get(org);
     const overdue = isOverdue(n, rr, now);
     const state: ReceiptState = rr?.acknowledgedAt !== undefined ? "acknowledged" : overdue ? "overdue" : rr?.deliveredAt !== undefined ? (n.ackRequired ? "delivered" : "informed") : "awaiting";
-    return { org, state, overdue, ...rr };
+    const deadline = n.ackBy !== undefined ? Date.parse(n.ackBy) : undefined;
+    const late = rr?.acknowledgedAt !== undefined && deadline !== undefined && rr.acknowledgedAt > deadline ? rr.acknowledgedAt - deadline : undefined;
+    return { org, state, overdue, ...rr, ...(late !== undefined ? { lateMs: late } : {}) };
   });
 }
 

@@ -64,7 +64,9 @@ export function noticeMatrix(n: NoticeState, rows: MatrixRow[], directory: KeyDi
 <th scope="row">${orgChip(directory, r.org)} <span class="orgname">${directory.organisation(r.org)?.name ?? ""}</span></th>
 ${cell(r.deliveredAt !== undefined, r.deliveredAt, n.postedAt, "delivered")}
 ${cell(r.acknowledgedAt !== undefined, r.acknowledgedAt, n.postedAt, "acknowledged")}
-<td class="${r.overdue ? "bad" : "no"}">${r.overdue ? html`<span aria-hidden="true">!</span> since ${time(n.ackBy)}${r.escalatedAt !== undefined ? html`<br><small>escalated ${time(r.escalatedAt)}</small>` : ""}` : html`<span aria-hidden="true">·</span><span class="sr">not overdue</span>`}</td>
+<td class="${r.overdue || r.lateMs !== undefined ? "bad" : "no"}">${r.overdue
+  ? html`<span aria-hidden="true">!</span> since ${time(n.ackBy)}`
+  : r.lateMs !== undefined ? html`acknowledged ${duration(r.lateMs)} late` : html`<span aria-hidden="true">·</span><span class="sr">not overdue</span>`}${r.escalatedAt !== undefined ? html`<br><small>escalated ${time(r.escalatedAt)}</small>` : ""}</td>
 <td><span class="state s-${r.state}">${STATE_TEXT[r.state]}</span>${r.remark ? html`<br><small>“${r.remark}”</small>` : ""}</td>
 </tr>`)}</tbody>
 </table>

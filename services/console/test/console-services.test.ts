@@ -1,0 +1,88 @@
+/**
+ * The console next to the real level services: a notice posted from the console's form API is
+ * delivered by the municipal services, acknowledged by two of them and escalated by the Flemish
+ * platform for the third — and the console's matrix, obligations and escalations agree with the
+ * platform's own read model (its KV buckets), recipient by recipient.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { federalService } from "@schakel/federal";
+import { escalations, flemishService, noticeStatus, openObligations, openPlatformStores, type PlatformStores } from "@schakel/flemish";
+import { acknowledgeNotice, localService, receivedNotices } from "@schakel/local";
+import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
+import { startConsole, type RunningConsole } from "../src/mod.ts";
+
+const quiet = (service: string) => createLogger({ service, level: "silent" });
+const TOWNS = ["antwerpen", "mechelen", "vilvoorde"];
+
+let bus: SchakelServer;
+let services: ServiceHost[] = [];
+let local: ServiceHost;
+let stores: PlatformStores;
+let consoleApp: RunningConsole;
+
+beforeAll(async () => {
+  bus = await startSchakelServer();
+  const common = { dataDir: bus.dataDir, server: bus.url };
+  local = await startService(localService, { orgs: TOWNS, ...common, logger: quiet("local") });
+  services = [
+    local,
+    await startService(federalService, { orgs: ["fed-ocam"], ...common, logger: quiet("federal") }),
+    await startService(flemishService, { orgs: ["vpr"], ...common, logger: quiet("flemish"), options: { tickMs: 100 } }),
+  ];
+  stores = await openPlatformStores(await bus.connectAs("vpr"));
+  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir });
+  await consoleApp.caughtUp;
+});
+
+afterAll(async () => {
+  await consoleApp?.stop();
+  await Promise.all(services.map((s) => s.stop()));
+  await bus?.cleanup();
+});
+
+interface MatrixRow { org: string; deliveredAt?: number; acknowledgedAt?: number; overdue: boolean; escalatedAt?: number }
+
+describe("console with the level services", () => {
+  it("console services - a notice posted from the console is delivered, acknowledged and escalated, and the console agrees with the platform's read model", async () => {
+    const ackBy = new Date(Date.now() + 4_000).toISOString();
+    const res = await fetch(new URL("/api/notices", consoleApp.url), {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ from: "fed-ocam", recipients: TOWNS, title: "Release of a detainee in the region", body: "Coordinate the follow-up in your local cell.", category: "detainee-release", ackRequired: true, ackBy, preventionTier: "tertiary" }),
+    });
+    expect(res.status).toBe(201);
+    const { noticeId } = (await res.json()) as { noticeId: string };
+    for (const org of TOWNS) {
+      await waitFor(async () => (await receivedNotices(local.bus(org))).some((n) => n.noticeId === noticeId), { what: `the notice at ${org}` });
+    }
+    for (const org of ["antwerpen", "mechelen"]) {
+      expect((await acknowledgeNotice(local.bus(org), { noticeId, remark: `${org} takes it up` })).outcome).toBe("acknowledged");
+    }
+    // The platform escalates vilvoorde's missing acknowledgement once the deadline has passed.
+    await waitFor(() => consoleApp.model.notices.notices.get(noticeId)?.receipts.get("vilvoorde")?.escalatedAt, { timeoutMs: 20_000, what: "the escalation in the console" });
+    await waitFor(() => TOWNS.every((o) => consoleApp.model.notices.notices.get(noticeId)?.receipts.get(o)?.deliveredAt !== undefined), { what: "every delivery receipt in the console" });
+
+    const matrix = ((await (await fetch(new URL(`/api/notices/${noticeId}`, consoleApp.url))).json()) as { matrix: MatrixRow[] }).matrix;
+    const platform = (await noticeStatus(stores, noticeId))!;
+    expect(matrix.map((r) => r.org).sort()).toEqual(platform.recipients.map((r) => r.org).sort());
+    for (const row of matrix) {
+      const theirs = platform.recipients.find((r) => r.org === row.org)!;
+      expect({ org: row.org, delivered: row.deliveredAt !== undefined, acknowledged: row.acknowledgedAt !== undefined, overdue: row.overdue, escalated: row.escalatedAt !== undefined })
+        .toEqual({ org: theirs.org, delivered: theirs.deliveredAt !== null, acknowledged: theirs.acknowledgedAt !== null, overdue: theirs.overdue, escalated: theirs.escalated });
+    }
+    expect(matrix.find((r) => r.org === "vilvoorde")).toMatchObject({ overdue: true });
+
+    const ours = ((await (await fetch(new URL("/api/obligations", consoleApp.url))).json()) as { items: { kind: string; reference: string; owedBy: string; owedTo: string; overdue: boolean }[] }).items
+      .filter((o) => o.reference === noticeId);
+    const theirs = (await openObligations(stores)).filter((o) => o.reference === noticeId);
+    expect(ours.map((o) => ({ kind: o.kind, owedBy: o.owedBy, owedTo: o.owedTo, overdue: o.overdue })))
+      .toEqual(theirs.map((o) => ({ kind: o.kind, owedBy: o.owedBy, owedTo: o.owedTo, overdue: o.overdue })));
+
+    // One escalation, although the platform sends it to two audiences (the owner and the sender).
+    const ourEscalations = ((await (await fetch(new URL("/api/escalations", consoleApp.url))).json()) as { items: { escalationId: string; reference: string; audiences: string[] }[] }).items
+      .filter((e) => e.reference === noticeId);
+    const theirEscalations = (await escalations(stores)).filter((e) => e.reference === noticeId);
+    expect(ourEscalations.map((e) => e.escalationId)).toEqual(theirEscalations.map((e) => e.escalationId));
+    expect(ourEscalations[0]!.audiences.sort()).toEqual(["fed-ocam", "vilvoorde"]);
+  });
+});
