@@ -54,12 +54,21 @@ async function feed(opts: FeedOptions): Promise<void> {
       if (!opts.follow) return;
       note(color.dim(`following the feed of ${opts.as} — Ctrl-C to stop`));
       const live = await f.follow(show);
-      const stop = (): void => void live.stop();
+      let asked = false;
+      const stop = (): void => {
+        asked = true;
+        void live.stop();
+      };
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       await live.done;
       process.removeListener("SIGINT", stop);
       process.removeListener("SIGTERM", stop);
+      if (!asked) {
+        // The live loops ended on their own: the connection to the bus is gone.
+        const resume = lastSeq !== undefined ? `; resume with: schakel feed --as ${opts.as} --since ${lastSeq}` : "";
+        throw new CliError(`lost the bus while following the feed of ${opts.as}${resume}`, EXIT.unreachable);
+      }
     } finally {
       await f.close();
     }
