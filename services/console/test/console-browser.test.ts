@@ -179,4 +179,24 @@ describe("console in a browser", () => {
     await page.waitForURL(/\/traces\/[0-9a-f]{32}#m-/);
     expect(errors).toEqual([]);
   });
+
+  it("console - switching the viewpoint applies that organisation's read rules to every page", async () => {
+    await page.goto(at("/feed"));
+    const all = await page.locator("table.feed tbody tr").count();
+    await page.selectOption("#as", "gent");
+    await page.click("form.viewer button[type=submit]");
+    await page.waitForURL(/\/feed$/);
+    expect(await page.locator("footer").textContent()).toContain("Stad Gent");
+    const senders = await page.locator("table.feed tbody tr td:nth-child(3)").allTextContents();
+    const audiences = await page.locator("table.feed tbody tr td:nth-child(4)").allTextContents();
+    expect(senders.length).toBeLessThan(all);
+    senders.forEach((s, i) => expect(s === "gent" || ["gent", "local", "all"].includes(audiences[i]!)).toBe(true));
+    await screenshot(page, "feed-as-gent");
+    // Back to the platform for any later page.
+    await page.selectOption("#as", "vpr");
+    await page.click("form.viewer button[type=submit]");
+    await page.waitForURL(/\/feed$/);
+    expect(await page.locator("table.feed tbody tr").count()).toBe(all);
+    expect(errors).toEqual([]);
+  });
 });
