@@ -50,7 +50,7 @@ export const QUICK: Settings = {
   publishCount: 2_000,
   consumeCount: 2_000,
   latencySeconds: 1.5,
-  replayCount: 2_500,
+  replayCount: 1_500,
   traceLarge: 50_000,
   consoleNotices: 2_000,
   footprintIdleSeconds: 0.5,

@@ -42,21 +42,32 @@ export async function probe(req: ProbeRequest, send: () => Promise<unknown>): Pr
   let inFlight = 0;
   const until = performance.now() + req.loadSeconds * 1000;
   const sampler = setInterval(() => (peak = Math.max(peak, mb())), 100);
-  await new Promise<void>((resolve, reject) => {
+  let failed = 0;
+  let lastError = "";
+  await new Promise<void>((resolve) => {
+    const settled = (): void => {
+      inFlight--;
+      if (performance.now() >= until && inFlight === 0) resolve();
+      else launch();
+    };
     const launch = (): void => {
       while (inFlight < req.window && performance.now() < until) {
         inFlight++;
+        // A slow ack on a busy machine is no reason to lose the memory figure: count it and go on.
         send().then(() => {
-          inFlight--;
           published++;
-          if (performance.now() >= until && inFlight === 0) resolve();
-          else launch();
-        }, reject);
+          settled();
+        }, (err: Error) => {
+          failed++;
+          lastError = err?.message ?? String(err);
+          settled();
+        });
       }
     };
     launch();
   });
   clearInterval(sampler);
+  if (published === 0) throw new Error(`no publish succeeded under load (${failed} failed: ${lastError})`);
   return { idleRssMB, loadRssMB: Math.max(peak, mb()), published };
 }
 

@@ -1,7 +1,7 @@
 /**
  * One `schakel up` run for the footprint scenario: spawned with `--json` on a fresh data folder
  * (its own nats-server on a free port), ready when it prints its one-line summary. The spawn-to-
- * summary time is the time to ready; `stop()` sends SIGTERM, as Ctrl-C would, and cleans up.
+ * summary time is the time to ready; `stop()` kills it and its nats-server and deletes the folder.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -33,12 +33,20 @@ export async function startUp(timeoutMs = 60_000): Promise<UpRun> {
   let stderr = "";
   child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-3_000)));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  let natsPid: number | null = null;
+  // The figures are taken by then: no need to wait for a graceful shutdown (SIGKILL, then the
+  // nats-server `up` started, which a killed parent leaves behind).
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const hard = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      child.kill("SIGKILL");
       await exited;
-      clearTimeout(hard);
+    }
+    if (natsPid) {
+      try {
+        process.kill(natsPid, "SIGKILL");
+      } catch {
+        // already gone
+      }
     }
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -58,6 +66,7 @@ export async function startUp(timeoutMs = 60_000): Promise<UpRun> {
     });
     const readyMs = performance.now() - t0;
     const s = JSON.parse(line) as { readyMs: number; phasesMs: Record<string, number>; url: string; pid: number; natsPid: number | null; services: UpRun["services"]; consoleUrl: string | null };
+    natsPid = s.natsPid;
     return { dataDir, url: s.url, pid: s.pid, natsPid: s.natsPid, readyMs, reportedReadyMs: s.readyMs, phasesMs: s.phasesMs, services: s.services, consoleUrl: s.consoleUrl, stop };
   } catch (err) {
     await stop();

@@ -12,7 +12,7 @@ import { makeFigure, type Figure } from "../report/figure.ts";
 import { progress } from "../progress.ts";
 import { inboxPrefix } from "@schakel/contracts";
 import type { ProbeReport, ProbeRequest } from "../footprint/probe.ts";
-import { serviceFootprint } from "./services.ts";
+import { hasUp, serviceFootprint } from "./services.ts";
 
 /** Runs one footprint child to completion and returns its report. */
 function runChild(script: string, req: ProbeRequest, timeoutMs: number): Promise<ProbeReport> {
@@ -37,6 +37,7 @@ function runChild(script: string, req: ProbeRequest, timeoutMs: number): Promise
 }
 
 export async function footprintScenario(bed: Bed): Promise<Figure[]> {
+  const upKnown = hasUp(); // asks the CLI while the client children run
   const { footprintIdleSeconds: idleSeconds, footprintLoadSeconds: loadSeconds, window, rounds } = bed.settings;
   const to = AUDIENCE.footprint;
   const creds = bed.server.identities.organisations.get(SENDER)!;
@@ -68,6 +69,6 @@ export async function footprintScenario(bed: Bed): Promise<Figure[]> {
       target: { on: "schakel", op: "<=", value: 120, text: "< 120 MB" }, note,
     }),
     makeFigure({ scenario: 7, id: "client-rss-load", name: `bus client process RSS, publish load ${loadSeconds} s`, unit: "MB", better: "lower", rounds: pick("loadRssMB") }),
-    ...(await serviceFootprint(bed)),
+    ...(await serviceFootprint(bed, upKnown)),
   ];
 }

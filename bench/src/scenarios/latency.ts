@@ -53,7 +53,7 @@ export async function latencyScenario(bed: Bed): Promise<Figure[]> {
     });
     let failure: unknown;
     try {
-      await settle(200); // let the first pull reach the server before the clock starts
+      await settle(100); // let the first pull reach the server before the clock starts
       await steady(total, rate, sentAt, send, (e) => (failure ??= e));
       await within(reader.done, 60_000, `reading ${total} messages at ${rate}/s`);
       if (failure) throw failure;

@@ -4,7 +4,7 @@
  * level service and the console (`up` runs them in one process, each organisation on its own
  * connection), idle and while a Schakel publisher loads the bus.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { connectBus, KeyDirectory, readCredentials } from "@schakel/contracts/bus";
 import { startServer } from "@schakel/harness";
@@ -18,10 +18,13 @@ import { alternate, type Side } from "../rounds.ts";
 const CLI = fileURLToPath(new URL("../../../services/cli/bin/schakel.mjs", import.meta.url));
 
 /** Whether the CLI lists `up` among its commands (in `schakel --help`). */
-export function hasUp(): boolean {
-  const r = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8", timeout: 30_000 });
-  const commands = r.stdout.split(/\nCommands:\n/)[1] ?? "";
-  return /^ {2}up\b/m.test(commands);
+export function hasUp(): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, "--help"], { encoding: "utf8", timeout: 30_000 }, (_err, stdout) => {
+      const commands = String(stdout).split(/\nCommands:\n/)[1] ?? "";
+      resolve(/^ {2}up\b/m.test(commands));
+    });
+  });
 }
 
 interface UpSample {
@@ -62,11 +65,11 @@ async function measureUp(bed: Bed): Promise<UpSample> {
   }
 }
 
-export async function serviceFootprint(bed: Bed): Promise<Figure[]> {
+export async function serviceFootprint(bed: Bed, upKnown: Promise<boolean> = hasUp()): Promise<Figure[]> {
   const ready = { scenario: 7, id: "up-ready", name: "schakel up: time to ready", unit: "s", better: "lower" as const, target: { on: "schakel" as const, op: "<=" as const, value: 5, text: "< 5 s" } };
   const idle = { scenario: 7, id: "services-rss-idle", name: "services process RSS, idle", unit: "MB", better: "lower" as const, target: { on: "schakel" as const, op: "<=" as const, value: 120, text: "< 120 MB" } };
   const busy = { scenario: 7, id: "services-rss-load", name: `services process RSS, publish load ${bed.settings.footprintLoadSeconds} s`, unit: "MB", better: "lower" as const };
-  if (!hasUp()) {
+  if (!(await upKnown)) {
     const reason = "`schakel up` is not registered in services/cli yet";
     return [unavailable({ ...ready, reason }), unavailable({ ...idle, reason })];
   }

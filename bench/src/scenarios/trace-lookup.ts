@@ -85,8 +85,7 @@ export async function traceLookupScenario(bed: Bed): Promise<Figure[]> {
   const base = (id: string, name: string) => ({ scenario: 5, id, name, unit: "ms", better: "lower" as const });
   const tracing = await loadOptional<Tracing>("@schakel/tracing", ["TraceIndex", "lookupTrace", "startTraceIndexer"]);
   if (typeof tracing === "string") return [unavailable({ ...base("trace-lookup", "trace lookup"), reason: tracing })];
-  const small = await startBed(bed.settings);
-  const large = await startBed(bed.settings);
+  const [small, large] = await Promise.all([startBed(bed.settings), startBed(bed.settings)]);
   try {
     progress(`trace lookup: preparing ${names.small} and ${names.large} stored messages`);
     const s = await prepareStore(small, tracing, traceSmall, traceSize);
