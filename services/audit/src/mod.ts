@@ -5,7 +5,7 @@ export { verifyAuditLog } from "./verify.ts";
 export type { VerifyResult, Tampering, Checkpoint } from "./verify.ts";
 export { auditLogPath, readHead, logLines, AuditLogWriter } from "./log.ts";
 export type { ChainHead } from "./log.ts";
-export { AuditRecord, GENESIS, canonical, recordHash, chain } from "./record.ts";
+export { AuditRecord, GENESIS, canonical, recordHash, chain, toLine } from "./record.ts";
 export type { StoredEntry } from "./record.ts";
 export { messageDigest, storedAtOf } from "./digest.ts";
 export { openCheckpoints, readCheckpoints, writeCheckpoint, StoredCheckpoint } from "./checkpoints.ts";

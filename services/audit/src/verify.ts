@@ -46,16 +46,17 @@ export async function verifyAuditLog(path: string, opts: { checkpoints?: readonl
     const at = lines[n]!;
     const r = at.record;
     if (!r) return fail("changed", at, n, `line ${at.line} is not a valid audit record (bytes were changed)`);
+    // Its own hash first: a changed index must read as a change, not as a removal.
+    const { hash, prev: claimed, ...body } = r;
+    if (recordHash(claimed, body) !== hash) {
+      return fail("changed", at, n, `record ${r.i === n ? n : `${r.i} (expected ${n})`} (${r.stream} #${r.seq}) on line ${at.line} does not match its hash: its content was changed`);
+    }
     if (r.i !== n) {
       const later = lines.findIndex((l, k) => k > n && l.record?.i === n);
       if (later >= 0 || r.i < n) {
         return fail("reordered", at, n, `record ${n} should be on line ${at.line} but record ${r.i} is there${later >= 0 ? `; record ${n} is on line ${lines[later]!.line}` : ""}`);
       }
       return fail("removed", at, n, `record${r.i - n > 1 ? `s ${n}–${r.i - 1} are` : ` ${n} is`} missing before line ${at.line} (which holds record ${r.i})`);
-    }
-    const { hash, prev: claimed, ...body } = r;
-    if (recordHash(claimed, body) !== hash) {
-      return fail("changed", at, n, `record ${n} (${r.stream} #${r.seq}) on line ${at.line} does not match its hash: its content was changed`);
     }
     if (claimed !== prev) {
       return fail("changed", at, n, `record ${n} on line ${at.line} does not follow record ${n - 1}: one of them was changed and re-hashed`);
