@@ -16,6 +16,8 @@ export interface Settings {
   latencyRate: number;
   latencySeconds: number;
   replayCount: number;
+  /** Replay verifies every message of a window: 100,000 take minutes a round, so fewer rounds. */
+  replayRounds: number;
   traceSmall: number;
   traceLarge: number;
   traceSize: number;
@@ -34,6 +36,7 @@ export const FULL: Settings = {
   latencyRate: 2_000,
   latencySeconds: 10,
   replayCount: 100_000,
+  replayRounds: 3,
   traceSmall: 1_000,
   traceLarge: 1_000_000,
   traceSize: 20,
