@@ -166,4 +166,37 @@ describe("console api", () => {
     const ids = consoleApp.model.records.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it("console api - the JSON stream delivers new messages that match its filters and the viewpoint", async () => {
+    const abort = new AbortController();
+    const res = await fetch(new URL("/api/stream?as=mechelen&type=knowledge", consoleApp.url), { signal: abort.signal });
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const events: { event: string; data: string }[] = [];
+    const reading = (async () => {
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += new TextDecoder().decode(value);
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+          const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join("\n");
+          events.push({ event, data });
+        }
+      }
+    })().catch(() => undefined);
+    await waitFor(() => events.some((e) => e.event === "hello"), { what: "the stream to open" });
+    const gent = await bus.connectAs("gent");
+    await gent.publish("signal.raised", sampleData("signal.raised"), { to: "vpr" });
+    const shared = await gent.publish("knowledge.shared", { ...sampleData("knowledge.shared"), title: "Intervision for local officials" }, { to: "local" });
+    await waitFor(() => events.some((e) => e.event === "message"), { what: "the knowledge message on the stream" });
+    abort.abort();
+    await reading;
+    const messages = events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data) as { id: string; type: string });
+    expect(messages.map((m) => [m.id, m.type])).toEqual([[shared.id, "knowledge.shared"]]);
+  });
 });
