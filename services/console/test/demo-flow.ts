@@ -19,10 +19,16 @@ export interface DemoFlow {
 }
 
 export async function runDemoFlow(bus: SchakelServer): Promise<DemoFlow> {
-  const [ocam, mechelen, vilvoorde, vpr, gent, onderwijs, vvsg, police] = await Promise.all([
-    bus.connectAs("fed-ocam"), bus.connectAs("mechelen"), bus.connectAs("vilvoorde"), bus.connectAs("vpr"),
-    bus.connectAs("gent"), bus.connectAs("onderwijs"), bus.connectAs("vvsg"), bus.connectAs("fed-police"),
-  ]);
+  // One connection at a time: nkey authentication signs in pure JS, and eight handshakes at once
+  // on a busy machine can outlast the server's authentication timeout.
+  const ocam = await bus.connectAs("fed-ocam");
+  const mechelen = await bus.connectAs("mechelen");
+  const vilvoorde = await bus.connectAs("vilvoorde");
+  const vpr = await bus.connectAs("vpr");
+  const gent = await bus.connectAs("gent");
+  const onderwijs = await bus.connectAs("onderwijs");
+  const vvsg = await bus.connectAs("vvsg");
+  const police = await bus.connectAs("fed-police");
   const noticeId = newMessageId();
   const ackBy = new Date(Date.now() + 3_600_000).toISOString();
   const notice = {

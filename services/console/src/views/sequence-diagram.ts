@@ -15,10 +15,14 @@ const TOP = 78;
 const ROW = 56;
 const LEFT = 12;
 
+/** A diagram taller than this many arrows stops being readable; the table below lists every step. */
+export const MAX_DRAWN_STEPS = 300;
+
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, Math.max(1, max - 1))}…` : s);
 
 /** The SVG of a trace (the caller puts it in a scrollable figure). */
-export function sequenceDiagram(view: TraceView, directory: KeyDirectory): Html {
+export function sequenceDiagram(full: TraceView, directory: KeyDirectory): Html {
+  const view = full.steps.length > MAX_DRAWN_STEPS ? { ...full, steps: full.steps.slice(0, MAX_DRAWN_STEPS) } : full;
   const x = new Map<string, number>();
   const lanes: { level: string; x: number; width: number; participants: string[] }[] = [];
   let cursor = LEFT;

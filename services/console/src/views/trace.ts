@@ -8,7 +8,7 @@ import type { KeyDirectory } from "@schakel/contracts/bus";
 import type { FlowRecord } from "../model/record.ts";
 import type { TraceView } from "../model/trace.ts";
 import { duration, orgChip, time, typeBadge, type Html } from "./format.ts";
-import { sequenceDiagram } from "./sequence-diagram.ts";
+import { MAX_DRAWN_STEPS, sequenceDiagram } from "./sequence-diagram.ts";
 
 /** The trace index: look a trace up by id, or pick a recent one. */
 export function traceIndex(recent: { traceId: string; first: FlowRecord; messages: number }[], directory: KeyDirectory, notFound?: string): Html {
@@ -35,7 +35,7 @@ export function tracePage(view: TraceView, directory: KeyDirectory): Html {
 </dl>
 <figure class="diagram" tabindex="0" aria-label="Sequence diagram (scrolls sideways on narrow screens)">
 ${sequenceDiagram(view, directory)}
-<figcaption>Lanes are the levels; each arrow is one message, labelled with its time since the start of the trace and since the message it answers. Red dashed arrows are acknowledgements still missing.</figcaption>
+<figcaption>${view.steps.length > MAX_DRAWN_STEPS ? html`<strong>The diagram shows the first ${MAX_DRAWN_STEPS} of ${view.steps.length} messages; the table lists them all.</strong> ` : ""}Lanes are the levels; each arrow is one message, labelled with its time since the start of the trace and since the message it answers. Red dashed arrows are acknowledgements still missing.</figcaption>
 </figure>
 <h2>Steps</h2>
 <table class="steps">
