@@ -177,6 +177,13 @@ describe("console in a browser", () => {
     await link.focus();
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/traces\/[0-9a-f]{32}#m-/);
+    // Every form control on every page has a label a screen reader can announce.
+    for (const path of ["/", "/feed", "/notices", "/obligations", "/traces", "/flows", "/post"]) {
+      await page.goto(at(path));
+      const unlabelled = await page.evaluate<string[]>(`[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+        .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label")).map((el) => el.name || el.id)`);
+      expect(unlabelled, path).toEqual([]);
+    }
     expect(errors).toEqual([]);
   });
 
