@@ -36,7 +36,7 @@ export class Observer {
     const directory = KeyDirectory.fromFile(directoryPath(dataDir));
     const nc = await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(admin.seed)), name: "e2e-observer", maxReconnectAttempts: -1 });
     const observer = new Observer(nc);
-    const consumer: Consumer = await jetstream(nc).consumers.get(STREAMS.coord.name);
+    const consumer: Consumer = await jetstream(nc, { timeout: 30_000 }).consumers.get(STREAMS.coord.name);
     const messages = await consumer.consume();
     void (async () => {
       for await (const m of messages) {

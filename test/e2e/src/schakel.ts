@@ -27,7 +27,8 @@ export function schakel(args: string[], opts: { env?: NodeJS.ProcessEnv; timeout
     const child = track(spawn(process.execPath, [SCHAKEL_BIN, ...args], { cwd: REPO_ROOT, env: childEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] }));
     let stdout = "";
     let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 30_000);
+    // Generous: on a shared 2-core machine a CLI process can take long to start; the test timeout rules.
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 110_000);
     child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
     child.once("error", reject);

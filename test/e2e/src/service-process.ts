@@ -16,7 +16,7 @@ export interface ServiceProcess {
 }
 
 /** Starts `services/<level>/src/main.ts` with the given organisations (or `--all`). */
-export async function startServiceProcess(level: "local" | "flemish" | "federal", opts: { orgs?: string[]; dataDir: string; server: string; extra?: string[] }, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function startServiceProcess(level: "local" | "flemish" | "federal", opts: { orgs?: string[]; dataDir: string; server: string; extra?: string[] }, timeoutMs = 60_000): Promise<ServiceProcess> {
   const who = opts.orgs ? ["--org", opts.orgs.join(",")] : ["--all"];
   const main = join(REPO_ROOT, "services", level, "src", "main.ts");
   const child = track(spawn(process.execPath, ["--import", "tsx", main, ...who, "--data", opts.dataDir, "--server", opts.server, ...(opts.extra ?? [])], {

@@ -34,7 +34,7 @@ export interface UpProcess {
 }
 
 /** Starts `schakel up --json <args>` and waits for its summary (or fails with its output). */
-export async function startUp(args: string[], timeoutMs = 30_000): Promise<UpProcess> {
+export async function startUp(args: string[], timeoutMs = 60_000): Promise<UpProcess> {
   const started = performance.now();
   const child = track(spawn(process.execPath, [SCHAKEL_BIN, "up", "--json", ...args], { cwd: REPO_ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] }));
   let stdout = "";

@@ -46,7 +46,7 @@ describe("e2e platform crash", () => {
 
     const posted = await schakelJson<{ noticeId: string; ackBy: string }>([
       "notice", "post", "--data", dataDir, "--as", "fed-ocam", "--to", "antwerpen,mechelen,vilvoorde", "--category", "detainee-release",
-      "--title", "Release of a detainee", "--body", "A detainee is released to the region next week; please align the follow-up.", "--ack-by", "25s",
+      "--title", "Release of a detainee", "--body", "A detainee is released to the region next week; please align the follow-up.", "--ack-by", "40s",
     ]);
     const { noticeId } = posted;
     for (const org of ["antwerpen", "mechelen", "vilvoorde"]) {
@@ -60,7 +60,7 @@ describe("e2e platform crash", () => {
       const s = await schakelJson<{ source: string; recipients: { org: string; state: string }[] }>(["notice", "status", noticeId, "--data", dataDir]);
       const state = Object.fromEntries(s.recipients.map((r) => [r.org, r.state]));
       return s.source === "platform" && state.antwerpen === "acknowledged" && state.mechelen === "acknowledged" && state.vilvoorde === "waiting";
-    }, 20_000, 500);
+    }, 35_000, 500);
     expect(Date.now()).toBeLessThan(Date.parse(posted.ackBy));
 
     // …and crashes before the deadline.
@@ -71,7 +71,7 @@ describe("e2e platform crash", () => {
 
     flemish = await platform();
     services.push(flemish);
-    const first = await observer.waitFor("escalation after the restart", isEscalation, 20_000);
+    const first = await observer.waitFor("escalation after the restart", isEscalation, 30_000);
     expect(dataOf(first).obligation.owedBy).toBe("vilvoorde");
 
     // A second crash and restart after the escalation does not raise it again.
