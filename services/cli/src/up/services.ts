@@ -19,7 +19,7 @@ const LEVEL_SERVICES = [flemishService, federalService, localService] as Service
 export interface RunningService {
   service: string;
   orgs: string[];
-  host: ServiceHost;
+  hosts: ServiceHost[];
 }
 
 export interface LevelServices {
@@ -39,18 +39,20 @@ export async function startLevelServices(opts: { dataDir: string; url: string; d
   const stream: WriteStream = createWriteStream(logFile, { flags: "a" });
   const running: RunningService[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.allSettled(running.map((r) => r.host.stop()));
+    await Promise.allSettled(running.flatMap((r) => r.hosts.map((h) => h.stop())));
     await new Promise<void>((resolve) => stream.end(() => resolve()));
   };
-  // Started side by side; all of them are settled before a failure is reported, so none is left running.
-  const started = await Promise.allSettled(LEVEL_SERVICES.filter((def) => def.organisations(opts.directory).length).map(async (def) => {
-    const host = await ServiceHost.start(def, {
-      orgs: def.organisations(opts.directory), dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
-      logger: createLogger({ service: def.name, destination: stream }), options: opts.options?.[def.name] ?? {},
-    });
-    return { service: def.name, orgs: host.orgs, host };
-  }));
-  for (const r of started) if (r.status === "fulfilled") running.push(r.value);
+  // One host per organisation, all started side by side (a host starts its organisations one after
+  // the other); every start is settled before a failure is reported, so none is left running.
+  const jobs = LEVEL_SERVICES.flatMap((def) => def.organisations(opts.directory).map((org) => ({ def, org })));
+  const started = await Promise.allSettled(jobs.map(({ def, org }) => ServiceHost.start(def, {
+    orgs: [org], dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
+    logger: createLogger({ service: def.name, destination: stream }), options: opts.options?.[def.name] ?? {},
+  })));
+  for (const def of LEVEL_SERVICES) {
+    const hosts = started.flatMap((r, i) => (r.status === "fulfilled" && jobs[i]!.def === def ? [r.value] : []));
+    if (hosts.length) running.push({ service: def.name, orgs: hosts.flatMap((h) => h.orgs), hosts });
+  }
   const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) {
     await stop();
