@@ -82,6 +82,16 @@ export interface NoticePage {
 export function noticePage(book: NoticeBook, viewer: Viewpoint, q: NoticeQuery = {}, now = Date.now()): NoticePage {
   const pageSize = Math.min(Math.max(q.pageSize ?? 25, 1), 200);
   const text = q.text?.trim().toLowerCase();
+  // The common case — the platform, no filter — is a slice off the end: its cost is the page's,
+  // whatever the number of notices.
+  if (viewer.platform && !q.sender && !text && !q.status) {
+    const total = book.list.length;
+    const pages = Math.max(1, Math.ceil(total / pageSize));
+    const page = Math.min(Math.max(q.page ?? 1, 1), pages);
+    const end = total - (page - 1) * pageSize;
+    const items = book.list.slice(Math.max(0, end - pageSize), end).reverse().map((n) => summarise(n, viewer, now));
+    return { items, page, pageSize, total, pages };
+  }
   const matching: NoticeState[] = [];
   for (let i = book.list.length - 1; i >= 0; i--) {
     const n = book.list[i]!;
