@@ -6,6 +6,7 @@
  */
 import { SchakelError } from "@schakel/contracts";
 import { consumeWithLogs, inboxHandlers, type ServiceDefinition } from "@schakel/runtime";
+import { startTraceIndexer } from "@schakel/tracing";
 import { startPlatform, type PlatformOptions } from "./platform/platform.ts";
 
 export type FlemishOptions = PlatformOptions;
@@ -31,7 +32,18 @@ export const flemishService: ServiceDefinition<FlemishOptions> = {
     return { ...(digestWindowMs ? { digestWindowMs } : {}), ...(tickMs ? { tickMs } : {}) };
   },
   async start(ctx, options) {
-    if (ctx.directory.require(ctx.org).roles.includes("platform")) return startPlatform(ctx, options);
+    if (ctx.directory.require(ctx.org).roles.includes("platform")) {
+      // The platform process also keeps the trace index current, so `schakel trace` works
+      // wherever the platform runs (embedded in `up` or as its own process).
+      const platform = await startPlatform(ctx, options);
+      const indexer = await startTraceIndexer(ctx.bus, {
+        onEvent: (e) => (e.kind === "error" ? ctx.log.warn({ consumer: e.consumer, error: e.error }, "trace index consumer trouble") : undefined),
+      });
+      return {
+        stop: async () => { await indexer.stop(); await platform.stop(); },
+        kill: async () => { await indexer.stop(); await (platform.kill ?? platform.stop)(); },
+      };
+    }
     const consumption = consumeWithLogs(ctx, inboxHandlers(ctx));
     return { stop: () => consumption.stop(), kill: () => consumption.stop() };
   },
