@@ -14,6 +14,7 @@ import { rssOf, sampleRss } from "../footprint/rss.ts";
 import { startUp } from "../footprint/up-process.ts";
 import { makeFigure, unavailable, type Figure } from "../report/figure.ts";
 import { alternate, type Side } from "../rounds.ts";
+import { median } from "../stats.ts";
 
 const CLI = fileURLToPath(new URL("../../../services/cli/bin/schakel.mjs", import.meta.url));
 
@@ -29,6 +30,8 @@ export function hasUp(): Promise<boolean> {
 
 interface UpSample {
   readyS: number;
+  /** Where `up` says its time went (load, identities, bus, services, console), ms. */
+  phases: Record<string, number>;
   idleMB: number;
   loadMB: number;
   natsIdleMB: number;
@@ -59,7 +62,7 @@ async function measureUp(bed: Bed): Promise<UpSample> {
     const loadMB = sampler.stop();
     await bus.close();
     const detail = `${up.services.map((s) => s.service).join(", ") || "no services"}${up.consoleUrl ? " + console" : ", no console"}`;
-    return { readyS: up.readyMs / 1000, idleMB, loadMB, natsIdleMB, published, detail };
+    return { readyS: up.readyMs / 1000, phases: up.phasesMs, idleMB, loadMB, natsIdleMB, published, detail };
   } finally {
     await up.stop();
   }
@@ -97,8 +100,10 @@ export async function serviceFootprint(bed: Bed, upKnown: Promise<boolean> = has
   ];
   const r = await alternate("schakel up", sides, bed.settings.rounds, (x) => (typeof x === "number" ? `${x.toFixed(2)} s` : `ready ${x.readyS.toFixed(2)} s, idle ${x.idleMB.toFixed(0)} MB, load ${x.loadMB.toFixed(0)} MB (${x.published} sent), nats-server ${x.natsIdleMB.toFixed(0)} MB`));
   const ups = r.schakel as UpSample[];
+  const phaseNames = Object.keys(ups[0]?.phases ?? {});
+  const phases = phaseNames.map((p) => `${p} ${(median(ups.map((u) => u.phases[p] ?? 0)) / 1000).toFixed(1)} s`).join(", ");
   return [
-    makeFigure({ ...ready, rounds: { raw: r.raw as number[], schakel: ups.map((u) => u.readyS) }, note: "raw = starting a bare nats-server (harness: spawn until it answers INFO); schakel up = spawn until its --json summary line (fresh data folder: identities, server, provisioning, services, console)" }),
+    makeFigure({ ...ready, rounds: { raw: r.raw as number[], schakel: ups.map((u) => u.readyS) }, note: `raw = starting a bare nats-server (harness: spawn until it answers INFO); schakel up = spawn until its --json summary line (fresh data folder), by its own account: ${phases}` }),
     makeFigure({ ...idle, rounds: { schakel: ups.map((u) => u.idleMB) }, note: `one process runs every level service and the console (${detail}); its nats-server: ${ups.map((u) => u.natsIdleMB.toFixed(0)).join(", ")} MB idle` }),
     makeFigure({ ...busy, rounds: { schakel: ups.map((u) => u.loadMB) } }),
   ];
