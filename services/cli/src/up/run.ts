@@ -13,6 +13,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { startBus } from "./bus.ts";
 import { ensureNotRunning, removeConnection, writeConnection } from "./connection-file.ts";
+import { startUpAuditor } from "./audit.ts";
 import { startUpConsole } from "./console.ts";
 import { playDemo } from "./demo/scenario.ts";
 import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions } from "./demo/service-options.ts";
@@ -114,6 +115,9 @@ export async function runUp(opts: UpOptions): Promise<number> {
       const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options });
       if (services) stops.push({ what: "services", stop: services.stop });
       lap("services");
+      const auditor = await startUpAuditor({ dataDir, url: bus.url, identities });
+      stops.push({ what: "auditor", stop: auditor.stop });
+      lap("auditor");
       const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startUpConsole({ dataDir, url: bus.url, port: parsePort(opts.consolePort, "--console-port") });
       if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
       lap("console");
