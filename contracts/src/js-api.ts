@@ -23,6 +23,8 @@ export const JS_API = {
   flowControl: (stream: string) => `$JS.FC.${stream}.>`,
   kvStream: (bucket: string) => `KV_${bucket}`,
   kvKeys: (bucket: string) => `$KV.${bucket}.>`,
+  /** The API prefix of another JetStream domain (a hub or leaf node), for sources and domain clients. */
+  domainApi: (domain: string) => `$JS.${domain}.API`,
   /** Everything (admin only). */
   all: ">",
 } as const;

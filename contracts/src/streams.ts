@@ -2,7 +2,7 @@
  * Names of the streams, consumers and KV buckets every part of Schakel shares. Their configs
  * (retention, limits) are applied by infra's provisioning; the names live here with the subjects.
  */
-import { ALL_CASE, ALL_COORD, ALL_DEADLETTER, ALL_SANDBOX, audienceFilter, ROOTS } from "./subjects.ts";
+import { ALL_CASE, ALL_COORD, ALL_DEADLETTER, ALL_SANDBOX, audienceFilter, deadLetterFilter, ROOTS, senderFilter } from "./subjects.ts";
 
 export const STREAMS = {
   coord: { name: "COORD", subjects: [ALL_COORD] },
@@ -79,3 +79,29 @@ export const BUCKETS = {
   traces: "traces",
   processed: "processed",
 } as const;
+
+/**
+ * Leaf nodes (NATS's own distribution): a leaf server per level or organisation runs its own
+ * JetStream domain with one store-and-forward stream, OUTBOX, holding what its organisations
+ * publish; the hub's COORD, CASE and DEADLETTER streams source it, so a publish is acknowledged
+ * by the leaf even while its link to the hub is down. Consumers stay on the hub (domain HUB).
+ */
+export const LEAF = {
+  hubDomain: "hub",
+  outboxStream: "OUTBOX",
+} as const;
+
+/** The JetStream domain of the leaf node `leaf` (a registry level or organisation id). */
+export function leafDomain(leaf: string): string {
+  return `leaf-${leaf}`;
+}
+
+/** What the OUTBOX of a leaf hosting `orgs` stores: each organisation's own publications. */
+export function leafOutboxSubjects(orgs: readonly string[]): string[] {
+  return orgs.flatMap((org) => [senderFilter(org, ROOTS.coord), senderFilter(org, ROOTS.case), deadLetterFilter(org)]);
+}
+
+/** Subject prefix on which the hub's sources of one leaf's OUTBOX deliver: per leaf, so a link carries only its own. */
+export function leafDeliverPrefix(leaf: string): string {
+  return `$JS.S.${leafDomain(leaf)}`;
+}

@@ -26,13 +26,13 @@ export interface RetentionSettings {
 
 export const DEFAULT_RETENTION: RetentionSettings = { coordDays: 3650, caseDays: 90, deadLetterDays: 365, sandboxHours: 1, duplicateWindowMinutes: 10 };
 
-/** The declared streams. */
-export function streamConfigs(r: RetentionSettings = DEFAULT_RETENTION, maxMsgSize = 1024 * 1024): (Partial<StreamConfig> & { name: string })[] {
+/** The declared streams; `replicas` is 3 on a cluster (each write held by a quorum), 1 on one node. */
+export function streamConfigs(r: RetentionSettings = DEFAULT_RETENTION, maxMsgSize = 1024 * 1024, replicas = 1): (Partial<StreamConfig> & { name: string })[] {
   const base = {
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
-    num_replicas: 1,
+    num_replicas: replicas,
     duplicate_window: r.duplicateWindowMinutes * 60 * 1e9,
     max_msg_size: maxMsgSize,
     allow_rollup_hdrs: false,
@@ -85,9 +85,9 @@ function differences(declared: Record<string, unknown>, actual: Record<string, u
 }
 
 /** Applies the declaration; with `update` also rewrites conflicting objects where the server allows. */
-export async function provision(nc: NatsConnection, jsm: JetStreamManager, registry: Registry, opts: { retention?: RetentionSettings; update?: boolean; maxMsgSize?: number } = {}): Promise<ProvisionResult[]> {
+export async function provision(nc: NatsConnection, jsm: JetStreamManager, registry: Registry, opts: { retention?: RetentionSettings; update?: boolean; maxMsgSize?: number; replicas?: number } = {}): Promise<ProvisionResult[]> {
   const results: ProvisionResult[] = [];
-  for (const cfg of streamConfigs(opts.retention, opts.maxMsgSize)) {
+  for (const cfg of streamConfigs(opts.retention, opts.maxMsgSize, opts.replicas)) {
     const info = await jsm.streams.info(cfg.name!).catch(() => null);
     if (!info) {
       await jsm.streams.add(cfg);
@@ -113,7 +113,7 @@ export async function provision(nc: NatsConnection, jsm: JetStreamManager, regis
   const kvm = new Kvm(nc);
   for (const bucket of bucketNames(registry)) {
     const exists = await jsm.streams.info(`KV_${bucket}`).then(() => true, () => false);
-    if (!exists) await kvm.create(bucket, { history: 1 });
+    if (!exists) await kvm.create(bucket, { history: 1, replicas: opts.replicas ?? 1 });
     results.push({ kind: "bucket", name: bucket, action: exists ? "unchanged" : "created", differences: [] });
   }
   return results;

@@ -34,6 +34,11 @@ export interface ConnectOptions {
   waitOnFirstConnect?: boolean;
   /** JetStream publish-ack timeout in ms (default 5000). */
   timeoutMs?: number;
+  /**
+   * JetStream domain of the streams and consumers (e.g. "hub" for a service connected to a leaf
+   * node); publications still go to the subject, where the leaf's OUTBOX stores them.
+   */
+  jetStreamDomain?: string;
 }
 
 export interface Published {
@@ -91,7 +96,7 @@ export class Bus {
     this.org = identity.org;
     this.directory = opts.directory;
     this.skewMs = opts.skewMs ?? 5 * 60_000;
-    this.js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000 });
+    this.js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000, ...(opts.jetStreamDomain ? { domain: opts.jetStreamDomain } : {}) });
   }
 
   /** Builds, validates and signs a message without sending it (also used for pipelined sends). */

@@ -59,6 +59,12 @@ export interface ConsumeOptions {
   batch?: number;
   /** Attempts before a failing handler's message is dead-lettered, if the consumer has no max_deliver. */
   maxDeliver?: number;
+  /**
+   * Lifetime of each pull request in ms (default 10 000). A pull lost with a leaf link or a
+   * cluster node is noticed by missed heartbeats (two of half this) and pulled again, so this
+   * bounds how long a consumer stalls after such a loss.
+   */
+  expiresMs?: number;
 }
 
 export interface Consumption {
@@ -165,7 +171,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
         const consumer = await bus.js.consumers.get(c.stream, c.name);
         const info = await consumer.info(true);
         const maxDeliver = info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : opts.maxDeliver ?? 5;
-        const messages = await consumer.consume({ max_messages: opts.batch ?? 100 });
+        const messages = await consumer.consume({ max_messages: opts.batch ?? 100, expires: opts.expiresMs ?? 10_000 });
         stops.push(() => void messages.stop());
         if (stopped) messages.stop();
         for await (const m of messages) {

@@ -1,0 +1,45 @@
+/**
+ * Secrets of server-to-server links. nats-server 2.9 authenticates cluster routes and leaf-node
+ * links with a user and password only (nkeys are for clients), so each link gets a random
+ * password: kept 0600 beside the identities, written in clear only where a server must present
+ * it (route URLs, a leaf's remote URL) and as a bcrypt hash where a server checks it.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import bcrypt from "bcryptjs";
+import { z } from "zod";
+import { identitiesDir } from "../identities.ts";
+
+export const LinkSecret = z.object({
+  user: z.string().regex(/^[a-z][a-z0-9-]{1,60}$/),
+  password: z.string().min(32),
+  /** bcrypt hash of the password, for the accepting side's config. */
+  hash: z.string().startsWith("$2"),
+});
+export type LinkSecret = z.infer<typeof LinkSecret>;
+
+export const linkSecretPath = (dataDir: string, user: string): string => join(identitiesDir(dataDir), `${user}.link.json`);
+
+/**
+ * Returns the secret of link user `user`, creating it on first use. The same secret is kept
+ * across runs, so regenerated configs stay valid for servers that are already running.
+ *
+ * @throws when an existing file is not a valid link secret (the message names the file).
+ */
+export async function ensureLinkSecret(dataDir: string, user: string): Promise<LinkSecret> {
+  const path = linkSecretPath(dataDir, user);
+  if (existsSync(path)) {
+    const parsed = LinkSecret.safeParse(JSON.parse(await readFile(path, "utf8")));
+    if (!parsed.success) throw new Error(`the link secret ${path} is invalid; delete it to generate a new one and regenerate every server config`);
+    return parsed.data;
+  }
+  await mkdir(identitiesDir(dataDir), { recursive: true, mode: 0o700 });
+  // base64url: no characters that need escaping inside a URL's userinfo or a config string.
+  const password = randomBytes(32).toString("base64url");
+  const secret: LinkSecret = { user, password, hash: bcrypt.hashSync(password, 10) };
+  await writeFile(path, JSON.stringify(secret, null, 2) + "\n", { mode: 0o600 });
+  await chmod(path, 0o600);
+  return secret;
+}

@@ -1,0 +1,7 @@
+/** Leaf nodes: one per level or organisation, linked to the hub, configured from the registry. */
+export { leavesPerLevel, leavesPerOrganisation, siteOrganisations, checkLeafSites, leafLinkUser } from "./leaf-sites.ts";
+export type { LeafSite } from "./leaf-sites.ts";
+export { leafOrganisationPermissions, leafLinkPermissions, linkDeniedSubjects } from "./leaf-permissions.ts";
+export { renderLeafLinkUsers, renderLeafRemoteBlock, renderLeafAuthorization, renderLeafNodeConfig, renderHubConfig } from "./leaf-config.ts";
+export type { LeafNodeOptions, HubOptions } from "./leaf-config.ts";
+export { outboxConfig, provisionLeafOutbox, outboxSource, provisionHubSources, DEFAULT_OUTBOX_DAYS } from "./leaf-provision.ts";

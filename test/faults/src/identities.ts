@@ -1,0 +1,52 @@
+/**
+ * Registry, identities and connections for fault scenarios that build their own topology
+ * (cluster, hub and leaves) instead of `startSchakelServer()`: the same generated keys and
+ * permissions, a temp data directory, and connections tracked for cleanup.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import type { Registry } from "@schakel/contracts";
+import { connectBus, KeyDirectory, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
+import { ensureIdentities, loadRegistry, type Identities } from "@schakel/infra";
+
+export interface TestIdentities {
+  registry: Registry;
+  ids: Identities;
+  dataDir: string;
+  directory: KeyDirectory;
+  /** A raw connection as the operator (provisioning); closed by cleanup(). */
+  admin(servers: string | string[]): Promise<NatsConnection>;
+  /** A bus client of `org`; closed by cleanup(). */
+  bus(org: string, servers: string | string[], extra?: Partial<ConnectOptions>): Promise<Bus>;
+  cleanup(): Promise<void>;
+}
+
+/** Generates identities for the demo registry in a fresh temp directory. */
+export async function prepareIdentities(): Promise<TestIdentities> {
+  const registry = loadRegistry();
+  const dataDir = await mkdtemp(path.join(tmpdir(), "schakel-faults-"));
+  const ids = await ensureIdentities(registry, dataDir);
+  const directory = new KeyDirectory(ids.directory);
+  const open: { close(): Promise<void> }[] = [];
+  return {
+    registry, ids, dataDir, directory,
+    async admin(servers) {
+      const nc = await connect({ servers, authenticator: nkeyAuthenticator(new TextEncoder().encode(ids.admin.seed)), noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+      open.push({ close: () => nc.close() });
+      return nc;
+    },
+    async bus(org, servers, extra = {}) {
+      const credentials = ids.organisations.get(org);
+      if (!credentials) throw new Error(`no credentials for "${org}"`);
+      const bus = await connectBus({ servers, credentials, directory, ...extra });
+      open.push({ close: () => bus.nc.close() });
+      return bus;
+    },
+    async cleanup() {
+      await Promise.allSettled(open.splice(0).map((c) => c.close()));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

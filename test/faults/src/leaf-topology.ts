@@ -1,0 +1,67 @@
+/**
+ * A hub and leaf nodes on loopback, configured by infra's leaf generators (the same text an
+ * operator deploys), each leaf's link passing through a relay the test can cut.
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import { LEAF, leafDomain } from "@schakel/contracts";
+import { freePort, leafConnections, startServer, waitFor, type NatsServer } from "@schakel/harness";
+import {
+  ensureLinkSecret, leafLinkUser, provision, provisionHubSources, provisionLeafOutbox, renderAuthorization, renderLeafAuthorization,
+  renderLeafLinkUsers, renderLeafListenBlock, renderLeafRemoteBlock, type LeafSite, type LinkSecret,
+} from "@schakel/infra";
+import type { TestIdentities } from "./identities.ts";
+import { startLinkProxy, type LinkProxy } from "./link-proxy.ts";
+
+export interface LeafNodeHandle {
+  site: LeafSite;
+  server: NatsServer;
+  link: LinkProxy;
+}
+
+export interface LeafTopology {
+  hub: NatsServer;
+  leaves: Map<string, LeafNodeHandle>;
+  /** Wait until the hub counts `n` leaf links. */
+  waitForLinks(n: number): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Starts the hub, then one leaf per site, provisions all of them and waits for every link. The
+ * hub does not advertise its own leaf port, or a leaf would learn it and reconnect around the relay.
+ */
+export async function startLeafTopology(t: TestIdentities, sites: LeafSite[]): Promise<LeafTopology> {
+  const secrets = new Map<string, LinkSecret>();
+  for (const site of sites) secrets.set(site.name, await ensureLinkSecret(t.dataDir, leafLinkUser(site)));
+  const leafPort = await freePort();
+  const hub = await startServer({
+    jetstreamDomain: LEAF.hubDomain, serverName: LEAF.hubDomain, monitoring: true,
+    configText: [renderLeafListenBlock("127.0.0.1", leafPort, { noAdvertise: true }), renderAuthorization(t.registry, t.ids, renderLeafLinkUsers(t.registry, sites, secrets))].join("\n"),
+  });
+  const leaves = new Map<string, LeafNodeHandle>();
+  const cleanup = async (): Promise<void> => {
+    for (const l of leaves.values()) await l.link.close();
+    await Promise.all([hub.cleanup(), ...[...leaves.values()].map((l) => l.server.cleanup())]);
+  };
+  try {
+    const hubJsm = await jetstreamManager(await t.admin(hub.url));
+    await provision(await t.admin(hub.url), hubJsm, t.registry);
+    for (const site of sites) {
+      const link = await startLinkProxy(leafPort);
+      const server = await startServer({
+        jetstreamDomain: leafDomain(site.name), serverName: leafDomain(site.name), monitoring: true,
+        configText: [renderLeafRemoteBlock([`nats-leaf://127.0.0.1:${link.port}`], secrets.get(site.name)!), renderLeafAuthorization(t.registry, t.ids, site)].join("\n"),
+      });
+      leaves.set(site.name, { site, server, link });
+      await provisionLeafOutbox(await jetstreamManager(await t.admin(server.url)), site);
+    }
+    await provisionHubSources(hubJsm, sites);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  const waitForLinks = (n: number): Promise<void> =>
+    waitFor(async () => (await leafConnections(hub)) === n, { timeoutMs: 15_000, intervalMs: 100, what: `${n} leaf links at the hub` }).then(() => undefined);
+  await waitForLinks(sites.length);
+  return { hub, leaves, waitForLinks, cleanup };
+}

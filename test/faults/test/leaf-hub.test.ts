@@ -1,0 +1,102 @@
+/**
+ * Leaf nodes per level, configured from the registry: a municipality's signal published at the
+ * "local" leaf reaches a federal liaison served by the "federal" leaf through the hub, and the
+ * signals the municipality published while its leaf was cut off from the hub (acknowledged by
+ * the leaf's OUTBOX) arrive once the link is back. The cut is a real network cut (a relay in the
+ * link is severed); both servers keep running.
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import { LEAF, sampleData, STREAMS } from "@schakel/contracts";
+import type { Bus, Consumption } from "@schakel/contracts/bus";
+import { leafConnections, sleep, waitFor } from "@schakel/harness";
+import { leavesPerLevel } from "@schakel/infra";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportFigures, secondsSince } from "../src/figures.ts";
+import { prepareIdentities, type TestIdentities } from "../src/identities.ts";
+import { startLeafTopology, type LeafTopology } from "../src/leaf-topology.ts";
+
+const BATCH = 50;
+let t: TestIdentities;
+let topo: LeafTopology;
+let mechelen: Bus;
+let ocam: Bus;
+let consumption: Consumption;
+const effects = new Map<string, number>();
+
+beforeAll(async () => {
+  t = await prepareIdentities();
+  const sites = leavesPerLevel(t.registry).filter((s) => s.name === "local" || s.name === "federal");
+  topo = await startLeafTopology(t, sites);
+  const local = topo.leaves.get("local")!.server;
+  const federal = topo.leaves.get("federal")!.server;
+  mechelen = await t.bus("mechelen", local.url, { jetStreamDomain: LEAF.hubDomain });
+  ocam = await t.bus("fed-ocam", federal.url, { jetStreamDomain: LEAF.hubDomain });
+  consumption = ocam.consume({
+    handlers: { "signal.raised": (d) => void effects.set(d.envelope.id, (effects.get(d.envelope.id) ?? 0) + 1) },
+  });
+});
+
+afterAll(async () => {
+  await consumption?.stop();
+  await topo?.cleanup();
+  await t?.cleanup();
+});
+
+async function publishSignals(n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const ack = await mechelen.publish("signal.raised", sampleData("signal.raised"), { to: "federal" });
+    expect(ack.stream).toBe(LEAF.outboxStream);
+    ids.push(ack.id);
+  }
+  return ids;
+}
+
+const arrived = (ids: string[]): number => ids.filter((id) => effects.has(id)).length;
+/**
+ * Waits until all of `ids` had their effect and returns how long that took after the link came
+ * back. A delivery in flight when a link drops is repeated after the consumer's ack_wait (30 s).
+ */
+async function waitArrived(ids: string[], what: string): Promise<number> {
+  const from = performance.now();
+  await waitFor(() => arrived(ids) === ids.length, { timeoutMs: 60_000, intervalMs: 100, what: `${ids.length} signals ${what} at fed-ocam (have ${arrived(ids)})` });
+  return (performance.now() - from) / 1000;
+}
+
+describe("leaf nodes", () => {
+  it("leaf nodes - a municipality's message reaches a federal leaf through the hub, and what was published while a leaf was cut off arrives after it reconnects", async () => {
+    const started = performance.now();
+    const linked = await publishSignals(BATCH);
+    await waitArrived(linked, "published over live links");
+
+    // The municipality's leaf loses its link: publications are acknowledged by its OUTBOX.
+    const local = topo.leaves.get("local")!;
+    local.link.cut();
+    await topo.waitForLinks(1);
+    const whileLocalCut = await publishSignals(BATCH);
+    await sleep(1_000);
+    expect(arrived(whileLocalCut)).toBe(0);
+    local.link.restore();
+    await topo.waitForLinks(2);
+    const localRecovery = await waitArrived(whileLocalCut, "published at a cut-off leaf");
+
+    const all = [...linked, ...whileLocalCut];
+    const duplicates = [...effects.values()].filter((n) => n > 1).length;
+    const hubJsm = await jetstreamManager(await t.admin(topo.hub.url));
+    const stored = (await hubJsm.streams.info(STREAMS.coord.name)).state.messages;
+    reportFigures("leaf-cut-off", {
+      published: all.length, arrived: arrived(all), lost: all.length - arrived(all), duplicates, hub_stored: stored,
+      links: await leafConnections(topo.hub), recovery_publisher_leaf: `${localRecovery.toFixed(1)}s`,
+      time: secondsSince(started),
+    });
+    expect(arrived(all)).toBe(all.length);
+    expect(duplicates).toBe(0);
+    // Each publication is stored once at the hub: by sourcing, never also over the link.
+    expect(stored).toBe(all.length);
+  });
+
+  it("leaf nodes - a leaf's organisation cannot read another organisation's consumer through its link", async () => {
+    const js = ocam.js;
+    await expect(js.consumers.get(STREAMS.coord.name, "antwerpen--antwerpen").then((c) => c.info())).rejects.toThrow(/permission|timeout|no responders/i);
+  });
+});
