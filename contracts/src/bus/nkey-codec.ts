@@ -25,6 +25,22 @@ function base32Decode(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
+function base32Encode(bytes: Uint8Array): string {
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
+
 function crc16(data: Uint8Array): number {
   let crc = 0;
   for (const byte of data) {
@@ -40,6 +56,16 @@ function checked(text: string): Uint8Array {
   const crc = raw[raw.length - 2]! | (raw[raw.length - 1]! << 8);
   if (crc16(body) !== crc) throw new SchakelError("signature", `nkey ${text.slice(0, 8)}… has a bad checksum`);
   return body;
+}
+
+/** nkeys prefix byte of a user public key ("U…"). */
+const USER_PREFIX = 20 << 3;
+
+/** Encodes a raw ed25519 public key as a public user nkey (U…). */
+export function userNkeyFromRaw(raw: Uint8Array): string {
+  const body = Buffer.concat([Buffer.from([USER_PREFIX]), raw]);
+  const crc = crc16(body);
+  return base32Encode(Buffer.concat([body, Buffer.from([crc & 0xff, crc >> 8])]));
 }
 
 /** The raw 32-byte public key of a public nkey (U… user, X… curve). */

@@ -5,43 +5,9 @@
  * nowhere: no bus accepts it.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
+import { userNkeyFromRaw } from "../bus/nkey-codec.ts";
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-/** nkeys prefix byte of a user public key ("U…"). */
-const USER_PREFIX = 20 << 3;
 const ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
-
-function base32(bytes: Uint8Array): string {
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
-
-function crc16(data: Uint8Array): number {
-  let crc = 0;
-  for (const byte of data) {
-    crc ^= byte << 8;
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc;
-}
-
-/** Encodes a raw ed25519 public key as a user nkey (what envelopes carry in `signingkey`). */
-export function userNkey(raw: Uint8Array): string {
-  const body = Buffer.concat([Buffer.from([USER_PREFIX]), raw]);
-  const crc = crc16(body);
-  return base32(Buffer.concat([body, Buffer.from([crc & 0xff, crc >> 8])]));
-}
 
 /** The documentation's signing identity. */
 export interface ExampleIdentity {
@@ -57,5 +23,5 @@ export function exampleIdentity(label = "schakel documentation example"): Exampl
   const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed]), format: "der", type: "pkcs8" });
   const publicKeyObject = createPublicKey(privateKey);
   const raw = publicKeyObject.export({ format: "der", type: "spki" }).subarray(-32);
-  return { publicKey: userNkey(raw), publicKeyObject, sign: (bytes) => sign(null, bytes, privateKey) };
+  return { publicKey: userNkeyFromRaw(raw), publicKeyObject, sign: (bytes) => sign(null, bytes, privateKey) };
 }
