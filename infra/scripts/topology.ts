@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     }));
     const hubPorts = plan.nodes.map((n) => n.clientPort);
     const hubAdmin = await admin(hubPorts);
-    const hubJsm = await jetstreamManager(hubAdmin);
+    // A fresh cluster answers JetStream requests only once it has elected a meta leader.
+    const hubJsm = await retry("waiting for the hub's JetStream", () => jetstreamManager(hubAdmin));
     await retry("provisioning the hub", () => provision(hubAdmin, hubJsm, registry, { replicas: single ? 1 : CLUSTER_REPLICAS }));
     lines.push(`${single ? "hub" : `cluster "${plan.name}"`}: ${plan.nodes.map((n) => `${n.name} nats://127.0.0.1:${n.clientPort} (monitoring http://127.0.0.1:${n.httpPort})`).join(", ")}`);
 
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       });
       nodes.push(await startNode(bin, leafDomain(site.name), await write(leafDomain(site.name), text), port));
       const leafAdmin = await admin([port]);
-      const leafJsm = await jetstreamManager(leafAdmin);
+      const leafJsm = await retry(`waiting for leaf ${site.name}'s JetStream`, () => jetstreamManager(leafAdmin));
       await retry(`provisioning leaf ${site.name}`, () => provisionLeafOutbox(leafJsm, site));
       await leafAdmin.close();
       lines.push(`leaf ${site.name}: nats://127.0.0.1:${port} for ${site.organisations.join(", ")}`);
