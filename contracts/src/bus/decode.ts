@@ -73,6 +73,12 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
     }
   }
   if (!isMessageType(e.type)) return fail(reject("unknown-type", `message type "${e.type}" is not in this reader's catalog`));
+  // The sending client checks roles too; a hand-built message that skips it is refused here.
+  const roles = opts.directory.organisation(e.sender)?.roles ?? [];
+  const allowed = catalog[e.type].senders;
+  if (!allowed.some((r) => roles.includes(r))) {
+    return fail(reject("sender-not-allowed", `"${e.sender}" (roles ${roles.join(", ")}) may not send ${e.type}; senders are ${allowed.join(", ")}`));
+  }
   const data = catalog[e.type].schema.safeParse(e.data);
   if (!data.success) {
     const err = SchemaError.fromZod(`${e.type} data`, data.error, "data");

@@ -14,6 +14,7 @@ export const REJECT_REASONS = [
   "unknown-organisation",
   "unknown-key",
   "revoked-key",
+  "sender-not-allowed",
   "forged",
   "clock-skew",
   "replay-refused",

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newMessageId, sourceOf, subjectFor } from "@schakel/contracts";
+import { deadLetterSubject, newMessageId, sourceOf, STREAMS, subjectFor } from "@schakel/contracts";
 import { encodeSignature, HEADERS, signingBytes } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { createLogger, orgState, postNotice, receiveNotice, startService, type ServiceHost } from "@schakel/runtime";
@@ -112,7 +112,7 @@ describe("local - the municipal service", () => {
     expect(digests.find((x) => x.digestId === digestId)).toMatchObject({ from: "vpr", items: [expect.objectContaining({ domain: "welzijn" })] });
   });
 
-  it("local - a hand-made escalation from a municipality (not the platform) is not acted on", async () => {
+  it("local - a hand-made escalation from a municipality (not the platform) is dead-lettered, not acted on", async () => {
     // The bus client refuses to send it; a client that skips that check still signs as itself.
     const mechelen = await s.connectAs("mechelen");
     const escalationId = newMessageId();
@@ -139,5 +139,11 @@ describe("local - the municipal service", () => {
     }, { to: "antwerpen" });
     await waitFor(async () => (await receivedDigests(host.bus("antwerpen"))).some((d) => d.digestId === digestId), { what: "the later digest" });
     expect(await (await orgState(host.bus("antwerpen"))).escalations.get(escalationId)).toBeUndefined();
+    const filed = await waitFor(async () => {
+      const m = await (await s.jsm()).streams.getMessage(STREAMS.deadletter.name, { last_by_subj: deadLetterSubject("antwerpen", "sender-not-allowed") }).catch(() => null);
+      return m ?? undefined;
+    }, { what: "the dead letter of the hand-made escalation" });
+    expect(filed.header.get(HEADERS.reason)).toBe("sender-not-allowed");
+    expect(filed.json<{ id: string }>().id).toBe(id);
   });
 });
