@@ -18,7 +18,7 @@ export interface ServiceProcess {
 }
 
 /** A handle on `services/<level>` for organisation `org` against the bus at `server`. */
-export function serviceProcess(level: string, org: string, dataDir: string, server: string): ServiceProcess {
+export function serviceProcess(level: string, org: string, dataDir: string, server: string, extraArgs: readonly string[] = []): ServiceProcess {
   let child: ChildProcess | undefined;
   let lines: string[] = [];
   const main = path.join(root, "services", level, "src", "main.ts");
@@ -27,7 +27,7 @@ export function serviceProcess(level: string, org: string, dataDir: string, serv
       lines = [];
       // node with tsx's loader, not the tsx wrapper: the wrapper runs the service in a child
       // process, and a SIGKILL of the wrapper would leave the service itself running.
-      const proc = spawn(process.execPath, ["--import", "tsx", main, "--org", org, "--data", dataDir, "--server", server, "--log-level", "info"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(process.execPath, ["--import", "tsx", main, "--org", org, "--data", dataDir, "--server", server, "--log-level", "info", ...extraArgs], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
       child = proc;
       const keep = (b: Buffer): void => void lines.push(...b.toString("utf8").split("\n").filter(Boolean));
       proc.stdout?.on("data", keep);

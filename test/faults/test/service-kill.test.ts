@@ -1,76 +1,115 @@
 /**
- * A level service killed with SIGKILL in the middle of a batch, twice, and started again: the
- * municipal service of Mechelen receives notices from a federal liaison and answers each with a
- * delivery receipt. Every notice must get its receipt, and each receipt must be stored exactly
- * once, however many times the service crashed between recording a notice and answering it.
+ * Each level service killed with SIGKILL in the middle of a batch, twice, and started again.
+ * Every input must get its answer, and each answer must be stored exactly once, however often
+ * the service crashed between doing its work and acknowledging the input:
+ * - local (Mechelen): a federal notice → a delivery receipt to the sender;
+ * - flemish (the platform, vpr): a municipality's signal flagged for escalation → `signal.escalated` to federal;
+ * - federal (OCAM, auto-answer policy): a municipality's coordination request → its answer.
  */
 import { jetstream } from "@nats-io/jetstream";
 import { messageSubject, sampleData, STREAMS } from "@schakel/contracts";
+import type { Bus } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { reportFigures, secondsSince } from "../src/figures.ts";
 import { serviceProcess, type ServiceProcess } from "../src/service-process.ts";
 
-const NOTICES = 300;
+const INPUTS = 200;
+
+interface LevelCase {
+  level: string;
+  org: string;
+  args?: string[];
+  sender: string;
+  /** Publishes input `i` and returns the key its answer carries. */
+  send(bus: Bus): Promise<string>;
+  /** Subject of the answers, and the key of one answer's body. */
+  answers: string;
+  keyOf(data: Record<string, unknown>): string;
+}
+
+const CASES: LevelCase[] = [
+  {
+    level: "local", org: "mechelen", sender: "fed-ocam", answers: messageSubject("notice.delivered", "fed-ocam", "mechelen"),
+    async send(bus) {
+      const data = { ...sampleData("notice.posted"), recipients: ["mechelen"], ackRequired: false };
+      await bus.publish("notice.posted", data, { to: "mechelen" });
+      return data.noticeId;
+    },
+    keyOf: (d) => String(d["noticeId"]),
+  },
+  {
+    level: "flemish", org: "vpr", sender: "mechelen", answers: messageSubject("signal.escalated", "federal", "vpr"),
+    async send(bus) {
+      const data = { ...sampleData("signal.raised"), escalate: true, severity: "high" as const };
+      await bus.publish("signal.raised", data, { to: "vpr" });
+      return data.signalId;
+    },
+    keyOf: (d) => String(d["signalId"]),
+  },
+  {
+    level: "federal", org: "fed-ocam", args: ["--auto-answer"], sender: "mechelen", answers: messageSubject("coordination.responded", "mechelen", "fed-ocam"),
+    async send(bus) {
+      const data = { ...sampleData("coordination.requested"), ask: "align" as const };
+      await bus.publish("coordination.requested", data, { to: "fed-ocam" });
+      return data.requestId;
+    },
+    keyOf: (d) => String(d["requestId"]),
+  },
+];
+
 let s: SchakelServer | undefined;
 let service: ServiceProcess | undefined;
-
-afterAll(async () => {
+afterEach(async () => {
   await service?.kill9();
   await s?.cleanup();
 });
 
 describe("service kill", () => {
-  it("service kill - the local service killed with SIGKILL mid-batch twice: every notice answered, each receipt stored once", async () => {
+  it.each(CASES)("service kill - the $level service killed with SIGKILL mid-batch twice: every input answered, each answer stored once", async (c) => {
     const started = performance.now();
     s = await startSchakelServer();
     const server = s;
     const jsm = await server.jsm();
-    const receipts = messageSubject("notice.delivered", "fed-ocam", "mechelen");
-    const countReceipts = async (): Promise<number> =>
-      Object.values((await jsm.streams.info(STREAMS.coord.name, { subjects_filter: receipts })).state.subjects ?? {}).reduce((a, b) => a + b, 0);
+    const countAnswers = async (): Promise<number> =>
+      Object.values((await jsm.streams.info(STREAMS.coord.name, { subjects_filter: c.answers })).state.subjects ?? {}).reduce((a, b) => a + b, 0);
 
-    const local = serviceProcess("local", "mechelen", server.dataDir, server.url);
-    service = local;
-    await local.start();
-    const liaison = await server.connectAs("fed-ocam");
-    const noticeIds: string[] = [];
-    for (let i = 0; i < NOTICES; i++) {
-      const data = sampleData("notice.posted");
-      await liaison.publish("notice.posted", { ...data, recipients: ["mechelen"], ackRequired: false }, { to: "mechelen" });
-      noticeIds.push(data.noticeId);
-    }
+    service = serviceProcess(c.level, c.org, server.dataDir, server.url, c.args);
+    const svc = service;
+    await svc.start();
+    const sender = await server.connectAs(c.sender);
+    const keys: string[] = [];
+    for (let i = 0; i < INPUTS; i++) keys.push(await c.send(sender));
 
-    // Kill while the service is working through the batch, at a third and at two thirds.
+    // Kill while the service works through the batch: at a third and at two thirds of its answers.
     let kills = 0;
-    for (const at of [NOTICES / 3, (2 * NOTICES) / 3]) {
-      await waitFor(async () => (await countReceipts()) >= at, { timeoutMs: 60_000, intervalMs: 20, what: `${at} receipts` });
-      await local.kill9();
+    for (const at of [INPUTS / 3, (2 * INPUTS) / 3]) {
+      await waitFor(async () => (await countAnswers()) >= at, { timeoutMs: 60_000, intervalMs: 20, what: `${at} answers from the ${c.level} service` });
+      await svc.kill9();
       kills++;
-      await local.start();
+      await svc.start();
     }
-    await waitFor(async () => (await countReceipts()) >= NOTICES, { timeoutMs: 90_000, intervalMs: 200, what: `a receipt for each of ${NOTICES} notices` });
+    await waitFor(async () => (await countAnswers()) >= INPUTS, { timeoutMs: 90_000, intervalMs: 200, what: `an answer to each of ${INPUTS} inputs` });
 
-    // Read every stored receipt: one per notice, none twice.
-    const perNotice = new Map<string, number>();
-    const reader = await jetstream(await server.admin()).consumers.get(STREAMS.coord.name, { filter_subjects: receipts });
-    const total = await countReceipts();
+    // Read every stored answer: one per input, none twice.
+    const perKey = new Map<string, number>();
+    const total = await countAnswers();
+    const reader = await jetstream(await server.admin()).consumers.get(STREAMS.coord.name, { filter_subjects: c.answers });
     const messages = await reader.consume();
     let seen = 0;
     for await (const m of messages) {
-      const id = (m.json() as { data: { noticeId: string } }).data.noticeId;
-      perNotice.set(id, (perNotice.get(id) ?? 0) + 1);
+      const key = c.keyOf((m.json() as { data: Record<string, unknown> }).data);
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
       if (++seen >= total) break;
     }
     messages.stop();
-    await local.kill9();
 
-    const missing = noticeIds.filter((id) => !perNotice.has(id)).length;
-    const duplicates = [...perNotice.values()].filter((n) => n > 1).length;
-    reportFigures("service-kill-local", { notices: NOTICES, kills, receipts: total, lost: missing, duplicates, time: secondsSince(started) });
+    const lost = keys.filter((k) => !perKey.has(k)).length;
+    const duplicates = [...perKey.values()].filter((n) => n > 1).length;
+    reportFigures(`service-kill-${c.level}`, { inputs: INPUTS, kills, answers: total, lost, duplicates, time: secondsSince(started) });
     expect(kills).toBe(2);
-    expect(missing).toBe(0);
+    expect(lost).toBe(0);
     expect(duplicates).toBe(0);
-    expect(total).toBe(NOTICES);
+    expect(total).toBe(INPUTS);
   });
 });
