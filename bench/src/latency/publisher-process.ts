@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import type { PublishCommand, PublisherSetup, PublishReport } from "./publisher.ts";
 
 export interface PublisherProcess {
-  /** Publishes per `cmd`; resolves with each message's send time (monotonic ms). */
-  run(cmd: PublishCommand): Promise<number[]>;
+  /** Publishes per `cmd`; resolves with each message's send time (monotonic ms) and the sender's lag. */
+  run(cmd: PublishCommand): Promise<{ sentAt: number[]; lateMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +36,7 @@ export async function startPublisher(setup: PublisherSetup): Promise<PublisherPr
       child.send(cmd);
       const r = await reply;
       if (r.error || !r.sentAt) throw new Error(`publishing for the ${cmd.side} side failed: ${r.error ?? "no send times"}`);
-      return r.sentAt;
+      return { sentAt: r.sentAt, lateMs: r.lateMs ?? 0 };
     },
     async stop() {
       if (child.exitCode === null) child.send("exit");

@@ -34,14 +34,19 @@ export interface PublishCommand {
 /** The answer to a command: send times (ms on the monotonic clock) or what failed. */
 export interface PublishReport {
   sentAt?: number[];
+  /** How far behind its schedule the last send was, in ms (a starved sender bunches its sends). */
+  lateMs?: number;
   error?: string;
 }
 
+const ACK_TIMEOUT_MS = 30_000;
+
 async function main(setup: PublisherSetup): Promise<void> {
   const creds = OrgCredentials.parse(setup.credentials);
-  const bus = await connectBus({ servers: setup.url, credentials: creds, directory: new KeyDirectory(Directory.parse(setup.directory)) });
+  // Acks may come late when the cores are busy; the figure is the reader's latency, so wait for them.
+  const bus = await connectBus({ servers: setup.url, credentials: creds, directory: new KeyDirectory(Directory.parse(setup.directory)), timeoutMs: ACK_TIMEOUT_MS });
   const nc = await connect({ servers: setup.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(creds.seed)), inboxPrefix: setup.inboxPrefix, noAsyncTraces: true });
-  const js = jetstream(nc, { timeout: 5_000 });
+  const js = jetstream(nc, { timeout: ACK_TIMEOUT_MS });
   const body = Buffer.from(setup.body, "base64");
   const signed = Buffer.from(setup.signed, "base64");
   const data = setup.data as InputOf<"notice.posted">;
@@ -78,8 +83,9 @@ async function run(cmd: PublishCommand, send: () => Promise<unknown>): Promise<P
     // 1 ms timers: at 2,000 msg/s a burst is 2–4 messages, without a busy loop taking a core.
     await new Promise((r) => setTimeout(r, 1));
   }
+  const lateMs = Math.max(0, sentAt[cmd.total - 1]! - t0 - ((cmd.total - 1) * 1000) / cmd.rate);
   await Promise.all(pending);
-  return error ? { error } : { sentAt };
+  return error ? { error } : { sentAt, lateMs };
 }
 
 process.once("message", (setup: PublisherSetup) => void main(setup).catch((err: Error) => process.send!({ error: err.message })));

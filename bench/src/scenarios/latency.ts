@@ -19,7 +19,7 @@ import { rawReader, schakelReader, within, type Reader } from "./readers.ts";
 const READER = AUDIENCE.latency;
 const rs = (results: Record<string, unknown[]>, side: string): number => results[side]!.length;
 
-type Run = LatencySummary & { keptUp: number };
+type Run = LatencySummary & { keptUp: number; lateMs: number };
 
 export async function latencyScenario(bed: Bed): Promise<Figure[]> {
   const { latencyRate: rate, latencySeconds, batch, rounds } = bed.settings;
@@ -45,7 +45,7 @@ export async function latencyScenario(bed: Bed): Promise<Figure[]> {
     const reader = await open(feed.consumer, total, (i) => (readAt[i] = monotonicMs()));
     try {
       await settle(100); // let the first pull reach the server before the clock starts
-      const sentAt = await publisher.run({ side, total, rate });
+      const { sentAt, lateMs } = await publisher.run({ side, total, rate });
       await within(reader.done, 60_000, `reading ${total} messages at ${rate}/s`);
       const latency = Float64Array.from(sentAt, (s, i) => readAt[i]! - s);
       // Did the reader keep up? The share read by the time the last message was sent (+100 ms):
@@ -53,7 +53,7 @@ export async function latencyScenario(bed: Bed): Promise<Figure[]> {
       const by = sentAt[total - 1]! + 100;
       let read = 0;
       while (read < total && readAt[read]! <= by) read++;
-      return { ...summariseLatency(latency), keptUp: read / total };
+      return { ...summariseLatency(latency), keptUp: read / total, lateMs };
     } finally {
       await reader.stop();
       await feed.remove();
@@ -83,7 +83,15 @@ export async function latencyScenario(bed: Bed): Promise<Figure[]> {
     .map(([side, rs]) => [side, rs.filter((r) => r.keptUp < 0.95).length, Math.min(...rs.map((r) => r.keptUp))] as const)
     .filter(([, n]) => n > 0)
     .map(([side, n, worst]) => `${side} in ${n} of ${rs(results, side)} rounds, down to ${Math.round(worst * 100)}% read while sending`);
-  const note = `publisher in its own process, reader here; ${behind.length ? `readers fell behind the offered ${rate} msg/s (${behind.join("; ")}): those rounds measure queueing on a busy machine` : `every reader kept up with ${rate} msg/s`}`;
+  const lagging = Object.entries(results)
+    .map(([side, rs]) => [side, Math.max(...rs.map((r) => r.lateMs))] as const)
+    .filter(([, late]) => late > 100)
+    .map(([side, late]) => `${side} up to ${Math.round(late)} ms`);
+  const note = [
+    "publisher in its own process, reader here",
+    behind.length ? `readers fell behind the offered ${rate} msg/s (${behind.join("; ")}): those rounds measure queueing on a busy machine` : `every reader kept up with ${rate} msg/s`,
+    ...(lagging.length ? [`senders ran late on their schedule (${lagging.join(", ")})`] : []),
+  ].join("; ");
   return [
     makeFigure({ scenario: 3, id: "e2e-p50", name: name("p50"), unit: "ms", better: "lower", rounds: pick("p50") }),
     makeFigure({
