@@ -11,6 +11,7 @@ const project = (name: string, root: string, timeout = 60_000) => ({
 export default defineConfig({
   test: {
     pool: "forks",
+    reporters: ["default", "./test/summary-reporter.ts"],
     maxWorkers: 2,
     passWithNoTests: true,
     projects: [
