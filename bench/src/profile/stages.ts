@@ -15,7 +15,7 @@ import { catalog, newMessageId, parseMessageSubject, RawEnvelope } from "@schake
 import { buildOutgoing, decodeMessage, ed25519PublicKey, identityFrom, KeyDirectory, signingBytes, verifySignature, wireContext } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry } from "@schakel/infra";
 import { noticeOfSizeFor } from "../payload.ts";
-import { pooledMessageId, pooledTraceAndSpan } from "./pooled-random.ts";
+import { pooledMessageId, pooledTraceAndSpan } from "../pooled-random.ts";
 
 const iterations = Number(process.argv[2] ?? 20_000);
 const dir = await mkdtemp(path.join(tmpdir(), "schakel-stages-"));

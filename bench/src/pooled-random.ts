@@ -1,8 +1,9 @@
 /**
  * What the profile suggests for ids.ts (not this package's file): random bytes drawn from a pool
  * refilled 4 KB at a time instead of one `randomBytes()` call per id. Each call is a trip into
- * OpenSSL that costs 6–12 µs on the reference machine; a pooled draw is a copy. Same CSPRNG,
- * same bits per id. Measured in stages.ts next to the current functions.
+ * OpenSSL that costs 6–12 µs on the reference machine, and far more when called back to back; a
+ * pooled draw is a copy. Same CSPRNG, same bits per id. Measured in profile/stages.ts next to the
+ * current functions, and in the publish scenario's what-if row through the bus's public options.
  */
 import { randomFillSync } from "node:crypto";
 
