@@ -9,3 +9,5 @@ export type { ServiceProcess } from "./service-process.ts";
 export { eventually, sleep } from "./wait.ts";
 export { Observer, dataOf } from "./observer.ts";
 export type { Observed } from "./observer.ts";
+export { startRunningBus, stopRunningBus } from "./running-bus.ts";
+export type { RunningBus } from "./running-bus.ts";

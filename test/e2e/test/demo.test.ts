@@ -4,27 +4,15 @@
  * acknowledgements, the escalation of the third, policy updates bundled into digests, a signal
  * passed on to the federal level, a coordination exchange, a sealed case consultation, knowledge.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dataOf, eventually, killChildren, Observer, startUp, type UpProcess } from "../src/mod.ts";
+import { startRunningBus, stopRunningBus, dataOf, eventually, Observer, type UpProcess } from "../src/mod.ts";
 
 let dataDir: string;
 let up: UpProcess;
 let observer: Observer;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "schakel-e2e-demo-"));
-  up = await startUp(["--demo", "--data", dataDir, "--port", "0"]);
-  observer = await Observer.start(dataDir, up.summary.url);
-});
-afterAll(async () => {
-  await observer?.close();
-  if (up && (await up.interrupt()) !== 0) console.error(up.output());
-  await killChildren();
-  await rm(dataDir, { recursive: true, force: true });
-});
+beforeAll(async () => ({ dataDir, up, observer } = await startRunningBus("demo", ["--demo"])));
+afterAll(() => stopRunningBus({ dataDir, up, observer }));
 
 describe("e2e demo", () => {
   it("demo - plays every flow between the levels and narrates it", async () => {

@@ -3,28 +3,16 @@
  * domains publishing through `schakel policy publish`): four updates from two domains within one
  * window reach each addressed municipality as ONE digest holding all four.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dataOf, feedItems, killChildren, Observer, schakelJson, sleep, startUp, type UpProcess } from "../src/mod.ts";
+import { startRunningBus, stopRunningBus, dataOf, feedItems, Observer, schakelJson, sleep, type UpProcess } from "../src/mod.ts";
 
 let dataDir: string;
 let up: UpProcess;
 let observer: Observer;
 const WINDOW_S = 15;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "schakel-e2e-digest-"));
-  up = await startUp(["--data", dataDir, "--port", "0", "--no-console", "--digest-window", `${WINDOW_S}s`]);
-  observer = await Observer.start(dataDir, up.summary.url);
-});
-afterAll(async () => {
-  await observer?.close();
-  if (up && (await up.interrupt()) !== 0) console.error(up.output());
-  await killChildren();
-  await rm(dataDir, { recursive: true, force: true });
-});
+beforeAll(async () => ({ dataDir, up, observer } = await startRunningBus("digest", ["--no-console", "--digest-window", `${WINDOW_S}s`])));
+afterAll(() => stopRunningBus({ dataDir, up, observer }));
 
 describe("e2e digests", () => {
   it("digest - four updates from two domains within a window reach each addressed municipality as ONE digest", async () => {

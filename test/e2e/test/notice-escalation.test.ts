@@ -4,27 +4,16 @@
  * delivery, two acknowledge, and within 2 s after the deadline the platform raises exactly one
  * escalation for the third; `notice status` shows the matrix.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dataOf, killChildren, Observer, schakel, schakelJson, sleep, startUp, type UpProcess } from "../src/mod.ts";
+import { startRunningBus, stopRunningBus, dataOf, Observer, schakel, schakelJson, sleep, type UpProcess } from "../src/mod.ts";
 
 let dataDir: string;
 let up: UpProcess;
 let observer: Observer;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "schakel-e2e-notice-"));
-  up = await startUp(["--data", dataDir, "--port", "0", "--no-console"]);
-  observer = await Observer.start(dataDir, up.summary.url);
-});
-afterAll(async () => {
-  await observer?.close();
-  if (up && (await up.interrupt()) !== 0) console.error(up.output());
-  await killChildren();
-  await rm(dataDir, { recursive: true, force: true });
-});
+beforeAll(async () => ({ dataDir, up, observer } = await startRunningBus("notice", ["--no-console"])));
+afterAll(() => stopRunningBus({ dataDir, up, observer }));
 
 const MUNICIPALITIES = ["antwerpen", "mechelen", "vilvoorde"];
 

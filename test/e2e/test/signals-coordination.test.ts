@@ -4,27 +4,15 @@
  * federal liaison; a coordination request is answered by the federal level, the answer's
  * causation id naming the request.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dataOf, feedItems, killChildren, Observer, schakelJson, startUp, type UpProcess } from "../src/mod.ts";
+import { startRunningBus, stopRunningBus, dataOf, feedItems, Observer, schakelJson, type UpProcess } from "../src/mod.ts";
 
 let dataDir: string;
 let up: UpProcess;
 let observer: Observer;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "schakel-e2e-signals-"));
-  up = await startUp(["--data", dataDir, "--port", "0", "--no-console"]);
-  observer = await Observer.start(dataDir, up.summary.url);
-});
-afterAll(async () => {
-  await observer?.close();
-  if (up && (await up.interrupt()) !== 0) console.error(up.output());
-  await killChildren();
-  await rm(dataDir, { recursive: true, force: true });
-});
+beforeAll(async () => ({ dataDir, up, observer } = await startRunningBus("signals", ["--no-console"])));
+afterAll(() => stopRunningBus({ dataDir, up, observer }));
 
 describe("e2e signals and coordination", () => {
   it("signal - a high-severity signal flagged for escalation reaches the federal liaison", async () => {
