@@ -11,6 +11,8 @@ export type { RefusedMessage, RecordListener } from "./model/read-model.ts";
 export type { FlowRecord, LaneLevel } from "./model/record.ts";
 export { seedReadModel } from "./model/seed.ts";
 export type { SeedOptions } from "./model/seed.ts";
+export { BusStatus, watchConnection } from "./ingest/bus-status.ts";
+export type { BusState, BusStateListener } from "./ingest/bus-status.ts";
 export { startFeedReader } from "./ingest/feed-reader.ts";
 export type { FeedReader, FeedReaderOptions } from "./ingest/feed-reader.ts";
 export { identitySource } from "./identities.ts";

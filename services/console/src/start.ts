@@ -8,6 +8,7 @@ import type { Directory } from "@schakel/contracts";
 import { connectBus, type KeyDirectory, type OrgCredentials } from "@schakel/contracts/bus";
 import { identitySource, platformOrg } from "./identities.ts";
 import { createConsoleApp } from "./http/app.ts";
+import { BusStatus, watchConnection } from "./ingest/bus-status.ts";
 import { startFeedReader } from "./ingest/feed-reader.ts";
 import { ReadModel } from "./model/read-model.ts";
 import { noticePublisher } from "./post/publisher.ts";
@@ -27,7 +28,7 @@ export interface ConsoleOptions {
   host?: string;
   /** The platform organisation to read as; default: the first with role `platform` (vpr). */
   platform?: string;
-  /** Operator notes (feed interruptions, slot changes); default: stderr. */
+  /** Operator notes (bus lost and reached again, feed interruptions, slot changes); default: stderr. */
   onNote?: (line: string) => void;
 }
 
@@ -37,6 +38,8 @@ export interface RunningConsole {
   port: number;
   /** The read model behind the pages (for tests and the benchmark). */
   model: ReadModel;
+  /** Whether the bus is reachable now, since when, and the newest message read. */
+  busStatus: BusStatus;
   /** Resolves once the existing record has been read (the dashboard is complete). */
   caughtUp: Promise<void>;
   /** Closes the HTTP server, live streams, feed slots and bus connections. */
@@ -55,10 +58,13 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const note = opts.onNote ?? ((line: string) => process.stderr.write(`console: ${line}\n`));
   const bus = await connectBus({ servers: opts.servers, credentials: await identities.credentials(platform), directory: identities.directory, name: "schakel-console" });
   const model = new ReadModel(identities.directory);
+  const busStatus = new BusStatus([opts.servers].flat().join(", "));
+  watchConnection(bus.nc, busStatus, note);
+  model.subscribe((r) => busStatus.messageRead(r.storedAt));
   const reader = startFeedReader({ bus, model, onNote: note });
   const publisher = noticePublisher(opts.servers, identities);
   const host = opts.host ?? "127.0.0.1";
-  const { app, streams } = createConsoleApp({ model, identities, platform, publisher }, LOOPBACK.has(host) ? {} : { allowedHosts: [] });
+  const { app, streams } = createConsoleApp({ model, identities, platform, publisher, busStatus }, LOOPBACK.has(host) ? {} : { allowedHosts: [] });
 
   let server: ReturnType<typeof serve>;
   const port = await new Promise<number>((resolve, reject) => {
@@ -76,6 +82,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     url: `http://${shownHost}:${port}/`,
     port,
     model,
+    busStatus,
     caughtUp: reader.caughtUp,
     stop() {
       stopping ??= (async () => {

@@ -6,7 +6,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
-import { STREAMS, sampleData } from "@schakel/contracts";
+import { newMessageId, STREAMS, sampleData } from "@schakel/contracts";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
 import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
@@ -121,6 +121,37 @@ describe("console api", () => {
     await waitFor(() => consoleApp.model.notices.notices.get(good.body.noticeId!)?.known, { what: "the posted notice" });
     const n = await get<{ notice: { expected: string[] } }>(`/api/notices/${good.body.noticeId}`);
     expect(n.body.notice.expected.sort()).toEqual(["antwerpen", "gent", "leuven", "mechelen", "vilvoorde"]);
+  });
+
+  it("console api - a notice sent again with the id of its first attempt is posted once", async () => {
+    const jsm = await bus.jsm();
+    const before = (await jsm.streams.info(STREAMS.coord.name)).state.messages;
+    const noticeId = newMessageId();
+    const notice = { noticeId, from: "fed-ocam", recipients: ["gent", "leuven"], title: "Sent twice after a timeout", body: "Text", category: "information" };
+    const post = () => get<{ noticeId: string; published: { audience: string; seq: number }[] }>("/api/notices", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(notice),
+    });
+    const first = await post();
+    const second = await post();
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body.noticeId).toBe(noticeId);
+    expect(second.body.published).toEqual(first.body.published);
+    expect((await jsm.streams.info(STREAMS.coord.name)).state.messages).toBe(before + 2);
+    // The form carries the id it was shown with, so sending it again is the same notice.
+    const form = await get("/post");
+    expect(form.text).toMatch(/<input type="hidden" name="noticeId" value="[0-9a-f-]{36}">/);
+  });
+
+  it("console api - the status route says whether the bus is reachable, where, and how current the record is", async () => {
+    const status = await get<{ bus: string; url: string; since: string; lastMessageAt: string }>("/api/status");
+    expect(status.body.bus).toBe("up");
+    expect(status.body.url).toBe(bus.url);
+    expect(Date.parse(status.body.since)).toBeLessThanOrEqual(Date.now());
+    const newest = Math.max(...consoleApp.model.records.map((r) => r.storedAt));
+    expect(status.body.lastMessageAt).toBe(new Date(newest).toISOString());
+    // While the bus is up no page carries the banner's text.
+    const page = await get("/notices");
+    expect(page.text).toContain('id="bus-banner" role="alert" data-bus-banner="/live/bus" data-state="up"></div>');
   });
 
   it("console api - form posts from another site and requests for another host name are refused", async () => {

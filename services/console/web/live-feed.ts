@@ -10,19 +10,24 @@ interface RowEvent {
 
 const DEFAULT_MAX_ROWS = 200;
 
-function setStatus(root: ParentNode, state: "live" | "reconnecting"): void {
+const STATUS_TEXT = { live: "live", reconnecting: "reconnecting…", paused: "paused: bus unreachable" } as const;
+
+/** Shows whether the feed is live, its stream reconnecting, or the bus away (nothing can arrive). */
+export function setStatus(root: ParentNode, state: keyof typeof STATUS_TEXT): void {
   for (const el of root.querySelectorAll<HTMLElement>("[data-live-status]")) {
     el.dataset.state = state;
-    el.textContent = state === "live" ? "live" : "reconnecting…";
+    el.textContent = STATUS_TEXT[state];
   }
 }
 
-/** Subscribes every live feed table in `root`. */
-export function startLiveFeeds(root: Document): void {
+/** Subscribes every live feed table in `root`; returns their streams. */
+export function startLiveFeeds(root: Document): EventSource[] {
+  const sources: EventSource[] = [];
   for (const body of root.querySelectorAll<HTMLTableSectionElement>("tbody[data-live-feed]")) {
     const url = body.dataset.liveFeed!;
     const max = Number(body.dataset.maxRows ?? DEFAULT_MAX_ROWS);
     const source = new EventSource(url);
+    sources.push(source);
     source.addEventListener("open", () => setStatus(root, "live"));
     source.addEventListener("error", () => setStatus(root, "reconnecting"));
     source.addEventListener("row", (e) => {
@@ -45,4 +50,5 @@ export function startLiveFeeds(root: Document): void {
     });
     window.addEventListener("pagehide", () => source.close());
   }
+  return sources;
 }

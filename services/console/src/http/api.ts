@@ -37,6 +37,14 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/health", (c) => c.json({ ok: true, complete: model.complete, messages: model.size, notices: model.notices.list.length, refused: model.refusedCount, viewer: c.get("viewer").org }));
 
+  app.get("/status", (c) => {
+    const s = ctx.busStatus?.state;
+    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    // Served without a bus (a seeded model): there is nothing to reach.
+    if (!s) return c.json({ bus: "none", url: null, since: null, lastMessageAt: null });
+    return c.json({ bus: s.bus, url: s.url, since: iso(s.since), lastMessageAt: iso(s.lastMessageAt) });
+  });
+
   app.get("/orgs", (c) => c.json({
     organisations: directory.organisations.map((o) => ({ id: o.id, name: o.name, level: o.level, roles: o.roles })),
     viewers: viewerChoices(ctx).map((v) => v.id),

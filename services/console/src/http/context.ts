@@ -7,6 +7,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { IdentitySource } from "../identities.ts";
+import type { BusStatus } from "../ingest/bus-status.ts";
 import type { ReadModel } from "../model/read-model.ts";
 import { viewpointOf, type Viewpoint } from "../model/visibility.ts";
 import type { NoticePublisher } from "../post/publisher.ts";
@@ -19,6 +20,8 @@ export interface ConsoleContext {
   platform: string;
   /** Absent when the console runs without a bus (seeded for a benchmark): posting is refused. */
   publisher?: NoticePublisher;
+  /** Whether the bus is reachable; absent when the console runs without a bus. */
+  busStatus?: BusStatus;
 }
 
 export type Env = { Variables: { viewer: Viewpoint } };
@@ -65,6 +68,7 @@ export function frameOf(ctx: ConsoleContext, c: Context<Env>, title: string, act
   return {
     title, active, viewer: c.get("viewer"), viewers: viewerChoices(ctx),
     complete: ctx.model.complete, path: url.pathname + url.search,
+    ...(ctx.busStatus ? { bus: ctx.busStatus.state } : {}),
   };
 }
 

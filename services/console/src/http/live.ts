@@ -3,14 +3,19 @@
  * viewpoint may see and its filters select, in ingest order:
  * - `/live/feed?…`          `row` events with the rendered feed row (the page's own renderer);
  * - `/live/notices/:id`     `fragment` events with the notice's re-rendered recipients matrix;
- * - `/api/stream?…`         `message` events with the JSON record, for scripts.
+ * - `/api/stream?…`         `message` events with the JSON record, for scripts;
+ * - `/live/bus`              nothing but the `bus` events below, for pages without a stream.
+ * Every stream also carries `bus` events: the bus's state (`up`/`down`) and the rendered banner,
+ * once on connecting and on every change, so open pages show and clear the banner themselves.
  */
 import { Hono, type Context } from "hono";
 import { streamSSE, type SSEMessage } from "hono/streaming";
 import { feedFilterOf, feedMatcher } from "../model/feed-query.ts";
 import { noticeMatrix as matrixRows } from "../model/notice-query.ts";
+import type { BusState } from "../ingest/bus-status.ts";
 import type { FlowRecord } from "../model/record.ts";
 import { canSee, canSeeNotice } from "../model/visibility.ts";
+import { BUS_STREAM, busBannerText } from "../views/bus-banner.ts";
 import { feedRow } from "../views/feed.ts";
 import { noticeMatrix } from "../views/notices.ts";
 import type { ConsoleContext, Env } from "./context.ts";
@@ -29,6 +34,8 @@ export class LiveStreams {
   }
 }
 
+const busEvent = (state: BusState): SSEMessage => ({ event: "bus", data: JSON.stringify({ bus: state.bus, html: String(busBannerText(state)) }) });
+
 function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, toEvent: (r: FlowRecord) => SSEMessage | undefined) {
   return streamSSE(c, async (stream) => {
     let queue = Promise.resolve();
@@ -41,6 +48,7 @@ function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, t
       const event = toEvent(r);
       if (event) send(event);
     });
+    const unwatch = ctx.busStatus?.subscribe((state) => send(busEvent(state)));
     const heartbeat = setInterval(() => {
       queue = queue.then(() => stream.write(": keep-alive\n\n").then(() => undefined)).catch(() => finish());
     }, HEARTBEAT_MS);
@@ -48,9 +56,12 @@ function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, t
     stream.onAbort(finish);
     // Tell the browser to retry soon after a restart of the console.
     send({ event: "hello", data: "{}", retry: 2_000 });
+    // The state now, in case it changed while this page was loading or its stream was away.
+    if (ctx.busStatus) send(busEvent(ctx.busStatus.state));
     await done;
     clearInterval(heartbeat);
     unsubscribe();
+    unwatch?.();
     forget();
   });
 }
@@ -76,6 +87,8 @@ export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env>
       return { event: "fragment", data: String(noticeMatrix(n, matrixRows(n, viewer), directory)) };
     });
   });
+
+  app.get(BUS_STREAM, (c) => subscribe(c, ctx, streams, () => undefined));
 
   app.get("/api/stream", (c) => {
     const viewer = c.get("viewer");

@@ -4,7 +4,7 @@
  * catalog schema first and publish nothing when a field is wrong.
  */
 import { Hono, type Context } from "hono";
-import { SchakelError, SchemaError } from "@schakel/contracts";
+import { newMessageId, SchakelError, SchemaError } from "@schakel/contracts";
 import { noticeSenders } from "../identities.ts";
 import type { ReadModel } from "../model/read-model.ts";
 import { validateNoticeForm, type NoticeFormInput } from "../post/notice-form.ts";
@@ -23,9 +23,11 @@ export function formInputOf(body: FormBody): NoticeFormInput {
   return {
     from: one(body.from), recipients: list(body.recipients), title: one(body.title), body: one(body.body), category: one(body.category),
     ackRequired: one(body.ackRequired) === "on", ackBy: one(body.ackBy), preventionTier: one(body.preventionTier),
-    extremismForms: list(body.extremismForms), caseRef: one(body.caseRef),
+    extremismForms: list(body.extremismForms), caseRef: one(body.caseRef), noticeId: one(body.noticeId),
   };
 }
+
+const unreachable = (url: string) => `The bus at ${url} cannot be reached; your notice was not sent. Try again when the banner is gone.`;
 
 /** Resolves once the read model has the notice (so the page we redirect to shows it), or after `ms`. */
 function seen(model: ReadModel, noticeId: string, ms: number): Promise<void> {
@@ -52,6 +54,9 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
     const result = validateNoticeForm(input, senders(), directory);
     if (!result.ok) return { errors: result.errors };
     if (!ctx.publisher) return { failure: "this console runs without a bus connection, so it cannot post: start it with the bus URL" };
+    // While the bus is away a publish would wait in the client's buffer and might still leave
+    // after the user was told it failed: refuse before anything is handed to the connection.
+    if (ctx.busStatus?.down) return { failure: unreachable(ctx.busStatus.state.url) };
     try {
       return { posted: await ctx.publisher.post(result.from, result.audiences, result.data) };
     } catch (err) {
@@ -65,7 +70,9 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/post", (c) => {
     const s = senders();
-    return c.html(form(c, { from: s.includes("fed-ocam") ? "fed-ocam" : s[0], ackRequired: true, recipients: [] }));
+    // The notice's id is chosen now and kept through refused submissions, so sending the same
+    // form again after a failure can never post the notice twice.
+    return c.html(form(c, { from: s.includes("fed-ocam") ? "fed-ocam" : s[0], ackRequired: true, recipients: [], noticeId: newMessageId() }));
   });
 
   app.post("/post", async (c) => {
@@ -89,6 +96,7 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
     const input: NoticeFormInput = {
       from: str("from"), recipients: strs("recipients"), title: str("title"), body: str("body"), category: str("category"),
       ackRequired: body.ackRequired === true, ackBy: str("ackBy"), preventionTier: str("preventionTier"), extremismForms: strs("extremismForms"), caseRef: str("caseRef"),
+      noticeId: str("noticeId"),
     };
     const { posted, errors, failure } = await publish(input);
     if (errors) return c.json({ error: { code: "schema", message: "the notice is invalid; nothing was published", fields: errors } }, 422);

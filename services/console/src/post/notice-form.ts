@@ -20,9 +20,14 @@ export interface NoticeFormInput {
   preventionTier?: string;
   extremismForms?: string[];
   caseRef?: string;
+  /**
+   * The notice's id, chosen when the form was first shown and sent back with it (hidden), so a
+   * submission repeated after a failure posts the same notice, never a second one.
+   */
+  noticeId?: string;
 }
 
-export type NoticeField = keyof NoticeFormInput;
+export type NoticeField = Exclude<keyof NoticeFormInput, "noticeId">;
 export type FieldErrors = Partial<Record<NoticeField, string[]>>;
 
 export type NoticeFormResult =
@@ -36,6 +41,8 @@ const LABELS: Record<NoticeField, string> = {
 
 /** The label of a field, for messages that name it. */
 export const fieldLabel = (f: NoticeField): string => LABELS[f];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const blank = (s: string | undefined): string | undefined => (s === undefined || s.trim() === "" ? undefined : s.trim());
 
@@ -79,7 +86,7 @@ export function validateNoticeForm(input: NoticeFormInput, senders: string[], di
 
   const ackBy = blank(input.ackBy);
   const draft: Record<string, unknown> = {
-    noticeId: newMessageId(),
+    noticeId: input.noticeId && UUID.test(input.noticeId) ? input.noticeId : newMessageId(),
     title: input.title ?? "",
     body: input.body ?? "",
     category: blank(input.category),

@@ -3,7 +3,9 @@
  * region, and the assets (our own CSS and one small script, both served by the console).
  */
 import { html } from "hono/html";
+import type { BusState } from "../ingest/bus-status.ts";
 import type { Viewpoint } from "../model/visibility.ts";
+import { busBanner } from "./bus-banner.ts";
 import type { Html } from "./format.ts";
 
 export const NAV = [
@@ -28,6 +30,8 @@ export interface Frame {
   complete: boolean;
   /** The current path and query, so switching viewpoint returns to the same page. */
   path: string;
+  /** Whether the bus is reachable (absent when the console runs without a bus). */
+  bus?: BusState;
 }
 
 export function layout(frame: Frame, content: Html): Html {
@@ -57,6 +61,7 @@ export function layout(frame: Frame, content: Html): Html {
     <button type="submit" class="secondary">Switch</button>
   </form>
 </header>
+${busBanner(frame.bus)}
 ${frame.complete ? "" : html`<p class="banner" role="status">Reading the record from the start; figures are still growing.</p>`}
 <main id="main" tabindex="-1">
 <h1>${frame.title}</h1>

@@ -30,6 +30,7 @@ export function postForm(opts: { senders: string[]; values: NoticeFormInput; err
 <p>Nothing was published.</p></div>` : ""}
 ${opts.publishError ? html`<div class="error-summary" role="alert"><h2>The bus did not take the notice</h2><p>${opts.publishError}</p></div>` : ""}
 <form class="post" method="post" action="/post" novalidate>
+${v.noticeId ? html`<input type="hidden" name="noticeId" value="${v.noticeId}">` : ""}
 <div class="field"><label for="f-from">${fieldLabel("from")}</label>
 <select id="f-from" name="from"${invalid(errors, "from", "h-from")}>${opts.senders.map((s) => html`<option value="${s}"${s === v.from ? html` selected` : ""}>${s} — ${directory.organisation(s)?.name ?? ""}</option>`)}</select>
 <small id="h-from">Liaison organisations whose credentials this console holds.</small>${errorsOf(errors, "from")}</div>
