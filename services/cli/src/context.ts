@@ -6,14 +6,18 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { connectBus, KeyDirectory, readCredentials, type Bus } from "@schakel/contracts/bus";
-import { SchakelError } from "@schakel/contracts";
+import { connectBus, KeyDirectory, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
+import { seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
+import { watchConnection } from "./bus-watch.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
+import { PatientBus } from "./patient-bus.ts";
 
 export interface GlobalOptions {
   data?: string;
   server?: string;
+  /** How long to wait for the bus (`--wait 30s`, `--wait 0`). */
+  wait?: string;
   json?: boolean;
 }
 
@@ -62,28 +66,70 @@ export function platformOrg(directory: KeyDirectory): string {
   return platform.id;
 }
 
-/** Runs `work` with a connection as `org` and always closes it. */
+/**
+ * The server URL for each connection attempt, asked again every time (a restarted `schakel up`
+ * may listen elsewhere); the last known one while `up` is between runs.
+ */
+export function serverUrlSource(opts: GlobalOptions): () => string {
+  let last: string | undefined;
+  return () => {
+    try {
+      return (last = serverUrl(opts));
+    } catch (err) {
+      if (last) return last;
+      throw err;
+    }
+  };
+}
+
+/**
+ * Runs `work` with a connection as `org` and always closes it. The connection reconnects by
+ * itself when the bus goes away during the command; when it stays away longer than `--wait`, the
+ * command ends with exit 3.
+ */
 export async function withBus<T>(org: string, opts: GlobalOptions, work: (bus: Bus) => Promise<T>): Promise<T> {
   const bus = await connectAs(org, opts);
+  const watch = watchConnection(bus.nc, bus.url, bus.waitMs);
   try {
     return await work(bus);
+  } catch (err) {
+    const lost = watch.gaveUp || (watch.interrupted && !(err instanceof CliError) && unreachableReason(err)?.kind === "unreachable");
+    if (!lost) throw err;
+    const waited = bus.waitMs > 0 ? ` and it did not come back within ${seconds(bus.waitMs)}` : "";
+    throw new CliError(`lost the bus at ${bus.url} during the command${watch.gaveUp ? waited : ` (${(err as Error).message})`}: is "schakel up" running?`, EXIT.unreachable);
   } finally {
-    await bus.close();
+    watch.stop();
+    // Draining waits for the server; a connection that is down is just closed.
+    if (watch.down || bus.nc.isClosed()) await bus.nc.close();
+    else await bus.close();
   }
 }
 
-/** Connects as `org` with its credentials from the data folder; unknown organisations exit 2. */
-export async function connectAs(org: string, opts: GlobalOptions): Promise<Bus> {
+export interface ConnectAsOptions {
+  /** Reconnect by itself when the bus goes away (default); false: the connection closes instead. */
+  reconnect?: boolean;
+  /** When the bus went away (performance.now()), if it was there before: the wait counts from then. */
+  since?: number;
+  /** Stops waiting for the bus. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Connects as `org` with its credentials from the data folder, waiting up to `--wait` for a bus
+ * that cannot be reached; unknown organisations exit 2, refused credentials and a bus that does
+ * not come in time exit 3.
+ */
+export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAsOptions = {}): Promise<PatientBus> {
   const directory = loadDirectory(opts);
   if (!directory.organisation(org)) {
     throw new CliError(`unknown organisation "${org}"; known: ${directory.organisations.map((o) => o.id).join(", ")}`, EXIT.usage);
   }
   const credentials = await readCredentials(credentialsPath(dataDirOf(opts), org));
-  const url = serverUrl(opts);
-  try {
-    return await connectBus({ servers: url, credentials, directory, reconnect: false, name: `schakel-cli:${org}` });
-  } catch (err) {
-    if (err instanceof SchakelError && err.code === "unreachable") throw new CliError(err.message, EXIT.unreachable);
-    throw err;
-  }
+  const waitMs = waitOf(opts);
+  return waitForBus(serverUrlSource(opts), async (url) => {
+    const options: ConnectOptions = { servers: url, credentials, directory, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}` };
+    const bus = await connectBus(options);
+    // The command publishes through a patient bus on the same connection (connectBus makes a plain one).
+    return new PatientBus(bus.nc, bus.identity, options, url, waitMs);
+  }, { waitMs, ...(how.since !== undefined ? { since: how.since } : {}), ...(how.signal ? { signal: how.signal } : {}) });
 }

@@ -13,6 +13,7 @@ export function buildProgram(): Command {
     .description("Schakel: the coordination bus between the local, Flemish and federal levels")
     .option("--data <dir>", "data folder of the bus (default .schakel/, or SCHAKEL_DATA)")
     .option("--server <url>", "NATS server URL (default: NATS_URL, or what `schakel up` wrote)")
+    .option("--wait <duration>", "how long to keep trying while the bus cannot be reached (default 30s; 0 to fail at once)")
     .configureHelp({ showGlobalOptions: true })
     // One line per problem, so scripts and people see exactly what was wrong (exit 2).
     .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })

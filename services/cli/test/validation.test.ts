@@ -72,11 +72,11 @@ describe("cli validation", () => {
     expect(await stored()).toBe(0);
   });
 
-  it("validation - an unreachable bus exits 3 with one line", async () => {
-    const r = await runInProcess(["--data", bus.dataDir, "--server", "nats://127.0.0.1:1", ...post, "--title", "Threat update"]);
+  it("validation - an unreachable bus with --wait 0 exits 3 at once with one line", async () => {
+    const r = await runInProcess(["--data", bus.dataDir, "--server", "nats://127.0.0.1:1", "--wait", "0", ...post, "--title", "Threat update"]);
     expect(r.code).toBe(3);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/cannot reach the bus at nats:\/\/127.0.0.1:1/);
+    expect(r.stderr).toMatch(/cannot reach the bus at nats:\/\/127.0.0.1:1 \(.+\): is "schakel up" running\?/);
   });
 
   it("validation - the same command with valid input publishes one copy per audience", async () => {

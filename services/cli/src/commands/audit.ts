@@ -13,7 +13,8 @@ import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import { AUDIT_ID, inboxPrefix } from "@schakel/contracts";
 import { auditLogPath, openCheckpoints, readCheckpoints, startAuditor, verifyAuditLog, type Checkpoint, type VerifyResult } from "@schakel/audit";
 import { credentialsPath } from "@schakel/infra";
-import { dataDirOf, serverUrl, type GlobalOptions } from "../context.ts";
+import { waitForBus, waitOf } from "../bus-wait.ts";
+import { dataDirOf, serverUrl, serverUrlSource, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, emit, note } from "../output.ts";
 
@@ -33,9 +34,10 @@ async function auditSeed(opts: GlobalOptions): Promise<string> {
 
 async function busCheckpoints(opts: GlobalOptions): Promise<Checkpoint[]> {
   const seed = await auditSeed(opts);
-  const url = serverUrl(opts);
-  const nc = await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: inboxPrefix(AUDIT_ID), maxReconnectAttempts: 0 })
-    .catch((err: Error) => { throw new CliError(`cannot reach the bus at ${url} as the audit identity (${err.message}): leave out --bus to verify the file alone`, EXIT.unreachable); });
+  const nc = await waitForBus(serverUrlSource(opts), (url) =>
+    connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: inboxPrefix(AUDIT_ID), maxReconnectAttempts: 0 })
+      .catch((err: Error) => { throw new Error(`the bus at ${url} did not accept the audit identity (${err.message}): leave out --bus to verify the file alone`, { cause: err }); }),
+  { waitMs: waitOf(opts) });
   try {
     return await readCheckpoints(await openCheckpoints(jetstream(nc)));
   } finally {

@@ -2,14 +2,15 @@
  * `schakel feed --as ORG`: what an organisation may see, from any point (`--since`), live with
  * `--follow`, resumable: the last stream sequence is printed at the end, and `--since` that
  * sequence continues exactly after it. `--json` prints one JSON object per message (NDJSON), so
- * a script can read a followed feed line by line.
+ * a script can read a followed feed line by line. When the bus goes away, the feed waits for it
+ * (up to `--wait`) and carries on after the last sequence read (feed/reading.ts).
  */
 import type { Command } from "commander";
 import { MESSAGE_TYPES } from "@schakel/contracts";
-import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
+import { loadDirectory, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { describe, printable, typeMatcher, type FeedItem } from "../feed/item.ts";
-import { openFeed } from "../feed/reader.ts";
+import { readFeed } from "../feed/reading.ts";
 import { requireOrganisation } from "../input/checks.ts";
 import { parseSince } from "../input/time-input.ts";
 import { color, note } from "../output.ts";
@@ -39,39 +40,11 @@ async function feed(opts: FeedOptions): Promise<void> {
   requireOrganisation(directory, opts.as);
   const matches = parseTypeFilter(opts.type) ?? (() => true);
   const start = parseSince(opts.since);
-  let lastSeq = start.kind === "after-seq" ? start.seq : undefined;
   let shown = 0;
-  const show = (item: FeedItem): void => {
-    lastSeq = Math.max(lastSeq ?? 0, item.seq);
+  const { lastSeq } = await readFeed(opts, start, (item) => {
     if (!matches(item.type)) return;
     shown++;
     process.stdout.write((opts.json ? JSON.stringify(printable(item)) : feedLine(item)) + "\n");
-  };
-  await withBus(opts.as, opts, async (bus) => {
-    const f = await openFeed(bus, start);
-    try {
-      await f.history(show);
-      if (!opts.follow) return;
-      note(color.dim(`following the feed of ${opts.as} — Ctrl-C to stop`));
-      const live = await f.follow(show);
-      let asked = false;
-      const stop = (): void => {
-        asked = true;
-        void live.stop();
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      await live.done;
-      process.removeListener("SIGINT", stop);
-      process.removeListener("SIGTERM", stop);
-      if (!asked) {
-        // The live loops ended on their own: the connection to the bus is gone.
-        const resume = lastSeq !== undefined ? `; resume with: schakel feed --as ${opts.as} --since ${lastSeq}` : "";
-        throw new CliError(`lost the bus while following the feed of ${opts.as}${resume}`, EXIT.unreachable);
-      }
-    } finally {
-      await f.close();
-    }
   });
   const resume = lastSeq !== undefined ? ` — last sequence ${lastSeq}; resume with: schakel feed --as ${opts.as} --since ${lastSeq}` : "";
   note(color.dim(`${shown} message(s)${resume}`));

@@ -9,39 +9,29 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { isMessageUuid, isTraceId, SchakelError } from "@schakel/contracts";
+import { isMessageUuid, isTraceId } from "@schakel/contracts";
 import { ADMIN_ID, credentialsPath } from "@schakel/infra";
 import { buildFlow, connectOperator, envelopeOf, loadStored, lookupTrace, orgsFrom, renderFlow, waitForIndex, type Flow, type Operator } from "@schakel/tracing";
-import { dataDirOf, loadDirectory, platformOrg, serverUrl, type GlobalOptions } from "../context.ts";
+import { waitForBus, waitOf } from "../bus-wait.ts";
+import { dataDirOf, loadDirectory, platformOrg, serverUrlSource, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { parseDuration } from "../input/time-input.ts";
+import { parseWait } from "../input/time-input.ts";
 import { color, emit, note } from "../output.ts";
 
 const OperatorFile = z.object({ id: z.string(), seed: z.string().regex(/^SU[A-Z2-7]{56}$/) });
 
-/** Connects with the data folder's operator (admin) identity; exit 3 when the bus is not there. */
+/** Connects with the data folder's operator (admin) identity, waiting up to `--wait` for the bus (exit 3). */
 export async function connectOperatorOf(opts: GlobalOptions, name: string): Promise<Operator> {
   const path = credentialsPath(dataDirOf(opts), ADMIN_ID);
   const parsed = OperatorFile.safeParse(JSON.parse(await readFile(path, "utf8").catch(() => "null")));
   if (!parsed.success) throw new CliError(`no operator credentials in ${path}: run "schakel up" (or pass --data DIR)`, EXIT.usage);
-  try {
-    return await connectOperator({ servers: serverUrl(opts), seed: parsed.data.seed, name });
-  } catch (err) {
-    if (err instanceof SchakelError && err.code === "unreachable") throw new CliError(err.message, EXIT.unreachable);
-    throw err;
-  }
+  return waitForBus(serverUrlSource(opts), (url) => connectOperator({ servers: url, seed: parsed.data.seed, name }), { waitMs: waitOf(opts) });
 }
 
-/** How long to wait for the index to catch up: `--wait 5s` (default), `--wait 0` not at all. */
-export function parseWait(text: string | undefined): number {
-  if (text === undefined) return 5_000;
-  if (text.trim() === "0") return 0;
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new CliError(`--wait "${text}" is not a duration such as 5s, 500ms or 0`, EXIT.usage);
-  return ms;
+/** How long to wait for the index to catch up: `--wait` (default 5s), `--wait 0` not at all. */
+export function indexWaitOf(opts: GlobalOptions): number {
+  return parseWait(opts.wait) ?? 5_000;
 }
-
-interface TraceOptions extends GlobalOptions { wait?: string }
 
 /** The flow as plain data for scripts (rows reference messages by their number `n`). */
 function flowJson(flow: Flow) {
@@ -55,12 +45,12 @@ function flowJson(flow: Flow) {
   };
 }
 
-async function trace(id: string, opts: TraceOptions): Promise<void> {
+async function trace(id: string, opts: GlobalOptions): Promise<void> {
   const wanted = id.trim().toLowerCase();
   if (!isTraceId(wanted) && !isMessageUuid(wanted)) {
     throw new CliError(`"${id}" is neither a trace id (32 hex characters) nor a message or notice id (a UUID)`, EXIT.usage);
   }
-  const waitMs = parseWait(opts.wait);
+  const waitMs = indexWaitOf(opts);
   const directory = loadDirectory(opts);
   const op = await connectOperatorOf(opts, "schakel-cli:trace");
   try {
@@ -96,6 +86,6 @@ export function registerTrace(program: Command): void {
     .description("show the flow of a trace: who sent what to whom, per level, with latencies and missing acknowledgements")
     .argument("<id>", "a trace id, a message id or a notice id")
     .option("--json", "print the flow and every stored message as JSON")
-    .option("--wait <duration>", "wait this long for the trace index to catch up (default 5s; 0 to not wait)")
-    .action(async (id: string, _opts: unknown, command: Command) => trace(id, command.optsWithGlobals<TraceOptions>()));
+    .addHelpText("after", "\nThe global --wait also bounds the wait for the trace index to catch up (default 5s; 0 to not wait).")
+    .action(async (id: string, _opts: unknown, command: Command) => trace(id, command.optsWithGlobals<GlobalOptions>()));
 }

@@ -28,6 +28,8 @@ export interface Following {
 
 export interface Feed {
   slots: FeedSlot[];
+  /** The stream sequence the feed starts after: every message it delivers has a higher one. */
+  startedAfter: number;
   /** Delivers every stored message from the start point up to now, in stream order. */
   history(onItem: OnItem): Promise<void>;
   /** Then delivers new messages until stopped. */
@@ -42,7 +44,15 @@ const LIVE_REORDER_MS = 50;
 export async function openFeed(bus: Bus, start: FeedStart, filters: string[] = feedFilters(bus)): Promise<Feed> {
   const jsm: JetStreamManager = await bus.js.jetstreamManager();
   const slots = await openSlots(bus, jsm, filters, start);
-  const consumers = await Promise.all(slots.map((s) => bus.js.consumers.get(s.stream, s.name)));
+  let consumers: Consumer[];
+  let startedAfter: number;
+  try {
+    consumers = await Promise.all(slots.map((s) => bus.js.consumers.get(s.stream, s.name)));
+    startedAfter = Math.min(...(await Promise.all(consumers.map(async (c) => (await c.info()).delivered.stream_seq))));
+  } catch (err) {
+    await closeSlots(jsm, slots);
+    throw err;
+  }
   const item = (m: JsMsg) => toFeedItem(m, bus.directory);
 
   async function refill(c: Cursor): Promise<void> {
@@ -58,6 +68,7 @@ export async function openFeed(bus: Bus, start: FeedStart, filters: string[] = f
 
   return {
     slots,
+    startedAfter,
     async history(onItem) {
       const cursors: Cursor[] = await Promise.all(
         consumers.map(async (consumer) => ({ consumer, buffer: [], remaining: (await consumer.info()).num_pending })),

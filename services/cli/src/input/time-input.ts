@@ -20,6 +20,18 @@ export function parseDuration(text: string): number | undefined {
   return ms;
 }
 
+/**
+ * `--wait 30s`, `--wait 2m`, `--wait 0`: how long to wait, in ms; undefined when not given.
+ * @throws CliError (exit 2) for anything else.
+ */
+export function parseWait(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === "0") return 0;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new CliError(`--wait "${text}" is not a duration such as 30s, 2m, 500ms or 0`, EXIT.usage);
+  return ms;
+}
+
 /** A point in time written as ISO 8601 with a zone; undefined when it is not one. */
 export function parseTime(text: string): Date | undefined {
   const t = text.trim();

@@ -1,0 +1,93 @@
+/**
+ * Waiting for the bus. Every command that needs the bus tries again when the server cannot be
+ * reached: one line per attempt on stderr, 0.5 s doubling to 5 s between attempts, for at most
+ * `--wait` (default 30 s; `--wait 0` fails at once, for scripts), then exit 3 saying what to do.
+ * A server that refuses the credentials is not asked again: waiting does not change that.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { CliError, EXIT } from "./exit-codes.ts";
+import { parseWait } from "./input/time-input.ts";
+import { note } from "./output.ts";
+
+export const DEFAULT_WAIT_MS = 30_000;
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 5_000;
+
+/** The `--wait` of a command: how long the bus may be away before the command gives up. */
+export function waitOf(opts: { wait?: string }): number {
+  return parseWait(opts.wait) ?? DEFAULT_WAIT_MS;
+}
+
+/** The pause after the `attempt`-th failed attempt: 0.5 s, 1 s, 2 s, 4 s, then 5 s. */
+export function retryDelay(attempt: number): number {
+  return Math.min(FIRST_DELAY_MS * 2 ** (attempt - 1), MAX_DELAY_MS);
+}
+
+/** `0.5s`, `2s`, `24s` for a pause or a deadline; `7.2s` with `precise`. */
+export function seconds(ms: number, precise = false): string {
+  const s = Math.max(0, ms) / 1000;
+  if (precise) return `${s.toFixed(1)}s`;
+  return s < 1 ? `${Math.round(s * 10) / 10}s` : `${Math.round(s)}s`;
+}
+
+export type Unreachable = { kind: "refused" } | { kind: "unreachable"; reason: string };
+
+/** Errors of nats.js that mean the server (or its JetStream) was not there, not that it said no. */
+const CONNECTION_ERRORS = new Set(["ConnectionError", "TimeoutError", "ClosedConnectionError", "NoRespondersError"]);
+const CONNECTION_TEXT = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|connection refused|connection closed|disconnect/i;
+const REFUSED_TEXT = /authoriz|authentic/i;
+
+/**
+ * Why the bus could not be reached (`refused`: it refused the credentials), or undefined when
+ * the error is about something else — a missing stream, bad input — and waiting would not help.
+ */
+export function unreachableReason(err: unknown): Unreachable | undefined {
+  const chain: Error[] = [];
+  for (let e = err as Error | undefined; e instanceof Error && chain.length < 5; e = e.cause as Error | undefined) chain.push(e);
+  if (chain.some((e) => REFUSED_TEXT.test(e.message))) return { kind: "refused" };
+  // The nats.js error says it shortest ("connection refused"); else the innermost one that says it.
+  const cause = chain.find((e) => CONNECTION_ERRORS.has(e.name)) ?? chain.reverse().find((e) => CONNECTION_TEXT.test(e.message));
+  return cause ? { kind: "unreachable", reason: cause.message || cause.name } : undefined;
+}
+
+export interface WaitOptions {
+  /** How long to keep trying, in ms (`--wait`). */
+  waitMs: number;
+  /** When the bus went away (performance.now()), if it was there before: the wait counts from then. */
+  since?: number;
+  /** Stops waiting (Ctrl-C while following): the pending pause ends with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `attempt` against the bus at `url()` until it succeeds, trying again while the bus cannot
+ * be reached. `url` is asked again before every attempt: a restarted `schakel up` may be
+ * listening elsewhere.
+ * @throws CliError (exit 3) when the wait is over or the credentials are refused; other errors as they are.
+ */
+export async function waitForBus<T>(url: () => string, attempt: (url: string) => Promise<T>, opts: WaitOptions): Promise<T> {
+  const started = opts.since ?? performance.now();
+  for (let n = 1; ; n++) {
+    const at = url();
+    try {
+      const result = await attempt(at);
+      if (n > 1 || opts.since !== undefined) note(`reached the bus at ${at} after ${seconds(performance.now() - started, true)}`);
+      return result;
+    } catch (err) {
+      const why = unreachableReason(err);
+      if (!why) throw err;
+      if (why.kind === "refused") throw new CliError((err as Error).message, EXIT.unreachable);
+      const left = opts.waitMs - (performance.now() - started);
+      if (left <= 0) throw new CliError(givenUp(at, why.reason, opts.waitMs, n), EXIT.unreachable);
+      const pause = Math.min(retryDelay(n), left);
+      note(`cannot reach the bus at ${at} (${why.reason}); retrying in ${seconds(pause)} (attempt ${n}, giving up in ${seconds(left)}; Ctrl-C to stop)`);
+      await sleep(pause, undefined, opts.signal ? { signal: opts.signal } : {});
+    }
+  }
+}
+
+/** The one line of a command that gave up on the bus. */
+function givenUp(url: string, reason: string, waitMs: number, attempts: number): string {
+  if (waitMs === 0) return `cannot reach the bus at ${url} (${reason}): is "schakel up" running?`;
+  return `cannot reach the bus at ${url} (${reason}); gave up after ${seconds(waitMs)} and ${attempts} attempts: is "schakel up" running? (wait longer with --wait 2m)`;
+}

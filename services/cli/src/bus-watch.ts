@@ -1,0 +1,54 @@
+/**
+ * While a command runs, its connection may drop. nats.js reconnects by itself; the watch says so
+ * on stderr (`lost the bus at …; retrying`, then `reached the bus again at … after 3.4s`) and
+ * closes the connection when the bus stays away longer than `--wait`, so the command ends with
+ * exit 3 instead of hanging.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import { seconds } from "./bus-wait.ts";
+import { note } from "./output.ts";
+
+export interface BusWatch {
+  /** The connection was lost at least once while watched. */
+  readonly interrupted: boolean;
+  /** The bus stayed away longer than the wait, and the connection was closed. */
+  readonly gaveUp: boolean;
+  /** The connection is down right now (reconnecting). */
+  readonly down: boolean;
+  stop(): void;
+}
+
+export function watchConnection(nc: NatsConnection, url: string, waitMs: number): BusWatch {
+  let lostAt: number | undefined;
+  let interrupted = false;
+  let gaveUp = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (stopped) return;
+      if (s.type === "disconnect" && lostAt === undefined) {
+        lostAt = performance.now();
+        interrupted = true;
+        if (waitMs > 0) note(`lost the bus at ${url}; retrying (giving up in ${seconds(waitMs)}; Ctrl-C to stop)`);
+        timer = setTimeout(() => {
+          gaveUp = true;
+          void nc.close();
+        }, waitMs);
+      } else if (s.type === "reconnect" && lostAt !== undefined) {
+        clearTimeout(timer);
+        note(`reached the bus again at ${url} after ${seconds(performance.now() - lostAt, true)}`);
+        lostAt = undefined;
+      }
+    }
+  })();
+  return {
+    get interrupted() { return interrupted; },
+    get gaveUp() { return gaveUp; },
+    get down() { return lostAt !== undefined; },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
