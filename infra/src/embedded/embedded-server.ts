@@ -33,6 +33,8 @@ export interface EmbeddedServerOptions {
   identities: Identities;
   /** Client port; 0 or -1 (default) lets the server pick a free one. */
   port?: number;
+  /** Monitoring (HTTP) port; left out, the server picks a free one. A restart asks for the same one again. */
+  monitorPort?: number;
   /** Readiness timeout in ms (default 15 000; recovering a large store takes a while). */
   startTimeoutMs?: number;
   maxPayload?: number;
@@ -88,7 +90,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
 
   const requested = opts.port === undefined || opts.port === 0 ? -1 : opts.port; // nats-server reads 0 as 4222
   await writeFile(paths.config, renderServerConfig(opts.registry, opts.identities, {
-    port: requested, storeDir: paths.storeDir, portsFileDir: paths.runDir, httpPort: -1, maxPayload: opts.maxPayload,
+    port: requested, storeDir: paths.storeDir, portsFileDir: paths.runDir, httpPort: opts.monitorPort ?? -1, maxPayload: opts.maxPayload,
   }));
 
   const log: WriteStream = createWriteStream(paths.logFile, { flags: "a" });

@@ -25,6 +25,9 @@ the running bus. With --server URL or NATS_URL, up uses that server instead of s
     .action(async (_o, cmd: Command) => {
       // Loaded on use: the services and the console are not needed by any other command.
       const { runUp } = await import("../up/run.ts");
-      process.exitCode = await runUp(cmd.optsWithGlobals<UpOptions>());
+      const code = await runUp(cmd.optsWithGlobals<UpOptions>());
+      // After a failure, connections still waiting for a server that is gone would keep the process alive.
+      if (code !== 0) process.exit(code);
+      process.exitCode = code;
     });
 }

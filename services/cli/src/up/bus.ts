@@ -1,5 +1,6 @@
 /**
- * The bus that `schakel up` runs on: an embedded nats-server under the data folder, or an existing
+ * The bus that `schakel up` runs on: an embedded nats-server under the data folder (supervised:
+ * started again where it was when it dies, see server-supervisor.ts), or an existing
  * server (`--server URL` / NATS_URL) configured from the same data folder. Either way the admin
  * identity then provisions the streams, consumers and buckets (idempotent: a second `up` finds
  * them and resumes with the data intact) and runs the consumer gate, through which every
@@ -9,10 +10,10 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "@schakel/contracts";
 import {
-  EmbeddedServerError, NatsServerMissingError, provision, startConsumerGate, startEmbeddedServer, type EmbeddedServer, type Identities,
-  type LeftoverOutcome, type ProvisionResult,
+  EmbeddedServerError, NatsServerMissingError, provision, startConsumerGate, type Identities, type LeftoverOutcome, type ProvisionResult,
 } from "@schakel/infra";
 import { CliError, EXIT } from "../exit-codes.ts";
+import { startSupervisedServer, type SupervisedServer, type SupervisionOptions } from "./server-supervisor.ts";
 
 export interface BusOptions {
   dataDir: string;
@@ -22,11 +23,13 @@ export interface BusOptions {
   server?: string;
   port?: number;
   onLeftover?: (outcome: LeftoverOutcome) => void;
+  /** What to report while the embedded server is restarted after it died. */
+  supervision?: SupervisionOptions;
 }
 
 export interface RunningBus {
   url: string;
-  embedded: EmbeddedServer | undefined;
+  embedded: SupervisedServer | undefined;
   admin: NatsConnection;
   jsm: JetStreamManager;
   provisioned: ProvisionResult[];
@@ -51,14 +54,14 @@ async function connectAdmin(url: string, seed: string): Promise<NatsConnection> 
  * @throws CliError: exit 1 when nats-server is missing or does not start, 3 when a given server is unreachable.
  */
 export async function startBus(opts: BusOptions): Promise<RunningBus> {
-  let embedded: EmbeddedServer | undefined;
+  let embedded: SupervisedServer | undefined;
   let url = opts.server;
   if (!url) {
     try {
-      embedded = await startEmbeddedServer({
+      embedded = await startSupervisedServer({
         dataDir: opts.dataDir, registry: opts.registry, identities: opts.identities,
         ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.onLeftover ? { onLeftover: opts.onLeftover } : {}),
-      });
+      }, opts.supervision);
     } catch (err) {
       if (err instanceof NatsServerMissingError || err instanceof EmbeddedServerError) throw new CliError(err.message, EXIT.failure);
       throw err;
@@ -80,7 +83,8 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
     const bus: RunningBus = {
       url, embedded, admin, jsm, provisioned,
       async stop() {
-        await gate.stop().catch(() => {});
+        // The gate's last flush needs the server; when it is gone, closing the connection is all there is to do.
+        if (!embedded || embedded.running) await gate.stop().catch(() => {});
         await admin!.close().catch(() => {});
         await embedded?.stop();
       },

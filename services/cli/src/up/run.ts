@@ -2,13 +2,15 @@
  * `schakel up`: identities, the bus, provisioning, every level service, the console, the summary —
  * and on Ctrl-C (SIGINT), SIGTERM or SIGHUP everything stopped in the reverse order: demo, console,
  * services (stop consuming, drain), admin connection, nats-server (SIGTERM, so JetStream flushes).
- * A second signal exits at once; the server is killed with the process either way.
+ * A second signal exits at once; the server is killed with the process either way. A server that
+ * dies on its own is started again on the same port (server-supervisor.ts); `up` stops with exit 1
+ * only when it dies too often or does not come back.
  */
 import { mkdirSync } from "node:fs";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry, type LeftoverOutcome } from "@schakel/infra";
 import { startProcessTelemetry } from "@schakel/runtime";
-import { dataDirOf, type GlobalOptions } from "../context.ts";
+import { dataDirOf, type Connection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { startBus } from "./bus.ts";
@@ -18,6 +20,7 @@ import { startUpConsole } from "./console.ts";
 import { playDemo } from "./demo/scenario.ts";
 import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions } from "./demo/service-options.ts";
 import { parseDuration } from "../input/time-input.ts";
+import type { ServerBack, ServerDown } from "./server-supervisor.ts";
 import { startLevelServices } from "./services.ts";
 import { dataFlag, renderSummary, summarise } from "./summary.ts";
 
@@ -32,6 +35,17 @@ export interface UpOptions extends GlobalOptions {
 }
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** How long each part may take to stop once the server is gone for good. */
+const STOP_GRACE_WITHOUT_SERVER_MS = 2_000;
+
+function withinGrace(stopped: Promise<unknown>, what: string): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((resolve) => (timer = setTimeout(() => {
+    note(color.dim(`the ${what} did not stop within ${STOP_GRACE_WITHOUT_SERVER_MS / 1000} s without a server; leaving it`));
+    resolve(undefined);
+  }, STOP_GRACE_WITHOUT_SERVER_MS)));
+  return Promise.race([stopped, late]).finally(() => clearTimeout(timer));
+}
 
 /** `--port N`: a TCP port, or 0 for a free one. */
 export function parsePort(text: string | undefined, option = "--port"): number | undefined {
@@ -81,6 +95,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
   let signalled: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => (signalled = resolve));
   let stopping = false;
+  let serverGone = false;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (stopping) {
       note(color.red(`${sig} again: exiting without waiting`));
@@ -101,12 +116,24 @@ export async function runUp(opts: UpOptions): Promise<number> {
       const telemetry = await startProcessTelemetry("up", registry.organisations.map((o) => o.id));
       stops.push({ what: "telemetry", stop: () => telemetry.shutdown() });
     }
-    const bus = await startBus({ dataDir, registry, identities, port, server: opts.server ?? process.env.NATS_URL, onLeftover: leftoverNote });
+    let connection: Connection | undefined;
+    const supervision = {
+      onDown: (d: ServerDown) => note(color.yellow(
+        `the embedded nats-server stopped (${d.how}); restarting it on ${d.url} with the same store (restart ${d.restart} of ${d.maxRestarts} in ${d.windowMs / 1000} s)`)),
+      onBack: (b: ServerBack) => {
+        note(color.green(`nats-server is back on ${b.url} after ${(b.ms / 1000).toFixed(1)}s`));
+        if (!connection || stopping) return;
+        connection = { ...connection, natsPid: b.pid };
+        writeConnection(dataDir, connection).catch((err) => note(color.red(`cannot update connection.json: ${(err as Error).message}`)));
+      },
+    };
+    const bus = await startBus({ dataDir, registry, identities, port, server: opts.server ?? process.env.NATS_URL, onLeftover: leftoverNote, supervision });
     stops.push({ what: "bus", stop: bus.stop });
     lap("bus");
-    bus.embedded?.exited.then(({ code: c, signal }) => {
+    void bus.embedded?.gaveUp.then(({ reason, output }) => {
       if (stopping) return;
-      note(color.red(`nats-server exited unexpectedly (${signal ?? `code ${c}`}); its last lines:\n${bus.embedded!.output()}`));
+      note(color.red(`${reason}; its last lines:\n${output}`));
+      serverGone = true;
       stopping = true;
       demoAbort.abort();
       signalled(EXIT.failure);
@@ -121,11 +148,12 @@ export async function runUp(opts: UpOptions): Promise<number> {
       const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startUpConsole({ dataDir, url: bus.url, port: parsePort(opts.consolePort, "--console-port") });
       if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
       lap("console");
-      await writeConnection(dataDir, {
+      connection = {
         url: bus.url, pid: process.pid, startedAt: new Date().toISOString(),
         ...("url" in consoleRun ? { consoleUrl: consoleRun.url } : {}),
         ...(bus.embedded ? { natsPid: bus.embedded.pid, ...(bus.embedded.monitorUrl ? { monitorUrl: bus.embedded.monitorUrl } : {}) } : {}),
-      });
+      };
+      await writeConnection(dataDir, connection);
       const summary = await summarise({ bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
       if (opts.demo && !stopping) {
@@ -139,7 +167,9 @@ export async function runUp(opts: UpOptions): Promise<number> {
     demoAbort.abort();
     await demoDone;
     for (const s of stops.reverse()) {
-      await s.stop().catch((err) => note(color.red(`stopping the ${s.what} failed: ${(err as Error).message}`)));
+      const stopped = s.stop().catch((err) => note(color.red(`stopping the ${s.what} failed: ${(err as Error).message}`)));
+      // Without a server, a connection can wait for it forever: give each part a moment, not more.
+      await (serverGone ? withinGrace(stopped, s.what) : stopped);
     }
     await removeConnection(dataDir);
     for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
