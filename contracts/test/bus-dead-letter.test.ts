@@ -1,7 +1,8 @@
 /**
  * Filing refused messages when the DEADLETTER stream does not take them: the message is never
- * terminated without its record. On an early delivery it comes back and is filed later; on the
- * last allowed delivery (where a nak would never come back) the filing is retried in place.
+ * terminated without its record. It comes back and is filed later; on a consumer with a
+ * server-side max_deliver, on its last delivery (where a nak would never come back) the filing is
+ * retried in place.
  */
 import { jetstream, type JetStreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
@@ -55,7 +56,7 @@ describe("bus - dead letters when the DEADLETTER stream refuses", () => {
     expect(events.filter((e) => e.kind === "rejected").map((e) => e.kind === "rejected" && e.filed)).toEqual([false, true]);
   });
 
-  it("bus - on the last allowed delivery a failed filing is retried in place, never given up to max_deliver", async () => {
+  it("bus - a message that used up its attempts and could not be filed comes back and is filed, without running its handler again", async () => {
     const jsm = await s.jsm();
     const before = (await deadLetters(jsm)).length;
     const attempts: number[] = [];
@@ -72,7 +73,41 @@ describe("bus - dead letters when the DEADLETTER stream refuses", () => {
     });
     const vvsg = await s.connectAs("vvsg");
     const sent = await vvsg.publish("knowledge.shared", sampleData("knowledge.shared"), { to: "mechelen" });
-    // Attempt 5 fails, filing fails: the consumer keeps the message and keeps trying to file it.
+    await waitFor(() => filingFailures(events) >= 1, { timeoutMs: 20_000, what: "the filing after the fifth attempt to fail" });
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+    expect((await deadLetters(jsm)).slice(before)).toEqual([]);
+    await refuse(false);
+    await waitFor(() => events.some((e) => e.kind === "rejected" && e.filed), { timeoutMs: 20_000, what: "the record to be filed" });
+    await waitForDrained(jsm, STREAMS.coord.name, "mechelen--mechelen");
+    await c.stop();
+    const records = (await deadLetters(jsm)).slice(before);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ reason: "handler-failed", sourceSeq: sent.seq });
+    expect(records[0]!.detail).toContain("failed 5 times; last error: still failing");
+    // The sixth delivery was filed straight away: the handler ran five times, no more.
+    expect(attempts).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("bus - with a server-side max_deliver (an older layout), a failed filing on the last delivery is retried in place", async () => {
+    const jsm = await s.jsm();
+    const { config } = await jsm.consumers.info(STREAMS.coord.name, "mechelen--mechelen");
+    await jsm.consumers.update(STREAMS.coord.name, "mechelen--mechelen", { ...config, max_deliver: 5 });
+    const before = (await deadLetters(jsm)).length;
+    const attempts: number[] = [];
+    const events: ConsumeEvent[] = [];
+    const c = mechelen.consume({
+      onEvent: (e) => events.push(e),
+      handlers: {
+        "knowledge.shared": (d) => {
+          attempts.push(d.deliveryCount);
+          if (d.deliveryCount === 4) return refuse(true).then(() => Promise.reject(new Error("still failing")));
+          throw new Error("still failing");
+        },
+      },
+    });
+    const vvsg = await s.connectAs("vvsg");
+    const sent = await vvsg.publish("knowledge.shared", sampleData("knowledge.shared"), { to: "mechelen" });
+    // Attempt 5 fails, filing fails: a nak would never come back, so the consumer keeps the message and keeps trying to file it.
     await waitFor(() => filingFailures(events) >= 3, { timeoutMs: 20_000, what: "repeated filing attempts on the last delivery" });
     expect(attempts).toEqual([1, 2, 3, 4, 5]);
     expect(events.some((e) => e.kind === "rejected")).toBe(false);
@@ -80,6 +115,7 @@ describe("bus - dead letters when the DEADLETTER stream refuses", () => {
     await waitFor(() => events.some((e) => e.kind === "rejected" && e.filed), { what: "the record to be filed" });
     await waitForDrained(jsm, STREAMS.coord.name, "mechelen--mechelen");
     await c.stop();
+    await jsm.consumers.update(STREAMS.coord.name, "mechelen--mechelen", config);
     const records = (await deadLetters(jsm)).slice(before);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ reason: "handler-failed", sourceSeq: sent.seq });

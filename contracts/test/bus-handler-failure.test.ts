@@ -1,5 +1,5 @@
 /**
- * A handler that always throws: its message is tried exactly max_deliver (5) times with backoff,
+ * A handler that always throws: its message is tried exactly 5 times (the bus client's default) with backoff,
  * then filed in DEADLETTER as handler-failed, and the other messages keep reaching the handler
  * meanwhile. (The backoff 200+400+800+1600 ms makes this take about three seconds.)
  */
@@ -22,10 +22,11 @@ describe("bus - a handler that keeps failing", () => {
   });
   afterAll(() => s?.cleanup());
 
-  it("bus - exactly max_deliver attempts, then dead-lettered as handler-failed, while other messages keep flowing", async () => {
+  it("bus - exactly 5 attempts, then dead-lettered as handler-failed, while other messages keep flowing", async () => {
     const jsm = await s.jsm();
-    const maxDeliver = (await jsm.consumers.info(STREAMS.coord.name, "mechelen--mechelen")).config.max_deliver ?? 0;
-    expect(maxDeliver).toBe(5);
+    // The inbox has no server-side max_deliver (see attempts.ts): the bus client gives up after 5.
+    expect((await jsm.consumers.info(STREAMS.coord.name, "mechelen--mechelen")).config.max_deliver).toBe(-1);
+    const maxDeliver = 5;
     const poisonAttempts: number[] = [];
     const handled: string[] = [];
     const events: ConsumeEvent[] = [];

@@ -58,7 +58,10 @@ export function consumerConfigs(registry: Registry): { stream: string; config: P
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ack_wait: 30 * 1e9,
-        max_deliver: 5,
+        // No server-side max_deliver: before nats-server 2.9.22 a delivery to a pull request whose
+        // link had just dropped still counted, and max_deliver dropped messages that never reached
+        // the consumer. The bus client counts handler attempts and dead-letters (attempts.ts).
+        max_deliver: -1,
         max_ack_pending: 1_000,
         description: `inbox of ${org.id}: ${c.filter}`,
       },

@@ -9,6 +9,7 @@ import type { DataOf, InputOf, MessageType } from "../catalog.ts";
 import { traceIdOf, type Envelope } from "../envelope.ts";
 import { inboxConsumers, type InboxConsumer } from "../streams.ts";
 import { parseSandboxSubject, ROOTS } from "../subjects.ts";
+import { failuresText, HandlerAttempts, REDELIVERY_LIMIT } from "./attempts.ts";
 import type { Bus, Published } from "./bus.ts";
 import { deadLetter } from "./dead-letter.ts";
 import { decodeMessage } from "./decode.ts";
@@ -57,7 +58,10 @@ export interface ConsumeOptions {
   onEvent?: (event: ConsumeEvent) => void;
   /** Messages pulled per request (default 100). */
   batch?: number;
-  /** Attempts before a failing handler's message is dead-lettered, if the consumer has no max_deliver. */
+  /**
+   * Attempts before a failing handler's message is dead-lettered (default: the consumer's
+   * max_deliver when it has one, else 5). Counted by the consumer, see attempts.ts.
+   */
   maxDeliver?: number;
   /**
    * Lifetime of each pull request in ms (default 10 000). A pull lost with a leaf link or a
@@ -87,7 +91,16 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   let stopped = false;
   const stops: (() => void)[] = [];
 
-  async function handle(m: JsMsg, consumer: string, maxDeliver: number): Promise<void> {
+  /** One consumer being read: its name, the broker's max_deliver (0: none) and its attempts ledger. */
+  interface Reading {
+    consumer: string;
+    serverMaxDeliver: number;
+    attempts: HandlerAttempts;
+  }
+  const keyOf = (m: JsMsg): string => `${m.info.stream}#${m.seq}`;
+
+  async function handle(m: JsMsg, r: Reading): Promise<void> {
+    const { consumer } = r;
     let replay: string | undefined;
     try {
       replay = m.headers?.get(HEADERS.replay) || undefined;
@@ -95,7 +108,13 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       replay = undefined;
     }
     const isSandbox = m.subject.startsWith(`${ROOTS.sandbox}.`);
-    const refuse = (r: Rejection) => file(m, consumer, maxDeliver, r);
+    const refuse = (rejection: Rejection) => file(m, r, rejection);
+    if (m.info.deliveryCount > REDELIVERY_LIMIT) {
+      return refuse(reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
+    }
+    const exhausted = r.attempts.exhausted(keyOf(m));
+    // Its attempts are used up and its filing failed before: file it now, without another attempt.
+    if (exhausted) return refuse(reject(exhausted.reason, failuresText(exhausted)));
     if ((isSandbox || replay) && !opts.replayMode) {
       return refuse(reject("replay-refused", `replayed copy (${replay ?? "sandbox"}) reached a live service; run it in replay mode to act on replays`));
     }
@@ -111,6 +130,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     const { type, envelope } = decoded;
     const base = { type, id: envelope.id, consumer, seq: m.seq };
     if (await processed.has(envelope.id)) {
+      r.attempts.clear(keyOf(m));
       m.ack();
       return emit({ kind: "duplicate", ...base });
     }
@@ -134,11 +154,10 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       await withContext(span.context, () => handler(delivery));
     } catch (err) {
       span.end(err);
-      const attempt = m.info.deliveryCount;
       const error = (err as Error)?.message ?? String(err);
-      if (attempt >= maxDeliver) {
-        return refuse(reject("handler-failed", `handler for ${type} failed ${attempt} times; last error: ${error}`));
-      }
+      const failures = r.attempts.failed(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-failed" });
+      const attempt = failures.count;
+      if (attempt >= r.attempts.maxAttempts) return refuse(reject("handler-failed", failuresText(failures)));
       m.nak(backoffMs(attempt));
       return withContext(span.context, () => emit({ kind: "retry", ...base, attempt, error }));
     }
@@ -150,40 +169,50 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     } catch (err) {
       emit({ kind: "consumer-error", consumer, error: `could not record ${envelope.id} as processed: ${(err as Error)?.message ?? err}` });
     }
+    r.attempts.clear(keyOf(m));
     m.ack();
     // Reported inside the message's span, so a log line about it carries its trace and span ids.
     withContext(span.context, () => emit({ kind: "processed", ...base, ms: performance.now() - started }));
   }
 
-  /** Files a refusal; on the last allowed delivery it retries in place (see dead-letter.ts). */
-  async function file(m: JsMsg, consumer: string, maxDeliver: number, rejection: Rejection): Promise<void> {
-    const filed = await deadLetter(bus, m, consumer, rejection, {
-      lastDelivery: maxDeliver > 0 && m.info.deliveryCount >= maxDeliver,
+  /**
+   * Files a refusal; on the broker's last allowed delivery (consumers with a server-side
+   * max_deliver) it retries in place (see dead-letter.ts).
+   */
+  async function file(m: JsMsg, r: Reading, rejection: Rejection): Promise<void> {
+    const filed = await deadLetter(bus, m, r.consumer, rejection, {
+      lastDelivery: r.serverMaxDeliver > 0 && m.info.deliveryCount >= r.serverMaxDeliver,
       stopping: () => stopped,
-      onFailure: (error) => emit({ kind: "consumer-error", consumer, error }),
+      onFailure: (error) => emit({ kind: "consumer-error", consumer: r.consumer, error }),
     });
-    emit({ kind: "rejected", consumer, seq: m.seq, subject: m.subject, rejection, filed });
+    if (filed) r.attempts.clear(keyOf(m));
+    emit({ kind: "rejected", consumer: r.consumer, seq: m.seq, subject: m.subject, rejection, filed });
   }
 
   async function run(c: InboxConsumer): Promise<void> {
+    let reading: Reading | undefined;
     while (!stopped) {
       try {
         const consumer = await bus.js.consumers.get(c.stream, c.name);
         const info = await consumer.info(true);
-        const maxDeliver = info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : opts.maxDeliver ?? 5;
+        const serverMaxDeliver = info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : 0;
+        reading ??= { consumer: c.name, serverMaxDeliver, attempts: new HandlerAttempts(opts.maxDeliver ?? (serverMaxDeliver || 5)) };
+        reading.serverMaxDeliver = serverMaxDeliver;
+        const r = reading;
         const messages = await consumer.consume({ max_messages: opts.batch ?? 100, expires: opts.expiresMs ?? 10_000 });
         stops.push(() => void messages.stop());
         if (stopped) messages.stop();
         for await (const m of messages) {
           try {
-            await handle(m, c.name, maxDeliver);
+            await handle(m, r);
           } catch (err) {
             // Unexpected (e.g. the processed store is unreachable): not the message's fault, so
             // try again later; only a message that keeps failing is filed as unreadable.
             const error = `could not process ${c.stream}#${m.seq}: ${(err as Error)?.message ?? err}`;
-            if (m.info.deliveryCount >= maxDeliver) await file(m, c.name, maxDeliver, reject("unreadable", error));
+            const failures = r.attempts.failed(keyOf(m), { what: `processing ${c.stream}#${m.seq}`, error: (err as Error)?.message ?? String(err), reason: "unreadable" });
+            if (failures.count >= r.attempts.maxAttempts) await file(m, r, reject("unreadable", failuresText(failures)));
             else {
-              m.nak(backoffMs(m.info.deliveryCount));
+              m.nak(backoffMs(failures.count));
               emit({ kind: "consumer-error", consumer: c.name, error });
             }
           }

@@ -32,7 +32,7 @@ export async function sandboxTarget(op: Operator, name: string, runId: string): 
   if (!exists) {
     await op.jsm.consumers.add(consumer.stream, {
       durable_name: consumer.name, filter_subject: consumer.filter, ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All, max_deliver: 5, ack_wait: 30 * 1e9, description: `replays into sandbox ${name}`,
+      deliver_policy: DeliverPolicy.All, max_deliver: -1, ack_wait: 30 * 1e9, description: `replays into sandbox ${name}`,
     });
   }
   return {
