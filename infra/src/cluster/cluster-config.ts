@@ -81,8 +81,15 @@ export function renderClusterBlock(plan: ClusterPlan, index: number, secret: Lin
  * With `noAdvertise` the hub does not tell leaves its other leaf URLs: use it when leaves reach
  * the hub through a proxy or a NAT, whose address is the only one that works for them.
  */
-export function renderLeafListenBlock(host: string, port: number, opts: { noAdvertise?: boolean } = {}): string {
-  return `leafnodes {\n  listen: ${JSON.stringify(`${host}:${port}`)}${opts.noAdvertise ? "\n  no_advertise: true" : ""}\n}`;
+/**
+ * The hub's leafnodes block. `advertise` is the address the hub tells its leaves to reconnect to
+ * (nats-server 2.9 tells them its own listen address even with `no_advertise`).
+ */
+export function renderLeafListenBlock(host: string, port: number, opts: { noAdvertise?: boolean; advertise?: string } = {}): string {
+  const lines = [`  listen: ${JSON.stringify(`${host}:${port}`)}`];
+  if (opts.noAdvertise) lines.push("  no_advertise: true");
+  if (opts.advertise) lines.push(`  advertise: ${JSON.stringify(opts.advertise)}`);
+  return `leafnodes {\n${lines.join("\n")}\n}`;
 }
 
 export interface ClusterConfigOptions {

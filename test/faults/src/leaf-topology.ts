@@ -10,6 +10,7 @@ import {
   renderLeafLinkUsers, renderLeafListenBlock, renderLeafRemoteBlock, type LeafSite, type LinkSecret,
 } from "@schakel/infra";
 import type { TestIdentities } from "./identities.ts";
+import { startDeadEnd } from "./dead-end.ts";
 import { startLinkProxy, type LinkProxy } from "./link-proxy.ts";
 
 export interface LeafNodeHandle {
@@ -28,20 +29,23 @@ export interface LeafTopology {
 
 /**
  * Starts the hub, then one leaf per site, provisions all of them and waits for every link. The
- * hub does not advertise its own leaf port, or a leaf would learn it and reconnect around the relay.
+ * hub advertises a dead end instead of its own leaf port, or a leaf would learn that port and
+ * reconnect around its relay.
  */
 export async function startLeafTopology(t: TestIdentities, sites: LeafSite[]): Promise<LeafTopology> {
   const secrets = new Map<string, LinkSecret>();
   for (const site of sites) secrets.set(site.name, await ensureLinkSecret(t.dataDir, leafLinkUser(site)));
   const leafPort = await freePort();
+  const deadEnd = await startDeadEnd();
   const hub = await startServer({
     jetstreamDomain: LEAF.hubDomain, serverName: LEAF.hubDomain, monitoring: true,
-    configText: [renderLeafListenBlock("127.0.0.1", leafPort, { noAdvertise: true }), renderAuthorization(t.registry, t.ids, renderLeafLinkUsers(t.registry, sites, secrets))].join("\n"),
+    configText: [renderLeafListenBlock("127.0.0.1", leafPort, { noAdvertise: true, advertise: deadEnd.address }), renderAuthorization(t.registry, t.ids, renderLeafLinkUsers(t.registry, sites, secrets))].join("\n"),
   });
   const leaves = new Map<string, LeafNodeHandle>();
   const cleanup = async (): Promise<void> => {
     for (const l of leaves.values()) await l.link.close();
     await Promise.all([hub.cleanup(), ...[...leaves.values()].map((l) => l.server.cleanup())]);
+    await deadEnd.close();
   };
   try {
     const hubJsm = await jetstreamManager(await t.admin(hub.url));

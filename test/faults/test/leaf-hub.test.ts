@@ -1,11 +1,14 @@
 /**
  * Leaf nodes per level, configured from the registry: a municipality's signal published at the
- * "local" leaf reaches a federal liaison served by the "federal" leaf through the hub, and the
+ * "local" leaf reaches a federal liaison served by the "federal" leaf through the hub; the
  * signals the municipality published while its leaf was cut off from the hub (acknowledged by
- * the leaf's OUTBOX) arrive once the link is back. The cut is a real network cut (a relay in the
- * link is severed); both servers keep running.
+ * the leaf's OUTBOX) arrive once the link is back; and the signals stored at the hub while the
+ * liaison's own leaf was cut off reach it once that link is back (on nats-server before 2.9.22
+ * the hub burns delivery attempts on the liaison's stale pull request: with a server-side
+ * max_deliver they would be dropped). The cuts are real network cuts (a relay in the link is
+ * severed); all servers keep running.
  */
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { LEAF, sampleData, STREAMS } from "@schakel/contracts";
 import type { Bus, Consumption } from "@schakel/contracts/bus";
 import { leafConnections, sleep, waitFor } from "@schakel/harness";
@@ -21,6 +24,7 @@ let topo: LeafTopology;
 let mechelen: Bus;
 let ocam: Bus;
 let consumption: Consumption;
+let hubJsm: JetStreamManager;
 const effects = new Map<string, number>();
 
 beforeAll(async () => {
@@ -29,6 +33,7 @@ beforeAll(async () => {
   topo = await startLeafTopology(t, sites);
   const local = topo.leaves.get("local")!.server;
   const federal = topo.leaves.get("federal")!.server;
+  hubJsm = await jetstreamManager(await t.admin(topo.hub.url));
   mechelen = await t.bus("mechelen", local.url, { jetStreamDomain: LEAF.hubDomain });
   ocam = await t.bus("fed-ocam", federal.url, { jetStreamDomain: LEAF.hubDomain });
   consumption = ocam.consume({
@@ -52,6 +57,7 @@ async function publishSignals(n: number): Promise<string[]> {
   return ids;
 }
 
+const hubStored = async (): Promise<number> => (await hubJsm.streams.info(STREAMS.coord.name)).state.messages;
 const arrived = (ids: string[]): number => ids.filter((id) => effects.has(id)).length;
 /**
  * Waits until all of `ids` had their effect and returns how long that took after the link came
@@ -80,14 +86,24 @@ describe("leaf nodes", () => {
     await topo.waitForLinks(2);
     const localRecovery = await waitArrived(whileLocalCut, "published at a cut-off leaf");
 
-    const all = [...linked, ...whileLocalCut];
+    // The liaison's leaf loses its link: the hub stores what the municipality publishes meanwhile.
+    const federal = topo.leaves.get("federal")!;
+    federal.link.cut();
+    await topo.waitForLinks(1);
+    const whileFederalCut = await publishSignals(BATCH);
+    await waitFor(async () => (await hubStored()) === 3 * BATCH, { timeoutMs: 15_000, what: "the signals to be stored at the hub" });
+    expect(arrived(whileFederalCut)).toBe(0);
+    federal.link.restore();
+    await topo.waitForLinks(2);
+    const federalRecovery = await waitArrived(whileFederalCut, "stored while the receiving leaf was cut off");
+
+    const all = [...linked, ...whileLocalCut, ...whileFederalCut];
     const duplicates = [...effects.values()].filter((n) => n > 1).length;
-    const hubJsm = await jetstreamManager(await t.admin(topo.hub.url));
-    const stored = (await hubJsm.streams.info(STREAMS.coord.name)).state.messages;
+    const stored = await hubStored();
     reportFigures("leaf-cut-off", {
       published: all.length, arrived: arrived(all), lost: all.length - arrived(all), duplicates, hub_stored: stored,
       links: await leafConnections(topo.hub), recovery_publisher_leaf: `${localRecovery.toFixed(1)}s`,
-      time: secondsSince(started),
+      recovery_consumer_leaf: `${federalRecovery.toFixed(1)}s`, time: secondsSince(started),
     });
     expect(arrived(all)).toBe(all.length);
     expect(duplicates).toBe(0);
