@@ -45,12 +45,16 @@ export async function startSchakelServer(opts: SchakelServerOptions = {}): Promi
   const open: { close(): Promise<void> }[] = [];
   const enc = new TextEncoder();
 
-  const raw = async (seed: string, inbox?: string): Promise<NatsConnection> => {
-    const nc = await connect({ servers: server.url, authenticator: nkeyAuthenticator(enc.encode(seed)), noAsyncTraces: true, ...(inbox ? { inboxPrefix: inbox } : {}) });
+  const raw = async (seed: string, inbox?: string, reconnectForever = false): Promise<NatsConnection> => {
+    const nc = await connect({
+      servers: server.url, authenticator: nkeyAuthenticator(enc.encode(seed)), noAsyncTraces: true, ...(inbox ? { inboxPrefix: inbox } : {}),
+      ...(reconnectForever ? { maxReconnectAttempts: -1, reconnectTimeWait: 250 } : {}),
+    });
     open.push({ close: () => nc.close() });
     return nc;
   };
-  const adminNc = await raw(identities.admin.seed);
+  // The admin connection runs the consumer gate: like `schakel up`'s, it outlasts a server restart.
+  const adminNc = await raw(identities.admin.seed, undefined, true);
   const jsm = await jetstreamManager(adminNc);
   await provision(adminNc, jsm, registry, { ...(opts.retention ? { retention: opts.retention } : {}), ...(opts.server?.maxPayload ? { maxMsgSize: opts.server.maxPayload } : {}) });
   // Organisations create consumers (feed slots, KV watches) through the gate, as with `schakel up`.
