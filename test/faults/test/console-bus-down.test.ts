@@ -13,7 +13,7 @@ import { startConsole, type RunningConsole } from "@schakel/console";
 import { sleep, startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { consolePage, launchBrowser } from "../src/console-browser.ts";
+import { laptopPage, launchBrowser } from "@schakel/harness/browser";
 import { reportFigures } from "../src/figures.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/console/", import.meta.url));
@@ -69,10 +69,10 @@ describe("console while the bus is down", () => {
 
     browser = await launchBrowser();
     const errors: string[] = [];
-    const overview = await consolePage(browser, errors);
-    const feed = await consolePage(browser, errors);
-    const notices = await consolePage(browser, errors);
-    const form = await consolePage(browser, errors);
+    const overview = await laptopPage(browser, errors);
+    const feed = await laptopPage(browser, errors);
+    const notices = await laptopPage(browser, errors);
+    const form = await laptopPage(browser, errors);
     await overview.goto(at("/"));
     await feed.goto(at("/feed"));
     await notices.goto(at("/notices"));
@@ -121,7 +121,7 @@ describe("console while the bus is down", () => {
     await feed.screenshot({ path: `${ARTIFACTS}bus-down.png` });
 
     // A fresh page load carries the banner too, rendered by the server.
-    const fresh = await consolePage(browser, errors);
+    const fresh = await laptopPage(browser, errors);
     await fresh.goto(at("/obligations"));
     expect(await fresh.locator("#bus-banner[data-state=down]").textContent()).toContain(`Cannot reach the bus at ${s.url}`);
 
