@@ -35,6 +35,28 @@ describe("bus - dead letters when the DEADLETTER stream refuses", () => {
   });
   afterAll(() => s?.cleanup());
 
+  /**
+   * Consumes as Mechelen with a handler that always fails, and publishes one message to it; from
+   * the fourth attempt on, DEADLETTER refuses records, so filing after the fifth attempt fails.
+   */
+  async function failingUntilFiled() {
+    const attempts: number[] = [];
+    const events: ConsumeEvent[] = [];
+    const c = mechelen.consume({
+      onEvent: (e) => events.push(e),
+      handlers: {
+        "knowledge.shared": (d) => {
+          attempts.push(d.deliveryCount);
+          if (d.deliveryCount === 4) return refuse(true).then(() => Promise.reject(new Error("still failing")));
+          throw new Error("still failing");
+        },
+      },
+    });
+    const vvsg = await s.connectAs("vvsg");
+    const sent = await vvsg.publish("knowledge.shared", sampleData("knowledge.shared"), { to: "mechelen" });
+    return { attempts, events, c, sent };
+  }
+
   it("bus - a refused message whose record was not taken is redelivered and filed once the stream takes it", async () => {
     const jsm = await s.jsm();
     await refuse(true);
@@ -59,20 +81,7 @@ describe("bus - dead letters when the DEADLETTER stream refuses", () => {
   it("bus - a message that used up its attempts and could not be filed comes back and is filed, without running its handler again", async () => {
     const jsm = await s.jsm();
     const before = (await deadLetters(jsm)).length;
-    const attempts: number[] = [];
-    const events: ConsumeEvent[] = [];
-    const c = mechelen.consume({
-      onEvent: (e) => events.push(e),
-      handlers: {
-        "knowledge.shared": (d) => {
-          attempts.push(d.deliveryCount);
-          if (d.deliveryCount === 4) return refuse(true).then(() => Promise.reject(new Error("still failing")));
-          throw new Error("still failing");
-        },
-      },
-    });
-    const vvsg = await s.connectAs("vvsg");
-    const sent = await vvsg.publish("knowledge.shared", sampleData("knowledge.shared"), { to: "mechelen" });
+    const { attempts, events, c, sent } = await failingUntilFiled();
     await waitFor(() => filingFailures(events) >= 1, { timeoutMs: 20_000, what: "the filing after the fifth attempt to fail" });
     expect(attempts).toEqual([1, 2, 3, 4, 5]);
     expect((await deadLetters(jsm)).slice(before)).toEqual([]);
@@ -93,20 +102,7 @@ describe("bus - dead letters when the DEADLETTER stream refuses", () => {
     const { config } = await jsm.consumers.info(STREAMS.coord.name, "mechelen--mechelen");
     await jsm.consumers.update(STREAMS.coord.name, "mechelen--mechelen", { ...config, max_deliver: 5 });
     const before = (await deadLetters(jsm)).length;
-    const attempts: number[] = [];
-    const events: ConsumeEvent[] = [];
-    const c = mechelen.consume({
-      onEvent: (e) => events.push(e),
-      handlers: {
-        "knowledge.shared": (d) => {
-          attempts.push(d.deliveryCount);
-          if (d.deliveryCount === 4) return refuse(true).then(() => Promise.reject(new Error("still failing")));
-          throw new Error("still failing");
-        },
-      },
-    });
-    const vvsg = await s.connectAs("vvsg");
-    const sent = await vvsg.publish("knowledge.shared", sampleData("knowledge.shared"), { to: "mechelen" });
+    const { attempts, events, c, sent } = await failingUntilFiled();
     // Attempt 5 fails, filing fails: a nak would never come back, so the consumer keeps the message and keeps trying to file it.
     await waitFor(() => filingFailures(events) >= 3, { timeoutMs: 20_000, what: "repeated filing attempts on the last delivery" });
     expect(attempts).toEqual([1, 2, 3, 4, 5]);
