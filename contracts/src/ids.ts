@@ -3,7 +3,7 @@
  * 74 random bits) so that no organisation can predict another's id and pre-empt it in the
  * stream's duplicate window.
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { z } from "zod";
 import { AUDIENCE_GROUPS } from "./vocabulary.ts";
 
@@ -33,13 +33,33 @@ export const CaseRef = z
   .string()
   .regex(/^[A-Z]{2,8}-[A-Z0-9]{2,8}-\d{4}-\d{1,6}$/, "a case reference is pseudonymous, like LIVC-MECH-2026-0042");
 
+/**
+ * Random bytes for ids, drawn from a pool that the CSPRNG refills 4 KB at a time: one OpenSSL
+ * call per ~100 messages instead of three per message (each call costs several µs; a draw from
+ * the pool is a slice). Same generator, same random bits per id; every byte is handed out once.
+ */
+const POOL_SIZE = 4096;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+/** Reserves `n` fresh random bytes in the pool and returns their offset. */
+function draw(n: number): number {
+  if (poolOffset + n > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const at = poolOffset;
+  poolOffset += n;
+  return at;
+}
+
 /** A new UUIDv7: 48 bits of milliseconds, then random bits. */
 export function newMessageId(now: number = Date.now()): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(now, 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString("hex");
+  const at = draw(16);
+  pool.writeUIntBE(now, at, 6);
+  pool[at + 6] = (pool[at + 6]! & 0x0f) | 0x70;
+  pool[at + 8] = (pool[at + 8]! & 0x3f) | 0x80;
+  const h = pool.toString("hex", at, at + 16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
@@ -53,9 +73,11 @@ export function uuidFromBytes(bytes: Uint8Array): string {
 }
 
 export function newTraceId(): string {
-  return randomBytes(16).toString("hex");
+  const at = draw(16);
+  return pool.toString("hex", at, at + 16);
 }
 
 export function newSpanId(): string {
-  return randomBytes(8).toString("hex");
+  const at = draw(8);
+  return pool.toString("hex", at, at + 8);
 }

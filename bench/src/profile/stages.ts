@@ -12,10 +12,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { catalog, newMessageId, parseMessageSubject, RawEnvelope } from "@schakel/contracts";
-import { buildOutgoing, decodeMessage, ed25519PublicKey, identityFrom, KeyDirectory, signingBytes, verifySignature, wireContext } from "@schakel/contracts/bus";
+import { buildOutgoing, decodeMessage, ed25519PublicKey, identityFrom, KeyDirectory, signingBytes, startProcessSpan, startSendSpan, verifySignature, wireContext } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry } from "@schakel/infra";
 import { noticeOfSizeFor } from "../payload.ts";
-import { pooledMessageId, pooledTraceAndSpan } from "../pooled-random.ts";
 
 const iterations = Number(process.argv[2] ?? 20_000);
 const dir = await mkdtemp(path.join(tmpdir(), "schakel-stages-"));
@@ -33,6 +32,7 @@ const signed = signingBytes(out.subject, out.body);
 const sigBytes = Buffer.from(signature.slice(8), "base64url");
 const key = ed25519PublicKey(identity.publicKey);
 const storedAt = new Date();
+const ack = { stream: "COORD", seq: 1, duplicate: false };
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -46,14 +46,18 @@ function cost(fn: () => unknown, n: number): number {
 const stages: [string, string, () => unknown][] = [
   ["publish", "data schema (zod safeParse)", () => catalog["notice.posted"].schema.safeParse(data)],
   ["publish", "message id (UUIDv7)", () => newMessageId()],
-  ["publish", "message id, pooled random (proposal)", () => pooledMessageId()],
   ["publish", "trace context, no SDK (wireContext)", () => wireContext()],
-  ["publish", "trace + span id, pooled random (proposal)", () => pooledTraceAndSpan()],
   ["publish", "JSON.stringify + UTF-8 encode", () => encoder.encode(JSON.stringify(out.envelope))],
   ["publish", "signing bytes (concat prefix+subject+body)", () => signingBytes(out.subject, out.body)],
   ["publish", "ed25519 sign (node:crypto)", () => identity.sign(signed)],
   ["publish", "NATS headers (signature, traceparent)", () => { const h = natsHeaders(); h.set("Schakel-Signature", signature); h.set("traceparent", out.envelope.traceparent); return h; }],
-  ["publish", "buildOutgoing (all of the above)", () => buildOutgoing(identity, directory, "notice.posted", data, { to }, wireContext())],
+  ["publish", "producer span, no SDK (start, built, stored, end)", () => {
+    const span = startSendSpan({ type: "notice.posted", sender: "fed-ocam", audience: to, server: "127.0.0.1:4222" });
+    span.built(out);
+    span.stored(ack);
+    span.end();
+  }],
+  ["publish", "buildOutgoing (all of the above but the span)", () => buildOutgoing(identity, directory, "notice.posted", data, { to }, wireContext())],
   ["consume", "UTF-8 decode + JSON.parse", () => JSON.parse(decoder.decode(out.body))],
   ["consume", "envelope schema (zod safeParse)", () => RawEnvelope.safeParse(parsedJson)],
   ["consume", "subject parse + checks", () => parseMessageSubject(out.subject)],
@@ -61,7 +65,11 @@ const stages: [string, string, () => unknown][] = [
   ["consume", "ed25519 verify (node:crypto), bare", () => verify(null, signed, key, sigBytes)],
   ["consume", "verifySignature (header decode + concat + verify)", () => verifySignature(key, out.subject, out.body, signature)],
   ["consume", "data schema (zod safeParse)", () => catalog["notice.posted"].schema.safeParse(parsedJson.data)],
-  ["consume", "decodeMessage (all of the above)", () => decodeMessage({ subject: out.subject, body: out.body, signature, storedAt }, { directory, skewMs: 300_000 })],
+  ["consume", "consumer span, no SDK (start, end)", () => startProcessSpan({
+    type: "notice.posted", subject: out.subject, consumer: "feed", stream: "COORD", seq: 1, deliveryCount: 1, bodySize: out.body.length,
+    envelope: out.envelope, receiver: to, server: "127.0.0.1:4222",
+  }).end()],
+  ["consume", "decodeMessage (all of the above but the span)", () => decodeMessage({ subject: out.subject, body: out.body, signature, storedAt }, { directory, skewMs: 300_000 })],
 ];
 // Stages take turns in short slices, 9 rounds: on shared cores the minimum over rounds is the
 // cost of the code, the median shows how much contention there was.

@@ -11,7 +11,6 @@ import { AckPipeline } from "@schakel/contracts/bus";
 import { AUDIENCE, SENDER, type Bed } from "../bed.ts";
 import { freezeMessage } from "../payload.ts";
 import { pipelined } from "../pipeline.ts";
-import { pooledMessageId, pooledTraceAndSpan } from "../pooled-random.ts";
 import { makeFigure, type Figure } from "../report/figure.ts";
 import { alternate, type Side } from "../rounds.ts";
 import { cpuNote, showThroughput, splitThroughput, stopwatch, type Throughput } from "../throughput.ts";
@@ -38,19 +37,12 @@ export async function publishScenario(bed: Bed): Promise<Figure[]> {
   });
   const schakel = timed(() => bus.publish("notice.posted", bed.notice, { to }));
   const onePipe = timed(() => pipe.publish(frozen.subject, frozen.body));
-  // What-if: the message id and the trace id drawn from a pool, handed in through the public
-  // `id` and `trace` options (the span id is still drawn inside the bus).
-  const pooled = timed(() => {
-    const [traceId, spanId] = pooledTraceAndSpan();
-    return bus.publish("notice.posted", bed.notice, { to, id: pooledMessageId(), trace: { traceparent: `00-${traceId}-${spanId}-01` } });
-  });
   const warm = Math.ceil(n / 4);
   const sides: Side<Throughput>[] = [
     { name: "raw", run: () => raw(), warmup: () => raw(warm) },
     { name: "limit", run: () => limit(), warmup: () => limit(warm) },
     { name: "schakel", run: () => schakel(), warmup: () => schakel(warm) },
     { name: "pipelined", run: () => onePipe(), warmup: () => onePipe(warm) },
-    { name: "pooled", run: () => pooled(), warmup: () => pooled(warm) },
   ];
   const { rounds: results, cpu } = splitThroughput(await alternate("publish", sides, rounds, showThroughput));
   pipe.close();
@@ -66,11 +58,6 @@ export async function publishScenario(bed: Bed): Promise<Figure[]> {
       rounds: { raw: results.raw!, schakel: results.pipelined! },
       extra: { cpuUsRaw: cpu.raw!, cpuUsSchakel: cpu.pipelined! },
       note: "Schakel column = the bus's AckPipeline (one reply subscription, one timeout sweep) publishing the raw bytes, no envelope or signature; raw = js.publish. Bus.send uses this publisher",
-    }),
-    makeFigure({
-      scenario: 1, id: "publish-pooled-ids", name: "what-if: bus.publish with ids from a random pool", unit: "msg/s", better: "higher",
-      rounds: { raw: results.raw!, limit: results.limit!, schakel: results.pooled! }, extra: { cpuUsSchakel: cpu.pooled! },
-      note: `bus.publish given a pooled message id and trace id (2 of its 3 randomBytes calls avoided, through the public id/trace options): ${cpu.pooled!.toFixed(0)} µs CPU per message against ${cpu.schakel!.toFixed(0)} µs; what pooling in ids.ts and tracing.ts would give`,
     }),
   ];
 }
