@@ -9,6 +9,7 @@ import type { DataOf, InputOf, MessageType } from "../catalog.ts";
 import { traceIdOf, type Envelope } from "../envelope.ts";
 import { inboxConsumers, type InboxConsumer } from "../streams.ts";
 import { parseSandboxSubject, ROOTS } from "../subjects.ts";
+import { AckBatch } from "./ack-batch.ts";
 import { failuresText, HandlerAttempts, REDELIVERY_LIMIT } from "./attempts.ts";
 import type { Bus, Published } from "./bus.ts";
 import { deadLetter } from "./dead-letter.ts";
@@ -17,7 +18,7 @@ import { HEADERS } from "./headers.ts";
 import type { Outgoing, PublishOptions } from "./outgoing.ts";
 import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
 import { reject, type Rejection } from "./rejection.ts";
-import { startProcessSpan, withContext } from "./tracing.ts";
+import { startProcessSpan, withContext, type ActiveSpan } from "./tracing.ts";
 
 /** What a handler receives: typed, validated, verified. */
 export interface Delivery<T extends MessageType = MessageType> {
@@ -82,6 +83,17 @@ const unsentAnswer = async (out: Outgoing): Promise<Published> => ({
   id: out.envelope.id, subject: out.subject, stream: "", seq: 0, duplicate: false, traceId: traceIdOf(out.envelope.traceparent), envelope: out.envelope as Envelope,
 });
 
+/**
+ * A delivery's `reply`: causation, correlation and trace parent from the message and its span. An
+ * answer to a replayed copy is built (validated, signed) but never sent: a replay has no live
+ * effects. (Made here rather than inline so that no per-message name is attached to it under tsx.)
+ */
+function replier(bus: Bus, envelope: Envelope, span: ActiveSpan, unsent: boolean): Delivery["reply"] {
+  return (t, d, o) => (unsent ? unsentAnswer(bus.prepare(t, d, { ...o, inReplyTo: envelope, trace: span.wire })) : bus.publish(t, d, { ...o, inReplyTo: envelope, trace: span.wire }));
+}
+
+const SANDBOX_PREFIX = `${ROOTS.sandbox}.`;
+
 const backoffMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1), 10_000);
 
 export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
@@ -90,6 +102,11 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   const emit = opts.onEvent ?? (() => {});
   let stopped = false;
   const stops: (() => void)[] = [];
+  // Acks of handled messages leave together at the end of the event loop's turn (ack-batch.ts).
+  const acks = new AckBatch((err, m) => emit({
+    kind: "consumer-error", consumer: m.info.consumer,
+    error: `could not acknowledge ${m.info.stream}#${m.seq} after handling it (it comes back and is found processed): ${(err as Error)?.message ?? err}`,
+  }));
 
   /** One consumer being read: its name, the broker's max_deliver (0: none) and its attempts ledger. */
   interface Reading {
@@ -107,16 +124,15 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     } catch {
       replay = undefined;
     }
-    const isSandbox = m.subject.startsWith(`${ROOTS.sandbox}.`);
-    const refuse = (rejection: Rejection) => file(m, r, rejection);
+    const isSandbox = m.subject.startsWith(SANDBOX_PREFIX);
     if (m.info.deliveryCount > REDELIVERY_LIMIT) {
-      return refuse(reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
+      return file(m, r, reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
     }
     const exhausted = r.attempts.exhausted(keyOf(m));
     // Its attempts are used up and its filing failed before: file it now, without another attempt.
-    if (exhausted) return refuse(reject(exhausted.reason, failuresText(exhausted)));
+    if (exhausted) return file(m, r, reject(exhausted.reason, failuresText(exhausted)));
     if ((isSandbox || replay) && !opts.replayMode) {
-      return refuse(reject("replay-refused", `replayed copy (${replay ?? "sandbox"}) reached a live service; run it in replay mode to act on replays`));
+      return file(m, r, reject("replay-refused", `replayed copy (${replay ?? "sandbox"}) reached a live service; run it in replay mode to act on replays`));
     }
     let signedSubject = m.subject;
     if (isSandbox) signedSubject = parseSandboxSubject(m.subject).liveSubject;
@@ -126,17 +142,17 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       { subject: signedSubject, body: m.data, signature: m.headers?.get(HEADERS.signature) || undefined, storedAt },
       { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay },
     );
-    if (!decoded.ok) return refuse(decoded.rejection);
+    if (!decoded.ok) return file(m, r, decoded.rejection);
     const { type, envelope } = decoded;
     const base = { type, id: envelope.id, consumer, seq: m.seq };
     if (await processed.has(envelope.id)) {
       r.attempts.clear(keyOf(m));
-      m.ack();
+      acks.ack(m);
       return emit({ kind: "duplicate", ...base });
     }
     const handler = opts.handlers[type] as Handler<MessageType> | undefined;
     if (!handler) {
-      m.ack();
+      acks.ack(m);
       return emit({ kind: "ignored", ...base });
     }
     const started = performance.now();
@@ -147,8 +163,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     const delivery = {
       type, envelope, data: envelope.data, subject: m.subject, stream: m.info.stream, seq: m.seq,
       deliveryCount: m.info.deliveryCount, storedAt, ...(replay ? { replay } : {}),
-      // An answer to a replayed copy is built (validated, signed) but never sent: a replay has no live effects.
-      reply: (t, d, o) => (replay || isSandbox ? unsentAnswer(bus.prepare(t, d, { ...o, inReplyTo: envelope, trace: span.wire })) : bus.publish(t, d, { ...o, inReplyTo: envelope, trace: span.wire })),
+      reply: replier(bus, envelope, span, Boolean(replay || isSandbox)),
     } as Delivery;
     try {
       await withContext(span.context, () => handler(delivery));
@@ -157,7 +172,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       const error = (err as Error)?.message ?? String(err);
       const failures = r.attempts.failed(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-failed" });
       const attempt = failures.count;
-      if (attempt >= r.attempts.maxAttempts) return refuse(reject("handler-failed", failuresText(failures)));
+      if (attempt >= r.attempts.maxAttempts) return file(m, r, reject("handler-failed", failuresText(failures)));
       m.nak(backoffMs(attempt));
       return withContext(span.context, () => emit({ kind: "retry", ...base, attempt, error }));
     }
@@ -170,7 +185,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       emit({ kind: "consumer-error", consumer, error: `could not record ${envelope.id} as processed: ${(err as Error)?.message ?? err}` });
     }
     r.attempts.clear(keyOf(m));
-    m.ack();
+    acks.ack(m);
     // Reported inside the message's span, so a log line about it carries its trace and span ids.
     withContext(span.context, () => emit({ kind: "processed", ...base, ms: performance.now() - started }));
   }
@@ -218,7 +233,9 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
           }
           if (stopped) break;
         }
+        acks.flush();
       } catch (err) {
+        acks.flush();
         if (stopped) break;
         emit({ kind: "consumer-error", consumer: c.name, error: (err as Error)?.message ?? String(err) });
         await new Promise((r) => setTimeout(r, 1_000));
@@ -231,8 +248,10 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     closed,
     async stop() {
       stopped = true;
+      acks.flush();
       for (const s of stops) s();
       await closed;
+      acks.flush();
     },
   };
 }

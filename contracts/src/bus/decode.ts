@@ -32,8 +32,11 @@ export interface DecodeOptions {
 
 export type Decoded = { ok: true; type: MessageType; envelope: Envelope } | { ok: false; rejection: Rejection };
 
+function fail(rejection: Rejection): Decoded {
+  return { ok: false, rejection };
+}
+
 export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded {
-  const fail = (r: Rejection): Decoded => ({ ok: false, rejection: r });
   let json: unknown;
   try {
     json = JSON.parse(decoder.decode(input.body));
@@ -84,5 +87,9 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
     const err = SchemaError.fromZod(`${e.type} data`, data.error, "data");
     return fail(reject("invalid-data", err.message, err.issues));
   }
-  return { ok: true, type: e.type, envelope: { ...e, data: data.data } };
+  // `e` is the object the envelope schema just built for this message: give it the parsed data
+  // in place of a copy (same keys, same order).
+  const envelope = e as Envelope;
+  envelope.data = data.data;
+  return { ok: true, type: e.type, envelope };
 }

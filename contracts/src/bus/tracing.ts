@@ -88,15 +88,23 @@ export interface ProcessDescription {
   server?: string;
 }
 
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+let lastServer: { server: string; attributes: Attributes } | undefined;
+
+/** `server.address` / `server.port` of `host:port`; the last answer is kept (a bus asks per message). */
 function serverAttributes(server?: string): Attributes {
-  const m = server ? /^(?:nats:\/\/)?(.+?)(?::(\d+))?$/.exec(server) : null;
-  if (!m) return {};
-  return m[2] === undefined ? { "server.address": m[1]! } : { "server.address": m[1]!, "server.port": Number(m[2]) };
+  if (!server) return NO_ATTRIBUTES;
+  if (lastServer?.server === server) return lastServer.attributes;
+  const m = /^(?:nats:\/\/)?(.+?)(?::(\d+))?$/.exec(server);
+  const attributes: Attributes = !m ? NO_ATTRIBUTES : Object.freeze(m[2] === undefined ? { "server.address": m[1]! } : { "server.address": m[1]!, "server.port": Number(m[2]) });
+  lastServer = { server, attributes };
+  return attributes;
 }
 
-function wireOf(span: Span, parent: SpanContext | undefined, tracestate?: string): TraceContext {
+/** `recording`: whether the span records (asked when it starts, in case the wire is made after it ends). */
+function wireOf(span: Span, parent: SpanContext | undefined, tracestate?: string, recording = span.isRecording()): TraceContext {
   const sc = span.spanContext();
-  const own = span.isRecording() && trace.isSpanContextValid(sc);
+  const own = recording && trace.isSpanContextValid(sc);
   const traceparent = own
     ? formatTraceparent(sc)
     : formatTraceparent({ traceId: parent?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: parent?.traceFlags ?? TraceFlags.SAMPLED });
@@ -154,7 +162,9 @@ export function startSendSpan(message: SendDescription, parent?: TraceContext): 
     context: trace.setSpan(ctx, span),
     wire: wireOf(span, sc, parent?.tracestate),
     end: finish(span),
+    // A span that does not record ignores attributes: skip building them (no SDK, or not sampled).
     built(out) {
+      if (!span.isRecording()) return;
       span.setAttributes({
         "messaging.destination.name": out.subject,
         "messaging.message.id": out.envelope.id,
@@ -163,6 +173,7 @@ export function startSendSpan(message: SendDescription, parent?: TraceContext): 
       });
     },
     stored(ack) {
+      if (!span.isRecording()) return;
       span.setAttributes({ "schakel.stream": ack.stream, "schakel.stream.sequence": ack.seq, "schakel.duplicate": ack.duplicate });
     },
   };
@@ -202,7 +213,18 @@ export function startProcessSpan(message: ProcessDescription): ActiveSpan {
     },
     links: producer ? [{ context: producer, attributes: { "messaging.message.id": envelope.id } }] : [],
   }, parentCtx);
-  return { span, context: trace.setSpan(parentCtx, span), wire: wireOf(span, producer, envelope.tracestate), end: finish(span) };
+  // The wire context is what a handler's answers carry: drawn when the first answer asks for it
+  // (most messages are not answered), the same for every answer.
+  let wire: TraceContext | undefined;
+  const recording = span.isRecording();
+  return {
+    span,
+    context: trace.setSpan(parentCtx, span),
+    get wire() {
+      return (wire ??= wireOf(span, producer, envelope.tracestate, recording));
+    },
+    end: finish(span),
+  };
 }
 
 /**
