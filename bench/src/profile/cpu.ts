@@ -4,7 +4,7 @@
  * rounds are short in the quick run and alternate with other sides; here every round is the same
  * work, and the minimum over rounds is the cost of the code (a busy machine only adds to it).
  *
- *   tsx src/profile/cpu.ts [rounds] [count]
+ *   tsx src/profile/cpu.ts [rounds] [count] [publish|consume|both]
  */
 import { AUDIENCE, SENDER, startBed } from "../bed.ts";
 import { pipelined } from "../pipeline.ts";
@@ -15,6 +15,7 @@ import { median } from "../stats.ts";
 
 const rounds = Number(process.argv[2] ?? 7);
 const count = Number(process.argv[3] ?? 10_000);
+const what = process.argv[4] ?? "both";
 
 /** CPU µs (user + system, all threads) per message of `fn` over `n` messages. */
 async function cpuPerMessage(n: number, fn: () => Promise<void>): Promise<number> {
@@ -33,7 +34,11 @@ try {
   const pub: number[] = [];
   const con: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    pub.push(await cpuPerMessage(count, () => publish(AUDIENCE.publish, count)));
+    if (what !== "consume") pub.push(await cpuPerMessage(count, () => publish(AUDIENCE.publish, count)));
+    if (what === "publish") {
+      progress(`round ${r + 1}/${rounds}: publish ${pub[r]!.toFixed(1)} µs CPU per message`);
+      continue;
+    }
     // The consume round reads what this round stored for its audience, through a fresh consumer.
     const feed = await bed.feedConsumer(AUDIENCE.consume, bed.subject(AUDIENCE.consume), "new");
     await publish(AUDIENCE.consume, count);
@@ -43,9 +48,9 @@ try {
       await rd.stop();
     }));
     await feed.remove();
-    progress(`round ${r + 1}/${rounds}: publish ${pub[r]!.toFixed(1)} µs, consume ${con[r]!.toFixed(1)} µs CPU per message`);
+    progress(`round ${r + 1}/${rounds}: ${pub.length ? `publish ${pub[r]!.toFixed(1)} µs, ` : ""}consume ${con[r]!.toFixed(1)} µs CPU per message`);
   }
-  const show = (xs: number[]) => `min ${Math.min(...xs).toFixed(1)}  median ${median(xs).toFixed(1)}`;
+  const show = (xs: number[]) => (xs.length ? `min ${Math.min(...xs).toFixed(1)}  median ${median(xs).toFixed(1)}` : "not run");
   process.stdout.write(`client CPU µs per message, ${rounds} rounds of ${count}\npublish  ${show(pub)}\nconsume  ${show(con)}\n`);
   await reader.close();
   await bus.close();
