@@ -65,6 +65,11 @@ export interface ConsumeOptions {
    */
   maxDeliver?: number;
   /**
+   * Deliveries without an acknowledgement after which a message is filed as unreadable without
+   * running its handler (default 500, see attempts.ts): bounds a handler that stops its process.
+   */
+  redeliveryLimit?: number;
+  /**
    * Lifetime of each pull request in ms (default 10 000). A pull lost with a leaf link or a
    * cluster node is noticed by missed heartbeats (two of half this) and pulled again, so this
    * bounds how long a consumer stalls after such a loss.
@@ -125,7 +130,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       replay = undefined;
     }
     const isSandbox = m.subject.startsWith(SANDBOX_PREFIX);
-    if (m.info.deliveryCount > REDELIVERY_LIMIT) {
+    if (m.info.deliveryCount > (opts.redeliveryLimit ?? REDELIVERY_LIMIT)) {
       return file(m, r, reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
     }
     const exhausted = r.attempts.exhausted(keyOf(m));
