@@ -3,34 +3,26 @@
  * then filed in DEADLETTER as handler-failed, and the other messages keep reaching the handler
  * meanwhile. (The backoff 200+400+800+1600 ms makes this take about three seconds.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deadLetterSubject, sampleData, STREAMS } from "@schakel/contracts";
-import type { Bus, ConsumeEvent } from "@schakel/contracts/bus";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { waitForDeadLetters, waitForDrained } from "./helpers.ts";
+import type { ConsumeEvent } from "@schakel/contracts/bus";
+import { waitFor } from "@schakel/harness";
+import { fileBus, waitForDeadLetters, waitForDrained } from "./helpers.ts";
 
 const POISON = "Poison request that the handler cannot take";
 
 describe("bus - a handler that keeps failing", () => {
-  let s: SchakelServer;
-  let police: Bus;
-  let mechelen: Bus;
-  beforeAll(async () => {
-    s = await startSchakelServer();
-    police = await s.connectAs("fed-police");
-    mechelen = await s.connectAs("mechelen");
-  });
-  afterAll(() => s?.cleanup());
+  const t = fileBus({ police: "fed-police", mechelen: "mechelen" });
 
   it("bus - exactly 5 attempts, then dead-lettered as handler-failed, while other messages keep flowing", async () => {
-    const jsm = await s.jsm();
+    const jsm = await t.s.jsm();
     // The inbox has no server-side max_deliver (see attempts.ts): the bus client gives up after 5.
     expect((await jsm.consumers.info(STREAMS.coord.name, "mechelen--mechelen")).config.max_deliver).toBe(-1);
     const maxDeliver = 5;
     const poisonAttempts: number[] = [];
     const handled: string[] = [];
     const events: ConsumeEvent[] = [];
-    const c = mechelen.consume({
+    const c = t.mechelen.consume({
       onEvent: (e) => events.push(e),
       handlers: {
         "coordination.requested": (d) => {
@@ -42,7 +34,7 @@ describe("bus - a handler that keeps failing", () => {
         },
       },
     });
-    const request = (topic: string) => police.publish("coordination.requested", { ...sampleData("coordination.requested"), topic }, { to: "mechelen" });
+    const request = (topic: string) => t.police.publish("coordination.requested", { ...sampleData("coordination.requested"), topic }, { to: "mechelen" });
     const poison = await request(POISON);
     // One healthy request per failed attempt, each sent while the poison message waits for its retry.
     const healthy: string[] = [];

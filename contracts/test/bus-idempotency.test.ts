@@ -5,37 +5,29 @@
  */
 import { AckPolicy, DeliverPolicy, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { audienceFilter, feedConsumerName, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
-import { decodeMessage, HEADERS, idempotent, KvProcessedStore, type Bus, type ConsumeEvent, type Delivery } from "@schakel/contracts/bus";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { storedCount, waitForDrained } from "./helpers.ts";
+import { decodeMessage, HEADERS, idempotent, KvProcessedStore, type ConsumeEvent, type Delivery } from "@schakel/contracts/bus";
+import { waitFor } from "@schakel/harness";
+import { fileBus, storedCount, waitForDrained } from "./helpers.ts";
 
 describe("bus - duplicates and idempotency", () => {
-  let s: SchakelServer;
-  let ocam: Bus;
-  let mechelen: Bus;
-  beforeAll(async () => {
-    s = await startSchakelServer();
-    ocam = await s.connectAs("fed-ocam");
-    mechelen = await s.connectAs("mechelen");
-  });
-  afterAll(() => s?.cleanup());
+  const t = fileBus({ ocam: "fed-ocam", mechelen: "mechelen" });
 
   it("bus - the same envelope id published twice is stored once; the second ack says duplicate", async () => {
-    const jsm = await s.jsm();
+    const jsm = await t.s.jsm();
     const before = await storedCount(jsm, STREAMS.coord.name);
-    const prepared = ocam.prepare("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
-    const first = await ocam.send(prepared);
-    const again = await ocam.send(prepared);
+    const prepared = t.ocam.prepare("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    const first = await t.ocam.send(prepared);
+    const again = await t.ocam.send(prepared);
     expect(first.duplicate).toBe(false);
     expect(again).toMatchObject({ duplicate: true, seq: first.seq, id: first.id });
     // A new publish that reuses the id (e.g. a retry rebuilt after a lost ack) is also dropped.
-    const rebuilt = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen", id: first.id });
+    const rebuilt = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen", id: first.id });
     expect(rebuilt).toMatchObject({ duplicate: true, seq: first.seq });
     // An idempotency key derives the same id for the same effect.
-    const keyed = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen", idempotencyKey: "threat-update-42" });
-    const keyedAgain = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen", idempotencyKey: "threat-update-42" });
+    const keyed = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen", idempotencyKey: "threat-update-42" });
+    const keyedAgain = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen", idempotencyKey: "threat-update-42" });
     expect(keyedAgain).toMatchObject({ id: keyed.id, duplicate: true, seq: keyed.seq });
     expect(await storedCount(jsm, STREAMS.coord.name)).toBe(before + 2);
     const stored = await jsm.streams.getMessage(STREAMS.coord.name, { seq: first.seq });
@@ -43,11 +35,11 @@ describe("bus - duplicates and idempotency", () => {
   });
 
   it("bus - idempotent() runs the effect once when the message is delivered again after a failure", async () => {
-    const kv = await new Kvm(mechelen.nc).open(orgStateBucket("mechelen"));
+    const kv = await new Kvm(t.mechelen.nc).open(orgStateBucket("mechelen"));
     const effects: string[] = [];
     const attempts: number[] = [];
     const notify = idempotent(new KvProcessedStore(kv, "notify"), (d: Delivery<"coordination.requested">) => void effects.push(d.envelope.id));
-    const c = mechelen.consume({
+    const c = t.mechelen.consume({
       handlers: {
         "coordination.requested": async (d) => {
           attempts.push(d.deliveryCount);
@@ -57,25 +49,25 @@ describe("bus - duplicates and idempotency", () => {
         },
       },
     });
-    const sent = await s.connectAs("fed-police").then((b) => b.publish("coordination.requested", sampleData("coordination.requested"), { to: "mechelen" }));
+    const sent = await t.s.connectAs("fed-police").then((b) => b.publish("coordination.requested", sampleData("coordination.requested"), { to: "mechelen" }));
     await waitFor(() => attempts.length === 2, { what: "the redelivery" });
-    await waitForDrained(await s.jsm(), STREAMS.coord.name, "mechelen--mechelen");
+    await waitForDrained(await t.s.jsm(), STREAMS.coord.name, "mechelen--mechelen");
     await c.stop();
     expect(attempts).toEqual([1, 2]);
     expect(effects).toEqual([sent.id]);
   });
 
   it("bus - KvProcessedStore remembers across a service restart: redelivered and re-read messages do not run again", async () => {
-    const kv = await new Kvm(mechelen.nc).open(orgStateBucket("mechelen"));
-    const sent = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    const kv = await new Kvm(t.mechelen.nc).open(orgStateBucket("mechelen"));
+    const sent = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
     const effects: string[] = [];
     const effect = (d: { envelope: { id: string } }) => void effects.push(d.envelope.id);
 
     // First service instance: runs the effect, then dies before acknowledging (the nak stands in for the lost ack).
-    const inbox = await mechelen.js.consumers.get(STREAMS.coord.name, "mechelen--mechelen");
+    const inbox = await t.mechelen.js.consumers.get(STREAMS.coord.name, "mechelen--mechelen");
     const first = await inbox.next({ expires: 5_000 });
     const decode = (m: NonNullable<typeof first>) => {
-      const d = decodeMessage({ subject: m.subject, body: m.data, signature: m.headers?.get(HEADERS.signature), storedAt: new Date(m.info.timestampNanos / 1e6) }, { directory: s.directory, skewMs: 60_000 });
+      const d = decodeMessage({ subject: m.subject, body: m.data, signature: m.headers?.get(HEADERS.signature), storedAt: new Date(m.info.timestampNanos / 1e6) }, { directory: t.s.directory, skewMs: 60_000 });
       if (!d.ok) throw new Error(d.rejection.detail);
       return d;
     };
@@ -91,11 +83,11 @@ describe("bus - duplicates and idempotency", () => {
 
     // A rebuilt consumer re-reads the whole inbox: consume() with the same store reports a duplicate.
     const slot = feedConsumerName("mechelen", 1);
-    await (await jetstreamManager(mechelen.nc)).consumers.add(STREAMS.coord.name, {
+    await (await jetstreamManager(t.mechelen.nc)).consumers.add(STREAMS.coord.name, {
       name: slot, filter_subject: audienceFilter("mechelen"), ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_deliver: 5,
     });
     const events: ConsumeEvent[] = [];
-    const c = mechelen.consume({
+    const c = t.mechelen.consume({
       consumers: [{ stream: STREAMS.coord.name, name: slot, filter: audienceFilter("mechelen") }],
       processed: new KvProcessedStore(kv, "inbox"),
       handlers: { "notice.posted": effect },

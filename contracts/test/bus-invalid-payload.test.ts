@@ -5,31 +5,23 @@
  */
 import { jetstream } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deadLetterSubject, inboxConsumers, messageSubject, sampleData, SchemaError, STREAMS } from "@schakel/contracts";
-import { encodeSignature, HEADERS, signingBytes, type Bus, type ConsumeEvent, type Delivery } from "@schakel/contracts/bus";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { storedCount, waitForDeadLetters, waitForDrained } from "./helpers.ts";
+import { encodeSignature, HEADERS, signingBytes, type ConsumeEvent, type Delivery } from "@schakel/contracts/bus";
+import { waitFor } from "@schakel/harness";
+import { fileBus, storedCount, waitForDeadLetters, waitForDrained } from "./helpers.ts";
 
 /** A notice whose title is empty, category unknown and recipient list empty. */
 const invalidNotice = () => ({ ...sampleData("notice.posted"), title: "", category: "rumour", recipients: [] });
 const FAILING = ["data.title", "data.category", "data.recipients"];
 
 describe("bus - invalid payloads", () => {
-  let s: SchakelServer;
-  let ocam: Bus;
-  let mechelen: Bus;
-  beforeAll(async () => {
-    s = await startSchakelServer();
-    ocam = await s.connectAs("fed-ocam");
-    mechelen = await s.connectAs("mechelen");
-  });
-  afterAll(() => s?.cleanup());
+  const t = fileBus({ ocam: "fed-ocam", mechelen: "mechelen" });
 
   it("bus - publishing invalid data throws a SchemaError naming every failing field, and nothing is stored", async () => {
-    const jsm = await s.jsm();
+    const jsm = await t.s.jsm();
     const before = await storedCount(jsm, STREAMS.coord.name);
-    const error = await ocam.publish("notice.posted", invalidNotice() as never, { to: "mechelen" }).catch((e: unknown) => e);
+    const error = await t.ocam.publish("notice.posted", invalidNotice() as never, { to: "mechelen" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaError);
     const schemaError = error as SchemaError;
     expect(schemaError.issues.map((i) => i.path).sort()).toEqual([...FAILING].sort());
@@ -39,17 +31,17 @@ describe("bus - invalid payloads", () => {
   });
 
   it("bus - the same bytes injected raw end in DEADLETTER with reason and detail; the next valid message is delivered", async () => {
-    const jsm = await s.jsm();
+    const jsm = await t.s.jsm();
     const subject = messageSubject("notice.posted", "mechelen", "fed-ocam");
     // A correct envelope around the invalid data, exactly as a broken or hostile sender would build it.
-    const template = ocam.prepare("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    const template = t.ocam.prepare("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
     const inject = async (signed: boolean): Promise<{ id: string; body: string }> => {
       const envelope = { ...template.envelope, id: crypto.randomUUID(), data: invalidNotice() };
       const body = JSON.stringify(envelope);
       const h = natsHeaders();
       h.set(HEADERS.traceparent, envelope.traceparent);
-      if (signed) h.set(HEADERS.signature, encodeSignature(ocam.identity.sign(signingBytes(subject, new TextEncoder().encode(body)))));
-      await jetstream(await s.rawAs("fed-ocam")).publish(subject, body, { headers: h, msgID: envelope.id });
+      if (signed) h.set(HEADERS.signature, encodeSignature(t.ocam.identity.sign(signingBytes(subject, new TextEncoder().encode(body)))));
+      await jetstream(await t.s.rawAs("fed-ocam")).publish(subject, body, { headers: h, msgID: envelope.id });
       return { id: envelope.id, body };
     };
     const signed = await inject(true);
@@ -57,8 +49,8 @@ describe("bus - invalid payloads", () => {
 
     const handled: Delivery<"notice.posted">[] = [];
     const events: ConsumeEvent[] = [];
-    const consumption = mechelen.consume({ handlers: { "notice.posted": (d) => void handled.push(d) }, onEvent: (e) => events.push(e) });
-    const valid = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    const consumption = t.mechelen.consume({ handlers: { "notice.posted": (d) => void handled.push(d) }, onEvent: (e) => events.push(e) });
+    const valid = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
     await waitFor(() => handled.some((d) => d.envelope.id === valid.id), { what: "the valid notice after the invalid ones" });
     const records = await waitForDeadLetters(jsm, 2);
     await consumption.stop();

@@ -4,24 +4,20 @@
  * the consumer's redelivery limit, without running its handler again; the inbox has no
  * server-side max_deliver that would drop it unseen.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
 import { sampleData, STREAMS } from "@schakel/contracts";
 import type { ConsumeEvent } from "@schakel/contracts/bus";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { waitForDeadLetters, waitForDrained } from "./helpers.ts";
+import { waitFor } from "@schakel/harness";
+import { fileBus, waitForDeadLetters, waitForDrained } from "./helpers.ts";
 
 describe("bus - redelivery limit", () => {
-  let s: SchakelServer;
-  beforeAll(async () => {
-    s = await startSchakelServer();
-  });
-  afterAll(() => s?.cleanup());
+  const t = fileBus({ ocam: "fed-ocam", mechelen: "mechelen" });
 
   it("bus - a message delivered more often than the limit without an acknowledgement is filed as unreadable, its handler not run", async () => {
+    const { s } = t;
     const jsm = await s.jsm();
-    const ocam = await s.connectAs("fed-ocam");
-    const sent = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    const sent = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
     // Three deliveries that end without an acknowledgement, as three crashed attempts would.
     const inbox = await jetstream(await s.admin()).consumers.get(STREAMS.coord.name, "mechelen--mechelen");
     for (let delivery = 1; delivery <= 3; delivery++) {
@@ -32,8 +28,7 @@ describe("bus - redelivery limit", () => {
     }
     const handled: string[] = [];
     const events: ConsumeEvent[] = [];
-    const mechelen = await s.connectAs("mechelen");
-    const c = mechelen.consume({ redeliveryLimit: 3, onEvent: (e) => events.push(e), handlers: { "notice.posted": (d) => void handled.push(d.envelope.id) } });
+    const c = t.mechelen.consume({ redeliveryLimit: 3, onEvent: (e) => events.push(e), handlers: { "notice.posted": (d) => void handled.push(d.envelope.id) } });
     const [record] = await waitForDeadLetters(jsm, 1);
     await waitForDrained(jsm, STREAMS.coord.name, "mechelen--mechelen");
     await waitFor(() => events.some((e) => e.kind === "rejected"), { what: "the rejection event" });

@@ -1,8 +1,9 @@
-/** Small helpers shared by the bus tests: reading streams as the admin, counting by envelope id. */
+/** Small helpers shared by the bus tests: a file's bus, reading streams as the admin, counting by envelope id. */
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { STREAMS } from "@schakel/contracts";
-import { HEADERS } from "@schakel/contracts/bus";
-import { waitFor } from "@schakel/harness";
+import { HEADERS, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
+import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { afterAll, beforeAll } from "vitest";
 
 export interface DeadLetterRecord {
   subject: string;
@@ -52,4 +53,25 @@ export async function waitForDrained(jsm: JetStreamManager, stream: string, cons
     const info = await jsm.consumers.info(stream, consumer);
     return info.num_pending === 0 && info.num_ack_pending === 0;
   }, { timeoutMs, what: `consumer ${stream}/${consumer} to have nothing pending` });
+}
+
+/** A test file's bus: its server and one client per named organisation (see {@link fileBus}). */
+export type FileBus<K extends string> = { s: SchakelServer } & Record<K, Bus>;
+
+/**
+ * Starts a secured bus before the file's tests and cleans it up after them, with one client per
+ * entry of `clients` (name in the test → organisation, or organisation and connect options), e.g.
+ * `const t = fileBus({ ocam: "fed-ocam", mechelen: "mechelen" })`, then `t.ocam.publish(…)`.
+ */
+export function fileBus<K extends string>(clients: Record<K, string | [org: string, opts: Partial<ConnectOptions>]>): FileBus<K> {
+  const t = {} as FileBus<K>;
+  beforeAll(async () => {
+    t.s = await startSchakelServer();
+    for (const [name, client] of Object.entries(clients) as [K, string | [string, Partial<ConnectOptions>]][]) {
+      const [org, opts] = typeof client === "string" ? [client, {}] : client;
+      (t as Record<K, Bus>)[name] = await t.s.connectAs(org, opts);
+    }
+  });
+  afterAll(() => t.s?.cleanup());
+  return t;
 }
