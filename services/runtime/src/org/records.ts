@@ -18,6 +18,9 @@ export const MessageRef = z.object({
 });
 export type MessageRef = z.infer<typeof MessageRef>;
 
+/** When and by whom a notice was acknowledged, with the optional remark. */
+export const AcknowledgementRecord = z.object({ acknowledgedAt: Timestamp, by: z.string().optional(), remark: z.string().optional() });
+
 /** A notice that reached this organisation, and whether it acknowledged it. */
 export const ReceivedNotice = z.object({
   noticeId: MessageId,
@@ -30,12 +33,7 @@ export const ReceivedNotice = z.object({
   ackBy: Timestamp.optional(),
   receivedAt: Timestamp,
   message: MessageRef,
-  acknowledgement: z.object({
-    acknowledgedAt: Timestamp,
-    by: z.string().optional(),
-    remark: z.string().optional(),
-    messageId: MessageId,
-  }).optional(),
+  acknowledgement: AcknowledgementRecord.extend({ messageId: MessageId }).optional(),
 });
 export type ReceivedNotice = z.infer<typeof ReceivedNotice>;
 
@@ -50,7 +48,7 @@ export const SentNotice = z.object({
   traceId: z.string(),
   messageIds: z.record(z.string(), MessageId),
   deliveries: z.record(z.string(), Timestamp),
-  acknowledgements: z.record(z.string(), z.object({ acknowledgedAt: Timestamp, by: z.string().optional(), remark: z.string().optional() })),
+  acknowledgements: z.record(z.string(), AcknowledgementRecord),
 });
 export type SentNotice = z.infer<typeof SentNotice>;
 
