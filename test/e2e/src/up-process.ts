@@ -4,23 +4,11 @@
  */
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
+import type { UpSummary } from "@schakel/cli";
 import { exited, track } from "./children.ts";
 import { childEnv, REPO_ROOT, SCHAKEL_BIN } from "./schakel.ts";
 
-/** The parts of up's JSON summary the tests read. */
-export interface UpSummary {
-  ready: true;
-  readyMs: number;
-  phasesMs: Record<string, number>;
-  url: string;
-  pid: number;
-  natsPid: number | null;
-  consoleUrl: string | null;
-  dataDir: string;
-  resumed: boolean;
-  streams: { name: string; messages: number }[];
-  services: { service: string; orgs: string[] }[];
-}
+export type { UpSummary };
 
 export interface UpProcess {
   summary: UpSummary;
