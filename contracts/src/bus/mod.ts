@@ -3,6 +3,8 @@ export { connectBus, Bus } from "./bus.ts";
 export { AckPipeline } from "./ack-pipeline.ts";
 export type { ConnectOptions, Published } from "./bus.ts";
 export { consume } from "./consume.ts";
+export { watchReachability } from "./reachability.ts";
+export type { ReachabilityHandlers, ReachabilityWatch } from "./reachability.ts";
 export type { Delivery, Handler, Handlers, ConsumeEvent, ConsumeOptions, Consumption } from "./consume.ts";
 export { OrgCredentials, readCredentials } from "./credentials.ts";
 export { KeyDirectory } from "./directory.ts";

@@ -5,6 +5,7 @@
  * exit 3 instead of hanging.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
+import { watchReachability } from "@schakel/contracts/bus";
 import { seconds } from "./bus-wait.ts";
 import { note } from "./output.ts";
 
@@ -19,35 +20,29 @@ export interface BusWatch {
 }
 
 export function watchConnection(nc: NatsConnection, url: string, waitMs: number): BusWatch {
-  let lostAt: number | undefined;
   let interrupted = false;
   let gaveUp = false;
-  let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  void (async () => {
-    for await (const s of nc.status()) {
-      if (stopped) return;
-      if (s.type === "disconnect" && lostAt === undefined) {
-        lostAt = performance.now();
-        interrupted = true;
-        if (waitMs > 0) note(`lost the bus at ${url}; retrying (giving up in ${seconds(waitMs)}; Ctrl-C to stop)`);
-        timer = setTimeout(() => {
-          gaveUp = true;
-          void nc.close();
-        }, waitMs);
-      } else if (s.type === "reconnect" && lostAt !== undefined) {
-        clearTimeout(timer);
-        note(`reached the bus again at ${url} after ${seconds(performance.now() - lostAt, true)}`);
-        lostAt = undefined;
-      }
-    }
-  })();
+  const reachability = watchReachability(nc, {
+    lost: () => {
+      interrupted = true;
+      if (waitMs > 0) note(`lost the bus at ${url}; retrying (giving up in ${seconds(waitMs)}; Ctrl-C to stop)`);
+      timer = setTimeout(() => {
+        gaveUp = true;
+        void nc.close();
+      }, waitMs);
+    },
+    back: (downMs) => {
+      clearTimeout(timer);
+      note(`reached the bus again at ${url} after ${seconds(downMs, true)}`);
+    },
+  });
   return {
     get interrupted() { return interrupted; },
     get gaveUp() { return gaveUp; },
-    get down() { return lostAt !== undefined; },
+    get down() { return reachability.down; },
     stop() {
-      stopped = true;
+      reachability.stop();
       clearTimeout(timer);
     },
   };

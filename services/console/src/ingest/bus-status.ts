@@ -6,6 +6,7 @@
  * change.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
+import { watchReachability } from "@schakel/contracts/bus";
 
 export interface BusState {
   bus: "up" | "down";
@@ -66,18 +67,16 @@ export class BusStatus {
 const seconds = (ms: number) => `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 
 /**
- * Follows `nc`'s status events into `status` until the connection closes, with an operator note
+ * Follows `nc`'s reachability into `status` until the connection closes, with an operator note
  * when the bus goes away and when it is back.
  */
 export function watchConnection(nc: NatsConnection, status: BusStatus, note: (line: string) => void): void {
-  void (async () => {
-    for await (const s of nc.status()) {
-      if (s.type === "disconnect" || s.type === "reconnecting" || s.type === "staleConnection") {
-        if (status.change("down")) note(`cannot reach the bus at ${status.state.url}; retrying`);
-      } else if (s.type === "reconnect") {
-        const previous = status.change("up");
-        if (previous) note(`reached the bus at ${status.state.url} again after ${seconds(status.state.since - previous.since)}`);
-      }
-    }
-  })().catch(() => undefined);
+  watchReachability(nc, {
+    lost: (at) => {
+      if (status.change("down", at)) note(`cannot reach the bus at ${status.state.url}; retrying`);
+    },
+    back: (downMs) => {
+      if (status.change("up")) note(`reached the bus at ${status.state.url} again after ${seconds(downMs)}`);
+    },
+  });
 }
