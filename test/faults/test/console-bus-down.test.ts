@@ -41,10 +41,15 @@ interface Status {
   lastMessageAt: string | null;
 }
 
-/** Posts a notice to mechelen as the federal liaison; returns its title. */
+/**
+ * Posts a notice to mechelen as the federal liaison; returns its title. Just after a restart
+ * JetStream may still be recovering its streams: an unacknowledged send is repeated with the same
+ * message, as the bus's error asks, so it is stored once.
+ */
 async function postNotice(sender: Bus, title: string): Promise<string> {
   const data = { ...sampleData("notice.posted"), noticeId: newMessageId(), title, recipients: ["mechelen"], ackRequired: false };
-  await sender.publish("notice.posted", data, { to: "mechelen" });
+  const out = sender.prepare("notice.posted", data, { to: "mechelen" });
+  await waitFor(() => sender.send(out), { timeoutMs: 30_000, intervalMs: 200, what: `"${title}" to be acknowledged` });
   return title;
 }
 
