@@ -24,9 +24,13 @@ afterAll(async () => {
 type Line = { seq: number; id: string; type: string; data: { noticeId?: string } };
 const feedLines = (p: CliProcess): Line[] => p.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Line);
 
-/** Publishes a notice to mechelen as OCAM; retried while the harness connection is still reconnecting. */
+/**
+ * Publishes a notice to mechelen as OCAM; while the harness connection is still reconnecting the
+ * same message is sent again, so it is stored once.
+ */
 async function notice(ocam: Bus): Promise<string> {
-  const ack = await waitFor(() => ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" }), { timeoutMs: 20_000, what: "a publish as fed-ocam" });
+  const out = ocam.prepare("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+  const ack = await waitFor(() => ocam.send(out), { timeoutMs: 20_000, what: "a publish as fed-ocam" });
   return ack.id;
 }
 
