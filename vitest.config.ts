@@ -19,6 +19,8 @@ export default defineConfig({
       project("infra", "infra"),
       project("harness", "test/harness"),
       project("runtime", "services/runtime"),
+      project("organisation", "services/organisation"),
+      project("platform", "services/platform"),
       project("local", "services/local"),
       project("flemish", "services/flemish"),
       project("federal", "services/federal"),

@@ -26,3 +26,5 @@ export { SIGNATURE_HEADER, signingBytes, encodeSignature, verifySignature } from
 export { startSendSpan, startProcessSpan, startFlowSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
 export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescription } from "./tracing.ts";
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey } from "./nkey-codec.ts";
+export { RecordBucket, openBucket, isRevisionConflict } from "./records.ts";
+export type { Stored, CreateOutcome, UpdateOutcome } from "./records.ts";

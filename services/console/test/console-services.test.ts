@@ -7,8 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { federalService } from "@schakel/federal";
-import { escalations, flemishService, noticeStatus, openObligations, openPlatformStores, type PlatformStores } from "@schakel/flemish";
-import { acknowledgeNotice, localService, receivedNotices } from "@schakel/local";
+import { flemishService } from "@schakel/flemish";
+import { escalations, noticeStatus, openObligations, openPlatformStores, type PlatformStores } from "@schakel/platform";
+import { localService } from "@schakel/local";
+import { acknowledgeNotice, receivedNotices } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
 

@@ -3,7 +3,8 @@
  * so that a request sent to the federal level gets its answer while people watch.
  */
 import type { COORDINATION_OUTCOMES } from "@schakel/contracts";
-import { respondToCoordination, type IncomingRequest, type OrgContext } from "@schakel/runtime";
+import { respondToCoordination, type IncomingRequest } from "@schakel/organisation";
+import type { OrgContext } from "@schakel/runtime";
 
 export type AutoAnswer = { outcome: (typeof COORDINATION_OUTCOMES)[number]; body: string };
 

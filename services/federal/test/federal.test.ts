@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { acknowledgeNotice, localService, outgoingRequests, receivedNotices, requestCoordination } from "@schakel/local";
+import { localService } from "@schakel/local";
+import { acknowledgeNotice, outgoingRequests, receivedNotices, requestCoordination } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { storedOfType } from "@schakel/runtime/testing";
-import { demoAutoAnswer, federalService, incomingRequests, postNotice, respondToCoordination, sentNotice } from "../src/mod.ts";
+import { demoAutoAnswer, federalService } from "../src/mod.ts";
+import { incomingRequests, postNotice, respondToCoordination, sentNotice } from "@schakel/organisation";
 
 const quiet = (service: string) => createLogger({ service, level: "silent" });
 

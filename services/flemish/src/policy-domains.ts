@@ -5,7 +5,7 @@
  */
 import { newMessageId, PolicyDomain, SchakelError, traceIdOf, type PreventionTier } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
-import { platformOf } from "@schakel/runtime";
+import { platformOf } from "@schakel/organisation";
 
 export interface PolicyUpdateInput {
   title: string;

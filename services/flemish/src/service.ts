@@ -5,9 +5,10 @@
  * organisation and publishes through `publishPolicyUpdate`.
  */
 import { SchakelError } from "@schakel/contracts";
-import { consumeWithLogs, inboxHandlers, type ServiceDefinition } from "@schakel/runtime";
+import { inboxHandlers, orgState } from "@schakel/organisation";
+import { consumeWithLogs, type ServiceDefinition } from "@schakel/runtime";
 import { startTraceIndexer } from "@schakel/tracing";
-import { startPlatform, type PlatformOptions } from "./platform/platform.ts";
+import { startPlatform, type PlatformOptions } from "@schakel/platform";
 
 export type FlemishOptions = PlatformOptions;
 
@@ -44,7 +45,7 @@ export const flemishService: ServiceDefinition<FlemishOptions> = {
         kill: async () => { await indexer.stop(); await (platform.kill ?? platform.stop)(); },
       };
     }
-    const consumption = consumeWithLogs(ctx, inboxHandlers(ctx));
+    const consumption = consumeWithLogs(ctx, inboxHandlers(ctx, await orgState(ctx.bus)));
     return { stop: () => consumption.stop(), kill: () => consumption.stop() };
   },
 };

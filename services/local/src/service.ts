@@ -6,7 +6,8 @@
  * exported functions (acknowledgeNotice, raiseSignal, requestCoordination, …).
  */
 import type { ConsumeEvent } from "@schakel/contracts/bus";
-import { consumeWithLogs, inboxHandlers, type ServiceDefinition } from "@schakel/runtime";
+import { inboxHandlers, orgState } from "@schakel/organisation";
+import { consumeWithLogs, type ServiceDefinition } from "@schakel/runtime";
 
 export interface LocalOptions {
   /** Observes every consume event (tests, metrics). */
@@ -18,7 +19,7 @@ export const localService: ServiceDefinition<LocalOptions> = {
   description: "the municipal service: receives notices and digests, acknowledges, raises signals, coordinates, consults cases",
   organisations: (directory) => directory.organisations.filter((o) => o.roles.includes("municipality")).map((o) => o.id),
   async start(ctx, options) {
-    const consumption = consumeWithLogs(ctx, inboxHandlers(ctx), options.onEvent ? { onEvent: options.onEvent } : {});
+    const consumption = consumeWithLogs(ctx, inboxHandlers(ctx, await orgState(ctx.bus)), options.onEvent ? { onEvent: options.onEvent } : {});
     return { stop: () => consumption.stop(), kill: () => consumption.stop() };
   },
 };

@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterSubject, newMessageId, sourceOf, STREAMS, subjectFor } from "@schakel/contracts";
 import { encodeSignature, HEADERS, signingBytes } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { createLogger, orgState, postNotice, receiveNotice, startService, type ServiceHost } from "@schakel/runtime";
+import { orgState, postNotice, receiveNotice } from "@schakel/organisation";
+import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { storedOfType } from "@schakel/runtime/testing";
-import {
-  acknowledgeNotice, localService, openCaseConsultation, raiseSignal, receivedDigests, receivedNotices, requestCaseConsultation,
-  respondToCaseConsultation,
-} from "../src/mod.ts";
+import { localService } from "../src/mod.ts";
+import { acknowledgeNotice, openCaseConsultation, raiseSignal, receivedDigests, receivedNotices, requestCaseConsultation, respondToCaseConsultation } from "@schakel/organisation";
 
 const quiet = createLogger({ service: "local", level: "silent" });
 

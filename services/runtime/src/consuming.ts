@@ -40,7 +40,7 @@ export function consumeWithLogs(ctx: OrgContext, handlers: Handlers, opts: Consu
   const log = ctx.log;
   return ctx.bus.consume({
     handlers: guarded(ctx, handlers),
-    processed: ctx.state.processed,
+    processed: ctx.processed,
     ...(opts.consumers ? { consumers: opts.consumers } : {}),
     ...(opts.batch ? { batch: opts.batch } : {}),
     onEvent: (e) => {

@@ -5,11 +5,11 @@
  * a crash would, for fault tests inside one process.
  */
 import { resolve } from "node:path";
-import type { Bus, KeyDirectory } from "@schakel/contracts/bus";
+import { orgStateBucket } from "@schakel/contracts";
+import { KvProcessedStore, openBucket, type Bus, type KeyDirectory } from "@schakel/contracts/bus";
 import { loadDirectory, loadOrgConfig } from "./config.ts";
 import { connectService } from "./connect.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { orgState } from "./org/state.ts";
 import type { OrgContext, OrgInstance, ServiceDefinition } from "./service.ts";
 
 export interface StartServiceOptions<O extends object> {
@@ -30,6 +30,9 @@ interface Running {
   ctx: OrgContext;
   instance: OrgInstance;
 }
+
+/** Key prefix of the processed message ids in an organisation's bucket `org-<id>`. */
+export const PROCESSED_PREFIX = "processed";
 
 export class ServiceHost {
   #running = new Map<string, Running>();
@@ -61,8 +64,8 @@ export class ServiceHost {
     log.debug({ servers: config.servers }, "connecting to the bus (waits until it is up)");
     const bus = await connectService(config, { service: def.name, log });
     try {
-      const state = await orgState(bus);
-      const ctx: OrgContext = { service: def.name, org, bus, directory, log, state, config };
+      const processed = new KvProcessedStore(await openBucket(bus, orgStateBucket(org)), PROCESSED_PREFIX);
+      const ctx: OrgContext = { service: def.name, org, bus, directory, log, processed, config };
       const instance = await def.start(ctx, opts.options ?? {});
       this.#running.set(org, { ctx, instance });
       log.info({ servers: config.servers }, `${def.name} service started for ${org}`);

@@ -14,7 +14,7 @@ import { startService, type ServiceHost } from "./host.ts";
 import { createLogger } from "./logger.ts";
 import type { FlagValues, ServiceDefinition } from "./service.ts";
 import { exitOnSignals } from "./shutdown.ts";
-import { startProcessTelemetry } from "./telemetry-seam.ts";
+import { startTelemetry } from "./telemetry.ts";
 
 export interface MainOptions {
   argv?: string[];
@@ -90,7 +90,7 @@ export async function runServiceMain<O extends object>(def: ServiceDefinition<O>
     exit(2);
     return undefined;
   }
-  const telemetry = await startProcessTelemetry(def.name, orgs);
+  const telemetry = await startTelemetry({ serviceName: `schakel-${def.name}`, orgs });
   let host: ServiceHost;
   try {
     host = await startService(def, { orgs, dataDir, options, logger: log, ...(values.server ? { server: values.server as string } : {}) });

@@ -3,10 +3,9 @@
  * on its own connection, given that organisation's context. The host runs one or several
  * instances per process; `main` turns a definition into a command.
  */
-import type { Bus, KeyDirectory } from "@schakel/contracts/bus";
+import type { Bus, KeyDirectory, ProcessedStore } from "@schakel/contracts/bus";
 import type { OrgConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
-import type { OrgState } from "./org/state.ts";
 
 /** Everything one organisation's instance works with. */
 export interface OrgContext {
@@ -16,8 +15,8 @@ export interface OrgContext {
   directory: KeyDirectory;
   /** Bound to `service` and `org`. */
   log: Logger;
-  /** The organisation's own KV bucket `org-<id>`. */
-  state: OrgState;
+  /** Ids of the messages this organisation's service processed (in its own bucket `org-<id>`). */
+  processed: ProcessedStore;
   config: OrgConfig;
 }
 

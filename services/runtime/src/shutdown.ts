@@ -5,12 +5,12 @@
  * messages are redelivered and every effect carries a derived id.
  */
 import type { Logger } from "./logger.ts";
-import type { Telemetry } from "./telemetry-seam.ts";
+import type { ServiceTelemetry } from "./telemetry.ts";
 
 export interface ShutdownOptions {
   stop: () => Promise<void>;
   log: Logger;
-  telemetry?: Telemetry;
+  telemetry?: Pick<ServiceTelemetry, "shutdown">;
   /** Default 15 s. */
   graceMs?: number;
   exit?: (code: number) => void;

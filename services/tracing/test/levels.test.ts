@@ -11,10 +11,12 @@ import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { traceIdOf } from "@schakel/contracts";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { createLogger, postNotice, startService, startTelemetry, type ServiceHost, type ServiceTelemetry } from "@schakel/runtime";
+import { postNotice } from "@schakel/organisation";
+import { createLogger, startService, startTelemetry, type ServiceHost, type ServiceTelemetry } from "@schakel/runtime";
 import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
-import { acknowledgeNotice, localService, receivedNotices } from "@schakel/local";
+import { localService } from "@schakel/local";
+import { acknowledgeNotice, receivedNotices } from "@schakel/organisation";
 import { buildFlow, connectOperator, loadStored, lookupTrace, orgsFrom, renderFlow, startTraceIndexer, visibleWidth, waitForIndex, type TraceIndexer } from "../src/mod.ts";
 
 type LogLine = { service: string; org?: string; msg: string; message_id?: string; trace_id?: string; span_id?: string };

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { COORDINATION_ASKS, COORDINATION_OUTCOMES, newMessageId, PREVENTION_TIERS, type DataOf } from "@schakel/contracts";
-import { requestCoordination, respondKey, respondToCoordination } from "@schakel/runtime";
+import { requestCoordination, respondKey, respondToCoordination } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { findMessage } from "../feed/find.ts";

@@ -8,8 +8,8 @@
 import type { Command } from "commander";
 import type { DataOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
-import { noticeStatus, openPlatformStores, type NoticeStatus, type RecipientState, type RecipientStatus } from "@schakel/flemish";
-import { recipientsOf } from "@schakel/runtime";
+import { noticeStatus, openPlatformStores, type NoticeStatus, type RecipientState, type RecipientStatus } from "@schakel/platform";
+import { recipientsOf } from "@schakel/organisation";
 import { loadDirectory, platformOrg, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { collectMessages } from "../feed/find.ts";

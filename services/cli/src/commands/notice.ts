@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { EXTREMISM_FORMS, newMessageId, NOTICE_CATEGORIES, PREVENTION_TIERS, type DataOf } from "@schakel/contracts";
-import { acknowledgedKey, acknowledgeNotice, postNotice } from "@schakel/runtime";
+import { acknowledgedKey, acknowledgeNotice, postNotice } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { findMessage } from "../feed/find.ts";

@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { EXTREMISM_FORMS, newMessageId, PREVENTION_TIERS, SEVERITIES, SIGNAL_KINDS } from "@schakel/contracts";
-import { raiseSignal } from "@schakel/local";
+import { raiseSignal } from "@schakel/organisation";
 import { loadDirectory, platformOrg, withBus, type GlobalOptions } from "../context.ts";
 import { oneOf, parseAudiences, parseForms, requireSender, validateData } from "../input/checks.ts";
 import { color, emit } from "../output.ts";

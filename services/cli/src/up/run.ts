@@ -9,7 +9,7 @@
 import { mkdirSync } from "node:fs";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry, type LeftoverOutcome } from "@schakel/infra";
-import { startProcessTelemetry } from "@schakel/runtime";
+import { startTelemetry } from "@schakel/runtime";
 import { dataDirOf, type Connection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
@@ -113,7 +113,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
   try {
     // Spans are exported only where an OTLP endpoint is configured; otherwise `up` stays lean.
     if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
-      const telemetry = await startProcessTelemetry("up", registry.organisations.map((o) => o.id));
+      const telemetry = await startTelemetry({ serviceName: "schakel-up", orgs: registry.organisations.map((o) => o.id) });
       stops.push({ what: "telemetry", stop: () => telemetry.shutdown() });
     }
     let connection: Connection | undefined;

@@ -6,7 +6,7 @@
  */
 import type { InputOf } from "@schakel/contracts";
 import { connectBus, type Bus } from "@schakel/contracts/bus";
-import { postNotice } from "@schakel/runtime";
+import { postNotice } from "@schakel/organisation";
 import type { IdentitySource } from "../identities.ts";
 
 export interface PostedNotice {

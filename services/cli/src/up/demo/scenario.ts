@@ -7,10 +7,8 @@
  */
 import { newMessageId, type DataOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
-import {
-  acknowledgeNotice, openCaseConsultation, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation,
-} from "@schakel/runtime";
-import { raiseSignal } from "@schakel/local";
+import { acknowledgeNotice, openCaseConsultation, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation } from "@schakel/organisation";
+import { raiseSignal } from "@schakel/organisation";
 import { feedLine } from "../../commands/feed.ts";
 import { color } from "../../output.ts";
 import { Actors } from "./actors.ts";

@@ -1,0 +1,157 @@
+/**
+ * Typed records in a JetStream KV bucket: every value is validated by its zod schema on the way
+ * in and out, and changes use compare-and-set on the entry's revision so that two writers (or a
+ * writer restarted after a crash) never overwrite each other. A failed compare-and-set is an
+ * expected outcome (`conflict`), not an exception; on nats-server 2.9 it surfaces as
+ * `JetStreamApiError: wrong last sequence: N`, which {@link isRevisionConflict} recognises.
+ */
+import { Kvm, type KV } from "@nats-io/kv";
+import type { z } from "zod";
+import { SchakelError } from "../errors.ts";
+import type { Bus } from "./bus.ts";
+
+/** 10071 = JSStreamWrongLastSequenceErr; the text is what 2.9 sends. */
+export function isRevisionConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; api_error?: { err_code?: number }; message?: string } | undefined;
+  if (e?.api_error?.err_code === 10071 || e?.code === 10071) return true;
+  return /wrong last sequence/i.test(e?.message ?? String(err));
+}
+
+/** One stored record and the revision to compare against when changing it. */
+export interface Stored<T> {
+  key: string;
+  value: T;
+  revision: number;
+}
+
+export type CreateOutcome<T> = { created: true; revision: number } | { created: false; existing: Stored<T> | undefined };
+export type UpdateOutcome = { ok: true; revision: number } | { ok: false; conflict: true };
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Opens an existing bucket with the bus's JetStream context (no create: buckets are provisioned). */
+export async function openBucket(bus: Bus, bucket: string): Promise<KV> {
+  return new Kvm(bus.js).open(bucket);
+}
+
+/**
+ * Records of one schema in a KV bucket, optionally under a key prefix (`<prefix>.<key>`), so that
+ * one bucket can hold several kinds of record. Keys given to and returned by the methods are
+ * without the prefix.
+ */
+export class RecordBucket<S extends z.ZodType> {
+  readonly #prefix: string;
+  constructor(readonly kv: KV, readonly schema: S, readonly what: string, prefix = "") {
+    this.#prefix = prefix ? `${prefix}.` : "";
+  }
+
+  #k(key: string): string {
+    return this.#prefix + key;
+  }
+
+  /** `<prefix>.` or "" — prepend it to a KV key filter to watch this record kind only. */
+  get keyPrefix(): string {
+    return this.#prefix;
+  }
+
+  #parse(key: string, bytes: Uint8Array): z.infer<S> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(dec.decode(bytes));
+    } catch {
+      raw = undefined;
+    }
+    const parsed = this.schema.safeParse(raw);
+    if (!parsed.success) {
+      const list = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+      throw new SchakelError("schema", `${this.what} record "${key}" is invalid — ${list}`, { key });
+    }
+    return parsed.data;
+  }
+
+  #encode(value: z.infer<S>): Uint8Array {
+    return enc.encode(JSON.stringify(this.schema.parse(value)));
+  }
+
+  /** The record, or undefined when absent or deleted. Throws SchakelError("schema") for a corrupt value. */
+  async get(key: string): Promise<Stored<z.infer<S>> | undefined> {
+    const e = await this.kv.get(this.#k(key));
+    if (!e || e.operation !== "PUT") return undefined;
+    return { key, value: this.#parse(key, e.value), revision: e.revision };
+  }
+
+  /** Creates the record unless it exists; then returns the existing one instead. */
+  async create(key: string, value: z.infer<S>): Promise<CreateOutcome<z.infer<S>>> {
+    try {
+      return { created: true, revision: await this.kv.create(this.#k(key), this.#encode(value)) };
+    } catch (err) {
+      if (!isRevisionConflict(err)) throw err;
+      return { created: false, existing: await this.get(key) };
+    }
+  }
+
+  /** Replaces the record if it is still at `revision`. */
+  async update(key: string, value: z.infer<S>, revision: number): Promise<UpdateOutcome> {
+    try {
+      return { ok: true, revision: await this.kv.update(this.#k(key), this.#encode(value), revision) };
+    } catch (err) {
+      if (isRevisionConflict(err)) return { ok: false, conflict: true };
+      throw err;
+    }
+  }
+
+  /** Unconditional write (only for records with a single writer). */
+  async put(key: string, value: z.infer<S>): Promise<number> {
+    return this.kv.put(this.#k(key), this.#encode(value));
+  }
+
+  /**
+   * Read-modify-write with compare-and-set, retried on conflict. `change` gets the current value
+   * (undefined when absent) and returns the new one, or undefined to leave it as it is. Returns
+   * the record as stored afterwards (undefined if absent and unchanged).
+   */
+  async mutate(key: string, change: (current: z.infer<S> | undefined) => z.infer<S> | undefined, attempts = 20): Promise<Stored<z.infer<S>> | undefined> {
+    for (let i = 0; i < attempts; i++) {
+      const current = await this.get(key);
+      const next = change(current?.value);
+      if (next === undefined) return current;
+      if (!current) {
+        const c = await this.create(key, next);
+        if (c.created) return { key, value: next, revision: c.revision };
+        continue;
+      }
+      const u = await this.update(key, next, current.revision);
+      if (u.ok) return { key, value: next, revision: u.revision };
+    }
+    throw new SchakelError("conflict", `${this.what} record "${key}" kept changing under ${attempts} attempts to update it; try again`, { key });
+  }
+
+  /** Keys matching a filter (KV wildcards `*` and `>`), without deleted ones. */
+  async keys(filter = ">"): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of await this.kv.keys(this.#k(filter))) out.push(k.slice(this.#prefix.length));
+    return out;
+  }
+
+  /** Every record matching a filter. Corrupt records are skipped and reported through `onInvalid`. */
+  async list(filter = ">", onInvalid?: (key: string, err: unknown) => void): Promise<Stored<z.infer<S>>[]> {
+    const keys = await this.keys(filter);
+    const out: Stored<z.infer<S>>[] = [];
+    for (let i = 0; i < keys.length; i += 64) {
+      const batch = await Promise.all(keys.slice(i, i + 64).map((k) => this.get(k).catch((err) => (onInvalid?.(k, err), undefined))));
+      for (const r of batch) if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** The key without prefix when `fullKey` (e.g. from a watch) belongs to this record kind. */
+  ownKey(fullKey: string): string | undefined {
+    return fullKey.startsWith(this.#prefix) ? fullKey.slice(this.#prefix.length) : undefined;
+  }
+
+  /** Decodes a raw value of this bucket (e.g. from a watch); throws like {@link get}. */
+  decode(key: string, bytes: Uint8Array): z.infer<S> {
+    return this.#parse(key, bytes);
+  }
+}

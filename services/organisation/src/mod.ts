@@ -1,0 +1,26 @@
+/** @schakel/organisation — what every organisation does, one folder per conversation. Every public export, by name. */
+export { orgState, ORG_RECORD_PREFIXES } from "./state.ts";
+export type { OrgState } from "./state.ts";
+export {
+  MessageRef, ReceivedNotice, SentNotice, CoordinationAnswer, IncomingRequest, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
+  SignalRecord, ReceivedKnowledge, IncomingConsultation, OutgoingConsultation,
+} from "./records.ts";
+export { recipientsOf, isAddressedTo, platformOf, municipalitiesOf } from "./addressing.ts";
+export { receiveNotice, deliveredKey } from "./notices/receive.ts";
+export { acknowledgeNotice, receivedNotices, acknowledgedKey } from "./notices/acknowledge.ts";
+export type { AcknowledgeInput, AcknowledgeOutcome } from "./notices/acknowledge.ts";
+export { postNotice, sentNotice, noteNoticeDelivered, noteNoticeAcknowledged, noticeKey } from "./notices/send.ts";
+export type { PostNoticeInput, PostedNotice } from "./notices/send.ts";
+export {
+  requestCoordination, respondToCoordination, receiveCoordinationRequest, receiveCoordinationResponse, outgoingRequests, incomingRequests,
+  requestKey, respondKey,
+} from "./coordination/coordination.ts";
+export type { CoordinationRequestInput, RequestedCoordination, CoordinationAnswerInput, RespondOutcome } from "./coordination/coordination.ts";
+export { requestCaseConsultation, receiveCaseConsultation, receiveCaseResponse, openCaseConsultation, respondToCaseConsultation } from "./cases/consultation.ts";
+export type { CaseConsultationInput, RequestedConsultation, OpenedConsultation, CaseAnswerOutcome } from "./cases/consultation.ts";
+export { raiseSignal, signals } from "./signals/raise.ts";
+export type { RaiseSignalInput, RaisedSignal } from "./signals/raise.ts";
+export { escalatedSignals } from "./signals/escalated.ts";
+export { receivedDigests } from "./digests/received.ts";
+export { inboxHandlers, mergeHandlers } from "./inbox.ts";
+export type { InboxOptions } from "./inbox.ts";

@@ -1,0 +1,66 @@
+/**
+ * The recipient acknowledges a notice once an official has read and taken it up. The
+ * acknowledgement carries a derived id, so a retry after a crash re-publishes the same message id
+ * and JetStream stores it once.
+ */
+import { traceIdOf } from "@schakel/contracts";
+import type { Bus } from "@schakel/contracts/bus";
+import { orgState } from "../state.ts";
+import type { ReceivedNotice } from "../records.ts";
+
+/** Idempotency key of the recipient's acknowledgement of one notice. */
+export const acknowledgedKey = (noticeId: string): string => `acknowledged|${noticeId}`;
+
+export interface AcknowledgeInput {
+  noticeId: string;
+  remark?: string;
+  /** The official's role or name within the organisation. */
+  by?: string;
+}
+
+/** What acknowledging a notice did. */
+export type AcknowledgeOutcome =
+  | { outcome: "acknowledged"; noticeId: string; to: string; acknowledgedAt: string; messageId: string; traceId: string }
+  | { outcome: "already-acknowledged"; noticeId: string; to: string; acknowledgedAt: string; messageId: string }
+  | { outcome: "unknown-notice"; noticeId: string; message: string };
+
+/**
+ * Acknowledges a notice that reached the bus's organisation: sends `notice.acknowledged` to the
+ * notice's sender (found in the delivery record), as an answer to the notice (same trace and
+ * correlation). Acknowledging twice sends nothing new. An id that never reached this
+ * organisation's service is the outcome `unknown-notice`, with a message saying what to check.
+ * Throws SchemaError when the remark is too long.
+ */
+export async function acknowledgeNotice(bus: Bus, input: AcknowledgeInput, now = new Date()): Promise<AcknowledgeOutcome> {
+  const state = await orgState(bus);
+  const stored = await state.notices.get(input.noticeId);
+  if (!stored) {
+    return {
+      outcome: "unknown-notice",
+      noticeId: input.noticeId,
+      message: `no notice ${input.noticeId} has reached ${bus.org}: check the id, or start the ${bus.org} service so that it receives its notices`,
+    };
+  }
+  const notice = stored.value;
+  if (notice.acknowledgement) {
+    return { outcome: "already-acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt: notice.acknowledgement.acknowledgedAt, messageId: notice.acknowledgement.messageId };
+  }
+  const acknowledgedAt = now.toISOString();
+  const sent = await bus.publish("notice.acknowledged", {
+    noticeId: notice.noticeId,
+    recipient: bus.org,
+    acknowledgedAt,
+    ...(input.by ? { acknowledgedBy: input.by } : {}),
+    ...(input.remark ? { remark: input.remark } : {}),
+  }, { to: notice.from, inReplyTo: notice.message, idempotencyKey: acknowledgedKey(notice.noticeId) });
+  const acknowledgement = { acknowledgedAt, messageId: sent.id, ...(input.by ? { by: input.by } : {}), ...(input.remark ? { remark: input.remark } : {}) };
+  await state.notices.mutate(notice.noticeId, (cur) => (cur && !cur.acknowledgement ? { ...cur, acknowledgement } : undefined));
+  return { outcome: "acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent) };
+}
+
+/** Notices that reached this organisation, newest first; `pending` keeps the unacknowledged ones. */
+export async function receivedNotices(bus: Bus, opts: { pending?: boolean } = {}): Promise<ReceivedNotice[]> {
+  const state = await orgState(bus);
+  const all = (await state.notices.list()).map((r) => r.value);
+  return all.filter((n) => !opts.pending || !n.acknowledgement).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+}

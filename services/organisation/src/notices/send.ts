@@ -1,0 +1,109 @@
+/**
+ * The sender side of a notice: post it to one or several audiences (one message per audience,
+ * same `noticeId`, one trace), and follow the receipts and acknowledgements that come back.
+ */
+import {
+  newMessageId, SchakelError, traceIdOf, type ExtremismForm, type NoticeCategory, type PreventionTier,
+} from "@schakel/contracts";
+import { startFlowSpan, type Bus, type Delivery } from "@schakel/contracts/bus";
+import { orgState, type OrgState } from "../state.ts";
+import type { SentNotice } from "../records.ts";
+
+export interface PostNoticeInput {
+  /** Organisations and/or groups (all, local, flemish, federal, supralocal). */
+  to: string[];
+  title: string;
+  body: string;
+  category: NoticeCategory;
+  /** Deadline for each recipient's acknowledgement; implies `ackRequired`. */
+  ackBy?: string | Date;
+  ackRequired?: boolean;
+  preventionTier?: PreventionTier;
+  extremismForms?: ExtremismForm[];
+  caseRef?: string;
+  /** Give the id of an earlier attempt to retry it: every copy then keeps its message id. */
+  noticeId?: string;
+}
+
+export interface PostedNotice {
+  noticeId: string;
+  traceId: string;
+  /** The JetStream ack of each audience's copy. */
+  copies: { audience: string; id: string; stream: string; seq: number; duplicate: boolean }[];
+}
+
+export const noticeKey = (noticeId: string): string => `notice|${noticeId}`;
+
+/**
+ * Posts a notice: validates every copy before sending any, records it among the organisation's
+ * sent notices (so receipts find it), then publishes one message per audience with the same
+ * `noticeId`, correlation id and trace. Throws SchemaError (field by field), SchakelError
+ * `unknown-audience` / `not-allowed`, or `schema` when `ackBy` is not in the future.
+ */
+export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Date()): Promise<PostedNotice> {
+  const audiences = [...new Set(input.to)];
+  if (!audiences.length) throw new SchakelError("schema", "a notice needs at least one audience in \"to\"", { field: "to" });
+  const ackBy = input.ackBy === undefined ? undefined : new Date(input.ackBy);
+  if (ackBy && !(ackBy.getTime() > now.getTime())) {
+    throw new SchakelError("schema", `ackBy ${input.ackBy instanceof Date ? input.ackBy.toISOString() : input.ackBy} is not a moment in the future; give a deadline after ${now.toISOString()}`, { field: "ackBy" });
+  }
+  const noticeId = input.noticeId ?? newMessageId();
+  const data = {
+    noticeId,
+    title: input.title,
+    body: input.body,
+    category: input.category,
+    recipients: audiences,
+    ackRequired: input.ackRequired ?? ackBy !== undefined,
+    ...(ackBy ? { ackBy: ackBy.toISOString() } : {}),
+    ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}),
+    ...(input.extremismForms ? { extremismForms: input.extremismForms } : {}),
+    ...(input.caseRef ? { caseRef: input.caseRef } : {}),
+  };
+  // One span for the posting: every copy, and everything answering them, descends from it.
+  const flow = startFlowSpan("post notice", { "schakel.notice.id": noticeId, "schakel.sender": bus.org });
+  const trace = flow.wire;
+  // Every copy is validated before the first one leaves, so a bad audience sends nothing.
+  for (const to of audiences) bus.prepare("notice.posted", data, { to, correlationId: noticeId, trace });
+  const state = await orgState(bus);
+  const record: SentNotice = {
+    noticeId, title: input.title, category: input.category, audiences, ...(data.ackBy ? { ackBy: data.ackBy } : {}),
+    postedAt: now.toISOString(), traceId: traceIdOf(trace.traceparent), messageIds: {}, deliveries: {}, acknowledgements: {},
+  };
+  const created = await state.sent.create(noticeId, record);
+  const traceId = created.created ? record.traceId : created.existing?.value.traceId ?? record.traceId;
+  const retryTrace = created.created ? trace : { traceparent: `00-${traceId}-${trace.traceparent.slice(36)}` };
+  const copies: PostedNotice["copies"] = [];
+  try {
+    for (const to of audiences) {
+      const ack = await bus.publish("notice.posted", data, { to, correlationId: noticeId, trace: retryTrace, idempotencyKey: noticeKey(noticeId) });
+      copies.push({ audience: to, id: ack.id, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
+    }
+  } finally {
+    flow.end();
+  }
+  await state.sent.mutate(noticeId, (cur) => (cur ? { ...cur, messageIds: { ...cur.messageIds, ...Object.fromEntries(copies.map((c) => [c.audience, c.id])) } } : undefined));
+  return { noticeId, traceId, copies };
+}
+
+/** Notes a delivery receipt for a notice this organisation posted (ignored for unknown notices). */
+export async function noteNoticeDelivered(state: OrgState, d: Delivery<"notice.delivered">): Promise<SentNotice | undefined> {
+  const { noticeId, recipient, deliveredAt } = d.data;
+  if (recipient !== d.envelope.sender) return undefined;
+  const r = await state.sent.mutate(noticeId, (cur) => (cur && !cur.deliveries[recipient] ? { ...cur, deliveries: { ...cur.deliveries, [recipient]: deliveredAt } } : undefined));
+  return r?.value;
+}
+
+/** Notes an acknowledgement of a notice this organisation posted (ignored for unknown notices). */
+export async function noteNoticeAcknowledged(state: OrgState, d: Delivery<"notice.acknowledged">): Promise<SentNotice | undefined> {
+  const { noticeId, recipient, acknowledgedAt, acknowledgedBy, remark } = d.data;
+  if (recipient !== d.envelope.sender) return undefined;
+  const ack = { acknowledgedAt, ...(acknowledgedBy ? { by: acknowledgedBy } : {}), ...(remark ? { remark } : {}) };
+  const r = await state.sent.mutate(noticeId, (cur) => (cur && !cur.acknowledgements[recipient] ? { ...cur, acknowledgements: { ...cur.acknowledgements, [recipient]: ack } } : undefined));
+  return r?.value;
+}
+
+/** A notice this organisation posted, with its receipts and acknowledgements; undefined if unknown. */
+export async function sentNotice(bus: Bus, noticeId: string): Promise<SentNotice | undefined> {
+  return (await (await orgState(bus)).sent.get(noticeId))?.value;
+}

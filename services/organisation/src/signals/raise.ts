@@ -1,0 +1,58 @@
+/**
+ * Signals: a municipality reports polarisation, tension, an incident or an emerging need to the
+ * platform — no personal data. With `escalate` and a high or critical severity the platform
+ * passes it on to the federal level.
+ */
+import { newMessageId, traceIdOf, type ExtremismForm, type PreventionTier, type Severity, type SignalKind } from "@schakel/contracts";
+import type { Bus } from "@schakel/contracts/bus";
+import { platformOf } from "../addressing.ts";
+import { orgState } from "../state.ts";
+import type { SignalRecord } from "../records.ts";
+
+export interface RaiseSignalInput {
+  kind: SignalKind;
+  severity: Severity;
+  title: string;
+  /** What was observed; no names or other personal data. */
+  description: string;
+  escalate?: boolean;
+  preventionTier?: PreventionTier;
+  extremismForms?: ExtremismForm[];
+  /** Default: the platform organisation. */
+  to?: string;
+  /** Give the id of an earlier attempt to retry it with the same message id. */
+  signalId?: string;
+}
+
+export interface RaisedSignal {
+  signalId: string;
+  to: string;
+  messageId: string;
+  traceId: string;
+  duplicate: boolean;
+}
+
+/**
+ * Raises a signal (to the platform unless `to` says otherwise) and records it among the
+ * organisation's signals. Throws SchemaError naming each invalid field, before anything is sent.
+ */
+export async function raiseSignal(bus: Bus, input: RaiseSignalInput, now = new Date()): Promise<RaisedSignal> {
+  const signalId = input.signalId ?? newMessageId();
+  const to = input.to ?? platformOf(bus.directory);
+  const data = {
+    signalId, kind: input.kind, severity: input.severity, title: input.title, description: input.description, escalate: input.escalate ?? false,
+    ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}), ...(input.extremismForms ? { extremismForms: input.extremismForms } : {}),
+  };
+  const sent = await bus.publish("signal.raised", data, { to, idempotencyKey: `signal|${signalId}` });
+  const record: SignalRecord = {
+    signalId, direction: "raised", raisedBy: bus.org, from: bus.org, to, kind: data.kind, severity: data.severity, title: data.title,
+    escalate: data.escalate, at: now.toISOString(), messageId: sent.id,
+  };
+  await (await orgState(bus)).signals.create(signalId, record);
+  return { signalId, to, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent), duplicate: sent.duplicate };
+}
+
+/** Signals this organisation raised (or, for a liaison, received escalated), newest first. */
+export async function signals(bus: Bus): Promise<SignalRecord[]> {
+  return (await (await orgState(bus)).signals.list()).map((r) => r.value).sort((a, b) => b.at.localeCompare(a.at));
+}

@@ -1,0 +1,82 @@
+/**
+ * The platform instance (VPR): it reads everything that moves between the levels through its
+ * consumer `<org>--platform` (filter `coord.>`) and keeps obligations, delivery records and digest
+ * windows in its buckets; two watchers act on time (deadlines, digest windows). Messages
+ * addressed to the platform itself also go through the common inbox, so it can be a recipient
+ * like any organisation. Its case inbox is consumed for consultations addressed to it.
+ */
+import { inboxConsumers, MESSAGE_TYPES, platformConsumer, STREAMS } from "@schakel/contracts";
+import type { Delivery, Handlers } from "@schakel/contracts/bus";
+import { inboxHandlers, mergeHandlers, orgState } from "@schakel/organisation";
+import { consumeWithLogs, type OrgContext, type OrgInstance } from "@schakel/runtime";
+import { CatchUp } from "./catch-up.ts";
+import { safeEmitter, type PlatformContext, type PlatformEvent } from "./context.ts";
+import { noticeSeen, recordNoticeAcknowledged, recordNoticeDelivered, recordNoticePosted } from "./deliveries.ts";
+import { collectPolicyUpdate, digestWatcher, noteOwnDigest } from "./digest-bundler.ts";
+import { deadlineWatcher, noteOwnEscalation } from "./escalation.ts";
+import { closeAcknowledgementObligation, closeResponseObligation, openAcknowledgementObligations, openResponseObligations } from "./obligations.ts";
+import { routeSignal } from "./signal-routing.ts";
+import { openPlatformStores } from "./stores.ts";
+
+export interface PlatformOptions {
+  /** Length of a digest window (default 60 s). */
+  digestWindowMs?: number;
+  /** How often the watchers look at their records (default 250 ms). */
+  tickMs?: number;
+  /** Observes what the platform does (tests, metrics). Errors thrown by it are logged and ignored. */
+  onEvent?: (event: PlatformEvent) => void;
+}
+
+export const PLATFORM_DEFAULTS = { digestWindowMs: 60_000, tickMs: 250 } as const;
+
+/** The handlers of the platform's own work, per message type. */
+function platformHandlers(p: PlatformContext, digestWindowMs: number): Handlers {
+  return {
+    "notice.posted": async (d) => {
+      await recordNoticePosted(p, d);
+      await openAcknowledgementObligations(p, d);
+    },
+    "notice.delivered": (d) => recordNoticeDelivered(p, d),
+    "notice.acknowledged": async (d) => {
+      const seen = await noticeSeen(p, d.data.noticeId);
+      await recordNoticeAcknowledged(p, d);
+      await closeAcknowledgementObligation(p, d, seen);
+    },
+    "coordination.requested": async (d) => void (await openResponseObligations(p, d)),
+    "coordination.responded": (d) => closeResponseObligation(p, d),
+    "policy.update.published": async (d) => void (await collectPolicyUpdate(p, d, digestWindowMs)),
+    "signal.raised": async (d) => void (await routeSignal(p, d)),
+    "escalation.raised": (d) => noteOwnEscalation(p, d),
+    "digest.published": (d) => noteOwnDigest(p, d),
+  };
+}
+
+/** Starts the platform for `ctx.org` (an organisation with role `platform`). */
+export async function startPlatform(ctx: OrgContext, options: PlatformOptions = {}): Promise<OrgInstance> {
+  const tickMs = options.tickMs ?? PLATFORM_DEFAULTS.tickMs;
+  const digestWindowMs = options.digestWindowMs ?? PLATFORM_DEFAULTS.digestWindowMs;
+  const stores = await openPlatformStores(ctx.bus);
+  const p: PlatformContext = { org: ctx.org, bus: ctx.bus, directory: ctx.directory, log: ctx.log, stores, emit: safeEmitter(ctx.log, options.onEvent) };
+  const feed = platformConsumer(ctx.org);
+  const catchUp = new CatchUp(ctx.bus, feed);
+  // Every coordination message passes the observer, so the watchers know how far the platform has read.
+  const observer = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, (d: Delivery) => {
+    if (d.stream === STREAMS.coord.name) catchUp.observe(d.storedAt);
+  }])) as Handlers;
+  const handlers = mergeHandlers(platformHandlers(p, digestWindowMs), inboxHandlers(ctx, await orgState(ctx.bus)), observer);
+  const caseInbox = inboxConsumers(ctx.org, ctx.directory.require(ctx.org).level).filter((c) => c.stream === STREAMS.case.name);
+  const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox] });
+  const watchers = [deadlineWatcher(p, catchUp, tickMs), digestWatcher(p, catchUp, tickMs)];
+  for (const w of watchers) w.start();
+  ctx.log.info({ digestWindowMs, tickMs, consumer: feed.name }, "platform watching deadlines and digest windows");
+  return {
+    async stop() {
+      await Promise.all([consumption.stop(), ...watchers.map((w) => w.stop())]);
+    },
+    async kill() {
+      // Nothing is awaited: the connection is already closed and in-flight work is abandoned, as in a crash.
+      for (const w of watchers) w.kill();
+      void consumption.stop().catch(() => undefined);
+    },
+  };
+}
