@@ -28,6 +28,15 @@ export interface CatalogEntry<S extends z.ZodType = z.ZodType> {
   classification: Classification;
   /** Content is sealed to named recipients (case messages). */
   sealed: boolean;
+  /** The data field holding the business id the message is about (noticeId, requestId, …). */
+  reference: string;
+  /** The type this one answers (its causation is a message of that type), if any; see {@link answeredType}. */
+  answers?: string;
+  /**
+   * A data field that must name the sender itself (receipts: only the recipient may say it
+   * received or acknowledged). Receivers refuse a message where it names anyone else.
+   */
+  senderField?: string;
 }
 
 const entry = <S extends z.ZodType>(e: CatalogEntry<S>): CatalogEntry<S> => e;
@@ -35,67 +44,67 @@ const anyone: readonly Role[] = ["municipality", "platform", "policy-domain", "l
 
 export const catalog = {
   "notice.posted": entry({
-    version: 1, schema: NoticePosted, classification: "restricted", sealed: false,
+    reference: "noticeId", version: 1, schema: NoticePosted, classification: "restricted", sealed: false,
     description: "A notice from a liaison to organisations or levels; may require acknowledgement by a deadline.",
     from: "federal or Flemish liaison", to: "organisations or levels", senders: ["liaison", "platform"],
   }),
   "notice.delivered": entry({
-    version: 1, schema: NoticeDelivered, classification: "internal", sealed: false,
+    reference: "noticeId", answers: "notice.posted", senderField: "recipient", version: 1, schema: NoticeDelivered, classification: "internal", sealed: false,
     description: "The recipient's service received the notice (delivery receipt).",
     from: "recipient", to: "notice sender (+ platform)", senders: anyone,
   }),
   "notice.acknowledged": entry({
-    version: 1, schema: NoticeAcknowledged, classification: "internal", sealed: false,
+    reference: "noticeId", answers: "notice.posted", senderField: "recipient", version: 1, schema: NoticeAcknowledged, classification: "internal", sealed: false,
     description: "The recipient read the notice and took it up, with an optional remark.",
     from: "recipient", to: "notice sender (+ platform)", senders: anyone,
   }),
   "signal.raised": entry({
-    version: 1, schema: SignalRaised, classification: "restricted", sealed: false,
+    reference: "signalId", version: 1, schema: SignalRaised, classification: "restricted", sealed: false,
     description: "A municipality reports polarisation, tension, an incident or an emerging need; no personal data.",
     from: "local", to: "platform", senders: ["municipality", "livc-partner"],
   }),
   "signal.escalated": entry({
-    version: 1, schema: SignalEscalated, classification: "restricted", sealed: false,
+    reference: "signalId", answers: "signal.raised", version: 1, schema: SignalEscalated, classification: "restricted", sealed: false,
     description: "The platform passes a signal flagged for escalation on to the federal level.",
     from: "platform", to: "federal", senders: ["platform"],
   }),
   "policy.update.published": entry({
-    version: 1, schema: PolicyUpdatePublished, classification: "public", sealed: false,
+    reference: "updateId", version: 1, schema: PolicyUpdatePublished, classification: "public", sealed: false,
     description: "One Flemish policy domain's information for local governments, to be bundled by the platform.",
     from: "Flemish policy domain", to: "platform", senders: ["policy-domain"],
   }),
   "digest.published": entry({
-    version: 1, schema: DigestPublished, classification: "public", sealed: false,
+    reference: "digestId", version: 1, schema: DigestPublished, classification: "public", sealed: false,
     description: "The bundled digest of policy updates for one municipality over one window.",
     from: "platform", to: "municipality", senders: ["platform"],
   }),
   "coordination.requested": entry({
-    version: 1, schema: CoordinationRequested, classification: "restricted", sealed: false,
+    reference: "requestId", version: 1, schema: CoordinationRequested, classification: "restricted", sealed: false,
     description: "Asks another level or organisation to align, inform or act.",
     from: "any level", to: "any level", senders: anyone,
   }),
   "coordination.responded": entry({
-    version: 1, schema: CoordinationResponded, classification: "restricted", sealed: false,
+    reference: "requestId", answers: "coordination.requested", version: 1, schema: CoordinationResponded, classification: "restricted", sealed: false,
     description: "The answer to a coordination request (causation id = the request's message id).",
     from: "any level", to: "requester", senders: anyone,
   }),
   "case.consultation.requested": entry({
-    version: 1, schema: CaseConsultationRequested, classification: "case-confidential", sealed: true,
+    reference: "consultationId", version: 1, schema: CaseConsultationRequested, classification: "case-confidential", sealed: true,
     description: "An LIVC partner asks named partners about a pseudonymous case; content sealed to them.",
     from: "LIVC partner", to: "named LIVC partners", senders: ["municipality", "livc-partner", "liaison"],
   }),
   "case.consultation.responded": entry({
-    version: 1, schema: CaseConsultationResponded, classification: "case-confidential", sealed: true,
+    reference: "consultationId", answers: "case.consultation.requested", version: 1, schema: CaseConsultationResponded, classification: "case-confidential", sealed: true,
     description: "A named partner answers a case consultation; content sealed to the requester.",
     from: "LIVC partner", to: "requesting partner", senders: ["municipality", "livc-partner", "liaison"],
   }),
   "knowledge.shared": entry({
-    version: 1, schema: KnowledgeShared, classification: "public", sealed: false,
+    reference: "knowledgeId", version: 1, schema: KnowledgeShared, classification: "public", sealed: false,
     description: "A training, intervision, study day or expertise document shared with all.",
     from: "VVSG, platform or any", to: "all", senders: anyone,
   }),
   "escalation.raised": entry({
-    version: 1, schema: EscalationRaised, classification: "internal", sealed: false,
+    reference: "escalationId", version: 1, schema: EscalationRaised, classification: "internal", sealed: false,
     description: "An obligation (acknowledgement or response) missed its deadline.",
     from: "platform", to: "obligation owner, sender, coordinators", senders: ["platform"],
   }),
@@ -122,4 +131,16 @@ export function subjectFor(type: MessageType, audience: string, sender: string):
 /** The `dataschema` URI of a type's version. */
 export function dataSchemaUri(type: MessageType, version: number = catalog[type].version): string {
   return `urn:schakel:schema:${type}:v${version}`;
+}
+
+/** The type a message type answers (a receipt answers its notice), if any. */
+export function answeredType(type: MessageType): MessageType | undefined {
+  const answers = (catalog[type] as CatalogEntry).answers;
+  return answers !== undefined && isMessageType(answers) ? answers : undefined;
+}
+
+/** The business id a message is about (its catalog `reference` field), if the data has it. */
+export function referenceOf(type: MessageType, data: unknown): string | undefined {
+  const v = (data as Record<string, unknown> | null)?.[catalog[type].reference];
+  return typeof v === "string" ? v : undefined;
 }

@@ -14,7 +14,7 @@ export {
   ALL_DEADLETTER, ALL_SANDBOX, sandboxSubject, sandboxFilter, parseSandboxSubject, deadLetterSubject, deadLetterFilter, inboxPrefix,
 } from "./subjects.ts";
 export type { LiveRoot, SubjectParts } from "./subjects.ts";
-export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri } from "./catalog.ts";
+export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri, answeredType, referenceOf } from "./catalog.ts";
 export type { Catalog, CatalogEntry, MessageType, DataOf, InputOf } from "./catalog.ts";
 export { JS_API } from "./js-api.ts";
 export { STREAMS, streamOfRoot, inboxConsumers, platformConsumer, platformConsumers, traceIndexConsumers, FEED_SLOTS, feedConsumerName, orgStateBucket, BUCKETS, LEAF, leafDomain, leafOutboxSubjects, leafDeliverPrefix } from "./streams.ts";
