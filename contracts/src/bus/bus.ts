@@ -19,6 +19,7 @@ import { headerBytes, HEADERS } from "./headers.ts";
 import { identityFrom, type Identity } from "./identity.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
 import { startSendSpan, wireContext } from "./tracing.ts";
+import { registerTransport } from "./transport.ts";
 
 export interface ConnectOptions {
   servers: string | string[];
@@ -97,6 +98,7 @@ export class Bus {
     this.directory = opts.directory;
     this.skewMs = opts.skewMs ?? 5 * 60_000;
     this.js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000, ...(opts.jetStreamDomain ? { domain: opts.jetStreamDomain } : {}) });
+    registerTransport(this, { nc, js: this.js });
   }
 
   /** Builds, validates and signs a message without sending it (also used for pipelined sends). */

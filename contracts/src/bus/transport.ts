@@ -1,0 +1,27 @@
+/**
+ * The bus's NATS connection and JetStream context, for the bus client's own modules only: this
+ * file is not exported from mod.ts, so nothing outside `contracts/src/bus/` reaches the transport.
+ * Every other package uses the operations `Bus` offers.
+ */
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { JetStreamClient } from "@nats-io/jetstream";
+import type { Bus } from "./bus.ts";
+
+export interface Transport {
+  nc: NatsConnection;
+  js: JetStreamClient;
+}
+
+const transports = new WeakMap<Bus, Transport>();
+
+/** Called once by the Bus constructor. */
+export function registerTransport(bus: Bus, transport: Transport): void {
+  transports.set(bus, transport);
+}
+
+/** The connection and JetStream context of a bus (bus client modules only). */
+export function transportOf(bus: Bus): Transport {
+  const t = transports.get(bus);
+  if (!t) throw new Error(`no transport registered for the bus of "${bus.org}"`);
+  return t;
+}
