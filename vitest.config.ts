@@ -31,6 +31,7 @@ export default defineConfig({
       project("e2e", "test/e2e", 120_000),
       project("security", "test/security"),
       project("faults", "test/faults", 300_000),
+      project("architecture", "test/architecture"),
     ],
   },
 });

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import { findNatsServer } from "@schakel/harness";
+import { findNatsServerBinary } from "@schakel/infra";
 
 export interface Machine {
   cpu: string;
@@ -32,7 +32,7 @@ function osName(): string {
 
 function natsServerVersion(): string {
   try {
-    return execFileSync(findNatsServer(), ["--version"], { encoding: "utf8" }).trim().replace(/^nats-server:\s*/, "");
+    return execFileSync(findNatsServerBinary(), ["--version"], { encoding: "utf8" }).trim().replace(/^nats-server:\s*/, "");
   } catch {
     return "unknown";
   }

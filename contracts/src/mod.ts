@@ -7,8 +7,8 @@ export {
 export { OrgId, Audience, MessageId, TraceId, CaseRef, newMessageId, newTraceId, newSpanId, uuidFromBytes } from "./ids.ts";
 export { SPEC_VERSION, sourceOf, EnvelopeHeader, RawEnvelope, traceIdOf } from "./envelope.ts";
 export type { Envelope } from "./envelope.ts";
-export { SchakelError, SchemaError, SubjectError } from "./errors.ts";
-export type { ErrorCode, FieldIssue } from "./errors.ts";
+export { ERROR_CODES, SchakelError, SchemaError, SubjectError, isRetryable } from "./errors.ts";
+export type { ErrorCode, ErrorData, FieldIssue, SchakelErrorOptions } from "./errors.ts";
 export {
   ROOTS, rootOfType, messageSubject, parseMessageSubject, audienceFilter, senderFilter, typeFilter, ALL_COORD, ALL_CASE,
   ALL_DEADLETTER, ALL_SANDBOX, sandboxSubject, sandboxFilter, parseSandboxSubject, deadLetterSubject, deadLetterFilter, inboxPrefix,

@@ -3,11 +3,10 @@
  * the idempotency helpers run a handler's effect once per envelope id even when the message is
  * delivered again — after a failure, after a service restart, or by a rebuilt consumer.
  */
-import { AckPolicy, DeliverPolicy, jetstreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
 import { audienceFilter, feedConsumerName, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
-import { decodeMessage, HEADERS, idempotent, KvProcessedStore, type ConsumeEvent, type Delivery } from "@schakel/contracts/bus";
+import { decodeMessage, HEADERS, idempotent, KvProcessedStore, openBucket, type ConsumeEvent, type Delivery } from "@schakel/contracts/bus";
 import { waitFor } from "@schakel/harness";
 import { fileBus, storedCount, waitForDrained } from "./helpers.ts";
 
@@ -35,7 +34,7 @@ describe("bus - duplicates and idempotency", () => {
   });
 
   it("bus - idempotent() runs the effect once when the message is delivered again after a failure", async () => {
-    const kv = await new Kvm(t.mechelen.nc).open(orgStateBucket("mechelen"));
+    const kv = await openBucket(t.mechelen, orgStateBucket("mechelen"));
     const effects: string[] = [];
     const attempts: number[] = [];
     const notify = idempotent(new KvProcessedStore(kv, "notify"), (d: Delivery<"coordination.requested">) => void effects.push(d.envelope.id));
@@ -58,13 +57,15 @@ describe("bus - duplicates and idempotency", () => {
   });
 
   it("bus - KvProcessedStore remembers across a service restart: redelivered and re-read messages do not run again", async () => {
-    const kv = await new Kvm(t.mechelen.nc).open(orgStateBucket("mechelen"));
+    const kv = await openBucket(t.mechelen, orgStateBucket("mechelen"));
     const sent = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
     const effects: string[] = [];
     const effect = (d: { envelope: { id: string } }) => void effects.push(d.envelope.id);
 
     // First service instance: runs the effect, then dies before acknowledging (the nak stands in for the lost ack).
-    const inbox = await t.mechelen.js.consumers.get(STREAMS.coord.name, "mechelen--mechelen");
+    // It reads mechelen's inbox by hand, on a raw connection with mechelen's own credentials.
+    const raw = await t.s.rawAs("mechelen");
+    const inbox = await jetstream(raw).consumers.get(STREAMS.coord.name, "mechelen--mechelen");
     const first = await inbox.next({ expires: 5_000 });
     const decode = (m: NonNullable<typeof first>) => {
       const d = decodeMessage({ subject: m.subject, body: m.data, signature: m.headers?.get(HEADERS.signature), storedAt: new Date(m.info.timestampNanos / 1e6) }, { directory: t.s.directory, skewMs: 60_000 });
@@ -83,7 +84,7 @@ describe("bus - duplicates and idempotency", () => {
 
     // A rebuilt consumer re-reads the whole inbox: consume() with the same store reports a duplicate.
     const slot = feedConsumerName("mechelen", 1);
-    await (await jetstreamManager(t.mechelen.nc)).consumers.add(STREAMS.coord.name, {
+    await (await jetstreamManager(raw)).consumers.add(STREAMS.coord.name, {
       name: slot, filter_subject: audienceFilter("mechelen"), ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_deliver: 5,
     });
     const events: ConsumeEvent[] = [];

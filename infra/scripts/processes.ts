@@ -1,26 +1,10 @@
 /**
- * Running nats-server processes for the local topology script: find the binary, learn its
- * version, start one process per generated config and wait until it accepts clients.
+ * Running nats-server processes for the local topology script: learn the binary's version, start
+ * one process per generated config and wait until it accepts clients. The binary is found by
+ * `findNatsServerBinary` (src/embedded/binary.ts), the one finder `up` and the tests use too.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { accessSync, constants } from "node:fs";
 import net from "node:net";
-import path from "node:path";
-
-/** `NATS_SERVER_BIN`, else `nats-server` on PATH, else /usr/sbin (Debian's place). */
-export function findNatsServer(): string {
-  const explicit = process.env["NATS_SERVER_BIN"];
-  const dirs = [...(process.env["PATH"] ?? "").split(path.delimiter).filter(Boolean), "/usr/sbin", "/usr/local/bin"];
-  for (const candidate of explicit ? [explicit] : dirs.map((d) => path.join(d, "nats-server"))) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error("nats-server not found: install it (Debian: apt-get install nats-server) or set NATS_SERVER_BIN");
-}
 
 /** The server's version, e.g. "2.9.10". */
 export function natsServerVersion(bin: string): string {

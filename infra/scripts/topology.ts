@@ -19,7 +19,8 @@ import {
   loopbackClusterPlan, provision, provisionHubSources, provisionLeafOutbox, renderClusterNodeConfig, renderLeafLinkUsers, renderLeafNodeConfig,
   renderHubConfig, ROUTE_USER, supportsSyncAlways, type LinkSecret,
 } from "../src/mod.ts";
-import { findNatsServer, natsServerVersion, startNode, stopNodes, type RunningNode } from "./processes.ts";
+import { findNatsServerBinary } from "../src/embedded/binary.ts";
+import { natsServerVersion, startNode, stopNodes, type RunningNode } from "./processes.ts";
 
 const HELP = `Run a Schakel cluster or hub + leaf nodes on this machine (loopback only).
 
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(values.data);
   const registry = loadRegistry(values.registry);
   const ids = await ensureIdentities(registry, dataDir);
-  const bin = findNatsServer();
+  const bin = findNatsServerBinary();
   const version = natsServerVersion(bin);
   const syncAlways = supportsSyncAlways(version);
   const confDir = path.join(dataDir, "topology");

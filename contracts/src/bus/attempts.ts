@@ -18,12 +18,13 @@ export interface Failure {
   /** What failed, e.g. "handler for notice.posted". */
   what: string;
   error: string;
-  reason: "handler-failed" | "unreadable";
+  reason: "handler-failed" | "handler-refused" | "unreadable";
 }
 export type Failures = Failure & { count: number };
 
 /** The detail of the dead-letter record of a message that used up its attempts. */
-export const failuresText = (f: Failures): string => `${f.what} failed ${f.count} times; last error: ${f.error}`;
+export const failuresText = (f: Failures): string =>
+  f.reason === "handler-refused" ? `${f.what} refused it (not retried): ${f.error}` : `${f.what} failed ${f.count} times; last error: ${f.error}`;
 
 export class HandlerAttempts {
   readonly #failures = new Map<string, Failures>();
@@ -33,6 +34,16 @@ export class HandlerAttempts {
   /** Records a failed attempt; `count` is its number (1 for the first). */
   failed(key: string, failure: Failure): Failures {
     const failures = { ...failure, count: (this.#failures.get(key)?.count ?? 0) + 1 };
+    this.#failures.set(key, failures);
+    return failures;
+  }
+
+  /**
+   * Records a refusal (an error that says trying again cannot help): the message counts as having
+   * used up its attempts, so a redelivery after a failed filing is filed without running again.
+   */
+  refused(key: string, failure: Failure): Failures {
+    const failures = { ...failure, count: this.maxAttempts };
     this.#failures.set(key, failures);
     return failures;
   }

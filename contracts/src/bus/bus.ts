@@ -14,12 +14,15 @@ import { consume, type ConsumeOptions, type Consumption } from "./consume.ts";
 import type { OrgCredentials } from "./credentials.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { AckPipeline } from "./ack-pipeline.ts";
-import { publishError } from "./errors-map.ts";
+import { connectError, publishError } from "./errors-map.ts";
 import { headerBytes, HEADERS } from "./headers.ts";
 import { identityFrom, type Identity } from "./identity.ts";
+import { chain, type BusInterceptors } from "./interceptors.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
 import { startSendSpan, wireContext } from "./tracing.ts";
 import { registerTransport } from "./transport.ts";
+import { connectionEvents, type ConnectionEvent } from "./connection.ts";
+import { consumerBacklog, type ConsumerBacklog } from "./inspection.ts";
 
 export interface ConnectOptions {
   servers: string | string[];
@@ -40,6 +43,11 @@ export interface ConnectOptions {
    * node); publications still go to the subject, where the leaf's OUTBOX stores them.
    */
   jetStreamDomain?: string;
+  /**
+   * Cross-cutting behaviour around every send of this bus (see interceptors.ts), e.g. sending a
+   * message again until it is acknowledged.
+   */
+  interceptors?: BusInterceptors;
 }
 
 export interface Published {
@@ -52,7 +60,11 @@ export interface Published {
   envelope: Envelope;
 }
 
-/** Connects as one organisation; the error says which server and which organisation failed. */
+/**
+ * Connects as one organisation. Throws SchakelError naming the servers and the organisation:
+ * `credentials-refused` when the bus refuses its credentials, `unreachable` (retryable) when no
+ * server answers, `failed` otherwise.
+ */
 export async function connectBus(opts: ConnectOptions): Promise<Bus> {
   const identity = identityFrom(opts.credentials);
   opts.directory.require(identity.org);
@@ -70,16 +82,7 @@ export async function connectBus(opts: ConnectOptions): Promise<Bus> {
       waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
     });
   } catch (cause) {
-    const msg = (cause as Error).message ?? String(cause);
-    const auth = /authoriz|authentic/i.test(msg);
-    throw new SchakelError(
-      "unreachable",
-      auth
-        ? `the bus at ${servers.join(", ")} refused the credentials of "${identity.org}": regenerate them with "schakel identities generate" and restart the server`
-        : `cannot reach the bus at ${servers.join(", ")} (${msg}): is "schakel up" running?`,
-      { servers, org: identity.org },
-      { cause },
-    );
+    throw connectError(cause, servers, identity.org);
   }
   return new Bus(nc, identity, opts);
 }
@@ -87,18 +90,65 @@ export async function connectBus(opts: ConnectOptions): Promise<Bus> {
 /** More than the encoded headers of any message the bus sends (tracestate ≤ 512 chars included). */
 const HEADER_ROOM = 8 * 1024;
 
+/**
+ * One organisation's connection to the bus. Its NATS connection and JetStream context stay
+ * private (the bus client's own modules reach them through transport.ts); everything else uses
+ * the operations below.
+ */
 export class Bus {
-  readonly js: JetStreamClient;
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
   readonly org: string;
   readonly skewMs: number;
   readonly directory: KeyDirectory;
 
-  constructor(readonly nc: NatsConnection, readonly identity: Identity, opts: ConnectOptions) {
+  constructor(nc: NatsConnection, readonly identity: Identity, opts: ConnectOptions) {
     this.org = identity.org;
     this.directory = opts.directory;
     this.skewMs = opts.skewMs ?? 5 * 60_000;
-    this.js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000, ...(opts.jetStreamDomain ? { domain: opts.jetStreamDomain } : {}) });
-    registerTransport(this, { nc, js: this.js });
+    this.#nc = nc;
+    this.#js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000, ...(opts.jetStreamDomain ? { domain: opts.jetStreamDomain } : {}) });
+    registerTransport(this, { nc, js: this.#js });
+    // Composed once: without interceptors a send calls #transmit directly.
+    this.#send = chain(opts.interceptors?.outbound ?? [], (out) => this.#transmit(out));
+  }
+
+  /** The server this bus is connected to now, as `host:port` (another one after a reconnect elsewhere); "" when none. */
+  get server(): string {
+    return this.#nc.getServer();
+  }
+
+  /** The id the server gave this connection (differs per connection), undefined before the first connect. */
+  get clientId(): number | undefined {
+    return this.#nc.info?.client_id;
+  }
+
+  /** The largest message (body and headers) the server accepts, in bytes; undefined before the first connect. */
+  get maxPayload(): number | undefined {
+    return this.#nc.info?.max_payload;
+  }
+
+  /** True once the connection is closed for good (closed, killed, or reconnecting gave up). */
+  get isClosed(): boolean {
+    return this.#nc.isClosed();
+  }
+
+  /** Resolves when the connection is closed for good: with the error that closed it, or undefined. */
+  async closed(): Promise<Error | undefined> {
+    return (await this.#nc.closed()) ?? undefined;
+  }
+
+  /** The connection's events (lost, reconnected, errors, slow consumers) until it closes. */
+  connectionEvents(): AsyncIterable<ConnectionEvent> {
+    return connectionEvents(this.#nc);
+  }
+
+  /**
+   * How far one of this organisation's durable consumers is behind. Throws the JetStream error
+   * when it is not one of the organisation's consumers or the bus does not answer.
+   */
+  consumerBacklog(consumer: { stream: string; name: string }): Promise<ConsumerBacklog> {
+    return consumerBacklog(this, consumer);
   }
 
   /** Builds, validates and signs a message without sending it (also used for pipelined sends). */
@@ -112,7 +162,7 @@ export class Bus {
    * payload over the server's max_payload, or a broker that refused or did not answer.
    */
   async publish<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Promise<Published> {
-    const span = startSendSpan({ type, sender: this.org, audience: opts.to, server: this.nc.getServer() }, opts.trace ?? opts.inReplyTo);
+    const span = startSendSpan({ type, sender: this.org, audience: opts.to, server: this.server }, opts.trace ?? opts.inReplyTo);
     try {
       const out = buildOutgoing(this.identity, this.directory, type, data, opts, span.wire);
       span.built(out);
@@ -126,9 +176,19 @@ export class Bus {
     }
   }
 
-  /** Sends a prepared message with `Nats-Msg-Id` = envelope id; resolves with the ack. */
-  async send(out: Outgoing): Promise<Published> {
-    const max = this.nc.info?.max_payload;
+  /**
+   * Sends a prepared message through the bus's outbound interceptors; resolves with the ack.
+   * Throws what `publish` throws about the broker (or what an interceptor throws instead).
+   */
+  send(out: Outgoing): Promise<Published> {
+    return this.#send(out);
+  }
+
+  readonly #send: (out: Outgoing) => Promise<Published>;
+
+  /** The end of every send: `Nats-Msg-Id` = envelope id, the size checked, the stream's ack awaited. */
+  async #transmit(out: Outgoing): Promise<Published> {
+    const max = this.maxPayload;
     // The server counts the body and the encoded headers, including the Nats-Msg-Id set here.
     out.headers.set(HEADERS.msgId, out.envelope.id);
     // Encoding the headers only to count them costs 1.5–5 µs a message: do it near the limit only
@@ -160,7 +220,7 @@ export class Bus {
    * 1.5–2.5× the rate of `js.publish` for the same bytes (docs/BENCHMARKS.md), same errors.
    */
   #publisher(): AckPipeline {
-    return (this.#acks ??= new AckPipeline(this.nc, { inboxPrefix: inboxPrefix(this.org), timeoutMs: this.js.getOptions().timeout ?? 5_000 }));
+    return (this.#acks ??= new AckPipeline(this.#nc, { inboxPrefix: inboxPrefix(this.org), timeoutMs: this.#js.getOptions().timeout ?? 5_000 }));
   }
 
   /** Consumes this organisation's inbox consumers (or the ones given) with typed handlers. */
@@ -170,6 +230,15 @@ export class Bus {
 
   /** Drains subscriptions and closes the connection. */
   async close(): Promise<void> {
-    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+    if (!this.#nc.isClosed()) await this.#nc.drain().catch(() => this.#nc.close());
+  }
+
+  /**
+   * Closes the connection without draining, as a crash would: unacknowledged deliveries come
+   * back after their ack wait, in-flight publications may or may not be stored. Also the way to
+   * let go of a connection that cannot drain because the bus is away.
+   */
+  async kill(): Promise<void> {
+    await this.#nc.close();
   }
 }

@@ -2,22 +2,26 @@
  * Consuming: each of the organisation's inbox consumers is pulled in order; every message is
  * decoded and verified (decode.ts) before a typed handler sees it. Refused messages go to the
  * dead-letter stream with the reason; a throwing handler is retried with backoff and dead-lettered
- * after the consumer's max_deliver; later messages keep flowing.
+ * after the consumer's max_deliver, unless it refuses the message for good (a HandlerRefusal, or
+ * any SchakelError that is not retryable): that one is dead-lettered at once, as handler-refused;
+ * later messages keep flowing.
  */
 import type { JsMsg } from "@nats-io/jetstream";
 import type { DataOf, InputOf, MessageType } from "../catalog.ts";
 import { traceIdOf, type Envelope } from "../envelope.ts";
+import { isRetryable } from "../errors.ts";
 import { inboxConsumers, type InboxConsumer } from "../streams.ts";
-import { parseSandboxSubject, ROOTS } from "../subjects.ts";
+import { ROOTS } from "../subjects.ts";
 import { AckBatch } from "./ack-batch.ts";
 import { failuresText, HandlerAttempts, REDELIVERY_LIMIT } from "./attempts.ts";
 import type { Bus, Published } from "./bus.ts";
 import { deadLetter } from "./dead-letter.ts";
-import { decodeMessage } from "./decode.ts";
-import { HEADERS } from "./headers.ts";
+import { interceptHandlers, type InboundInterceptor } from "./interceptors.ts";
 import type { Outgoing, PublishOptions } from "./outgoing.ts";
 import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
+import { readStream, StreamRead } from "./read-stream.ts";
 import { reject, type Rejection } from "./rejection.ts";
+import type { Verdict } from "./stored-message.ts";
 import { startProcessSpan, withContext, type ActiveSpan } from "./tracing.ts";
 
 /** What a handler receives: typed, validated, verified. */
@@ -51,6 +55,11 @@ export type ConsumeEvent =
 
 export interface ConsumeOptions {
   handlers: Handlers;
+  /**
+   * Around every handler run, first one outermost (see interceptors.ts): cross-cutting behaviour
+   * such as logging or bookkeeping, without touching the handlers.
+   */
+  interceptors?: readonly InboundInterceptor[];
   /** Default: the organisation's inbox consumers (itself, its level, all, its case inbox). */
   consumers?: InboxConsumer[];
   processed?: ProcessedStore;
@@ -105,6 +114,8 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   const consumers = opts.consumers ?? inboxConsumers(bus.org, bus.directory.require(bus.org).level);
   const processed = opts.processed ?? new MemoryProcessedStore();
   const emit = opts.onEvent ?? (() => {});
+  // Composed once: a message costs nothing extra when there are no interceptors.
+  const handlers = interceptHandlers(opts.handlers, opts.interceptors);
   let stopped = false;
   const stops: (() => void)[] = [];
   // Acks of handled messages leave together at the end of the event loop's turn (ack-batch.ts).
@@ -121,41 +132,25 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   }
   const keyOf = (m: JsMsg): string => `${m.info.stream}#${m.seq}`;
 
-  async function handle(m: JsMsg, r: Reading): Promise<void> {
+  async function handle(m: JsMsg, r: Reading, verdict: Verdict): Promise<void> {
     const { consumer } = r;
-    let replay: string | undefined;
-    try {
-      replay = m.headers?.get(HEADERS.replay) || undefined;
-    } catch {
-      replay = undefined;
-    }
-    const isSandbox = m.subject.startsWith(SANDBOX_PREFIX);
     if (m.info.deliveryCount > (opts.redeliveryLimit ?? REDELIVERY_LIMIT)) {
       return file(m, r, reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
     }
     const exhausted = r.attempts.exhausted(keyOf(m));
     // Its attempts are used up and its filing failed before: file it now, without another attempt.
     if (exhausted) return file(m, r, reject(exhausted.reason, failuresText(exhausted)));
-    if ((isSandbox || replay) && !opts.replayMode) {
-      return file(m, r, reject("replay-refused", `replayed copy (${replay ?? "sandbox"}) reached a live service; run it in replay mode to act on replays`));
-    }
-    let signedSubject = m.subject;
-    if (isSandbox) signedSubject = parseSandboxSubject(m.subject).liveSubject;
-    const originalTime = replay ? m.headers?.get(HEADERS.replayOriginalTime) : undefined;
-    const storedAt = originalTime ? new Date(originalTime) : new Date(m.info.timestampNanos / 1e6);
-    const decoded = decodeMessage(
-      { subject: signedSubject, body: m.data, signature: m.headers?.get(HEADERS.signature) || undefined, storedAt },
-      { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay },
-    );
-    if (!decoded.ok) return file(m, r, decoded.rejection);
-    const { type, envelope } = decoded;
+    // Decoded by the reader (stored-message.ts), replayed copies refused unless in replay mode.
+    if (!verdict.ok) return file(m, r, verdict.rejection);
+    const { type, envelope, storedAt, replay } = verdict;
+    const isSandbox = m.subject.startsWith(SANDBOX_PREFIX);
     const base = { type, id: envelope.id, consumer, seq: m.seq };
     if (await processed.has(envelope.id)) {
       r.attempts.clear(keyOf(m));
       acks.ack(m);
       return emit({ kind: "duplicate", ...base });
     }
-    const handler = opts.handlers[type] as Handler<MessageType> | undefined;
+    const handler = handlers[type] as Handler<MessageType> | undefined;
     if (!handler) {
       acks.ack(m);
       return emit({ kind: "ignored", ...base });
@@ -163,7 +158,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     const started = performance.now();
     const span = startProcessSpan({
       type, subject: m.subject, consumer, stream: m.info.stream, seq: m.seq, deliveryCount: m.info.deliveryCount,
-      bodySize: m.data.length, envelope, receiver: bus.org, server: bus.nc.getServer(), ...(replay ? { replay } : {}),
+      bodySize: m.data.length, envelope, receiver: bus.org, server: bus.server, ...(replay ? { replay } : {}),
     });
     const delivery = {
       type, envelope, data: envelope.data, subject: m.subject, stream: m.info.stream, seq: m.seq,
@@ -175,6 +170,11 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     } catch (err) {
       span.end(err);
       const error = (err as Error)?.message ?? String(err);
+      // A handler that says trying again cannot help (HandlerRefusal, or any SchakelError that is
+      // not retryable) has its message filed at once, without another attempt.
+      if (!isRetryable(err)) {
+        return file(m, r, reject("handler-refused", failuresText(r.attempts.refused(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-refused" }))));
+      }
       const failures = r.attempts.failed(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-failed" });
       const attempt = failures.count;
       if (attempt >= r.attempts.maxAttempts) return file(m, r, reject("handler-failed", failuresText(failures)));
@@ -209,43 +209,38 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     emit({ kind: "rejected", consumer: r.consumer, seq: m.seq, subject: m.subject, rejection, filed });
   }
 
-  async function run(c: InboxConsumer): Promise<void> {
-    let reading: Reading | undefined;
-    while (!stopped) {
+  /** Reads one consumer through the bus client's read path (read-stream.ts) until stopped. */
+  function run(c: InboxConsumer): Promise<void> {
+    let r: Reading | undefined;
+    const reading = readStream(bus, {
+      consumer: c, verify: { replays: opts.replayMode === true }, batch: opts.batch ?? 100, expiresMs: opts.expiresMs ?? 10_000,
+      onOpen: ({ maxDeliver }) => {
+        r ??= { consumer: c.name, serverMaxDeliver: maxDeliver, attempts: new HandlerAttempts(opts.maxDeliver ?? (maxDeliver || 5)) };
+        r.serverMaxDeliver = maxDeliver;
+      },
+      onInterrupted: (error) => {
+        acks.flush();
+        emit({ kind: "consumer-error", consumer: c.name, error });
+      },
+    }, async (read) => {
+      const m = StreamRead.jsMsgOf(read);
       try {
-        const consumer = await bus.js.consumers.get(c.stream, c.name);
-        const info = await consumer.info(true);
-        const serverMaxDeliver = info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : 0;
-        reading ??= { consumer: c.name, serverMaxDeliver, attempts: new HandlerAttempts(opts.maxDeliver ?? (serverMaxDeliver || 5)) };
-        reading.serverMaxDeliver = serverMaxDeliver;
-        const r = reading;
-        const messages = await consumer.consume({ max_messages: opts.batch ?? 100, expires: opts.expiresMs ?? 10_000 });
-        stops.push(() => void messages.stop());
-        if (stopped) messages.stop();
-        for await (const m of messages) {
-          try {
-            await handle(m, r);
-          } catch (err) {
-            // Unexpected (e.g. the processed store is unreachable): not the message's fault, so
-            // try again later; only a message that keeps failing is filed as unreadable.
-            const error = `could not process ${c.stream}#${m.seq}: ${(err as Error)?.message ?? err}`;
-            const failures = r.attempts.failed(keyOf(m), { what: `processing ${c.stream}#${m.seq}`, error: (err as Error)?.message ?? String(err), reason: "unreadable" });
-            if (failures.count >= r.attempts.maxAttempts) await file(m, r, reject("unreadable", failuresText(failures)));
-            else {
-              m.nak(backoffMs(failures.count));
-              emit({ kind: "consumer-error", consumer: c.name, error });
-            }
-          }
-          if (stopped) break;
-        }
-        acks.flush();
+        await handle(m, r!, read.verdict!);
       } catch (err) {
-        acks.flush();
-        if (stopped) break;
-        emit({ kind: "consumer-error", consumer: c.name, error: (err as Error)?.message ?? String(err) });
-        await new Promise((r) => setTimeout(r, 1_000));
+        // Unexpected (e.g. the processed store is unreachable): not the message's fault, so
+        // try again later; only a message that keeps failing is filed as unreadable.
+        const error = `could not process ${c.stream}#${m.seq}: ${(err as Error)?.message ?? err}`;
+        const failures = r!.attempts.failed(keyOf(m), { what: `processing ${c.stream}#${m.seq}`, error: (err as Error)?.message ?? String(err), reason: "unreadable" });
+        if (failures.count >= r!.attempts.maxAttempts) await file(m, r!, reject("unreadable", failuresText(failures)));
+        else {
+          m.nak(backoffMs(failures.count));
+          emit({ kind: "consumer-error", consumer: c.name, error });
+        }
       }
-    }
+    });
+    stops.push(() => reading.stop());
+    if (stopped) reading.stop();
+    return reading.closed.then(() => acks.flush());
   }
 
   const closed = Promise.all(consumers.map(run)).then(() => undefined);

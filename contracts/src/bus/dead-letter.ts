@@ -13,6 +13,7 @@ import { deadLetterSubject } from "../subjects.ts";
 import type { Bus } from "./bus.ts";
 import { HEADERS } from "./headers.ts";
 import type { Rejection } from "./rejection.ts";
+import { transportOf } from "./transport.ts";
 
 const oneLine = (s: string): string => s.replace(/[\r\n]+/g, " ").slice(0, 1_000);
 /** Delay before a message whose filing failed is delivered again. */
@@ -55,7 +56,7 @@ export async function deadLetter(bus: Bus, m: JsMsg, consumer: string, rejection
   const msgID = bus.identity.derivedId(`deadletter|${m.info.stream}|${m.seq}|${consumer}`);
   for (let attempt = 1; ; attempt++) {
     try {
-      await bus.js.publish(subject, m.data, { headers, msgID });
+      await transportOf(bus).js.publish(subject, m.data, { headers, msgID });
       // No reason text: nats-server 2.9 ignores "+TERM <reason>" and would redeliver the message.
       m.term();
       return true;

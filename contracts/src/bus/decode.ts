@@ -1,9 +1,10 @@
 /**
  * The receiving side of the contract: bytes + subject + headers in, a verified and typed
  * envelope or a Rejection out. Order matters: cheap structural checks first, the signature
- * before the data is trusted, the data schema last.
+ * before the data is trusted, then the data schema, and last the checks that read validated data
+ * (a receipt's `senderField` must name its sender).
  */
-import { catalog, isMessageType, type MessageType } from "../catalog.ts";
+import { catalog, isMessageType, type CatalogEntry, type MessageType } from "../catalog.ts";
 import { RawEnvelope, type Envelope } from "../envelope.ts";
 import { SchemaError } from "../errors.ts";
 import { parseMessageSubject, ROOTS } from "../subjects.ts";
@@ -36,6 +37,11 @@ function fail(rejection: Rejection): Decoded {
   return { ok: false, rejection };
 }
 
+/**
+ * Decodes and verifies one stored message in the order stated above. Never throws: every refusal
+ * (malformed, forged, unknown key, wrong role, invalid data, a receipt naming another sender, …) is
+ * returned as a Rejection to be filed in the dead-letter stream.
+ */
 export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded {
   let json: unknown;
   try {
@@ -86,6 +92,15 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
   if (!data.success) {
     const err = SchemaError.fromZod(`${e.type} data`, data.error, "data");
     return fail(reject("invalid-data", err.message, err.issues));
+  }
+  // A receipt speaks for its sender only: a valid key cannot make another organisation appear to
+  // have received or acknowledged something.
+  const senderField = (catalog[e.type] as CatalogEntry).senderField;
+  if (senderField !== undefined) {
+    const named = (data.data as Record<string, unknown>)[senderField];
+    if (named !== e.sender) {
+      return fail(reject("sender-mismatch", `${e.type} ${e.id} from "${e.sender}" says data.${senderField} is ${JSON.stringify(named)}: data.${senderField} must name the sender itself ("${e.sender}"); an organisation speaks only for itself`));
+    }
   }
   // `e` is the object the envelope schema just built for this message: give it the parsed data
   // in place of a copy (same keys, same order).

@@ -1,6 +1,76 @@
-/** Maps nats.js errors to Schakel errors that say what happened, where, and what to do. */
+/**
+ * Maps nats.js errors to Schakel errors that say what happened, where, and what to do. Errors are
+ * told apart by their class (`instanceof`) and, for JetStream, by the API error code the server
+ * sends — never by their text, which changes between server and client versions. The first error
+ * in the `cause` chain that is recognised decides; an unrecognised one becomes `failed`
+ * (not retryable) with its original text, so that a new kind of failure is shown as it is
+ * rather than mistaken for an outage and retried.
+ */
+import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { errors } from "@nats-io/transport-node";
 import { SchakelError } from "../errors.ts";
+import { STREAMS } from "../streams.ts";
 import { parseMessageSubject } from "../subjects.ts";
+
+/**
+ * The JetStream API error codes (nats-server's errors.json) that Schakel tells apart. nats.js names
+ * a few of them in `JetStreamApiCodes`; the others are the server's numbers.
+ */
+export const JS_API_CODES = {
+  /** JSAccountResourcesExceededErr: the account's JetStream limits are reached. */
+  accountResourcesExceeded: 10002,
+  /** JSInsufficientResourcesErr. */
+  insufficientResources: 10023,
+  /** JSMaximumConsumersLimitErr. */
+  maximumConsumers: 10026,
+  /** JSMaximumStreamsLimitErr. */
+  maximumStreams: 10027,
+  /** JSMemoryResourcesExceededErr. */
+  memoryResourcesExceeded: 10028,
+  /** JSStorageResourcesExceededErr. */
+  storageResourcesExceeded: 10047,
+  /** JSStreamLimitsErrF. */
+  streamLimits: 10053,
+  /** JSStreamMessageExceedsMaximumErr: larger than the stream's max_msg_size. */
+  messageExceedsMaximum: 10054,
+  /** JSStreamNotFoundErr. */
+  streamNotFound: JetStreamApiCodes.StreamNotFound,
+  /** JSStreamWrongLastSequenceErrF: a compare-and-set (KV create/update) lost. */
+  wrongLastSequence: JetStreamApiCodes.StreamWrongLastSequence,
+  /**
+   * JSStreamStoreFailedF: the stream did not store the message. On nats-server 2.9 this is what a
+   * stream with discard policy "new" answers once max_msgs, max_bytes or max_msgs_per_subject is
+   * reached ("maximum messages exceeded").
+   */
+  streamStoreFailed: 10077,
+  /** JSStreamHeaderExceedsMaximumErr: headers over 64 KiB. */
+  headerExceedsMaximum: 10097,
+} as const;
+
+/** API codes that mean a JetStream limit is reached: trying again unchanged does not help. */
+const LIMIT_CODES: ReadonlySet<number> = new Set([
+  JS_API_CODES.accountResourcesExceeded, JS_API_CODES.insufficientResources, JS_API_CODES.maximumConsumers,
+  JS_API_CODES.maximumStreams, JS_API_CODES.memoryResourcesExceeded, JS_API_CODES.storageResourcesExceeded,
+  JS_API_CODES.streamLimits, JS_API_CODES.streamStoreFailed,
+]);
+
+/** `err` and its causes, outermost first (at most 8: a cycle must not hang us). */
+function causeChain(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+    if (!(e instanceof Error)) break;
+  }
+  return chain;
+}
+
+/** The JetStream API error code of `err` or one of its causes, if any. */
+export function jetStreamApiCode(err: unknown): number | undefined {
+  const api = causeChain(err).find((e): e is JetStreamApiError => e instanceof JetStreamApiError);
+  return api?.code;
+}
+
+const textOf = (err: unknown): string => (err instanceof Error ? err.message || err.name : String(err));
 
 /** "notice.posted " for a live subject, "" otherwise (the subject is named anyway). */
 function typeOf(subject: string): string {
@@ -11,27 +81,105 @@ function typeOf(subject: string): string {
   }
 }
 
+/** The stream that stores `subject` (by its root token), for messages about its limits. */
+function streamOf(subject: string): string {
+  const root = subject.split(".")[0];
+  return Object.values(STREAMS).find((s) => s.subjects.some((f) => f === `${root}.>`))?.name ?? "the stream";
+}
+
+/** No stream listens on the subject: JetStream answered "no responders" (503). */
+const noResponders = (e: unknown): boolean =>
+  e instanceof errors.NoRespondersError || (e instanceof errors.RequestError && e.isNoResponders());
+
+/** nats.js errors that mean the server was not there (or went away), not that it said no. */
+const lostConnection = (e: unknown): boolean =>
+  e instanceof errors.ConnectionError || e instanceof errors.ClosedConnectionError || e instanceof errors.DrainingConnectionError;
+
+/** The bus refused the credentials (or their authorisation expired). */
+const refusedCredentials = (e: unknown): boolean =>
+  e instanceof errors.AuthorizationError || e instanceof errors.UserAuthenticationExpiredError ||
+  (e instanceof SchakelError && e.code === "credentials-refused");
+
+/** A JetStream API error on a publication to `subject`. */
+function apiError(api: JetStreamApiError, subject: string, cause: unknown): SchakelError {
+  const details = { subject, jsCode: api.code, status: api.status };
+  const what = `${typeOf(subject)}on ${subject}`;
+  if (api.code === JS_API_CODES.messageExceedsMaximum || api.code === JS_API_CODES.headerExceedsMaximum) {
+    return new SchakelError("payload-too-large", `${what} is larger than the stream's max_msg_size: shorten the text or link to a document (or raise the stream limit in provisioning)`, details, { cause });
+  }
+  if (LIMIT_CODES.has(api.code)) {
+    const stream = streamOf(subject);
+    return new SchakelError(
+      "limit",
+      `${stream} refused to store ${what}: ${api.message} (JetStream error ${api.code}). A limit of the stream or the account is reached: raise it in provisioning (max_msgs, max_bytes, max_msgs_per_subject) or remove old messages, then publish again`,
+      { ...details, stream },
+      { cause },
+    );
+  }
+  if (api.code === JS_API_CODES.wrongLastSequence) {
+    return new SchakelError("conflict", `${what} was refused: the stream changed since it was read (${api.message}); read it again and retry`, details, { cause });
+  }
+  // Status 503 with any other code (a cluster electing a leader, a stream offline) passes.
+  if (api.status === 503) {
+    return new SchakelError("unreachable", `JetStream cannot store ${what} right now: ${api.message} (JetStream error ${api.code}); retry when it is back`, details, { cause });
+  }
+  return new SchakelError("failed", `JetStream refused ${what}: ${api.message} (JetStream error ${api.code}, status ${api.status})`, details, { cause });
+}
+
+/**
+ * The Schakel error for a failed publication of `subject` by `org`. SchakelErrors pass unchanged.
+ * Outages (connection lost or closed, no stream answering, no ack in time) are retryable; limits,
+ * sizes, permissions and unknown failures are not.
+ */
 export function publishError(err: unknown, subject: string, org: string): SchakelError {
   if (err instanceof SchakelError) return err;
-  const e = err as Error & { name?: string; code?: string };
-  const text = `${e?.name ?? ""} ${e?.message ?? String(err)}`;
-  if (/maximum payload|max_payload/i.test(text)) {
-    return new SchakelError("payload-too-large", `message on ${subject} is larger than the server's max_payload: shorten the text or link to a document`, { subject }, { cause: err });
+  for (const e of causeChain(err)) {
+    if (e instanceof JetStreamApiError) return apiError(e, subject, err);
+    if (e instanceof errors.PermissionViolationError) {
+      return new SchakelError("not-allowed", `the broker refused "${org}" to publish on ${subject}: an organisation publishes only as itself`, { subject, org }, { cause: err });
+    }
+    if (noResponders(e)) {
+      return new SchakelError("unreachable", `no stream stores ${subject}: provision the streams ("schakel up" does it) and try again`, { subject }, { cause: err });
+    }
+    if (e instanceof errors.TimeoutError) {
+      return new SchakelError("timeout", `no acknowledgement from JetStream for ${subject} in time; the message may or may not be stored — publish again with the same id to be sure`, { subject }, { cause: err });
+    }
+    if (lostConnection(e)) {
+      return new SchakelError("unreachable", `cannot reach the bus to publish ${subject}: ${textOf(e)}; retry when it is back`, { subject }, { cause: err });
+    }
   }
-  if (/message size exceeds maximum/i.test(text)) {
-    return new SchakelError("payload-too-large", `${typeOf(subject)}on ${subject} is larger than the stream's max_msg_size: shorten the text or link to a document (or raise the stream limit in provisioning)`, { subject }, { cause: err });
+  return new SchakelError("failed", `publishing ${subject} as "${org}" failed: ${textOf(err)}`, { subject, org }, { cause: err });
+}
+
+/**
+ * The Schakel error for a failed first connection of `org` to `servers`: refused credentials
+ * (`credentials-refused`, not retryable), a server that is not there (`unreachable`, retryable),
+ * or anything else (`failed`, with the original text).
+ */
+export function connectError(err: unknown, servers: string[], org: string): SchakelError {
+  const where = servers.join(", ");
+  const details = { servers, org };
+  const chain = causeChain(err);
+  if (chain.some(refusedCredentials)) {
+    return new SchakelError("credentials-refused", `the bus at ${where} refused the credentials of "${org}": regenerate them with "schakel identities generate" and restart the server`, details, { cause: err });
   }
-  if (/permissions? violation/i.test(text)) {
-    return new SchakelError("not-allowed", `the broker refused "${org}" to publish on ${subject}: an organisation publishes only as itself`, { subject, org }, { cause: err });
-  }
-  if (/no responders|NoResponders|503/i.test(text)) {
-    return new SchakelError("unreachable", `no stream stores ${subject}: provision the streams ("schakel up" does it) and try again`, { subject }, { cause: err });
-  }
-  if (/timeout/i.test(text)) {
-    return new SchakelError("timeout", `no acknowledgement from JetStream for ${subject} in time; the message may or may not be stored — publish again with the same id to be sure`, { subject }, { cause: err });
-  }
-  if (/closed|disconnect|connection/i.test(text)) {
-    return new SchakelError("unreachable", `cannot reach the bus to publish ${subject}: ${e?.message ?? err}; retry when it is back`, { subject }, { cause: err });
-  }
-  return new SchakelError("unreachable", `publishing ${subject} failed: ${e?.message ?? err}`, { subject }, { cause: err });
+  const gone = chain.find((e) => lostConnection(e) || e instanceof errors.TimeoutError);
+  if (gone) return new SchakelError("unreachable", `cannot reach the bus at ${where} (${textOf(gone)}): is "schakel up" running?`, details, { cause: err });
+  return new SchakelError("failed", `connecting to the bus at ${where} as "${org}" failed: ${textOf(err)}`, details, { cause: err });
+}
+
+/** Why an operation failed for want of the bus: it refused the credentials, or it was not there. */
+export type ConnectionFailure = { kind: "credentials-refused" } | { kind: "unreachable"; reason: string };
+
+/**
+ * Whether `err` (or one of its causes) means the bus refused the credentials or could not be
+ * reached — with the shortest text that says why ("connection refused") — or undefined when it is
+ * about something else (a missing stream, a limit, bad input), where waiting would not help.
+ */
+export function connectionFailure(err: unknown): ConnectionFailure | undefined {
+  const chain = causeChain(err);
+  if (chain.some(refusedCredentials)) return { kind: "credentials-refused" };
+  // The nats.js error says it shortest ("connection refused"); the bus client keeps it as the cause.
+  const gone = chain.find((e) => lostConnection(e) || e instanceof errors.TimeoutError || noResponders(e));
+  return gone ? { kind: "unreachable", reason: textOf(gone) } : undefined;
 }

@@ -1,10 +1,10 @@
 /**
- * Whether a connection can reach the bus, as outages: nats.js reports a lost socket at once
- * (`disconnect`, then `reconnecting` attempts, or a `staleConnection` when pings go unanswered)
- * and `reconnect` when it is back. Here that becomes one `lost` per outage and one `back` with
+ * Whether a bus can be reached, as outages: the connection reports a lost socket at once
+ * (`disconnected`, then `reconnecting` attempts, or `stale` when pings go unanswered) and
+ * `reconnected` when it is back. Here that becomes one `lost` per outage and one `back` with
  * how long it lasted — what the CLI and the console tell their users.
  */
-import type { NatsConnection } from "@nats-io/transport-node";
+import type { Bus } from "./bus.ts";
 
 export interface ReachabilityWatch {
   /** The bus is unreachable right now. */
@@ -19,17 +19,17 @@ export interface ReachabilityHandlers {
   back?: (downMs: number) => void;
 }
 
-/** Follows `nc`'s status events until the connection closes or `stop()`. */
-export function watchReachability(nc: NatsConnection, on: ReachabilityHandlers): ReachabilityWatch {
+/** Follows the bus's connection events until the connection closes or `stop()`. */
+export function watchReachability(bus: Bus, on: ReachabilityHandlers): ReachabilityWatch {
   let lostAt: number | undefined;
   let stopped = false;
   void (async () => {
-    for await (const s of nc.status()) {
+    for await (const e of bus.connectionEvents()) {
       if (stopped) return;
-      if ((s.type === "disconnect" || s.type === "reconnecting" || s.type === "staleConnection") && lostAt === undefined) {
+      if ((e.kind === "disconnected" || e.kind === "reconnecting" || e.kind === "stale") && lostAt === undefined) {
         lostAt = Date.now();
         on.lost?.(lostAt);
-      } else if (s.type === "reconnect" && lostAt !== undefined) {
+      } else if (e.kind === "reconnected" && lostAt !== undefined) {
         const downMs = Date.now() - lostAt;
         lostAt = undefined;
         on.back?.(downMs);

@@ -3,18 +3,24 @@
  * in and out, and changes use compare-and-set on the entry's revision so that two writers (or a
  * writer restarted after a crash) never overwrite each other. A failed compare-and-set is an
  * expected outcome (`conflict`), not an exception; on nats-server 2.9 it surfaces as
- * `JetStreamApiError: wrong last sequence: N`, which {@link isRevisionConflict} recognises.
+ * a JetStream API error with code 10071, which {@link isRevisionConflict} recognises.
  */
+import { JetStreamApiCodes } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import type { z } from "zod";
 import { SchakelError } from "../errors.ts";
 import type { Bus } from "./bus.ts";
+import { jetStreamApiCode } from "./errors-map.ts";
+import { transportOf } from "./transport.ts";
 
-/** 10071 = JSStreamWrongLastSequenceErr; the text is what 2.9 sends. */
+/**
+ * Whether `err` is a lost compare-and-set: JetStream's API code 10071 (JSStreamWrongLastSequenceErr,
+ * `JetStreamApiCodes.StreamWrongLastSequence`; what nats-server 2.9 sends) or 10164 (the same
+ * without the sequence, from later servers), on the error or one of its causes.
+ */
 export function isRevisionConflict(err: unknown): boolean {
-  const e = err as { code?: unknown; api_error?: { err_code?: number }; message?: string } | undefined;
-  if (e?.api_error?.err_code === 10071 || e?.code === 10071) return true;
-  return /wrong last sequence/i.test(e?.message ?? String(err));
+  const code = jetStreamApiCode(err);
+  return code === JetStreamApiCodes.StreamWrongLastSequence || code === JetStreamApiCodes.StreamWrongLastSequenceUnknown;
 }
 
 /** One stored record and the revision to compare against when changing it. */
@@ -30,9 +36,13 @@ export type UpdateOutcome = { ok: true; revision: number } | { ok: false; confli
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** Opens an existing bucket with the bus's JetStream context (no create: buckets are provisioned). */
+/**
+ * Opens an existing bucket with the bus's JetStream context (no create: buckets are provisioned,
+ * and an organisation may open only its own). Throws the JetStream error when the bucket does
+ * not exist, is not the organisation's, or the bus does not answer.
+ */
 export async function openBucket(bus: Bus, bucket: string): Promise<KV> {
-  return new Kvm(bus.js).open(bucket);
+  return new Kvm(transportOf(bus).js).open(bucket);
 }
 
 /**

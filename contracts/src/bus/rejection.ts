@@ -2,7 +2,7 @@
  * Why a consumer refused a message. Rejections are data, not exceptions: the consumer files
  * them in the dead-letter stream with the reason and keeps the feed moving.
  */
-import type { FieldIssue } from "../errors.ts";
+import { SchakelError, type FieldIssue } from "../errors.ts";
 
 export const REJECT_REASONS = [
   "malformed-json",
@@ -15,10 +15,12 @@ export const REJECT_REASONS = [
   "unknown-key",
   "revoked-key",
   "sender-not-allowed",
+  "sender-mismatch",
   "forged",
   "clock-skew",
   "replay-refused",
   "handler-failed",
+  "handler-refused",
   "unreadable",
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -32,3 +34,19 @@ export interface Rejection {
 
 export const reject = (reason: RejectReason, detail: string, issues?: FieldIssue[]): Rejection =>
   issues ? { reason, detail, issues } : { reason, detail };
+
+/**
+ * Thrown by a handler that refuses a message for good — trying again cannot help (it names
+ * something that can never exist, it contradicts what was already decided). The consumer files
+ * the message in the dead-letter stream at once, with reason `handler-refused` and this message as
+ * detail, and does not run the handler on it again. Say what was wrong and where, as for any error.
+ *
+ * Any {@link SchakelError} whose `retryable` is false is filed the same way (a reply that is too
+ * large, a schema error); every other error is retried with backoff as before.
+ */
+export class HandlerRefusal extends SchakelError {
+  constructor(message: string, details: Record<string, unknown> = {}, options: { cause?: unknown } = {}) {
+    super("refused", message, details, { ...options, retryable: false });
+    this.name = "HandlerRefusal";
+  }
+}

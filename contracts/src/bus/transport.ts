@@ -12,15 +12,18 @@ export interface Transport {
   js: JetStreamClient;
 }
 
-const transports = new WeakMap<Bus, Transport>();
+/** What owns a transport: an organisation's Bus, or an operator identity's connection (operator-connection.ts). */
+export type TransportOwner = Bus | { readonly org: string; readonly kind: "operator" };
 
-/** Called once by the Bus constructor. */
-export function registerTransport(bus: Bus, transport: Transport): void {
+const transports = new WeakMap<TransportOwner, Transport>();
+
+/** Called once by the Bus (or operator connection) constructor. */
+export function registerTransport(bus: TransportOwner, transport: Transport): void {
   transports.set(bus, transport);
 }
 
 /** The connection and JetStream context of a bus (bus client modules only). */
-export function transportOf(bus: Bus): Transport {
+export function transportOf(bus: TransportOwner): Transport {
   const t = transports.get(bus);
   if (!t) throw new Error(`no transport registered for the bus of "${bus.org}"`);
   return t;

@@ -4,7 +4,7 @@
  * regenerating the documents is byte-for-byte stable (the drift test depends on it).
  */
 import { createHash } from "node:crypto";
-import { catalog, dataSchemaUri, MESSAGE_TYPES, subjectFor, type MessageType } from "../catalog.ts";
+import { answeredType, catalog, dataSchemaUri, MESSAGE_TYPES, subjectFor, type MessageType } from "../catalog.ts";
 import { sourceOf, type Envelope } from "../envelope.ts";
 import { MessageId } from "../ids.ts";
 import { Timestamp } from "../messages/common.ts";
@@ -16,19 +16,22 @@ import { exampleIdentity } from "./example-identity.ts";
 /** The instant every example is anchored to. */
 export const EXAMPLE_TIME = Date.parse("2026-03-02T09:00:00.000Z");
 
-/** A sender allowed to send each type (by role, in the demo registry) and a fitting audience. */
-export const EXAMPLE_ROUTES: Record<MessageType, { from: string; to: string; answers?: MessageType }> = {
+/**
+ * A sender allowed to send each type (by role, in the demo registry) and a fitting audience. Which
+ * type an example answers is the catalog's `answers` (see `answeredType`), not written here.
+ */
+export const EXAMPLE_ROUTES: Record<MessageType, { from: string; to: string }> = {
   "notice.posted": { from: "fed-ocam", to: "mechelen" },
-  "notice.delivered": { from: "mechelen", to: "fed-ocam", answers: "notice.posted" },
-  "notice.acknowledged": { from: "mechelen", to: "fed-ocam", answers: "notice.posted" },
+  "notice.delivered": { from: "mechelen", to: "fed-ocam" },
+  "notice.acknowledged": { from: "mechelen", to: "fed-ocam" },
   "signal.raised": { from: "vilvoorde", to: "vpr" },
-  "signal.escalated": { from: "vpr", to: "federal", answers: "signal.raised" },
+  "signal.escalated": { from: "vpr", to: "federal" },
   "policy.update.published": { from: "onderwijs", to: "vpr" },
   "digest.published": { from: "vpr", to: "mechelen" },
   "coordination.requested": { from: "fed-police", to: "mechelen" },
-  "coordination.responded": { from: "mechelen", to: "fed-police", answers: "coordination.requested" },
+  "coordination.responded": { from: "mechelen", to: "fed-police" },
   "case.consultation.requested": { from: "antwerpen", to: "mechelen" },
-  "case.consultation.responded": { from: "mechelen", to: "antwerpen", answers: "case.consultation.requested" },
+  "case.consultation.responded": { from: "mechelen", to: "antwerpen" },
   "knowledge.shared": { from: "vvsg", to: "all" },
   "escalation.raised": { from: "vpr", to: "vilvoorde" },
 };
@@ -83,8 +86,9 @@ export function exampleMessage(type: MessageType): ExampleMessage {
   const route = EXAMPLE_ROUTES[type];
   const identity = exampleIdentity();
   const id = exampleId(`${type}/envelope`);
-  const answered = route.answers ? exampleId(`${route.answers}/envelope`) : undefined;
-  const traceId = hash(`trace/${route.answers ?? type}`).subarray(0, 16).toString("hex");
+  const answers = answeredType(type);
+  const answered = answers ? exampleId(`${answers}/envelope`) : undefined;
+  const traceId = hash(`trace/${answers ?? type}`).subarray(0, 16).toString("hex");
   const traceparent = `00-${traceId}-${hash(`span/${type}`).subarray(0, 8).toString("hex")}-01`;
   const envelope: Envelope = {
     specversion: "1.0",

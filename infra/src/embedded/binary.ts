@@ -1,6 +1,7 @@
 /**
- * Finding the nats-server executable for `schakel up`. Checked before spawning so that a machine
- * without it gets an actionable message instead of a bare ENOENT.
+ * Finding the nats-server executable: the one finder used by `schakel up`, the test harness, the
+ * topology script and the benchmark. Checked before spawning so that a machine without it gets an
+ * actionable message instead of a bare ENOENT.
  */
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -30,7 +31,7 @@ export function findNatsServerBinary(env: NodeJS.ProcessEnv = process.env): stri
   const explicit = env["NATS_SERVER_BIN"];
   if (explicit) {
     if (executable(explicit)) return explicit;
-    throw new NatsServerMissingError(`NATS_SERVER_BIN=${explicit} is not an executable file: point it at a nats-server binary, or unset it`);
+    throw new NatsServerMissingError(`NATS_SERVER_BIN=${explicit} is not an executable file: point it at a nats-server binary, or unset it and install one (Debian/Ubuntu: apt-get install nats-server)`);
   }
   const dirs = (env["PATH"] ?? "").split(delimiter).filter(Boolean);
   for (const dir of [...dirs, "/usr/sbin", "/usr/local/bin"]) {

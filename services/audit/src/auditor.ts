@@ -1,15 +1,15 @@
 /**
  * The auditor: runs as the `audit` identity (its own broker account), reads COORD, CASE and
  * DEADLETTER in order through its own durable consumers, and appends one chained record per stored
- * message to the log file. A batch is fsync'ed before its messages are acknowledged; a restart
+ * message to the log file. Messages are read raw (bytes and headers as stored) in batches through
+ * the bus client's read path (`readStreamBatches`), which keeps pulling through reconnects. A batch
+ * is fsync'ed before its messages are acknowledged; a restart
  * resumes from the log (the source of truth), skipping what the log already holds. It sees
  * metadata and digests only: case content is sealed, and the log keeps no message bodies.
  */
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
-import type { KV } from "@nats-io/kv";
-import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import { AUDIT_ID, auditConsumers, inboxPrefix, type InboxConsumer } from "@schakel/contracts";
-import { openCheckpoints, writeCheckpoint } from "./checkpoints.ts";
+import { AUDIT_ID, auditConsumers } from "@schakel/contracts";
+import { OperatorConnection, readStreamBatches, type StreamRead } from "@schakel/contracts/bus";
+import { openCheckpoints, writeCheckpoint, type Checkpoints } from "./checkpoints.ts";
 import { messageDigest, storedAtOf } from "./digest.ts";
 import { auditLogPath, AuditLogWriter, readHead, type ChainHead } from "./log.ts";
 import { chain, type AuditRecord } from "./record.ts";
@@ -40,34 +40,17 @@ export interface Auditor {
   stop(): Promise<void>;
 }
 
-/** Makes sure the consumer starts right after what the log already holds. */
-async function ensureConsumer(jsm: JetStreamManager, c: InboxConsumer, lastSeq: number): Promise<void> {
-  const info = await jsm.consumers.info(c.stream, c.name).catch(() => null);
-  // A consumer ahead of the log (the log was replaced, or lost its tail) would skip messages.
-  if (info && info.ack_floor.stream_seq > lastSeq) await jsm.consumers.delete(c.stream, c.name);
-  else if (info) return;
-  await jsm.consumers.add(c.stream, {
-    durable_name: c.name, filter_subject: c.filter, ack_policy: AckPolicy.Explicit, ack_wait: 60e9, max_ack_pending: 4_096,
-    description: "audit chain", ...(lastSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 } : { deliver_policy: DeliverPolicy.All }),
-  });
-}
-
 /** Starts the auditor; resolves when its consumers are in place and it is reading. */
 export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
   const logPath = opts.logPath ?? auditLogPath(opts.dataDir);
   const head: ChainHead = await readHead(logPath);
-  const nc: NatsConnection = await connect({
-    servers: opts.servers, name: "schakel-audit", authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.seed)),
-    inboxPrefix: inboxPrefix(AUDIT_ID), noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 500,
-  });
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
+  const audit = await OperatorConnection.connect({ servers: opts.servers, as: AUDIT_ID, seed: opts.seed });
   const consumers = auditConsumers();
-  for (const c of consumers) await ensureConsumer(jsm, c, head.lastSeq.get(c.stream) ?? 0);
+  // A durable ahead of the log (the log was replaced, or lost its tail) is re-created, so nothing is skipped.
+  for (const c of consumers) await audit.durableFrom(c, { afterSeq: head.lastSeq.get(c.stream) ?? 0, description: "audit chain" });
   const writer = await AuditLogWriter.open(logPath);
-  const kv: KV = await openCheckpoints(js);
+  const kv: Checkpoints = await openCheckpoints(audit);
   let checkpointed = { index: head.next - 1, at: Date.now() };
-  let stopped = false;
   let appending: Promise<unknown> = Promise.resolve();
 
   async function checkpoint(force: boolean): Promise<void> {
@@ -80,12 +63,12 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
   }
 
   /** Chains a batch of one stream, writes and syncs it; serialised across streams (one chain). */
-  function record(stream: string, batch: JsMsg[]): Promise<void> {
+  function record(stream: string, batch: StreamRead[]): Promise<void> {
     const run = async () => {
       const records: AuditRecord[] = [];
       for (const m of batch) {
         if (m.seq <= (head.lastSeq.get(stream) ?? 0)) continue; // already in the log (redelivery after a crash)
-        const r = chain(head.next, head.hash, { stream, seq: m.seq, subject: m.subject, storedAt: storedAtOf(m.info.timestampNanos), digest: messageDigest(m.headers, m.data) });
+        const r = chain(head.next, head.hash, { stream, seq: m.seq, subject: m.subject, storedAt: storedAtOf(m.storedAtNanos), digest: messageDigest(m.headers, m.body) });
         records.push(r);
         head.next++;
         head.hash = r.hash;
@@ -101,24 +84,13 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
     return next;
   }
 
-  async function follow(c: InboxConsumer): Promise<void> {
-    while (!stopped) {
-      try {
-        const consumer = await js.consumers.get(c.stream, c.name);
-        const batch: JsMsg[] = [];
-        for await (const m of await consumer.fetch({ max_messages: opts.batch ?? 256, expires: 1_000 })) batch.push(m);
-        if (!batch.length) continue;
-        await record(c.stream, batch);
-        for (const m of batch) m.ack();
-      } catch (err) {
-        if (stopped) break;
-        opts.onError?.(err as Error, c.stream);
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
-  }
-
-  const loops = Promise.all(consumers.map(follow));
+  // Trouble (the bus away, a failed write) is retried by the reader; the operator hears of it through onError.
+  const readings = consumers.map((c) => readStreamBatches(audit, {
+    consumer: c, mode: "raw", batch: opts.batch ?? 256, onInterrupted: (error) => opts.onError?.(new Error(error), c.stream),
+  }, async (batch) => {
+    await record(c.stream, batch);
+    for (const m of batch) m.ack();
+  }));
 
   return {
     logPath,
@@ -126,19 +98,19 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
     async caughtUp(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const infos = await Promise.all(consumers.map((c) => jsm.consumers.info(c.stream, c.name)));
-        if (infos.every((i) => i.num_pending === 0 && i.num_ack_pending === 0)) return;
-        if (Date.now() > deadline) throw new Error(`the auditor did not catch up in ${timeoutMs} ms (pending: ${infos.map((i) => `${i.stream_name} ${i.num_pending + i.num_ack_pending}`).join(", ")})`);
+        const backlogs = await Promise.all(consumers.map((c) => audit.backlog(c)));
+        if (backlogs.every((b) => b.pending === 0 && b.unacknowledged === 0)) return;
+        if (Date.now() > deadline) throw new Error(`the auditor did not catch up in ${timeoutMs} ms (pending: ${consumers.map((c, k) => `${c.stream} ${backlogs[k]!.pending + backlogs[k]!.unacknowledged}`).join(", ")})`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
     async stop() {
-      stopped = true;
-      await loops;
+      for (const r of readings) r.stop();
+      await Promise.all(readings.map((r) => r.closed));
       await appending;
       await checkpoint(true).catch((err) => opts.onError?.(err as Error, "checkpoint"));
       await writer.close();
-      await nc.drain().catch(() => nc.close());
+      await audit.close();
     },
   };
 }

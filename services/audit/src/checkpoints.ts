@@ -4,32 +4,34 @@
  * (and the operator) can write that bucket, so a checkpoint anchors the chain outside the log file:
  * whoever can edit the file cannot make a checkpoint agree with a rewritten or truncated log.
  */
-import { Kvm, type KV } from "@nats-io/kv";
-import type { JetStreamClient } from "@nats-io/jetstream";
 import { z } from "zod";
 import { AUDIT_BUCKET, AUDIT_CHECKPOINT_FILTER, auditCheckpointKey } from "@schakel/contracts";
+import type { OperatorConnection, RecordBucket } from "@schakel/contracts/bus";
 import type { Checkpoint } from "./verify.ts";
 
 export const StoredCheckpoint = z.object({ i: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/), at: z.string() });
 export type StoredCheckpoint = z.infer<typeof StoredCheckpoint>;
 
-export async function openCheckpoints(js: JetStreamClient): Promise<KV> {
-  return new Kvm(js).open(AUDIT_BUCKET);
+/** The checkpoint records of the audit bucket. */
+export type Checkpoints = RecordBucket<typeof StoredCheckpoint>;
+
+/** Opens the audit bucket's checkpoints; throws when the bucket is not provisioned or the bus does not answer. */
+export async function openCheckpoints(audit: OperatorConnection): Promise<Checkpoints> {
+  return audit.records(AUDIT_BUCKET, StoredCheckpoint, "audit checkpoint");
 }
 
-export async function writeCheckpoint(kv: KV, c: Checkpoint, at = new Date()): Promise<void> {
-  await kv.put(auditCheckpointKey(c.i), JSON.stringify({ i: c.i, hash: c.hash, at: at.toISOString() } satisfies StoredCheckpoint));
+export async function writeCheckpoint(checkpoints: Checkpoints, c: Checkpoint, at = new Date()): Promise<void> {
+  await checkpoints.put(auditCheckpointKey(c.i), { i: c.i, hash: c.hash, at: at.toISOString() });
 }
 
 /** Every checkpoint in the bucket, by index; entries that do not parse are reported, not skipped. */
-export async function readCheckpoints(kv: KV): Promise<StoredCheckpoint[]> {
+export async function readCheckpoints(checkpoints: Checkpoints): Promise<StoredCheckpoint[]> {
   const out: StoredCheckpoint[] = [];
-  for await (const key of await kv.keys(AUDIT_CHECKPOINT_FILTER)) {
-    const e = await kv.get(key);
-    if (!e || e.operation !== "PUT") continue;
-    const parsed = StoredCheckpoint.safeParse(e.json());
-    if (!parsed.success) throw new Error(`audit checkpoint ${key} is not a checkpoint: the bucket "${AUDIT_BUCKET}" was written by something else`);
-    out.push(parsed.data);
+  for (const key of await checkpoints.keys(AUDIT_CHECKPOINT_FILTER)) {
+    const e = await checkpoints.get(key).catch((cause: unknown) => {
+      throw new Error(`audit checkpoint ${key} is not a checkpoint: the bucket "${AUDIT_BUCKET}" was written by something else`, { cause });
+    });
+    if (e) out.push(e.value);
   }
   return out.sort((a, b) => a.i - b.i);
 }

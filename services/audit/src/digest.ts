@@ -4,15 +4,15 @@
  * a record can be checked against the stream later.
  */
 import { createHash } from "node:crypto";
-import type { MsgHdrs } from "@nats-io/transport-node";
+import type { StoredHeaders } from "@schakel/contracts/bus";
 
 /** Header lines in a canonical order; values of a repeated header keep their order. */
-function headerLines(h: MsgHdrs | undefined): string[] {
+function headerLines(h: StoredHeaders | undefined): string[] {
   if (!h) return [];
   return [...h.keys()].sort().flatMap((k) => h.values(k).map((v) => `${k}: ${v}`));
 }
 
-export function messageDigest(headers: MsgHdrs | undefined, body: Uint8Array): string {
+export function messageDigest(headers: StoredHeaders | undefined, body: Uint8Array): string {
   const hash = createHash("sha256");
   for (const line of headerLines(headers)) hash.update(line).update("\n");
   hash.update("\n");

@@ -8,9 +8,8 @@ import { copyFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
-import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import { AUDIT_ID, inboxPrefix, sampleData, STREAMS } from "@schakel/contracts";
-import { seal } from "@schakel/contracts/bus";
+import { AUDIT_ID, sampleData, STREAMS } from "@schakel/contracts";
+import { OperatorConnection, seal } from "@schakel/contracts/bus";
 import { startSchakelServer, type SchakelServer } from "@schakel/harness";
 import { AuditRecord, messageDigest, openCheckpoints, readCheckpoints, startAuditor, verifyAuditLog, type Auditor } from "../src/mod.ts";
 
@@ -25,7 +24,7 @@ const stored = async (s: SchakelServer) => {
 describe("audit - the chain over every stored message", () => {
   let s: SchakelServer;
   let auditor: Auditor | undefined;
-  let auditNc: NatsConnection;
+  let audit: OperatorConnection;
 
   async function traffic(n: number): Promise<void> {
     const ocam = await s.connectAs("fed-ocam");
@@ -44,11 +43,11 @@ describe("audit - the chain over every stored message", () => {
 
   beforeAll(async () => {
     s = await startSchakelServer();
-    auditNc = await connect({ servers: s.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(s.identities.audit.seed)), inboxPrefix: inboxPrefix(AUDIT_ID) });
+    audit = await OperatorConnection.connect({ servers: s.url, as: AUDIT_ID, seed: s.identities.audit.seed });
   });
   afterAll(async () => {
     await auditor?.stop().catch(() => {});
-    await auditNc?.close();
+    await audit?.close();
     await s?.cleanup();
   });
 
@@ -72,7 +71,7 @@ describe("audit - the chain over every stored message", () => {
 
   it("audit - checkpoints in the audit bucket anchor the chain; a restart resumes without gaps or repeats", async () => {
     await auditor!.stop();
-    const checkpoints = await readCheckpoints(await openCheckpoints(jetstream(auditNc)));
+    const checkpoints = await readCheckpoints(await openCheckpoints(audit));
     const last = (await lines(auditor!.logPath)).map((l) => AuditRecord.parse(JSON.parse(l))).at(-1)!;
     expect(checkpoints.at(-1)).toMatchObject({ i: last.i, hash: last.hash });
     expect(checkpoints.length).toBeGreaterThanOrEqual(1);
@@ -85,7 +84,7 @@ describe("audit - the chain over every stored message", () => {
     expect(records.map((r) => r.i)).toEqual(records.map((_, k) => k));
     expect(records.length).toBe(await stored(s));
     expect(new Set(records.map((r) => `${r.stream}#${r.seq}`)).size).toBe(records.length);
-    const result = await verifyAuditLog(auditor.logPath, { checkpoints: await readCheckpoints(await openCheckpoints(jetstream(auditNc))) });
+    const result = await verifyAuditLog(auditor.logPath, { checkpoints: await readCheckpoints(await openCheckpoints(audit)) });
     expect(result).toMatchObject({ ok: true, records: records.length });
   });
 
@@ -115,7 +114,7 @@ describe("audit - the chain over every stored message", () => {
     // Cut off at the end: only the checkpoints outside the file can tell.
     await write(original.slice(0, -3));
     expect((await verifyAuditLog(copy)).ok).toBe(true);
-    const checkpoints = await readCheckpoints(await openCheckpoints(jetstream(auditNc)));
+    const checkpoints = await readCheckpoints(await openCheckpoints(audit));
     expect(await verifyAuditLog(copy, { checkpoints })).toMatchObject({ ok: false, problem: { kind: "removed" } });
   });
 });

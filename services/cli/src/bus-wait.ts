@@ -2,9 +2,11 @@
  * Waiting for the bus. Every command that needs the bus tries again when the server cannot be
  * reached: one line per attempt on stderr, 0.5 s doubling to 5 s between attempts, for at most
  * `--wait` (default 30 s; `--wait 0` fails at once, for scripts), then exit 3 saying what to do.
- * A server that refuses the credentials is not asked again: waiting does not change that.
+ * A server that refuses the credentials is not asked again: waiting does not change that (exit 1).
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { SchakelError } from "@schakel/contracts";
+import { connectionFailure } from "@schakel/contracts/bus";
 import { CliError, EXIT } from "./exit-codes.ts";
 import { parseWait } from "./input/time-input.ts";
 import { note } from "./output.ts";
@@ -32,22 +34,15 @@ export function seconds(ms: number, precise = false): string {
 
 export type Unreachable = { kind: "refused" } | { kind: "unreachable"; reason: string };
 
-/** Errors of nats.js that mean the server (or its JetStream) was not there, not that it said no. */
-const CONNECTION_ERRORS = new Set(["ConnectionError", "TimeoutError", "ClosedConnectionError", "NoRespondersError"]);
-const CONNECTION_TEXT = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|connection refused|connection closed|disconnect/i;
-const REFUSED_TEXT = /authoriz|authentic/i;
-
 /**
  * Why the bus could not be reached (`refused`: it refused the credentials), or undefined when
- * the error is about something else — a missing stream, bad input — and waiting would not help.
+ * the error is about something else — a missing stream, a limit, bad input — and waiting would
+ * not help. Decided by the bus client from the error classes (connectionFailure), not their text.
  */
 export function unreachableReason(err: unknown): Unreachable | undefined {
-  const chain: Error[] = [];
-  for (let e = err as Error | undefined; e instanceof Error && chain.length < 5; e = e.cause as Error | undefined) chain.push(e);
-  if (chain.some((e) => REFUSED_TEXT.test(e.message))) return { kind: "refused" };
-  // The nats.js error says it shortest ("connection refused"); else the innermost one that says it.
-  const cause = chain.find((e) => CONNECTION_ERRORS.has(e.name)) ?? chain.reverse().find((e) => CONNECTION_TEXT.test(e.message));
-  return cause ? { kind: "unreachable", reason: cause.message || cause.name } : undefined;
+  const failure = connectionFailure(err);
+  if (!failure) return undefined;
+  return failure.kind === "credentials-refused" ? { kind: "refused" } : { kind: "unreachable", reason: failure.reason };
 }
 
 export interface WaitOptions {
@@ -63,7 +58,8 @@ export interface WaitOptions {
  * Runs `attempt` against the bus at `url()` until it succeeds, trying again while the bus cannot
  * be reached. `url` is asked again before every attempt: a restarted `schakel up` may be
  * listening elsewhere.
- * @throws CliError (exit 3) when the wait is over or the credentials are refused; other errors as they are.
+ * @throws CliError (exit 3) when the wait is over; SchakelError `credentials-refused` (exit 1) at once when the
+ * bus refuses the credentials; other errors as they are.
  */
 export async function waitForBus<T>(url: () => string, attempt: (url: string) => Promise<T>, opts: WaitOptions): Promise<T> {
   const started = opts.since ?? performance.now();
@@ -76,7 +72,8 @@ export async function waitForBus<T>(url: () => string, attempt: (url: string) =>
     } catch (err) {
       const why = unreachableReason(err);
       if (!why) throw err;
-      if (why.kind === "refused") throw new CliError((err as Error).message, EXIT.unreachable);
+      // Waiting does not change a refusal: it ends the command at once (exit 1, see exit-codes.ts).
+      if (why.kind === "refused") throw refusedCredentials(err);
       const left = opts.waitMs - (performance.now() - started);
       if (left <= 0) throw new CliError(givenUp(at, why.reason, opts.waitMs, n), EXIT.unreachable);
       const pause = Math.min(retryDelay(n), left);
@@ -84,6 +81,12 @@ export async function waitForBus<T>(url: () => string, attempt: (url: string) =>
       await sleep(pause, undefined, opts.signal ? { signal: opts.signal } : {});
     }
   }
+}
+
+/** The refusal as the Schakel error that says so (the bus client's own, or one made from a raw refusal). */
+function refusedCredentials(err: unknown): SchakelError {
+  if (err instanceof SchakelError && err.code === "credentials-refused") return err;
+  return new SchakelError("credentials-refused", `${(err as Error)?.message ?? err} (the bus refused the credentials: regenerate them with "schakel identities generate" and restart the server)`, {}, { cause: err });
 }
 
 /** The one line of a command that gave up on the bus. */

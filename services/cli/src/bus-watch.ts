@@ -1,11 +1,10 @@
 /**
- * While a command runs, its connection may drop. nats.js reconnects by itself; the watch says so
+ * While a command runs, its connection may drop. The bus reconnects by itself; the watch says so
  * on stderr (`lost the bus at …; retrying`, then `reached the bus again at … after 3.4s`) and
  * closes the connection when the bus stays away longer than `--wait`, so the command ends with
  * exit 3 instead of hanging.
  */
-import type { NatsConnection } from "@nats-io/transport-node";
-import { watchReachability } from "@schakel/contracts/bus";
+import { watchReachability, type Bus } from "@schakel/contracts/bus";
 import { seconds } from "./bus-wait.ts";
 import { note } from "./output.ts";
 
@@ -19,17 +18,18 @@ export interface BusWatch {
   stop(): void;
 }
 
-export function watchConnection(nc: NatsConnection, url: string, waitMs: number): BusWatch {
+/** Watches `bus` while a command runs; `url` is what the notes name, `waitMs` how long to wait for it. */
+export function watchConnection(bus: Bus, url: string, waitMs: number): BusWatch {
   let interrupted = false;
   let gaveUp = false;
   let timer: NodeJS.Timeout | undefined;
-  const reachability = watchReachability(nc, {
+  const reachability = watchReachability(bus, {
     lost: () => {
       interrupted = true;
       if (waitMs > 0) note(`lost the bus at ${url}; retrying (giving up in ${seconds(waitMs)}; Ctrl-C to stop)`);
       timer = setTimeout(() => {
         gaveUp = true;
-        void nc.close();
+        void bus.kill();
       }, waitMs);
     },
     back: (downMs) => {

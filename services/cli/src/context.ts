@@ -11,7 +11,7 @@ import { credentialsPath, directoryPath } from "@schakel/infra";
 import { seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
 import { watchConnection } from "./bus-watch.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
-import { PatientBus } from "./patient-bus.ts";
+import { resendUntilAcknowledged } from "./resend-until-acknowledged.ts";
 
 export interface GlobalOptions {
   data?: string;
@@ -59,13 +59,6 @@ export function loadDirectory(opts: GlobalOptions): KeyDirectory {
   return KeyDirectory.fromFile(path);
 }
 
-/** The platform organisation of the directory (the one with role "platform"), e.g. vpr. */
-export function platformOrg(directory: KeyDirectory): string {
-  const platform = directory.organisations.find((o) => o.roles.includes("platform"));
-  if (!platform) throw new CliError("the registry has no organisation with the role platform", EXIT.failure);
-  return platform.id;
-}
-
 /**
  * The server URL for each connection attempt, asked again every time (a restarted `schakel up`
  * may listen elsewhere); the last known one while `up` is between runs.
@@ -89,7 +82,7 @@ export function serverUrlSource(opts: GlobalOptions): () => string {
  */
 export async function withBus<T>(org: string, opts: GlobalOptions, work: (bus: Bus) => Promise<T>): Promise<T> {
   const bus = await connectAs(org, opts);
-  const watch = watchConnection(bus.nc, bus.url, bus.waitMs);
+  const watch = watchConnection(bus, bus.url, bus.waitMs);
   try {
     return await work(bus);
   } catch (err) {
@@ -100,7 +93,7 @@ export async function withBus<T>(org: string, opts: GlobalOptions, work: (bus: B
   } finally {
     watch.stop();
     // Draining waits for the server; a connection that is down is just closed.
-    if (watch.down || bus.nc.isClosed()) await bus.nc.close();
+    if (watch.down || bus.isClosed) await bus.kill();
     else await bus.close();
   }
 }
@@ -114,12 +107,15 @@ export interface ConnectAsOptions {
   signal?: AbortSignal;
 }
 
+/** A command's bus: the URL it was reached at and the command's `--wait`, for messages about it. */
+export type CliBus = Bus & { readonly url: string; readonly waitMs: number };
+
 /**
  * Connects as `org` with its credentials from the data folder, waiting up to `--wait` for a bus
- * that cannot be reached; unknown organisations exit 2, refused credentials and a bus that does
- * not come in time exit 3.
+ * that cannot be reached; unknown organisations exit 2, refused credentials exit 1 (at once), a
+ * bus that does not come in time exits 3.
  */
-export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAsOptions = {}): Promise<PatientBus> {
+export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAsOptions = {}): Promise<CliBus> {
   const directory = loadDirectory(opts);
   if (!directory.organisation(org)) {
     throw new CliError(`unknown organisation "${org}"; known: ${directory.organisations.map((o) => o.id).join(", ")}`, EXIT.usage);
@@ -127,9 +123,11 @@ export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAs
   const credentials = await readCredentials(credentialsPath(dataDirOf(opts), org));
   const waitMs = waitOf(opts);
   return waitForBus(serverUrlSource(opts), async (url) => {
-    const options: ConnectOptions = { servers: url, credentials, directory, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}` };
-    const bus = await connectBus(options);
-    // The command publishes through a patient bus on the same connection (connectBus makes a plain one).
-    return new PatientBus(bus.nc, bus.identity, options, url, waitMs);
+    // Every publication of the command outlasts a short outage (resend-until-acknowledged.ts).
+    let bus: Bus | undefined;
+    const resend = resendUntilAcknowledged({ waitMs, connectionClosed: () => bus?.isClosed === true });
+    const options: ConnectOptions = { servers: url, credentials, directory, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}`, interceptors: { outbound: [resend] } };
+    bus = await connectBus(options);
+    return Object.assign(bus, { url, waitMs });
   }, { waitMs, ...(how.since !== undefined ? { since: how.since } : {}), ...(how.signal ? { signal: how.signal } : {}) });
 }

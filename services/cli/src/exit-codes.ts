@@ -1,11 +1,13 @@
-/** Exit codes of every schakel command, for scripts. */
+/** Exit codes of every schakel command, for scripts, and the one mapping from errors to them. */
+import { SchakelError, type ErrorCode } from "@schakel/contracts";
+
 export const EXIT = {
   ok: 0,
-  /** Something failed at run time (a broker error, a failed check). */
+  /** Something failed at run time (a broker error, a limit, refused credentials, a failed check). */
   failure: 1,
   /** Bad input: unknown organisation or audience, bad duration, missing option. Nothing was done. */
   usage: 2,
-  /** The bus could not be reached. */
+  /** The bus could not be reached (and waiting for it might have helped). */
   unreachable: 3,
 } as const;
 
@@ -15,4 +17,20 @@ export class CliError extends Error {
     super(message);
     this.name = "CliError";
   }
+}
+
+/** Codes that mean the command's input was wrong: fix it and run again (exit 2). */
+const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "schema", "unknown-type", "subject", "unknown-organisation", "unknown-audience", "not-allowed", "payload-too-large",
+]);
+
+/**
+ * The exit code of a command that ended with `err`: 2 for bad input, 3 for a bus that could not
+ * be reached (only when trying again later may help), 1 for everything else — refused
+ * credentials and JetStream limits included, which waiting does not change.
+ */
+export function exitCodeFor(err: SchakelError): number {
+  if (BAD_INPUT.has(err.code)) return EXIT.usage;
+  if (err.code === "unreachable" && err.retryable) return EXIT.unreachable;
+  return EXIT.failure;
 }

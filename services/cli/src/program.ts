@@ -3,9 +3,9 @@
  * its own file under commands/ and is registered in commands/index.ts.
  */
 import { Command, CommanderError } from "commander";
-import { SchakelError, SchemaError } from "@schakel/contracts";
+import { SchakelError } from "@schakel/contracts";
 import { registerCommands } from "./commands/index.ts";
-import { CliError, EXIT } from "./exit-codes.ts";
+import { CliError, EXIT, exitCodeFor } from "./exit-codes.ts";
 import { color } from "./output.ts";
 
 export function buildProgram(): Command {
@@ -22,7 +22,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Maps any error to one clear line on stderr and an exit code. */
+/** Maps any error to one clear line on stderr and an exit code (Schakel errors by their code: exit-codes.ts). */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CommanderError) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return EXIT.ok;
@@ -32,14 +32,9 @@ export function exitCodeOf(err: unknown): number {
     process.stderr.write(`${color.red("error:")} ${err.message}\n`);
     return err.exitCode;
   }
-  if (err instanceof SchemaError) {
-    process.stderr.write(`${color.red("error:")} ${err.message}\n`);
-    return EXIT.usage;
-  }
   if (err instanceof SchakelError) {
     process.stderr.write(`${color.red("error:")} ${err.message}\n`);
-    const usage = ["schema", "unknown-type", "unknown-organisation", "unknown-audience", "not-allowed", "payload-too-large", "subject"];
-    return usage.includes(err.code) ? EXIT.usage : err.code === "unreachable" ? EXIT.unreachable : EXIT.failure;
+    return exitCodeFor(err);
   }
   process.stderr.write(`${color.red("error:")} ${(err as Error)?.stack ?? String(err)}\n`);
   return EXIT.failure;

@@ -82,7 +82,7 @@ describe("schakel trace and replay", () => {
   it("trace --json - lists exactly the stored messages of the trace, and the flow's obligations", async () => {
     const r = await cli("trace", flow.traceId, "--json");
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { traceId: string; via: string; messages: { stream: string; seq: number; subject: string; envelope: unknown; headers: Record<string, string> }[]; flow: { obligations: { owedBy: string; state: string }[] } };
+    const out = JSON.parse(r.stdout) as { traceId: string; via: string; messages: { stream: string; seq: number; subject: string; envelope: unknown; headers: Record<string, string> }[]; flow: { obligations: { owedBy: string; state: string; escalated?: number }[] } };
     expect(out).toMatchObject({ traceId: flow.traceId, via: "trace" });
     expect(out.messages.map((m) => [m.stream, m.seq])).toEqual(flow.published.map((p) => [p.stream, p.seq]));
     const jsm = await s.jsm();
@@ -92,7 +92,7 @@ describe("schakel trace and replay", () => {
       expect(m.envelope).toEqual(JSON.parse(dec.decode(stored.data)));
       expect(m.headers["Schakel-Signature"]).toBe(stored.header.get("Schakel-Signature"));
     }
-    expect(out.flow.obligations.map((o) => [o.owedBy, o.state])).toEqual([["mechelen", "fulfilled"], ["vilvoorde", "escalated"]]);
+    expect(out.flow.obligations.map((o) => [o.owedBy, o.state, o.escalated !== undefined])).toEqual([["mechelen", "acknowledged", false], ["vilvoorde", "pending", true]]);
   });
 
   it("replay - a trace into a sandbox and into a handler module, in order; the live stream is unchanged", async () => {

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { catalog, type Directory, SchakelError } from "@schakel/contracts";
 import { KeyDirectory, readCredentials, type OrgCredentials } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
+import { platformOf } from "@schakel/organisation";
 
 /** Credentials by organisation, read lazily. */
 export interface IdentitySource {
@@ -58,9 +59,10 @@ export function identitySource(opts: IdentityOptions): IdentitySource {
 
 /** The platform organisation the console reads as: the one asked for, or the first with role platform. */
 export function platformOrg(directory: KeyDirectory, asked?: string): string {
-  const org = asked ? directory.require(asked) : directory.organisations.find((o) => o.roles.includes("platform"));
-  if (!org || !org.roles.includes("platform")) {
-    throw new SchakelError("not-allowed", `the console reads the bus as a platform coordinator; ${asked ? `"${asked}" has roles ${org?.roles.join(", ")}` : "the directory has no organisation with role platform"}`);
+  if (!asked) return platformOf(directory);
+  const org = directory.require(asked);
+  if (!org.roles.includes("platform")) {
+    throw new SchakelError("not-allowed", `the console reads the bus as a platform coordinator; "${asked}" has roles ${org.roles.join(", ")}: pass a platform organisation, or none`);
   }
   return org.id;
 }

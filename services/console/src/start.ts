@@ -59,7 +59,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const bus = await connectBus({ servers: opts.servers, credentials: await identities.credentials(platform), directory: identities.directory, name: "schakel-console" });
   const model = new ReadModel(identities.directory);
   const busStatus = new BusStatus([opts.servers].flat().join(", "));
-  watchConnection(bus.nc, busStatus, note);
+  watchConnection(bus, busStatus, note);
   model.subscribe((r) => busStatus.messageRead(r.storedAt));
   const reader = startFeedReader({ bus, model, onNote: note });
   const publisher = noticePublisher(opts.servers, identities);

@@ -7,6 +7,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
 import { newMessageId, STREAMS, sampleData } from "@schakel/contracts";
+import { encodeSignature, HEADERS, signingBytes } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
 import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
@@ -68,6 +69,7 @@ describe("console api", () => {
     const typo = await get<{ error: { message: string } }>("/api/messages?as=mechlen");
     expect(typo.status).toBe(400);
     expect(typo.body.error.message).toContain("mechelen");
+    expect(typo.body.error).toMatchObject({ code: "unknown-organisation", retryable: false });
   });
 
   it("console api - sealed case content never appears in any page or answer, only the case metadata", async () => {
@@ -229,5 +231,22 @@ describe("console api", () => {
     await reading;
     const messages = events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data) as { id: string; type: string });
     expect(messages.map((m) => [m.id, m.type])).toEqual([[shared.id, "knowledge.shared"]]);
+  });
+
+  it("console api - an acknowledgement signed by mechelen that names vilvoorde as recipient is refused as sender-mismatch and never shown", async () => {
+    const refusedBefore = consoleApp.model.refusedCount;
+    const mechelen = await bus.connectAs("mechelen");
+    // Mechelen's own valid key over an acknowledgement that speaks for vilvoorde (which has not acknowledged).
+    const ack = { noticeId: demo.noticeId, recipient: "mechelen", acknowledgedAt: new Date().toISOString(), remark: "Forged remark for vilvoorde" };
+    const out = mechelen.prepare("notice.acknowledged", ack, { to: "fed-ocam" });
+    const body = new TextEncoder().encode(new TextDecoder().decode(out.body).replace('"recipient":"mechelen"', '"recipient":"vilvoorde"'));
+    out.headers.set(HEADERS.signature, encodeSignature(mechelen.identity.sign(signingBytes(out.subject, body))));
+    await jetstream(await bus.rawAs("mechelen")).publish(out.subject, body, { headers: out.headers, msgID: out.envelope.id });
+    await waitFor(() => consoleApp.model.refusedCount > refusedBefore, { what: "the forged receipt refused" });
+    const refused = await get<{ latest: { reason: string }[] }>("/api/refused");
+    expect(refused.body.latest.map((r) => r.reason)).toContain("sender-mismatch");
+    const asOcam = await get<{ matrix: { org: string; state: string }[] }>(`/api/notices/${demo.noticeId}?as=fed-ocam`);
+    expect(asOcam.body.matrix.map((r) => `${r.org}:${r.state}`)).toEqual(["mechelen:acknowledged", "vilvoorde:delivered"]);
+    expect((await get(`/api/notices/${demo.noticeId}?as=fed-ocam`)).text).not.toContain("Forged remark");
   });
 });

@@ -75,10 +75,10 @@ describe("console in a browser", () => {
     const noticeId = cliNoticeId;
     await page.goto(at(`/notices/${noticeId}`));
     const mechelen = page.locator('table.matrix tr[data-recipient="mechelen"]');
-    await expect(mechelen.getAttribute("data-state")).resolves.toBe("awaiting");
+    await expect(mechelen.getAttribute("data-state")).resolves.toBe("pending");
     await schakel(bus, ["notice", "ack", noticeId, "--as", "mechelen", "--remark", "Seen by the local cell"]);
     await page.locator('table.matrix tr[data-recipient="mechelen"][data-state="acknowledged"]').waitFor({ timeout: 10_000 });
-    expect(await page.locator('table.matrix tr[data-recipient="vilvoorde"]').getAttribute("data-state")).toBe("awaiting");
+    expect(await page.locator('table.matrix tr[data-recipient="vilvoorde"]').getAttribute("data-state")).toBe("pending");
     expect(await page.locator('table.matrix tr[data-recipient="mechelen"]').textContent()).toContain("Seen by the local cell");
     await screenshot(page, "notice-matrix");
     await page.goto(at("/notices"));

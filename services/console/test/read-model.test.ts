@@ -54,10 +54,10 @@ describe("read model", () => {
     const platform = viewpointOf(bus.directory, "vpr");
     const rows = noticeMatrix(n, platform, t0 + 30_000);
     expect(rows.find((r) => r.org === "gent")?.state).toBe("acknowledged");
-    expect(rows.filter((r) => r.state === "awaiting")).toHaveLength(4);
+    expect(rows.filter((r) => r.state === "pending")).toHaveLength(4);
     // After the deadline, the four missing acknowledgements are overdue, oldest obligation first.
     const later = noticeMatrix(n, platform, t0 + 120_000);
-    expect(later.filter((r) => r.overdue).map((r) => r.org).sort()).toEqual(["antwerpen", "leuven", "mechelen", "vilvoorde"]);
+    expect(later.filter((r) => r.state === "overdue").map((r) => r.org).sort()).toEqual(["antwerpen", "leuven", "mechelen", "vilvoorde"]);
     expect(openObligations(local.notices, platform, t0 + 120_000).every((o) => o.overdue && o.owedTo === "fed-ocam")).toBe(true);
     // The same envelope read twice (a feed that resumed) is ingested once.
     const copy = ocam.prepare("knowledge.shared", sampleData("knowledge.shared"), { to: "all" }).envelope;

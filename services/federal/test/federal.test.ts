@@ -5,7 +5,7 @@ import { acknowledgeNotice, outgoingRequests, receivedNotices, requestCoordinati
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { storedOfType } from "@schakel/runtime/testing";
 import { demoAutoAnswer, federalService } from "../src/mod.ts";
-import { incomingRequests, postNotice, respondToCoordination, sentNotice } from "@schakel/organisation";
+import { incomingRequests, noticeStatusFor, postNotice, respondToCoordination, sentNotice, type NoticeMessage } from "@schakel/organisation";
 
 const quiet = (service: string) => createLogger({ service, level: "silent" });
 
@@ -37,15 +37,25 @@ describe("federal - liaisons", () => {
     expect(stored).toHaveLength(2);
     expect(new Set(stored.map((m) => m.envelope.traceparent.slice(3, 35)))).toEqual(new Set([posted.traceId]));
     expect(stored.every((m) => m.envelope.correlationid === posted.noticeId)).toBe(true);
-    await waitFor(async () => Object.keys((await sentNotice(bus, posted.noticeId))?.deliveries ?? {}).length === 2, { what: "both delivery receipts at fed-ocam" });
+    // The status as fed-ocam knows it: its record of the notice and the receipts addressed to it.
+    const sent = (await sentNotice(bus, posted.noticeId))!;
+    expect(sent).toMatchObject({ title: "Threat level for public events", audiences: ["mechelen", "antwerpen"], traceId: posted.traceId });
+    const statusAtOcam = async () => {
+      const messages = (await Promise.all((["notice.delivered", "notice.acknowledged"] as const).map(async (type) =>
+        (await storedOfType(await s.jsm(), type)).filter((m) => m.envelope.audience === "fed-ocam")
+          .map((m) => ({ type, sender: m.envelope.sender, data: m.envelope.data }) as NoticeMessage)))).flat();
+      const rows = noticeStatusFor({ org: "fed-ocam", platform: false }, s.directory, posted.noticeId, messages, { sent }, Date.now())?.recipients ?? [];
+      return Object.fromEntries(rows.map((r) => [r.org, r]));
+    };
+    await waitFor(async () => Object.values(await statusAtOcam()).filter((r) => r.state === "delivered").length === 2, { what: "both delivery receipts at fed-ocam" });
     await waitFor(async () => (await receivedNotices(local.bus("mechelen"))).some((n) => n.noticeId === posted.noticeId), { what: "the notice at mechelen" });
     await acknowledgeNotice(local.bus("mechelen"), { noticeId: posted.noticeId, remark: "Shared with the police zone" });
-    const sent = await waitFor(async () => {
-      const n = await sentNotice(bus, posted.noticeId);
-      return n?.acknowledgements.mechelen ? n : undefined;
+    const rows = await waitFor(async () => {
+      const r = await statusAtOcam();
+      return r.mechelen?.state === "acknowledged" ? r : undefined;
     }, { what: "mechelen's acknowledgement at fed-ocam" });
-    expect(sent.acknowledgements.mechelen).toMatchObject({ remark: "Shared with the police zone" });
-    expect(sent.acknowledgements.antwerpen).toBeUndefined();
+    expect(rows.mechelen).toMatchObject({ remark: "Shared with the police zone", late: false });
+    expect(rows.antwerpen).toMatchObject({ state: "delivered", acknowledgedAt: null });
   });
 
   it("federal - a notice with an unknown audience or a past deadline is refused before anything is sent", async () => {

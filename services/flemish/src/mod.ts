@@ -1,5 +1,3 @@
 /** @schakel/flemish — the Flemish service: the platform (VPR, see @schakel/platform) and the policy domains. Every public export, by name. */
 export { flemishService } from "./service.ts";
 export type { FlemishOptions } from "./service.ts";
-export { publishPolicyUpdate } from "./policy-domains.ts";
-export type { PolicyUpdateInput, PublishedPolicyUpdate } from "./policy-domains.ts";

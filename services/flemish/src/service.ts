@@ -2,7 +2,7 @@
  * The Flemish service: the platform (VPR) and the policy domains, one instance per
  * organisation. The platform instance keeps obligations, escalations, delivery records, digests
  * and signal routing (see platform/); a policy domain's instance keeps its inbox like any
- * organisation and publishes through `publishPolicyUpdate`.
+ * organisation and publishes through `publishPolicyUpdate` (@schakel/organisation).
  */
 import { SchakelError } from "@schakel/contracts";
 import { inboxHandlers, orgState } from "@schakel/organisation";

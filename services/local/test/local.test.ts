@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jetstream } from "@nats-io/jetstream";
 import { deadLetterSubject, newMessageId, sourceOf, STREAMS, subjectFor } from "@schakel/contracts";
 import { encodeSignature, HEADERS, signingBytes } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
@@ -128,7 +129,7 @@ describe("local - the municipal service", () => {
     }));
     const headers = (await import("@nats-io/transport-node")).headers();
     headers.set(HEADERS.signature, encodeSignature(mechelen.identity.sign(signingBytes(subject, body))));
-    await mechelen.js.publish(subject, body, { msgID: id, headers });
+    await jetstream(await s.rawAs("mechelen")).publish(subject, body, { msgID: id, headers });
     // A later, legitimate message shows the earlier one has been handled (the inbox is read in order).
     const vpr = await s.connectAs("vpr");
     const digestId = newMessageId();

@@ -1,6 +1,6 @@
 /**
  * What every organisation's service does with what is addressed to it, whatever its level:
- * record notices and send receipts, follow the receipts of its own notices, keep coordination
+ * record notices and send receipts, log the receipts of its own notices, keep coordination
  * requests and answers, digests, escalations, escalated signals, knowledge and case
  * consultations. Level services add their own handlers on top (see `mergeHandlers`).
  */
@@ -11,7 +11,6 @@ import { isAddressedTo } from "./addressing.ts";
 import { receiveCaseConsultation, receiveCaseResponse } from "./cases/consultation.ts";
 import { receiveCoordinationRequest, receiveCoordinationResponse } from "./coordination/coordination.ts";
 import { receiveNotice } from "./notices/receive.ts";
-import { noteNoticeAcknowledged, noteNoticeDelivered } from "./notices/send.ts";
 import type { IncomingRequest } from "./records.ts";
 import type { OrgState } from "./state.ts";
 
@@ -32,13 +31,13 @@ export function inboxHandlers(ctx: OrgContext, state: OrgState, opts: InboxOptio
       const n = await receiveNotice(state, d);
       log(d).info({ noticeId: n.noticeId, ackBy: n.ackBy, title: n.title }, "notice received; delivery receipt sent");
     },
-    "notice.delivered": async (d) => {
-      if (!mine(d)) return;
-      if (await noteNoticeDelivered(state, d)) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice delivered");
+    // The sender keeps no record of its receipts (its feed holds them; `notice status` folds
+    // them): it only logs them, so operators see its notices answered.
+    "notice.delivered": (d) => {
+      if (mine(d) && d.data.recipient === d.envelope.sender) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice delivered");
     },
-    "notice.acknowledged": async (d) => {
-      if (!mine(d)) return;
-      if (await noteNoticeAcknowledged(state, d)) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice acknowledged");
+    "notice.acknowledged": (d) => {
+      if (mine(d) && d.data.recipient === d.envelope.sender) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice acknowledged");
     },
     "coordination.requested": async (d) => {
       if (!mine(d)) return;
@@ -104,6 +103,11 @@ export function inboxHandlers(ctx: OrgContext, state: OrgState, opts: InboxOptio
 /**
  * Combines handler sets: for a type handled by several, each runs in order (a later one only
  * after the earlier one succeeded, so a retry repeats them all; every handler is idempotent).
+ *
+ * This is composition of domain handlers — the platform is both the platform and a recipient,
+ * so a notice addressed to it is recorded by both — not cross-cutting behaviour: what applies to
+ * every handler run (logging, bookkeeping of what was read) is an inbound interceptor instead
+ * (`consume({ interceptors })`), which wraps every handler of the consumption.
  */
 export function mergeHandlers(...sets: Handlers[]): Handlers {
   const out: Record<string, (d: Delivery) => Promise<void>> = {};

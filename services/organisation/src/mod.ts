@@ -9,7 +9,13 @@ export { recipientsOf, isAddressedTo, platformOf, municipalitiesOf } from "./add
 export { receiveNotice, deliveredKey } from "./notices/receive.ts";
 export { acknowledgeNotice, receivedNotices, acknowledgedKey } from "./notices/acknowledge.ts";
 export type { AcknowledgeInput, AcknowledgeOutcome } from "./notices/acknowledge.ts";
-export { postNotice, sentNotice, noteNoticeDelivered, noteNoticeAcknowledged, noticeKey } from "./notices/send.ts";
+export { RECIPIENT_STATES, NOTICE_PROGRESS, recipientStatuses, noticeProgress, noticeFacts, receiptOf, ownReceipts, seesReceiptsOf } from "./notices/status.ts";
+export type { RecipientState, NoticeProgress, NoticeFacts, NoticeReceipt, RecipientStatus, StatusViewer, ReceiptMessage } from "./notices/status.ts";
+export { noticeStatusReport } from "./notices/status-report.ts";
+export type { NoticeStatusReport, RecipientReport } from "./notices/status-report.ts";
+export { noticeStatusFor } from "./notices/status-view.ts";
+export type { NoticeMessage, ViewerRecords } from "./notices/status-view.ts";
+export { postNotice, sentNotice, noticeKey } from "./notices/send.ts";
 export type { PostNoticeInput, PostedNotice } from "./notices/send.ts";
 export {
   requestCoordination, respondToCoordination, receiveCoordinationRequest, receiveCoordinationResponse, outgoingRequests, incomingRequests,
@@ -22,5 +28,7 @@ export { raiseSignal, signals } from "./signals/raise.ts";
 export type { RaiseSignalInput, RaisedSignal } from "./signals/raise.ts";
 export { escalatedSignals } from "./signals/escalated.ts";
 export { receivedDigests } from "./digests/received.ts";
+export { publishPolicyUpdate } from "./policy/publish.ts";
+export type { PolicyUpdateInput, PublishedPolicyUpdate } from "./policy/publish.ts";
 export { inboxHandlers, mergeHandlers } from "./inbox.ts";
 export type { InboxOptions } from "./inbox.ts";

@@ -37,7 +37,11 @@ export const ReceivedNotice = z.object({
 });
 export type ReceivedNotice = z.infer<typeof ReceivedNotice>;
 
-/** A notice this organisation posted, with the receipts and acknowledgements addressed back to it. */
+/**
+ * A notice this organisation posted: what, to whom, by when, and its trace. `deliveries` and
+ * `acknowledgements` are no longer filled (the receipts are in the sender's feed, folded by
+ * `recipientStatuses`); they stay in the schema so records written before still read.
+ */
 export const SentNotice = z.object({
   noticeId: MessageId,
   title: z.string(),

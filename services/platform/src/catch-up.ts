@@ -8,7 +8,6 @@
  * Messages delivered to a crashed predecessor stay "ack pending" until the ack wait expires;
  * once this process has been quiet for `quietMs` they are not waited for.
  */
-import type { JetStreamManager } from "@nats-io/jetstream";
 import type { InboxConsumer } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 
@@ -16,7 +15,6 @@ export class CatchUp {
   #through = 0;
   #lastProcessed = Date.now();
   #checked: { at: number; idle: boolean; quiet: boolean } | undefined;
-  #jsm: Promise<JetStreamManager> | undefined;
 
   /** When this process started reading: what a predecessor published is stored before it. */
   readonly startedAt = Date.now();
@@ -39,9 +37,8 @@ export class CatchUp {
     if (this.#through >= t) return true;
     const now = Date.now();
     if (!this.#checked || now - this.#checked.at > this.cacheMs) {
-      this.#jsm ??= this.bus.js.jetstreamManager();
-      const info = await (await this.#jsm).consumers.info(this.consumer.stream, this.consumer.name);
-      this.#checked = { at: now, idle: info.num_pending === 0 && info.num_ack_pending === 0, quiet: info.num_pending === 0 && now - this.#lastProcessed > this.quietMs };
+      const backlog = await this.bus.consumerBacklog(this.consumer);
+      this.#checked = { at: now, idle: backlog.pending === 0 && backlog.unacknowledged === 0, quiet: backlog.pending === 0 && now - this.#lastProcessed > this.quietMs };
     }
     return this.#checked.at >= t && (this.#checked.idle || this.#checked.quiet);
   }

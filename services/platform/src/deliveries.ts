@@ -45,14 +45,13 @@ async function noteReceipt(p: PlatformContext, noticeId: string, org: string, ch
 
 /** A delivery receipt: the recipient's service has the notice (first receipt wins). */
 export async function recordNoticeDelivered(p: PlatformContext, d: Delivery<"notice.delivered">): Promise<void> {
-  if (d.data.recipient !== d.envelope.sender) return;
+  // `recipient` is the sender itself: receivers refuse any other (decode.ts, catalog senderField).
   await noteReceipt(p, d.data.noticeId, d.envelope.sender, (r) => (r.deliveredAt ? undefined : { ...r, deliveredAt: d.data.deliveredAt }));
 }
 
 /** An acknowledgement: an official of the recipient read and took up the notice (first wins). */
 export async function recordNoticeAcknowledged(p: PlatformContext, d: Delivery<"notice.acknowledged">): Promise<void> {
   const { data, envelope } = d;
-  if (data.recipient !== envelope.sender) return;
   await noteReceipt(p, data.noticeId, envelope.sender, (r) => r.acknowledgedAt ? undefined : {
     ...r,
     acknowledgedAt: d.storedAt.toISOString(),

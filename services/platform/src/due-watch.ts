@@ -6,10 +6,8 @@
  * itself) keep it current. `act` re-reads the record and decides with compare-and-set, so the
  * index is only a hint and a stale entry costs one read.
  */
-import type { QueuedIterator } from "@nats-io/transport-node";
-import type { KvWatchEntry } from "@nats-io/kv";
 import type { z } from "zod";
-import type { RecordBucket } from "@schakel/contracts/bus";
+import { watchRecords, type RecordBucket, type RecordWatch } from "@schakel/contracts/bus";
 import type { PlatformContext } from "./context.ts";
 
 export interface DueWatchOptions<S extends z.ZodType> {
@@ -26,7 +24,7 @@ export class DueWatch<S extends z.ZodType> {
   readonly #index = new Map<string, number>();
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
-  #watch: QueuedIterator<KvWatchEntry> | undefined;
+  #watch: RecordWatch<z.infer<S>> | undefined;
   #tick: Promise<void> | undefined;
   #failures = new Map<string, number>();
 
@@ -68,20 +66,12 @@ export class DueWatch<S extends z.ZodType> {
     const { records } = this.opts;
     while (!this.#stopped) {
       try {
-        this.#watch = await records.kv.watch({ key: `${records.keyPrefix}>` });
+        this.#watch = await watchRecords(records);
         if (this.#stopped) this.#watch.stop();
-        for await (const e of this.#watch) {
-          const key = records.ownKey(e.key);
-          if (key === undefined) continue;
-          if (e.operation !== "PUT") {
-            this.#index.delete(key);
-            continue;
-          }
-          try {
-            this.#note(key, records.decode(key, e.value));
-          } catch (err) {
-            this.p.emit({ kind: "watch-error", watcher: this.opts.name, key, error: (err as Error).message });
-          }
+        for await (const change of this.#watch) {
+          if (change.kind === "written") this.#note(change.key, change.value);
+          else if (change.kind === "removed") this.#index.delete(change.key);
+          else this.p.emit({ kind: "watch-error", watcher: this.opts.name, key: change.key, error: change.error.message });
         }
       } catch (err) {
         if (this.#stopped) break;
@@ -94,9 +84,9 @@ export class DueWatch<S extends z.ZodType> {
   /** After a reconnect the watch's consumer may be gone with the old server: watch again from the bucket. */
   async #resyncOnReconnect(): Promise<void> {
     try {
-      for await (const s of this.p.bus.nc.status()) {
+      for await (const e of this.p.bus.connectionEvents()) {
         if (this.#stopped) return;
-        if (s.type === "reconnect") this.#watch?.stop();
+        if (e.kind === "reconnected") this.#watch?.stop();
       }
     } catch {
       // the status iterator ends with the connection

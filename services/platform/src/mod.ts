@@ -6,7 +6,7 @@ export { openPlatformStores } from "./stores.ts";
 export type { PlatformStores } from "./stores.ts";
 export { Obligation, Escalation, NoticeRecord, Receipt, DigestState, DigestWindow, obligationKey } from "./records.ts";
 export { noticeStatus, openObligations, escalations, digestWindows } from "./read-models.ts";
-export type { NoticeStatus, RecipientStatus, RecipientState, OpenObligation, EscalationView, DigestWindowView } from "./read-models.ts";
+export type { NoticeStatus, OpenObligation, EscalationView, DigestWindowView } from "./read-models.ts";
 export { escalationKey, escalationDueAt } from "./escalation.ts";
 export { addToWindow, closeWindow, DIGEST_LIMITS } from "./digest-bundler.ts";
 export { ESCALATED_SEVERITIES } from "./signal-routing.ts";

@@ -82,7 +82,7 @@ async function close(p: PlatformContext, kind: ObligationKind, reference: string
  * the notice itself was already processed (then a missing obligation means none was required).
  */
 export async function closeAcknowledgementObligation(p: PlatformContext, d: Delivery<"notice.acknowledged">, noticeSeen: boolean): Promise<void> {
-  if (d.data.recipient !== d.envelope.sender) return;
+  // `recipient` is the sender itself: receivers refuse any other (decode.ts, catalog senderField).
   await close(p, "acknowledgement", d.data.noticeId, d.envelope.sender, d.envelope.audience, d, !noticeSeen);
 }
 

@@ -5,8 +5,8 @@
  * addressed to the platform itself also go through the common inbox, so it can be a recipient
  * like any organisation. Its case inbox is consumed for consultations addressed to it.
  */
-import { inboxConsumers, MESSAGE_TYPES, platformConsumer, STREAMS } from "@schakel/contracts";
-import type { Delivery, Handlers } from "@schakel/contracts/bus";
+import { inboxConsumers, platformConsumer, STREAMS } from "@schakel/contracts";
+import type { Handlers, InboundInterceptor } from "@schakel/contracts/bus";
 import { inboxHandlers, mergeHandlers, orgState } from "@schakel/organisation";
 import { consumeWithLogs, type OrgContext, type OrgInstance } from "@schakel/runtime";
 import { CatchUp } from "./catch-up.ts";
@@ -51,6 +51,18 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number): Handlers 
   };
 }
 
+/**
+ * Tells the watchers how far the platform has read: the storage time of each coordination message
+ * once its handlers succeeded (a failed one comes back, so it is not read yet). Every catalog type
+ * has a handler here (the platform's own or the common inbox's), so every message read passes.
+ */
+export function readingProgress(catchUp: Pick<CatchUp, "observe">): InboundInterceptor {
+  return async (d, next) => {
+    await next(d);
+    if (d.stream === STREAMS.coord.name) catchUp.observe(d.storedAt);
+  };
+}
+
 /** Starts the platform for `ctx.org` (an organisation with role `platform`). */
 export async function startPlatform(ctx: OrgContext, options: PlatformOptions = {}): Promise<OrgInstance> {
   const tickMs = options.tickMs ?? PLATFORM_DEFAULTS.tickMs;
@@ -59,13 +71,9 @@ export async function startPlatform(ctx: OrgContext, options: PlatformOptions = 
   const p: PlatformContext = { org: ctx.org, bus: ctx.bus, directory: ctx.directory, log: ctx.log, stores, emit: safeEmitter(ctx.log, options.onEvent) };
   const feed = platformConsumer(ctx.org);
   const catchUp = new CatchUp(ctx.bus, feed);
-  // Every coordination message passes the observer, so the watchers know how far the platform has read.
-  const observer = Object.fromEntries(MESSAGE_TYPES.map((t) => [t, (d: Delivery) => {
-    if (d.stream === STREAMS.coord.name) catchUp.observe(d.storedAt);
-  }])) as Handlers;
-  const handlers = mergeHandlers(platformHandlers(p, digestWindowMs), inboxHandlers(ctx, await orgState(ctx.bus)), observer);
+  const handlers = mergeHandlers(platformHandlers(p, digestWindowMs), inboxHandlers(ctx, await orgState(ctx.bus)));
   const caseInbox = inboxConsumers(ctx.org, ctx.directory.require(ctx.org).level).filter((c) => c.stream === STREAMS.case.name);
-  const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox] });
+  const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox], interceptors: [readingProgress(catchUp)] });
   const watchers = [deadlineWatcher(p, catchUp, tickMs), digestWatcher(p, catchUp, tickMs)];
   for (const w of watchers) w.start();
   ctx.log.info({ digestWindowMs, tickMs, consumer: feed.name }, "platform watching deadlines and digest windows");

@@ -1,72 +1,43 @@
 /**
- * The platform's read models for the CLI and the console: the status matrix of a notice, the
+ * The platform's read models for the CLI and the console: the status of a notice per recipient, the
  * open obligations, the escalations and the digest windows. They read the platform's buckets
  * (open them with `openPlatformStores(bus)` on a connection as the platform).
  */
 import type { ObligationKind } from "@schakel/contracts";
+import { noticeStatusReport, recipientStatuses, type NoticeReceipt, type NoticeStatusReport } from "@schakel/organisation";
 import type { PlatformStores } from "./stores.ts";
 import { obligationsOfFilter, type Obligation } from "./records.ts";
 
-/** Where one recipient stands with a notice. */
-export type RecipientState = "acknowledged" | "acknowledged-late" | "overdue" | "waiting" | "no-ack-required";
+/** The status of one notice as the platform sees it: every recipient, in the one notice-status vocabulary. */
+export type NoticeStatus = NoticeStatusReport;
 
-export interface RecipientStatus {
-  org: string;
-  deliveredAt: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  remark: string | null;
-  /** Past the deadline without an acknowledgement (now, or when it came). */
-  overdue: boolean;
-  escalated: boolean;
-  escalatedAt: string | null;
-  escalationId: string | null;
-  state: RecipientState;
-}
-
-export interface NoticeStatus {
-  noticeId: string;
-  title: string | null;
-  category: string | null;
-  sender: string | null;
-  audiences: string[];
-  postedAt: string | null;
-  ackRequired: boolean;
-  ackBy: string | null;
-  traceId: string | null;
-  recipients: RecipientStatus[];
-}
-
-/** The status matrix of one notice, per recipient organisation; undefined when the platform never saw it. */
+/**
+ * The status of one notice per recipient organisation at `now`, folded from the platform's
+ * delivery record and acknowledgement obligations; undefined when the platform never saw it.
+ */
 export async function noticeStatus(stores: PlatformStores, noticeId: string, now: Date = new Date()): Promise<NoticeStatus | undefined> {
   const record = (await stores.deliveries.get(noticeId))?.value;
-  const obligations = await stores.obligations.list(obligationsOfFilter("acknowledgement", noticeId));
+  const obligations = (await stores.obligations.list(obligationsOfFilter("acknowledgement", noticeId))).map((o) => o.value);
   if (!record && !obligations.length) return undefined;
-  const byOrg = new Map(obligations.map((o) => [o.value.owedBy, o.value]));
-  const orgs = [...new Set([...(record?.expected ?? []), ...Object.keys(record?.receipts ?? {}), ...byOrg.keys()])].sort();
-  const ackBy = record?.ackBy ?? obligations.find((o) => o.value.deadline)?.value.deadline ?? null;
+  const sender = record?.sender ?? obligations[0]?.owedTo ?? null;
+  const ackBy = record?.ackBy ?? obligations.find((o) => o.deadline)?.deadline;
   const ackRequired = record?.ackRequired ?? obligations.length > 0;
-  const recipients = orgs.map((org): RecipientStatus => {
-    const r = record?.receipts[org] ?? {};
-    const o = byOrg.get(org);
-    const acknowledgedAt = r.acknowledgedAt ?? o?.closedAt ?? null;
-    const deadline = ackBy ? Date.parse(ackBy) : undefined;
-    const late = deadline !== undefined && acknowledgedAt !== null && Date.parse(acknowledgedAt) > deadline;
-    const overdue = deadline !== undefined && (acknowledgedAt === null ? now.getTime() > deadline : late);
-    const escalation = o?.escalation;
-    const state: RecipientState = !ackRequired ? (acknowledgedAt ? "acknowledged" : "no-ack-required")
-      : acknowledgedAt ? (late ? "acknowledged-late" : "acknowledged")
-      : overdue ? "overdue" : "waiting";
-    return {
-      org, deliveredAt: r.deliveredAt ?? null, acknowledgedAt, acknowledgedBy: r.acknowledgedBy ?? null, remark: r.remark ?? null, overdue,
-      escalated: Boolean(escalation), escalatedAt: escalation?.publishedAt ?? (escalation ? escalation.missedAt : null),
-      escalationId: escalation?.escalationId ?? null, state,
-    };
-  });
-  return {
-    noticeId, title: record?.title ?? obligations[0]?.value.title ?? null, category: record?.category ?? null, sender: record?.sender ?? obligations[0]?.value.owedTo ?? null,
-    audiences: record?.audiences ?? [], postedAt: record?.postedAt ?? null, ackRequired, ackBy, traceId: record?.traceId ?? null, recipients,
-  };
+  const receipts: NoticeReceipt[] = [];
+  for (const [org, r] of Object.entries(record?.receipts ?? {})) {
+    if (r.deliveredAt) receipts.push({ kind: "delivered", recipient: org, at: Date.parse(r.deliveredAt) });
+    if (r.acknowledgedAt) receipts.push({ kind: "acknowledged", recipient: org, at: Date.parse(r.acknowledgedAt), ...(r.acknowledgedBy ? { by: r.acknowledgedBy } : {}), ...(r.remark ? { remark: r.remark } : {}) });
+  }
+  for (const o of obligations) {
+    // A closed obligation is an acknowledgement, also when its receipt is not (yet) in the delivery record.
+    if (o.closedAt) receipts.push({ kind: "acknowledged", recipient: o.owedBy, at: Date.parse(o.closedAt) });
+    const e = o.escalation;
+    if (e) receipts.push({ kind: "escalated", recipient: o.owedBy, at: Date.parse(e.publishedAt ?? e.missedAt), escalationId: e.escalationId });
+  }
+  const facts = { noticeId, sender: sender ?? "", recipients: [...(record?.expected ?? []), ...obligations.map((o) => o.owedBy)], ackRequired, ...(ackBy ? { ackBy } : {}) };
+  return noticeStatusReport({
+    noticeId, title: record?.title ?? obligations[0]?.title ?? null, category: record?.category ?? null, sender, audiences: record?.audiences ?? [],
+    postedAt: record?.postedAt ?? null, ackRequired, ackBy: ackBy ?? null, traceId: record?.traceId ?? null,
+  }, recipientStatuses(facts, receipts, now.getTime()));
 }
 
 /** An open obligation as the coordinators see it. */

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newMessageId, type DigestItem } from "@schakel/contracts";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { localService } from "@schakel/local";
-import { receivedDigests } from "@schakel/organisation";
+import { publishPolicyUpdate, receivedDigests } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { storedOfType } from "@schakel/runtime/testing";
-import { flemishService, publishPolicyUpdate } from "@schakel/flemish";
+import { flemishService } from "@schakel/flemish";
 import { addToWindow, digestWindows, openPlatformStores, type DigestState } from "../src/mod.ts";
 
 const quiet = (service: string) => createLogger({ service, level: "silent" });

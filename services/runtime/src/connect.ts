@@ -25,7 +25,7 @@ export async function connectService(config: OrgConfig, opts: ServiceConnectOpti
     waitOnFirstConnect: true,
   });
   void watchStatus(bus, opts.log);
-  void bus.nc.closed().then((err) => {
+  void bus.closed().then((err) => {
     if (err) opts.log.error({ err: err.message }, "connection to the bus closed by an error");
     else opts.log.debug("connection to the bus closed");
   });
@@ -34,19 +34,19 @@ export async function connectService(config: OrgConfig, opts: ServiceConnectOpti
 
 async function watchStatus(bus: Bus, log: Logger): Promise<void> {
   try {
-    for await (const s of bus.nc.status()) {
-      switch (s.type) {
-        case "disconnect":
-          log.warn({ server: s.server }, "disconnected from the bus; reconnecting");
+    for await (const e of bus.connectionEvents()) {
+      switch (e.kind) {
+        case "disconnected":
+          log.warn({ server: e.server }, "disconnected from the bus; reconnecting");
           break;
-        case "reconnect":
-          log.info({ server: s.server }, "reconnected to the bus");
+        case "reconnected":
+          log.info({ server: e.server }, "reconnected to the bus");
           break;
         case "error":
-          log.error({ err: String(s.error) }, "bus connection error");
+          log.error({ err: String(e.error) }, "bus connection error");
           break;
-        case "slowConsumer":
-          log.warn({ sub: s.sub.getSubject() }, "slow consumer");
+        case "slow-consumer":
+          log.warn({ sub: e.subject, pending: e.pending }, "slow consumer");
           break;
         default:
           break;

@@ -1,35 +1,24 @@
 /**
  * Consuming with the service conventions: processed ids remembered in the organisation's own
- * bucket (a redelivery after a crash is recognised as a duplicate), a message whose sender holds
- * none of the roles the catalog allows for its type is not acted on (the sending client checks
- * this, a hand-made message need not), and every consume event turned into a log line at a level
- * an operator can act on.
+ * bucket (a redelivery after a crash is recognised as a duplicate), and every consume event turned
+ * into a log line at a level an operator can act on.
+ *
+ * Logging lives in the consumption's event sink, not in an inbound interceptor: an interceptor
+ * sees only handler runs, while the sink is told every outcome — processed, ignored, duplicate,
+ * retried, refused and dead-lettered, a consumer that is unavailable — and is called inside the
+ * message's span, so each line carries its trace. Who may send what is not checked here: the
+ * decode path refuses a sender without a role allowed for the type (`sender-not-allowed`) before
+ * any handler runs.
  */
-import type { ConsumeEvent, Consumption, Delivery, Handlers } from "@schakel/contracts/bus";
-import { catalog, type InboxConsumer, type MessageType } from "@schakel/contracts";
-import { messageLogger } from "./logger.ts";
+import type { ConsumeEvent, Consumption, Handlers, InboundInterceptor } from "@schakel/contracts/bus";
+import type { InboxConsumer } from "@schakel/contracts";
 import type { OrgContext } from "./service.ts";
-
-/** True when the sender holds a role the catalog allows to send this type. */
-export function senderAllowed(ctx: Pick<OrgContext, "directory">, d: Pick<Delivery, "type" | "envelope">): boolean {
-  const sender = ctx.directory.organisation(d.envelope.sender);
-  return sender !== undefined && catalog[d.type].senders.some((r) => sender.roles.includes(r));
-}
-
-function guarded(ctx: OrgContext, handlers: Handlers): Handlers {
-  const out: Record<string, (d: Delivery) => Promise<void> | void> = {};
-  for (const [type, handler] of Object.entries(handlers) as [MessageType, (d: Delivery) => Promise<void> | void][]) {
-    out[type] = (d) => {
-      if (senderAllowed(ctx, d)) return handler(d);
-      messageLogger(ctx.log, d.envelope).warn({ allowed: catalog[d.type].senders }, `not acted on: "${d.envelope.sender}" may not send ${d.type}`);
-    };
-  }
-  return out as Handlers;
-}
 
 export interface ConsumeWithLogsOptions {
   /** Default: the organisation's inbox consumers. */
   consumers?: InboxConsumer[];
+  /** Around every handler run, first one outermost (e.g. bookkeeping of what was read). */
+  interceptors?: readonly InboundInterceptor[];
   /** Also called for every event (metrics, tests). */
   onEvent?: (event: ConsumeEvent) => void;
   batch?: number;
@@ -39,9 +28,10 @@ export interface ConsumeWithLogsOptions {
 export function consumeWithLogs(ctx: OrgContext, handlers: Handlers, opts: ConsumeWithLogsOptions = {}): Consumption {
   const log = ctx.log;
   return ctx.bus.consume({
-    handlers: guarded(ctx, handlers),
+    handlers,
     processed: ctx.processed,
     ...(opts.consumers ? { consumers: opts.consumers } : {}),
+    ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),
     ...(opts.batch ? { batch: opts.batch } : {}),
     onEvent: (e) => {
       switch (e.kind) {

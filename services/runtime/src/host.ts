@@ -114,7 +114,7 @@ export class ServiceHost {
     const all = [...this.#running.values()];
     this.#running.clear();
     this.#stopping ??= Promise.resolve();
-    await Promise.allSettled(all.map(({ ctx }) => ctx.bus.nc.close()));
+    await Promise.allSettled(all.map(({ ctx }) => ctx.bus.kill()));
     await Promise.allSettled(all.map(({ instance }) => (instance.kill ? instance.kill() : instance.stop())));
   }
 }

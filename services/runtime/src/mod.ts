@@ -8,7 +8,7 @@ export type { ServiceConnectOptions } from "./connect.ts";
 export type { OrgContext, OrgInstance, ServiceDefinition, FlagSpec, FlagValues } from "./service.ts";
 export { ServiceHost, startService, PROCESSED_PREFIX } from "./host.ts";
 export type { StartServiceOptions } from "./host.ts";
-export { consumeWithLogs, senderAllowed } from "./consuming.ts";
+export { consumeWithLogs } from "./consuming.ts";
 export type { ConsumeWithLogsOptions } from "./consuming.ts";
 export { exitOnSignals } from "./shutdown.ts";
 export type { ShutdownOptions } from "./shutdown.ts";

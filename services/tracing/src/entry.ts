@@ -5,7 +5,7 @@
  * escalation is about). No message content beyond a title: the index is metadata.
  */
 import { z } from "zod";
-import { MessageId, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
+import { MessageId, referenceOf, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
 
 /** The facts of a message's data that a flow view needs. */
 export const EntryFacts = z.object({
@@ -41,23 +41,6 @@ export const TraceEntry = z.object({
 });
 export type TraceEntry = z.infer<typeof TraceEntry>;
 
-/** Which data field holds the business id, per message type. */
-const REF_FIELD: Record<MessageType, string> = {
-  "notice.posted": "noticeId",
-  "notice.delivered": "noticeId",
-  "notice.acknowledged": "noticeId",
-  "signal.raised": "signalId",
-  "signal.escalated": "signalId",
-  "policy.update.published": "updateId",
-  "digest.published": "digestId",
-  "coordination.requested": "requestId",
-  "coordination.responded": "requestId",
-  "case.consultation.requested": "consultationId",
-  "case.consultation.responded": "consultationId",
-  "knowledge.shared": "knowledgeId",
-  "escalation.raised": "escalationId",
-};
-
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 function factsOf(type: MessageType, data: Record<string, unknown>): EntryFacts | undefined {
@@ -86,7 +69,7 @@ export function entryOf(
   where: { stream: string; seq: number; subject: string; storedAt: Date },
 ): { traceId: string; entry: TraceEntry } {
   const data = (envelope.data ?? {}) as Record<string, unknown>;
-  const ref = str(data[REF_FIELD[type]]);
+  const ref = referenceOf(type, data);
   const facts = factsOf(type, data);
   const entry: TraceEntry = {
     stream: where.stream,

@@ -5,6 +5,7 @@
  * Latencies are measured on the broker's clock (storage times), so clocks of the sending
  * services do not skew them.
  */
+import { recipientStatuses, type NoticeReceipt, type RecipientState } from "@schakel/organisation";
 import type { TraceEntry } from "./entry.ts";
 
 /** What a flow needs to know about organisations: their level, and whom a group reaches. */
@@ -28,7 +29,11 @@ export interface FlowMessage {
   depth: number;
 }
 
-export type ObligationState = "fulfilled" | "pending" | "overdue" | "escalated";
+/**
+ * Where an obligation stands. An acknowledgement is in the notice-status vocabulary (the
+ * organisation package's fold decides it); a response is `answered`, or `pending`/`overdue`.
+ */
+export type ObligationState = RecipientState | "answered";
 
 export interface Obligation {
   kind: "acknowledgement" | "response";
@@ -41,6 +46,7 @@ export interface Obligation {
   source: number;
   delivered?: { n: number; latencyMs: number };
   fulfilled?: { n: number; latencyMs: number };
+  /** Row of the escalation raised for it. */
   escalated?: number;
   state: ObligationState;
 }
@@ -96,24 +102,46 @@ export function buildFlow(traceId: string, entries: TraceEntry[], orgs: Orgs, no
   };
 }
 
+/** The receipts of a notice among the flow's messages, each from the organisation it is about (its sender). */
+function noticeReceipts(ref: string, all: FlowMessage[], escalations: FlowMessage[]): NoticeReceipt[] {
+  const out: NoticeReceipt[] = [];
+  for (const m of all) {
+    if (m.entry.ref !== ref) continue;
+    if (m.entry.type === "notice.delivered") out.push({ kind: "delivered", recipient: m.entry.sender, at: ms(m.entry.storedAt) });
+    if (m.entry.type === "notice.acknowledged") out.push({ kind: "acknowledged", recipient: m.entry.sender, at: ms(m.entry.storedAt) });
+  }
+  for (const e of escalations) {
+    const o = e.entry.facts?.obligation;
+    if (o?.kind === "acknowledgement" && o.reference === ref) out.push({ kind: "escalated", recipient: o.owedBy, at: ms(e.entry.storedAt) });
+  }
+  return out;
+}
+
 function obligationsOf(source: FlowMessage, all: FlowMessage[], escalations: FlowMessage[], orgs: Orgs, now: Date): Obligation[] {
   const { entry } = source;
   const isNotice = entry.type === "notice.posted" && entry.facts?.ackRequired === true;
   const isRequest = entry.type === "coordination.requested";
   if (!(isNotice || isRequest) || !entry.ref) return [];
+  const ref = entry.ref;
   const deadline = isNotice ? entry.facts?.ackBy : entry.facts?.respondBy;
   const answer = isNotice ? "notice.acknowledged" : "coordination.responded";
   const since = (m: FlowMessage) => ({ n: m.n, latencyMs: ms(m.entry.storedAt) - ms(entry.storedAt) });
-  return orgs.members(entry.audience).filter((org) => org !== entry.sender).map((org) => {
-    const about = (m: FlowMessage) => m.entry.ref === entry.ref && m.entry.sender === org;
+  const owedBy = orgs.members(entry.audience).filter((org) => org !== entry.sender);
+  // A notice's acknowledgements: the one notice-status fold, over this copy's recipients.
+  const noticeStates = isNotice
+    ? new Map(recipientStatuses({ noticeId: ref, sender: entry.sender, recipients: owedBy, ackRequired: true, ...(deadline ? { ackBy: deadline } : {}) },
+      noticeReceipts(ref, all, escalations), now.getTime()).map((r) => [r.org, r.state]))
+    : undefined;
+  return owedBy.map((org) => {
+    const about = (m: FlowMessage) => m.entry.ref === ref && m.entry.sender === org;
     const fulfilled = all.find((m) => m.entry.type === answer && about(m));
     const delivered = isNotice ? all.find((m) => m.entry.type === "notice.delivered" && about(m)) : undefined;
-    const escalation = escalations.find((e) => e.entry.facts?.obligation?.reference === entry.ref && e.entry.facts?.obligation?.owedBy === org);
+    const escalation = escalations.find((e) => e.entry.facts?.obligation?.reference === ref && e.entry.facts?.obligation?.owedBy === org);
     const overdue = deadline !== undefined && ms(deadline) < now.getTime();
-    const state: ObligationState = fulfilled ? "fulfilled" : escalation ? "escalated" : overdue ? "overdue" : "pending";
+    const state: ObligationState = noticeStates?.get(org) ?? (fulfilled ? "answered" : overdue ? "overdue" : "pending");
     return {
       kind: isNotice ? "acknowledgement" : "response",
-      reference: entry.ref!,
+      reference: ref,
       owedBy: org,
       owedTo: entry.sender,
       ...(deadline ? { deadline } : {}),

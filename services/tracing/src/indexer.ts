@@ -4,13 +4,15 @@
  * receiving service would (signature, key, skew, schema) and records it in the trace index, then
  * acknowledges it. What is acknowledged is indexed; a crash redelivers the rest.
  *
+ * Messages are read through the bus client's read path (`readStream`), which decodes and verifies
+ * them with the bus's clock tolerance and keeps the consumers pulling through reconnects.
+ *
  * Throughput: messages of different traces are indexed concurrently; entries of one trace that
  * arrive while its page is being written are appended together in the next write, so a busy trace
  * costs one compare-and-set per batch rather than per message.
  */
-import type { JsMsg } from "@nats-io/jetstream";
-import { isMessageType, traceIndexConsumers, type InboxConsumer } from "@schakel/contracts";
-import { decodeMessage, HEADERS, type Bus } from "@schakel/contracts/bus";
+import { BUCKETS, traceIndexConsumers, type InboxConsumer } from "@schakel/contracts";
+import { openBucket, readStream, type Bus, type StreamRead, type StreamReading } from "@schakel/contracts/bus";
 import { entryOf, type TraceEntry } from "./entry.ts";
 import { TraceIndex } from "./index-store.ts";
 
@@ -46,7 +48,7 @@ interface Pending {
  * bucket is open; consumer trouble is retried every second and reported through `onEvent`.
  */
 export async function startTraceIndexer(bus: Bus, opts: TraceIndexerOptions = {}): Promise<TraceIndexer> {
-  const index = await TraceIndex.open(bus.js);
+  const index = new TraceIndex(await openBucket(bus, BUCKETS.traces));
   const consumers = opts.consumers ?? traceIndexConsumers(bus.org);
   const emit = opts.onEvent ?? (() => {});
   const limit = opts.concurrency ?? 256;
@@ -54,8 +56,6 @@ export async function startTraceIndexer(bus: Bus, opts: TraceIndexerOptions = {}
   const queues = new Map<string, Pending[]>();
   let inFlight = 0;
   const waiting: (() => void)[] = [];
-  let stopped = false;
-  const stops: (() => void)[] = [];
 
   async function drain(traceId: string, queue: Pending[]): Promise<void> {
     while (queue.length) {
@@ -79,26 +79,23 @@ export async function startTraceIndexer(bus: Bus, opts: TraceIndexerOptions = {}
     void drain(traceId, fresh);
   }
 
-  function skip(m: JsMsg, reason: string, detail: string): void {
+  function skip(m: StreamRead, reason: string, detail: string): void {
     m.ack();
     stats.skipped++;
-    emit({ kind: "skipped", stream: m.info.stream, seq: m.seq, reason, detail });
+    emit({ kind: "skipped", stream: m.stream, seq: m.seq, reason, detail });
   }
 
-  function handle(m: JsMsg): Promise<void> | void {
-    if (m.headers?.get(HEADERS.replay)) return skip(m, "replay", "a replayed copy on a live subject is not part of any flow");
-    const storedAt = new Date(m.info.timestampNanos / 1e6);
-    const decoded = decodeMessage(
-      { subject: m.subject, body: m.data, signature: m.headers?.get(HEADERS.signature) || undefined, storedAt },
-      { directory: bus.directory, skewMs: bus.skewMs },
-    );
-    if (!decoded.ok) return skip(m, decoded.rejection.reason, decoded.rejection.detail);
-    if (!isMessageType(decoded.type)) return skip(m, "unknown-type", decoded.type);
-    const { traceId, entry } = entryOf(decoded.type, decoded.envelope, { stream: m.info.stream, seq: m.seq, subject: m.subject, storedAt });
+  function handle(m: StreamRead): Promise<void> | void {
+    const verdict = m.verdict!;
+    if (!verdict.ok) {
+      if (verdict.rejection.reason === "replay-refused") return skip(m, "replay", "a replayed copy on a live subject is not part of any flow");
+      return skip(m, verdict.rejection.reason, verdict.rejection.detail);
+    }
+    const { traceId, entry } = entryOf(verdict.type, verdict.envelope, { stream: m.stream, seq: m.seq, subject: m.subject, storedAt: m.storedAt });
     return new Promise<void>((resolve) => {
       enqueue(traceId, {
         entry,
-        ...(decoded.type === "notice.posted" && entry.ref ? { notice: entry.ref } : {}),
+        ...(verdict.type === "notice.posted" && entry.ref ? { notice: entry.ref } : {}),
         done: () => {
           m.ack();
           stats.indexed++;
@@ -107,48 +104,38 @@ export async function startTraceIndexer(bus: Bus, opts: TraceIndexerOptions = {}
         },
         failed: (err) => {
           m.nak(1_000);
-          emit({ kind: "error", consumer: `${m.info.stream}/${m.info.consumer}`, error: (err as Error)?.message ?? String(err) });
+          emit({ kind: "error", consumer: `${m.stream}/${m.consumer}`, error: (err as Error)?.message ?? String(err) });
           resolve();
         },
       });
     });
   }
 
-  async function run(c: InboxConsumer): Promise<void> {
-    while (!stopped) {
-      try {
-        const consumer = await bus.js.consumers.get(c.stream, c.name);
-        const messages = await consumer.consume({ max_messages: Math.min(limit, 512) });
-        stops.push(() => void messages.stop());
-        if (stopped) messages.stop();
-        for await (const m of messages) {
-          while (inFlight >= limit) await new Promise<void>((r) => waiting.push(r));
-          inFlight++;
-          void Promise.resolve()
-            .then(() => handle(m))
-            .catch((err) => skip(m, "unreadable", (err as Error)?.message ?? String(err)))
-            .finally(() => {
-              inFlight--;
-              waiting.splice(0).forEach((w) => w());
-            });
-          if (stopped) break;
-        }
-      } catch (err) {
-        if (stopped) break;
-        emit({ kind: "error", consumer: `${c.stream}/${c.name}`, error: (err as Error)?.message ?? String(err) });
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
+  /** Reads one consumer; up to `limit` messages (over all consumers) are indexed at once. */
+  function run(c: InboxConsumer): StreamReading {
+    return readStream(bus, {
+      consumer: c, batch: Math.min(limit, 512),
+      onInterrupted: (error) => emit({ kind: "error", consumer: `${c.stream}/${c.name}`, error }),
+    }, async (m) => {
+      while (inFlight >= limit) await new Promise<void>((r) => waiting.push(r));
+      inFlight++;
+      void Promise.resolve()
+        .then(() => handle(m))
+        .catch((err) => skip(m, "unreadable", (err as Error)?.message ?? String(err)))
+        .finally(() => {
+          inFlight--;
+          waiting.splice(0).forEach((w) => w());
+        });
+    });
   }
 
-  const loops = Promise.all(consumers.map(run));
+  const readings = consumers.map(run);
   return {
     index,
     stats,
     async stop() {
-      stopped = true;
-      for (const s of stops) s();
-      await loops;
+      for (const r of readings) r.stop();
+      await Promise.all(readings.map((r) => r.closed));
       while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
     },
   };

@@ -85,7 +85,7 @@ function obligationLine(o: Obligation, st: Style): string {
   const delivered = o.kind === "acknowledgement" ? (o.delivered ? `delivered +${duration(o.delivered.latencyMs)}` : "not delivered") : "";
   const outcome = o.fulfilled
     ? st.green(`${got} +${duration(o.fulfilled.latencyMs)} (#${o.fulfilled.n})`)
-    : o.state === "escalated"
+    : o.escalated !== undefined
       ? st.bold(st.red(fit(`MISSING, escalated (#${o.escalated})`, 36)))
       : o.state === "overdue"
         ? st.bold(st.red("MISSING, overdue"))
@@ -100,7 +100,7 @@ export function renderFlow(flow: Flow, opts: { style?: Style; via?: string; drop
   const lanes = LANE_ORDER.filter((l) => l !== "supralocal" || flow.levels.includes(l));
   const w = lanes.length > 3 ? 10 : 12;
   const msgWidth = width - 14 - lanes.length * w;
-  const missing = flow.obligations.filter((o) => o.state !== "fulfilled" && o.state !== "pending").length;
+  const missing = flow.obligations.filter((o) => !o.fulfilled && (o.escalated !== undefined || o.state === "overdue")).length;
   const title = flow.messages.find((m) => m.entry.facts?.title)?.entry.facts?.title;
   const summary = [
     `${flow.messages.length} message${flow.messages.length === 1 ? "" : "s"} over ${duration(flow.durationMs)}`,

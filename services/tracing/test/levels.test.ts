@@ -132,7 +132,7 @@ describe("traceability across the levels", () => {
 
     // The flow as `schakel trace` draws it: three lanes, six messages, vilvoorde's acknowledgement missing.
     const flow = buildFlow(trace!.traceId, trace!.entries, orgsFrom(s.directory));
-    expect(flow.obligations.map((o) => [o.owedBy, o.state])).toEqual([["mechelen", "fulfilled"], ["vilvoorde", "escalated"]]);
+    expect(flow.obligations.map((o) => [o.owedBy, o.state, o.escalated !== undefined])).toEqual([["mechelen", "acknowledged", false], ["vilvoorde", "overdue", true]]);
     const text = renderFlow(flow);
     expect(Math.max(...text.split("\n").map(visibleWidth))).toBeLessThanOrEqual(80);
     expect(text).toMatch(/local\s+flemish\s+federal\s+message/);

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import type { Registry } from "@schakel/contracts";
+import { inboxPrefix, type Registry } from "@schakel/contracts";
 import { connectBus, KeyDirectory, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry, type Identities } from "@schakel/infra";
 
@@ -20,6 +20,11 @@ export interface TestIdentities {
   admin(servers: string | string[]): Promise<NatsConnection>;
   /** A bus client of `org`; closed by cleanup(). */
   bus(org: string, servers: string | string[], extra?: Partial<ConnectOptions>): Promise<Bus>;
+  /**
+   * A raw connection with `org`'s own nkey and inbox prefix, as a client that skips the bus would
+   * have (for tests that probe what the broker lets an organisation do); closed by cleanup().
+   */
+  raw(org: string, servers: string | string[]): Promise<NatsConnection>;
   cleanup(): Promise<void>;
 }
 
@@ -30,6 +35,11 @@ export async function prepareIdentities(): Promise<TestIdentities> {
   const ids = await ensureIdentities(registry, dataDir);
   const directory = new KeyDirectory(ids.directory);
   const open: { close(): Promise<void> }[] = [];
+  const credentialsOf = (org: string) => {
+    const credentials = ids.organisations.get(org);
+    if (!credentials) throw new Error(`no credentials for "${org}"`);
+    return credentials;
+  };
   return {
     registry, ids, dataDir, directory,
     async admin(servers) {
@@ -37,11 +47,15 @@ export async function prepareIdentities(): Promise<TestIdentities> {
       open.push({ close: () => nc.close() });
       return nc;
     },
+    async raw(org, servers) {
+      const seed = new TextEncoder().encode(credentialsOf(org).seed);
+      const nc = await connect({ servers, authenticator: nkeyAuthenticator(seed), inboxPrefix: inboxPrefix(org), noAsyncTraces: true });
+      open.push({ close: () => nc.close() });
+      return nc;
+    },
     async bus(org, servers, extra = {}) {
-      const credentials = ids.organisations.get(org);
-      if (!credentials) throw new Error(`no credentials for "${org}"`);
-      const bus = await connectBus({ servers, credentials, directory, ...extra });
-      open.push({ close: () => bus.nc.close() });
+      const bus = await connectBus({ servers, credentials: credentialsOf(org), directory, ...extra });
+      open.push({ close: () => bus.kill() });
       return bus;
     },
     async cleanup() {

@@ -8,7 +8,7 @@
  * max_deliver they would be dropped). The cuts are real network cuts (a relay in the link is
  * severed); all servers keep running.
  */
-import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { LEAF, sampleData, STREAMS } from "@schakel/contracts";
 import type { Bus, Consumption } from "@schakel/contracts/bus";
 import { leafConnections, sleep, waitFor } from "@schakel/harness";
@@ -112,7 +112,8 @@ describe("leaf nodes", () => {
   });
 
   it("leaf nodes - a leaf's organisation cannot read another organisation's consumer through its link", async () => {
-    const js = ocam.js;
+    // fed-ocam's own credentials on its leaf, with the hub's JetStream domain, like its bus client.
+    const js = jetstream(await t.raw("fed-ocam", topo.leaves.get("federal")!.server.url), { domain: LEAF.hubDomain });
     await expect(js.consumers.get(STREAMS.coord.name, "antwerpen--antwerpen").then((c) => c.info())).rejects.toThrow(/permission|timeout|no responders/i);
   });
 });

@@ -3,7 +3,6 @@
  * JetStream clusters and leaf-node pairs on random loopback ports, plus the
  * small polling/probing helpers the tests need. No NATS client dependency.
  */
-export { findNatsServer, NatsServerNotFoundError } from "./binary.ts";
 export { startCluster } from "./cluster.ts";
 export type { ClusterOptions, MetaLeader, NatsCluster } from "./cluster.ts";
 export { freePort, freePorts } from "./free-port.ts";

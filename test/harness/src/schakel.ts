@@ -24,7 +24,11 @@ export interface SchakelServer extends AsyncDisposable {
   connectAs(org: string, opts?: Partial<ConnectOptions>): Promise<Bus>;
   /** A raw connection as the admin (provisioning) identity; closed by cleanup(). */
   admin(): Promise<NatsConnection>;
-  /** A raw connection with an organisation's nkey and inbox prefix (for abuse tests). */
+  /**
+   * A raw nats.js connection with an organisation's own nkey and the inbox prefix its bus uses:
+   * for tests that go below the bus on purpose (abuse, hand-made messages, reading an inbox by
+   * hand). A Bus never hands out its own connection. Closed by cleanup().
+   */
   rawAs(org: string): Promise<NatsConnection>;
   jsm(): Promise<JetStreamManager>;
   cleanup(): Promise<void>;
@@ -66,7 +70,7 @@ export async function startSchakelServer(opts: SchakelServerOptions = {}): Promi
       const creds = identities.organisations.get(org);
       if (!creds) throw new Error(`no credentials for "${org}" in the test registry`);
       const bus = await connectBus({ servers: server.url, credentials: creds, directory, ...extra });
-      open.push({ close: () => bus.nc.close() });
+      open.push({ close: () => bus.kill() });
       return bus;
     },
     admin: async () => adminNc,

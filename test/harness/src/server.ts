@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { findNatsServer } from "./binary.ts";
+import { findNatsServerBinary } from "@schakel/infra";
 import { renderConfig, type PortsFile, type ServerOptions } from "./config.ts";
 import { readInfo } from "./probe.ts";
 import { waitFor } from "./wait.ts";
@@ -191,10 +191,10 @@ class ManagedServer implements NatsServer {
  * wait until it answers with an INFO banner (10 s default timeout; the error
  * quotes the server's output). Call `cleanup()` (or `await using`) when done.
  *
- * @throws NatsServerNotFoundError when no binary is installed.
+ * @throws NatsServerMissingError (from @schakel/infra) when no binary is installed.
  */
 export async function startServer(opts: ServerOptions = {}): Promise<NatsServer> {
-  const bin = findNatsServer();
+  const bin = findNatsServerBinary();
   const dir = await mkdtemp(path.join(tmpdir(), "schakel-nats-"));
   const server = new ManagedServer(dir, path.join(dir, "js"), opts, bin);
   try {

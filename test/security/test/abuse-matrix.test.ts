@@ -63,7 +63,7 @@ describe("abuse matrix - organisation A against organisation B", () => {
   it("abuse matrix - B's inbox is untouched: every message arrives once, in order, with its secret", async () => {
     const level = s.directory.require(w.victim).level;
     const own = inboxConsumers(w.victim, level)[0]!;
-    const consumer = await w.b.js.consumers.get(own.stream, own.name);
+    const consumer = await w.bJs.consumers.get(own.stream, own.name);
     const seen: { seq: number; count: number; secret: boolean }[] = [];
     for (let i = 0; i < w.victimSeqs.length; i++) {
       const m = await consumer.next({ expires: 3_000 });
@@ -80,7 +80,7 @@ describe("abuse matrix - organisation A against organisation B", () => {
     const known = newMessageId();
     const h = headers();
     h.set(NATS_CONTROL_HEADERS.msgId, known);
-    await w.a.js.publish(messageSubject("notice.posted", "all", w.attacker), JSON.stringify(sampleData("notice.posted")), { headers: h });
+    await w.aJs.publish(messageSubject("notice.posted", "all", w.attacker), JSON.stringify(sampleData("notice.posted")), { headers: h });
     const ack = await w.b.publish("notice.acknowledged", sampleData("notice.acknowledged"), { to: "fed-ocam", id: known });
     expect(ack.duplicate).toBe(true);
     expect((await (await s.jsm()).streams.info(STREAMS.coord.name)).state.messages).toBeGreaterThan(0);

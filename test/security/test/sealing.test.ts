@@ -38,8 +38,10 @@ describe("sealing - case content is readable by its named recipients only", () =
   it("sealing - the platform, reading every case message, sees the case reference but cannot open the content", async () => {
     const vpr = await s.connectAs("vpr");
     const name = feedConsumerName("vpr", 1);
-    await (await jetstreamManager(vpr.nc)).consumers.add(STREAMS.case.name, { name, filter_subject: ALL_CASE, ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All });
-    const consumer = await vpr.js.consumers.get(STREAMS.case.name, name);
+    // Below the bus client, with the platform's own credentials: exactly what the broker hands it.
+    const js = jetstream(await s.rawAs("vpr"));
+    await (await js.jetstreamManager()).consumers.add(STREAMS.case.name, { name, filter_subject: ALL_CASE, ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All });
+    const consumer = await js.consumers.get(STREAMS.case.name, name);
     const seen: string[] = [];
     for (let i = 0; i < recipients.length; i++) {
       const m = await consumer.next({ expires: 3_000 });
@@ -69,7 +71,7 @@ describe("sealing - case content is readable by its named recipients only", () =
   it("sealing - each named recipient opens the content from its own copy", async () => {
     for (const org of recipients) {
       const bus = await s.connectAs(org);
-      const m = await (await bus.js.consumers.get(STREAMS.case.name, `${org}--case`)).next({ expires: 3_000 });
+      const m = await (await jetstream(await s.rawAs(org)).consumers.get(STREAMS.case.name, `${org}--case`)).next({ expires: 3_000 });
       const body = JSON.parse(m!.string()) as { data: { sealed: SealedContent } };
       expect(open(body.data.sealed, org, bus.identity.sealingPrivateKey, context())).toEqual({ question: SECRET });
       m!.ack();

@@ -8,9 +8,8 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { jetstream } from "@nats-io/jetstream";
-import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
-import { AUDIT_ID, inboxPrefix } from "@schakel/contracts";
+import { AUDIT_ID } from "@schakel/contracts";
+import { OperatorConnection } from "@schakel/contracts/bus";
 import { auditLogPath, openCheckpoints, readCheckpoints, startAuditor, verifyAuditLog, type Checkpoint, type VerifyResult } from "@schakel/audit";
 import { credentialsPath } from "@schakel/infra";
 import { waitForBus, waitOf } from "../bus-wait.ts";
@@ -34,14 +33,14 @@ async function auditSeed(opts: GlobalOptions): Promise<string> {
 
 async function busCheckpoints(opts: GlobalOptions): Promise<Checkpoint[]> {
   const seed = await auditSeed(opts);
-  const nc = await waitForBus(serverUrlSource(opts), (url) =>
-    connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), inboxPrefix: inboxPrefix(AUDIT_ID), maxReconnectAttempts: 0 })
+  const audit = await waitForBus(serverUrlSource(opts), (url) =>
+    OperatorConnection.connect({ servers: url, as: AUDIT_ID, seed, reconnect: false })
       .catch((err: Error) => { throw new Error(`the bus at ${url} did not accept the audit identity (${err.message}): leave out --bus to verify the file alone`, { cause: err }); }),
   { waitMs: waitOf(opts) });
   try {
-    return await readCheckpoints(await openCheckpoints(jetstream(nc)));
+    return await readCheckpoints(await openCheckpoints(audit));
   } finally {
-    await nc.close();
+    await audit.close();
   }
 }
 

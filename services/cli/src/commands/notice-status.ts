@@ -1,85 +1,90 @@
 /**
- * `schakel notice status NOTICE_ID`: the matrix of one notice — per recipient when it was
- * delivered, when it was acknowledged, whether it is overdue and escalated. Read as the platform
- * from its read model (the platform's delivery records and obligations); when the platform has no
- * record of the notice, or another organisation asks, the matrix is rebuilt from the messages
- * themselves (copies, receipts, acknowledgements, escalations) that organisation may read.
+ * `schakel notice status NOTICE_ID`: per recipient, when the notice was delivered and
+ * acknowledged, whether it is overdue or escalated — as the organisation asking may know it.
+ * The status is the organisation package's one fold; this command gathers the viewer's inputs
+ * and prints the result. The platform reads its read model (every recipient), or its feed when
+ * the read model has no record of the notice; any other organisation reads its own feed and
+ * state (`noticeStatusFor` says what the sender and a recipient can know from them).
  */
 import type { Command } from "commander";
-import type { DataOf } from "@schakel/contracts";
-import type { KeyDirectory } from "@schakel/contracts/bus";
-import { noticeStatus, openPlatformStores, type NoticeStatus, type RecipientState, type RecipientStatus } from "@schakel/platform";
-import { recipientsOf } from "@schakel/organisation";
-import { loadDirectory, platformOrg, withBus, type GlobalOptions } from "../context.ts";
+import { traceIdOf } from "@schakel/contracts";
+import { collectFromFeed, type Bus, type FoundMessage } from "@schakel/contracts/bus";
+import { noticeStatus, openPlatformStores } from "@schakel/platform";
+import { noticeStatusFor, orgState, platformOf, type NoticeMessage, type NoticeStatusReport, type RecipientState } from "@schakel/organisation";
+import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { collectMessages } from "../feed/find.ts";
-import type { FeedItem } from "../feed/item.ts";
 import { requireMessageId, requireOrganisation } from "../input/checks.ts";
 import { color, emit } from "../output.ts";
 
-/** Folds the stored messages about one notice into its status matrix at `now`. */
-export function noticeStatusFromRecord(directory: KeyDirectory, items: FeedItem[], now = new Date()): NoticeStatus | undefined {
-  const first = items.find((i) => i.type === "notice.posted");
-  if (!first) return undefined;
-  const notice = first.data as DataOf<"notice.posted">;
-  const ackBy = notice.ackBy ?? null;
-  const of = <T extends "notice.delivered" | "notice.acknowledged">(type: T, org: string) =>
-    items.find((i) => i.type === type && (i.data as DataOf<T>).recipient === org)?.data as DataOf<T> | undefined;
-  const recipients = recipientsOf(directory, notice.recipients, first.sender).map((org): RecipientStatus => {
-    const ack = of("notice.acknowledged", org);
-    const escalation = items.find((i) => i.type === "escalation.raised" && (i.data as DataOf<"escalation.raised">).obligation.owedBy === org);
-    const acknowledgedAt = ack?.acknowledgedAt ?? null;
-    const late = !!(ackBy && acknowledgedAt && acknowledgedAt > ackBy);
-    const overdue = !!ackBy && (acknowledgedAt ? late : now.toISOString() > ackBy);
-    const state: RecipientState = !notice.ackRequired ? (acknowledgedAt ? "acknowledged" : "no-ack-required")
-      : acknowledgedAt ? (late ? "acknowledged-late" : "acknowledged") : overdue ? "overdue" : "waiting";
-    return {
-      org, deliveredAt: of("notice.delivered", org)?.deliveredAt ?? null, acknowledgedAt, acknowledgedBy: ack?.acknowledgedBy ?? null,
-      remark: ack?.remark ?? null, overdue, escalated: !!escalation, escalatedAt: escalation?.storedAt ?? null,
-      escalationId: (escalation?.data as DataOf<"escalation.raised"> | undefined)?.escalationId ?? null, state,
-    };
-  });
-  return {
-    noticeId: notice.noticeId, title: notice.title, category: notice.category, sender: first.sender, audiences: notice.recipients,
-    postedAt: first.storedAt, ackRequired: notice.ackRequired, ackBy, traceId: first.traceId ?? null, recipients,
-  };
+/** The status, and where it was read: the platform's read model or the viewer's own messages and records. */
+export type NoticeStatusView = NoticeStatusReport & { source: "platform" | "record" };
+
+const NOTICE_TYPES = new Set(["notice.posted", "notice.delivered", "notice.acknowledged", "escalation.raised"]);
+
+/** Messages about the notice in the viewer's feed: its copies, the receipts, the escalations. */
+const about = (noticeId: string) => (m: FoundMessage): boolean => {
+  if (!NOTICE_TYPES.has(m.verdict.type)) return false;
+  const d = m.verdict.envelope.data as { noticeId?: string; obligation?: { reference?: string } };
+  return d.noticeId === noticeId || d.obligation?.reference === noticeId;
+};
+
+/**
+ * The notice's status as `bus.org` may know it from its own feed and records, at `now`;
+ * undefined when it knows nothing of the notice.
+ */
+export async function noticeStatusAs(bus: Bus, noticeId: string, platform: string, now = new Date()): Promise<NoticeStatusView | undefined> {
+  // Found messages passed every check of the decode path, so their data is of their type.
+  const messages = (await collectFromFeed(bus, about(noticeId), { near: noticeId })).map(({ verdict: { type, envelope }, storedAt }) =>
+    ({ type, sender: envelope.sender, data: envelope.data, storedAt: storedAt.toISOString(), traceId: traceIdOf(envelope.traceparent) }) as NoticeMessage);
+  const isPlatform = bus.org === platform;
+  const state = isPlatform ? undefined : await orgState(bus);
+  const received = (await state?.notices.get(noticeId))?.value;
+  const sent = (await state?.sent.get(noticeId))?.value;
+  const report = noticeStatusFor({ org: bus.org, platform: isPlatform }, bus.directory, noticeId, messages,
+    { ...(received ? { received } : {}), ...(sent ? { sent } : {}) }, now.getTime());
+  return report ? { ...report, source: "record" } : undefined;
 }
 
 const time = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
 
-function render(s: NoticeStatus): string {
-  const paint: Record<RecipientState, (t: string) => string> = {
-    acknowledged: color.green, "acknowledged-late": color.yellow, overdue: color.red, waiting: color.dim, "no-ack-required": color.dim,
-  };
+const STATE_TEXT: Record<RecipientState, string> = {
+  pending: "pending", delivered: "delivered", acknowledged: "acknowledged", overdue: "overdue", "not-visible": "not visible to you",
+};
+const PAINT: Record<RecipientState, (t: string) => string> = {
+  pending: color.dim, delivered: (t) => t, acknowledged: color.green, overdue: color.red, "not-visible": color.dim,
+};
+
+function render(s: NoticeStatusView): string {
   const header = ["RECIPIENT", "DELIVERED", "ACKNOWLEDGED", "STATE"];
-  const rows = s.recipients.map((r) => [r.org, time(r.deliveredAt), time(r.acknowledgedAt), r.state + (r.escalated ? ` — escalated ${time(r.escalatedAt)}` : "")]);
+  const rows = s.recipients.map((r) => [
+    r.org, time(r.deliveredAt), time(r.acknowledgedAt),
+    STATE_TEXT[r.state] + (r.late ? " (late)" : "") + (r.escalated ? ` — escalated ${time(r.escalatedAt)}` : ""),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const paint = (r: NoticeStatusView["recipients"][number]) => (r.late ? color.yellow : PAINT[r.state]);
   return [
-    `${color.bold(`notice ${s.noticeId}`)} "${s.title ?? "?"}" from ${s.sender ?? "?"}, posted ${time(s.postedAt)}${s.ackBy ? `, acknowledge by ${time(s.ackBy)}` : ""}`,
+    `${color.bold(`notice ${s.noticeId}`)} "${s.title ?? "?"}" from ${s.sender ?? "?"}${s.postedAt ? `, posted ${time(s.postedAt)}` : ""}${s.ackBy ? `, acknowledge by ${time(s.ackBy)}` : ""}`,
     color.dim(line(header)),
-    ...s.recipients.map((r, i) => paint[r.state](line(rows[i]!))),
+    ...s.recipients.map((r, i) => paint(r)(line(rows[i]!))),
   ].join("\n");
 }
 
 async function status(noticeId: string, opts: GlobalOptions & { as?: string }): Promise<void> {
   const directory = loadDirectory(opts);
-  const platform = platformOrg(directory);
+  const platform = platformOf(directory);
   const as = opts.as ?? platform;
   requireOrganisation(directory, as);
-  const result = await withBus(as, opts, async (bus) => {
+  const result = await withBus(as, opts, async (bus): Promise<NoticeStatusView | undefined> => {
     if (as === platform) {
       const fromPlatform = await noticeStatus(await openPlatformStores(bus), noticeId);
-      if (fromPlatform) return { ...fromPlatform, source: "platform" as const };
+      if (fromPlatform) return { ...fromPlatform, source: "platform" };
     }
-    const items = await collectMessages(bus, noticeId, (i) => {
-      const d = i.data as { noticeId?: string; obligation?: { reference?: string } } | undefined;
-      return d?.noticeId === noticeId || (i.type === "escalation.raised" && d?.obligation?.reference === noticeId);
-    });
-    const fromRecord = noticeStatusFromRecord(directory, items);
-    return fromRecord ? { ...fromRecord, source: "record" as const } : undefined;
+    return noticeStatusAs(bus, noticeId, platform);
   });
-  if (!result) throw new CliError(`no notice ${noticeId} is known to "${as}": check the id`, EXIT.usage);
+  if (!result) {
+    throw new CliError(`no notice ${noticeId} is known to "${as}": check the id; a sender knows a notice once a recipient received it, a recipient once its copy is stored`, EXIT.usage);
+  }
   emit(opts, result, render);
 }
 

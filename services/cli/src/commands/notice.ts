@@ -5,10 +5,9 @@
  */
 import type { Command } from "commander";
 import { EXTREMISM_FORMS, newMessageId, NOTICE_CATEGORIES, PREVENTION_TIERS, type DataOf } from "@schakel/contracts";
-import { acknowledgedKey, acknowledgeNotice, postNotice } from "@schakel/organisation";
+import { acknowledgeNotice, postNotice } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { findMessage } from "../feed/find.ts";
 import { oneOf, parseForms, parseAudiences, requireMessageId, requireOrganisation, requireSender, validateData } from "../input/checks.ts";
 import { parseDeadline } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
@@ -51,23 +50,19 @@ async function acknowledge(noticeIdArg: string, opts: AckOptions): Promise<void>
   const noticeId = requireMessageId(noticeIdArg, "NOTICE_ID", "notice post");
   const directory = loadDirectory(opts);
   requireOrganisation(directory, opts.as);
+  // Checked before connecting, so a bad --remark or --by names the option and publishes nothing.
   const data: DataOf<"notice.acknowledged"> = {
     noticeId, recipient: opts.as, acknowledgedAt: new Date().toISOString(),
     ...(opts.by !== undefined ? { acknowledgedBy: opts.by } : {}), ...(opts.remark !== undefined ? { remark: opts.remark } : {}),
   };
   validateData("notice.acknowledged", data, { remark: "--remark", acknowledgedBy: "--by" });
-  const mine = new Set(directory.audiencesOf(opts.as));
   const result = await withBus(opts.as, opts, async (bus) => {
+    // The organisation's one acknowledgement path: from its record, or from its feed when its
+    // service has not recorded the notice (not running, or not yet), the record updated after.
     const done = await acknowledgeNotice(bus, { noticeId, ...(opts.remark !== undefined ? { remark: opts.remark } : {}), ...(opts.by !== undefined ? { by: opts.by } : {}) });
-    if (done.outcome === "acknowledged") return { noticeId, recipient: opts.as, to: done.to, id: done.messageId, duplicate: false, traceId: done.traceId };
-    if (done.outcome === "already-acknowledged") return { noticeId, recipient: opts.as, to: done.to, id: done.messageId, duplicate: true, traceId: null };
-    // The organisation's service has not recorded the notice (not running, or not yet): find it in
-    // the record and answer it there, with the same derived id the service path would use.
-    const notice = await findMessage(bus, noticeId, (i) =>
-      i.type === "notice.posted" && mine.has(i.audience) && (i.data as DataOf<"notice.posted"> | undefined)?.noticeId === noticeId);
-    if (!notice?.envelope) throw new CliError(`no notice ${noticeId} addressed to "${opts.as}" was found: check the id (schakel feed --as ${opts.as} --type notice.posted)`, EXIT.usage);
-    const p = await bus.publish("notice.acknowledged", data, { to: notice.sender, inReplyTo: notice.envelope, idempotencyKey: acknowledgedKey(noticeId) });
-    return { noticeId, recipient: opts.as, to: notice.sender, id: p.id, duplicate: p.duplicate, traceId: p.traceId };
+    if (done.outcome === "unknown-notice") throw new CliError(done.message, EXIT.usage);
+    const traceId = done.outcome === "acknowledged" ? done.traceId : null;
+    return { noticeId, recipient: opts.as, to: done.to, id: done.messageId, duplicate: done.outcome === "already-acknowledged", traceId };
   });
   emit(opts, result, (r) =>
     `${color.green(r.duplicate ? "already acknowledged" : "acknowledged")} notice ${r.noticeId} as ${r.recipient} (to ${r.to})${r.traceId ? `; trace ${r.traceId}` : ""}`);

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { newMessageId, POLICY_DOMAINS, PREVENTION_TIERS } from "@schakel/contracts";
-import { publishPolicyUpdate } from "@schakel/flemish";
+import { publishPolicyUpdate } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { oneOf, parseAudiences, requireSender, validateData } from "../input/checks.ts";

@@ -5,8 +5,8 @@
  */
 import type { Command } from "commander";
 import { EXTREMISM_FORMS, newMessageId, PREVENTION_TIERS, SEVERITIES, SIGNAL_KINDS } from "@schakel/contracts";
-import { raiseSignal } from "@schakel/organisation";
-import { loadDirectory, platformOrg, withBus, type GlobalOptions } from "../context.ts";
+import { platformOf, raiseSignal } from "@schakel/organisation";
+import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { oneOf, parseAudiences, parseForms, requireSender, validateData } from "../input/checks.ts";
 import { color, emit } from "../output.ts";
 
@@ -17,7 +17,7 @@ interface RaiseOptions extends GlobalOptions {
 async function raise(opts: RaiseOptions): Promise<void> {
   const directory = loadDirectory(opts);
   requireSender(directory, opts.as, "signal.raised");
-  const [to] = parseAudiences(directory, opts.to ?? platformOrg(directory));
+  const [to] = parseAudiences(directory, opts.to ?? platformOf(directory));
   const signalId = newMessageId();
   const data = {
     signalId, kind: oneOf("--kind", opts.kind, SIGNAL_KINDS), severity: oneOf("--severity", opts.severity, SEVERITIES),

@@ -12,8 +12,9 @@ import { z } from "zod";
 import { isMessageUuid, isTraceId } from "@schakel/contracts";
 import { ADMIN_ID, credentialsPath } from "@schakel/infra";
 import { buildFlow, connectOperator, envelopeOf, loadStored, lookupTrace, orgsFrom, renderFlow, waitForIndex, type Flow, type Operator } from "@schakel/tracing";
+import { platformOf } from "@schakel/organisation";
 import { waitForBus, waitOf } from "../bus-wait.ts";
-import { dataDirOf, loadDirectory, platformOrg, serverUrlSource, type GlobalOptions } from "../context.ts";
+import { dataDirOf, loadDirectory, serverUrlSource, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { parseWait } from "../input/time-input.ts";
 import { color, emit, note } from "../output.ts";
@@ -54,7 +55,7 @@ async function trace(id: string, opts: GlobalOptions): Promise<void> {
   const directory = loadDirectory(opts);
   const op = await connectOperatorOf(opts, "schakel-cli:trace");
   try {
-    const lag = await waitForIndex(op.jsm, platformOrg(directory), waitMs);
+    const lag = await waitForIndex(op.jsm, platformOf(directory), waitMs);
     if (!lag.provisioned) throw new CliError("the bus has no trace-index consumers: provision it with \"schakel up\"", EXIT.failure);
     const found = await lookupTrace(op.index, wanted);
     if (!found) {

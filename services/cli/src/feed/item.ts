@@ -1,11 +1,10 @@
 /**
- * One feed entry as people and scripts see it: the stored message, verified and decoded with the
- * same checks a service applies (signature, key, schema). A message that fails them is still
- * shown — it is part of the record — marked with the reason.
+ * One feed entry as people and scripts see it: the stored message, verified and decoded by the bus
+ * client's read path with the same checks a service applies (signature, key, clock, schema). A
+ * message that fails them is still shown — it is part of the record — marked with the reason.
  */
-import type { JsMsg } from "@nats-io/jetstream";
 import { parseMessageSubject, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
-import { decodeMessage, HEADERS, type KeyDirectory, type Rejection } from "@schakel/contracts/bus";
+import type { FeedMessage, Rejection } from "@schakel/contracts/bus";
 
 export interface FeedItem {
   seq: number;
@@ -33,25 +32,17 @@ export function printable(item: FeedItem): Omit<FeedItem, "envelope"> {
   return rest;
 }
 
-/** Decodes a stored message into a feed item (never throws). */
-export function toFeedItem(m: Pick<JsMsg, "seq" | "subject" | "data" | "headers" | "info">, directory: KeyDirectory): FeedItem {
-  const storedAt = new Date(m.info.timestampNanos / 1e6);
+/** A feed message as a feed item (never throws). */
+export function toFeedItem(m: FeedMessage): FeedItem {
   let parts = { type: "?", sender: "?", audience: "?" };
   try {
     parts = parseMessageSubject(m.subject);
   } catch {
-    // the decoder below reports the bad subject as the refusal reason
+    // the verdict reports the bad subject as the refusal reason
   }
-  let signature: string | undefined;
-  try {
-    signature = m.headers?.get(HEADERS.signature) || undefined;
-  } catch {
-    signature = undefined;
-  }
-  const base = { seq: m.seq, storedAt: storedAt.toISOString(), subject: m.subject, type: parts.type, sender: parts.sender, audience: parts.audience };
-  const decoded = decodeMessage({ subject: m.subject, body: m.data, signature, storedAt }, { directory, skewMs: 5 * 60_000 });
-  if (!decoded.ok) return { ...base, refused: decoded.rejection };
-  const e = decoded.envelope;
+  const base = { seq: m.seq, storedAt: m.storedAt.toISOString(), subject: m.subject, type: parts.type, sender: parts.sender, audience: parts.audience };
+  if (!m.verdict.ok) return { ...base, refused: m.verdict.rejection };
+  const e = m.verdict.envelope;
   return {
     ...base, id: e.id, time: e.time, traceId: traceIdOf(e.traceparent), correlationId: e.correlationid,
     ...(e.causationid ? { causationId: e.causationid } : {}), data: e.data, envelope: e,

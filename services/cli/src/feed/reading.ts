@@ -5,15 +5,14 @@
  * first, in order, and nothing already printed is printed again.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { closeSlots, type FeedSlot } from "@schakel/contracts/bus";
 import { retryDelay, seconds, unreachableReason, waitOf } from "../bus-wait.ts";
-import { connectAs, type GlobalOptions } from "../context.ts";
+import { connectAs, type CliBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import type { FeedStart } from "../input/time-input.ts";
 import { color, note } from "../output.ts";
-import type { PatientBus } from "../patient-bus.ts";
 import type { FeedItem } from "./item.ts";
 import { openFeed } from "./reader.ts";
-import { closeSlots, type FeedSlot } from "./slots.ts";
 
 export interface ReadingOptions extends GlobalOptions {
   as: string;
@@ -84,12 +83,12 @@ export async function readFeed(opts: ReadingOptions, start: FeedStart, print: (i
 
 /** One connection's worth of reading: "done", or "lost" when the bus went away meanwhile. */
 async function readOnce(
-  bus: PatientBus, opts: ReadingOptions, reading: Reading, start: FeedStart, previous: FeedSlot[], recovering: boolean,
+  bus: CliBus, opts: ReadingOptions, reading: Reading, start: FeedStart, previous: FeedSlot[], recovering: boolean,
   stopping: AbortSignal, print: (item: FeedItem) => void, opened: (slots: FeedSlot[]) => void,
 ): Promise<Outcome> {
   const lost = (err: unknown): Outcome => {
     const why = unreachableReason(err);
-    if (bus.nc.isClosed()) return { kind: "lost", reason: why?.kind === "unreachable" ? why.reason : "connection closed" };
+    if (bus.isClosed) return { kind: "lost", reason: why?.kind === "unreachable" ? why.reason : "connection closed" };
     if (why?.kind === "unreachable") return { kind: "lost", reason: why.reason };
     throw err;
   };
@@ -101,7 +100,7 @@ async function readOnce(
   let feed;
   try {
     // The slots of the connection that was lost may have survived a restart of the server.
-    if (previous.length) await closeSlots(await bus.js.jetstreamManager(), previous);
+    if (previous.length) await closeSlots(bus, previous);
     feed = await openFeed(bus, reading.lastSeq !== undefined ? { kind: "after-seq", seq: reading.lastSeq } : start);
   } catch (err) {
     return lost(err);

@@ -6,11 +6,9 @@
  * them and resumes with the data intact) and runs the consumer gate, through which every
  * organisation's consumer creation (feed slots, KV watches) reaches JetStream.
  */
-import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "@schakel/contracts";
 import {
-  EmbeddedServerError, NatsServerMissingError, provision, startConsumerGate, type Identities, type LeftoverOutcome, type ProvisionResult,
+  AdminConnectError, EmbeddedServerError, NatsServerMissingError, openAdminSession, type AdminSession, type Identities, type LeftoverOutcome, type ProvisionResult,
 } from "@schakel/infra";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { startSupervisedServer, type SupervisedServer, type SupervisionOptions } from "./server-supervisor.ts";
@@ -30,28 +28,29 @@ export interface BusOptions {
 export interface RunningBus {
   url: string;
   embedded: SupervisedServer | undefined;
-  admin: NatsConnection;
-  jsm: JetStreamManager;
   provisioned: ProvisionResult[];
+  /** How many messages a stream holds now (read with the admin identity). */
+  storedMessages(stream: string): Promise<number>;
   /** Closes the admin connection, then stops the embedded server (if any). */
   stop(): Promise<void>;
 }
 
-async function connectAdmin(url: string, seed: string): Promise<NatsConnection> {
+/** The admin session, or the CLI error that says what to do when the server is not ours or not there. */
+async function openAdmin(url: string, identities: Identities, registry: Registry): Promise<AdminSession> {
   try {
-    return await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: "schakel-up:admin" });
+    return await openAdminSession({ url, adminSeed: identities.admin.seed, registry, name: "schakel-up:admin" });
   } catch (err) {
-    const msg = (err as Error).message;
-    if (/authoriz|authentic/i.test(msg)) {
+    if (!(err instanceof AdminConnectError)) throw err;
+    if (err.refused) {
       throw new CliError(`the server at ${url} refused the admin identity of this data folder: run it with the config "schakel up" generates (nats-server.conf in the data folder), or leave out --server/NATS_URL to start one`, EXIT.unreachable);
     }
-    throw new CliError(`cannot reach the server at ${url} (${msg}): start it, or leave out --server/NATS_URL to let "schakel up" start one`, EXIT.unreachable);
+    throw new CliError(`${err.message}: start it, or leave out --server/NATS_URL to let "schakel up" start one`, EXIT.unreachable);
   }
 }
 
 /**
  * Starts (or reaches) the server and provisions it.
- * @throws CliError: exit 1 when nats-server is missing or does not start, 3 when a given server is unreachable.
+ * @throws CliError: exit 1 when nats-server is missing or does not start, 3 when the server is unreachable or refuses the admin identity.
  */
 export async function startBus(opts: BusOptions): Promise<RunningBus> {
   let embedded: SupervisedServer | undefined;
@@ -68,30 +67,23 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
     }
     url = embedded.url;
   }
-  let admin: NatsConnection | undefined;
   try {
-    admin = await connectAdmin(url, opts.identities.admin.seed);
-    const gate = startConsumerGate({ nc: admin });
-    await gate.ready;
-    const jsm = await jetstreamManager(admin);
-    const provisioned = await provision(admin, jsm, opts.registry);
-    const conflicts = provisioned.filter((p) => p.action === "conflict");
+    const admin = await openAdmin(url, opts.identities, opts.registry);
+    const conflicts = admin.provisioned.filter((p) => p.action === "conflict");
     if (conflicts.length) {
       // An older layout: keep running on it, but say what differs (`schakel up` never rewrites data on its own).
       process.stderr.write(`warning: ${conflicts.map((c) => `${c.kind} ${c.name} differs (${c.differences.join("; ")})`).join("; ")}\n`);
     }
-    const bus: RunningBus = {
-      url, embedded, admin, jsm, provisioned,
+    return {
+      url, embedded, provisioned: admin.provisioned,
+      storedMessages: (stream) => admin.storedMessages(stream),
       async stop() {
         // The gate's last flush needs the server; when it is gone, closing the connection is all there is to do.
-        if (!embedded || embedded.running) await gate.stop().catch(() => {});
-        await admin!.close().catch(() => {});
+        await admin.close({ serverRunning: !embedded || embedded.running });
         await embedded?.stop();
       },
     };
-    return bus;
   } catch (err) {
-    await admin?.close().catch(() => {});
     await embedded?.stop();
     throw err;
   }

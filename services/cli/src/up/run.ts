@@ -1,5 +1,6 @@
 /**
- * `schakel up`: identities, the bus, provisioning, every level service, the console, the summary —
+ * `schakel up`: identities, the bus, provisioning, the stack (every level service, the auditor and
+ * the console, from @schakel/stack), the summary —
  * and on Ctrl-C (SIGINT), SIGTERM or SIGHUP everything stopped in the reverse order: demo, console,
  * services (stop consuming, drain), admin connection, nats-server (SIGTERM, so JetStream flushes).
  * A second signal exits at once; the server is killed with the process either way. A server that
@@ -10,18 +11,15 @@ import { mkdirSync } from "node:fs";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { ensureIdentities, loadRegistry, type LeftoverOutcome } from "@schakel/infra";
 import { startTelemetry } from "@schakel/runtime";
+import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions, startLevelServices, startStackAuditor, startStackConsole } from "@schakel/stack";
 import { dataDirOf, type Connection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { startBus } from "./bus.ts";
 import { ensureNotRunning, removeConnection, writeConnection } from "./connection-file.ts";
-import { startUpAuditor } from "./audit.ts";
-import { startUpConsole } from "./console.ts";
 import { playDemo } from "./demo/scenario.ts";
-import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions } from "./demo/service-options.ts";
 import { parseDuration } from "../input/time-input.ts";
 import type { ServerBack, ServerDown } from "./server-supervisor.ts";
-import { startLevelServices } from "./services.ts";
 import { dataFlag, renderSummary, summarise } from "./summary.ts";
 
 export interface UpOptions extends GlobalOptions {
@@ -142,10 +140,14 @@ export async function runUp(opts: UpOptions): Promise<number> {
       const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options });
       if (services) stops.push({ what: "services", stop: services.stop });
       lap("services");
-      const auditor = await startUpAuditor({ dataDir, url: bus.url, identities });
+      const auditor = await startStackAuditor({
+        dataDir, url: bus.url, identities, onError: (err, stream) => note(color.yellow(`audit: ${stream}: ${err.message}`)),
+      });
       stops.push({ what: "auditor", stop: auditor.stop });
       lap("auditor");
-      const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startUpConsole({ dataDir, url: bus.url, port: parsePort(opts.consolePort, "--console-port") });
+      const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startStackConsole({
+        dataDir, url: bus.url, port: parsePort(opts.consolePort, "--console-port"), onNote: (line) => note(color.dim(`console: ${line}`)),
+      });
       if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
       lap("console");
       connection = {

@@ -5,10 +5,9 @@
  */
 import { resolve } from "node:path";
 import { STREAMS, type Registry } from "@schakel/contracts";
+import type { LevelServices, RunningConsole } from "@schakel/stack";
 import { color } from "../output.ts";
 import type { RunningBus } from "./bus.ts";
-import type { RunningConsole } from "./console.ts";
-import type { LevelServices } from "./services.ts";
 
 export interface UpSummary {
   ready: true;
@@ -40,7 +39,7 @@ export async function summarise(run: {
   dataDir: string; phases: Record<string, number>; demo: boolean;
 }): Promise<UpSummary> {
   const { bus, services } = run;
-  const streams = await Promise.all(Object.values(STREAMS).map(async ({ name }) => ({ name, messages: (await bus.jsm.streams.info(name)).state.messages })));
+  const streams = await Promise.all(Object.values(STREAMS).map(async ({ name }) => ({ name, messages: await bus.storedMessages(name) })));
   const served = new Set(services?.running.flatMap((r) => r.orgs) ?? []);
   return {
     ready: true, readyMs: Math.round(process.uptime() * 1000), phasesMs: run.phases, url: bus.url, pid: process.pid,

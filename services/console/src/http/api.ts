@@ -1,17 +1,20 @@
 /**
  * The JSON API: the same questions the pages ask, for scripts and the benchmark. Every answer
  * is cut to the request's viewpoint (`?as=<org>` or the cookie) exactly like the pages. Errors
- * are plain data: `{ error: { code, message, fields? } }`.
+ * are plain data, their status by code (errors.ts): `{ error: { code, message, retryable, details, fields? } }`.
  */
 import { Hono } from "hono";
+import { SchakelError } from "@schakel/contracts";
 import { feedFilterOf, feedPage } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
 import type { NoticeState } from "../model/notice-book.ts";
-import { NOTICE_STATUSES, noticeMatrix, noticePage, openObligations, summarise, visibleEscalations, type NoticeStatus, type NoticeSummary } from "../model/notice-query.ts";
+import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
+import { noticeMatrix, noticePage, openObligations, summarise, visibleEscalations, type NoticeSummary } from "../model/notice-query.ts";
 import { traceView } from "../model/trace.ts";
 import { canSeeNotice } from "../model/visibility.ts";
 import { noticeSenders } from "../identities.ts";
 import { intParam, viewerChoices, type ConsoleContext, type Env } from "./context.ts";
+import { errorAnswer } from "./errors.ts";
 
 /** A notice without its internal maps, for JSON. */
 function noticeJson(n: NoticeState) {
@@ -28,7 +31,7 @@ function summaryJson(s: NoticeSummary) {
   };
 }
 
-const notFound = (what: string) => ({ error: { code: "not-found", message: `${what} is not visible from this viewpoint: check the id, or view as an organisation it concerns` } });
+const notFound = (what: string) => new SchakelError("not-found", `${what} is not visible from this viewpoint: check the id, or view as an organisation it concerns`);
 
 export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
@@ -59,7 +62,7 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/notices", (c) => {
     const s = c.req.query("status");
-    const status = (NOTICE_STATUSES as readonly string[]).includes(s ?? "") ? (s as NoticeStatus) : undefined;
+    const status = (NOTICE_PROGRESS as readonly string[]).includes(s ?? "") ? (s as NoticeProgress) : undefined;
     const page = noticePage(model.notices, c.get("viewer"), {
       ...(status ? { status } : {}), ...(c.req.query("sender") ? { sender: c.req.query("sender")! } : {}), ...(c.req.query("q") ? { text: c.req.query("q")! } : {}),
       page: intParam(c, "page") ?? 1, pageSize: intParam(c, "pageSize") ?? 25,
@@ -70,7 +73,7 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
   app.get("/notices/:id", (c) => {
     const viewer = c.get("viewer");
     const n = model.notices.notices.get(c.req.param("id"));
-    if (!n?.known || !canSeeNotice(viewer, n)) return c.json(notFound(`notice ${c.req.param("id")}`), 404);
+    if (!n?.known || !canSeeNotice(viewer, n)) return errorAnswer(c, notFound(`notice ${c.req.param("id")}`));
     return c.json({ notice: noticeJson(n), summary: summaryJson(summarise(n, viewer)), matrix: noticeMatrix(n, viewer) });
   });
 
@@ -86,7 +89,7 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/traces/:id", (c) => {
     const view = traceView(model, c.get("viewer"), c.req.param("id").toLowerCase());
-    if (view.steps.length === 0) return c.json(notFound(`trace ${c.req.param("id")}`), 404);
+    if (view.steps.length === 0) return errorAnswer(c, notFound(`trace ${c.req.param("id")}`));
     return c.json(view);
   });
 
@@ -100,7 +103,7 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
   });
 
   app.get("/refused", (c) => {
-    if (!c.get("viewer").platform) return c.json({ error: { code: "not-allowed", message: "refused messages are shown to the platform coordinator only: view as the platform" } }, 403);
+    if (!c.get("viewer").platform) return errorAnswer(c, new SchakelError("not-allowed", "refused messages are shown to the platform coordinator only: view as the platform"));
     return c.json({ count: model.refusedCount, latest: model.refused });
   });
 

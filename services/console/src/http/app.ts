@@ -9,8 +9,10 @@ import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { browserScript, FAVICON, stylesheet } from "../assets/assets.ts";
 import { layout } from "../views/layout.ts";
+import { SchakelError } from "@schakel/contracts";
 import { apiRoutes } from "./api.ts";
 import { frameOf, viewerMiddleware, type ConsoleContext, type Env } from "./context.ts";
+import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 import { LiveStreams, liveRoutes } from "./live.ts";
 import { pageRoutes } from "./pages.ts";
 import { postRoutes } from "./post-routes.ts";
@@ -69,15 +71,16 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
   app.route("/api", apiRoutes(ctx));
 
   app.notFound((c) => {
-    if (c.req.path.startsWith("/api/")) return c.json({ error: { code: "not-found", message: `no API route ${c.req.method} ${c.req.path}; see /api/health, /api/messages, /api/notices, /api/flows` } }, 404);
+    if (c.req.path.startsWith("/api/")) return errorAnswer(c, new SchakelError("not-found", `no API route ${c.req.method} ${c.req.path}; see /api/health, /api/messages, /api/notices, /api/flows`));
     return c.html(layout(frameOf(ctx, c, "Page not found", "overview"), html`<p>There is no page at <code>${c.req.path}</code>. Use the navigation above.</p>`), 404);
   });
   app.onError((err, c) => {
     // Refusals raised by middleware (e.g. the cross-site check) keep their own status.
     if (err instanceof HTTPException) return err.getResponse();
-    const message = `the console could not answer ${c.req.method} ${c.req.path}: ${err.message}`;
-    if (c.req.path.startsWith("/api/")) return c.json({ error: { code: "internal", message } }, 500);
-    return c.html(html`<!doctype html><title>Error · Schakel console</title><h1>Something went wrong</h1><p>${message}</p><p><a href="/">Back to the overview</a></p>`, 500);
+    // A Schakel error keeps its code (and so its status); anything else is an unknown failure (500).
+    const error = asSchakelError(err, `the console could not answer ${c.req.method} ${c.req.path}`);
+    if (c.req.path.startsWith("/api/")) return errorAnswer(c, error);
+    return c.html(html`<!doctype html><title>Error · Schakel console</title><h1>Something went wrong</h1><p>${error.message}</p><p><a href="/">Back to the overview</a></p>`, httpStatusOf(error));
   });
   return { app, streams };
 }

@@ -6,12 +6,14 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import { SchakelError } from "@schakel/contracts";
 import type { IdentitySource } from "../identities.ts";
 import type { BusStatus } from "../ingest/bus-status.ts";
 import type { ReadModel } from "../model/read-model.ts";
 import { viewpointOf, type Viewpoint } from "../model/visibility.ts";
 import type { NoticePublisher } from "../post/publisher.ts";
 import type { Frame, NavKey } from "../views/layout.ts";
+import { errorAnswer } from "./errors.ts";
 
 export interface ConsoleContext {
   model: ReadModel;
@@ -46,7 +48,7 @@ export function viewerMiddleware(ctx: ConsoleContext): MiddlewareHandler<Env> {
     let org = ctx.platform;
     if (asked !== undefined && !allowed.has(asked)) {
       const message = `cannot view as "${asked}": choose one of ${[...allowed].join(", ")}`;
-      return c.req.path.startsWith("/api/") ? c.json({ error: { code: "unknown-organisation", message } }, 400) : c.text(message, 400);
+      return c.req.path.startsWith("/api/") ? errorAnswer(c, new SchakelError("unknown-organisation", message, { as: asked })) : c.text(message, 400);
     }
     if (asked) {
       org = asked;

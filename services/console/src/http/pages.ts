@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import { feedFilterOf, feedPage } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
-import { NOTICE_STATUSES, noticePage, noticeMatrix as matrixRows, openObligations, summarise, visibleEscalations, type NoticeStatus } from "../model/notice-query.ts";
+import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
+import { noticePage, noticeMatrix as matrixRows, openObligations, summarise, visibleEscalations } from "../model/notice-query.ts";
 import { traceView } from "../model/trace.ts";
 import { canSee, canSeeNotice } from "../model/visibility.ts";
 import { feedPage as feedView } from "../views/feed.ts";
@@ -53,7 +54,7 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/notices", (c) => {
     const statusParam = c.req.query("status");
-    const status = (NOTICE_STATUSES as readonly string[]).includes(statusParam ?? "") ? (statusParam as NoticeStatus) : undefined;
+    const status = (NOTICE_PROGRESS as readonly string[]).includes(statusParam ?? "") ? (statusParam as NoticeProgress) : undefined;
     const sender = c.req.query("sender") || undefined;
     const text = c.req.query("q") || undefined;
     const q = { ...(status ? { status } : {}), ...(sender ? { sender } : {}), ...(text ? { text } : {}), page: intParam(c, "page") ?? 1, pageSize: 25 };

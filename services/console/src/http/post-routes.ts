@@ -12,6 +12,7 @@ import type { PostedNotice } from "../post/publisher.ts";
 import { layout } from "../views/layout.ts";
 import { postForm } from "../views/post.ts";
 import { frameOf, type ConsoleContext, type Env } from "./context.ts";
+import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 
 type FormBody = Record<string, string | File | (string | File)[]>;
 
@@ -27,7 +28,10 @@ export function formInputOf(body: FormBody): NoticeFormInput {
   };
 }
 
-const unreachable = (url: string) => `The bus at ${url} cannot be reached; your notice was not sent. Try again when the banner is gone.`;
+const unreachable = (url: string) => new SchakelError("unreachable", `The bus at ${url} cannot be reached; your notice was not sent. Try again when the banner is gone.`, { url });
+
+/** A publication that returned neither a notice nor an error (the publisher's contract forbids it). */
+const noPost = () => new SchakelError("failed", "the notice was not posted, for no known reason: try again");
 
 /** Resolves once the read model has the notice (so the page we redirect to shows it), or after `ms`. */
 function seen(model: ReadModel, noticeId: string, ms: number): Promise<void> {
@@ -50,10 +54,11 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
   const directory = ctx.identities.directory;
   const senders = () => noticeSenders(ctx.identities);
 
-  const publish = async (input: NoticeFormInput): Promise<{ posted?: PostedNotice; errors?: Record<string, string[]>; failure?: string }> => {
+  const publish = async (input: NoticeFormInput): Promise<{ posted?: PostedNotice; errors?: Record<string, string[]>; failure?: SchakelError }> => {
     const result = validateNoticeForm(input, senders(), directory);
     if (!result.ok) return { errors: result.errors };
-    if (!ctx.publisher) return { failure: "this console runs without a bus connection, so it cannot post: start it with the bus URL" };
+    // Waiting does not help a console started without a bus: not retryable (still a 503 by its code).
+    if (!ctx.publisher) return { failure: new SchakelError("unreachable", "this console runs without a bus connection, so it cannot post: start it with the bus URL", {}, { retryable: false }) };
     // While the bus is away a publish would wait in the client's buffer and might still leave
     // after the user was told it failed: refuse before anything is handed to the connection.
     if (ctx.busStatus?.down) return { failure: unreachable(ctx.busStatus.state.url) };
@@ -61,7 +66,7 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
       return { posted: await ctx.publisher.post(result.from, result.audiences, result.data) };
     } catch (err) {
       if (err instanceof SchemaError) return { errors: { title: [err.message] } };
-      return { failure: err instanceof SchakelError ? err.message : `publishing failed: ${(err as Error).message}; try again` };
+      return { failure: asSchakelError(err, "publishing the notice failed") };
     }
   };
 
@@ -79,7 +84,10 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
     const input = formInputOf(await c.req.parseBody({ all: true }));
     const { posted, errors, failure } = await publish(input);
     if (errors) return c.html(form(c, input, errors), 422);
-    if (failure || !posted) return c.html(form(c, input, {}, failure), 503);
+    if (failure || !posted) {
+      const error = failure ?? noPost();
+      return c.html(form(c, input, {}, error.message), httpStatusOf(error));
+    }
     await seen(ctx.model, posted.noticeId, 2_000);
     return c.redirect(`/notices/${posted.noticeId}`, 303);
   });
@@ -89,7 +97,7 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
     try {
       body = await c.req.json();
     } catch {
-      return c.json({ error: { code: "schema", message: "the body is not JSON: send the notice fields as a JSON object" } }, 400);
+      return errorAnswer(c, new SchakelError("schema", "the body is not JSON: send the notice fields as a JSON object"));
     }
     const str = (k: string) => (typeof body[k] === "string" ? (body[k] as string) : undefined);
     const strs = (k: string) => (Array.isArray(body[k]) ? (body[k] as unknown[]).filter((x): x is string => typeof x === "string") : typeof body[k] === "string" ? [body[k] as string] : []);
@@ -99,8 +107,9 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
       noticeId: str("noticeId"),
     };
     const { posted, errors, failure } = await publish(input);
-    if (errors) return c.json({ error: { code: "schema", message: "the notice is invalid; nothing was published", fields: errors } }, 422);
-    if (failure || !posted) return c.json({ error: { code: "unreachable", message: failure } }, 503);
+    // 422 with every failing field, as the form shows them (a request that parsed but does not validate).
+    if (errors) return c.json({ error: { ...new SchakelError("schema", "the notice is invalid; nothing was published").toData(), fields: errors } }, 422);
+    if (failure || !posted) return errorAnswer(c, failure ?? noPost());
     return c.json(posted, 201);
   });
 

@@ -5,8 +5,7 @@
  * the status route and the post form can say the same thing; the operator gets a note on each
  * change.
  */
-import type { NatsConnection } from "@nats-io/transport-node";
-import { watchReachability } from "@schakel/contracts/bus";
+import { watchReachability, type Bus } from "@schakel/contracts/bus";
 
 export interface BusState {
   bus: "up" | "down";
@@ -67,11 +66,11 @@ export class BusStatus {
 const seconds = (ms: number) => `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 
 /**
- * Follows `nc`'s reachability into `status` until the connection closes, with an operator note
+ * Follows the bus's reachability into `status` until the connection closes, with an operator note
  * when the bus goes away and when it is back.
  */
-export function watchConnection(nc: NatsConnection, status: BusStatus, note: (line: string) => void): void {
-  watchReachability(nc, {
+export function watchConnection(bus: Bus, status: BusStatus, note: (line: string) => void): void {
+  watchReachability(bus, {
     lost: (at) => {
       if (status.change("down", at)) note(`cannot reach the bus at ${status.state.url}; retrying`);
     },

@@ -6,6 +6,7 @@
  */
 import type { DataOf, ExtremismForm, NoticeCategory, PreventionTier } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
+import { recipientsOf } from "@schakel/organisation";
 import type { FlowRecord } from "./record.ts";
 
 /** One recipient's receipts of one notice. */
@@ -82,12 +83,6 @@ export class NoticeBook {
 
   constructor(private readonly directory: KeyDirectory) {}
 
-  #expand(audiences: string[], sender: string): string[] {
-    const orgs = new Set<string>();
-    for (const a of audiences) for (const m of this.directory.members(a)) if (m.id !== sender) orgs.add(m.id);
-    return [...orgs];
-  }
-
   #notice(noticeId: string, r: FlowRecord): NoticeState {
     let n = this.notices.get(noticeId);
     if (!n) {
@@ -118,15 +113,18 @@ export class NoticeBook {
       this.list.push(n);
     }
     n.audiences = audiences;
-    n.expected = this.#expand(audiences, n.sender);
+    n.expected = recipientsOf(this.directory, audiences, n.sender);
   }
 
   delivered(r: FlowRecord, d: DataOf<"notice.delivered">): void {
+    // Nobody receives for another organisation: such a receipt is not one.
+    if (d.recipient !== r.sender) return;
     const rr = this.#receipts(this.#notice(d.noticeId, r), d.recipient);
     rr.deliveredAt ??= r.storedAt;
   }
 
   acknowledged(r: FlowRecord, d: DataOf<"notice.acknowledged">): void {
+    if (d.recipient !== r.sender) return;
     const rr = this.#receipts(this.#notice(d.noticeId, r), d.recipient);
     if (rr.acknowledgedAt !== undefined) return;
     rr.acknowledgedAt = r.storedAt;
@@ -156,7 +154,7 @@ export class NoticeBook {
   requested(r: FlowRecord, d: DataOf<"coordination.requested">): void {
     if (this.requests.has(d.requestId)) return;
     this.requests.set(d.requestId, {
-      requestId: d.requestId, topic: d.topic, sender: r.sender, audience: r.audience, expected: this.#expand([r.audience], r.sender),
+      requestId: d.requestId, topic: d.topic, sender: r.sender, audience: r.audience, expected: recipientsOf(this.directory, r.audience, r.sender),
       postedAt: r.storedAt, traceId: r.traceId, responses: new Map(), ...(d.respondBy ? { respondBy: d.respondBy } : {}),
     });
   }

@@ -2,67 +2,58 @@
  * Questions the notices pages ask the notice book: a page of notices with their progress, the
  * recipients × receipts matrix of one notice, and the open obligations and escalations across
  * all organisations (oldest first). Everything is computed on request from the book — 10,000
- * notices are one pass of a few milliseconds — so it is never stale.
+ * notices are one pass of a few milliseconds — so it is never stale. Where a recipient stands is
+ * the organisation package's notice-status fold; this file only feeds it and pages the results.
  */
-import type { NoticeBook, NoticeState, RecipientReceipts } from "./notice-book.ts";
-import { canSeeEscalation, canSeeNotice, visibleRecipients, type Viewpoint } from "./visibility.ts";
-import type { EscalationState } from "./notice-book.ts";
+import { noticeProgress, recipientStatuses, type NoticeProgress, type NoticeReceipt, type RecipientStatus } from "@schakel/organisation";
+import type { EscalationState, NoticeBook, NoticeState } from "./notice-book.ts";
+import { canSeeEscalation, canSeeNotice, type Viewpoint } from "./visibility.ts";
 
-/** Where one recipient stands with one notice. */
-export type ReceiptState = "acknowledged" | "overdue" | "delivered" | "awaiting" | "informed";
-
-export interface MatrixRow {
-  org: string;
-  state: ReceiptState;
-  deliveredAt?: number;
-  acknowledgedAt?: number;
-  acknowledgedBy?: string;
-  remark?: string;
-  escalatedAt?: number;
-  overdue: boolean;
-  /** Acknowledged, but after the deadline: by how many ms. */
-  lateMs?: number;
-}
-
-export type NoticeStatus = "overdue" | "open" | "complete" | "informational";
-export const NOTICE_STATUSES: readonly NoticeStatus[] = ["overdue", "open", "complete", "informational"];
+/** One recipient's row, as the notice-status fold gives it (times in ms, the broker's storage times). */
+export type MatrixRow = RecipientStatus;
 
 export interface NoticeSummary {
   notice: NoticeState;
-  status: NoticeStatus;
+  status: NoticeProgress;
   expected: number;
   delivered: number;
   acknowledged: number;
   overdue: number;
 }
 
-const isOverdue = (n: NoticeState, rr: RecipientReceipts | undefined, now: number): boolean =>
-  n.ackRequired && rr?.acknowledgedAt === undefined && n.ackBy !== undefined && Date.parse(n.ackBy) < now;
+/** The receipts the book gathered for a notice, as the fold takes them. */
+function receiptsOf(n: NoticeState): NoticeReceipt[] {
+  const out: NoticeReceipt[] = [];
+  const expected = new Set(n.expected);
+  for (const [recipient, rr] of n.receipts) {
+    // Receipts of organisations the notice was not for do not add rows.
+    if (!expected.has(recipient)) continue;
+    if (rr.deliveredAt !== undefined) out.push({ kind: "delivered", recipient, at: rr.deliveredAt });
+    if (rr.acknowledgedAt !== undefined) {
+      out.push({ kind: "acknowledged", recipient, at: rr.acknowledgedAt, ...(rr.acknowledgedBy ? { by: rr.acknowledgedBy } : {}), ...(rr.remark ? { remark: rr.remark } : {}) });
+    }
+    if (rr.escalatedAt !== undefined) out.push({ kind: "escalated", recipient, at: rr.escalatedAt });
+  }
+  return out;
+}
 
-/** One row per recipient this viewpoint may see. */
+/** Every recipient's row at `now`, as `viewer` may see it (no viewer: all). */
+const rowsOf = (n: NoticeState, now: number, viewer?: Viewpoint): MatrixRow[] =>
+  recipientStatuses({ noticeId: n.noticeId, sender: n.sender, recipients: n.expected, ackRequired: n.ackRequired, ...(n.ackBy ? { ackBy: n.ackBy } : {}) }, receiptsOf(n), now, viewer);
+
+/** One row per recipient this viewpoint may see: all of them for the platform and the sender, its own for a recipient. */
 export function noticeMatrix(n: NoticeState, viewer: Viewpoint, now = Date.now()): MatrixRow[] {
-  return visibleRecipients(viewer, n).map((org) => {
-    const rr = n.receipts.get(org);
-    const overdue = isOverdue(n, rr, now);
-    const state: ReceiptState = rr?.acknowledgedAt !== undefined ? "acknowledged" : overdue ? "overdue" : rr?.deliveredAt !== undefined ? (n.ackRequired ? "delivered" : "informed") : "awaiting";
-    const deadline = n.ackBy !== undefined ? Date.parse(n.ackBy) : undefined;
-    const late = rr?.acknowledgedAt !== undefined && deadline !== undefined && rr.acknowledgedAt > deadline ? rr.acknowledgedAt - deadline : undefined;
-    return { org, state, overdue, ...rr, ...(late !== undefined ? { lateMs: late } : {}) };
-  });
+  return rowsOf(n, now, viewer).filter((r) => r.state !== "not-visible");
 }
 
 /** Progress of a notice over the recipients this viewpoint may see. */
 export function summarise(n: NoticeState, viewer: Viewpoint, now = Date.now()): NoticeSummary {
-  const rows = noticeMatrix(n, viewer, now);
-  const delivered = rows.filter((r) => r.deliveredAt !== undefined).length;
-  const acknowledged = rows.filter((r) => r.acknowledgedAt !== undefined).length;
-  const overdue = rows.filter((r) => r.overdue).length;
-  const status: NoticeStatus = !n.ackRequired ? "informational" : overdue > 0 ? "overdue" : acknowledged < rows.length ? "open" : "complete";
-  return { notice: n, status, expected: rows.length, delivered, acknowledged, overdue };
+  const { progress, ...counts } = noticeProgress(n.ackRequired, noticeMatrix(n, viewer, now));
+  return { notice: n, status: progress, ...counts };
 }
 
 export interface NoticeQuery {
-  status?: NoticeStatus;
+  status?: NoticeProgress;
   sender?: string;
   /** Words in the title (case-insensitive). */
   text?: string;
@@ -128,13 +119,12 @@ export function openObligations(book: NoticeBook, viewer: Viewpoint, now = Date.
   const mine = (o: Obligation) => viewer.platform || o.owedBy === viewer.org || o.owedTo === viewer.org;
   for (const n of book.list) {
     if (!n.ackRequired) continue;
-    for (const org of n.expected) {
-      const rr = n.receipts.get(org);
-      if (rr?.acknowledgedAt !== undefined) continue;
+    for (const row of rowsOf(n, now)) {
+      if (row.state === "acknowledged") continue;
       const o: Obligation = {
-        kind: "acknowledgement", reference: n.noticeId, title: n.title, owedBy: org, owedTo: n.sender, createdAt: n.postedAt,
-        overdue: isOverdue(n, rr, now), traceId: n.traceId, ...(n.ackBy ? { deadline: n.ackBy } : {}),
-        ...(rr?.escalatedAt !== undefined ? { escalatedAt: rr.escalatedAt } : {}),
+        kind: "acknowledgement", reference: n.noticeId, title: n.title, owedBy: row.org, owedTo: n.sender, createdAt: n.postedAt,
+        overdue: row.state === "overdue", traceId: n.traceId, ...(n.ackBy ? { deadline: n.ackBy } : {}),
+        ...(row.escalatedAt !== undefined ? { escalatedAt: row.escalatedAt } : {}),
       };
       if (mine(o)) out.push(o);
     }

@@ -3,7 +3,7 @@
  * client has decoded and verified; sealed case content never enters it (only the pseudonymous
  * case reference and who is involved), so nothing the console serves can leak it.
  */
-import { traceIdOf, type Envelope, type ExtremismForm, type MessageType, type PreventionTier } from "@schakel/contracts";
+import { referenceOf, traceIdOf, type Envelope, type ExtremismForm, type MessageType, type PreventionTier } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 
 /** A level lane a message starts in or goes to; `all` is an audience reaching every level. */
@@ -48,6 +48,7 @@ export function levelOfAudience(directory: KeyDirectory, audience: string): Lane
 }
 
 interface Described {
+  /** Only where the console links a message by another id than the catalog's reference. */
   reference?: string;
   recipient?: string;
   summary: string;
@@ -65,31 +66,33 @@ function describe(type: MessageType, data: Record<string, unknown>): Described {
   const tagged = { ...(tier ? { preventionTier: tier } : {}), ...(forms?.length ? { extremismForms: forms } : {}) };
   switch (type) {
     case "notice.posted":
-      return { reference: s("noticeId"), summary: s("title") ?? "notice", ...tagged, ...(s("caseRef") ? { caseRef: s("caseRef") } : {}) };
+      return { summary: s("title") ?? "notice", ...tagged, ...(s("caseRef") ? { caseRef: s("caseRef") } : {}) };
     case "notice.delivered":
-      return { reference: s("noticeId"), recipient: s("recipient"), summary: `delivered to ${s("recipient")}` };
+      return { recipient: s("recipient"), summary: `delivered to ${s("recipient")}` };
     case "notice.acknowledged":
-      return { reference: s("noticeId"), recipient: s("recipient"), summary: `acknowledged by ${s("recipient")}${s("acknowledgedBy") ? ` (${s("acknowledgedBy")})` : ""}` };
+      return { recipient: s("recipient"), summary: `acknowledged by ${s("recipient")}${s("acknowledgedBy") ? ` (${s("acknowledgedBy")})` : ""}` };
     case "signal.raised":
     case "signal.escalated":
-      return { reference: s("signalId"), summary: `${s("severity")} ${s("kind")}: ${s("title")}`, ...tagged };
+      return { summary: `${s("severity")} ${s("kind")}: ${s("title")}`, ...tagged };
     case "policy.update.published":
-      return { reference: s("updateId"), summary: `${s("domain")}: ${s("title")}`, ...tagged };
+      return { summary: `${s("domain")}: ${s("title")}`, ...tagged };
     case "digest.published": {
       const n = Array.isArray(data.items) ? data.items.length : 0;
-      return { reference: s("digestId"), summary: `digest of ${n} update${n === 1 ? "" : "s"} for ${s("municipality")}` };
+      return { summary: `digest of ${n} update${n === 1 ? "" : "s"} for ${s("municipality")}` };
     }
     case "coordination.requested":
-      return { reference: s("requestId"), summary: `${s("ask")}: ${s("topic")}`, ...tagged };
+      return { summary: `${s("ask")}: ${s("topic")}`, ...tagged };
     case "coordination.responded":
-      return { reference: s("requestId"), summary: `answered: ${s("outcome")}` };
+      return { summary: `answered: ${s("outcome")}` };
     case "case.consultation.requested":
     case "case.consultation.responded":
-      return { reference: s("consultationId"), summary: `case ${s("caseRef")} — content sealed to its recipients`, caseRef: s("caseRef") };
+      return { summary: `case ${s("caseRef")} — content sealed to its recipients`, caseRef: s("caseRef") };
     case "knowledge.shared":
-      return { reference: s("knowledgeId"), summary: `${s("format")}: ${s("title")}`, ...tagged };
+      return { summary: `${s("format")}: ${s("title")}`, ...tagged };
     case "escalation.raised": {
       const o = (data.obligation ?? {}) as Record<string, unknown>;
+      // Filed under the obligation it escalates (a notice or request id), not its own escalationId,
+      // so the escalation shows beside what was overdue.
       return { reference: typeof o.reference === "string" ? o.reference : undefined, recipient: typeof o.owedBy === "string" ? o.owedBy : undefined, summary: s("summary") ?? "escalation" };
     }
   }
@@ -104,7 +107,8 @@ export interface StoredAt {
 
 /** The console record of a verified envelope, at ingest position `pos`. */
 export function recordOf(type: MessageType, envelope: Envelope, at: StoredAt, directory: KeyDirectory, pos: number): FlowRecord {
-  const d = describe(type, (envelope.data ?? {}) as Record<string, unknown>);
+  const data = (envelope.data ?? {}) as Record<string, unknown>;
+  const d = describe(type, data);
   const summary = d.summary.length > 160 ? `${d.summary.slice(0, 157)}…` : d.summary;
   const record: FlowRecord = {
     seq: at.seq, pos, stream: at.stream, id: envelope.id, type, time: envelope.time, storedAt: at.storedAt,
@@ -114,7 +118,8 @@ export function recordOf(type: MessageType, envelope: Envelope, at: StoredAt, di
     summary, sealed: type.startsWith("case."),
   };
   if (envelope.causationid) record.causationId = envelope.causationid;
-  if (d.reference) record.reference = d.reference;
+  const reference = d.reference ?? (type === "escalation.raised" ? undefined : referenceOf(type, data));
+  if (reference) record.reference = reference;
   if (d.recipient) record.recipient = d.recipient;
   if (d.preventionTier) record.preventionTier = d.preventionTier;
   if (d.extremismForms) record.extremismForms = d.extremismForms;

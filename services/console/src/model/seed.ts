@@ -6,6 +6,7 @@
  * given seed, so benchmark runs compare like with like.
  */
 import { catalog, dataSchemaUri, sourceOf, type DataOf, type Envelope, type MessageType } from "@schakel/contracts";
+import { platformOf } from "@schakel/organisation";
 import type { ReadModel } from "./read-model.ts";
 
 export interface SeedOptions {
@@ -25,7 +26,7 @@ export function seedReadModel(model: ReadModel, opts: SeedOptions): number {
   const municipalities = orgs.filter((o) => o.level === "local").map((o) => o.id);
   const liaisons = orgs.filter((o) => o.roles.includes("liaison")).map((o) => o.id);
   const domains = orgs.filter((o) => o.roles.includes("policy-domain"));
-  const platform = orgs.find((o) => o.roles.includes("platform"))?.id ?? "vpr";
+  const platform = platformOf(dir);
   const total = opts.messages ?? opts.notices * 10;
   const now = opts.now ?? Date.now();
   const span = opts.spanMs ?? 30 * 86_400_000;

@@ -6,7 +6,8 @@
 import type { ReadModel } from "./read-model.ts";
 import type { FlowRecord, LaneLevel } from "./record.ts";
 import { levelOfAudience } from "./record.ts";
-import { canSee, visibleRecipients, type Viewpoint } from "./visibility.ts";
+import { noticeMatrix } from "./notice-query.ts";
+import { canSee, type Viewpoint } from "./visibility.ts";
 
 /** The lanes always drawn, in this order; supralocal and `all` appear only when involved. */
 export const BASE_LANES: readonly LaneLevel[] = ["local", "flemish", "federal"];
@@ -65,13 +66,11 @@ export function traceView(model: ReadModel, viewer: Viewpoint, traceId: string, 
     seenNotices.add(r.reference);
     const n = model.notices.notices.get(r.reference);
     if (!n?.ackRequired) continue;
-    for (const org of visibleRecipients(viewer, n)) {
-      const rr = n.receipts.get(org);
-      if (rr?.acknowledgedAt !== undefined) continue;
+    for (const row of noticeMatrix(n, viewer, now)) {
+      if (row.state === "acknowledged") continue;
       missing.push({
-        noticeId: n.noticeId, title: n.title, org, lane: levelOfAudience(model.directory, org),
-        overdue: n.ackBy !== undefined && Date.parse(n.ackBy) < now, escalated: rr?.escalatedAt !== undefined,
-        ...(n.ackBy ? { deadline: n.ackBy } : {}),
+        noticeId: n.noticeId, title: n.title, org: row.org, lane: levelOfAudience(model.directory, row.org),
+        overdue: row.state === "overdue", escalated: row.escalated, ...(n.ackBy ? { deadline: n.ackBy } : {}),
       });
     }
   }

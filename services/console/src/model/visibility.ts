@@ -5,6 +5,7 @@
  * case messages addressed to it (`case.<org>.>`), and what it sent itself.
  */
 import { STREAMS } from "@schakel/contracts";
+import { seesReceiptsOf } from "@schakel/organisation";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import type { EscalationState, NoticeState } from "./notice-book.ts";
 import type { FlowRecord } from "./record.ts";
@@ -42,8 +43,7 @@ export function canSeeNotice(v: Viewpoint, n: NoticeState): boolean {
  * recipient (another recipient's acknowledgement is not addressed to it).
  */
 export function visibleRecipients(v: Viewpoint, n: NoticeState): string[] {
-  if (v.platform || n.sender === v.org) return n.expected;
-  return n.expected.filter((o) => o === v.org);
+  return n.expected.filter((o) => seesReceiptsOf(v, n.sender, o));
 }
 
 /** An escalation is visible like the message that raised it: by its audience and its sender. */

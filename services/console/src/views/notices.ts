@@ -6,12 +6,13 @@
 import { html } from "hono/html";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import type { NoticeState } from "../model/notice-book.ts";
-import { NOTICE_STATUSES, type MatrixRow, type NoticePage, type NoticeQuery, type NoticeStatus } from "../model/notice-query.ts";
+import { NOTICE_PROGRESS, type NoticeProgress, type RecipientState } from "@schakel/organisation";
+import type { MatrixRow, NoticePage, NoticeQuery } from "../model/notice-query.ts";
 import { count, duration, orgChip, query, time, type Html } from "./format.ts";
 
-const STATUS_TEXT: Record<NoticeStatus, string> = { overdue: "overdue", open: "awaiting acknowledgements", complete: "all acknowledged", informational: "for information" };
+const STATUS_TEXT: Record<NoticeProgress, string> = { overdue: "overdue", open: "awaiting acknowledgements", complete: "all acknowledged", informational: "for information" };
 
-export function statusBadge(status: NoticeStatus): Html {
+export function statusBadge(status: NoticeProgress): Html {
   return html`<span class="status st-${status}">${STATUS_TEXT[status]}</span>`;
 }
 
@@ -20,7 +21,7 @@ export function noticeList(page: NoticePage, q: NoticeQuery, senders: string[]):
   const params = { status: q.status, sender: q.sender, q: q.text };
   return html`<form class="filters" method="get" action="/notices" aria-label="Filter notices">
 <div class="field"><label for="n-status">Status</label><select id="n-status" name="status"><option value="">any</option>
-${NOTICE_STATUSES.map((s) => html`<option value="${s}"${s === q.status ? html` selected` : ""}>${STATUS_TEXT[s]}</option>`)}</select></div>
+${NOTICE_PROGRESS.map((s) => html`<option value="${s}"${s === q.status ? html` selected` : ""}>${STATUS_TEXT[s]}</option>`)}</select></div>
 <div class="field"><label for="n-sender">Posted by</label><select id="n-sender" name="sender"><option value="">anyone</option>
 ${senders.map((s) => html`<option value="${s}"${s === q.sender ? html` selected` : ""}>${s}</option>`)}</select></div>
 <div class="field grow"><label for="n-q">Title contains</label><input id="n-q" name="q" type="search" value="${q.text ?? ""}"></div>
@@ -46,9 +47,11 @@ ${page.page < page.pages ? html`<a href="/notices${query({ ...params, page: page
 </nav>`;
 }
 
-const STATE_TEXT: Record<MatrixRow["state"], string> = {
-  acknowledged: "acknowledged", overdue: "overdue", delivered: "delivered, awaiting acknowledgement", awaiting: "not yet delivered", informed: "delivered",
+const STATE_TEXT: Record<RecipientState, string> = {
+  pending: "not yet delivered", delivered: "delivered", acknowledged: "acknowledged", overdue: "overdue", "not-visible": "not visible to you",
 };
+const stateText = (n: NoticeState, r: MatrixRow): string =>
+  r.state === "delivered" && n.ackRequired ? "delivered, awaiting acknowledgement" : STATE_TEXT[r.state];
 
 function cell(ok: boolean, at: number | undefined, since: number, label: string): Html {
   return ok
@@ -64,17 +67,17 @@ export function noticeMatrix(n: NoticeState, rows: MatrixRow[], directory: KeyDi
 <th scope="row">${orgChip(directory, r.org)} <span class="orgname">${directory.organisation(r.org)?.name ?? ""}</span></th>
 ${cell(r.deliveredAt !== undefined, r.deliveredAt, n.postedAt, "delivered")}
 ${cell(r.acknowledgedAt !== undefined, r.acknowledgedAt, n.postedAt, "acknowledged")}
-<td class="${r.overdue || r.lateMs !== undefined ? "bad" : "no"}">${r.overdue
+<td class="${r.state === "overdue" || r.lateMs !== undefined ? "bad" : "no"}">${r.state === "overdue"
   ? html`<span aria-hidden="true">!</span> since ${time(n.ackBy)}`
   : r.lateMs !== undefined ? html`acknowledged ${duration(r.lateMs)} late` : html`<span aria-hidden="true">·</span><span class="sr">not overdue</span>`}${r.escalatedAt !== undefined ? html`<br><small>escalated ${time(r.escalatedAt)}</small>` : ""}</td>
-<td><span class="state s-${r.state}">${STATE_TEXT[r.state]}</span>${r.remark ? html`<br><small>“${r.remark}”</small>` : ""}</td>
+<td><span class="state s-${r.state}">${stateText(n, r)}</span>${r.remark ? html`<br><small>“${r.remark}”</small>` : ""}</td>
 </tr>`)}</tbody>
 </table>
 ${rows.length === 0 ? html`<p class="empty">No recipients of this notice are visible from this viewpoint.</p>` : ""}`;
 }
 
 /** One notice: what it says, to whom, and the live matrix. */
-export function noticeDetail(n: NoticeState, rows: MatrixRow[], status: NoticeStatus, directory: KeyDirectory): Html {
+export function noticeDetail(n: NoticeState, rows: MatrixRow[], status: NoticeProgress, directory: KeyDirectory): Html {
   return html`<dl class="facts">
 <div><dt>From</dt><dd>${orgChip(directory, n.sender)} ${directory.organisation(n.sender)?.name ?? ""}</dd></div>
 <div><dt>Posted</dt><dd>${time(n.postedAt)}</dd></div>

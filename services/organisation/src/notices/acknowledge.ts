@@ -1,12 +1,16 @@
 /**
  * The recipient acknowledges a notice once an official has read and taken it up. The
  * acknowledgement carries a derived id, so a retry after a crash re-publishes the same message id
- * and JetStream stores it once.
+ * and JetStream stores it once. This is the one acknowledgement path: the service's record of the
+ * notice when it has one, the organisation's own feed when it has not (yet), and the record
+ * updated afterwards either way, so a second acknowledgement is never sent.
  */
-import { traceIdOf } from "@schakel/contracts";
-import type { Bus } from "@schakel/contracts/bus";
-import { orgState } from "../state.ts";
+import { traceIdOf, type DataOf } from "@schakel/contracts";
+import { findInFeed, type Bus } from "@schakel/contracts/bus";
+import { isAddressedTo } from "../addressing.ts";
+import { orgState, type OrgState } from "../state.ts";
 import type { ReceivedNotice } from "../records.ts";
+import { receivedNoticeOf } from "./receive.ts";
 
 /** Idempotency key of the recipient's acknowledgement of one notice. */
 export const acknowledgedKey = (noticeId: string): string => `acknowledged|${noticeId}`;
@@ -25,23 +29,41 @@ export type AcknowledgeOutcome =
   | { outcome: "unknown-notice"; noticeId: string; message: string };
 
 /**
+ * The notice as it reached this organisation, from a copy addressed to it in its own feed (the
+ * service has not recorded it: it is not running, or not yet); undefined when there is none.
+ * @throws FeedSlotsInUseError when every feed slot of the organisation is taken.
+ */
+async function fromFeed(bus: Bus, noticeId: string, now: Date): Promise<ReceivedNotice | undefined> {
+  const found = await findInFeed(bus, (m) => m.verdict.type === "notice.posted" && isAddressedTo(bus.directory, bus.org, m.verdict.envelope)
+    && (m.verdict.envelope.data as DataOf<"notice.posted">).noticeId === noticeId, { near: noticeId });
+  return found && receivedNoticeOf(found.verdict.envelope, found.verdict.envelope.data as DataOf<"notice.posted">, now);
+}
+
+/** Keeps the acknowledgement in the record; a notice found in the feed is recorded with it (unless the service recorded it meanwhile). */
+async function record(state: OrgState, notice: ReceivedNotice, acknowledgement: NonNullable<ReceivedNotice["acknowledgement"]>, recorded: boolean): Promise<void> {
+  if (!recorded && (await state.notices.create(notice.noticeId, { ...notice, acknowledgement })).created) return;
+  await state.notices.mutate(notice.noticeId, (cur) => (cur && !cur.acknowledgement ? { ...cur, acknowledgement } : undefined));
+}
+
+/**
  * Acknowledges a notice that reached the bus's organisation: sends `notice.acknowledged` to the
- * notice's sender (found in the delivery record), as an answer to the notice (same trace and
- * correlation). Acknowledging twice sends nothing new. An id that never reached this
- * organisation's service is the outcome `unknown-notice`, with a message saying what to check.
- * Throws SchemaError when the remark is too long.
+ * notice's sender, as an answer to the notice (same trace and correlation), then records it.
+ * The notice comes from the organisation's record, or else from its feed. Acknowledging twice
+ * sends nothing new. An id addressed to no copy this organisation can read is the outcome
+ * `unknown-notice`, with a message saying what to check. Throws SchemaError when the remark is
+ * too long, FeedSlotsInUseError when the feed is needed and every slot is taken.
  */
 export async function acknowledgeNotice(bus: Bus, input: AcknowledgeInput, now = new Date()): Promise<AcknowledgeOutcome> {
   const state = await orgState(bus);
-  const stored = await state.notices.get(input.noticeId);
-  if (!stored) {
+  const stored = (await state.notices.get(input.noticeId))?.value;
+  const notice = stored ?? await fromFeed(bus, input.noticeId, now);
+  if (!notice) {
     return {
       outcome: "unknown-notice",
       noticeId: input.noticeId,
-      message: `no notice ${input.noticeId} has reached ${bus.org}: check the id, or start the ${bus.org} service so that it receives its notices`,
+      message: `no notice ${input.noticeId} has reached ${bus.org}: no copy addressed to it is in its feed; check the id (schakel feed --as ${bus.org} --type notice.posted)`,
     };
   }
-  const notice = stored.value;
   if (notice.acknowledgement) {
     return { outcome: "already-acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt: notice.acknowledgement.acknowledgedAt, messageId: notice.acknowledgement.messageId };
   }
@@ -54,7 +76,9 @@ export async function acknowledgeNotice(bus: Bus, input: AcknowledgeInput, now =
     ...(input.remark ? { remark: input.remark } : {}),
   }, { to: notice.from, inReplyTo: notice.message, idempotencyKey: acknowledgedKey(notice.noticeId) });
   const acknowledgement = { acknowledgedAt, messageId: sent.id, ...(input.by ? { by: input.by } : {}), ...(input.remark ? { remark: input.remark } : {}) };
-  await state.notices.mutate(notice.noticeId, (cur) => (cur && !cur.acknowledgement ? { ...cur, acknowledgement } : undefined));
+  await record(state, notice, acknowledgement, stored !== undefined);
+  // A duplicate: an earlier acknowledgement with the same derived id that no record knew of.
+  if (sent.duplicate) return { outcome: "already-acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt, messageId: sent.id };
   return { outcome: "acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent) };
 }
 

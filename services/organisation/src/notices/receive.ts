@@ -2,6 +2,7 @@
  * A notice arrives: record it and send the delivery receipt to its sender. The receipt carries a
  * derived id, so a retry after a crash re-publishes the same message id and JetStream stores it once.
  */
+import type { DataOf, Envelope } from "@schakel/contracts";
 import type { Delivery } from "@schakel/contracts/bus";
 import type { OrgState } from "../state.ts";
 import type { ReceivedNotice } from "../records.ts";
@@ -9,13 +10,9 @@ import type { ReceivedNotice } from "../records.ts";
 /** Idempotency keys of the recipient's answers to one notice. */
 export const deliveredKey = (noticeId: string): string => `delivered|${noticeId}`;
 
-/**
- * Records a notice that reached this organisation (first copy wins when it arrives through
- * several audiences) and sends `notice.delivered` to its sender. Safe to repeat.
- */
-export async function receiveNotice(state: OrgState, d: Delivery<"notice.posted">, now = new Date()): Promise<ReceivedNotice> {
-  const { data, envelope } = d;
-  const record: ReceivedNotice = {
+/** The record of a notice copy that reached this organisation at `now`. */
+export function receivedNoticeOf(envelope: Envelope, data: DataOf<"notice.posted">, now: Date): ReceivedNotice {
+  return {
     noticeId: data.noticeId,
     from: envelope.sender,
     audience: envelope.audience,
@@ -27,6 +24,15 @@ export async function receiveNotice(state: OrgState, d: Delivery<"notice.posted"
     receivedAt: now.toISOString(),
     message: { id: envelope.id, correlationid: envelope.correlationid, traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) },
   };
+}
+
+/**
+ * Records a notice that reached this organisation (first copy wins when it arrives through
+ * several audiences) and sends `notice.delivered` to its sender. Safe to repeat.
+ */
+export async function receiveNotice(state: OrgState, d: Delivery<"notice.posted">, now = new Date()): Promise<ReceivedNotice> {
+  const { data, envelope } = d;
+  const record = receivedNoticeOf(envelope, data, now);
   const created = await state.notices.create(data.noticeId, record);
   const stored = created.created ? record : created.existing?.value ?? record;
   await d.reply("notice.delivered", { noticeId: data.noticeId, recipient: state.org, deliveredAt: stored.receivedAt }, {

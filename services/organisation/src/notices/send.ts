@@ -1,12 +1,14 @@
 /**
  * The sender side of a notice: post it to one or several audiences (one message per audience,
- * same `noticeId`, one trace), and follow the receipts and acknowledgements that come back.
+ * same `noticeId`, one trace), keeping a record of what it posted. The receipts that come back
+ * are addressed to the sender: its feed holds them and `recipientStatuses` (status.ts) folds them,
+ * so the record does not follow them.
  */
 import {
   newMessageId, SchakelError, traceIdOf, type ExtremismForm, type NoticeCategory, type PreventionTier,
 } from "@schakel/contracts";
-import { startFlowSpan, type Bus, type Delivery } from "@schakel/contracts/bus";
-import { orgState, type OrgState } from "../state.ts";
+import { startFlowSpan, type Bus } from "@schakel/contracts/bus";
+import { orgState } from "../state.ts";
 import type { SentNotice } from "../records.ts";
 
 export interface PostNoticeInput {
@@ -36,7 +38,8 @@ export const noticeKey = (noticeId: string): string => `notice|${noticeId}`;
 
 /**
  * Posts a notice: validates every copy before sending any, records it among the organisation's
- * sent notices (so receipts find it), then publishes one message per audience with the same
+ * sent notices (a retry with the same `noticeId` keeps the first attempt's trace; `notice status`
+ * reads whom it was for and by when), then publishes one message per audience with the same
  * `noticeId`, correlation id and trace. Throws SchemaError (field by field), SchakelError
  * `unknown-audience` / `not-allowed`, or `schema` when `ackBy` is not in the future.
  */
@@ -86,24 +89,7 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
   return { noticeId, traceId, copies };
 }
 
-/** Notes a delivery receipt for a notice this organisation posted (ignored for unknown notices). */
-export async function noteNoticeDelivered(state: OrgState, d: Delivery<"notice.delivered">): Promise<SentNotice | undefined> {
-  const { noticeId, recipient, deliveredAt } = d.data;
-  if (recipient !== d.envelope.sender) return undefined;
-  const r = await state.sent.mutate(noticeId, (cur) => (cur && !cur.deliveries[recipient] ? { ...cur, deliveries: { ...cur.deliveries, [recipient]: deliveredAt } } : undefined));
-  return r?.value;
-}
-
-/** Notes an acknowledgement of a notice this organisation posted (ignored for unknown notices). */
-export async function noteNoticeAcknowledged(state: OrgState, d: Delivery<"notice.acknowledged">): Promise<SentNotice | undefined> {
-  const { noticeId, recipient, acknowledgedAt, acknowledgedBy, remark } = d.data;
-  if (recipient !== d.envelope.sender) return undefined;
-  const ack = { acknowledgedAt, ...(acknowledgedBy ? { by: acknowledgedBy } : {}), ...(remark ? { remark } : {}) };
-  const r = await state.sent.mutate(noticeId, (cur) => (cur && !cur.acknowledgements[recipient] ? { ...cur, acknowledgements: { ...cur.acknowledgements, [recipient]: ack } } : undefined));
-  return r?.value;
-}
-
-/** A notice this organisation posted, with its receipts and acknowledgements; undefined if unknown. */
+/** A notice this organisation posted (what, to whom, by when, its trace); undefined if unknown. */
 export async function sentNotice(bus: Bus, noticeId: string): Promise<SentNotice | undefined> {
   return (await (await orgState(bus)).sent.get(noticeId))?.value;
 }

@@ -34,7 +34,7 @@ export const IDENTITY_ATTACKS: Attack[] = [
       for (const id of guesses) {
         const h = headers();
         h.set(NATS_CONTROL_HEADERS.msgId, id);
-        await w.a.js.publish(messageSubject("notice.posted", "all", w.attacker), JSON.stringify(sampleData("notice.posted")), { headers: h });
+        await w.aJs.publish(messageSubject("notice.posted", "all", w.attacker), JSON.stringify(sampleData("notice.posted")), { headers: h });
       }
       const ack = await w.b.publish("notice.acknowledged", sampleData("notice.acknowledged"), { to: "fed-ocam", idempotencyKey: VICTIM_IDEMPOTENCY_KEY });
       return ack.duplicate

@@ -2,9 +2,9 @@
  * The other side of the matrix: what A may do must keep working. An allow list that blocks
  * everything passes every deny test; these rows prove the isolation is exact, not total.
  */
-import { AckPolicy, DeliverPolicy, jetstreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
+import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { audienceFilter, feedConsumerName, inboxConsumers, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
+import { openBucket } from "@schakel/contracts/bus";
 import type { Attempt } from "./probe.ts";
 import type { World } from "./world.ts";
 
@@ -21,7 +21,7 @@ const inbox = (w: World, stream: string, filter?: string) =>
 
 /** Pulls one message from a consumer of A's and acks it; says what arrived. */
 async function pullOne(w: World, stream: string, name: string): Promise<Attempt> {
-  const consumer = await w.a.js.consumers.get(stream, name);
+  const consumer = await w.aJs.consumers.get(stream, name);
   const m = await consumer.next({ expires: 3_000 });
   if (!m) return { denied: true, how: "nothing arrived" };
   await m.ackAck();
@@ -29,10 +29,10 @@ async function pullOne(w: World, stream: string, name: string): Promise<Attempt>
 }
 
 async function feedSlot(w: World, slot: number, filter: string): Promise<Attempt> {
-  const jsm = await jetstreamManager(w.a.nc);
+  const jsm = await w.aJs.jetstreamManager();
   const name = feedConsumerName(w.attacker, slot);
   await jsm.consumers.add(COORD, { name, filter_subject: filter, ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, inactive_threshold: 30e9 });
-  const m = await (await w.a.js.consumers.get(COORD, name)).next({ expires: 3_000 });
+  const m = await (await w.aJs.consumers.get(COORD, name)).next({ expires: 3_000 });
   await jsm.consumers.delete(COORD, name);
   return m ? works(`created through the gate, read ${m.subject.split(".").slice(0, 2).join(".")}…, deleted`) : { denied: true, how: "created but empty" };
 }
@@ -46,7 +46,7 @@ export const LEGITIMATE: Legitimate[] = [
   {
     area: "own bucket", attempt: (w) => `put, get, list keys and watch ${orgStateBucket(w.attacker)}`,
     run: async (w) => {
-      const kv = await new Kvm(w.a.js).open(orgStateBucket(w.attacker));
+      const kv = await openBucket(w.a, orgStateBucket(w.attacker));
       await kv.put("probe.one", "1");
       const value = (await kv.get("probe.one"))?.string();
       const keys: string[] = [];

@@ -4,11 +4,10 @@
  * `coord.all.>` and only B's own messages, consumers and bucket separate them. B's messages and
  * bucket carry a random secret; the matrix counts how many bytes containing it reach A.
  */
-import type { JetStreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
+import { jetstream, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { inboxPrefix, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
-import { seal, type Bus } from "@schakel/contracts/bus";
+import { openBucket, seal, type Bus } from "@schakel/contracts/bus";
 import type { SchakelServer } from "@schakel/harness";
 import { Probe } from "./probe.ts";
 
@@ -22,6 +21,10 @@ export interface World {
   /** A's and B's bus clients, for the legitimate side. */
   a: Bus;
   b: Bus;
+  /** JetStream over A's own raw connection (its nkey and inbox prefix): what A can do below its bus client. */
+  aJs: JetStreamClient;
+  /** The same for B, to look at B's inbox as B. */
+  bJs: JetStreamClient;
   /** Appears in every byte of B's data: notices to B and B's bucket. */
   secret: string;
   /** COORD sequences of the messages addressed to B. */
@@ -49,11 +52,13 @@ export async function buildWorld(s: SchakelServer, attacker = "antwerpen", victi
   await police.publish("case.consultation.requested", sampleData("case.consultation.requested", sealed), { to: attacker });
   const b = await s.connectAs(victim);
   const victimKey = "case.register";
-  await (await new Kvm(b.js).open(orgStateBucket(victim))).put(victimKey, JSON.stringify({ note: secret }));
+  await (await openBucket(b, orgStateBucket(victim))).put(victimKey, JSON.stringify({ note: secret }));
   const a = await s.connectAs(attacker);
   const probe = new Probe(await s.rawAs(attacker), inboxPrefix(attacker));
   await probe.reset();
-  return { s, jsm, attacker, victim, probe, a, b, secret, victimSeqs, victimKey };
+  const aJs = jetstream(await s.rawAs(attacker));
+  const bJs = jetstream(await s.rawAs(victim));
+  return { s, jsm, attacker, victim, probe, a, b, aJs, bJs, secret, victimSeqs, victimKey };
 }
 
 /** Messages stored in COORD, for "nothing was stored / removed" checks. */

@@ -8,6 +8,7 @@ import { demoAutoAnswer } from "@schakel/federal";
 /** The demo bundles policy updates over 15 s instead of a minute, so the digests arrive while people watch. */
 export const DEMO_DIGEST_WINDOW_MS = 15_000;
 
+/** Options per service name for a demo: the federal liaisons answer by the demo policy. */
 export function demoServiceOptions(): Record<string, object> {
   return { federal: { autoAnswer: demoAutoAnswer } };
 }

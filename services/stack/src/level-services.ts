@@ -1,5 +1,5 @@
 /**
- * The level services `schakel up` runs in its own process: every service definition of the local,
+ * The level services the stack runs in one process: every service definition of the local,
  * Flemish and federal packages, each for the organisations it serves, every organisation on its
  * own connection with its own credentials (the same isolation as separate processes, at a
  * fraction of the memory and start-up time). Their logs go to `<data>/logs/services.log` so the

@@ -1,11 +1,11 @@
 /**
- * The Flemish policy domains (education, welfare, youth, work…) as publishers: each sends its
+ * Publishing a policy update: a policy domain (education, welfare, youth, work…) sends its
  * information for local governments to the platform, which bundles it into one digest per
  * municipality per window instead of one stream per domain.
  */
 import { newMessageId, PolicyDomain, SchakelError, traceIdOf, type PreventionTier } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
-import { platformOf } from "@schakel/organisation";
+import { platformOf } from "../addressing.ts";
 
 export interface PolicyUpdateInput {
   title: string;

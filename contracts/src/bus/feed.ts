@@ -1,0 +1,146 @@
+/**
+ * Reading a feed: what an organisation may see, through its feed slots (feed-slots.ts). The stored
+ * history first, merged across the slots by stream sequence (a k-way merge, so memory stays
+ * bounded however long the history), then, when asked, live messages as they are stored. Live
+ * messages of different slots that arrive within the same 50 ms are put in sequence order before
+ * they are handed on. Every message is decoded and verified like a service would (stored-message.ts)
+ * and carries its verdict: readers that show the record (the CLI) show refusals, others skip them.
+ */
+import type { Consumer, JsMsg } from "@nats-io/jetstream";
+import type { Bus } from "./bus.ts";
+import { closeSlots, feedSources, openSlots, type FeedSlot, type FeedSource, type FeedStart, type OpenSlotsOptions } from "./feed-slots.ts";
+import { storedOf, verifyStored, type StoredMessage, type Verdict } from "./stored-message.ts";
+import { transportOf } from "./transport.ts";
+
+/** A message of a feed: as stored, with what the decode path made of it. */
+export interface FeedMessage extends StoredMessage {
+  verdict: Verdict;
+}
+
+/** Receives each message; returning `false` from a history callback ends the history early. */
+export type OnFeedMessage = (message: FeedMessage) => void | boolean | Promise<void | boolean>;
+
+export interface Following {
+  stop(): Promise<void>;
+  /** Resolves when every live loop has ended (after stop, when the connection closes, or when a slot is gone). */
+  done: Promise<void>;
+}
+
+export interface Feed {
+  slots: FeedSlot[];
+  /** The stream sequence the feed starts after: every message it delivers has a higher one. */
+  startedAfter: number;
+  /** Delivers every stored message from the start point up to now, in stream order. */
+  history(onMessage: OnFeedMessage): Promise<void>;
+  /** Then delivers new messages until stopped. */
+  follow(onMessage: OnFeedMessage): Promise<Following>;
+  /** Deletes the slots. */
+  close(): Promise<void>;
+}
+
+export interface OpenFeedOptions extends OpenSlotsOptions {
+  /** Default: everything the organisation may read on the coordination stream (`feedSources`). */
+  sources?: FeedSource[];
+  /** Messages fetched per request while reading the history (default 256). */
+  batch?: number;
+}
+
+interface Cursor {
+  consumer: Consumer;
+  buffer: JsMsg[];
+  /** Messages still stored after the last one fetched (the server's count). */
+  remaining: number;
+}
+
+const LIVE_REORDER_MS = 50;
+
+/**
+ * Opens the bus organisation's feed from `start`.
+ * @throws FeedSlotsInUseError when every slot is taken; the broker's error when it refuses a slot.
+ */
+export async function openFeed(bus: Bus, start: FeedStart, opts: OpenFeedOptions = {}): Promise<Feed> {
+  const { js } = transportOf(bus);
+  const slots = await openSlots(bus, opts.sources ?? feedSources(bus), start, opts);
+  let consumers: Consumer[];
+  let startedAfter: number;
+  try {
+    consumers = await Promise.all(slots.map((s) => js.consumers.get(s.stream, s.name)));
+    startedAfter = Math.min(...(await Promise.all(consumers.map(async (c) => (await c.info()).delivered.stream_seq))));
+  } catch (err) {
+    await closeSlots(bus, slots);
+    throw err;
+  }
+  const batch = opts.batch ?? 256;
+  const read = (m: JsMsg): FeedMessage => {
+    const stored = storedOf(m);
+    return { ...stored, verdict: verifyStored(bus, stored) };
+  };
+
+  async function refill(c: Cursor): Promise<void> {
+    let got = 0;
+    const fetched = await c.consumer.fetch({ max_messages: Math.min(c.remaining, batch), expires: 5_000 });
+    for await (const m of fetched) {
+      c.buffer.push(m);
+      c.remaining = m.info.pending;
+      got++;
+    }
+    if (got === 0) c.remaining = 0; // counted messages that are gone (expired) meanwhile
+  }
+
+  return {
+    slots,
+    startedAfter,
+    async history(onMessage) {
+      const cursors: Cursor[] = await Promise.all(
+        consumers.map(async (consumer) => ({ consumer, buffer: [], remaining: (await consumer.info()).num_pending })),
+      );
+      for (;;) {
+        await Promise.all(cursors.filter((c) => c.buffer.length === 0 && c.remaining > 0).map(refill));
+        let next: Cursor | undefined;
+        for (const c of cursors) if (c.buffer.length && (!next || c.buffer[0]!.seq < next.buffer[0]!.seq)) next = c;
+        if (!next) return;
+        if ((await onMessage(read(next.buffer.shift()!))) === false) return;
+      }
+    },
+    async follow(onMessage) {
+      let pending: JsMsg[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      let chain = Promise.resolve();
+      const flush = (): void => {
+        timer = undefined;
+        const ready = pending.sort((a, b) => a.seq - b.seq);
+        pending = [];
+        chain = chain.then(async () => {
+          for (const m of ready) await onMessage(read(m));
+        });
+      };
+      // A slot that vanished (it outlived a long outage) ends the loop instead of waiting for ever.
+      const live = await Promise.all(consumers.map((c) => c.consume({ max_messages: batch, abort_on_missing_resource: true })));
+      const loops = live.map(async (messages) => {
+        try {
+          for await (const m of messages) {
+            pending.push(m);
+            timer ??= setTimeout(flush, LIVE_REORDER_MS);
+          }
+        } finally {
+          // One slot ending (connection closed, slot gone) ends the following: the reader resumes
+          // all of them after the last sequence it handled, in order.
+          for (const l of live) l.stop();
+        }
+      });
+      const done = Promise.allSettled(loops).then(async () => {
+        if (timer) clearTimeout(timer);
+        flush();
+        await chain;
+      });
+      return {
+        done,
+        async stop() {
+          for (const l of live) l.stop();
+          await done;
+        },
+      };
+    },
+    close: () => closeSlots(bus, slots),
+  };
+}

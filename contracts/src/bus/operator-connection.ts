@@ -1,0 +1,107 @@
+/**
+ * The connection of an operator identity (`audit`, `admin`: OPERATOR_IDS). An operator is no
+ * organisation — no signing role, no sealing key, not in the key directory — so it gets no Bus;
+ * it gets the operations its grants allow, and the connection itself stays inside the bus client
+ * like a Bus's. The audit reads every stored message raw through its own durables
+ * (`audit--coord|case|deadletter`, infra/src/permissions.ts) with `readStreamBatches`, and writes
+ * only its checkpoints.
+ */
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import type { z } from "zod";
+import type { OPERATOR_IDS } from "../security.ts";
+import type { InboxConsumer } from "../streams.ts";
+import { inboxPrefix } from "../subjects.ts";
+import type { ConsumerBacklog } from "./inspection.ts";
+import { RecordBucket } from "./records.ts";
+import { registerTransport, transportOf } from "./transport.ts";
+
+export interface OperatorConnectOptions {
+  servers: string | string[];
+  /** Which operator identity. */
+  as: (typeof OPERATOR_IDS)[number];
+  /** Its user nkey seed. */
+  seed: string;
+  /** Connection name shown in the server's monitoring (default "schakel-<identity>"). */
+  name?: string;
+  /** Keep reconnecting forever (a long-running reader, default) or fail fast (a one-off check). */
+  reconnect?: boolean;
+}
+
+/** How a durable that reads from a known position is (re)created. */
+export interface DurableFromOptions {
+  /** The last sequence of the stream already read (0: none): the durable starts after it. */
+  afterSeq: number;
+  /** Acknowledgement wait in ms (default 60 000). */
+  ackWaitMs?: number;
+  /** Deliveries in flight at most (default 4 096). */
+  maxAckPending?: number;
+  /** Shown in the server's consumer info. */
+  description?: string;
+}
+
+const isNotFound = (err: unknown): boolean => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
+
+export class OperatorConnection {
+  readonly kind = "operator" as const;
+  readonly #nc: NatsConnection;
+  #jsm: Promise<JetStreamManager> | undefined;
+
+  private constructor(readonly org: (typeof OPERATOR_IDS)[number], nc: NatsConnection) {
+    this.#nc = nc;
+    registerTransport(this, { nc, js: jetstream(nc) });
+  }
+
+  /** Connects as an operator identity; throws the client's connection error when the bus is not there or refuses the seed. */
+  static async connect(opts: OperatorConnectOptions): Promise<OperatorConnection> {
+    const nc = await connect({
+      servers: opts.servers, name: opts.name ?? `schakel-${opts.as}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.seed)),
+      inboxPrefix: inboxPrefix(opts.as), noAsyncTraces: true, maxReconnectAttempts: opts.reconnect === false ? 0 : -1, reconnectTimeWait: 500,
+    });
+    return new OperatorConnection(opts.as, nc);
+  }
+
+  #manager(): Promise<JetStreamManager> {
+    if (!this.#jsm) {
+      const jsm = transportOf(this).js.jetstreamManager();
+      // A failed first attempt (the bus away) must not stick: the next call tries again.
+      jsm.catch(() => (this.#jsm = undefined));
+      this.#jsm = jsm;
+    }
+    return this.#jsm;
+  }
+
+  /**
+   * Makes sure the durable `c` reads right after `afterSeq`: it is created when missing, and
+   * re-created when it is ahead (what was read was replaced, or lost its tail), since it would
+   * otherwise skip messages. Throws the JetStream error when the broker refuses.
+   */
+  async durableFrom(c: InboxConsumer, opts: DurableFromOptions): Promise<void> {
+    const jsm = await this.#manager();
+    const info = await jsm.consumers.info(c.stream, c.name).catch((err) => (isNotFound(err) ? null : Promise.reject(err)));
+    if (info && info.ack_floor.stream_seq > opts.afterSeq) await jsm.consumers.delete(c.stream, c.name);
+    else if (info) return;
+    await jsm.consumers.add(c.stream, {
+      durable_name: c.name, filter_subject: c.filter, ack_policy: AckPolicy.Explicit, ack_wait: (opts.ackWaitMs ?? 60_000) * 1e6,
+      max_ack_pending: opts.maxAckPending ?? 4_096, ...(opts.description ? { description: opts.description } : {}),
+      ...(opts.afterSeq > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.afterSeq + 1 } : { deliver_policy: DeliverPolicy.All }),
+    });
+  }
+
+  /** How far one of the operator's durables is behind. Throws the JetStream error when it does not exist. */
+  async backlog(c: { stream: string; name: string }): Promise<ConsumerBacklog> {
+    const info = await (await this.#manager()).consumers.info(c.stream, c.name);
+    return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
+  }
+
+  /** Typed records in a provisioned bucket the operator may use. Throws when the bucket is not there. */
+  async records<S extends z.ZodType>(bucket: string, schema: S, what: string): Promise<RecordBucket<S>> {
+    return new RecordBucket(await new Kvm(transportOf(this).js).open(bucket), schema, what);
+  }
+
+  /** Drains and closes the connection. */
+  async close(): Promise<void> {
+    if (!this.#nc.isClosed()) await this.#nc.drain().catch(() => this.#nc.close());
+  }
+}

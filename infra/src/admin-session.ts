@@ -1,0 +1,69 @@
+/**
+ * The admin's session with a running bus, as `schakel up` holds it: one connection with the admin
+ * identity that provisions the streams, consumers and buckets (idempotent: a second run finds them
+ * and resumes with the data intact) and runs the consumer gate, through which every organisation's
+ * consumer creation (feed slots, KV watches) reaches JetStream. Admin work, so it lives here and
+ * not in the packages that only call it.
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import type { Registry } from "@schakel/contracts";
+import { startConsumerGate } from "./consumer-gate.ts";
+import { provision, type ProvisionResult } from "./provision.ts";
+
+/** The server refused the admin identity, or could not be reached; `refused` says which. */
+export class AdminConnectError extends Error {
+  override name = "AdminConnectError";
+  constructor(readonly url: string, readonly refused: boolean, message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+export interface AdminSession {
+  provisioned: ProvisionResult[];
+  /** How many messages a stream holds now. */
+  storedMessages(stream: string): Promise<number>;
+  /**
+   * Stops the consumer gate (its last flush needs the server, so only while `serverRunning`) and
+   * closes the connection. Never throws.
+   */
+  close(opts?: { serverRunning?: boolean }): Promise<void>;
+}
+
+async function connectAdmin(url: string, seed: string, name: string): Promise<NatsConnection> {
+  try {
+    // Reconnects without limit: a supervised server that dies comes back on the same port.
+    return await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, name });
+  } catch (cause) {
+    const msg = (cause as Error).message;
+    const refused = /authoriz|authentic/i.test(msg);
+    throw new AdminConnectError(url, refused, refused ? `the server at ${url} refused the admin identity` : `cannot reach the server at ${url} (${msg})`, { cause });
+  }
+}
+
+/**
+ * Connects as the admin (seed `adminSeed`), starts the consumer gate and provisions the bus for
+ * `registry`. Provisioning conflicts (an older layout) are returned, not fixed.
+ * @throws AdminConnectError when the server refuses the admin or cannot be reached; provisioning
+ * errors as JetStream raises them (the connection is closed first).
+ */
+export async function openAdminSession(opts: { url: string; adminSeed: string; registry: Registry; name?: string }): Promise<AdminSession> {
+  const admin = await connectAdmin(opts.url, opts.adminSeed, opts.name ?? "schakel-admin");
+  try {
+    const gate = startConsumerGate({ nc: admin });
+    await gate.ready;
+    const jsm = await jetstreamManager(admin);
+    const provisioned = await provision(admin, jsm, opts.registry);
+    return {
+      provisioned,
+      storedMessages: async (stream) => (await jsm.streams.info(stream)).state.messages,
+      async close(o = {}) {
+        if (o.serverRunning !== false) await gate.stop().catch(() => {});
+        await admin.close().catch(() => {});
+      },
+    };
+  } catch (err) {
+    await admin.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The admin session `schakel up` holds: it provisions a fresh bus, finds it provisioned the next
+ * time (a second run resumes, it does not recreate), and tells a refused identity from a server
+ * that is not there.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createUser } from "@nats-io/nkeys";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STREAMS } from "@schakel/contracts";
+import { AdminConnectError, ensureIdentities, loadRegistry, openAdminSession, startEmbeddedServer, type EmbeddedServer, type Identities } from "../src/mod.ts";
+
+const registry = loadRegistry();
+let dataDir: string;
+let identities: Identities;
+let server: EmbeddedServer;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "schakel-admin-"));
+  identities = await ensureIdentities(registry, dataDir);
+  server = await startEmbeddedServer({ dataDir, registry, identities, port: 0 });
+});
+afterAll(async () => {
+  await server?.stop(1_000);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("admin session", () => {
+  it("admin session - provisions a fresh bus, and a second session finds it provisioned", async () => {
+    const first = await openAdminSession({ url: server.url, adminSeed: identities.admin.seed, registry });
+    const created = first.provisioned.filter((p) => p.kind === "stream" && p.action === "created").map((p) => p.name);
+    expect(created).toEqual(expect.arrayContaining([STREAMS.coord.name, STREAMS.case.name]));
+    expect(await first.storedMessages(STREAMS.coord.name)).toBe(0);
+    await first.close();
+
+    const second = await openAdminSession({ url: server.url, adminSeed: identities.admin.seed, registry });
+    expect(second.provisioned.filter((p) => p.kind === "stream" && p.action === "created")).toEqual([]);
+    await second.close();
+  });
+
+  it("admin session - an identity the server does not know is refused, not unreachable", async () => {
+    const stranger = new TextDecoder().decode(createUser().getSeed());
+    const error = await openAdminSession({ url: server.url, adminSeed: stranger, registry }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminConnectError);
+    expect(error).toMatchObject({ refused: true, url: server.url });
+  });
+
+  it("admin session - a server that is not there is unreachable, not refused", async () => {
+    // Port 1 on loopback: nothing listens there on a test machine.
+    const error = await openAdminSession({ url: "nats://127.0.0.1:1", adminSeed: identities.admin.seed, registry }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminConnectError);
+    expect(error).toMatchObject({ refused: false, message: expect.stringContaining("cannot reach the server at nats://127.0.0.1:1") });
+  });
+});

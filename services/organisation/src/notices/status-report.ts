@@ -1,0 +1,49 @@
+/**
+ * A notice's status as a document for people and scripts (`schakel notice status --json`, the
+ * platform's read model): the notice's facts and one row per recipient, times as ISO 8601 and
+ * absent values as null, so the JSON has the same keys whoever asked.
+ */
+import type { NoticeProgress, RecipientState, RecipientStatus } from "./status.ts";
+import { noticeProgress } from "./status.ts";
+
+export interface RecipientReport {
+  org: string;
+  state: RecipientState;
+  deliveredAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  remark: string | null;
+  /** Acknowledged, but after the deadline. */
+  late: boolean;
+  escalated: boolean;
+  escalatedAt: string | null;
+  escalationId: string | null;
+}
+
+export interface NoticeStatusReport {
+  noticeId: string;
+  title: string | null;
+  category: string | null;
+  sender: string | null;
+  audiences: string[];
+  postedAt: string | null;
+  ackRequired: boolean;
+  ackBy: string | null;
+  traceId: string | null;
+  progress: NoticeProgress;
+  recipients: RecipientReport[];
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** The report of a notice from its facts and the rows `recipientStatuses` folded for it. */
+export function noticeStatusReport(notice: Omit<NoticeStatusReport, "recipients" | "progress">, rows: readonly RecipientStatus[]): NoticeStatusReport {
+  return {
+    ...notice,
+    progress: noticeProgress(notice.ackRequired, rows).progress,
+    recipients: rows.map((r) => ({
+      org: r.org, state: r.state, deliveredAt: iso(r.deliveredAt), acknowledgedAt: iso(r.acknowledgedAt), acknowledgedBy: r.acknowledgedBy ?? null,
+      remark: r.remark ?? null, late: r.lateMs !== undefined, escalated: r.escalated, escalatedAt: iso(r.escalatedAt), escalationId: r.escalationId ?? null,
+    })),
+  };
+}

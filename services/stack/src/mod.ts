@@ -1,0 +1,12 @@
+/**
+ * @schakel/stack — the whole bus on one machine: every level service, the auditor and the console
+ * in one process, as `schakel up` runs them. The CLI knows no level service; it calls this.
+ * Every public export, by name.
+ */
+export { startLevelServices } from "./level-services.ts";
+export type { LevelServices, RunningService } from "./level-services.ts";
+export { startStackAuditor } from "./auditor.ts";
+export type { RunningAuditor } from "./auditor.ts";
+export { startStackConsole } from "./console.ts";
+export type { RunningConsole } from "./console.ts";
+export { demoServiceOptions, DEMO_DIGEST_WINDOW_MS } from "./demo-options.ts";
