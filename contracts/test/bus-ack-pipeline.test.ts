@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headers } from "@nats-io/transport-node";
 import { inboxPrefix, messageSubject, STREAMS } from "@schakel/contracts";
-import { AckPipeline } from "@schakel/contracts/bus";
+import { JetStreamError } from "@nats-io/jetstream";
+import { AckPipeline, publishError } from "@schakel/contracts/bus";
 import { startSchakelServer, type SchakelServer } from "@schakel/harness";
 
 const body = new TextEncoder().encode("{}");
@@ -40,6 +41,21 @@ describe("bus - ack pipeline", () => {
     await expect(pipe.publish(messageSubject("notice.posted", "mechelen", "vpr"), body)).rejects.toThrow(/permissions violation/i);
     expect(performance.now() - started).toBeLessThan(10_000);
     pipe.close();
+  });
+
+  it("bus - an empty or unreadable ack is nats.js's JetStreamError, which publishError reports as a failure, not an outage", async () => {
+    const nc = await s.admin();
+    // A responder that is no stream: it answers with bytes that are no ack.
+    const fake = nc.subscribe("fake.stream.>", { callback: (_err, m) => void m.respond(m.subject.endsWith("empty") ? new Uint8Array() : new TextEncoder().encode("not json")) });
+    const pipe = new AckPipeline(nc);
+    const unreadable = await pipe.publish("fake.stream.garbled", body).catch((e: unknown) => e);
+    expect(unreadable).toBeInstanceOf(JetStreamError);
+    expect(publishError(unreadable, "fake.stream.garbled", "admin")).toMatchObject({ code: "failed", retryable: false, message: expect.stringContaining("unreadable JetStream ack for fake.stream.garbled") });
+    const empty = await pipe.publish("fake.stream.empty", body).catch((e: unknown) => e);
+    expect(empty).toBeInstanceOf(JetStreamError);
+    expect((empty as Error).message).toContain("empty ack");
+    pipe.close();
+    fake.unsubscribe();
   });
 
   it("bus - an unanswered publish times out, and a closed connection fails what waits and what comes", async () => {

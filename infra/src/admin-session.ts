@@ -8,6 +8,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "@schakel/contracts";
+import { connectionFailure } from "@schakel/contracts/bus";
 import { startConsumerGate } from "./consumer-gate.ts";
 import { provision, type ProvisionResult } from "./provision.ts";
 
@@ -30,13 +31,16 @@ export interface AdminSession {
   close(opts?: { serverRunning?: boolean }): Promise<void>;
 }
 
-async function connectAdmin(url: string, seed: string, name: string): Promise<NatsConnection> {
+async function connectAdmin(url: string, seed: string, name: string, reconnect = true): Promise<NatsConnection> {
   try {
-    // Reconnects without limit: a supervised server that dies comes back on the same port.
-    return await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, name });
+    // A session reconnects without limit: a supervised server that dies comes back on the same port.
+    return await connect({
+      servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), noAsyncTraces: true,
+      maxReconnectAttempts: reconnect ? -1 : 0, reconnectTimeWait: 250, name,
+    });
   } catch (cause) {
     const msg = (cause as Error).message;
-    const refused = /authoriz|authentic/i.test(msg);
+    const refused = connectionFailure(cause)?.kind === "credentials-refused";
     throw new AdminConnectError(url, refused, refused ? `the server at ${url} refused the admin identity` : `cannot reach the server at ${url} (${msg})`, { cause });
   }
 }
@@ -65,5 +69,22 @@ export async function openAdminSession(opts: { url: string; adminSeed: string; r
   } catch (err) {
     await admin.close().catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * Provisions the bus for `registry` on a running server over a short admin connection (seed
+ * `adminSeed`), then closes it: for a registry change while `schakel up` runs, whose own session
+ * keeps the consumer gate (this one starts none). Idempotent like every provisioning; conflicts are
+ * returned, not fixed.
+ * @throws AdminConnectError when the server refuses the admin or cannot be reached; provisioning
+ * errors as JetStream raises them (the connection is closed either way).
+ */
+export async function provisionAsAdmin(opts: { url: string; adminSeed: string; registry: Registry; name?: string }): Promise<ProvisionResult[]> {
+  const admin = await connectAdmin(opts.url, opts.adminSeed, opts.name ?? "schakel-admin-provision", false);
+  try {
+    return await provision(admin, await jetstreamManager(admin), opts.registry);
+  } finally {
+    await admin.close().catch(() => {});
   }
 }

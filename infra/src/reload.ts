@@ -10,10 +10,13 @@ import { SchakelError, type Registry } from "@schakel/contracts";
 import { renderAccounts, replaceAccounts } from "./accounts.ts";
 import type { Identities } from "./identities.ts";
 
-/** Rewrites the accounts block of `configPath` for `ids`; true when the text changed. */
+/**
+ * Rewrites the accounts block of `configPath` for `ids`; true when the text changed.
+ * @throws SchakelError `not-found` when there is no config file yet (`schakel up` writes it).
+ */
 export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities): Promise<boolean> {
   if (!existsSync(configPath)) {
-    throw new SchakelError("unreachable", `no server config at ${configPath}: start the bus once with "schakel up" (it writes the config), then rotate`, { path: configPath });
+    throw new SchakelError("not-found", `no server config at ${configPath}: start the bus once with "schakel up" (it writes the config), then rotate`, { path: configPath });
   }
   const before = await readFile(configPath, "utf8");
   const after = replaceAccounts(before, renderAccounts(registry, ids));
@@ -35,11 +38,15 @@ export async function runningPid(pidFile: string): Promise<number | undefined> {
   }
 }
 
-/** Asks nats-server `pid` to reload its config (SIGHUP). */
+/**
+ * Asks nats-server `pid` to reload its config (SIGHUP).
+ * @throws SchakelError `failed` when the signal cannot be sent (the process is gone or not ours):
+ * sending it again does not help, restarting the server does.
+ */
 export function reloadServer(pid: number): void {
   try {
     process.kill(pid, "SIGHUP");
   } catch (cause) {
-    throw new SchakelError("unreachable", `cannot signal nats-server (pid ${pid}) to reload: ${(cause as Error).message}; restart it with "schakel up"`, { pid }, { cause });
+    throw new SchakelError("failed", `cannot signal nats-server (pid ${pid}) to reload: ${(cause as Error).message}; restart it with "schakel up"`, { pid }, { cause });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The admin session `schakel up` holds: it provisions a fresh bus, finds it provisioned the next
  * time (a second run resumes, it does not recreate), and tells a refused identity from a server
- * that is not there.
+ * that is not there; `provisionAsAdmin` does the same provisioning over a one-off connection.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createUser } from "@nats-io/nkeys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STREAMS } from "@schakel/contracts";
-import { AdminConnectError, ensureIdentities, loadRegistry, openAdminSession, startEmbeddedServer, type EmbeddedServer, type Identities } from "../src/mod.ts";
+import { AdminConnectError, ensureIdentities, loadRegistry, openAdminSession, provisionAsAdmin, startEmbeddedServer, type EmbeddedServer, type Identities } from "../src/mod.ts";
 
 const registry = loadRegistry();
 let dataDir: string;
@@ -51,5 +51,16 @@ describe("admin session", () => {
     const error = await openAdminSession({ url: "nats://127.0.0.1:1", adminSeed: identities.admin.seed, registry }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdminConnectError);
     expect(error).toMatchObject({ refused: false, message: expect.stringContaining("cannot reach the server at nats://127.0.0.1:1") });
+  });
+
+  it("admin session - a one-off provisioning of a running bus finds what exists, and refuses a stranger like a session", async () => {
+    await provisionAsAdmin({ url: server.url, adminSeed: identities.admin.seed, registry });
+    const results = await provisionAsAdmin({ url: server.url, adminSeed: identities.admin.seed, registry });
+    expect(results.filter((p) => p.kind === "stream").map((p) => p.name)).toEqual(expect.arrayContaining([STREAMS.coord.name, STREAMS.case.name]));
+    expect(results.filter((p) => p.action === "created")).toEqual([]);
+    const stranger = new TextDecoder().decode(createUser().getSeed());
+    const error = await provisionAsAdmin({ url: server.url, adminSeed: stranger, registry }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminConnectError);
+    expect(error).toMatchObject({ refused: true, url: server.url });
   });
 });

@@ -5,7 +5,8 @@
  * trace means reading the stream with an ordered consumer and keeping what carries its trace id.
  */
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
-import { STREAMS, TRACE_KEYS, newMessageId, newTraceId } from "@schakel/contracts";
+import { Kvm } from "@nats-io/kv";
+import { BUCKETS, STREAMS, TRACE_KEYS, newMessageId, newTraceId } from "@schakel/contracts";
 import { HEADERS } from "@schakel/contracts/bus";
 import { AUDIENCE, SENDER, startBed, type Bed } from "../bed.ts";
 import { fillStream } from "../fill.ts";
@@ -18,7 +19,7 @@ import { within } from "./readers.ts";
 
 type Index = unknown;
 interface Tracing {
-  TraceIndex: { open(nc: unknown): Promise<Index & { kv: { get(k: string): Promise<{ value: Uint8Array } | null> } }> };
+  connectOperator(o: { servers: string; seed: string }): Promise<{ index: Index; close(): Promise<void> }>;
   lookupTrace(index: Index, id: string): Promise<{ entries: unknown[] } | undefined>;
   startTraceIndexer(bus: unknown, o?: unknown): Promise<{ stats: { indexed: number }; stop(): Promise<void> }>;
 }
@@ -27,7 +28,7 @@ const TRACE_SIZE_NAME = (n: number): string => (n >= 1e6 ? `10^${Math.round(Math
 const LOOKUPS_PER_ROUND = 50;
 
 /** A store of `total` messages holding one indexed 20-message trace, plus its synthetic neighbours. */
-async function prepareStore(bed: Bed, tracing: Tracing, total: number, size: number): Promise<{ traceId: string; fillSeconds: number; index: Index }> {
+async function prepareStore(bed: Bed, tracing: Tracing, total: number, size: number): Promise<{ traceId: string; fillSeconds: number; index: Index; close(): Promise<void> }> {
   const sender = await bed.connectAs(SENDER);
   const first = await sender.publish("notice.posted", bed.notice, { to: AUDIENCE.consume });
   for (let i = 1; i < size; i++) await sender.publish("notice.posted", bed.notice, { to: AUDIENCE.consume, trace: { traceparent: first.envelope.traceparent } });
@@ -41,9 +42,9 @@ async function prepareStore(bed: Bed, tracing: Tracing, total: number, size: num
   await indexer.stop();
   const admin = await bed.server.admin();
   const jsm = await bed.server.jsm();
-  const index = await tracing.TraceIndex.open(admin);
+  const op = await tracing.connectOperator({ servers: bed.server.url, seed: bed.server.identities.admin.seed });
   // Neighbours: the same bytes as the real trace's messages and index page, under their own ids.
-  const page = (await index.kv.get(TRACE_KEYS.trace(first.traceId)))!.value;
+  const page = (await (await new Kvm(admin).open(BUCKETS.traces)).get(TRACE_KEYS.trace(first.traceId)))!.value;
   const out = sender.prepare("notice.posted", bed.notice, { to: AUDIENCE.consume });
   const others = total - size;
   const t1 = performance.now();
@@ -56,7 +57,7 @@ async function prepareStore(bed: Bed, tracing: Tracing, total: number, size: num
       : { subject: `$KV.traces.${TRACE_KEYS.message(newMessageId())}`, data: enc.encode(traceIds[(i - traceIds.length) % traceIds.length]!) },
     `trace ${TRACE_SIZE_NAME(total)}: index entries`);
   await sender.close();
-  return { traceId: first.traceId, fillSeconds: (performance.now() - t1) / 1000, index };
+  return { traceId: first.traceId, fillSeconds: (performance.now() - t1) / 1000, index: op.index, close: () => op.close() };
 }
 
 /** Raw: an ordered consumer over the whole stream, keeping messages whose traceparent has the id. */
@@ -83,13 +84,16 @@ export async function traceLookupScenario(bed: Bed): Promise<Figure[]> {
   const { traceSmall, traceLarge, traceSize, rounds, quick } = bed.settings;
   const names = { small: TRACE_SIZE_NAME(traceSmall), large: TRACE_SIZE_NAME(traceLarge) };
   const base = (id: string, name: string) => ({ scenario: 5, id, name, unit: "ms", better: "lower" as const });
-  const tracing = await loadOptional<Tracing>("@schakel/tracing", ["TraceIndex", "lookupTrace", "startTraceIndexer"]);
+  const tracing = await loadOptional<Tracing>("@schakel/tracing", ["connectOperator", "lookupTrace", "startTraceIndexer"]);
   if (typeof tracing === "string") return [unavailable({ ...base("trace-lookup", "trace lookup"), reason: tracing })];
   const [small, large] = await Promise.all([startBed(bed.settings), startBed(bed.settings)]);
+  const stores: { close(): Promise<void> }[] = [];
   try {
     progress(`trace lookup: preparing ${names.small} and ${names.large} stored messages`);
     const s = await prepareStore(small, tracing, traceSmall, traceSize);
+    stores.push(s);
     const l = await prepareStore(large, tracing, traceLarge, traceSize);
+    stores.push(l);
     const lookup = (index: Index, traceId: string) => async (): Promise<number> => {
       const times: number[] = [];
       for (let i = 0; i < LOOKUPS_PER_ROUND; i++) {
@@ -122,6 +126,7 @@ export async function traceLookupScenario(bed: Bed): Promise<Figure[]> {
       }),
     ];
   } finally {
+    for (const store of stores) await store.close();
     await small.close();
     await large.close();
   }

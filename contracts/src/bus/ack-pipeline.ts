@@ -5,9 +5,10 @@
  * `RequestError("cancelled")` with its stack trace, built only to reject a settled promise. Here a
  * publish is one `nc.publish` with reply `<inbox>.<n>`; acks are matched by `n`, and one interval
  * times out what stays unanswered. Errors are the ones nats.js raises (timeout, no responders,
- * permissions violation, closed connection, the JetStream API error), so callers map them alike.
+ * permissions violation, closed connection, the JetStream API error, and `JetStreamError` for an
+ * ack it cannot read, as `js.publish` does), so callers map them alike.
  */
-import { JetStreamApiError, type PubAck } from "@nats-io/jetstream";
+import { JetStreamApiError, JetStreamError, type PubAck } from "@nats-io/jetstream";
 import { createInbox, errors, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 
 interface Waiting {
@@ -80,14 +81,14 @@ export class AckPipeline {
     if (!w) return; // timed out already
     this.#waiting.delete(n);
     if (m.data.length === 0) {
-      w.reject(m.headers?.code === 503 ? new errors.NoRespondersError(w.subject) : new Error(`JetStream answered ${w.subject} with an empty ack (${m.headers?.code ?? "no status"})`));
+      w.reject(m.headers?.code === 503 ? new errors.NoRespondersError(w.subject) : new JetStreamError(`JetStream answered ${w.subject} with an empty ack (${m.headers?.code ?? "no status"})`));
       return;
     }
     let ack: AckBody;
     try {
       ack = JSON.parse(decoder.decode(m.data)) as AckBody;
     } catch (err) {
-      return w.reject(new Error(`unreadable JetStream ack for ${w.subject}: ${(err as Error).message}`));
+      return w.reject(new JetStreamError(`unreadable JetStream ack for ${w.subject}: ${(err as Error).message}`, { cause: err }));
     }
     if (ack.error) return w.reject(new JetStreamApiError(ack.error));
     w.resolve({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true, ...(ack.domain ? { domain: ack.domain } : {}) } as PubAck);

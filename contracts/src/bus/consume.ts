@@ -22,6 +22,7 @@ import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
 import { readStream, StreamRead } from "./read-stream.ts";
 import { reject, type Rejection } from "./rejection.ts";
 import type { Verdict } from "./stored-message.ts";
+import { transportOf } from "./transport.ts";
 import { startProcessSpan, withContext, type ActiveSpan } from "./tracing.ts";
 
 /** What a handler receives: typed, validated, verified. */
@@ -252,6 +253,10 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       for (const s of stops) s();
       await closed;
       acks.flush();
+      // The last acks and the end of the pulls reach the broker before stop resolves: a stopped
+      // consumption takes no message stored after it (its pull requests die with their interest).
+      const { nc } = transportOf(bus);
+      if (!nc.isClosed()) await nc.flush().catch(() => undefined);
     },
   };
 }

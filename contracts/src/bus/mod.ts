@@ -15,6 +15,8 @@ export { deliveryOf } from "./delivery.ts";
 export type { DeliveryOrigin } from "./delivery.ts";
 export { OperatorConnection } from "./operator-connection.ts";
 export type { OperatorConnectOptions, DurableFromOptions } from "./operator-connection.ts";
+export type { StreamState, StoredRange } from "./stored-reads.ts";
+export type { SandboxOriginal, SandboxCopy } from "./sandbox-copy.ts";
 export { verifyStored } from "./stored-message.ts";
 export type { StoredMessage, StoredHeaders, Verdict, VerifyOptions } from "./stored-message.ts";
 export { openFeed } from "./feed.ts";
@@ -47,5 +49,7 @@ export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescri
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey } from "./nkey-codec.ts";
 export { RecordBucket, openBucket, isRevisionConflict } from "./records.ts";
 export type { Stored, CreateOutcome, UpdateOutcome } from "./records.ts";
+export { TextRecords, openTextRecords, openRecords } from "./text-records.ts";
+export type { BucketUser } from "./text-records.ts";
 export { watchRecords } from "./record-watch.ts";
 export type { RecordChange, RecordWatch } from "./record-watch.ts";

@@ -15,6 +15,9 @@ import type { InboxConsumer } from "../streams.ts";
 import { inboxPrefix } from "../subjects.ts";
 import type { ConsumerBacklog } from "./inspection.ts";
 import { RecordBucket } from "./records.ts";
+import { copyToSandbox, prepareSandbox, type SandboxCopy, type SandboxOriginal } from "./sandbox-copy.ts";
+import type { StoredMessage } from "./stored-message.ts";
+import { readStoredRange, storedMessageAt, streamStateOf, type StoredRange, type StreamState } from "./stored-reads.ts";
 import { registerTransport, transportOf } from "./transport.ts";
 
 export interface OperatorConnectOptions {
@@ -98,6 +101,31 @@ export class OperatorConnection {
   /** Typed records in a provisioned bucket the operator may use. Throws when the bucket is not there. */
   async records<S extends z.ZodType>(bucket: string, schema: S, what: string): Promise<RecordBucket<S>> {
     return new RecordBucket(await new Kvm(transportOf(this).js).open(bucket), schema, what);
+  }
+
+  /** The message stored at `seq` in `stream` (raw), or undefined when it is gone. Throws the JetStream error when the stream is not there. */
+  async storedMessage(stream: string, seq: number): Promise<StoredMessage | undefined> {
+    return storedMessageAt(await this.#manager(), stream, seq);
+  }
+
+  /** First and last sequence and message count of `stream`. Throws the JetStream error when it is not there. */
+  async streamState(stream: string): Promise<StreamState> {
+    return streamStateOf(await this.#manager(), stream);
+  }
+
+  /** The raw messages of a range of a stream, in storage order (see stored-reads.ts). */
+  async *readRange(range: StoredRange): AsyncGenerator<StoredMessage> {
+    yield* readStoredRange(transportOf(this).js, await this.#manager(), range);
+  }
+
+  /** Creates sandbox `name`'s durable consumer when missing and returns it (see sandbox-copy.ts). */
+  async prepareSandbox(name: string): Promise<InboxConsumer> {
+    return prepareSandbox(await this.#manager(), name);
+  }
+
+  /** Publishes a byte-for-byte copy of `original` into sandbox `name` under `msgId` (see sandbox-copy.ts). */
+  async copyToSandbox(name: string, original: SandboxOriginal, msgId: string): Promise<SandboxCopy> {
+    return copyToSandbox(transportOf(this).js, name, original, msgId);
   }
 
   /** Drains and closes the connection. */

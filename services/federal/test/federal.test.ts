@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { localService } from "@schakel/local";
 import { acknowledgeNotice, outgoingRequests, receivedNotices, requestCoordination } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
-import { storedOfType } from "@schakel/runtime/testing";
 import { demoAutoAnswer, federalService } from "../src/mod.ts";
 import { incomingRequests, noticeStatusFor, postNotice, respondToCoordination, sentNotice, type NoticeMessage } from "@schakel/organisation";
 

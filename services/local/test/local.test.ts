@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
 import { deadLetterSubject, newMessageId, sourceOf, STREAMS, subjectFor } from "@schakel/contracts";
 import { encodeSignature, HEADERS, signingBytes } from "@schakel/contracts/bus";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { orgState, postNotice, receiveNotice } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
-import { storedOfType } from "@schakel/runtime/testing";
 import { localService } from "../src/mod.ts";
 import { acknowledgeNotice, openCaseConsultation, raiseSignal, receivedDigests, receivedNotices, requestCaseConsultation, respondToCaseConsultation } from "@schakel/organisation";
 

@@ -4,7 +4,6 @@
  * Opened once per connection and shared by the service and by functions such as
  * `acknowledgeNotice` that the CLI calls with its own connection.
  */
-import type { KV } from "@nats-io/kv";
 import { orgStateBucket } from "@schakel/contracts";
 import { KvProcessedStore, openBucket, RecordBucket, type Bus, type ProcessedStore } from "@schakel/contracts/bus";
 import {
@@ -29,7 +28,6 @@ export const ORG_RECORD_PREFIXES = {
 
 export interface OrgState {
   org: string;
-  kv: KV;
   notices: RecordBucket<typeof ReceivedNotice>;
   sent: RecordBucket<typeof SentNotice>;
   requestsIn: RecordBucket<typeof IncomingRequest>;
@@ -62,7 +60,6 @@ async function open(bus: Bus): Promise<OrgState> {
   const p = ORG_RECORD_PREFIXES;
   return {
     org: bus.org,
-    kv,
     notices: new RecordBucket(kv, ReceivedNotice, "received notice", p.notices),
     sent: new RecordBucket(kv, SentNotice, "sent notice", p.sent),
     requestsIn: new RecordBucket(kv, IncomingRequest, "incoming coordination request", p.requestsIn),

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bus } from "@schakel/contracts/bus";
-import { startSchakelServer, type SchakelServer } from "@schakel/harness";
-import { storedOfType } from "@schakel/runtime/testing";
+import { startSchakelServer, storedOfType, type SchakelServer } from "@schakel/harness";
 import { acknowledgeNotice, orgState, postNotice, receivedNotices } from "../src/mod.ts";
 
 let s: SchakelServer;

@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { createLogger, runServiceMain, startService } from "@schakel/runtime";
 import { orgState, postNotice } from "../src/mod.ts";
-import { storedOfType } from "@schakel/runtime/testing";
 import { inboxService } from "./fixtures/inbox-service.ts";
 
 const quiet = createLogger({ service: "inbox", level: "silent" });

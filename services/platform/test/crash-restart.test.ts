@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { localService } from "@schakel/local";
 import { receivedNotices } from "@schakel/organisation";
 import { postNotice } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
-import { storedOfType } from "@schakel/runtime/testing";
 import { flemishService } from "@schakel/flemish";
 import { obligationKey, openPlatformStores, type PlatformEvent, type PlatformStores } from "../src/mod.ts";
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newMessageId, type DigestItem } from "@schakel/contracts";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { localService } from "@schakel/local";
 import { publishPolicyUpdate, receivedDigests } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
-import { storedOfType } from "@schakel/runtime/testing";
 import { flemishService } from "@schakel/flemish";
 import { addToWindow, digestWindows, openPlatformStores, type DigestState } from "../src/mod.ts";
 

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { federalService } from "@schakel/federal";
 import { postNotice, respondToCoordination } from "@schakel/organisation";
 import { localService } from "@schakel/local";
 import { acknowledgeNotice, receivedNotices, requestCoordination } from "@schakel/organisation";
 import { orgState } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
-import { storedOfType } from "@schakel/runtime/testing";
 import { flemishService } from "@schakel/flemish";
 import { escalations, noticeStatus, obligationKey, openObligations, openPlatformStores, type PlatformEvent, type PlatformStores } from "../src/mod.ts";
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { federalService } from "@schakel/federal";
 import { escalatedSignals } from "@schakel/organisation";
 import { raiseSignal } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
-import { storedOfType } from "@schakel/runtime/testing";
 import { flemishService } from "@schakel/flemish";
 import { type PlatformEvent } from "../src/mod.ts";
 

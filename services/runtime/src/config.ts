@@ -32,7 +32,8 @@ const ConnectionFile = z.object({ url: z.string().min(1) }).loose();
 
 /**
  * The server URLs: the explicit option, else NATS_URL, else the URL `schakel up` wrote into the
- * data folder. Throws a SchakelError("unreachable") saying what to pass when none is found.
+ * data folder. Throws a SchakelError saying what to pass when none is found (`not-found`) or the
+ * file `schakel up` wrote is unreadable (`schema`): configuration, which trying again does not fix.
  */
 export function resolveServers(src: ServerSource): string[] {
   const env = src.env ?? process.env;
@@ -49,9 +50,9 @@ export function resolveServers(src: ServerSource): string[] {
     }
     const parsed = ConnectionFile.safeParse(raw);
     if (parsed.success) return [parsed.data.url];
-    throw new SchakelError("unreachable", `${file} has no valid "url": restart the bus with "schakel up" or pass --server URL`, { file });
+    throw new SchakelError("schema", `${file} has no valid "url": restart the bus with "schakel up" or pass --server URL`, { file });
   }
-  throw new SchakelError("unreachable", `no server to connect to: pass --server URL, set NATS_URL, or start the bus with "schakel up" (it writes ${file})`, { dataDir: src.dataDir });
+  throw new SchakelError("not-found", `no server to connect to: pass --server URL, set NATS_URL, or start the bus with "schakel up" (it writes ${file})`, { dataDir: src.dataDir });
 }
 
 /** Reads the key directory of a data folder; the error says to run `schakel up` first. */

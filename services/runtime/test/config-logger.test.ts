@@ -45,6 +45,10 @@ describe("runtime - configuration and logs", () => {
   it("config - without --server it takes NATS_URL, then the URL that `schakel up` wrote", async () => {
     expect(resolveServers({ dataDir, env: { NATS_URL: "nats://127.0.0.1:7" } })).toEqual(["nats://127.0.0.1:7"]);
     expect(() => resolveServers({ dataDir, env: {} })).toThrow(/pass --server URL/);
+    // Missing configuration is no outage: waiting for the bus would not fix it.
+    expect(() => resolveServers({ dataDir, env: {} })).toThrow(expect.objectContaining({ code: "not-found", retryable: false }));
+    await writeFile(path.join(dataDir, "connection.json"), JSON.stringify({ port: 4222 }));
+    expect(() => resolveServers({ dataDir, env: {} })).toThrow(expect.objectContaining({ code: "schema", retryable: false, message: expect.stringContaining('has no valid "url"') }));
     await writeFile(path.join(dataDir, "connection.json"), JSON.stringify({ url: "nats://127.0.0.1:9", pid: 1 }));
     expect(resolveServers({ dataDir, env: {} })).toEqual(["nats://127.0.0.1:9"]);
   });

@@ -8,25 +8,30 @@
  * the other pages in parallel: its cost grows with the trace, not with the stream, because each
  * read is a last-by-subject get that the server answers from its per-subject index.
  */
-import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
-import type { JetStreamClient } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
-import { BUCKETS, isMessageUuid, isTraceId, TRACE_KEYS } from "@schakel/contracts";
+import { BUCKETS, isMessageUuid, isTraceId, SchakelError, TRACE_KEYS } from "@schakel/contracts";
+import { openRecords, openTextRecords, type BucketUser, type RecordBucket, type TextRecords } from "@schakel/contracts/bus";
 import { byStorage, TraceEntry } from "./entry.ts";
 
 /** Entries per KV value (about 40 KB), and pages per trace: a trace keeps at most 5,000 messages. */
 export const PAGE_SIZE = 100;
 export const MAX_PAGES = 50;
 
-const Page = z.object({
+/** One page of a trace's entries, stored as JSON under `trace.<traceId>[.<n>]`. */
+export const TracePage = z.object({
   v: z.literal(1),
   entries: z.array(TraceEntry),
   /** Head page only: how many pages the trace has, and how many entries were dropped past the bound. */
   pages: z.number().int().positive().optional(),
   dropped: z.number().int().nonnegative().optional(),
 });
-type Page = z.infer<typeof Page>;
+export type TracePage = z.infer<typeof TracePage>;
+
+/** The bucket behind the index: pages as typed records, pointers (`msg.`, `notice.`) as bare trace ids. */
+export interface TraceStore {
+  pages: Pick<RecordBucket<typeof TracePage>, "get" | "create" | "update">;
+  pointers: Pick<TextRecords, "get" | "put" | "createIfAbsent">;
+}
 
 /** A trace as the index holds it, in flow order. */
 export interface IndexedTrace {
@@ -42,103 +47,91 @@ export interface ResolvedTrace {
   via: "trace" | "message" | "notice";
 }
 
-const enc = new TextEncoder();
-const isConflict = (err: unknown): boolean => /wrong last sequence|key exists|10071/i.test(String((err as Error)?.message ?? err));
+/** Compare-and-set attempts before an append gives up (only many concurrent writers get there). */
+const ATTEMPTS = 20;
 
 export class TraceIndex {
-  constructor(readonly kv: KV) {}
+  constructor(readonly store: TraceStore) {}
 
-  /** Opens the `traces` bucket with a connection allowed to use it (the platform or the admin). */
-  static async open(nc: NatsConnection | JetStreamClient): Promise<TraceIndex> {
-    return new TraceIndex(await new Kvm(nc).open(BUCKETS.traces));
+  /** Opens the `traces` bucket as someone allowed to use it (the platform's Bus or the admin's connection); throws when it is not there. */
+  static async open(user: BucketUser): Promise<TraceIndex> {
+    const [pages, pointers] = await Promise.all([
+      openRecords(user, BUCKETS.traces, TracePage, "trace index page"),
+      openTextRecords(user, BUCKETS.traces, "trace index pointer"),
+    ]);
+    return new TraceIndex({ pages, pointers });
   }
 
-  async #page(traceId: string, page: number): Promise<{ value: Page; revision: number } | undefined> {
-    const e: KvEntry | null = await this.kv.get(TRACE_KEYS.trace(traceId, page));
-    if (!e || e.operation !== "PUT") return undefined;
-    const parsed = Page.safeParse(e.json());
-    if (!parsed.success) throw new Error(`trace index key ${e.key} does not hold a page: ${parsed.error.issues[0]?.message}`);
-    return { value: parsed.data, revision: e.revision };
+  #page(traceId: string, page: number): Promise<{ value: TracePage; revision: number } | undefined> {
+    return this.store.pages.get(TRACE_KEYS.trace(traceId, page));
   }
 
-  #write(traceId: string, page: number, value: Page, revision: number | undefined): Promise<number> {
+  /** Writes a page with compare-and-set (create when `revision` is undefined); false when another writer got there first. */
+  async #write(traceId: string, page: number, value: TracePage, revision: number | undefined): Promise<boolean> {
     const key = TRACE_KEYS.trace(traceId, page);
-    const bytes = enc.encode(JSON.stringify(value));
-    return revision === undefined ? this.kv.create(key, bytes) : this.kv.update(key, bytes, revision);
+    if (revision === undefined) return (await this.store.pages.create(key, value)).created;
+    return (await this.store.pages.update(key, value, revision)).ok;
   }
 
   /**
    * Appends entries (in flow order) to a trace; entries already on the last page (a redelivery)
-   * are skipped. Retries compare-and-set conflicts; throws after repeated conflicts or KV errors.
+   * are skipped. Retries compare-and-set conflicts; throws SchakelError("conflict") after
+   * repeated conflicts, and the KV error when the bus fails.
    */
   async append(traceId: string, entries: TraceEntry[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#appendOnce(traceId, entries);
-      } catch (err) {
-        if (!isConflict(err) || attempt >= 20) throw err;
-      }
-    }
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) if (await this.#appendOnce(traceId, entries)) return;
+    throw new SchakelError("conflict", `the trace index page of trace ${traceId} kept changing under ${ATTEMPTS} attempts to append to it; the indexer retries the messages`, { traceId });
   }
 
-  async #appendOnce(traceId: string, entries: TraceEntry[]): Promise<void> {
+  /** One attempt; false when a compare-and-set lost and the whole append must be tried again. */
+  async #appendOnce(traceId: string, entries: TraceEntry[]): Promise<boolean> {
     const head = await this.#page(traceId, 0);
     if (!head) {
       const first = entries.slice(0, PAGE_SIZE);
-      await this.#write(traceId, 0, { v: 1, entries: first, pages: 1 }, undefined);
+      if (!(await this.#write(traceId, 0, { v: 1, entries: first, pages: 1 }, undefined))) return false;
       if (entries.length > first.length) await this.append(traceId, entries.slice(first.length));
-      return;
+      return true;
     }
     const pages = head.value.pages ?? 1;
     const last = pages === 1 ? head : await this.#page(traceId, pages - 1);
-    if (!last) {
-      // A writer stopped between creating page n and counting it: count it and retry.
-      throw new Error("wrong last sequence: page count behind");
-    }
+    // The head counts a page that cannot be read (yet): read again.
+    if (!last) return false;
     const seen = new Set(last.value.entries.map((e) => `${e.stream}#${e.seq}`));
     const fresh = entries.filter((e) => !seen.has(`${e.stream}#${e.seq}`));
-    if (!fresh.length) return;
+    if (!fresh.length) return true;
     const room = PAGE_SIZE - last.value.entries.length;
     if (room > 0) {
       const value = { ...last.value, entries: [...last.value.entries, ...fresh.slice(0, room)] };
-      await this.#write(traceId, pages - 1, value, last.revision);
+      if (!(await this.#write(traceId, pages - 1, value, last.revision))) return false;
       if (fresh.length > room) await this.append(traceId, fresh.slice(room));
-      return;
+      return true;
     }
     if (pages >= MAX_PAGES) {
-      await this.#write(traceId, 0, { ...head.value, dropped: (head.value.dropped ?? 0) + fresh.length }, head.revision);
-      return;
+      return this.#write(traceId, 0, { ...head.value, dropped: (head.value.dropped ?? 0) + fresh.length }, head.revision);
     }
-    try {
-      await this.#write(traceId, pages, { v: 1, entries: fresh.slice(0, PAGE_SIZE) }, undefined);
-    } catch (err) {
-      if (!isConflict(err)) throw err;
+    if (!(await this.#write(traceId, pages, { v: 1, entries: fresh.slice(0, PAGE_SIZE) }, undefined))) {
       // The page exists but the head does not count it yet: repair the count, then retry.
       await this.#write(traceId, 0, { ...head.value, pages: pages + 1 }, head.revision);
-      throw err;
+      return false;
     }
     await this.#countPage(traceId, pages + 1);
     if (fresh.length > PAGE_SIZE) await this.append(traceId, fresh.slice(PAGE_SIZE));
+    return true;
   }
 
   async #countPage(traceId: string, pages: number): Promise<void> {
-    for (let attempt = 1; attempt <= 20; attempt++) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const head = await this.#page(traceId, 0);
       if (!head || (head.value.pages ?? 1) >= pages) return;
-      try {
-        await this.#write(traceId, 0, { ...head.value, pages }, head.revision);
-        return;
-      } catch (err) {
-        if (!isConflict(err)) throw err;
-      }
+      if (await this.#write(traceId, 0, { ...head.value, pages }, head.revision)) return;
     }
   }
 
   /** Points a message id and (for notice.posted) a notice id at their trace. */
   async point(traceId: string, messageId: string, noticeId?: string): Promise<void> {
-    const writes = [this.kv.put(TRACE_KEYS.message(messageId), traceId)];
+    const writes: Promise<unknown>[] = [this.store.pointers.put(TRACE_KEYS.message(messageId), traceId)];
     // The first copy of a notice names its trace; later copies (same notice) are not repointed.
-    if (noticeId) writes.push(this.kv.create(TRACE_KEYS.notice(noticeId), traceId).catch((err) => (isConflict(err) ? 0 : Promise.reject(err))));
+    if (noticeId) writes.push(this.store.pointers.createIfAbsent(TRACE_KEYS.notice(noticeId), traceId));
     await Promise.all(writes);
   }
 
@@ -163,10 +156,10 @@ export class TraceIndex {
     const wanted = id.trim().toLowerCase();
     if (isTraceId(wanted)) return { traceId: wanted, via: "trace" };
     if (!isMessageUuid(wanted)) return undefined;
-    const byMessage = await this.kv.get(TRACE_KEYS.message(wanted));
-    if (byMessage?.operation === "PUT") return { traceId: byMessage.string(), via: "message" };
-    const byNotice = await this.kv.get(TRACE_KEYS.notice(wanted));
-    if (byNotice?.operation === "PUT") return { traceId: byNotice.string(), via: "notice" };
+    const byMessage = await this.store.pointers.get(TRACE_KEYS.message(wanted));
+    if (byMessage) return { traceId: byMessage.value, via: "message" };
+    const byNotice = await this.store.pointers.get(TRACE_KEYS.notice(wanted));
+    if (byNotice) return { traceId: byNotice.value, via: "notice" };
     return undefined;
   }
 }

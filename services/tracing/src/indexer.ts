@@ -11,8 +11,8 @@
  * arrive while its page is being written are appended together in the next write, so a busy trace
  * costs one compare-and-set per batch rather than per message.
  */
-import { BUCKETS, traceIndexConsumers, type InboxConsumer } from "@schakel/contracts";
-import { openBucket, readStream, type Bus, type StreamRead, type StreamReading } from "@schakel/contracts/bus";
+import { traceIndexConsumers, type InboxConsumer } from "@schakel/contracts";
+import { readStream, type Bus, type StreamRead, type StreamReading } from "@schakel/contracts/bus";
 import { entryOf, type TraceEntry } from "./entry.ts";
 import { TraceIndex } from "./index-store.ts";
 
@@ -48,7 +48,7 @@ interface Pending {
  * bucket is open; consumer trouble is retried every second and reported through `onEvent`.
  */
 export async function startTraceIndexer(bus: Bus, opts: TraceIndexerOptions = {}): Promise<TraceIndexer> {
-  const index = new TraceIndex(await openBucket(bus, BUCKETS.traces));
+  const index = await TraceIndex.open(bus);
   const consumers = opts.consumers ?? traceIndexConsumers(bus.org);
   const emit = opts.onEvent ?? (() => {});
   const limit = opts.concurrency ?? 256;

@@ -5,15 +5,13 @@
  * has; in the embedded setup the operator is the `admin` identity of the data folder. The tools
  * are developer tools, so they run with that identity and never publish on live subjects.
  */
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
-import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import { SchakelError } from "@schakel/contracts";
+import { ADMIN_ID, SchakelError } from "@schakel/contracts";
+import { connectError, OperatorConnection } from "@schakel/contracts/bus";
 import { TraceIndex } from "./index-store.ts";
 
 export interface Operator {
-  nc: NatsConnection;
-  js: JetStreamClient;
-  jsm: JetStreamManager;
+  /** The admin identity's connection: stored messages, stream states, the sandbox. */
+  connection: OperatorConnection;
   index: TraceIndex;
   close(): Promise<void>;
 }
@@ -25,28 +23,25 @@ export interface OperatorOptions {
   name?: string;
 }
 
-/** Connects as the operator; throws SchakelError("unreachable") naming the server when it cannot. */
+/**
+ * Connects as the operator (the admin identity) and opens the trace index. Throws
+ * SchakelError("credentials-refused") when the bus refuses the seed, ("unreachable") naming the
+ * server when it is not there, and ("unreachable") when the bus has no trace index yet.
+ */
 export async function connectOperator(opts: OperatorOptions): Promise<Operator> {
   const servers = Array.isArray(opts.servers) ? opts.servers : [opts.servers];
-  let nc: NatsConnection;
+  let connection: OperatorConnection;
   try {
-    nc = await connect({
-      servers,
-      name: opts.name ?? "schakel-tracing",
-      authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.seed)),
-      noAsyncTraces: true,
-      maxReconnectAttempts: 0,
-    });
-  } catch (cause) {
-    throw new SchakelError("unreachable", `cannot reach the bus at ${servers.join(", ")} as the operator (${(cause as Error).message}): is "schakel up" running?`, { servers }, { cause });
+    // A one-off tool: fail fast rather than reconnect forever (the CLI waits and retries itself).
+    connection = await OperatorConnection.connect({ servers, as: ADMIN_ID, seed: opts.seed, name: opts.name ?? "schakel-tracing", reconnect: false });
+  } catch (err) {
+    throw connectError(err, servers, "operator");
   }
   try {
-    const js = jetstream(nc, { timeout: 10_000 });
-    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-    const index = await TraceIndex.open(js);
-    return { nc, js, jsm, index, close: () => nc.drain().catch(() => nc.close()) };
+    const index = await TraceIndex.open(connection);
+    return { connection, index, close: () => connection.close() };
   } catch (cause) {
-    await nc.close();
+    await connection.close();
     throw new SchakelError("unreachable", `the bus at ${servers.join(", ")} has no trace index (KV bucket "traces"): provision it with "schakel up"`, { servers }, { cause });
   }
 }

@@ -1,7 +1,6 @@
 /** Flows for the tracing tests, published through the real bus by separate organisation connections. */
-import type { JetStreamManager } from "@nats-io/jetstream";
 import { newMessageId, sampleData, traceIdOf, type Envelope } from "@schakel/contracts";
-import { startFlowSpan, type Published } from "@schakel/contracts/bus";
+import { startFlowSpan, type OperatorConnection, type Published } from "@schakel/contracts/bus";
 import { sleep, type SchakelServer } from "@schakel/harness";
 
 export interface NoticeFlow {
@@ -34,9 +33,9 @@ export async function noticeFlow(s: SchakelServer, gapsMs: [number, number] = [0
 }
 
 /** Stream state, to show that something left a stream untouched. */
-export async function streamState(jsm: JetStreamManager, stream: string): Promise<{ messages: number; lastSeq: number }> {
-  const info = await jsm.streams.info(stream);
-  return { messages: info.state.messages, lastSeq: info.state.last_seq };
+export async function streamState(op: OperatorConnection, stream: string): Promise<{ messages: number; lastSeq: number }> {
+  const { messages, lastSeq } = await op.streamState(stream);
+  return { messages, lastSeq };
 }
 
 /** The platform escalates vilvoorde's missing acknowledgement to the notice's sender, in the notice's trace. */

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Kvm } from "@nats-io/kv";
-import { BUCKETS, messageSubject, newMessageId, newTraceId, sampleData, STREAMS, TRACE_KEYS } from "@schakel/contracts";
+import { messageSubject, newMessageId, newTraceId, sampleData, STREAMS, TRACE_KEYS } from "@schakel/contracts";
 import { seal } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { lookupTrace, PAGE_SIZE, startTraceIndexer, TraceIndex, waitForIndex, type IndexEvent, type TraceEntry, type TraceIndexer } from "../src/mod.ts";
+import { connectOperator, lookupTrace, PAGE_SIZE, startTraceIndexer, TraceIndex, waitForIndex, type IndexEvent, type Operator, type TraceEntry, type TraceIndexer } from "../src/mod.ts";
 import { noticeFlow } from "./helpers.ts";
 
 const entry = (seq: number): TraceEntry => ({
@@ -15,13 +14,16 @@ const entry = (seq: number): TraceEntry => ({
 describe("trace index", () => {
   let s: SchakelServer;
   let indexer: TraceIndexer;
+  let op: Operator;
   const events: IndexEvent[] = [];
 
   beforeAll(async () => {
     s = await startSchakelServer();
     indexer = await startTraceIndexer(await s.connectAs("vpr"), { onEvent: (e) => events.push(e) });
+    op = await connectOperator({ servers: s.url, seed: s.identities.admin.seed });
   });
   afterAll(async () => {
+    await op?.close();
     await indexer?.stop();
     await s?.cleanup();
   });
@@ -31,7 +33,7 @@ describe("trace index", () => {
     const antwerpen = await s.connectAs("antwerpen");
     const sealed = seal({ question: "Known to your service?" }, [{ org: "mechelen", key: s.directory.sealingKeyOf("mechelen") }]);
     const consult = await antwerpen.publish("case.consultation.requested", sampleData("case.consultation.requested", sealed), { to: "mechelen" });
-    const lag = await waitForIndex(await s.jsm(), "vpr");
+    const lag = await waitForIndex(op.connection, "vpr");
     expect(lag).toEqual({ behind: 0, caughtUp: true, provisioned: true });
 
     const byTrace = await lookupTrace(indexer.index, flow.traceId);
@@ -54,7 +56,8 @@ describe("trace index", () => {
 
   it("trace index - two writers appending to one trace with compare-and-set lose nothing, across pages", async () => {
     const traceId = newTraceId();
-    const other = await TraceIndex.open(await s.admin());
+    // The admin's index next to the platform's: two writers on separate connections.
+    const other = op.index;
     const all = Array.from({ length: 2 * PAGE_SIZE + 50 }, (_, i) => entry(i + 1));
     const chunks = (xs: TraceEntry[]) => Array.from({ length: Math.ceil(xs.length / 25) }, (_, i) => xs.slice(i * 25, i * 25 + 25));
     await Promise.all([
@@ -64,15 +67,22 @@ describe("trace index", () => {
     await indexer.index.append(traceId, all.slice(-10)); // a redelivery of the last ones
     const found = await indexer.index.lookupTrace(traceId);
     expect(found?.entries.map((e) => e.seq)).toEqual(all.map((e) => e.seq));
-    const head = await (await new Kvm(await s.admin()).open(BUCKETS.traces)).get(TRACE_KEYS.trace(traceId));
-    expect(head?.json<{ pages: number }>().pages).toBe(3);
+    const head = await other.store.pages.get(TRACE_KEYS.trace(traceId));
+    expect(head?.value.pages).toBe(3);
   });
 
   it("trace index - a lookup reads one KV value per 100 messages of the trace, plus at most two pointers", async () => {
-    const kv = await new Kvm(await s.admin()).open(BUCKETS.traces);
     let reads = 0;
-    const counting = new Proxy(kv, { get: (t, p) => (p === "get" ? (...a: Parameters<typeof kv.get>) => (reads++, t.get(...a)) : Reflect.get(t, p)) });
-    const index = new TraceIndex(counting);
+    // Every read of the bucket, pages and pointers alike, goes through a `get`.
+    const counting = <T extends object>(store: T): T => new Proxy(store, {
+      get: (t, p) => {
+        const v = Reflect.get(t, p, t) as unknown;
+        if (typeof v !== "function") return v;
+        return p === "get" ? (...a: unknown[]) => (reads++, (v as (...x: unknown[]) => unknown).apply(t, a)) : v.bind(t);
+      },
+    });
+    const { pages, pointers } = (await TraceIndex.open(op.connection)).store;
+    const index = new TraceIndex({ pages: counting(pages), pointers: counting(pointers) });
     const traceId = newTraceId();
     const entries = Array.from({ length: 250 }, (_, i) => entry(i + 1));
     await indexer.index.append(traceId, entries);

@@ -59,7 +59,8 @@ describe("traceability across the levels", () => {
     const spans = () => exporter.getFinishedSpans();
     const processed = (type: string, by: string) => spans().some((sp) => sp.kind === SpanKind.CONSUMER && sp.attributes["schakel.message.type"] === type && sp.attributes["schakel.receiver"] === by);
     await waitFor(() => processed("escalation.raised", "fed-ocam"), { timeoutMs: 20_000, what: "fed-ocam to process the escalation" });
-    await waitForIndex(await s.jsm(), "vpr");
+    const op = await connectOperator({ servers: s.url, seed: s.identities.admin.seed });
+    await waitForIndex(op.connection, "vpr");
 
     // The stored messages of the trace, from the index and the streams.
     const trace = await lookupTrace(indexer.index, posted.noticeId);
@@ -68,8 +69,7 @@ describe("traceability across the levels", () => {
     expect(types).toEqual(expect.arrayContaining(["notice.posted fed-ocam→mechelen", "notice.posted fed-ocam→vilvoorde", "notice.delivered mechelen→fed-ocam",
       "notice.acknowledged mechelen→fed-ocam", "escalation.raised vpr→fed-ocam", "escalation.raised vpr→vilvoorde"]));
     expect(types).toHaveLength(6);
-    const op = await connectOperator({ servers: s.url, seed: s.identities.admin.seed });
-    const stored = (await loadStored(op.jsm, trace!.entries)).messages.map((m) => JSON.parse(new TextDecoder().decode(m.body)) as { id: string; type: string; causationid?: string; traceparent: string });
+    const stored = (await loadStored(op.connection, trace!.entries)).messages.map((m) => JSON.parse(new TextDecoder().decode(m.body)) as { id: string; type: string; causationid?: string; traceparent: string });
     await op.close();
     // Wait until every service processed what it was sent (the platform reads all of it).
     const consumers = (m: { id: string }) => spans().filter((sp) => sp.kind === SpanKind.CONSUMER && sp.attributes["messaging.message.id"] === m.id);

@@ -35,8 +35,8 @@ describe("replay", () => {
     indexer = await startTraceIndexer(await s.connectAs("vpr"));
     // Gaps of ~1.5 s and ~3 s between the answers: the timeline the pacing test compresses 3x.
     flow = await noticeFlow(s, [1_500, 3_000]);
-    await waitForIndex(await s.jsm(), "vpr");
     op = await connectOperator({ servers: s.url, seed: s.identities.admin.seed });
+    await waitForIndex(op.connection, "vpr");
   });
   afterAll(async () => {
     await op?.close();
@@ -46,11 +46,11 @@ describe("replay", () => {
 
   it("replay - a trace into a sandbox: same messages, same order, marked, paced 3x within 20%, live stream untouched", async () => {
     const jsm = await s.jsm();
-    const before = await streamState(jsm, STREAMS.coord.name);
+    const before = await streamState(op.connection, STREAMS.coord.name);
     const progress: ReplayProgress[] = [];
     const result = await replay(op, { select: { trace: flow.noticeId }, into: { sandbox: "dev1" }, pace: parsePace("3x"), onProgress: (p) => progress.push(p) });
     expect(progress.map((p) => [p.done, p.total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
-    expect(await streamState(jsm, STREAMS.coord.name)).toEqual(before);
+    expect(await streamState(op.connection, STREAMS.coord.name)).toEqual(before);
     expect(result).toMatchObject({ traceId: flow.traceId, replayed: 4, into: { kind: "sandbox", name: "dev1", stream: "SANDBOX", consumer: "sandbox--dev1" } });
 
     const originals = await Promise.all(flow.published.map((p) => jsm.streams.getMessage(p.stream, { seq: p.seq })));
@@ -76,14 +76,14 @@ describe("replay", () => {
   });
 
   it("replay - a service in replay mode receives the copies with their original ids, its answers are not sent; a live one refuses them", async () => {
-    const before = await streamState(await s.jsm(), STREAMS.coord.name);
+    const before = await streamState(op.connection, STREAMS.coord.name);
     await replay(op, { select: { trace: flow.traceId }, into: { sandbox: "dev2" }, pace: parsePace("instant") });
     const dev = await sandboxService("dev2", true);
     await waitFor(() => dev.seen.length === 4, { what: "four replayed deliveries" });
     await dev.stop();
     expect(dev.answers).toHaveLength(1);
     expect(dev.answers[0]).toMatchObject({ stream: "", seq: 0, envelope: { causationid: flow.published[2]!.id } });
-    expect(await streamState(await s.jsm(), STREAMS.coord.name)).toEqual(before);
+    expect(await streamState(op.connection, STREAMS.coord.name)).toEqual(before);
     expect(dev.seen.map((d) => d.envelope.id)).toEqual(flow.published.map((p) => p.id));
     expect(dev.seen.every((d) => d.replay === "dev2" && d.stream === STREAMS.sandbox.name)).toBe(true);
     expect(dev.seen.map((d) => d.storedAt.getTime())).toEqual((await Promise.all(flow.published.map(async (p) => (await (await s.jsm()).streams.getMessage(p.stream, { seq: p.seq }))!.time.getTime()))));
@@ -106,9 +106,9 @@ describe("replay", () => {
       },
       "notice.delivered": (d) => void handled.push(d),
     };
-    const before = await streamState(await s.jsm(), STREAMS.coord.name);
+    const before = await streamState(op.connection, STREAMS.coord.name);
     const result = await replay(op, { select: { since, typeGlob: "notice.*", from: "mechelen" }, into: { handlers, directory: s.directory }, pace: parsePace("instant") });
-    expect(await streamState(await s.jsm(), STREAMS.coord.name)).toEqual(before);
+    expect(await streamState(op.connection, STREAMS.coord.name)).toEqual(before);
     expect(handled.map((d) => d.envelope.id)).toEqual([flow.published[2]!.id, flow.published[3]!.id]);
     expect(handled.every((d) => d.replay === "handler")).toBe(true);
     expect(result.outcomes).toEqual({ handled: 2, ignored: 0, refused: 0, failed: 0 });

@@ -1,7 +1,8 @@
 /**
  * @schakel/harness — real nats-server processes for tests: single servers,
  * JetStream clusters and leaf-node pairs on random loopback ports, plus the
- * small polling/probing helpers the tests need. No NATS client dependency.
+ * small polling/probing helpers the tests need; a secured, provisioned Schakel bus
+ * (`startSchakelServer`) and admin reads of what it stored (`storedOfType`).
  */
 export { startCluster } from "./cluster.ts";
 export type { ClusterOptions, MetaLeader, NatsCluster } from "./cluster.ts";
@@ -21,4 +22,6 @@ export type { NatsServer, PortsFile, ServerOptions, StopOptions } from "./server
 export { sleep, waitFor } from "./wait.ts";
 export type { WaitOptions } from "./wait.ts";
 export { startSchakelServer } from "./schakel.ts";
+export { storedMessages, storedOfType } from "./stored.ts";
+export type { StoredMessage } from "./stored.ts";
 export type { SchakelServer, SchakelServerOptions } from "./schakel.ts";

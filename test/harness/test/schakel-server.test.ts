@@ -1,11 +1,12 @@
 /**
  * The secured bus the harness starts: organisations connect through their bus client, and tests
- * that go below the bus on purpose get a raw connection that is still the organisation itself.
+ * that go below the bus on purpose get a raw connection that is still the organisation itself, and
+ * the admin reads back what the bus stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
-import { inboxConsumers, STREAMS } from "@schakel/contracts";
-import { startSchakelServer, type SchakelServer } from "../src/mod.ts";
+import { inboxConsumers, sampleData, STREAMS } from "@schakel/contracts";
+import { startSchakelServer, storedMessages, storedOfType, type SchakelServer } from "../src/mod.ts";
 
 describe("harness - secured Schakel server", () => {
   let s: SchakelServer;
@@ -25,5 +26,21 @@ describe("harness - secured Schakel server", () => {
     const bus = await s.connectAs("gent");
     expect(bus.org).toBe("gent");
     expect(bus.isClosed).toBe(false);
+  });
+
+  it("harness - storedOfType reads what the bus stored, of one type and optionally one sender, in stream order", async () => {
+    const ocam = await s.connectAs("fed-ocam");
+    const gent = await s.connectAs("gent");
+    const first = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    await gent.publish("notice.acknowledged", sampleData("notice.acknowledged"), { to: "fed-ocam" });
+    const second = await ocam.publish("notice.posted", sampleData("notice.posted"), { to: "all" });
+    const jsm = await s.jsm();
+    const posted = await storedOfType(jsm, "notice.posted");
+    expect(posted.map((m) => m.seq)).toEqual([first.seq, second.seq]);
+    expect(posted.map((m) => [m.envelope.sender, m.envelope.audience])).toEqual([["fed-ocam", "mechelen"], ["fed-ocam", "all"]]);
+    expect(await storedOfType(jsm, "notice.acknowledged", "fed-ocam")).toEqual([]);
+    expect((await storedOfType(jsm, "notice.acknowledged", "gent")).map((m) => m.envelope.type)).toEqual(["notice.acknowledged"]);
+    expect(await storedMessages(jsm, "coord.nobody.>")).toEqual([]);
+    await expect(storedMessages(jsm, "coord.>", "NO-SUCH-STREAM")).rejects.toThrow();
   });
 });

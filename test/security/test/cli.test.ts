@@ -2,15 +2,16 @@
  * The operator commands as a user runs them (the real `schakel` binary, exit codes and output):
  * `schakel audit verify` on copied logs that were changed, cut or reordered (the cut-off tail,
  * caught only by the checkpoints, is covered in services/audit), and
- * `schakel identities rotate` against a running server, which then refuses the old key.
+ * `schakel identities rotate` against a running server, which then refuses the old key, and
+ * `schakel identities generate` after a registry change, which admits and provisions the newcomer.
  */
 import { spawn } from "node:child_process";
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
-import { sampleData } from "@schakel/contracts";
+import { inboxConsumers, sampleData } from "@schakel/contracts";
 import { KeyDirectory, OrgCredentials } from "@schakel/contracts/bus";
 import { auditLogPath, startAuditor } from "@schakel/audit";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
@@ -27,6 +28,15 @@ function schakel(args: string[]): Promise<{ code: number; stdout: string; stderr
     child.stderr.on("data", (c: Buffer) => (stderr += c));
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Points the data folder's embedded-server files at the harness's server, as `schakel up` lays them out. */
+async function layOutAsUp(s: SchakelServer): Promise<void> {
+  const paths = embeddedPaths(s.dataDir);
+  await mkdir(paths.runDir, { recursive: true });
+  await rm(paths.config, { force: true });
+  await symlink(path.join(s.server.dir, "nats.conf"), paths.config);
+  await writeFile(paths.pidFile, `${s.server.pid}\n`);
 }
 
 const refused = async (url: string, seed: string) =>
@@ -71,11 +81,7 @@ describe("cli - audit verify and identities rotate", () => {
   });
 
   it("cli - identities rotate rewrites the running server's accounts and reloads it: the old key is refused, the new one accepted, receivers follow", async () => {
-    // Point the data folder's embedded-server files at the harness's server, as `schakel up` lays them out.
-    const paths = embeddedPaths(s.dataDir);
-    await mkdir(paths.runDir, { recursive: true });
-    await symlink(path.join(s.server.dir, "nats.conf"), paths.config);
-    await writeFile(paths.pidFile, `${s.server.pid}\n`);
+    await layOutAsUp(s);
     const oldSeed = s.identities.organisations.get("mechelen")!.seed;
     expect(await refused(s.url, oldSeed)).toBe(false);
     // A receiver following the directory file sees the rotation without a restart.
@@ -91,5 +97,20 @@ describe("cli - audit verify and identities rotate", () => {
     await waitFor(() => followed.organisation("mechelen")!.signingKeys.length === 2, { timeoutMs: 5_000, what: "the followed directory to show the rotation" });
     expect(followed.checkSigningKey("mechelen", s.identities.directory.organisations.find((o) => o.id === "mechelen")!.signingKeys[0]!.key, new Date()).ok).toBe(false);
     unfollow();
+  });
+
+  it("cli - identities generate after an organisation joins the registry: the reloaded server admits it and its inbox consumers are provisioned", async () => {
+    await layOutAsUp(s);
+    const registryFile = path.join(s.dataDir, "registry-with-halle.json");
+    const halle = { id: "halle", name: "Stad Halle", level: "local", roles: ["municipality", "livc-partner"] };
+    await writeFile(registryFile, JSON.stringify({ ...s.registry, organisations: [...s.registry.organisations, halle] }));
+
+    const r = await schakel([...data(), "identities", "generate", "--registry", registryFile, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ organisations: s.registry.organisations.length + 1, config: "rewritten", reloaded: true, provisioned: true });
+    const jsm = await s.jsm();
+    for (const c of inboxConsumers("halle", "local")) expect((await jsm.consumers.info(c.stream, c.name)).config.filter_subject).toBe(c.filter);
+    const seed = OrgCredentials.parse(JSON.parse(await readFile(credentialsPath(s.dataDir, "halle"), "utf8"))).seed;
+    await waitFor(async () => !(await refused(s.url, seed)), { timeoutMs: 5_000, what: "the reloaded server to admit halle" });
   });
 });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import { sampleData, STREAMS } from "@schakel/contracts";
-import { connectBus, decodeMessage, HEADERS, type Bus, type Consumption } from "@schakel/contracts/bus";
+import { connectBus, connectionFailure, decodeMessage, HEADERS, type Bus, type Consumption } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { activeUserKey, reloadServer, revokeSigningKey, rewriteServerConfig, rotateSigningKey, type Identities } from "@schakel/infra";
 import { deadLetterFor, inject } from "../src/bus/dead-letters.ts";
@@ -32,7 +32,8 @@ async function refusedAtConnect(url: string, seed: string): Promise<boolean> {
     await nc.close();
     return false;
   } catch (err) {
-    return /authoriz/i.test((err as Error).message);
+    // By the error's class (nats.js's AuthorizationError), never by its text.
+    return connectionFailure(err)?.kind === "credentials-refused";
   }
 }
 

@@ -6,11 +6,9 @@
  * ones; receivers pick up the new directory (KeyDirectory.watchFile) without a restart.
  */
 import type { Command } from "commander";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import {
-  activeUserKey, embeddedPaths, ensureIdentities, loadRegistry, provision, publicKeyOfSeed, reloadServer, revokeSigningKey, rewriteServerConfig,
-  rotateSigningKey, runningPid, type Identities,
+  activeUserKey, AdminConnectError, embeddedPaths, ensureIdentities, loadRegistry, provisionAsAdmin, publicKeyOfSeed, reloadServer, revokeSigningKey,
+  rewriteServerConfig, rotateSigningKey, runningPid, type Identities,
 } from "@schakel/infra";
 import type { Registry } from "@schakel/contracts";
 import { dataDirOf, readConnection, type GlobalOptions } from "../context.ts";
@@ -48,12 +46,13 @@ async function applyToServer(opts: IdentityOptions, registry: Registry, ids: Ide
   }
   const url = opts.server ?? readConnection(dataDir)?.url;
   if (provisionToo && pid !== undefined && url) {
-    // New organisations need their inbox consumers and bucket: provisioning is idempotent.
-    const nc = await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(ids.admin.seed)), maxReconnectAttempts: 0 }).catch(() => undefined);
-    if (nc) {
-      await provision(nc, await jetstreamManager(nc), registry);
+    // New organisations need their inbox consumers and bucket: provisioning is idempotent. A server
+    // that is gone or refuses the admin leaves it to the next "schakel up" (the output does not claim it).
+    try {
+      await provisionAsAdmin({ url, adminSeed: ids.admin.seed, registry, name: "schakel-identities:admin" });
       applied.provisioned = true;
-      await nc.close();
+    } catch (err) {
+      if (!(err instanceof AdminConnectError)) throw err;
     }
   }
   return applied;

@@ -55,7 +55,7 @@ async function trace(id: string, opts: GlobalOptions): Promise<void> {
   const directory = loadDirectory(opts);
   const op = await connectOperatorOf(opts, "schakel-cli:trace");
   try {
-    const lag = await waitForIndex(op.jsm, platformOf(directory), waitMs);
+    const lag = await waitForIndex(op.connection, platformOf(directory), waitMs);
     if (!lag.provisioned) throw new CliError("the bus has no trace-index consumers: provision it with \"schakel up\"", EXIT.failure);
     const found = await lookupTrace(op.index, wanted);
     if (!found) {
@@ -65,7 +65,7 @@ async function trace(id: string, opts: GlobalOptions): Promise<void> {
     if (!lag.caughtUp) note(color.yellow(`the trace index is ${lag.behind} message(s) behind; showing what it holds`));
     const flow = buildFlow(found.traceId, found.entries, orgsFrom(directory));
     if (opts.json) {
-      const { messages, missing } = await loadStored(op.jsm, found.entries);
+      const { messages, missing } = await loadStored(op.connection, found.entries);
       const numbered = new Map(flow.messages.map((m) => [`${m.entry.stream}#${m.entry.seq}`, m.n]));
       emit(opts, {
         traceId: found.traceId, via: found.via, indexBehind: lag.behind, dropped: found.dropped,

@@ -70,7 +70,7 @@ export async function replay(op: Operator, opts: ReplayOptions): Promise<ReplayR
   let deliver: (item: Parameters<ReturnType<typeof handlerTarget>["deliver"]>[0]) => Promise<Pick<ReplayedMessage, "copy" | "outcome">>;
   let handler: ReturnType<typeof handlerTarget> | undefined;
   if ("sandbox" in opts.into) {
-    const target = await sandboxTarget(op, opts.into.sandbox, newMessageId());
+    const target = await sandboxTarget(op.connection, opts.into.sandbox, newMessageId());
     into = { kind: "sandbox", name: target.name, stream: target.consumer.stream, consumer: target.consumer.name };
     deliver = async (item) => ({ copy: await target.deliver(item.stored) });
   } else {

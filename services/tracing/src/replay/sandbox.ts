@@ -3,18 +3,12 @@
  * same signature) to `sandbox.<name>.<live subject>`, which only the SANDBOX stream (short
  * retention) stores, with the replay marker headers. A service under development reads it through
  * the durable consumer `sandbox--<name>` with `replayMode: true`; a live service refuses such
- * copies. Nothing here can publish on a live subject: every subject is built by
- * `sandboxSubject`, and a copy stored anywhere but SANDBOX stops the replay.
+ * copies. The copy itself is the bus client's operation (`OperatorConnection.copyToSandbox`),
+ * which never publishes on a live subject and stops when a copy lands outside SANDBOX.
  */
-import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
-import { headers as natsHeaders } from "@nats-io/transport-node";
-import { sandboxConsumer, sandboxSubject, SchakelError, STREAMS, type InboxConsumer } from "@schakel/contracts";
-import { HEADERS } from "@schakel/contracts/bus";
-import type { Operator } from "../operator.ts";
+import type { InboxConsumer } from "@schakel/contracts";
+import type { OperatorConnection } from "@schakel/contracts/bus";
 import type { StoredMessage } from "../stored.ts";
-
-/** Headers of the original that travel with the copy (the signature covers the live subject and body). */
-const CARRIED = [HEADERS.signature, HEADERS.traceparent, HEADERS.tracestate] as const;
 
 export interface SandboxTarget {
   name: string;
@@ -24,32 +18,15 @@ export interface SandboxTarget {
 
 /**
  * Prepares sandbox `name`: creates its durable consumer (deliver all, explicit ack) if missing,
- * so a service started before or after the replay sees every copy.
+ * so a service started before or after the replay sees every copy. Copies of one run carry the
+ * message id `<runId>:<stream>:<seq>`, so a repeated copy within a run is stored once. Throws a
+ * SubjectError for a bad name.
  */
-export async function sandboxTarget(op: Operator, name: string, runId: string): Promise<SandboxTarget> {
-  const consumer = sandboxConsumer(name);
-  const exists = await op.jsm.consumers.info(consumer.stream, consumer.name).then(() => true, () => false);
-  if (!exists) {
-    await op.jsm.consumers.add(consumer.stream, {
-      durable_name: consumer.name, filter_subject: consumer.filter, ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All, max_deliver: -1, ack_wait: 30 * 1e9, description: `replays into sandbox ${name}`,
-    });
-  }
+export async function sandboxTarget(op: OperatorConnection, name: string, runId: string): Promise<SandboxTarget> {
+  const consumer = await op.prepareSandbox(name);
   return {
     name,
     consumer,
-    async deliver(m) {
-      const h = natsHeaders();
-      for (const k of CARRIED) if (m.headers[k]) h.set(k, m.headers[k]!);
-      h.set(HEADERS.replay, name);
-      h.set(HEADERS.replayOriginalSeq, String(m.seq));
-      h.set(HEADERS.replayOriginalTime, m.storedAt);
-      const subject = sandboxSubject(name, m.subject);
-      const ack = await op.js.publish(subject, m.body, { headers: h, msgID: `${runId}:${m.stream}:${m.seq}` });
-      if (ack.stream !== STREAMS.sandbox.name) {
-        throw new SchakelError("not-allowed", `a replayed copy on ${subject} was stored in ${ack.stream}, not ${STREAMS.sandbox.name}: stopping the replay; check the stream configuration`, { subject, stream: ack.stream });
-      }
-      return { stream: ack.stream, seq: ack.seq };
-    },
+    deliver: (m) => op.copyToSandbox(name, m, `${runId}:${m.stream}:${m.seq}`),
   };
 }

@@ -6,13 +6,12 @@
  *   on the server, merged by storage time, up to `until` and never past what was stored when the
  *   replay started.
  */
-import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
 import { windowFilters, type WindowFilter } from "@schakel/contracts";
 import type { TraceEntry } from "../entry.ts";
 import { NotIndexedError } from "../errors.ts";
 import { lookupTrace } from "../index-store.ts";
 import type { Operator } from "../operator.ts";
-import { readStored, type StoredMessage } from "../stored.ts";
+import { plainStored, readStored, type StoredMessage } from "../stored.ts";
 
 /** One message to replay; `entry` is set when the trace index holds (and so verified) it. */
 export interface ReplayItem {
@@ -44,7 +43,7 @@ export async function selectTrace(op: Operator, id: string): Promise<Selection> 
     // Read ahead in small parallel batches; a message expired from its stream is skipped.
     for (let i = 0; i < trace!.entries.length; i += 32) {
       const batch = trace!.entries.slice(i, i + 32);
-      const read = await Promise.all(batch.map((e) => readStored(op.jsm, e.stream, e.seq)));
+      const read = await Promise.all(batch.map((e) => readStored(op.connection, e.stream, e.seq)));
       for (let j = 0; j < batch.length; j++) if (read[j]) yield { stored: read[j]!, entry: batch[j]! };
     }
   }
@@ -59,33 +58,15 @@ export function typeMatcher(glob = ">"): (type: string) => boolean {
   return (type) => re.test(type);
 }
 
-function storedOf(m: JsMsg): StoredMessage {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of m.headers ?? []) headers[k] = v.join(", ");
-  return { stream: m.info.stream, seq: m.seq, subject: m.subject, storedAt: new Date(m.info.timestampNanos / 1e6).toISOString(), headers, body: m.data };
-}
-
+/** One stream's part of a window, read by the bus client; `onCount` learns how many it holds at most. */
 async function* readWindow(op: Operator, f: WindowFilter, w: WindowOptions, onCount: (n: number) => void): AsyncGenerator<StoredMessage> {
-  const state = await op.jsm.streams.info(f.stream);
-  const lastSeq = state.state.last_seq;
-  if (state.state.messages === 0) return;
-  const consumer = await op.js.consumers.get(f.stream, {
-    filter_subjects: f.filter, deliver_policy: DeliverPolicy.StartTime, opt_start_time: w.since.toISOString(),
-  });
   const wanted = typeMatcher(w.typeGlob);
   let counted = false;
-  for (;;) {
-    const batch = await consumer.fetch({ max_messages: 256, expires: 1_000 });
-    let got = 0;
-    for await (const m of batch) {
-      got++;
-      if (!counted) (counted = true), onCount(m.info.pending + 1);
-      if (m.seq > lastSeq || (w.until && m.info.timestampNanos / 1e6 > w.until.getTime())) return;
-      const type = m.subject.split(".").slice(3).join(".");
-      if (wanted(type)) yield storedOf(m);
-      if (m.info.pending === 0 || m.seq === lastSeq) return;
-    }
-    if (got === 0) return;
+  for await (const m of op.connection.readRange({ stream: f.stream, filter: f.filter, since: w.since, ...(w.until ? { until: w.until } : {}) })) {
+    if (!counted) (counted = true), onCount(m.pending + 1);
+    // The server filters by subject; a type glob with `*` inside a token is finished here.
+    const type = m.subject.split(".").slice(3).join(".");
+    if (wanted(type)) yield plainStored(m);
   }
 }
 

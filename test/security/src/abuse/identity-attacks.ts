@@ -4,6 +4,7 @@
  */
 import { connect, headers, type Authenticator } from "@nats-io/transport-node";
 import { messageSubject, NATS_CONTROL_HEADERS, newMessageId, sampleData } from "@schakel/contracts";
+import { connectionFailure } from "@schakel/contracts/bus";
 import type { Attempt } from "./probe.ts";
 import type { World } from "./world.ts";
 import type { Attack } from "./attacks.ts";
@@ -14,7 +15,9 @@ async function refusedConnection(url: string, authenticator?: Authenticator): Pr
     await nc.close();
     return { denied: false, how: "connected" };
   } catch (err) {
-    return { denied: true, how: /authoriz/i.test((err as Error).message) ? "Authorization Violation at connect" : `refused at connect (${(err as Error).name})` };
+    // By the error's class (nats.js's AuthorizationError), never by its text.
+    const refused = connectionFailure(err)?.kind === "credentials-refused";
+    return { denied: true, how: refused ? "Authorization Violation at connect" : `refused at connect (${(err as Error).name})` };
   }
 }
 

@@ -1,0 +1,74 @@
+/**
+ * Text records in a KV bucket: each value is UTF-8 text stored as it is, not JSON. Some buckets
+ * hold such values from before typed records (the trace index's pointers `msg.<id>` and
+ * `notice.<id>` hold a bare trace id), and old data must stay readable, so they are read and
+ * written as text. Typed JSON records use RecordBucket (records.ts). The KV handle stays inside
+ * the bus client; whoever may use the bucket — an organisation's Bus or an operator connection —
+ * opens it here.
+ */
+import { Kvm, type KV } from "@nats-io/kv";
+import type { z } from "zod";
+import type { Bus } from "./bus.ts";
+import type { OperatorConnection } from "./operator-connection.ts";
+import { isRevisionConflict, RecordBucket, type Stored } from "./records.ts";
+import { transportOf } from "./transport.ts";
+
+/** Who may open a provisioned bucket: an organisation's Bus (its own buckets) or an operator connection. */
+export type BucketUser = Bus | OperatorConnection;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Text values in one bucket, read and written without encoding. */
+export class TextRecords {
+  readonly #kv: KV;
+  constructor(kv: KV, readonly what: string) {
+    this.#kv = kv;
+  }
+
+  /** The value, or undefined when absent or deleted. Throws the KV error when the bus does not answer. */
+  async get(key: string): Promise<Stored<string> | undefined> {
+    const e = await this.#kv.get(key);
+    if (!e || e.operation !== "PUT") return undefined;
+    return { key, value: dec.decode(e.value), revision: e.revision };
+  }
+
+  /** Unconditional write (a value that every writer would write the same); returns the revision. */
+  async put(key: string, text: string): Promise<number> {
+    return this.#kv.put(key, enc.encode(text));
+  }
+
+  /**
+   * Writes the value unless the key already holds one: true when written, false when another
+   * writer was first (an expected outcome). Throws the KV error for anything else.
+   */
+  async createIfAbsent(key: string, text: string): Promise<boolean> {
+    try {
+      await this.#kv.create(key, enc.encode(text));
+      return true;
+    } catch (err) {
+      if (isRevisionConflict(err)) return false;
+      throw err;
+    }
+  }
+}
+
+async function open(user: BucketUser, bucket: string): Promise<KV> {
+  return new Kvm(transportOf(user).js).open(bucket);
+}
+
+/**
+ * Opens a provisioned bucket as text records (no create). Throws the JetStream error when the
+ * bucket does not exist, the user may not use it, or the bus does not answer.
+ */
+export async function openTextRecords(user: BucketUser, bucket: string, what: string): Promise<TextRecords> {
+  return new TextRecords(await open(user, bucket), what);
+}
+
+/**
+ * Opens a provisioned bucket as typed records of `schema` (see RecordBucket), by an organisation's
+ * Bus or an operator connection alike. Throws like {@link openTextRecords}.
+ */
+export async function openRecords<S extends z.ZodType>(user: BucketUser, bucket: string, schema: S, what: string, prefix = ""): Promise<RecordBucket<S>> {
+  return new RecordBucket(await open(user, bucket), schema, what, prefix);
+}
