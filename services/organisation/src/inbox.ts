@@ -10,7 +10,11 @@ import { messageLogger, type OrgContext } from "@schakel/runtime";
 import { isAddressedTo } from "./addressing.ts";
 import { receiveCaseConsultation, receiveCaseResponse } from "./cases/consultation.ts";
 import { receiveCoordinationRequest, receiveCoordinationResponse } from "./coordination/coordination.ts";
+import { receiveDigest } from "./digests/received.ts";
+import { receiveEscalation } from "./escalations/received.ts";
+import { receiveKnowledge } from "./knowledge/received.ts";
 import { receiveNotice } from "./notices/receive.ts";
+import { receiveEscalatedSignal } from "./signals/escalated.ts";
 import type { IncomingRequest } from "./records.ts";
 import type { OrgState } from "./state.ts";
 
@@ -24,7 +28,6 @@ export function inboxHandlers(ctx: OrgContext, state: OrgState, opts: InboxOptio
   const { directory, org } = ctx;
   const mine = (d: Delivery): boolean => isAddressedTo(directory, org, d.envelope);
   const log = (d: Delivery) => messageLogger(ctx.log, d.envelope);
-  const now = () => new Date().toISOString();
   return {
     "notice.posted": async (d) => {
       if (!mine(d)) return;
@@ -32,12 +35,13 @@ export function inboxHandlers(ctx: OrgContext, state: OrgState, opts: InboxOptio
       log(d).info({ noticeId: n.noticeId, ackBy: n.ackBy, title: n.title }, "notice received; delivery receipt sent");
     },
     // The sender keeps no record of its receipts (its feed holds them; `notice status` folds
-    // them): it only logs them, so operators see its notices answered.
+    // them): it only logs them, so operators see its notices answered. A receipt whose recipient
+    // is not its sender never gets here (decoding refuses it: sender-mismatch).
     "notice.delivered": (d) => {
-      if (mine(d) && d.data.recipient === d.envelope.sender) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice delivered");
+      if (mine(d)) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice delivered");
     },
     "notice.acknowledged": (d) => {
-      if (mine(d) && d.data.recipient === d.envelope.sender) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice acknowledged");
+      if (mine(d)) log(d).info({ noticeId: d.data.noticeId, recipient: d.data.recipient }, "notice acknowledged");
     },
     "coordination.requested": async (d) => {
       if (!mine(d)) return;
@@ -52,39 +56,23 @@ export function inboxHandlers(ctx: OrgContext, state: OrgState, opts: InboxOptio
     },
     "digest.published": async (d) => {
       if (!mine(d)) return;
-      const { data, envelope } = d;
-      await state.digests.create(data.digestId, {
-        digestId: data.digestId, from: envelope.sender, windowStart: data.windowStart, windowEnd: data.windowEnd, items: data.items,
-        receivedAt: now(), messageId: envelope.id,
-      });
-      log(d).info({ digestId: data.digestId, items: data.items.length }, "digest received");
+      await receiveDigest(state, d);
+      log(d).info({ digestId: d.data.digestId, items: d.data.items.length }, "digest received");
     },
     "escalation.raised": async (d) => {
       if (!mine(d)) return;
-      const { data, envelope } = d;
-      await state.escalations.create(data.escalationId, {
-        escalationId: data.escalationId, from: envelope.sender, ...data.obligation, missedAt: data.missedAt, summary: data.summary,
-        receivedAt: now(), messageId: envelope.id,
-      });
-      log(d).warn({ escalationId: data.escalationId, owedBy: data.obligation.owedBy, reference: data.obligation.reference }, data.summary);
+      await receiveEscalation(state, d);
+      log(d).warn({ escalationId: d.data.escalationId, owedBy: d.data.obligation.owedBy, reference: d.data.obligation.reference }, d.data.summary);
     },
     "signal.escalated": async (d) => {
       if (!mine(d)) return;
-      const { data, envelope } = d;
-      await state.signals.create(data.signalId, {
-        signalId: data.signalId, direction: "escalated-to-us", raisedBy: data.raisedBy, from: envelope.sender, to: envelope.audience,
-        kind: data.kind, severity: data.severity, title: data.title, escalate: true, reason: data.reason, at: now(), messageId: envelope.id,
-      });
-      log(d).warn({ signalId: data.signalId, raisedBy: data.raisedBy, severity: data.severity }, `escalated signal: ${data.title}`);
+      await receiveEscalatedSignal(state, d);
+      log(d).warn({ signalId: d.data.signalId, raisedBy: d.data.raisedBy, severity: d.data.severity }, `escalated signal: ${d.data.title}`);
     },
     "knowledge.shared": async (d) => {
       if (!mine(d)) return;
-      const { data, envelope } = d;
-      await state.knowledge.create(data.knowledgeId, {
-        knowledgeId: data.knowledgeId, from: envelope.sender, format: data.format, title: data.title, summary: data.summary,
-        receivedAt: now(), messageId: envelope.id,
-      });
-      log(d).info({ knowledgeId: data.knowledgeId, format: data.format }, "knowledge shared");
+      await receiveKnowledge(state, d);
+      log(d).info({ knowledgeId: d.data.knowledgeId, format: d.data.format }, "knowledge shared");
     },
     "case.consultation.requested": async (d) => {
       if (!mine(d) || !d.data.recipients.includes(org)) return;

@@ -26,8 +26,10 @@ export { requestCaseConsultation, receiveCaseConsultation, receiveCaseResponse, 
 export type { CaseConsultationInput, RequestedConsultation, OpenedConsultation, CaseAnswerOutcome } from "./cases/consultation.ts";
 export { raiseSignal, signals } from "./signals/raise.ts";
 export type { RaiseSignalInput, RaisedSignal } from "./signals/raise.ts";
-export { escalatedSignals } from "./signals/escalated.ts";
-export { receivedDigests } from "./digests/received.ts";
+export { escalatedSignals, receiveEscalatedSignal } from "./signals/escalated.ts";
+export { receivedDigests, receiveDigest } from "./digests/received.ts";
+export { receivedKnowledge, receiveKnowledge } from "./knowledge/received.ts";
+export { receivedEscalations, receiveEscalation } from "./escalations/received.ts";
 export { publishPolicyUpdate } from "./policy/publish.ts";
 export type { PolicyUpdateInput, PublishedPolicyUpdate } from "./policy/publish.ts";
 export { inboxHandlers, mergeHandlers } from "./inbox.ts";
