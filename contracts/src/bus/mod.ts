@@ -48,7 +48,7 @@ export { startSendSpan, startProcessSpan, startFlowSpan, withContext, wireContex
 export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescription } from "./tracing.ts";
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey } from "./nkey-codec.ts";
 export { RecordBucket, openBucket, isRevisionConflict } from "./records.ts";
-export type { Stored, CreateOutcome, UpdateOutcome } from "./records.ts";
+export type { Stored, CreateOutcome, UpdateOutcome, RecordStore } from "./records.ts";
 export { TextRecords, openTextRecords, openRecords } from "./text-records.ts";
 export type { BucketUser } from "./text-records.ts";
 export { watchRecords } from "./record-watch.ts";

@@ -3,7 +3,7 @@
  * consumer runs at most once per envelope id as long as the store remembers it. The memory store
  * is bounded (oldest forgotten first); a KV-backed store survives restarts.
  */
-import type { KV } from "@nats-io/kv";
+import type { RecordStore } from "./records.ts";
 
 export interface ProcessedStore {
   has(id: string): Promise<boolean>;
@@ -28,7 +28,7 @@ export class MemoryProcessedStore implements ProcessedStore {
 /** Remembers processed ids in a KV bucket (keys `<scope>.<id>`), in front of a memory cache. */
 export class KvProcessedStore implements ProcessedStore {
   #cache = new MemoryProcessedStore(50_000);
-  constructor(private readonly kv: KV, private readonly scope: string) {}
+  constructor(private readonly kv: RecordStore, private readonly scope: string) {}
   #key(id: string): string {
     return `${this.scope}.${id}`;
   }

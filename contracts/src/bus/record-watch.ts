@@ -5,6 +5,7 @@
  * it current afterwards, without knowing how the bucket is stored.
  */
 import type { z } from "zod";
+import { SchakelError } from "../errors.ts";
 import type { RecordBucket } from "./records.ts";
 
 /** One change to a record of the watched kind (keys without the kind's prefix). */
@@ -26,6 +27,7 @@ export interface RecordWatch<T> extends AsyncIterable<RecordChange<T>> {
  * a caller that must outlive outages watches again.
  */
 export async function watchRecords<S extends z.ZodType>(records: RecordBucket<S>): Promise<RecordWatch<z.infer<S>>> {
+  if (!records.kv.watch) throw new SchakelError("failed", `${records.what} records are kept in a store that cannot be watched (only a KV bucket can)`);
   const entries = await records.kv.watch({ key: `${records.keyPrefix}>` });
   async function* changes(): AsyncGenerator<RecordChange<z.infer<S>>> {
     for await (const e of entries) {

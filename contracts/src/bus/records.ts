@@ -46,13 +46,28 @@ export async function openBucket(bus: Bus, bucket: string): Promise<KV> {
 }
 
 /**
+ * What records are kept in: a JetStream KV bucket (`openBucket`), or an in-memory store with the
+ * same compare-and-set rules for handler tests (`memoryRecordStore` in ./testing.ts). A failed
+ * create or update throws an error that {@link isRevisionConflict} recognises.
+ */
+export interface RecordStore {
+  get(key: string): Promise<{ value: Uint8Array; revision: number; operation: string } | null>;
+  create(key: string, value: Uint8Array): Promise<number>;
+  update(key: string, value: Uint8Array, revision: number): Promise<number>;
+  put(key: string, value: Uint8Array | string): Promise<number>;
+  keys(filter: string): Promise<AsyncIterable<string>>;
+  /** Present on a KV bucket: every change as it happens (see record-watch.ts). */
+  watch?: KV["watch"];
+}
+
+/**
  * Records of one schema in a KV bucket, optionally under a key prefix (`<prefix>.<key>`), so that
  * one bucket can hold several kinds of record. Keys given to and returned by the methods are
  * without the prefix.
  */
 export class RecordBucket<S extends z.ZodType> {
   readonly #prefix: string;
-  constructor(readonly kv: KV, readonly schema: S, readonly what: string, prefix = "") {
+  constructor(readonly kv: RecordStore, readonly schema: S, readonly what: string, prefix = "") {
     this.#prefix = prefix ? `${prefix}.` : "";
   }
 

@@ -31,6 +31,8 @@ import { encodeSignature, signingBytes } from "./signature.ts";
 import { verifyStored, type StoredHeaders } from "./stored-message.ts";
 import { wireContext } from "./tracing.ts";
 
+export { memoryRecordStore } from "./memory-records.ts";
+
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 

@@ -18,13 +18,16 @@ import { receiveEscalatedSignal } from "./signals/escalated.ts";
 import type { IncomingRequest } from "./records.ts";
 import type { OrgState } from "./state.ts";
 
-export interface InboxOptions {
+/** What the inbox handlers use of an organisation's context (a handler test passes just this). */
+export type InboxContext = Pick<OrgContext, "org" | "directory" | "log">;
+
+export interface InboxOptions<C extends InboxContext = OrgContext> {
   /** Called once a new coordination request is recorded (e.g. an auto-answer policy). */
-  onCoordinationRequest?: (request: IncomingRequest, ctx: OrgContext) => Promise<void> | void;
+  onCoordinationRequest?: (request: IncomingRequest, ctx: C) => Promise<void> | void;
 }
 
 /** The handlers every organisation runs on its inbox. Messages not addressed to it are ignored. */
-export function inboxHandlers(ctx: OrgContext, state: OrgState, opts: InboxOptions = {}): Handlers {
+export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, opts: InboxOptions<C> = {}): Handlers {
   const { directory, org } = ctx;
   const mine = (d: Delivery): boolean => isAddressedTo(directory, org, d.envelope);
   const log = (d: Delivery) => messageLogger(ctx.log, d.envelope);

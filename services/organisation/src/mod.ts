@@ -1,5 +1,5 @@
 /** @schakel/organisation — what every organisation does, one folder per conversation. Every public export, by name. */
-export { orgState, ORG_RECORD_PREFIXES } from "./state.ts";
+export { orgState, orgStateIn, ORG_RECORD_PREFIXES } from "./state.ts";
 export type { OrgState } from "./state.ts";
 export {
   MessageRef, ReceivedNotice, SentNotice, CoordinationAnswer, IncomingRequest, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
@@ -33,4 +33,4 @@ export { receivedEscalations, receiveEscalation } from "./escalations/received.t
 export { publishPolicyUpdate } from "./policy/publish.ts";
 export type { PolicyUpdateInput, PublishedPolicyUpdate } from "./policy/publish.ts";
 export { inboxHandlers, mergeHandlers } from "./inbox.ts";
-export type { InboxOptions } from "./inbox.ts";
+export type { InboxOptions, InboxContext } from "./inbox.ts";

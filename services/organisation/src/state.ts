@@ -5,7 +5,7 @@
  * `acknowledgeNotice` that the CLI calls with its own connection.
  */
 import { orgStateBucket } from "@schakel/contracts";
-import { KvProcessedStore, openBucket, RecordBucket, type Bus, type ProcessedStore } from "@schakel/contracts/bus";
+import { KvProcessedStore, openBucket, RecordBucket, type Bus, type ProcessedStore, type RecordStore } from "@schakel/contracts/bus";
 import {
   IncomingConsultation, IncomingRequest, OutgoingConsultation, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
   ReceivedKnowledge, ReceivedNotice, SentNotice, SignalRecord,
@@ -56,10 +56,17 @@ export function orgState(bus: Bus): Promise<OrgState> {
 }
 
 async function open(bus: Bus): Promise<OrgState> {
-  const kv = await openBucket(bus, orgStateBucket(bus.org));
+  return orgStateIn(await openBucket(bus, orgStateBucket(bus.org)), bus.org);
+}
+
+/**
+ * The state of `org` kept in `kv`: its bucket `org-<id>` in production, an in-memory store
+ * (`memoryRecordStore` of @schakel/contracts/bus/testing) in handler tests without a server.
+ */
+export function orgStateIn(kv: RecordStore, org: string): OrgState {
   const p = ORG_RECORD_PREFIXES;
   return {
-    org: bus.org,
+    org,
     notices: new RecordBucket(kv, ReceivedNotice, "received notice", p.notices),
     sent: new RecordBucket(kv, SentNotice, "sent notice", p.sent),
     requestsIn: new RecordBucket(kv, IncomingRequest, "incoming coordination request", p.requestsIn),
