@@ -4,11 +4,10 @@
  * and both share one trace.
  */
 import type { Command } from "commander";
-import { COORDINATION_ASKS, COORDINATION_OUTCOMES, newMessageId, PREVENTION_TIERS, type DataOf } from "@schakel/contracts";
-import { requestCoordination, respondKey, respondToCoordination } from "@schakel/organisation";
+import { COORDINATION_ASKS, COORDINATION_OUTCOMES, newMessageId, PREVENTION_TIERS } from "@schakel/contracts";
+import { requestCoordination, respondToCoordination } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { findMessage } from "../feed/find.ts";
 import { oneOf, parseAudiences, requireMessageId, requireSender, validateData } from "../input/checks.ts";
 import { parseDeadline } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
@@ -39,18 +38,11 @@ async function respond(requestIdArg: string, opts: RespondOptions): Promise<void
   requireSender(directory, opts.as, "coordination.responded");
   const data = { requestId, outcome: oneOf("--outcome", opts.outcome, COORDINATION_OUTCOMES), body: opts.body };
   validateData("coordination.responded", data, { body: "--body" });
-  const mine = new Set(directory.audiencesOf(opts.as));
   const result = await withBus(opts.as, opts, async (bus) => {
     const done = await respondToCoordination(bus, data);
     if (done.outcome === "responded") return { requestId, id: done.messageId, to: done.to, causationId: done.causationId, traceId: done.traceId, duplicate: false };
     if (done.outcome === "already-responded") return { requestId, id: done.messageId, to: done.to, causationId: null, traceId: null, duplicate: true };
-    // The organisation's service has not recorded the request: answer the stored one, with the
-    // same derived id the service path would use.
-    const req = await findMessage(bus, requestId, (i) =>
-      i.type === "coordination.requested" && mine.has(i.audience) && (i.data as DataOf<"coordination.requested"> | undefined)?.requestId === requestId);
-    if (!req?.envelope) throw new CliError(`no coordination request ${requestId} addressed to "${opts.as}" was found: check the id (schakel feed --as ${opts.as} --type coordination.*)`, EXIT.usage);
-    const p = await bus.publish("coordination.responded", data, { to: req.sender, inReplyTo: req.envelope, idempotencyKey: respondKey(requestId) });
-    return { requestId, id: p.id, to: req.sender, causationId: req.id!, traceId: p.traceId, duplicate: p.duplicate };
+    throw new CliError(done.message, EXIT.usage);
   });
   emit(opts, result, (r) =>
     `${color.green(r.duplicate ? "already answered" : "answered")} request ${r.requestId} (${data.outcome}) to ${r.to}${r.causationId ? `; causation ${r.causationId}` : ""}${r.traceId ? `\ntrace ${r.traceId}` : ""}`);

@@ -3,8 +3,9 @@
  * answer such a request. The answer is published as a reply to the request, so its causation id
  * is the request's message id and both share one trace.
  */
-import { newMessageId, traceIdOf, type COORDINATION_OUTCOMES, type CoordinationAsk, type PreventionTier } from "@schakel/contracts";
-import { wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
+import { newMessageId, traceIdOf, type COORDINATION_OUTCOMES, type CoordinationAsk, type DataOf, type Envelope, type PreventionTier } from "@schakel/contracts";
+import { findInFeed, wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
+import { isAddressedTo } from "../addressing.ts";
 import { orgState, type OrgState } from "../state.ts";
 import type { IncomingRequest, OutgoingRequest } from "../records.ts";
 
@@ -53,15 +54,30 @@ export async function requestCoordination(bus: Bus, input: CoordinationRequestIn
   return { requestId, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent), duplicate: sent.duplicate };
 }
 
-/** Records a request addressed to this organisation (first copy wins). */
-export async function receiveCoordinationRequest(state: OrgState, d: Delivery<"coordination.requested">, now = new Date()): Promise<IncomingRequest> {
-  const { data, envelope } = d;
-  const record: IncomingRequest = {
+/** The record of a request as it reached this organisation (from its delivery or from its feed). */
+function incomingRequestOf(envelope: Envelope, data: DataOf<"coordination.requested">, now: Date): IncomingRequest {
+  return {
     requestId: data.requestId, from: envelope.sender, audience: envelope.audience, ask: data.ask, topic: data.topic, body: data.body,
     ...(data.respondBy ? { respondBy: data.respondBy } : {}), receivedAt: now.toISOString(),
     message: { id: envelope.id, correlationid: envelope.correlationid, traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) },
   };
-  const c = await state.requestsIn.create(data.requestId, record);
+}
+
+/**
+ * The request as it reached this organisation, from a copy addressed to it in its own feed (the
+ * service has not recorded it: it is not running, or not yet); undefined when there is none.
+ * @throws FeedSlotsInUseError when every feed slot of the organisation is taken.
+ */
+async function requestFromFeed(bus: Bus, requestId: string, now: Date): Promise<IncomingRequest | undefined> {
+  const found = await findInFeed(bus, (m) => m.verdict.type === "coordination.requested" && isAddressedTo(bus.directory, bus.org, m.verdict.envelope)
+    && (m.verdict.envelope.data as DataOf<"coordination.requested">).requestId === requestId, { near: requestId });
+  return found && incomingRequestOf(found.verdict.envelope, found.verdict.envelope.data as DataOf<"coordination.requested">, now);
+}
+
+/** Records a request addressed to this organisation (first copy wins). */
+export async function receiveCoordinationRequest(state: OrgState, d: Delivery<"coordination.requested">, now = new Date()): Promise<IncomingRequest> {
+  const record = incomingRequestOf(d.envelope, d.data, now);
+  const c = await state.requestsIn.create(d.data.requestId, record);
   return c.created ? record : c.existing?.value ?? record;
 }
 
@@ -78,22 +94,32 @@ export type RespondOutcome =
 
 /**
  * Answers a coordination request that reached the bus's organisation, as a reply to it
- * (causation id = the request's message id). Answering twice sends nothing new; an id that never
- * reached this organisation is the outcome `unknown-request`.
+ * (causation id = the request's message id), then records the answer. The request comes from the
+ * organisation's record, or else from its feed (the one answering path, as for acknowledgements).
+ * Answering twice sends nothing new; an id addressed to no copy this organisation can read is the
+ * outcome `unknown-request`. Throws FeedSlotsInUseError when the feed is needed and every slot is taken.
  */
 export async function respondToCoordination(bus: Bus, input: CoordinationAnswerInput, now = new Date()): Promise<RespondOutcome> {
   const state = await orgState(bus);
-  const stored = await state.requestsIn.get(input.requestId);
-  if (!stored) {
-    return { outcome: "unknown-request", requestId: input.requestId, message: `no coordination request ${input.requestId} has reached ${bus.org}: check the id, or start the ${bus.org} service so that it receives its requests` };
+  const stored = (await state.requestsIn.get(input.requestId))?.value;
+  const req = stored ?? await requestFromFeed(bus, input.requestId, now);
+  if (!req) {
+    return {
+      outcome: "unknown-request", requestId: input.requestId,
+      message: `no coordination request ${input.requestId} has reached ${bus.org}: no copy addressed to it is in its feed; check the id (schakel feed --as ${bus.org} --type coordination.requested)`,
+    };
   }
-  const req = stored.value;
   if (req.response) return { outcome: "already-responded", requestId: req.requestId, to: req.from, messageId: req.response.messageId };
   const sent = await bus.publish("coordination.responded", { requestId: req.requestId, outcome: input.outcome, body: input.body }, {
     to: req.from, inReplyTo: req.message, idempotencyKey: respondKey(req.requestId),
   });
   const response = { from: bus.org, outcome: input.outcome, body: input.body, respondedAt: now.toISOString(), messageId: sent.id };
-  await state.requestsIn.mutate(req.requestId, (cur) => (cur && !cur.response ? { ...cur, response } : undefined));
+  // A request found in the feed is recorded with its answer (unless the service recorded it meanwhile).
+  if (stored || !(await state.requestsIn.create(req.requestId, { ...req, response })).created) {
+    await state.requestsIn.mutate(req.requestId, (cur) => (cur && !cur.response ? { ...cur, response } : undefined));
+  }
+  // A duplicate: an earlier answer with the same derived id that no record knew of.
+  if (sent.duplicate) return { outcome: "already-responded", requestId: req.requestId, to: req.from, messageId: sent.id };
   return { outcome: "responded", requestId: req.requestId, to: req.from, messageId: sent.id, causationId: req.message.id, traceId: traceIdOf(sent.envelope.traceparent) };
 }
 
