@@ -131,3 +131,14 @@ export function inboxPrefix(org: string): string {
   checkToken(`_INBOX_${org}`, "organisation", org);
   return `_INBOX_${org}`;
 }
+
+/** NATS subject matching: `*` is one token, `>` the rest (also for KV keys, which are subjects). */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const f = filter.split(".");
+  const s = subject.split(".");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === ">") return s.length > i;
+    if (i >= s.length || (f[i] !== "*" && f[i] !== s[i])) return false;
+  }
+  return f.length === s.length;
+}

@@ -5,6 +5,7 @@
  * `RecordBucket` sees the same conflicts it sees on a server. Keys filter with KV wildcards.
  */
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { subjectMatches } from "../subjects.ts";
 import type { RecordStore } from "./records.ts";
 
 const enc = new TextEncoder();
@@ -12,17 +13,6 @@ const enc = new TextEncoder();
 /** The error a bucket answers to a lost compare-and-set. */
 function wrongLastSequence(key: string, last: number): JetStreamApiError {
   return new JetStreamApiError({ code: 400, err_code: JetStreamApiCodes.StreamWrongLastSequence, description: `wrong last sequence: ${last} (key ${key})` });
-}
-
-/** True when `key` matches a KV filter (`*` one token, `>` the rest). */
-function matches(filter: string, key: string): boolean {
-  const f = filter.split(".");
-  const k = key.split(".");
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === ">") return k.length > i;
-    if (i >= k.length || (f[i] !== "*" && f[i] !== k[i])) return false;
-  }
-  return f.length === k.length;
 }
 
 /** A new empty store; see the file comment. */
@@ -52,7 +42,7 @@ export function memoryRecordStore(): RecordStore {
       return write(key, value);
     },
     async keys(filter) {
-      const found = [...entries.keys()].filter((k) => matches(filter, k));
+      const found = [...entries.keys()].filter((k) => subjectMatches(filter, k));
       return (async function* () {
         yield* found;
       })();

@@ -7,7 +7,7 @@
  */
 import { jetstream } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
-import { inboxConsumers, sampleData } from "@schakel/contracts";
+import { inboxConsumers, sampleData, subjectMatches } from "@schakel/contracts";
 import { identityFrom, type ConsumeEvent, type Consumption } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,7 +15,6 @@ import { readDeadLetters } from "../src/dead-letters.ts";
 import { EffectLedger } from "../src/effects.ts";
 import { reportFigures, secondsSince } from "../src/figures.ts";
 import { fuzzInput, seededRandom, type FuzzInput } from "../src/fuzz-inputs.ts";
-import { subjectMatches } from "../src/subject-match.ts";
 
 const FUZZED = 10_000;
 const VALID_EVERY = 10;
