@@ -4,8 +4,8 @@
  * is the request's message id and both share one trace.
  */
 import { newMessageId, traceIdOf, type COORDINATION_OUTCOMES, type CoordinationAsk, type DataOf, type Envelope, type PreventionTier } from "@schakel/contracts";
-import { findInFeed, wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
-import { isAddressedTo } from "../addressing.ts";
+import { wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
+import { addressedInFeed } from "../addressed-in-feed.ts";
 import { orgState, type OrgState } from "../state.ts";
 import type { IncomingRequest, OutgoingRequest } from "../records.ts";
 
@@ -63,17 +63,6 @@ function incomingRequestOf(envelope: Envelope, data: DataOf<"coordination.reques
   };
 }
 
-/**
- * The request as it reached this organisation, from a copy addressed to it in its own feed (the
- * service has not recorded it: it is not running, or not yet); undefined when there is none.
- * @throws FeedSlotsInUseError when every feed slot of the organisation is taken.
- */
-async function requestFromFeed(bus: Bus, requestId: string, now: Date): Promise<IncomingRequest | undefined> {
-  const found = await findInFeed(bus, (m) => m.verdict.type === "coordination.requested" && isAddressedTo(bus.directory, bus.org, m.verdict.envelope)
-    && (m.verdict.envelope.data as DataOf<"coordination.requested">).requestId === requestId, { near: requestId });
-  return found && incomingRequestOf(found.verdict.envelope, found.verdict.envelope.data as DataOf<"coordination.requested">, now);
-}
-
 /** Records a request addressed to this organisation (first copy wins). */
 export async function receiveCoordinationRequest(state: OrgState, d: Delivery<"coordination.requested">, now = new Date()): Promise<IncomingRequest> {
   const record = incomingRequestOf(d.envelope, d.data, now);
@@ -102,7 +91,8 @@ export type RespondOutcome =
 export async function respondToCoordination(bus: Bus, input: CoordinationAnswerInput, now = new Date()): Promise<RespondOutcome> {
   const state = await orgState(bus);
   const stored = (await state.requestsIn.get(input.requestId))?.value;
-  const req = stored ?? await requestFromFeed(bus, input.requestId, now);
+  const found = stored ? undefined : await addressedInFeed(bus, "coordination.requested", input.requestId);
+  const req = stored ?? (found && incomingRequestOf(found.envelope, found.data, now));
   if (!req) {
     return {
       outcome: "unknown-request", requestId: input.requestId,

@@ -5,9 +5,9 @@
  * notice when it has one, the organisation's own feed when it has not (yet), and the record
  * updated afterwards either way, so a second acknowledgement is never sent.
  */
-import { traceIdOf, type DataOf } from "@schakel/contracts";
-import { findInFeed, type Bus } from "@schakel/contracts/bus";
-import { isAddressedTo } from "../addressing.ts";
+import { traceIdOf } from "@schakel/contracts";
+import type { Bus } from "@schakel/contracts/bus";
+import { addressedInFeed } from "../addressed-in-feed.ts";
 import { orgState, type OrgState } from "../state.ts";
 import type { ReceivedNotice } from "../records.ts";
 import { receivedNoticeOf } from "./receive.ts";
@@ -28,17 +28,6 @@ export type AcknowledgeOutcome =
   | { outcome: "already-acknowledged"; noticeId: string; to: string; acknowledgedAt: string; messageId: string }
   | { outcome: "unknown-notice"; noticeId: string; message: string };
 
-/**
- * The notice as it reached this organisation, from a copy addressed to it in its own feed (the
- * service has not recorded it: it is not running, or not yet); undefined when there is none.
- * @throws FeedSlotsInUseError when every feed slot of the organisation is taken.
- */
-async function fromFeed(bus: Bus, noticeId: string, now: Date): Promise<ReceivedNotice | undefined> {
-  const found = await findInFeed(bus, (m) => m.verdict.type === "notice.posted" && isAddressedTo(bus.directory, bus.org, m.verdict.envelope)
-    && (m.verdict.envelope.data as DataOf<"notice.posted">).noticeId === noticeId, { near: noticeId });
-  return found && receivedNoticeOf(found.verdict.envelope, found.verdict.envelope.data as DataOf<"notice.posted">, now);
-}
-
 /** Keeps the acknowledgement in the record; a notice found in the feed is recorded with it (unless the service recorded it meanwhile). */
 async function record(state: OrgState, notice: ReceivedNotice, acknowledgement: NonNullable<ReceivedNotice["acknowledgement"]>, recorded: boolean): Promise<void> {
   if (!recorded && (await state.notices.create(notice.noticeId, { ...notice, acknowledgement })).created) return;
@@ -56,7 +45,8 @@ async function record(state: OrgState, notice: ReceivedNotice, acknowledgement: 
 export async function acknowledgeNotice(bus: Bus, input: AcknowledgeInput, now = new Date()): Promise<AcknowledgeOutcome> {
   const state = await orgState(bus);
   const stored = (await state.notices.get(input.noticeId))?.value;
-  const notice = stored ?? await fromFeed(bus, input.noticeId, now);
+  const found = stored ? undefined : await addressedInFeed(bus, "notice.posted", input.noticeId);
+  const notice = stored ?? (found && receivedNoticeOf(found.envelope, found.data, now));
   if (!notice) {
     return {
       outcome: "unknown-notice",
