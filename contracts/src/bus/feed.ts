@@ -18,7 +18,7 @@ export interface FeedMessage extends StoredMessage {
 }
 
 /** Receives each message; returning `false` from a history callback ends the history early. */
-export type OnFeedMessage = (message: FeedMessage) => void | boolean | Promise<void | boolean>;
+export type OnFeedMessage<M = FeedMessage> = (message: M) => void | boolean | Promise<void | boolean>;
 
 export interface Following {
   stop(): Promise<void>;
@@ -26,14 +26,15 @@ export interface Following {
   done: Promise<void>;
 }
 
-export interface Feed {
+/** A feed; `M` is what its callbacks receive (a reader may hand on its own form of each message). */
+export interface Feed<M = FeedMessage> {
   slots: FeedSlot[];
   /** The stream sequence the feed starts after: every message it delivers has a higher one. */
   startedAfter: number;
   /** Delivers every stored message from the start point up to now, in stream order. */
-  history(onMessage: OnFeedMessage): Promise<void>;
+  history(onMessage: OnFeedMessage<M>): Promise<void>;
   /** Then delivers new messages until stopped. */
-  follow(onMessage: OnFeedMessage): Promise<Following>;
+  follow(onMessage: OnFeedMessage<M>): Promise<Following>;
   /** Deletes the slots. */
   close(): Promise<void>;
 }
