@@ -116,15 +116,14 @@ export class NoticeBook {
     n.expected = recipientsOf(this.directory, audiences, n.sender);
   }
 
+  // Receipts reach the book verified: one whose recipient is not its sender was refused when it
+  // was decoded (sender-mismatch), so `d.recipient` is the sender here.
   delivered(r: FlowRecord, d: DataOf<"notice.delivered">): void {
-    // Nobody receives for another organisation: such a receipt is not one.
-    if (d.recipient !== r.sender) return;
     const rr = this.#receipts(this.#notice(d.noticeId, r), d.recipient);
     rr.deliveredAt ??= r.storedAt;
   }
 
   acknowledged(r: FlowRecord, d: DataOf<"notice.acknowledged">): void {
-    if (d.recipient !== r.sender) return;
     const rr = this.#receipts(this.#notice(d.noticeId, r), d.recipient);
     if (rr.acknowledgedAt !== undefined) return;
     rr.acknowledgedAt = r.storedAt;
