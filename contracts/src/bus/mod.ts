@@ -47,9 +47,8 @@ export { SIGNATURE_HEADER, signingBytes, encodeSignature, verifySignature } from
 export { startSendSpan, startProcessSpan, startFlowSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
 export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescription } from "./tracing.ts";
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey } from "./nkey-codec.ts";
-export { RecordBucket, openBucket, isRevisionConflict } from "./records.ts";
-export type { Stored, CreateOutcome, UpdateOutcome, RecordStore } from "./records.ts";
-export { TextRecords, openTextRecords, openRecords } from "./text-records.ts";
-export type { BucketUser } from "./text-records.ts";
+export { RecordBucket, openBucket, openRecords, isRevisionConflict } from "./records.ts";
+export type { Stored, CreateOutcome, UpdateOutcome, RecordStore, BucketUser } from "./records.ts";
+export { TextRecords, openTextRecords } from "./text-records.ts";
 export { watchRecords } from "./record-watch.ts";
 export type { RecordChange, RecordWatch } from "./record-watch.ts";

@@ -7,14 +7,11 @@
  * only its checkpoints.
  */
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, type JetStreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import type { z } from "zod";
 import type { OPERATOR_IDS } from "../security.ts";
 import type { InboxConsumer } from "../streams.ts";
 import { inboxPrefix } from "../subjects.ts";
 import type { ConsumerBacklog } from "./inspection.ts";
-import { RecordBucket } from "./records.ts";
 import { copyToSandbox, prepareSandbox, type SandboxCopy, type SandboxOriginal } from "./sandbox-copy.ts";
 import type { StoredMessage } from "./stored-message.ts";
 import { readStoredRange, storedMessageAt, streamStateOf, type StoredRange, type StreamState } from "./stored-reads.ts";
@@ -96,11 +93,6 @@ export class OperatorConnection {
   async backlog(c: { stream: string; name: string }): Promise<ConsumerBacklog> {
     const info = await (await this.#manager()).consumers.info(c.stream, c.name);
     return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
-  }
-
-  /** Typed records in a provisioned bucket the operator may use. Throws when the bucket is not there. */
-  async records<S extends z.ZodType>(bucket: string, schema: S, what: string): Promise<RecordBucket<S>> {
-    return new RecordBucket(await new Kvm(transportOf(this).js).open(bucket), schema, what);
   }
 
   /** The message stored at `seq` in `stream` (raw), or undefined when it is gone. Throws the JetStream error when the stream is not there. */

@@ -10,6 +10,7 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { z } from "zod";
 import { SchakelError } from "../errors.ts";
 import type { Bus } from "./bus.ts";
+import type { OperatorConnection } from "./operator-connection.ts";
 import { jetStreamApiCode } from "./errors-map.ts";
 import { transportOf } from "./transport.ts";
 
@@ -36,13 +37,21 @@ export type UpdateOutcome = { ok: true; revision: number } | { ok: false; confli
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
+/** Who may open a provisioned bucket: an organisation's Bus (its own buckets) or an operator connection. */
+export type BucketUser = Bus | OperatorConnection;
+
 /**
- * Opens an existing bucket with the bus's JetStream context (no create: buckets are provisioned,
- * and an organisation may open only its own). Throws the JetStream error when the bucket does
- * not exist, is not the organisation's, or the bus does not answer.
+ * Opens an existing bucket (no create: buckets are provisioned, and an organisation may open only
+ * its own). Throws the JetStream error when the bucket does not exist, the user may not use it,
+ * or the bus does not answer.
  */
-export async function openBucket(bus: Bus, bucket: string): Promise<KV> {
-  return new Kvm(transportOf(bus).js).open(bucket);
+export async function openBucket(user: BucketUser, bucket: string): Promise<KV> {
+  return new Kvm(transportOf(user).js).open(bucket);
+}
+
+/** Opens a provisioned bucket as typed records of `schema` (see RecordBucket). Throws like {@link openBucket}. */
+export async function openRecords<S extends z.ZodType>(user: BucketUser, bucket: string, schema: S, what: string, prefix = ""): Promise<RecordBucket<S>> {
+  return new RecordBucket(await openBucket(user, bucket), schema, what, prefix);
 }
 
 /**

@@ -6,15 +6,8 @@
  * the bus client; whoever may use the bucket — an organisation's Bus or an operator connection —
  * opens it here.
  */
-import { Kvm, type KV } from "@nats-io/kv";
-import type { z } from "zod";
-import type { Bus } from "./bus.ts";
-import type { OperatorConnection } from "./operator-connection.ts";
-import { isRevisionConflict, RecordBucket, type Stored } from "./records.ts";
-import { transportOf } from "./transport.ts";
-
-/** Who may open a provisioned bucket: an organisation's Bus (its own buckets) or an operator connection. */
-export type BucketUser = Bus | OperatorConnection;
+import type { KV } from "@nats-io/kv";
+import { isRevisionConflict, openBucket, type BucketUser, type Stored } from "./records.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -53,22 +46,10 @@ export class TextRecords {
   }
 }
 
-async function open(user: BucketUser, bucket: string): Promise<KV> {
-  return new Kvm(transportOf(user).js).open(bucket);
-}
-
 /**
  * Opens a provisioned bucket as text records (no create). Throws the JetStream error when the
  * bucket does not exist, the user may not use it, or the bus does not answer.
  */
 export async function openTextRecords(user: BucketUser, bucket: string, what: string): Promise<TextRecords> {
-  return new TextRecords(await open(user, bucket), what);
-}
-
-/**
- * Opens a provisioned bucket as typed records of `schema` (see RecordBucket), by an organisation's
- * Bus or an operator connection alike. Throws like {@link openTextRecords}.
- */
-export async function openRecords<S extends z.ZodType>(user: BucketUser, bucket: string, schema: S, what: string, prefix = ""): Promise<RecordBucket<S>> {
-  return new RecordBucket(await open(user, bucket), schema, what, prefix);
+  return new TextRecords(await openBucket(user, bucket), what);
 }

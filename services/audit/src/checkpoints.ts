@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { AUDIT_BUCKET, AUDIT_CHECKPOINT_FILTER, auditCheckpointKey } from "@schakel/contracts";
-import type { OperatorConnection, RecordBucket } from "@schakel/contracts/bus";
+import { openRecords, type OperatorConnection, type RecordBucket } from "@schakel/contracts/bus";
 import type { Checkpoint } from "./verify.ts";
 
 export const StoredCheckpoint = z.object({ i: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/), at: z.string() });
@@ -17,7 +17,7 @@ export type Checkpoints = RecordBucket<typeof StoredCheckpoint>;
 
 /** Opens the audit bucket's checkpoints; throws when the bucket is not provisioned or the bus does not answer. */
 export async function openCheckpoints(audit: OperatorConnection): Promise<Checkpoints> {
-  return audit.records(AUDIT_BUCKET, StoredCheckpoint, "audit checkpoint");
+  return openRecords(audit, AUDIT_BUCKET, StoredCheckpoint, "audit checkpoint");
 }
 
 export async function writeCheckpoint(checkpoints: Checkpoints, c: Checkpoint, at = new Date()): Promise<void> {
