@@ -40,7 +40,8 @@ describe("cluster failover", () => {
     let fault: Promise<void> | undefined;
     const schedule = [
       async () => {
-        const i = await c.streamLeader(STREAMS.coord.name);
+        // The JetStream API of a busy cluster may not answer one request in time: ask until it does.
+        const { i } = await waitFor(() => c.streamLeader(STREAMS.coord.name).then((index) => ({ i: index })), { timeoutMs: 15_000, what: "the COORD leader" });
         killed.push(c.names[i]!);
         await c.servers[i]!.kill9();
       },
@@ -68,7 +69,8 @@ describe("cluster failover", () => {
     await waitFor(() => effects.missing(progress.acked).length === 0, { timeoutMs: 120_000, intervalMs: 250, what: `every acknowledged message at the consumer (${effects.distinct}/${progress.acked.size})` });
     await consumption.stop();
     await sleep(500);
-    const stored = (await c.jsm.streams.info(STREAMS.coord.name)).state.messages;
+    // Leadership may still be moving after the last restart: read the count once the API answers.
+    const { stored } = await waitFor(async () => ({ stored: (await c.jsm.streams.info(STREAMS.coord.name)).state.messages }), { timeoutMs: 30_000, intervalMs: 250, what: "the COORD stream's state" });
 
     const lost = effects.missing(progress.acked).length;
     reportFigures("cluster-r3-leader-kill", {
