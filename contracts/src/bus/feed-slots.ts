@@ -12,12 +12,13 @@
  * or has pull requests waiting. A taken slot is left alone; an abandoned one expires after
  * SLOT_INACTIVE_NS.
  */
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type JetStreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamManager } from "@nats-io/jetstream";
 import { SchakelError } from "../errors.ts";
 import { ALL_COORD, audienceFilter } from "../subjects.ts";
 import { FEED_SLOTS, feedConsumerName, STREAMS } from "../streams.ts";
 import type { Bus } from "./bus.ts";
-import { transportOf } from "./transport.ts";
+import { consumerInfoIfAny } from "./inspection.ts";
+import { managerOf, transportOf } from "./transport.ts";
 
 /** Where a feed starts. */
 export type FeedStart = { kind: "all" } | { kind: "new" } | { kind: "after-seq"; seq: number } | { kind: "time"; time: Date };
@@ -63,8 +64,6 @@ function startConfig(start: FeedStart): Partial<ConsumerConfig> {
   }
 }
 
-const isNotFound = (err: unknown): boolean => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
-
 export interface OpenSlotsOptions {
   /** Shown in the server's consumer info (who holds the slot). */
   description?: string;
@@ -78,8 +77,7 @@ async function claim(jsm: JetStreamManager, org: string, source: FeedSource, sta
     const slot = opts.fromTop ? FEED_SLOTS + 1 - i : i;
     if (used.has(slot)) continue;
     const name = feedConsumerName(org, slot);
-    const exists = await jsm.consumers.info(source.stream, name).then(() => true, (err) => (isNotFound(err) ? false : Promise.reject(err)));
-    if (exists) {
+    if (await consumerInfoIfAny(jsm, source.stream, name)) {
       tried.push(`${name}: in use`);
       continue;
     }
@@ -105,7 +103,7 @@ async function claim(jsm: JetStreamManager, org: string, source: FeedSource, sta
  * JetStream error when the broker refuses (e.g. a filter outside the organisation's audiences).
  */
 export async function openSlots(bus: Bus, sources: FeedSource[], start: FeedStart, opts: OpenSlotsOptions = {}): Promise<FeedSlot[]> {
-  const jsm = await transportOf(bus).js.jetstreamManager();
+  const jsm = await managerOf(bus);
   const slots: FeedSlot[] = [];
   const used = new Set<number>();
   try {
@@ -125,6 +123,6 @@ export async function openSlots(bus: Bus, sources: FeedSource[], start: FeedStar
 /** Deletes the slots (best effort: the server reclaims them anyway when inactive). */
 export async function closeSlots(bus: Bus, slots: readonly FeedSlot[]): Promise<void> {
   if (!slots.length || transportOf(bus).nc.isClosed()) return;
-  const jsm = await transportOf(bus).js.jetstreamManager();
+  const jsm = await managerOf(bus);
   await Promise.allSettled(slots.map((s) => jsm.consumers.delete(s.stream, s.name)));
 }

@@ -1,12 +1,12 @@
 /**
- * What an organisation may ask JetStream about its own consumers: how much is still waiting.
- * The broker lets each organisation read the info of its own durables only (see
- * infra/src/permissions.ts), so this is all a bus offers; operators inspect everything with the
- * admin identity instead.
+ * Asking JetStream about consumers: how much is still waiting for a durable, and whether a consumer
+ * exists. The broker lets each organisation read the info of its own durables only (see
+ * infra/src/permissions.ts), so a bus asks about its own; an operator connection about those its
+ * identity may inspect.
  */
-import type { JetStreamManager } from "@nats-io/jetstream";
-import type { Bus } from "./bus.ts";
-import { transportOf } from "./transport.ts";
+import { JetStreamApiCodes, type ConsumerInfo, type JetStreamManager } from "@nats-io/jetstream";
+import { jetStreamApiCode } from "./errors-map.ts";
+import { managerOf, type TransportOwner } from "./transport.ts";
 
 /** How far a durable consumer is behind. */
 export interface ConsumerBacklog {
@@ -16,25 +16,20 @@ export interface ConsumerBacklog {
   unacknowledged: number;
 }
 
-/** One manager per bus: making one asks the server for the account's JetStream info first. */
-const managers = new WeakMap<Bus, Promise<JetStreamManager>>();
-
-function managerOf(bus: Bus): Promise<JetStreamManager> {
-  let jsm = managers.get(bus);
-  if (!jsm) {
-    jsm = transportOf(bus).js.jetstreamManager();
-    // A failed first attempt (the bus away) must not stick: the next question tries again.
-    jsm.catch(() => managers.delete(bus));
-    managers.set(bus, jsm);
-  }
-  return jsm;
+/**
+ * The backlog of one of the bus's own durable consumers (or, for an operator connection, of any it
+ * may inspect). Throws the JetStream error when the consumer does not exist or is not the
+ * organisation's (permission), or the bus does not answer.
+ */
+export async function consumerBacklog(owner: TransportOwner, consumer: { stream: string; name: string }): Promise<ConsumerBacklog> {
+  const info = await (await managerOf(owner)).consumers.info(consumer.stream, consumer.name);
+  return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
 }
 
 /**
- * The backlog of one of the bus's own durable consumers. Throws the JetStream error when the
- * consumer does not exist or is not the organisation's (permission), or the bus does not answer.
+ * The info of consumer `name` on `stream`, or undefined when there is no such consumer. Throws the
+ * JetStream error for anything else (the stream missing, a permission, the bus away).
  */
-export async function consumerBacklog(bus: Bus, consumer: { stream: string; name: string }): Promise<ConsumerBacklog> {
-  const info = await (await managerOf(bus)).consumers.info(consumer.stream, consumer.name);
-  return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
+export function consumerInfoIfAny(jsm: JetStreamManager, stream: string, name: string): Promise<ConsumerInfo | undefined> {
+  return jsm.consumers.info(stream, name).catch((err: unknown) => (jetStreamApiCode(err) === JetStreamApiCodes.ConsumerNotFound ? undefined : Promise.reject(err)));
 }

@@ -6,16 +6,16 @@
  * (`audit--coord|case|deadletter`, infra/src/permissions.ts) with `readStreamBatches`, and writes
  * only its checkpoints.
  */
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, type JetStreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, jetstream } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
 import type { OPERATOR_IDS } from "../security.ts";
 import type { InboxConsumer } from "../streams.ts";
 import { inboxPrefix } from "../subjects.ts";
-import type { ConsumerBacklog } from "./inspection.ts";
+import { consumerBacklog, consumerInfoIfAny, type ConsumerBacklog } from "./inspection.ts";
 import { copyToSandbox, prepareSandbox, type SandboxCopy, type SandboxOriginal } from "./sandbox-copy.ts";
 import type { StoredMessage } from "./stored-message.ts";
 import { readStoredRange, storedMessageAt, streamStateOf, type StoredRange, type StreamState } from "./stored-reads.ts";
-import { registerTransport, transportOf } from "./transport.ts";
+import { managerOf, registerTransport, transportOf } from "./transport.ts";
 
 export interface OperatorConnectOptions {
   servers: string | string[];
@@ -41,12 +41,9 @@ export interface DurableFromOptions {
   description?: string;
 }
 
-const isNotFound = (err: unknown): boolean => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
-
 export class OperatorConnection {
   readonly kind = "operator" as const;
   readonly #nc: NatsConnection;
-  #jsm: Promise<JetStreamManager> | undefined;
 
   private constructor(readonly org: (typeof OPERATOR_IDS)[number], nc: NatsConnection) {
     this.#nc = nc;
@@ -62,24 +59,14 @@ export class OperatorConnection {
     return new OperatorConnection(opts.as, nc);
   }
 
-  #manager(): Promise<JetStreamManager> {
-    if (!this.#jsm) {
-      const jsm = transportOf(this).js.jetstreamManager();
-      // A failed first attempt (the bus away) must not stick: the next call tries again.
-      jsm.catch(() => (this.#jsm = undefined));
-      this.#jsm = jsm;
-    }
-    return this.#jsm;
-  }
-
   /**
    * Makes sure the durable `c` reads right after `afterSeq`: it is created when missing, and
    * re-created when it is ahead (what was read was replaced, or lost its tail), since it would
    * otherwise skip messages. Throws the JetStream error when the broker refuses.
    */
   async durableFrom(c: InboxConsumer, opts: DurableFromOptions): Promise<void> {
-    const jsm = await this.#manager();
-    const info = await jsm.consumers.info(c.stream, c.name).catch((err) => (isNotFound(err) ? null : Promise.reject(err)));
+    const jsm = await managerOf(this);
+    const info = await consumerInfoIfAny(jsm, c.stream, c.name);
     if (info && info.ack_floor.stream_seq > opts.afterSeq) await jsm.consumers.delete(c.stream, c.name);
     else if (info) return;
     await jsm.consumers.add(c.stream, {
@@ -90,29 +77,28 @@ export class OperatorConnection {
   }
 
   /** How far one of the operator's durables is behind. Throws the JetStream error when it does not exist. */
-  async backlog(c: { stream: string; name: string }): Promise<ConsumerBacklog> {
-    const info = await (await this.#manager()).consumers.info(c.stream, c.name);
-    return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
+  backlog(c: { stream: string; name: string }): Promise<ConsumerBacklog> {
+    return consumerBacklog(this, c);
   }
 
   /** The message stored at `seq` in `stream` (raw), or undefined when it is gone. Throws the JetStream error when the stream is not there. */
   async storedMessage(stream: string, seq: number): Promise<StoredMessage | undefined> {
-    return storedMessageAt(await this.#manager(), stream, seq);
+    return storedMessageAt(await managerOf(this), stream, seq);
   }
 
   /** First and last sequence and message count of `stream`. Throws the JetStream error when it is not there. */
   async streamState(stream: string): Promise<StreamState> {
-    return streamStateOf(await this.#manager(), stream);
+    return streamStateOf(await managerOf(this), stream);
   }
 
   /** The raw messages of a range of a stream, in storage order (see stored-reads.ts). */
   async *readRange(range: StoredRange): AsyncGenerator<StoredMessage> {
-    yield* readStoredRange(transportOf(this).js, await this.#manager(), range);
+    yield* readStoredRange(transportOf(this).js, await managerOf(this), range);
   }
 
   /** Creates sandbox `name`'s durable consumer when missing and returns it (see sandbox-copy.ts). */
   async prepareSandbox(name: string): Promise<InboxConsumer> {
-    return prepareSandbox(await this.#manager(), name);
+    return prepareSandbox(await managerOf(this), name);
   }
 
   /** Publishes a byte-for-byte copy of `original` into sandbox `name` under `msgId` (see sandbox-copy.ts). */

@@ -6,13 +6,14 @@
  * `sandboxSubject`, and a copy stored anywhere but SANDBOX is an error. Writing the sandbox is an
  * operator right, so only the operator connection (operator-connection.ts) offers this.
  */
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { SchakelError } from "../errors.ts";
 import { STREAMS, type InboxConsumer } from "../streams.ts";
 import { sandboxSubject } from "../subjects.ts";
 import { sandboxConsumer } from "../tracing-subjects.ts";
 import { HEADERS } from "./headers.ts";
+import { consumerInfoIfAny } from "./inspection.ts";
 
 /** The original of a copy: where it is stored, as plain data. */
 export interface SandboxOriginal {
@@ -37,8 +38,6 @@ export interface SandboxCopy {
 /** Headers of the original that travel with the copy (the signature covers the live subject and body). */
 const CARRIED = [HEADERS.signature, HEADERS.traceparent, HEADERS.tracestate] as const;
 
-const isNotFound = (err: unknown): boolean => err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
-
 /**
  * Makes sure sandbox `name` has its durable consumer `sandbox--<name>` (deliver all, explicit ack,
  * no delivery limit), so a service started before or after the replay sees every copy. Throws a
@@ -46,8 +45,7 @@ const isNotFound = (err: unknown): boolean => err instanceof JetStreamApiError &
  */
 export async function prepareSandbox(jsm: JetStreamManager, name: string): Promise<InboxConsumer> {
   const consumer = sandboxConsumer(name);
-  const exists = await jsm.consumers.info(consumer.stream, consumer.name).then(() => true, (err) => (isNotFound(err) ? false : Promise.reject(err)));
-  if (!exists) {
+  if (!(await consumerInfoIfAny(jsm, consumer.stream, consumer.name))) {
     await jsm.consumers.add(consumer.stream, {
       durable_name: consumer.name, filter_subject: consumer.filter, ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All, max_deliver: -1, ack_wait: 30 * 1e9, description: `replays into sandbox ${name}`,

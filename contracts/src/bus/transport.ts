@@ -4,7 +4,7 @@
  * Every other package uses the operations `Bus` offers.
  */
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { JetStreamClient } from "@nats-io/jetstream";
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import type { Bus } from "./bus.ts";
 
 export interface Transport {
@@ -27,4 +27,21 @@ export function transportOf(bus: TransportOwner): Transport {
   const t = transports.get(bus);
   if (!t) throw new Error(`no transport registered for the bus of "${bus.org}"`);
   return t;
+}
+
+const managers = new WeakMap<TransportOwner, Promise<JetStreamManager>>();
+
+/**
+ * The JetStream manager of a bus (or operator connection), made once per connection: making one
+ * asks the server for the account's JetStream info first. A failed first attempt (the bus away)
+ * does not stick: the next call tries again. Bus client modules only.
+ */
+export function managerOf(owner: TransportOwner): Promise<JetStreamManager> {
+  let jsm = managers.get(owner);
+  if (!jsm) {
+    jsm = transportOf(owner).js.jetstreamManager();
+    jsm.catch(() => managers.delete(owner));
+    managers.set(owner, jsm);
+  }
+  return jsm;
 }
