@@ -6,7 +6,7 @@
  * they are handed on. Every message is decoded and verified like a service would (stored-message.ts)
  * and carries its verdict: readers that show the record (the CLI) show refusals, others skip them.
  */
-import type { Consumer, JsMsg } from "@nats-io/jetstream";
+import type { Consumer, ConsumerInfo, JsMsg } from "@nats-io/jetstream";
 import type { Bus } from "./bus.ts";
 import { closeSlots, feedSources, openSlots, type FeedSlot, type FeedSource, type FeedStart, type OpenSlotsOptions } from "./feed-slots.ts";
 import { storedOf, verifyStored, type StoredMessage, type Verdict } from "./stored-message.ts";
@@ -63,10 +63,11 @@ export async function openFeed(bus: Bus, start: FeedStart, opts: OpenFeedOptions
   const { js } = transportOf(bus);
   const slots = await openSlots(bus, opts.sources ?? feedSources(bus), start, opts);
   let consumers: Consumer[];
-  let startedAfter: number;
+  // Each slot's state when opened: where it starts, and how much of the history it holds then.
+  let opened: ConsumerInfo[];
   try {
     consumers = await Promise.all(slots.map((s) => js.consumers.get(s.stream, s.name)));
-    startedAfter = Math.min(...(await Promise.all(consumers.map(async (c) => (await c.info()).delivered.stream_seq))));
+    opened = await Promise.all(consumers.map((c) => c.info(true)));
   } catch (err) {
     await closeSlots(bus, slots);
     throw err;
@@ -90,11 +91,10 @@ export async function openFeed(bus: Bus, start: FeedStart, opts: OpenFeedOptions
 
   return {
     slots,
-    startedAfter,
+    startedAfter: Math.min(...opened.map((i) => i.delivered.stream_seq)),
     async history(onMessage) {
-      const cursors: Cursor[] = await Promise.all(
-        consumers.map(async (consumer) => ({ consumer, buffer: [], remaining: (await consumer.info()).num_pending })),
-      );
+      // Nothing was delivered from a slot before its history is read: its count when opened still holds.
+      const cursors: Cursor[] = consumers.map((consumer, i) => ({ consumer, buffer: [], remaining: opened[i]!.num_pending }));
       for (;;) {
         await Promise.all(cursors.filter((c) => c.buffer.length === 0 && c.remaining > 0).map(refill));
         let next: Cursor | undefined;
