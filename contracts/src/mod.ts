@@ -11,7 +11,7 @@ export { ERROR_CODES, SchakelError, SchemaError, SubjectError, isRetryable } fro
 export type { ErrorCode, ErrorData, FieldIssue, SchakelErrorOptions } from "./errors.ts";
 export {
   ROOTS, rootOfType, messageSubject, parseMessageSubject, audienceFilter, senderFilter, typeFilter, ALL_COORD, ALL_CASE,
-  ALL_DEADLETTER, ALL_SANDBOX, sandboxSubject, sandboxFilter, parseSandboxSubject, deadLetterSubject, deadLetterFilter, inboxPrefix, subjectMatches,
+  ALL_DEADLETTER, ALL_SANDBOX, sandboxSubject, sandboxFilter, parseSandboxSubject, isSandboxSubject, typeInSubject, deadLetterSubject, deadLetterFilter, inboxPrefix, subjectMatches,
 } from "./subjects.ts";
 export type { LiveRoot, SubjectParts } from "./subjects.ts";
 export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri, answeredType, referenceOf } from "./catalog.ts";

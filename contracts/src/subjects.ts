@@ -65,6 +65,14 @@ export function parseMessageSubject(subject: string): SubjectParts {
   return { root, audience, sender, type };
 }
 
+/**
+ * The type part of a live subject (`<root>.<audience>.<sender>.<type>`) as written, without checking
+ * it ("" when the subject is shorter): for filtering stored messages that the decode path judges later.
+ */
+export function typeInSubject(subject: string): string {
+  return subject.split(".").slice(3).join(".");
+}
+
 /** Filters: everything addressed to one audience, on the coordination or the case root. */
 export function audienceFilter(audience: string, root: LiveRoot = ROOTS.coord): string {
   checkToken(`${root}.${audience}.>`, "audience", audience);
@@ -92,6 +100,11 @@ export function sandboxSubject(name: string, liveSubject: string): string {
   checkToken(`${ROOTS.sandbox}.${name}`, "sandbox name", name);
   parseMessageSubject(liveSubject);
   return `${ROOTS.sandbox}.${name}.${liveSubject}`;
+}
+
+/** True for a subject of the sandbox root (`sandbox.<name>.<live subject>`): a replayed copy, never a live message. */
+export function isSandboxSubject(subject: string): boolean {
+  return subject.startsWith(`${ROOTS.sandbox}.`);
 }
 
 /** Filter of one sandbox namespace. */

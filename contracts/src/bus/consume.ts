@@ -11,11 +11,12 @@ import type { DataOf, InputOf, MessageType } from "../catalog.ts";
 import { traceIdOf, type Envelope } from "../envelope.ts";
 import { isRetryable } from "../errors.ts";
 import { inboxConsumers, type InboxConsumer } from "../streams.ts";
-import { ROOTS } from "../subjects.ts";
+import { isSandboxSubject } from "../subjects.ts";
 import { AckBatch } from "./ack-batch.ts";
 import { failuresText, HandlerAttempts, REDELIVERY_LIMIT } from "./attempts.ts";
 import type { Bus, Published } from "./bus.ts";
 import { deadLetter } from "./dead-letter.ts";
+import { deliveryOf } from "./delivery.ts";
 import { interceptHandlers, type InboundInterceptor } from "./interceptors.ts";
 import type { Outgoing, PublishOptions } from "./outgoing.ts";
 import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
@@ -107,8 +108,6 @@ function replier(bus: Bus, envelope: Envelope, span: ActiveSpan, unsent: boolean
   return (t, d, o) => (unsent ? unsentAnswer(bus.prepare(t, d, { ...o, inReplyTo: envelope, trace: span.wire })) : bus.publish(t, d, { ...o, inReplyTo: envelope, trace: span.wire }));
 }
 
-const SANDBOX_PREFIX = `${ROOTS.sandbox}.`;
-
 const backoffMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1), 10_000);
 
 export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
@@ -143,8 +142,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     if (exhausted) return file(m, r, reject(exhausted.reason, failuresText(exhausted)));
     // Decoded by the reader (stored-message.ts), replayed copies refused unless in replay mode.
     if (!verdict.ok) return file(m, r, verdict.rejection);
-    const { type, envelope, storedAt, replay } = verdict;
-    const isSandbox = m.subject.startsWith(SANDBOX_PREFIX);
+    const { type, envelope, replay } = verdict;
     const base = { type, id: envelope.id, consumer, seq: m.seq };
     if (await processed.has(envelope.id)) {
       r.attempts.clear(keyOf(m));
@@ -161,11 +159,8 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       type, subject: m.subject, consumer, stream: m.info.stream, seq: m.seq, deliveryCount: m.info.deliveryCount,
       bodySize: m.data.length, envelope, receiver: bus.org, server: bus.server, ...(replay ? { replay } : {}),
     });
-    const delivery = {
-      type, envelope, data: envelope.data, subject: m.subject, stream: m.info.stream, seq: m.seq,
-      deliveryCount: m.info.deliveryCount, storedAt, ...(replay ? { replay } : {}),
-      reply: replier(bus, envelope, span, Boolean(replay || isSandbox)),
-    } as Delivery;
+    const delivery = deliveryOf(verdict, { subject: m.subject, stream: m.info.stream, seq: m.seq, deliveryCount: m.info.deliveryCount },
+      replier(bus, envelope, span, Boolean(replay || isSandboxSubject(m.subject))));
     try {
       await withContext(span.context, () => handler(delivery));
     } catch (err) {

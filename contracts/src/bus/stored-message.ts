@@ -7,7 +7,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import type { MessageType } from "../catalog.ts";
 import type { Envelope } from "../envelope.ts";
-import { parseSandboxSubject, ROOTS } from "../subjects.ts";
+import { isSandboxSubject, parseSandboxSubject } from "../subjects.ts";
 import type { Bus } from "./bus.ts";
 import { decodeMessage } from "./decode.ts";
 import { HEADERS } from "./headers.ts";
@@ -52,8 +52,6 @@ export interface VerifyOptions {
   replays?: boolean;
 }
 
-const SANDBOX_PREFIX = `${ROOTS.sandbox}.`;
-
 /** A header value, or undefined when absent or when the header block cannot be read. */
 export function headerOf(headers: StoredHeaders | undefined, name: string): string | undefined {
   try {
@@ -78,7 +76,7 @@ export function storedOf(m: JsMsg): StoredMessage {
  */
 export function verifyStored(bus: Pick<Bus, "directory" | "skewMs">, m: Pick<StoredMessage, "subject" | "body" | "headers" | "storedAt">, opts: VerifyOptions = {}): Verdict {
   const replay = headerOf(m.headers, HEADERS.replay);
-  const isSandbox = m.subject.startsWith(SANDBOX_PREFIX);
+  const isSandbox = isSandboxSubject(m.subject);
   if ((isSandbox || replay) && !opts.replays) {
     return { ok: false, rejection: reject("replay-refused", `replayed copy (${replay ?? "sandbox"}) reached a live service; run it in replay mode to act on replays`) };
   }

@@ -18,8 +18,9 @@ import type { Directory, Organisation } from "../organisation.ts";
 import { streamOfRoot } from "../streams.ts";
 import { parseMessageSubject } from "../subjects.ts";
 import type { Published } from "./bus.ts";
-import type { ConsumeOptions, Consumption, Delivery, Handler, Handlers } from "./consume.ts";
+import type { ConsumeOptions, Consumption, Handler, Handlers } from "./consume.ts";
 import type { OrgCredentials } from "./credentials.ts";
+import { deliveryOf } from "./delivery.ts";
 import { KeyDirectory } from "./directory.ts";
 import { HEADERS } from "./headers.ts";
 import { identityFrom, type Identity } from "./identity.ts";
@@ -164,15 +165,13 @@ export class TestBus {
     if (!consuming) throw new Error(`the test bus of "${this.org}" has no handlers: call consume({ handlers }) before deliver()`);
     const verdict = verifyStored(this, { subject: message.subject, body: message.body, headers: message.headers, storedAt: opts.storedAt ?? new Date() });
     if (!verdict.ok) return { kind: "rejected", rejection: verdict.rejection };
-    const { type, envelope, storedAt } = verdict;
+    const { type, envelope } = verdict;
     if (await consuming.processed.has(envelope.id)) return { kind: "duplicate", type, envelope };
     const handler = consuming.handlers[type] as Handler<MessageType> | undefined;
     if (!handler) return { kind: "ignored", type, envelope };
-    const delivery = {
-      type, envelope, data: envelope.data, subject: message.subject, stream: streamOfRoot(parseMessageSubject(message.subject).root),
-      seq: ++this.#delivered, deliveryCount: opts.deliveryCount ?? 1, storedAt,
-      reply: (t, d, o) => this.publish(t, d, { ...o, inReplyTo: envelope }),
-    } as Delivery;
+    const delivery = deliveryOf(verdict, {
+      subject: message.subject, stream: streamOfRoot(parseMessageSubject(message.subject).root), seq: ++this.#delivered, deliveryCount: opts.deliveryCount ?? 1,
+    }, (t, d, o) => this.publish(t, d, { ...o, inReplyTo: envelope }));
     const before = this.sent.length;
     try {
       await handler(delivery);

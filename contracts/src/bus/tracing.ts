@@ -18,6 +18,7 @@ import {
   type Attributes, type Context, type Span, type SpanContext,
 } from "@opentelemetry/api";
 import { newSpanId, newTraceId } from "../ids.ts";
+import { isSandboxSubject } from "../subjects.ts";
 import { destinationTemplate } from "../tracing-subjects.ts";
 
 const tracer = () => trace.getTracer("@schakel/bus", "0.1.0");
@@ -187,7 +188,7 @@ export function startProcessSpan(message: ProcessDescription): ActiveSpan {
   const { envelope } = message;
   const producer = parseTraceparent(envelope.traceparent, envelope.tracestate);
   const parentCtx = producer ? trace.setSpanContext(ROOT_CONTEXT, producer) : ROOT_CONTEXT;
-  const template = destinationTemplate(message.type, message.replay && message.subject.startsWith("sandbox.") ? message.replay : undefined);
+  const template = destinationTemplate(message.type, message.replay && isSandboxSubject(message.subject) ? message.replay : undefined);
   const span = tracer().startSpan(`process ${template}`, {
     kind: SpanKind.CONSUMER,
     attributes: {

@@ -6,7 +6,7 @@
  *   on the server, merged by storage time, up to `until` and never past what was stored when the
  *   replay started.
  */
-import { windowFilters, type WindowFilter } from "@schakel/contracts";
+import { typeInSubject, windowFilters, type WindowFilter } from "@schakel/contracts";
 import type { TraceEntry } from "../entry.ts";
 import { NotIndexedError } from "../errors.ts";
 import { lookupTrace } from "../index-store.ts";
@@ -65,8 +65,7 @@ async function* readWindow(op: Operator, f: WindowFilter, w: WindowOptions, onCo
   for await (const m of op.connection.readRange({ stream: f.stream, filter: f.filter, since: w.since, ...(w.until ? { until: w.until } : {}) })) {
     if (!counted) (counted = true), onCount(m.pending + 1);
     // The server filters by subject; a type glob with `*` inside a token is finished here.
-    const type = m.subject.split(".").slice(3).join(".");
-    if (wanted(type)) yield plainStored(m);
+    if (wanted(typeInSubject(m.subject))) yield plainStored(m);
   }
 }
 
