@@ -71,6 +71,12 @@ export function orgStateBucket(org: string): string {
   return `org-${org}`;
 }
 
+/**
+ * Key prefix of the ids of processed messages in an organisation's bucket (`processed.<id>`): the
+ * service host writes them, so a redelivery after a crash is recognised as a duplicate.
+ */
+export const ORG_PROCESSED_PREFIX = "processed";
+
 /** KV buckets (each is a stream `KV_<bucket>`). */
 export const BUCKETS = {
   obligations: "obligations",

@@ -4,7 +4,7 @@
  * Opened once per connection and shared by the service and by functions such as
  * `acknowledgeNotice` that the CLI calls with its own connection.
  */
-import { orgStateBucket } from "@schakel/contracts";
+import { ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
 import { KvProcessedStore, openBucket, RecordBucket, type Bus, type ProcessedStore, type RecordStore } from "@schakel/contracts/bus";
 import {
   IncomingConsultation, IncomingRequest, OutgoingConsultation, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
@@ -23,7 +23,7 @@ export const ORG_RECORD_PREFIXES = {
   knowledge: "knowledge",
   consultationsIn: "case-in",
   consultationsOut: "case-out",
-  processed: "processed",
+  processed: ORG_PROCESSED_PREFIX,
 } as const;
 
 export interface OrgState {

@@ -5,7 +5,7 @@
  * a crash would, for fault tests inside one process.
  */
 import { resolve } from "node:path";
-import { orgStateBucket } from "@schakel/contracts";
+import { ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
 import { KvProcessedStore, openBucket, type Bus, type KeyDirectory } from "@schakel/contracts/bus";
 import { loadDirectory, loadOrgConfig } from "./config.ts";
 import { connectService } from "./connect.ts";
@@ -30,9 +30,6 @@ interface Running {
   ctx: OrgContext;
   instance: OrgInstance;
 }
-
-/** Key prefix of the processed message ids in an organisation's bucket `org-<id>`. */
-export const PROCESSED_PREFIX = "processed";
 
 export class ServiceHost {
   #running = new Map<string, Running>();
@@ -64,7 +61,7 @@ export class ServiceHost {
     log.debug({ servers: config.servers }, "connecting to the bus (waits until it is up)");
     const bus = await connectService(config, { service: def.name, log });
     try {
-      const processed = new KvProcessedStore(await openBucket(bus, orgStateBucket(org)), PROCESSED_PREFIX);
+      const processed = new KvProcessedStore(await openBucket(bus, orgStateBucket(org)), ORG_PROCESSED_PREFIX);
       const ctx: OrgContext = { service: def.name, org, bus, directory, log, processed, config };
       const instance = await def.start(ctx, opts.options ?? {});
       this.#running.set(org, { ctx, instance });

@@ -6,7 +6,7 @@ export type { Logger, LoggerOptions } from "./logger.ts";
 export { connectService } from "./connect.ts";
 export type { ServiceConnectOptions } from "./connect.ts";
 export type { OrgContext, OrgInstance, ServiceDefinition, FlagSpec, FlagValues } from "./service.ts";
-export { ServiceHost, startService, PROCESSED_PREFIX } from "./host.ts";
+export { ServiceHost, startService } from "./host.ts";
 export type { StartServiceOptions } from "./host.ts";
 export { consumeWithLogs } from "./consuming.ts";
 export type { ConsumeWithLogsOptions } from "./consuming.ts";
