@@ -3,13 +3,13 @@ export { orgState, orgStateIn, ORG_RECORD_PREFIXES } from "./state.ts";
 export type { OrgState } from "./state.ts";
 export {
   MessageRef, ReceivedNotice, SentNotice, CoordinationAnswer, IncomingRequest, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
-  SignalRecord, ReceivedKnowledge, IncomingConsultation, OutgoingConsultation,
+  SignalRecord, ReceivedKnowledge, IncomingConsultation, OutgoingConsultation, messageRefOf,
 } from "./records.ts";
 export { recipientsOf, isAddressedTo, platformOf, municipalitiesOf } from "./addressing.ts";
 export { receiveNotice, deliveredKey } from "./notices/receive.ts";
 export { acknowledgeNotice, receivedNotices, acknowledgedKey } from "./notices/acknowledge.ts";
 export type { AcknowledgeInput, AcknowledgeOutcome } from "./notices/acknowledge.ts";
-export { RECIPIENT_STATES, NOTICE_PROGRESS, recipientStatuses, noticeProgress, noticeFacts, receiptOf, ownReceipts, seesReceiptsOf } from "./notices/status.ts";
+export { RECIPIENT_STATES, NOTICE_PROGRESS, recipientStatuses, noticeProgress, noticeFacts, receiptOf, ownReceipts, seesReceiptsOf, acknowledgedReceipt } from "./notices/status.ts";
 export type { RecipientState, NoticeProgress, NoticeFacts, NoticeReceipt, RecipientStatus, StatusViewer, ReceiptMessage } from "./notices/status.ts";
 export { noticeStatusReport } from "./notices/status-report.ts";
 export type { NoticeStatusReport, RecipientReport } from "./notices/status-report.ts";

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import {
   Audience, CaseRef, CoordinationAsk, CoordinationOutcome, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId,
-  SealedContent, Severity, SignalKind, Timestamp,
+  SealedContent, Severity, SignalKind, Timestamp, type Envelope,
 } from "@schakel/contracts";
 
 /** Enough of a received message to answer it later (causation, correlation, trace parent). */
@@ -17,6 +17,11 @@ export const MessageRef = z.object({
   tracestate: z.string().optional(),
 });
 export type MessageRef = z.infer<typeof MessageRef>;
+
+/** The reference to keep of a received message, so that an answer to it can be sent later. */
+export function messageRefOf(envelope: Envelope): MessageRef {
+  return { id: envelope.id, correlationid: envelope.correlationid, traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) };
+}
 
 /** When and by whom a notice was acknowledged, with the optional remark. */
 export const AcknowledgementRecord = z.object({ acknowledgedAt: Timestamp, by: z.string().optional(), remark: z.string().optional() });

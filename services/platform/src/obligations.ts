@@ -7,13 +7,9 @@
  */
 import type { Delivery } from "@schakel/contracts/bus";
 import type { ObligationKind } from "@schakel/contracts";
-import { recipientsOf, type MessageRef } from "@schakel/organisation";
+import { messageRefOf, recipientsOf } from "@schakel/organisation";
 import type { PlatformContext } from "./context.ts";
 import { obligationKey, type Obligation } from "./records.ts";
-
-const refOf = (e: Delivery["envelope"]): MessageRef => ({
-  id: e.id, correlationid: e.correlationid, traceparent: e.traceparent, ...(e.tracestate ? { tracestate: e.tracestate } : {}),
-});
 
 interface Opening {
   kind: ObligationKind;
@@ -26,7 +22,7 @@ interface Opening {
 
 async function open(p: PlatformContext, o: Opening, owedBy: string, now: string): Promise<void> {
   const key = obligationKey(o.kind, o.reference, owedBy);
-  const details = { deadline: o.deadline, title: o.title, sourceMessageId: o.envelope.id, source: refOf(o.envelope) };
+  const details = { deadline: o.deadline, title: o.title, sourceMessageId: o.envelope.id, source: messageRefOf(o.envelope) };
   let opened = false;
   await p.stores.obligations.mutate(key, (cur): Obligation | undefined => {
     opened = false;

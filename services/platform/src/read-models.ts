@@ -4,7 +4,7 @@
  * (open them with `openPlatformStores(bus)` on a connection as the platform).
  */
 import type { ObligationKind } from "@schakel/contracts";
-import { noticeStatusReport, recipientStatuses, type NoticeReceipt, type NoticeStatusReport } from "@schakel/organisation";
+import { acknowledgedReceipt, noticeStatusReport, recipientStatuses, type NoticeReceipt, type NoticeStatusReport } from "@schakel/organisation";
 import type { PlatformStores } from "./stores.ts";
 import { obligationsOfFilter, type Obligation } from "./records.ts";
 
@@ -25,11 +25,11 @@ export async function noticeStatus(stores: PlatformStores, noticeId: string, now
   const receipts: NoticeReceipt[] = [];
   for (const [org, r] of Object.entries(record?.receipts ?? {})) {
     if (r.deliveredAt) receipts.push({ kind: "delivered", recipient: org, at: Date.parse(r.deliveredAt) });
-    if (r.acknowledgedAt) receipts.push({ kind: "acknowledged", recipient: org, at: Date.parse(r.acknowledgedAt), ...(r.acknowledgedBy ? { by: r.acknowledgedBy } : {}), ...(r.remark ? { remark: r.remark } : {}) });
+    if (r.acknowledgedAt) receipts.push(acknowledgedReceipt(org, Date.parse(r.acknowledgedAt), r.acknowledgedBy, r.remark));
   }
   for (const o of obligations) {
     // A closed obligation is an acknowledgement, also when its receipt is not (yet) in the delivery record.
-    if (o.closedAt) receipts.push({ kind: "acknowledged", recipient: o.owedBy, at: Date.parse(o.closedAt) });
+    if (o.closedAt) receipts.push(acknowledgedReceipt(o.owedBy, Date.parse(o.closedAt)));
     const e = o.escalation;
     if (e) receipts.push({ kind: "escalated", recipient: o.owedBy, at: Date.parse(e.publishedAt ?? e.missedAt), escalationId: e.escalationId });
   }

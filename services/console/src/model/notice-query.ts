@@ -5,7 +5,7 @@
  * notices are one pass of a few milliseconds — so it is never stale. Where a recipient stands is
  * the organisation package's notice-status fold; this file only feeds it and pages the results.
  */
-import { noticeProgress, recipientStatuses, type NoticeProgress, type NoticeReceipt, type RecipientStatus } from "@schakel/organisation";
+import { acknowledgedReceipt, noticeProgress, recipientStatuses, type NoticeProgress, type NoticeReceipt, type RecipientStatus } from "@schakel/organisation";
 import type { EscalationState, NoticeBook, NoticeState } from "./notice-book.ts";
 import { canSeeEscalation, canSeeNotice, type Viewpoint } from "./visibility.ts";
 
@@ -29,9 +29,7 @@ function receiptsOf(n: NoticeState): NoticeReceipt[] {
     // Receipts of organisations the notice was not for do not add rows.
     if (!expected.has(recipient)) continue;
     if (rr.deliveredAt !== undefined) out.push({ kind: "delivered", recipient, at: rr.deliveredAt });
-    if (rr.acknowledgedAt !== undefined) {
-      out.push({ kind: "acknowledged", recipient, at: rr.acknowledgedAt, ...(rr.acknowledgedBy ? { by: rr.acknowledgedBy } : {}), ...(rr.remark ? { remark: rr.remark } : {}) });
-    }
+    if (rr.acknowledgedAt !== undefined) out.push(acknowledgedReceipt(recipient, rr.acknowledgedAt, rr.acknowledgedBy, rr.remark));
     if (rr.escalatedAt !== undefined) out.push({ kind: "escalated", recipient, at: rr.escalatedAt });
   }
   return out;

@@ -7,7 +7,7 @@
 import { CaseContent, newMessageId, SchakelError, traceIdOf, type SealedContent } from "@schakel/contracts";
 import { open, seal, wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
 import { orgState, type OrgState } from "../state.ts";
-import type { IncomingConsultation, OutgoingConsultation } from "../records.ts";
+import { messageRefOf, type IncomingConsultation, type OutgoingConsultation } from "../records.ts";
 
 export interface CaseConsultationInput {
   caseRef: string;
@@ -65,7 +65,7 @@ export async function receiveCaseConsultation(state: OrgState, d: Delivery<"case
   const record: IncomingConsultation = {
     consultationId: data.consultationId, caseRef: data.caseRef, from: envelope.sender, recipients: data.recipients,
     ...(data.respondBy ? { respondBy: data.respondBy } : {}), sealed: data.sealed, receivedAt: now.toISOString(),
-    message: { id: envelope.id, correlationid: envelope.correlationid, traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) },
+    message: messageRefOf(envelope),
   };
   const c = await state.consultationsIn.create(data.consultationId, record);
   return c.created ? record : c.existing?.value ?? record;

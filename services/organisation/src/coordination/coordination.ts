@@ -7,7 +7,7 @@ import { newMessageId, traceIdOf, type COORDINATION_OUTCOMES, type CoordinationA
 import { wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
 import { addressedInFeed } from "../addressed-in-feed.ts";
 import { orgState, type OrgState } from "../state.ts";
-import type { IncomingRequest, OutgoingRequest } from "../records.ts";
+import { messageRefOf, type IncomingRequest, type OutgoingRequest } from "../records.ts";
 
 export interface CoordinationRequestInput {
   /** An organisation or a group. */
@@ -59,7 +59,7 @@ function incomingRequestOf(envelope: Envelope, data: DataOf<"coordination.reques
   return {
     requestId: data.requestId, from: envelope.sender, audience: envelope.audience, ask: data.ask, topic: data.topic, body: data.body,
     ...(data.respondBy ? { respondBy: data.respondBy } : {}), receivedAt: now.toISOString(),
-    message: { id: envelope.id, correlationid: envelope.correlationid, traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) },
+    message: messageRefOf(envelope),
   };
 }
 

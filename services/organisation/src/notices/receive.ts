@@ -5,7 +5,7 @@
 import type { DataOf, Envelope } from "@schakel/contracts";
 import type { Delivery } from "@schakel/contracts/bus";
 import type { OrgState } from "../state.ts";
-import type { ReceivedNotice } from "../records.ts";
+import { messageRefOf, type ReceivedNotice } from "../records.ts";
 
 /** Idempotency keys of the recipient's answers to one notice. */
 export const deliveredKey = (noticeId: string): string => `delivered|${noticeId}`;
@@ -22,7 +22,7 @@ export function receivedNoticeOf(envelope: Envelope, data: DataOf<"notice.posted
     ackRequired: data.ackRequired,
     ...(data.ackBy ? { ackBy: data.ackBy } : {}),
     receivedAt: now.toISOString(),
-    message: { id: envelope.id, correlationid: envelope.correlationid, traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) },
+    message: messageRefOf(envelope),
   };
 }
 

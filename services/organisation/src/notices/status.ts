@@ -40,6 +40,11 @@ export type NoticeReceipt =
   | { kind: "acknowledged"; recipient: string; at: number; by?: string; remark?: string }
   | { kind: "escalated"; recipient: string; at: number; escalationId?: string };
 
+/** An acknowledgement receipt, with who acknowledged and the remark when there are any. */
+export function acknowledgedReceipt(recipient: string, at: number, by?: string, remark?: string): NoticeReceipt {
+  return { kind: "acknowledged", recipient, at, ...(by ? { by } : {}), ...(remark ? { remark } : {}) };
+}
+
 /** One recipient's row; times in ms since the epoch. */
 export interface RecipientStatus {
   org: string;
@@ -91,8 +96,7 @@ export function receiptOf(m: ReceiptMessage): NoticeReceipt | undefined {
       return m.data.recipient === m.sender ? { kind: "delivered", recipient: m.sender, at: Date.parse(m.data.deliveredAt) } : undefined;
     case "notice.acknowledged": {
       const { recipient, acknowledgedAt, acknowledgedBy, remark } = m.data;
-      if (recipient !== m.sender) return undefined;
-      return { kind: "acknowledged", recipient, at: Date.parse(acknowledgedAt), ...(acknowledgedBy ? { by: acknowledgedBy } : {}), ...(remark ? { remark } : {}) };
+      return recipient === m.sender ? acknowledgedReceipt(recipient, Date.parse(acknowledgedAt), acknowledgedBy, remark) : undefined;
     }
     case "escalation.raised":
       return m.data.obligation.kind === "acknowledgement"
@@ -110,7 +114,7 @@ export function ownReceipts(org: string, notice: ReceivedNotice): NoticeReceipt[
   const received: NoticeReceipt = { kind: "delivered", recipient: org, at: Date.parse(notice.receivedAt) };
   const ack = notice.acknowledgement;
   if (!ack) return [received];
-  return [received, { kind: "acknowledged", recipient: org, at: Date.parse(ack.acknowledgedAt), ...(ack.by ? { by: ack.by } : {}), ...(ack.remark ? { remark: ack.remark } : {}) }];
+  return [received, acknowledgedReceipt(org, Date.parse(ack.acknowledgedAt), ack.by, ack.remark)];
 }
 
 /**
