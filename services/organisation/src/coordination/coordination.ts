@@ -5,7 +5,7 @@
  */
 import { newMessageId, traceIdOf, type COORDINATION_OUTCOMES, type CoordinationAsk, type DataOf, type Envelope, type PreventionTier } from "@schakel/contracts";
 import { wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
-import { addressedInFeed } from "../addressed-in-feed.ts";
+import { keepAnswer, recordedOrInFeed } from "../addressed-in-feed.ts";
 import { orgState, type OrgState } from "../state.ts";
 import { messageRefOf, type IncomingRequest, type OutgoingRequest } from "../records.ts";
 
@@ -90,24 +90,20 @@ export type RespondOutcome =
  */
 export async function respondToCoordination(bus: Bus, input: CoordinationAnswerInput, now = new Date()): Promise<RespondOutcome> {
   const state = await orgState(bus);
-  const stored = (await state.requestsIn.get(input.requestId))?.value;
-  const found = stored ? undefined : await addressedInFeed(bus, "coordination.requested", input.requestId);
-  const req = stored ?? (found && incomingRequestOf(found.envelope, found.data, now));
-  if (!req) {
+  const found = await recordedOrInFeed(state.requestsIn, bus, "coordination.requested", input.requestId, (e, d) => incomingRequestOf(e, d, now));
+  if (!found) {
     return {
       outcome: "unknown-request", requestId: input.requestId,
       message: `no coordination request ${input.requestId} has reached ${bus.org}: no copy addressed to it is in its feed; check the id (schakel feed --as ${bus.org} --type coordination.requested)`,
     };
   }
+  const req = found.record;
   if (req.response) return { outcome: "already-responded", requestId: req.requestId, to: req.from, messageId: req.response.messageId };
   const sent = await bus.publish("coordination.responded", { requestId: req.requestId, outcome: input.outcome, body: input.body }, {
     to: req.from, inReplyTo: req.message, idempotencyKey: respondKey(req.requestId),
   });
   const response = { from: bus.org, outcome: input.outcome, body: input.body, respondedAt: now.toISOString(), messageId: sent.id };
-  // A request found in the feed is recorded with its answer (unless the service recorded it meanwhile).
-  if (stored || !(await state.requestsIn.create(req.requestId, { ...req, response })).created) {
-    await state.requestsIn.mutate(req.requestId, (cur) => (cur && !cur.response ? { ...cur, response } : undefined));
-  }
+  await keepAnswer(state.requestsIn, req.requestId, found, { response });
   // A duplicate: an earlier answer with the same derived id that no record knew of.
   if (sent.duplicate) return { outcome: "already-responded", requestId: req.requestId, to: req.from, messageId: sent.id };
   return { outcome: "responded", requestId: req.requestId, to: req.from, messageId: sent.id, causationId: req.message.id, traceId: traceIdOf(sent.envelope.traceparent) };

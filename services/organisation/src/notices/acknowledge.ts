@@ -7,8 +7,8 @@
  */
 import { traceIdOf } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
-import { addressedInFeed } from "../addressed-in-feed.ts";
-import { orgState, type OrgState } from "../state.ts";
+import { keepAnswer, recordedOrInFeed } from "../addressed-in-feed.ts";
+import { orgState } from "../state.ts";
 import type { ReceivedNotice } from "../records.ts";
 import { receivedNoticeOf } from "./receive.ts";
 
@@ -28,12 +28,6 @@ export type AcknowledgeOutcome =
   | { outcome: "already-acknowledged"; noticeId: string; to: string; acknowledgedAt: string; messageId: string }
   | { outcome: "unknown-notice"; noticeId: string; message: string };
 
-/** Keeps the acknowledgement in the record; a notice found in the feed is recorded with it (unless the service recorded it meanwhile). */
-async function record(state: OrgState, notice: ReceivedNotice, acknowledgement: NonNullable<ReceivedNotice["acknowledgement"]>, recorded: boolean): Promise<void> {
-  if (!recorded && (await state.notices.create(notice.noticeId, { ...notice, acknowledgement })).created) return;
-  await state.notices.mutate(notice.noticeId, (cur) => (cur && !cur.acknowledgement ? { ...cur, acknowledgement } : undefined));
-}
-
 /**
  * Acknowledges a notice that reached the bus's organisation: sends `notice.acknowledged` to the
  * notice's sender, as an answer to the notice (same trace and correlation), then records it.
@@ -44,16 +38,15 @@ async function record(state: OrgState, notice: ReceivedNotice, acknowledgement: 
  */
 export async function acknowledgeNotice(bus: Bus, input: AcknowledgeInput, now = new Date()): Promise<AcknowledgeOutcome> {
   const state = await orgState(bus);
-  const stored = (await state.notices.get(input.noticeId))?.value;
-  const found = stored ? undefined : await addressedInFeed(bus, "notice.posted", input.noticeId);
-  const notice = stored ?? (found && receivedNoticeOf(found.envelope, found.data, now));
-  if (!notice) {
+  const found = await recordedOrInFeed(state.notices, bus, "notice.posted", input.noticeId, (e, d) => receivedNoticeOf(e, d, now));
+  if (!found) {
     return {
       outcome: "unknown-notice",
       noticeId: input.noticeId,
       message: `no notice ${input.noticeId} has reached ${bus.org}: no copy addressed to it is in its feed; check the id (schakel feed --as ${bus.org} --type notice.posted)`,
     };
   }
+  const notice = found.record;
   if (notice.acknowledgement) {
     return { outcome: "already-acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt: notice.acknowledgement.acknowledgedAt, messageId: notice.acknowledgement.messageId };
   }
@@ -66,7 +59,7 @@ export async function acknowledgeNotice(bus: Bus, input: AcknowledgeInput, now =
     ...(input.remark ? { remark: input.remark } : {}),
   }, { to: notice.from, inReplyTo: notice.message, idempotencyKey: acknowledgedKey(notice.noticeId) });
   const acknowledgement = { acknowledgedAt, messageId: sent.id, ...(input.by ? { by: input.by } : {}), ...(input.remark ? { remark: input.remark } : {}) };
-  await record(state, notice, acknowledgement, stored !== undefined);
+  await keepAnswer(state.notices, notice.noticeId, found, { acknowledgement });
   // A duplicate: an earlier acknowledgement with the same derived id that no record knew of.
   if (sent.duplicate) return { outcome: "already-acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt, messageId: sent.id };
   return { outcome: "acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent) };
