@@ -49,6 +49,6 @@ export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescri
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey } from "./nkey-codec.ts";
 export { RecordBucket, openBucket, openRecords, isRevisionConflict } from "./records.ts";
 export type { Stored, CreateOutcome, UpdateOutcome, RecordStore, BucketUser } from "./records.ts";
-export { TextRecords, openTextRecords } from "./text-records.ts";
+export { TextRecords } from "./text-records.ts";
 export { watchRecords } from "./record-watch.ts";
 export type { RecordChange, RecordWatch } from "./record-watch.ts";

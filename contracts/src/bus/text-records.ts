@@ -2,12 +2,11 @@
  * Text records in a KV bucket: each value is UTF-8 text stored as it is, not JSON. Some buckets
  * hold such values from before typed records (the trace index's pointers `msg.<id>` and
  * `notice.<id>` hold a bare trace id), and old data must stay readable, so they are read and
- * written as text. Typed JSON records use RecordBucket (records.ts). The KV handle stays inside
- * the bus client; whoever may use the bucket — an organisation's Bus or an operator connection —
- * opens it here.
+ * written as text. Typed JSON records use RecordBucket (records.ts); both read a bucket that
+ * `openBucket` opened for whoever may use it (an organisation's Bus or an operator connection).
  */
 import type { KV } from "@nats-io/kv";
-import { isRevisionConflict, openBucket, type BucketUser, type Stored } from "./records.ts";
+import { isRevisionConflict, type Stored } from "./records.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -44,12 +43,4 @@ export class TextRecords {
       throw err;
     }
   }
-}
-
-/**
- * Opens a provisioned bucket as text records (no create). Throws the JetStream error when the
- * bucket does not exist, the user may not use it, or the bus does not answer.
- */
-export async function openTextRecords(user: BucketUser, bucket: string, what: string): Promise<TextRecords> {
-  return new TextRecords(await openBucket(user, bucket), what);
 }

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { BUCKETS, isMessageUuid, isTraceId, SchakelError, TRACE_KEYS } from "@schakel/contracts";
-import { openRecords, openTextRecords, type BucketUser, type RecordBucket, type TextRecords } from "@schakel/contracts/bus";
+import { openBucket, RecordBucket, TextRecords, type BucketUser } from "@schakel/contracts/bus";
 import { byStorage, TraceEntry } from "./entry.ts";
 
 /** Entries per KV value (about 40 KB), and pages per trace: a trace keeps at most 5,000 messages. */
@@ -55,11 +55,9 @@ export class TraceIndex {
 
   /** Opens the `traces` bucket as someone allowed to use it (the platform's Bus or the admin's connection); throws when it is not there. */
   static async open(user: BucketUser): Promise<TraceIndex> {
-    const [pages, pointers] = await Promise.all([
-      openRecords(user, BUCKETS.traces, TracePage, "trace index page"),
-      openTextRecords(user, BUCKETS.traces, "trace index pointer"),
-    ]);
-    return new TraceIndex({ pages, pointers });
+    // One bucket, opened once, read two ways.
+    const kv = await openBucket(user, BUCKETS.traces);
+    return new TraceIndex({ pages: new RecordBucket(kv, TracePage, "trace index page"), pointers: new TextRecords(kv, "trace index pointer") });
   }
 
   #page(traceId: string, page: number): Promise<{ value: TracePage; revision: number } | undefined> {
