@@ -65,6 +65,13 @@ export function digestDueAt(s: DigestState): number | undefined {
   return s.open ? Date.parse(s.open.windowEnd) : undefined;
 }
 
+/** Moves a pending digest to the published ones (the last `DIGEST_LIMITS.history` are kept); a digest not pending is left as it is. */
+async function markPublished(p: PlatformContext, municipality: string, published: DigestState["published"][number]): Promise<void> {
+  await p.stores.digests.mutate(municipality, (cur) => cur && cur.pending.some((x) => x.digestId === published.digestId)
+    ? { ...cur, pending: cur.pending.filter((x) => x.digestId !== published.digestId), published: [...cur.published, published].slice(-DIGEST_LIMITS.history) }
+    : undefined);
+}
+
 /** Closes a window that has ended and publishes every pending digest of one municipality. */
 export async function flushDigest(p: PlatformContext, catchUp: CatchUp, municipality: string, now: number, retryMs: number): Promise<number | undefined> {
   let stored = await p.stores.digests.get(municipality);
@@ -89,10 +96,7 @@ export async function flushDigest(p: PlatformContext, catchUp: CatchUp, municipa
     const sent = await p.bus.publish("digest.published", {
       digestId: w.digestId, municipality, windowStart: w.windowStart, windowEnd: w.windowEnd, items: w.items,
     }, { to: municipality, idempotencyKey: `digest|${w.digestId}` });
-    const record = { digestId: w.digestId, windowStart: w.windowStart, windowEnd: w.windowEnd, items: w.items.length, publishedAt: new Date().toISOString(), messageId: sent.id };
-    await p.stores.digests.mutate(municipality, (cur) => cur && cur.pending.some((x) => x.digestId === w.digestId)
-      ? { ...cur, pending: cur.pending.filter((x) => x.digestId !== w.digestId), published: [...cur.published, record].slice(-DIGEST_LIMITS.history) }
-      : undefined);
+    await markPublished(p, municipality, { digestId: w.digestId, windowStart: w.windowStart, windowEnd: w.windowEnd, items: w.items.length, publishedAt: new Date().toISOString(), messageId: sent.id });
     p.log.info({ municipality, digestId: w.digestId, items: w.items.length }, "digest published");
     p.emit({ kind: "digest-published", municipality, digestId: w.digestId, items: w.items.length, messageId: sent.id, duplicate: sent.duplicate });
   }
@@ -104,10 +108,7 @@ export async function flushDigest(p: PlatformContext, catchUp: CatchUp, municipa
 export async function noteOwnDigest(p: PlatformContext, d: Delivery<"digest.published">): Promise<void> {
   if (d.envelope.sender !== p.org) return;
   const { digestId, municipality, windowStart, windowEnd, items } = d.data;
-  const record = { digestId, windowStart, windowEnd, items: items.length, publishedAt: d.storedAt.toISOString(), messageId: d.envelope.id };
-  await p.stores.digests.mutate(municipality, (cur) => cur && cur.pending.some((x) => x.digestId === digestId)
-    ? { ...cur, pending: cur.pending.filter((x) => x.digestId !== digestId), published: [...cur.published, record].slice(-DIGEST_LIMITS.history) }
-    : undefined);
+  await markPublished(p, municipality, { digestId, windowStart, windowEnd, items: items.length, publishedAt: d.storedAt.toISOString(), messageId: d.envelope.id });
 }
 
 /** The digest flusher over the digests bucket. */
