@@ -12,14 +12,23 @@ export const SPEC_VERSION = "1.0" as const;
 /** CloudEvents `source` of every Schakel message: `urn:schakel:org:<sender>`. */
 export const sourceOf = (org: string): string => `urn:schakel:org:${org}`;
 
+/** CloudEvents 1.0 §"Attribute Naming Convention": lower-case ASCII letters and digits, at most 20. */
+export const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
+/**
+ * An absolute URI (RFC 3986 §4.3: a scheme, then no whitespace, control or bidi characters), as
+ * CloudEvents requires of `dataschema`; Schakel's are `urn:schakel:schema:<type>:v<N>`.
+ */
+const AbsoluteUri = z.string().regex(/^[A-Za-z][A-Za-z0-9+.-]*:[!#-;=?-\[\]_a-z~%]+$/, "an absolute URI without spaces, e.g. urn:schakel:schema:notice.posted:v1");
+
 export const EnvelopeHeader = z.object({
   specversion: z.literal(SPEC_VERSION),
   id: MessageId,
-  source: z.string().startsWith("urn:schakel:org:"),
+  /** `urn:schakel:org:<sender>`: a URI reference (no spaces), bound to `sender` by the receiver. */
+  source: z.string().regex(/^urn:schakel:org:[a-z][a-z0-9-]{1,39}$/, "the source is urn:schakel:org:<sender>, e.g. urn:schakel:org:mechelen"),
   type: z.string().regex(/^[a-z]+(\.[a-z]+)+$/, "a message type is dotted lower-case words, e.g. notice.posted"),
   time: Timestamp,
   datacontenttype: z.literal("application/json"),
-  dataschema: z.string().min(1),
+  dataschema: AbsoluteUri,
   /** Extension: the version of the data schema the sender validated against. */
   dataversion: z.number().int().positive(),
   /** Extension: the sending organisation (must equal the subject's sender token). */
@@ -39,8 +48,17 @@ export const EnvelopeHeader = z.object({
 });
 export type EnvelopeHeader = z.infer<typeof EnvelopeHeader>;
 
-/** The envelope as it travels; `data` is validated separately by the schema of its `type`. */
-export const RawEnvelope = EnvelopeHeader.extend({ data: z.unknown() });
+/**
+ * The envelope as it travels; `data` is validated separately by the schema of its `type`. Extra
+ * attributes are kept (they are signed) but their names must follow the CloudEvents convention.
+ */
+export const RawEnvelope = EnvelopeHeader.extend({ data: z.unknown() })
+  .catchall(z.unknown())
+  .superRefine((env, ctx) => {
+    for (const name of Object.keys(env)) {
+      if (!ATTRIBUTE_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: `attribute name "${name.slice(0, 40)}" is not CloudEvents: lower-case letters and digits only, at most 20` });
+    }
+  });
 export type RawEnvelope = z.infer<typeof RawEnvelope>;
 
 /** A typed envelope once `data` has passed the catalog schema. */

@@ -32,4 +32,8 @@ export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/e
 export { sampleData, EXAMPLE_SEALED } from "./samples.ts";
 export { TRACE_KEYS, isTraceId, isMessageUuid, sandboxConsumer, destinationTemplate, windowFilters } from "./tracing-subjects.ts";
 export type { WindowFilter } from "./tracing-subjects.ts";
+export { METRICS, METRIC_ATTRIBUTES, METRIC_KINDS, MESSAGING_SYSTEM, UNKNOWN_TYPE, GATE_REFUSALS, prometheusName, prometheusLabel } from "./metrics.ts";
+export type { MetricDefinition, MetricKind, MetricKey, MetricAttribute, GateRefusal } from "./metrics.ts";
+export { METER_NAME, DURATION_BUCKETS, countMetric, recordMetric, observeGauge, cachedSample, metricAttributes } from "./instruments.ts";
+export type { GaugeSource, Observe } from "./instruments.ts";
 export { PLATFORM_ACCOUNT, ADMIN_ID, AUDIT_ID, AUDIT_ACCOUNT, OPERATOR_IDS, AUDIT_BUCKET, auditConsumers, auditCheckpointKey, AUDIT_CHECKPOINT_FILTER, CONSUMER_GATE, NATS_CONTROL_HEADERS, DEFAULT_INBOX_FILTER, JS_MANAGEMENT_API } from "./security.ts";

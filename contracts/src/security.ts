@@ -107,6 +107,9 @@ export const JS_MANAGEMENT_API = {
   streamDelete: (stream: string) => `$JS.API.STREAM.DELETE.${stream}`,
   streamPurge: (stream: string) => `$JS.API.STREAM.PURGE.${stream}`,
   streamMsgDelete: (stream: string) => `$JS.API.STREAM.MSG.DELETE.${stream}`,
+  /** Backup and restore (admin only: a snapshot holds every stored message). */
+  streamSnapshot: (stream: string) => `$JS.API.STREAM.SNAPSHOT.${stream}`,
+  streamRestore: (stream: string) => `$JS.API.STREAM.RESTORE.${stream}`,
   consumerList: (stream: string) => `$JS.API.CONSUMER.LIST.${stream}`,
   consumerCreateUnnamed: (stream: string) => `$JS.API.CONSUMER.CREATE.${stream}`,
   /** The concrete ack subject JetStream puts on a delivered message (2.9 layout). */

@@ -22,6 +22,8 @@ export class AdminConnectError extends Error {
 
 export interface AdminSession {
   provisioned: ProvisionResult[];
+  /** Whether the consumer gate serves now, or why not (for the health server). */
+  gateReadiness(): { ready: boolean; reason?: string };
   /** How many messages a stream holds now. */
   storedMessages(stream: string): Promise<number>;
   /**
@@ -60,6 +62,7 @@ export async function openAdminSession(opts: { url: string; adminSeed: string; r
     const provisioned = await provision(admin, jsm, opts.registry);
     return {
       provisioned,
+      gateReadiness: () => gate.readiness(),
       storedMessages: async (stream) => (await jsm.streams.info(stream)).state.messages,
       async close(o = {}) {
         if (o.serverRunning !== false) await gate.stop().catch(() => {});

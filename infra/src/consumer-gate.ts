@@ -13,7 +13,7 @@
  * prefix, and only on the tenant's own KV buckets.
  */
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { AUDIT_ACCOUNT, AUDIT_ID, CONSUMER_GATE, inboxPrefix } from "@schakel/contracts";
+import { AUDIT_ACCOUNT, AUDIT_ID, CONSUMER_GATE, countMetric, inboxPrefix, METRIC_ATTRIBUTES, METRICS, type GateRefusal } from "@schakel/contracts";
 import { checkConsumerRequest } from "./consumer-request.ts";
 
 export interface GateDecision {
@@ -26,6 +26,8 @@ export interface GateDecision {
 export interface ConsumerGate {
   /** Resolves when the gate's subscription is registered at the server. */
   ready: Promise<void>;
+  /** Whether the gate serves now (subscribed, its connection up), or why not: for readiness probes. */
+  readiness(): { ready: boolean; reason?: string };
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ function refusal(description: string): Uint8Array {
   return enc.encode(JSON.stringify({ type: "io.nats.jetstream.api.v1.consumer_create_response", error: { code: 403, err_code: 10_000, description } }));
 }
 
+/** Counts a refusal (metric `schakel.consumer_gate.refusals`); the tenant is an account name, so bounded by the registry. */
+function countRefusal(tenant: string, reason: GateRefusal): void {
+  countMetric(METRICS.gateRefusals, { [METRIC_ATTRIBUTES.organisation]: tenant, [METRIC_ATTRIBUTES.reason]: reason });
+}
+
 /** Starts the gate on an admin connection; a queue group lets several `up` processes share it. */
 export function startConsumerGate(opts: ConsumerGateOptions): ConsumerGate {
   const { nc } = opts;
@@ -60,26 +67,47 @@ export function startConsumerGate(opts: ConsumerGateOptions): ConsumerGate {
       if (err || !m.reply) return;
       void (async () => {
         let tenant = "?";
+        let forwarding = false;
         try {
           const parsed = CONSUMER_GATE.parse(m.subject);
           tenant = parsed.tenant;
           const verdict = checkConsumerRequest({ tail: parsed.tail, body: m.data, inbox: inboxPrefix(identityOf(parsed.tenant)) });
           if (!verdict.ok) {
             report({ tenant, subject: parsed.createSubject, allowed: false, reason: verdict.reason });
+            countRefusal(tenant, "request-refused");
             return m.respond(refusal(`consumer gate: ${verdict.reason}`));
           }
+          forwarding = true;
           const answer = await nc.request(parsed.createSubject, m.data, { timeout: opts.timeoutMs ?? 5_000 });
           report({ tenant, subject: parsed.createSubject, allowed: true });
           m.respond(answer.data);
         } catch (e) {
           report({ tenant, subject: m.subject, allowed: false, reason: (e as Error).message });
+          countRefusal(tenant, forwarding ? "forward-failed" : "bad-subject");
           m.respond(refusal(`consumer gate: ${(e as Error).message}`));
         }
       })();
     },
   });
+  const ready = nc.flush();
+  let subscribed = false;
+  void ready.then(() => (subscribed = true), () => undefined);
+  // Lost while the connection reconnects; the subscription comes back with it.
+  let connected = true;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect" || s.type === "reconnecting" || s.type === "staleConnection") connected = false;
+      else if (s.type === "reconnect") connected = true;
+    }
+  })().catch(() => undefined);
   return {
-    ready: nc.flush(),
+    ready,
+    readiness() {
+      if (nc.isClosed() || sub.isClosed()) return { ready: false, reason: "stopped: its admin connection is closed" };
+      if (!connected) return { ready: false, reason: "not connected to the bus (reconnecting)" };
+      if (!subscribed) return { ready: false, reason: "not subscribed yet" };
+      return { ready: true };
+    },
     async stop() {
       sub.unsubscribe();
       await nc.flush().catch(() => {});

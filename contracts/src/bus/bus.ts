@@ -23,6 +23,7 @@ import { startSendSpan, wireContext } from "./tracing.ts";
 import { registerTransport } from "./transport.ts";
 import { connectionEvents, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, type ConsumerBacklog } from "./inspection.ts";
+import { errorType, recordSend } from "./bus-metrics.ts";
 
 export interface ConnectOptions {
   servers: string | string[];
@@ -197,8 +198,10 @@ export class Bus {
     if (max !== undefined && size > max) {
       throw new SchakelError("payload-too-large", `${out.envelope.type} to "${out.envelope.audience}" is ${size} bytes with its headers, over the server's max_payload of ${max} bytes: shorten the text or link to a document`, { subject: out.subject, size, max });
     }
+    const started = performance.now();
     try {
       const ack = await this.#publisher().publish(out.subject, out.body, out.headers);
+      recordSend(out.envelope.type, this.org, started);
       return {
         id: out.envelope.id,
         subject: out.subject,
@@ -209,7 +212,9 @@ export class Bus {
         envelope: out.envelope as Envelope,
       };
     } catch (err) {
-      throw publishError(err, out.subject, this.org);
+      const failure = publishError(err, out.subject, this.org);
+      recordSend(out.envelope.type, this.org, started, errorType(failure));
+      throw failure;
     }
   }
 

@@ -13,6 +13,7 @@ import { isRetryable } from "../errors.ts";
 import { inboxConsumers, type InboxConsumer } from "../streams.ts";
 import { isSandboxSubject } from "../subjects.ts";
 import { AckBatch } from "./ack-batch.ts";
+import { meteredEvents } from "./bus-metrics.ts";
 import { failuresText, HandlerAttempts, REDELIVERY_LIMIT } from "./attempts.ts";
 import type { Bus, Published } from "./bus.ts";
 import { deadLetter } from "./dead-letter.ts";
@@ -22,9 +23,10 @@ import type { Outgoing, PublishOptions } from "./outgoing.ts";
 import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
 import { readStream, StreamRead } from "./read-stream.ts";
 import { reject, type Rejection } from "./rejection.ts";
-import type { Verdict } from "./stored-message.ts";
+import { headerOf, type Verdict } from "./stored-message.ts";
+import { HEADERS } from "./headers.ts";
 import { transportOf } from "./transport.ts";
-import { startProcessSpan, withContext, type ActiveSpan } from "./tracing.ts";
+import { startProcessSpan, startRefusalSpan, withContext, type ActiveSpan } from "./tracing.ts";
 
 /** What a handler receives: typed, validated, verified. */
 export interface Delivery<T extends MessageType = MessageType> {
@@ -92,6 +94,18 @@ export interface Consumption {
   stop(): Promise<void>;
   /** Resolves once every consumer loop has stopped. */
   closed: Promise<void>;
+  /** Each consumer read, for readiness probes: bound at the server now, and whether it has read its backlog once. */
+  bindings(): ConsumerBinding[];
+}
+
+/** One consumer of a consumption, as a readiness probe sees it. */
+export interface ConsumerBinding {
+  stream: string;
+  name: string;
+  /** Opened at the server and not interrupted since. */
+  bound: boolean;
+  /** Nothing was waiting for it once since it started (its start-up backlog is read). */
+  caughtUp: boolean;
 }
 
 /** What `reply` returns for a replayed copy: the answer it would have sent (`stream` empty, `seq` 0). */
@@ -113,7 +127,8 @@ const backoffMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1)
 export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   const consumers = opts.consumers ?? inboxConsumers(bus.org, bus.directory.require(bus.org).level);
   const processed = opts.processed ?? new MemoryProcessedStore();
-  const emit = opts.onEvent ?? (() => {});
+  // Every event is counted (bus-metrics.ts) before it reaches the caller's sink.
+  const emit = meteredEvents(bus.org, opts.onEvent ?? (() => {}));
   // Composed once: a message costs nothing extra when there are no interceptors.
   const handlers = interceptHandlers(opts.handlers, opts.interceptors);
   let stopped = false;
@@ -135,13 +150,13 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   async function handle(m: JsMsg, r: Reading, verdict: Verdict): Promise<void> {
     const { consumer } = r;
     if (m.info.deliveryCount > (opts.redeliveryLimit ?? REDELIVERY_LIMIT)) {
-      return file(m, r, reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
+      return refuse(m, r, reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
     }
     const exhausted = r.attempts.exhausted(keyOf(m));
     // Its attempts are used up and its filing failed before: file it now, without another attempt.
-    if (exhausted) return file(m, r, reject(exhausted.reason, failuresText(exhausted)));
+    if (exhausted) return refuse(m, r, reject(exhausted.reason, failuresText(exhausted)));
     // Decoded by the reader (stored-message.ts), replayed copies refused unless in replay mode.
-    if (!verdict.ok) return file(m, r, verdict.rejection);
+    if (!verdict.ok) return refuse(m, r, verdict.rejection);
     const { type, envelope, replay } = verdict;
     const base = { type, id: envelope.id, consumer, seq: m.seq };
     if (await processed.has(envelope.id)) {
@@ -164,16 +179,17 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     try {
       await withContext(span.context, () => handler(delivery));
     } catch (err) {
-      span.end(err);
       const error = (err as Error)?.message ?? String(err);
       // A handler that says trying again cannot help (HandlerRefusal, or any SchakelError that is
-      // not retryable) has its message filed at once, without another attempt.
+      // not retryable) has its message filed at once, without another attempt; the filing and its
+      // log line happen inside the message's span, which ends with the error.
       if (!isRetryable(err)) {
-        return file(m, r, reject("handler-refused", failuresText(r.attempts.refused(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-refused" }))));
+        return fileInSpan(span, err, m, r, reject("handler-refused", failuresText(r.attempts.refused(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-refused" }))));
       }
       const failures = r.attempts.failed(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-failed" });
       const attempt = failures.count;
-      if (attempt >= r.attempts.maxAttempts) return file(m, r, reject("handler-failed", failuresText(failures)));
+      if (attempt >= r.attempts.maxAttempts) return fileInSpan(span, err, m, r, reject("handler-failed", failuresText(failures)));
+      span.end(err);
       m.nak(backoffMs(attempt));
       return withContext(span.context, () => emit({ kind: "retry", ...base, attempt, error }));
     }
@@ -189,6 +205,26 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     acks.ack(m);
     // Reported inside the message's span, so a log line about it carries its trace and span ids.
     withContext(span.context, () => emit({ kind: "processed", ...base, ms: performance.now() - started }));
+  }
+
+  /** Files a refusal inside `span` (so its log line carries the trace), then ends the span with `error`. */
+  async function fileInSpan(span: ActiveSpan, error: unknown, m: JsMsg, r: Reading, rejection: Rejection): Promise<void> {
+    try {
+      await withContext(span.context, () => file(m, r, rejection));
+    } finally {
+      span.end(error);
+    }
+  }
+
+  /** A delivery refused before its handler: filed inside its own process span, which ends with the rejection. */
+  function refuse(m: JsMsg, r: Reading, rejection: Rejection): Promise<void> {
+    const tp = headerOf(m.headers, HEADERS.traceparent);
+    const ts = headerOf(m.headers, HEADERS.tracestate);
+    const span = startRefusalSpan({
+      subject: m.subject, consumer: r.consumer, stream: m.info.stream, seq: m.seq, deliveryCount: m.info.deliveryCount,
+      bodySize: m.data.length, receiver: bus.org, server: bus.server, ...(tp ? { trace: { traceparent: tp, ...(ts ? { tracestate: ts } : {}) } } : {}),
+    });
+    return fileInSpan(span, { name: "Rejection", code: rejection.reason, message: rejection.detail }, m, r, rejection);
   }
 
   /**
@@ -208,13 +244,18 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   /** Reads one consumer through the bus client's read path (read-stream.ts) until stopped. */
   function run(c: InboxConsumer): Promise<void> {
     let r: Reading | undefined;
+    const binding: ConsumerBinding = { stream: c.stream, name: c.name, bound: false, caughtUp: false };
+    bindings.push(binding);
     const reading = readStream(bus, {
       consumer: c, verify: { replays: opts.replayMode === true }, batch: opts.batch ?? 100, expiresMs: opts.expiresMs ?? 10_000,
-      onOpen: ({ maxDeliver }) => {
+      onOpen: ({ maxDeliver, pending }) => {
+        binding.bound = true;
+        if (pending === 0) binding.caughtUp = true;
         r ??= { consumer: c.name, serverMaxDeliver: maxDeliver, attempts: new HandlerAttempts(opts.maxDeliver ?? (maxDeliver || 5)) };
         r.serverMaxDeliver = maxDeliver;
       },
       onInterrupted: (error) => {
+        binding.bound = false;
         acks.flush();
         emit({ kind: "consumer-error", consumer: c.name, error });
       },
@@ -222,12 +263,13 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       const m = StreamRead.jsMsgOf(read);
       try {
         await handle(m, r!, read.verdict!);
+        if (read.pending === 0) binding.caughtUp = true;
       } catch (err) {
         // Unexpected (e.g. the processed store is unreachable): not the message's fault, so
         // try again later; only a message that keeps failing is filed as unreadable.
         const error = `could not process ${c.stream}#${m.seq}: ${(err as Error)?.message ?? err}`;
         const failures = r!.attempts.failed(keyOf(m), { what: `processing ${c.stream}#${m.seq}`, error: (err as Error)?.message ?? String(err), reason: "unreadable" });
-        if (failures.count >= r!.attempts.maxAttempts) await file(m, r!, reject("unreadable", failuresText(failures)));
+        if (failures.count >= r!.attempts.maxAttempts) await refuse(m, r!, reject("unreadable", failuresText(failures)));
         else {
           m.nak(backoffMs(failures.count));
           emit({ kind: "consumer-error", consumer: c.name, error });
@@ -239,9 +281,11 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     return reading.closed.then(() => acks.flush());
   }
 
+  const bindings: ConsumerBinding[] = [];
   const closed = Promise.all(consumers.map(run)).then(() => undefined);
   return {
     closed,
+    bindings: () => bindings.map((b) => ({ ...b })),
     async stop() {
       stopped = true;
       acks.flush();

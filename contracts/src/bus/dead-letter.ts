@@ -11,11 +11,13 @@ import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import type { JsMsg } from "@nats-io/jetstream";
 import { deadLetterSubject } from "../subjects.ts";
 import type { Bus } from "./bus.ts";
-import { HEADERS } from "./headers.ts";
+import { recordDeadLetter } from "./bus-metrics.ts";
+import { asciiHeaderValue, HEADERS } from "./headers.ts";
 import type { Rejection } from "./rejection.ts";
 import { transportOf } from "./transport.ts";
 
-const oneLine = (s: string): string => s.replace(/[\r\n]+/g, " ").slice(0, 1_000);
+/** Header values are one line of ASCII (headers.ts says why). */
+const oneLine = (s: string): string => asciiHeaderValue(s);
 /** Delay before a message whose filing failed is delivered again. */
 export const REFILE_DELAY_MS = 5_000;
 
@@ -59,6 +61,7 @@ export async function deadLetter(bus: Bus, m: JsMsg, consumer: string, rejection
       await transportOf(bus).js.publish(subject, m.data, { headers, msgID });
       // No reason text: nats-server 2.9 ignores "+TERM <reason>" and would redeliver the message.
       m.term();
+      recordDeadLetter(bus.org, rejection.reason, m.subject);
       return true;
     } catch (err) {
       opts.onFailure?.(`could not file ${m.info.stream}#${m.seq} in the dead-letter stream: ${(err as Error)?.message ?? err}`, attempt);

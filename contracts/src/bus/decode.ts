@@ -1,16 +1,20 @@
 /**
  * The receiving side of the contract: bytes + subject + headers in, a verified and typed
  * envelope or a Rejection out. Order matters: cheap structural checks first, the signature
- * before the data is trusted, then the data schema, and last the checks that read validated data
- * (a receipt's `senderField` must name its sender).
+ * before the data is trusted, then the headers that must agree with the signed envelope, the data
+ * schema, and last the checks that read validated data (a receipt's `senderField` must name its
+ * sender). docs/WIRE.md lists every step with its reason; the test vectors in
+ * contracts/generated/test-vectors hold one message per reason.
  */
-import { catalog, isMessageType, type CatalogEntry, type MessageType } from "../catalog.ts";
-import { RawEnvelope, type Envelope } from "../envelope.ts";
+import { catalog, dataSchemaUri, isMessageType, type CatalogEntry, type MessageType } from "../catalog.ts";
+import { RawEnvelope, sourceOf, type Envelope } from "../envelope.ts";
 import { SchemaError } from "../errors.ts";
 import { parseMessageSubject, ROOTS } from "../subjects.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { reject, type Rejection } from "./rejection.ts";
 import { verifySignature } from "./signature.ts";
+import { CLOUDEVENTS_JSON } from "./headers.ts";
+import { parseStoredText } from "./stored-text.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -19,8 +23,23 @@ export interface DecodeInput {
   subject: string;
   body: Uint8Array;
   signature: string | undefined;
-  /** When the broker stored it; keys revoked before this time are refused. */
+  /** When the broker stored it (JetStream's delivery metadata); keys revoked before this time are refused. */
   storedAt: Date;
+  /**
+   * The NATS headers the binding checks. Readers of stored messages always pass them
+   * (`verifyStored`); a caller holding only body and signature leaves them out and skips these checks.
+   */
+  headers?: WireHeaders;
+}
+
+/** The headers the receiver checks besides the signature (undefined when absent). */
+export interface WireHeaders {
+  contentType?: string | undefined;
+  traceparent?: string | undefined;
+  /** The Nats-Msg-Id header; must be the envelope id (a replayed copy's names its replay run instead). */
+  msgId?: string | undefined;
+  /** False for replayed copies: their message id is not the envelope's. */
+  checkMsgId?: boolean;
 }
 
 export interface DecodeOptions {
@@ -43,6 +62,12 @@ function fail(rejection: Rejection): Decoded {
  * returned as a Rejection to be filed in the dead-letter stream.
  */
 export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded {
+  const h = input.headers;
+  // A message without Content-Type comes from a release before the binding was followed: read as
+  // structured (the body is a JSON event). A different content type is another content mode.
+  if (h?.contentType !== undefined && h.contentType !== CLOUDEVENTS_JSON) {
+    return fail(reject("wrong-content-type", `Content-Type is "${h.contentType.slice(0, 80)}": Schakel messages are CloudEvents in structured mode, Content-Type ${CLOUDEVENTS_JSON}`));
+  }
   let json: unknown;
   try {
     json = JSON.parse(decoder.decode(input.body));
@@ -64,10 +89,13 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
   if (parts.sender !== e.sender || parts.audience !== e.audience || parts.type !== e.type) {
     return fail(reject("subject-mismatch", `envelope says ${e.sender}→${e.audience} ${e.type} but subject ${input.subject} says ${parts.sender}→${parts.audience} ${parts.type}`));
   }
+  if (e.source !== sourceOf(e.sender)) {
+    return fail(reject("source-mismatch", `message ${e.id} from "${e.sender}" says source ${e.source}: the source must be ${sourceOf(e.sender)}, the sender's own`));
+  }
   // Retention follows the stream: case-confidential content kept on the coordination stream would
   // outlive the case retention by years, so it is refused wherever it appears.
   if (e.classification === "case-confidential" && parts.root !== ROOTS.case) {
-    return fail(reject("invalid-envelope", `message ${e.id} from "${e.sender}" is classified case-confidential but was sent on ${input.subject}: case content belongs in a case.* message (shorter retention)`));
+    return fail(reject("case-content-in-clear", `message ${e.id} from "${e.sender}" is classified case-confidential but was sent on ${input.subject}: case content belongs in a case.* message (shorter retention)`));
   }
   if (!input.signature) return fail(reject("unsigned", `message ${e.id} from "${e.sender}" carries no Schakel-Signature header`));
   const key = opts.directory.checkSigningKey(e.sender, e.signingkey, input.storedAt);
@@ -81,14 +109,30 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
       return fail(reject("clock-skew", `message ${e.id} says ${e.time} but was stored at ${input.storedAt.toISOString()} (${Math.round(skew / 1000)} s apart, tolerance ${opts.skewMs / 1000} s): a replayed capture or a wrong clock`));
     }
   }
+  // Header checks come after the signature: an unsigned or forged message is refused as such first.
+  if (h && h.traceparent !== e.traceparent) {
+    return fail(reject("traceparent-mismatch", h.traceparent === undefined ? `message ${e.id} from "${e.sender}" carries no traceparent header: send the envelope's traceparent as a header too` : `message ${e.id} from "${e.sender}" has traceparent header ${h.traceparent.slice(0, 60)} but envelope traceparent ${e.traceparent}: they must be equal`));
+  }
+  if (h && h.checkMsgId !== false && h.msgId !== e.id) {
+    return fail(reject("msg-id-mismatch", `message ${e.id} from "${e.sender}" has Nats-Msg-Id ${h.msgId === undefined ? "(none)" : JSON.stringify(h.msgId.slice(0, 60))}: it must be the envelope id, so a retry is stored once`));
+  }
   if (!isMessageType(e.type)) return fail(reject("unknown-type", `message type "${e.type}" is not in this reader's catalog`));
+  if (e.dataversion > catalog[e.type].version) {
+    return fail(reject("unsupported-version", `${e.type} ${e.id} from "${e.sender}" is dataversion ${e.dataversion}; this reader knows up to v${catalog[e.type].version}: upgrade the reader before senders send the new version`));
+  }
+  if (e.dataschema !== dataSchemaUri(e.type, e.dataversion)) {
+    return fail(reject("dataschema-mismatch", `${e.type} ${e.id} from "${e.sender}" names dataschema ${e.dataschema}: it must be ${dataSchemaUri(e.type, e.dataversion)} (its type at its dataversion)`));
+  }
   // The sending client checks roles too; a hand-built message that skips it is refused here.
   const roles = opts.directory.organisation(e.sender)?.roles ?? [];
   const allowed = catalog[e.type].senders;
   if (!allowed.some((r) => roles.includes(r))) {
     return fail(reject("sender-not-allowed", `"${e.sender}" (roles ${roles.join(", ")}) may not send ${e.type}; senders are ${allowed.join(", ")}`));
   }
-  const data = catalog[e.type].schema.safeParse(e.data);
+  // Messages from before the binding (no Content-Type) were sent when free text could hold control
+  // characters: they are read with those characters replaced (stored-text.ts); newer ones are refused.
+  // A caller without the headers (a replay into a handler) reads them the same way.
+  const data = parseStoredText(catalog[e.type].schema, e.data, h?.contentType === undefined);
   if (!data.success) {
     const err = SchemaError.fromZod(`${e.type} data`, data.error, "data");
     return fail(reject("invalid-data", err.message, err.issues));

@@ -61,11 +61,24 @@ function checked(text: string): Uint8Array {
 /** nkeys prefix byte of a user public key ("U…"). */
 const USER_PREFIX = 20 << 3;
 
-/** Encodes a raw ed25519 public key as a public user nkey (U…). */
-export function userNkeyFromRaw(raw: Uint8Array): string {
-  const body = Buffer.concat([Buffer.from([USER_PREFIX]), raw]);
+/** A public nkey: prefix byte, raw key, CRC-16 (little-endian), base32. */
+function publicNkey(prefix: number, raw: Uint8Array): string {
+  const body = Buffer.concat([Buffer.from([prefix]), raw]);
   const crc = crc16(body);
   return base32Encode(Buffer.concat([body, Buffer.from([crc & 0xff, crc >> 8])]));
+}
+
+/** Encodes a raw ed25519 public key as a public user nkey (U…). */
+export function userNkeyFromRaw(raw: Uint8Array): string {
+  return publicNkey(USER_PREFIX, raw);
+}
+
+/** nkeys prefix byte of a curve public key ("X…"). */
+const CURVE_PREFIX = 23 << 3;
+
+/** Encodes a raw X25519 public key as a public curve nkey (X…). */
+export function curveNkeyFromRaw(raw: Uint8Array): string {
+  return publicNkey(CURVE_PREFIX, raw);
 }
 
 /** The raw 32-byte public key of a public nkey (U… user, X… curve). */

@@ -11,9 +11,13 @@ import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transp
 import type { OPERATOR_IDS } from "../security.ts";
 import type { InboxConsumer } from "../streams.ts";
 import { inboxPrefix } from "../subjects.ts";
+import { consumerSummaries, readRecentMessages, streamSummaries, type ConsumerSummary, type RecentRead, type RecentWindow, type StreamSummary } from "./bus-overview.ts";
+import { connectionEvents, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, consumerInfoIfAny, type ConsumerBacklog } from "./inspection.ts";
 import { copyToSandbox, prepareSandbox, type SandboxCopy, type SandboxOriginal } from "./sandbox-copy.ts";
 import type { StoredMessage } from "./stored-message.ts";
+import { restoreSnapshot, type RestoredStream, type RestoreOptions } from "./restore.ts";
+import { takeSnapshot, type SnapshotMeta, type SnapshotOptions, type TakenSnapshot } from "./snapshot.ts";
 import { readStoredRange, storedMessageAt, streamStateOf, type StoredRange, type StreamState } from "./stored-reads.ts";
 import { managerOf, registerTransport, transportOf } from "./transport.ts";
 
@@ -91,6 +95,21 @@ export class OperatorConnection {
     return streamStateOf(await managerOf(this), stream);
   }
 
+  /** Every stream with its size and age, in one paged request (see bus-overview.ts). */
+  async streamSummaries(): Promise<StreamSummary[]> {
+    return streamSummaries(await managerOf(this));
+  }
+
+  /** Every consumer of `stream` with its backlog, in one paged request (see bus-overview.ts). */
+  async consumerSummaries(stream: string): Promise<ConsumerSummary[]> {
+    return consumerSummaries(await managerOf(this), stream);
+  }
+
+  /** Subjects and storage times of the newest messages of `stream` in a window, headers only (see bus-overview.ts). */
+  async recentMessages(stream: string, window: RecentWindow): Promise<RecentRead> {
+    return readRecentMessages(transportOf(this).js, await managerOf(this), stream, window);
+  }
+
   /** The raw messages of a range of a stream, in storage order (see stored-reads.ts). */
   async *readRange(range: StoredRange): AsyncGenerator<StoredMessage> {
     yield* readStoredRange(transportOf(this).js, await managerOf(this), range);
@@ -104,6 +123,33 @@ export class OperatorConnection {
   /** Publishes a byte-for-byte copy of `original` into sandbox `name` under `msgId` (see sandbox-copy.ts). */
   async copyToSandbox(name: string, original: SandboxOriginal, msgId: string): Promise<SandboxCopy> {
     return copyToSandbox(transportOf(this).js, name, original, msgId);
+  }
+
+  /** The version of the server this connection reached ("2.9.10"). */
+  get serverVersion(): string {
+    return this.#nc.info?.version ?? "unknown";
+  }
+
+  /** Every stream of the account (KV buckets are streams `KV_<bucket>`), by name, with its storage ("file" or "memory"). */
+  async streams(): Promise<{ name: string; storage: string }[]> {
+    const found: { name: string; storage: string }[] = [];
+    for await (const si of (await managerOf(this)).streams.list()) found.push({ name: si.config.name, storage: si.config.storage });
+    return found.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Streams a consistent snapshot of `stream` into `write` (see snapshot.ts). */
+  snapshot(stream: string, write: (chunk: Uint8Array) => Promise<void>, opts?: SnapshotOptions): Promise<TakenSnapshot> {
+    return takeSnapshot(this.#nc, inboxPrefix(this.org), stream, write, opts);
+  }
+
+  /** Restores a stream from a snapshot's config, state and bytes into a server without it (see restore.ts). */
+  restore(meta: SnapshotMeta, archive: AsyncIterable<Uint8Array>, opts?: RestoreOptions): Promise<RestoredStream> {
+    return restoreSnapshot(this.#nc, meta, archive, opts);
+  }
+
+  /** The connection's events (lost, reconnected, errors) until it closes: what `watchReachability` follows. */
+  connectionEvents(): AsyncIterable<ConnectionEvent> {
+    return connectionEvents(this.#nc);
   }
 
   /** Drains and closes the connection. */

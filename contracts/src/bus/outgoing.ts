@@ -9,7 +9,7 @@ import { SchakelError, SchemaError } from "../errors.ts";
 import { newMessageId } from "../ids.ts";
 import type { Classification } from "../vocabulary.ts";
 import type { KeyDirectory } from "./directory.ts";
-import { HEADERS } from "./headers.ts";
+import { CLOUDEVENTS_JSON, HEADERS } from "./headers.ts";
 import type { Identity } from "./identity.ts";
 import { encodeSignature, signingBytes } from "./signature.ts";
 import type { TraceContext } from "./tracing.ts";
@@ -86,6 +86,10 @@ export function buildOutgoing<T extends MessageType>(
   };
   const body = encoder.encode(JSON.stringify(envelope));
   const h = natsHeaders();
+  // CloudEvents NATS binding: structured mode is announced by this content type (without it a
+  // headers-capable reader would expect binary mode with ce- headers).
+  h.set(HEADERS.contentType, CLOUDEVENTS_JSON);
+  h.set(HEADERS.msgId, id);
   h.set(HEADERS.signature, encodeSignature(identity.sign(signingBytes(subject, body))));
   h.set(HEADERS.traceparent, trace.traceparent);
   if (trace.tracestate) h.set(HEADERS.tracestate, trace.tracestate);

@@ -4,7 +4,7 @@
  * `reconnected` when it is back. Here that becomes one `lost` per outage and one `back` with
  * how long it lasted — what the CLI and the console tell their users.
  */
-import type { Bus } from "./bus.ts";
+import type { ConnectionEvent } from "./connection.ts";
 
 export interface ReachabilityWatch {
   /** The bus is unreachable right now. */
@@ -19,8 +19,8 @@ export interface ReachabilityHandlers {
   back?: (downMs: number) => void;
 }
 
-/** Follows the bus's connection events until the connection closes or `stop()`. */
-export function watchReachability(bus: Bus, on: ReachabilityHandlers): ReachabilityWatch {
+/** Follows a connection's events (a Bus's or an operator's) until the connection closes or `stop()`. */
+export function watchReachability(bus: { connectionEvents(): AsyncIterable<ConnectionEvent> }, on: ReachabilityHandlers): ReachabilityWatch {
   let lostAt: number | undefined;
   let stopped = false;
   void (async () => {

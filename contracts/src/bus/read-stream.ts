@@ -75,8 +75,8 @@ export interface ReadStreamOptions {
   expiresMs?: number;
   /** Wait before opening the consumer again after trouble (default 1 000 ms). */
   retryMs?: number;
-  /** Told each time the consumer is opened, with its server-side max_deliver (0: none). */
-  onOpen?: (consumer: { maxDeliver: number }) => void;
+  /** Told each time the consumer is opened, with its server-side max_deliver (0: none) and how many messages wait for it. */
+  onOpen?: (consumer: { maxDeliver: number; pending: number }) => void;
   /** Told when reading was interrupted (it resumes after `retryMs`). */
   onInterrupted?: (error: string) => void;
 }
@@ -142,7 +142,7 @@ export function readStream(reader: StreamReader, opts: ReadStreamOptions, onRead
   return keepReading(opts, async ({ stopped, onStop }) => {
     const consumer = await js.consumers.get(stream, name);
     const info = await consumer.info(true);
-    opts.onOpen?.({ maxDeliver: info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : 0 });
+    opts.onOpen?.({ maxDeliver: info.config.max_deliver && info.config.max_deliver > 0 ? info.config.max_deliver : 0, pending: info.num_pending });
     const messages = await consumer.consume({ max_messages: opts.batch ?? 100, expires: opts.expiresMs ?? 10_000 });
     onStop(() => void messages.stop());
     if (stopped()) messages.stop();

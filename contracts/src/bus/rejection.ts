@@ -4,20 +4,32 @@
  */
 import { SchakelError, type FieldIssue } from "../errors.ts";
 
+/**
+ * Every reason, in the order the receiver checks (decode.ts). Reasons are only ever added: dead
+ * letters filed by an earlier release keep theirs (before `case-content-in-clear` existed, a
+ * case-confidential message on coord.* was filed as `invalid-envelope`).
+ */
 export const REJECT_REASONS = [
   "malformed-json",
+  "wrong-content-type",
   "invalid-envelope",
   "subject-mismatch",
-  "unknown-type",
-  "invalid-data",
+  "source-mismatch",
+  "case-content-in-clear",
   "unsigned",
   "unknown-organisation",
   "unknown-key",
   "revoked-key",
-  "sender-not-allowed",
-  "sender-mismatch",
   "forged",
   "clock-skew",
+  "traceparent-mismatch",
+  "msg-id-mismatch",
+  "unknown-type",
+  "unsupported-version",
+  "dataschema-mismatch",
+  "sender-not-allowed",
+  "invalid-data",
+  "sender-mismatch",
   "replay-refused",
   "handler-failed",
   "handler-refused",

@@ -36,7 +36,7 @@ export interface SandboxCopy {
 }
 
 /** Headers of the original that travel with the copy (the signature covers the live subject and body). */
-const CARRIED = [HEADERS.signature, HEADERS.traceparent, HEADERS.tracestate] as const;
+const CARRIED = [HEADERS.contentType, HEADERS.signature, HEADERS.traceparent, HEADERS.tracestate] as const;
 
 /**
  * Makes sure sandbox `name` has its durable consumer `sandbox--<name>` (deliver all, explicit ack,

@@ -92,7 +92,11 @@ export function verifyStored(bus: Pick<Bus, "directory" | "skewMs">, m: Pick<Sto
   const originalTime = replay ? headerOf(m.headers, HEADERS.replayOriginalTime) : undefined;
   const storedAt = originalTime ? new Date(originalTime) : m.storedAt;
   const decoded = decodeMessage(
-    { subject: signedSubject, body: m.body, signature: headerOf(m.headers, HEADERS.signature), storedAt },
+    {
+      subject: signedSubject, body: m.body, signature: headerOf(m.headers, HEADERS.signature), storedAt,
+      // A replayed copy's message id names its replay run, not the envelope.
+      headers: { contentType: headerOf(m.headers, HEADERS.contentType), traceparent: headerOf(m.headers, HEADERS.traceparent), msgId: headerOf(m.headers, HEADERS.msgId), checkMsgId: !(replay || isSandbox) },
+    },
     { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay },
   );
   if (!decoded.ok) return decoded;

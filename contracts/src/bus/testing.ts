@@ -22,7 +22,7 @@ import type { ConsumeOptions, Consumption, Handler, Handlers } from "./consume.t
 import type { OrgCredentials } from "./credentials.ts";
 import { deliveryOf } from "./delivery.ts";
 import { KeyDirectory } from "./directory.ts";
-import { HEADERS } from "./headers.ts";
+import { CLOUDEVENTS_JSON, HEADERS } from "./headers.ts";
 import { identityFrom, type Identity } from "./identity.ts";
 import { chain, interceptHandlers, type BusInterceptors } from "./interceptors.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
@@ -87,7 +87,12 @@ export function testOrganisations(organisations: readonly Organisation[], since 
     signed(signer, subject, envelope) {
       const body = enc.encode(JSON.stringify(envelope));
       const signature = encodeSignature(identity(signer).sign(signingBytes(subject, body)));
-      return { subject, body, headers: { get: (n) => (n === HEADERS.signature ? signature : ""), values: (n) => (n === HEADERS.signature ? [signature] : []), keys: () => [HEADERS.signature] } };
+      // The headers a sender of this envelope would set, so only what the test made wrong is wrong.
+      const fields = envelope as { id?: unknown; traceparent?: unknown };
+      const values: Record<string, string> = { [HEADERS.contentType]: CLOUDEVENTS_JSON, [HEADERS.signature]: signature };
+      if (typeof fields.id === "string") values[HEADERS.msgId] = fields.id;
+      if (typeof fields.traceparent === "string") values[HEADERS.traceparent] = fields.traceparent;
+      return { subject, body, headers: { get: (n) => values[n] ?? "", values: (n) => (values[n] ? [values[n]] : []), keys: () => Object.keys(values) } };
     },
   };
 }
@@ -151,7 +156,7 @@ export class TestBus {
     const stop = async (): Promise<void> => {
       if (this.#consuming === consuming) this.#consuming = undefined;
     };
-    return { stop, closed: Promise.resolve() };
+    return { stop, closed: Promise.resolve(), bindings: () => [] };
   }
 
   /**

@@ -1,6 +1,8 @@
 /**
  * Trace context for the bus, interceptor style: handlers contain no tracing code. Spans follow
- * OpenTelemetry's messaging semantic conventions:
+ * OpenTelemetry's messaging semantic conventions as the current registry names them
+ * (`messaging.system.name`, `messaging.operation.type` send/process, `messaging.operation.name`,
+ * `messaging.destination.name`/`.template`, `messaging.consumer.group.name`, `messaging.message.*`):
  * - `publish <destination template>`: a PRODUCER span per message sent; its context is the
  *   message's creation context, carried as W3C `traceparent`/`tracestate` in the NATS headers
  *   and in the signed envelope;
@@ -9,19 +11,23 @@
  *   conventions' link from consumer to producer, which survives when a backend drops remote
  *   parents);
  * - answers sent by a handler are children of its process span, so a notice, its deliveries,
- *   acknowledgements and escalation form one trace.
+ *   acknowledgements and escalation form one trace;
+ * - a delivery refused before its handler runs gets a `process <stream>` span (startRefusalSpan),
+ *   so its dead-letter filing and log line carry the trace too.
  * Without a registered SDK the API is a no-op; the W3C context is then still carried (same trace
  * id, fresh span ids) so traces stay joinable by the trace index.
  */
 import {
   context as otelContext, createTraceState, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags,
-  type Attributes, type Context, type Span, type SpanContext,
+  type Attributes, type Context, type Exception, type Span, type SpanContext,
 } from "@opentelemetry/api";
 import { newSpanId, newTraceId } from "../ids.ts";
 import { isSandboxSubject } from "../subjects.ts";
 import { destinationTemplate } from "../tracing-subjects.ts";
 
 const tracer = () => trace.getTracer("@schakel/bus", "0.1.0");
+/** `messaging.system.name` (the registry's current name; `messaging.system` is deprecated). */
+const MESSAGING_SYSTEM = "nats";
 
 /** W3C trace context as it travels with a message. */
 export interface TraceContext {
@@ -117,7 +123,7 @@ function finish(span: Span) {
   return (error?: unknown): void => {
     if (error) {
       const err = error as { name?: string; code?: unknown; message?: string };
-      span.recordException(error instanceof Error ? error : String(error));
+      span.recordException(error instanceof Error ? error : typeof error === "object" ? (error as Exception) : String(error));
       span.setAttribute("error.type", typeof err.code === "string" ? err.code : err.name ?? "Error");
       span.setStatus({ code: SpanStatusCode.ERROR, message: err.message ?? String(error) });
     }
@@ -148,7 +154,7 @@ export function startSendSpan(message: SendDescription, parent?: TraceContext): 
   const span = tracer().startSpan(`publish ${template}`, {
     kind: SpanKind.PRODUCER,
     attributes: {
-      "messaging.system": "nats",
+      "messaging.system.name": MESSAGING_SYSTEM,
       "messaging.operation.type": "send",
       "messaging.operation.name": "publish",
       "messaging.destination.template": template,
@@ -186,33 +192,64 @@ export function startSendSpan(message: SendDescription, parent?: TraceContext): 
  */
 export function startProcessSpan(message: ProcessDescription): ActiveSpan {
   const { envelope } = message;
-  const producer = parseTraceparent(envelope.traceparent, envelope.tracestate);
-  const parentCtx = producer ? trace.setSpanContext(ROOT_CONTEXT, producer) : ROOT_CONTEXT;
   const template = destinationTemplate(message.type, message.replay && isSandboxSubject(message.subject) ? message.replay : undefined);
-  const span = tracer().startSpan(`process ${template}`, {
+  return consumerSpan(`process ${template}`, message, { traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) }, {
+    "messaging.destination.template": template,
+    "messaging.message.id": envelope.id,
+    "messaging.message.conversation_id": envelope.correlationid,
+    "schakel.message.type": message.type,
+    "schakel.sender": envelope.sender,
+    "schakel.audience": envelope.audience,
+    ...(message.replay ? { "schakel.replay": message.replay } : {}),
+  }, envelope.id);
+}
+
+/** A delivery refused before (or instead of) its handler: what is known without a valid envelope. */
+export interface RefusalDescription {
+  subject: string;
+  consumer: string;
+  stream: string;
+  seq: number;
+  deliveryCount: number;
+  bodySize: number;
+  receiver: string;
+  /** The trace context in the message's NATS headers, when it carries one. */
+  trace?: TraceContext;
+  server?: string;
+}
+
+/**
+ * The CONSUMER span `process <stream>` of a delivery that is refused before a handler runs
+ * (it cannot be decoded, its signature fails, it was delivered too often): the refusal, its
+ * dead-letter filing and its log line happen inside it, child of the sender's context when the
+ * headers carry one. The caller ends it with the rejection (status ERROR, `error.type` = reason).
+ */
+export function startRefusalSpan(delivery: RefusalDescription): ActiveSpan {
+  return consumerSpan(`process ${delivery.stream}`, delivery, delivery.trace, {});
+}
+
+/** A CONSUMER span for one delivery: child of, and linked to, the producer's context in `trace`. */
+function consumerSpan(name: string, d: Omit<RefusalDescription, "trace">, wireTrace: TraceContext | undefined, attributes: Attributes, messageId?: string): ActiveSpan {
+  const producer = parseTraceparent(wireTrace?.traceparent, wireTrace?.tracestate);
+  const parentCtx = producer ? trace.setSpanContext(ROOT_CONTEXT, producer) : ROOT_CONTEXT;
+  const span = tracer().startSpan(name, {
     kind: SpanKind.CONSUMER,
     attributes: {
-      "messaging.system": "nats",
+      "messaging.system.name": MESSAGING_SYSTEM,
       "messaging.operation.type": "process",
       "messaging.operation.name": "process",
-      "messaging.destination.name": message.subject,
-      "messaging.destination.template": template,
-      "messaging.destination.subscription.name": message.consumer,
-      "messaging.consumer.group.name": message.consumer,
-      "messaging.message.id": envelope.id,
-      "messaging.message.conversation_id": envelope.correlationid,
-      "messaging.message.body.size": message.bodySize,
-      "schakel.message.type": message.type,
-      "schakel.sender": envelope.sender,
-      "schakel.audience": envelope.audience,
-      "schakel.receiver": message.receiver,
-      "schakel.stream": message.stream,
-      "schakel.stream.sequence": message.seq,
-      "schakel.delivery.attempt": message.deliveryCount,
-      ...(message.replay ? { "schakel.replay": message.replay } : {}),
-      ...serverAttributes(message.server),
+      "messaging.destination.name": d.subject,
+      "messaging.destination.subscription.name": d.consumer,
+      "messaging.consumer.group.name": d.consumer,
+      "messaging.message.body.size": d.bodySize,
+      "schakel.receiver": d.receiver,
+      "schakel.stream": d.stream,
+      "schakel.stream.sequence": d.seq,
+      "schakel.delivery.attempt": d.deliveryCount,
+      ...attributes,
+      ...serverAttributes(d.server),
     },
-    links: producer ? [{ context: producer, attributes: { "messaging.message.id": envelope.id } }] : [],
+    links: producer ? [{ context: producer, attributes: messageId ? { "messaging.message.id": messageId } : {} }] : [],
   }, parentCtx);
   // The wire context is what a handler's answers carry: drawn when the first answer asks for it
   // (most messages are not answered), the same for every answer.
@@ -222,7 +259,7 @@ export function startProcessSpan(message: ProcessDescription): ActiveSpan {
     span,
     context: trace.setSpan(parentCtx, span),
     get wire() {
-      return (wire ??= wireOf(span, producer, envelope.tracestate, recording));
+      return (wire ??= wireOf(span, producer, wireTrace?.tracestate, recording));
     },
     end: finish(span),
   };

@@ -3,7 +3,7 @@
  * the dead-letter record. Header names, reasons and subject shapes come from the contract itself.
  */
 import type { MessageType } from "../catalog.ts";
-import { HEADERS } from "../bus/headers.ts";
+import { CLOUDEVENTS_JSON, HEADERS, REPLAY_COPY_ID_PATTERN } from "../bus/headers.ts";
 import { REJECT_REASONS } from "../bus/rejection.ts";
 import { deadLetterSubject, messageSubject, sandboxSubject } from "../subjects.ts";
 import { AUDIENCE_GROUPS } from "../vocabulary.ts";
@@ -63,8 +63,9 @@ const string = (description: string, extra: JsonSchema = {}): JsonSchema => ({ t
 export const MESSAGE_HEADERS: JsonSchema = {
   type: "object",
   description: "NATS message headers. The signature covers the subject and the exact body bytes, so every envelope attribute is signed.",
-  required: [HEADERS.msgId, HEADERS.signature, HEADERS.traceparent],
+  required: [HEADERS.contentType, HEADERS.msgId, HEADERS.signature, HEADERS.traceparent],
   properties: {
+    [HEADERS.contentType]: string(`CloudEvents NATS binding, structured content mode: the body is the whole event. Every sender sets it; receivers still read messages stored without it by releases before the binding was followed (they were structured too), and refuse any other value.`, { const: CLOUDEVENTS_JSON }),
     [HEADERS.msgId]: string("JetStream de-duplication id; always the envelope `id`, so a retried publish is stored once.", { pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" }),
     [HEADERS.signature]: string('ed25519 signature by the sender\'s nkey over "schakel-sig-v1\\n" + subject + "\\n" + body, base64url without padding.', { pattern: "^ed25519:[A-Za-z0-9_-]{86}$" }),
     [HEADERS.traceparent]: string("W3C trace context (same as the envelope's `traceparent`), for tracing without parsing the body.", { pattern: "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$" }),
@@ -72,15 +73,16 @@ export const MESSAGE_HEADERS: JsonSchema = {
   },
 };
 
-/** Extra headers on a replayed copy in a sandbox. */
+/** Headers of a replayed copy in a sandbox: the original's, another message id, where it came from. */
 export const REPLAY_HEADERS: JsonSchema = {
   type: "object",
-  description: "Headers of a replayed copy: the original headers plus where it came from. Live services refuse replayed copies.",
-  required: [HEADERS.replay],
+  description: "Headers of a replayed copy: the original's signature and trace context (and Content-Type when the original had one), a message id of the replay run, and where it came from. Live services refuse replayed copies.",
+  required: [HEADERS.msgId, HEADERS.signature, HEADERS.replay, HEADERS.replayOriginalSeq, HEADERS.replayOriginalTime],
   properties: {
     ...(MESSAGE_HEADERS.properties as JsonSchema),
+    [HEADERS.msgId]: string("`<run>:<stream>:<seq>`: the replay run's id (a UUID) and where the original is stored, so a copy repeated within one run is stored once. Not the envelope id: the receiver skips the message-id check for replayed copies.", { pattern: REPLAY_COPY_ID_PATTERN }),
     [HEADERS.replay]: string("The sandbox name, or \"handler\" for a replay into a local handler."),
-    [HEADERS.replayOriginalSeq]: string("Stream sequence of the original message."),
+    [HEADERS.replayOriginalSeq]: string("Stream sequence of the original message.", { pattern: "^[0-9]+$" }),
     [HEADERS.replayOriginalTime]: string("When the original was stored (ISO-8601).", { format: "date-time" }),
   },
 };

@@ -4,13 +4,15 @@
  * type, one message per type (envelope payload, NATS headers, a signed example), plus the
  * dead-letter and sandbox channels. Schemas are draft-07 (AsyncAPI's own schema dialect).
  */
+import { CLOUDEVENTS_JSON } from "../bus/headers.ts";
 import { catalog, MESSAGE_TYPES, type MessageType } from "../catalog.ts";
 import { STREAMS, streamOfRoot } from "../streams.ts";
 import { rootOfType } from "../subjects.ts";
 import {
   channelAddress, DEAD_LETTER_HEADERS, DEAD_LETTER_MESSAGE, deadLetterAddress, MESSAGE_HEADERS, PARAMETERS, REPLAY_HEADERS, sandboxAddress,
 } from "./asyncapi-parts.ts";
-import { exampleMessage } from "./examples.ts";
+import { exampleMessage, EXAMPLE_KEY_LABEL, type ExampleMessage } from "./examples.ts";
+import { exampleIdentity } from "./example-identity.ts";
 import { dataJsonSchema, embedded, envelopeHeaderJsonSchema, type JsonSchema } from "./json-schema.ts";
 
 /** `notice.posted` → `noticePosted` (channel, message and operation ids). */
@@ -26,6 +28,9 @@ const DESCRIPTION = `Schakel carries typed coordination messages between the loc
 - **Signatures**: the \`Schakel-Signature\` header is an ed25519 signature by the sender's registered nkey over the subject and the exact body bytes. Receivers verify it against the public key directory before trusting any field.
 - **Subjects**: \`<root>.<audience>.<sender>.<type>\`; root \`coord\` (stream ${STREAMS.coord.name}) or \`case\` for sealed case consultations (stream ${STREAMS.case.name}, shorter retention). The broker lets an organisation publish only as itself and read only what is addressed to it.
 - **Delivery**: at least once through durable pull consumers; \`Nats-Msg-Id\` = envelope id, so retries are stored once. Refused messages and messages whose handler kept failing go to ${STREAMS.deadletter.name} with the reason.
+- **Content mode**: CloudEvents NATS binding, structured mode: every message carries \`Content-Type: ${CLOUDEVENTS_JSON}\` and the body is the whole event (messages stored by releases before the binding was followed lack the header and are read as structured).
+- **Senders**: \`x-schakel-senders\` on each message lists the roles the catalog allows to send it; a receiver refuses it from any other organisation (\`sender-not-allowed\`).
+- **Examples**: signed with the documentation key \`${exampleIdentity().publicKey}\` (ed25519 seed = SHA-256 of "${EXAMPLE_KEY_LABEL}"), registered for no organisation on any bus; each message's description shows the exact bytes signed. The full wire contract, with test vectors: docs/WIRE.md and contracts/generated/test-vectors.
 - **Versions**: a released version of a type keeps accepting what it accepted and keeps every field; a breaking change is a new version that readers of the previous one can still read, or a new type.`;
 
 function channel(type: MessageType) {
@@ -48,24 +53,43 @@ function message(type: MessageType) {
     name: type,
     title: `${type} v${e.version}`,
     summary: e.description,
-    contentType: "application/json",
+    contentType: CLOUDEVENTS_JSON,
+    "x-schakel-senders": [...e.senders],
     correlationId: ref("#/components/correlationIds/flow"),
     headers: ref("#/components/schemas/MessageHeaders"),
-    payload: {
-      allOf: [
-        ref("#/components/schemas/Envelope"),
-        {
-          type: "object",
-          required: ["data"],
-          properties: {
-            type: { type: "string", const: type },
-            dataversion: { type: "integer", minimum: 1, description: `Current version: ${e.version}.` },
-            data: ref(`#/components/schemas/${pascal(type)}Data`),
-          },
-        },
-      ],
-    },
+    payload: ref(`#/components/schemas/${pascal(type)}Message`),
+    description: signedExample(example),
     examples: [{ name: camelId(type), summary: `${example.envelope.sender} → ${example.envelope.audience}`, headers: example.headers, payload: example.envelope }],
+  };
+}
+
+/** What the example's signature covers: the key and the exact signing input (UTF-8, "\n" = LF). */
+function signedExample(example: ExampleMessage): string {
+  return [
+    `The example is signed with the documentation key ${example.envelope.signingkey}. Signing input (UTF-8; each line break is one LF byte, the body is the exact payload bytes):`,
+    "",
+    "```",
+    example.signingInput,
+    "```",
+  ].join("\n");
+}
+
+/** A type's whole message (envelope with its typed data), shared by its live and replayed messages. */
+function messagePayload(type: MessageType) {
+  const e = catalog[type];
+  return {
+    allOf: [
+      ref("#/components/schemas/Envelope"),
+      {
+        type: "object",
+        required: ["data"],
+        properties: {
+          type: { type: "string", const: type },
+          dataversion: { type: "integer", minimum: 1, description: `Current version: ${e.version}.` },
+          data: ref(`#/components/schemas/${pascal(type)}Data`),
+        },
+      },
+    ],
   };
 }
 
@@ -81,6 +105,7 @@ export function buildAsyncApi(version: string): JsonSchema {
     channels[id] = channel(type);
     messages[id] = message(type);
     schemas[`${pascal(type)}Data`] = embedded(dataJsonSchema(type, "draft-7"));
+    schemas[`${pascal(type)}Message`] = messagePayload(type);
     const on = { channel: ref(`#/channels/${id}`), messages: [ref(`#/channels/${id}/messages/${id}`)] };
     operations[`send${pascal(type)}`] = { action: "send", ...on, title: `Send ${type}`, summary: `Roles ${e.senders.join(", ")} send ${type} (${e.from} → ${e.to}); the bus client validates, signs and publishes with an acknowledgement.` };
     operations[`receive${pascal(type)}`] = { action: "receive", ...on, title: `Receive ${type}`, summary: `The audience's inbox consumers deliver ${type}; the bus client verifies the signature and the schema before a handler sees it.` };
@@ -99,20 +124,34 @@ export function buildAsyncApi(version: string): JsonSchema {
     title: "sandbox replays",
     summary: `Replayed copies of live messages for services under development (stream ${STREAMS.sandbox.name}); never published back on live subjects.`,
     parameters: { sandbox: ref("#/components/parameters/sandbox"), liveSubject: ref("#/components/parameters/liveSubject") },
-    messages: Object.fromEntries(MESSAGE_TYPES.map((t) => [camelId(t), ref(`#/components/messages/${camelId(t)}`)])),
+    messages: { replayedCopy: ref("#/components/messages/replayedCopy") },
   };
-  operations["receiveReplay"] = { action: "receive", channel: ref("#/channels/sandbox"), summary: `A service in replay mode reads replayed copies; they carry the ${Object.keys(REPLAY_HEADERS.properties as object).slice(-3).join(", ")} headers.` };
+  operations["receiveReplay"] = { action: "receive", channel: ref("#/channels/sandbox"), messages: [ref("#/channels/sandbox/messages/replayedCopy")], summary: `A service in replay mode reads replayed copies; they carry the ${Object.keys(REPLAY_HEADERS.properties as object).slice(-3).join(", ")} headers.` };
   messages["deadLetter"] = DEAD_LETTER_MESSAGE;
+  messages["replayedCopy"] = {
+    name: "replayed-copy",
+    title: "Replayed copy",
+    summary: "A stored live message copied byte for byte (same envelope, id and signature) into a sandbox by an operator's replay.",
+    description: "The body and signature are the original's, so the copy is verified against its live subject (the sandbox subject without `sandbox.<name>.`) and the original storage time (`Schakel-Replay-Original-Time`), without the clock check. Its `Nats-Msg-Id` names the replay run, not the envelope.",
+    contentType: CLOUDEVENTS_JSON,
+    "x-schakel-senders": ["operator"],
+    headers: ref("#/components/schemas/ReplayHeaders"),
+    payload: { anyOf: MESSAGE_TYPES.map((t) => ref(`#/components/schemas/${pascal(t)}Message`)) },
+  };
   return {
     asyncapi: "3.0.0",
     id: "urn:schakel:bus",
     info: { title: "Schakel coordination bus", version, description: DESCRIPTION },
-    defaultContentType: "application/json",
+    defaultContentType: CLOUDEVENTS_JSON,
     servers: {
-      development: {
-        host: "localhost:4222",
+      bus: {
+        host: "{host}:{port}",
         protocol: "nats",
-        description: 'The development bus started by "schakel up". Each organisation authenticates with its own nkey and uses its own reply-inbox prefix `_INBOX_<org>`.',
+        description: 'A Schakel bus. "schakel up" runs one on 127.0.0.1 on a free port (or `--port N`) and writes its client URL, `nats://127.0.0.1:<port>`, to the `url` field of `<data>/connection.json`; a deployment publishes its own host and port. Each organisation authenticates with its own nkey and uses its own reply-inbox prefix `_INBOX_<org>`.',
+        variables: {
+          host: { default: "127.0.0.1", description: "The broker's host: 127.0.0.1 for \"schakel up\", the deployment's host name otherwise." },
+          port: { default: "4222", description: "The client port: NATS's usual 4222 for a deployment that keeps it; for \"schakel up\" the port in connection.json's `url` (a free one unless `--port` is given)." },
+        },
         security: [ref("#/components/securitySchemes/nkey")],
       },
     },

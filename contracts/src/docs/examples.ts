@@ -9,7 +9,7 @@ import { sourceOf, type Envelope } from "../envelope.ts";
 import { MessageId } from "../ids.ts";
 import { Timestamp } from "../messages/common.ts";
 import { sampleData } from "../samples.ts";
-import { HEADERS } from "../bus/headers.ts";
+import { CLOUDEVENTS_JSON, HEADERS } from "../bus/headers.ts";
 import { encodeSignature, signingBytes } from "../bus/signature.ts";
 import { exampleIdentity } from "./example-identity.ts";
 
@@ -43,7 +43,12 @@ export interface ExampleMessage {
   headers: Record<string, string>;
   envelope: Envelope;
   body: string;
+  /** The exact text signed: "schakel-sig-v1\n" + subject + "\n" + body. */
+  signingInput: string;
 }
+
+/** The label whose SHA-256 is the documentation key's ed25519 seed. */
+export const EXAMPLE_KEY_LABEL = "schakel documentation example";
 
 const hash = (label: string): Buffer => createHash("sha256").update(label).digest();
 
@@ -84,7 +89,7 @@ export function exampleData(type: MessageType): unknown {
 export function exampleMessage(type: MessageType): ExampleMessage {
   const entry = catalog[type];
   const route = EXAMPLE_ROUTES[type];
-  const identity = exampleIdentity();
+  const identity = exampleIdentity(EXAMPLE_KEY_LABEL);
   const id = exampleId(`${type}/envelope`);
   const answers = answeredType(type);
   const answered = answers ? exampleId(`${answers}/envelope`) : undefined;
@@ -110,9 +115,10 @@ export function exampleMessage(type: MessageType): ExampleMessage {
   };
   const subject = subjectFor(type, route.to, route.from);
   const body = JSON.stringify(envelope);
-  const signature = encodeSignature(identity.sign(signingBytes(subject, new TextEncoder().encode(body))));
-  const headers = { [HEADERS.msgId]: id, [HEADERS.signature]: signature, [HEADERS.traceparent]: traceparent };
-  return { type, subject, headers, envelope, body };
+  const input = signingBytes(subject, new TextEncoder().encode(body));
+  const signature = encodeSignature(identity.sign(input));
+  const headers = { [HEADERS.contentType]: CLOUDEVENTS_JSON, [HEADERS.msgId]: id, [HEADERS.signature]: signature, [HEADERS.traceparent]: traceparent };
+  return { type, subject, headers, envelope, body, signingInput: input.toString("utf8") };
 }
 
 /** Every type's example, in catalog order. */

@@ -10,6 +10,7 @@ import { rootOfType } from "../subjects.ts";
 import { channelAddress } from "./asyncapi-parts.ts";
 import { buildAsyncApi } from "./asyncapi.ts";
 import { dataJsonSchema, envelopeHeaderJsonSchema, envelopeJsonSchema } from "./json-schema.ts";
+import { testVectorFiles } from "./test-vectors.ts";
 
 /** The contracts package folder (generated/ and schemas/ live in it). */
 export const CONTRACTS_DIR = new URL("../../", import.meta.url);
@@ -43,6 +44,7 @@ function indexPage(): string {
     "- [json-schema/envelope.json](json-schema/envelope.json): the envelope attributes every message carries.",
     "- JSON Schema per type: `data` alone (`$id` = the envelope's `dataschema`) and the whole message.",
     "- Released versions of each data schema are kept in `contracts/schemas/<type>/v<N>.json`.",
+    "- [test-vectors/](test-vectors): stored messages with the receiver's key directory and the verdict it must reach (accepted, or refused with its reason), for clients in other languages; the format is in docs/WIRE.md.",
     "",
     "| type | version | subject | stream | from → to | sender roles | classification | schemas |",
     "|---|---|---|---|---|---|---|---|",
@@ -63,5 +65,6 @@ export function generateDocs(): Map<string, string> {
     files.set(dataSchemaFile(type), jsonText(dataJsonSchema(type)));
     files.set(envelopeSchemaFile(type), jsonText(envelopeJsonSchema(type)));
   }
+  for (const [path, text] of testVectorFiles(jsonText)) files.set(path, text);
   return files;
 }

@@ -14,7 +14,10 @@
  */
 import { z } from "zod";
 import { catalog, dataSchemaUri, type MessageType } from "../catalog.ts";
-import { EnvelopeHeader } from "../envelope.ts";
+import { ATTRIBUTE_NAME, EnvelopeHeader } from "../envelope.ts";
+
+/** CloudEvents attribute names (the envelope's top-level keys); zod cannot say it, so it is added here. */
+const attributeNames = { propertyNames: { pattern: ATTRIBUTE_NAME.source } };
 
 /** A JSON Schema document as plain data. */
 export type JsonSchema = Record<string, unknown>;
@@ -77,6 +80,7 @@ export function envelopeJsonSchema(type: MessageType): JsonSchema {
     title: `${type} v${entry.version} message`,
     description: `A ${type} message as it travels: CloudEvents 1.0 attributes (structured JSON), Schakel's extensions and the data. ${entry.description}`,
     ...body,
+    ...attributeNames,
   };
 }
 
@@ -89,5 +93,6 @@ export function envelopeHeaderJsonSchema(dialect: Dialect = "draft-2020-12"): Js
     title: "Schakel envelope",
     description: "CloudEvents 1.0 attributes and Schakel's extensions around every message; `data` is validated by the schema of `type`.",
     ...body,
+    ...attributeNames,
   };
 }

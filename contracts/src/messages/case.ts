@@ -23,7 +23,11 @@ export const CaseConsultationResponded = z.object({
 });
 export type CaseConsultationResponded = z.infer<typeof CaseConsultationResponded>;
 
-/** What is inside `sealed` once opened by a recipient. */
+/**
+ * What is inside `sealed` once opened by a recipient. Not held to the free-text rule (common.ts):
+ * no receiver but the recipients can read it, content sealed earlier must keep opening, and it is
+ * not validated before sealing; a recipient shows it escaped.
+ */
 export const CaseContent = z.object({
   question: z.string().trim().max(20_000).optional(),
   answer: z.string().trim().max(20_000).optional(),

@@ -1,7 +1,7 @@
 /** Escalations: the platform reports an obligation that missed its deadline. */
 import { z } from "zod";
 import { MessageId, OrgId } from "../ids.ts";
-import { Timestamp } from "./common.ts";
+import { multilineText, Timestamp } from "./common.ts";
 
 export const OBLIGATION_KINDS = ["acknowledgement", "response"] as const;
 export const ObligationKind = z.enum(OBLIGATION_KINDS);
@@ -18,6 +18,6 @@ export const EscalationRaised = z.object({
     deadline: Timestamp,
   }),
   missedAt: Timestamp,
-  summary: z.string().trim().min(1).max(500),
+  summary: multilineText().min(1).max(500),
 });
 export type EscalationRaised = z.infer<typeof EscalationRaised>;

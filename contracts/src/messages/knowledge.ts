@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { MessageId } from "../ids.ts";
 import { ExtremismForm, KnowledgeFormat, PreventionTier } from "../vocabulary.ts";
-import { Body, Timestamp, Title } from "./common.ts";
+import { Body, lineText, Timestamp, Title } from "./common.ts";
 
 export const KnowledgeShared = z.object({
   knowledgeId: MessageId,
@@ -10,7 +10,7 @@ export const KnowledgeShared = z.object({
   title: Title,
   summary: Body,
   date: Timestamp.optional(),
-  location: z.string().trim().max(200).optional(),
+  location: lineText().max(200).optional(),
   link: z.url().optional(),
   preventionTier: PreventionTier.optional(),
   extremismForms: z.array(ExtremismForm).max(4).optional(),

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { Audience, CaseRef, MessageId, OrgId } from "../ids.ts";
 import { ExtremismForm, NoticeCategory, PreventionTier } from "../vocabulary.ts";
-import { Body, Remark, Timestamp, Title } from "./common.ts";
+import { Body, lineText, Remark, Timestamp, Title } from "./common.ts";
 
 export const NoticePosted = z.object({
   noticeId: MessageId.describe("the same for every copy of the notice, one per audience"),
@@ -33,7 +33,7 @@ export const NoticeAcknowledged = z.object({
   noticeId: MessageId,
   recipient: OrgId,
   acknowledgedAt: Timestamp,
-  acknowledgedBy: z.string().trim().min(1).max(120).optional().describe("the official's role or name within the organisation"),
+  acknowledgedBy: lineText().min(1).max(120).optional().describe("the official's role or name within the organisation"),
   remark: Remark.optional(),
 });
 export type NoticeAcknowledged = z.infer<typeof NoticeAcknowledged>;

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { MessageId, OrgId } from "../ids.ts";
 import { ExtremismForm, PreventionTier, Severity, SignalKind } from "../vocabulary.ts";
-import { Body, Title } from "./common.ts";
+import { Body, multilineText, Title } from "./common.ts";
 
 export const SignalRaised = z.object({
   signalId: MessageId,
@@ -25,6 +25,6 @@ export const SignalEscalated = z.object({
   description: Body,
   preventionTier: PreventionTier.optional(),
   extremismForms: z.array(ExtremismForm).max(4).optional(),
-  reason: z.string().trim().min(1).max(500).describe("why the platform passes it on"),
+  reason: multilineText().min(1).max(500).describe("why the platform passes it on"),
 });
 export type SignalEscalated = z.infer<typeof SignalEscalated>;

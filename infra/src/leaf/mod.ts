@@ -5,3 +5,5 @@ export { leafOrganisationPermissions, leafLinkPermissions, linkDeniedSubjects } 
 export { renderLeafLinkUsers, renderLeafRemoteBlock, renderLeafAuthorization, renderLeafNodeConfig, renderHubConfig } from "./leaf-config.ts";
 export type { LeafNodeOptions, HubOptions } from "./leaf-config.ts";
 export { outboxConfig, provisionLeafOutbox, outboxSource, provisionHubSources, DEFAULT_OUTBOX_DAYS } from "./leaf-provision.ts";
+export { observeLeafLinks, countLeafLinks, LEAFZ_SAMPLE_MS } from "./link-metrics.ts";
+export type { LeafLinkWatchOptions } from "./link-metrics.ts";

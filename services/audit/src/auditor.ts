@@ -8,10 +8,11 @@
  * metadata and digests only: case content is sealed, and the log keeps no message bodies.
  */
 import { AUDIT_ID, auditConsumers } from "@schakel/contracts";
-import { OperatorConnection, readStreamBatches, type StreamRead } from "@schakel/contracts/bus";
+import { OperatorConnection, readStreamBatches, watchReachability, type StreamRead } from "@schakel/contracts/bus";
 import { openCheckpoints, writeCheckpoint, type Checkpoints } from "./checkpoints.ts";
 import { messageDigest, storedAtOf } from "./digest.ts";
 import { auditLogPath, AuditLogWriter, readHead, type ChainHead } from "./log.ts";
+import { observeChain } from "./metrics.ts";
 import { chain, type AuditRecord } from "./record.ts";
 
 export interface AuditorOptions {
@@ -37,6 +38,11 @@ export interface Auditor {
   head(): { records: number; hash: string };
   /** Resolves once every stored message of every audited stream is in the log. */
   caughtUp(timeoutMs?: number): Promise<void>;
+  /**
+   * For readiness probes: connected to the bus, and every audited stream read once to its end since
+   * start (asked of the broker until it is; then only the connection counts).
+   */
+  readiness(): Promise<{ ready: boolean; reason?: string }>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +58,14 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
   const kv: Checkpoints = await openCheckpoints(audit);
   let checkpointed = { index: head.next - 1, at: Date.now() };
   let appending: Promise<unknown> = Promise.resolve();
+  const stopMetrics = observeChain(() => ({ records: head.next, checkpointed }));
+  // After a burst and then silence the tail would stay unanchored until the next message (and the
+  // checkpoint-age alert would fire on a healthy auditor): look on the interval too.
+  const checkpointTimer = setInterval(() => {
+    const run = appending.then(() => checkpoint(false));
+    appending = run.catch((err) => opts.onError?.(err as Error, "checkpoint"));
+  }, opts.checkpointIntervalMs ?? 60_000);
+  checkpointTimer.unref();
 
   async function checkpoint(force: boolean): Promise<void> {
     const last = head.next - 1;
@@ -92,9 +106,22 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
     for (const m of batch) m.ack();
   }));
 
+  const reachability = watchReachability(audit, {});
+  let caughtUpOnce = false;
+
   return {
     logPath,
     head: () => ({ records: head.next, hash: head.hash }),
+    async readiness() {
+      if (reachability.down) return { ready: false, reason: "not connected to the bus (reconnecting)" };
+      if (!caughtUpOnce) {
+        const backlogs = await Promise.all(consumers.map((c) => audit.backlog(c)));
+        const behind = consumers.flatMap((c, k) => (backlogs[k]!.pending > 0 ? [`${c.stream} ${backlogs[k]!.pending}`] : []));
+        if (behind.length) return { ready: false, reason: `catching up on the stored messages (${behind.join(", ")} to chain)` };
+        caughtUpOnce = true;
+      }
+      return { ready: true };
+    },
     async caughtUp(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -105,6 +132,8 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
       }
     },
     async stop() {
+      stopMetrics();
+      clearInterval(checkpointTimer);
       for (const r of readings) r.stop();
       await Promise.all(readings.map((r) => r.closed));
       await appending;

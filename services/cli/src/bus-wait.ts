@@ -35,6 +35,17 @@ export function seconds(ms: number, precise = false): string {
 export type Unreachable = { kind: "refused" } | { kind: "unreachable"; reason: string };
 
 /**
+ * No bus is known yet: no `--server`/NATS_URL and no connection.json in the data folder (no
+ * `schakel up` has run, or it is between a stop and a start). Waited for like an unreachable bus.
+ */
+export class NoRunningBusError extends CliError {
+  override name = "NoRunningBusError";
+  constructor(readonly dataDir: string) {
+    super(`no running bus found in ${dataDir}: start one with "npx schakel up", or pass --server URL`, EXIT.unreachable);
+  }
+}
+
+/**
  * Why the bus could not be reached (`refused`: it refused the credentials), or undefined when
  * the error is about something else — a missing stream, a limit, bad input — and waiting would
  * not help. Decided by the bus client from the error classes (connectionFailure), not their text.
@@ -64,20 +75,23 @@ export interface WaitOptions {
 export async function waitForBus<T>(url: () => string, attempt: (url: string) => Promise<T>, opts: WaitOptions): Promise<T> {
   const started = opts.since ?? performance.now();
   for (let n = 1; ; n++) {
-    const at = url();
+    let at: string | undefined;
     try {
+      // Asked inside the attempt: a connection.json that is not there yet is waited for too.
+      at = url();
       const result = await attempt(at);
       if (n > 1 || opts.since !== undefined) note(`reached the bus at ${at} after ${seconds(performance.now() - started, true)}`);
       return result;
     } catch (err) {
-      const why = unreachableReason(err);
+      const why = err instanceof NoRunningBusError ? { kind: "unreachable" as const, reason: "no connection.json" } : unreachableReason(err);
       if (!why) throw err;
       // Waiting does not change a refusal: it ends the command at once (exit 1, see exit-codes.ts).
       if (why.kind === "refused") throw refusedCredentials(err);
       const left = opts.waitMs - (performance.now() - started);
-      if (left <= 0) throw new CliError(givenUp(at, why.reason, opts.waitMs, n), EXIT.unreachable);
+      if (left <= 0) throw new CliError(at ? givenUp(at, why.reason, opts.waitMs, n) : noBus(err as NoRunningBusError, opts.waitMs), EXIT.unreachable);
       const pause = Math.min(retryDelay(n), left);
-      note(`cannot reach the bus at ${at} (${why.reason}); retrying in ${seconds(pause)} (attempt ${n}, giving up in ${seconds(left)}; Ctrl-C to stop)`);
+      const where = at ? `cannot reach the bus at ${at} (${why.reason})` : `no running bus found in ${(err as NoRunningBusError).dataDir} yet (no connection.json); waiting for "npx schakel up"`;
+      note(`${where}; retrying in ${seconds(pause)} (attempt ${n}, giving up in ${seconds(left)}; Ctrl-C to stop)`);
       await sleep(pause, undefined, opts.signal ? { signal: opts.signal } : {});
     }
   }
@@ -86,11 +100,17 @@ export async function waitForBus<T>(url: () => string, attempt: (url: string) =>
 /** The refusal as the Schakel error that says so (the bus client's own, or one made from a raw refusal). */
 function refusedCredentials(err: unknown): SchakelError {
   if (err instanceof SchakelError && err.code === "credentials-refused") return err;
-  return new SchakelError("credentials-refused", `${(err as Error)?.message ?? err} (the bus refused the credentials: regenerate them with "schakel identities generate" and restart the server)`, {}, { cause: err });
+  return new SchakelError("credentials-refused", `${(err as Error)?.message ?? err} (the bus refused the credentials: regenerate them with "npx schakel identities generate" and restart the server)`, {}, { cause: err });
+}
+
+/** The one line of a command that found no bus in its data folder. */
+function noBus(err: NoRunningBusError, waitMs: number): string {
+  const waited = waitMs > 0 ? ` within ${seconds(waitMs)}` : "";
+  return `no running bus found in ${err.dataDir}${waited}: start one with "npx schakel up", or pass --server URL${waitMs > 0 ? " (wait longer with --wait 2m)" : ""}`;
 }
 
 /** The one line of a command that gave up on the bus. */
 function givenUp(url: string, reason: string, waitMs: number, attempts: number): string {
-  if (waitMs === 0) return `cannot reach the bus at ${url} (${reason}): is "schakel up" running?`;
-  return `cannot reach the bus at ${url} (${reason}); gave up after ${seconds(waitMs)} and ${attempts} attempts: is "schakel up" running? (wait longer with --wait 2m)`;
+  if (waitMs === 0) return `cannot reach the bus at ${url} (${reason}): is "npx schakel up" running?`;
+  return `cannot reach the bus at ${url} (${reason}); gave up after ${seconds(waitMs)} and ${attempts} attempts: is "npx schakel up" running? (wait longer with --wait 2m)`;
 }

@@ -3,12 +3,12 @@
  * SCHAKEL_DATA) and `--server URL` (or NATS_URL). `schakel up` writes the connection details and
  * every organisation's credentials under the data folder; other commands find the bus from it.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { connectBus, KeyDirectory, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
-import { seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
+import { NoRunningBusError, seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
 import { watchConnection } from "./bus-watch.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
 import { resendUntilAcknowledged } from "./resend-until-acknowledged.ts";
@@ -28,13 +28,40 @@ export const Connection = z.object({
   pid: z.number().optional(),
   startedAt: z.string().optional(),
   consoleUrl: z.string().optional(),
+  /** The health server of the `schakel up` process (`/healthz`, `/readyz`, `/metrics`). */
+  healthUrl: z.string().optional(),
   /** The embedded nats-server (absent when `up` uses an existing server). */
   natsPid: z.number().optional(),
   monitorUrl: z.string().optional(),
 });
 export type Connection = z.infer<typeof Connection>;
 
-export const dataDirOf = (opts: GlobalOptions): string => resolve(opts.data ?? process.env.SCHAKEL_DATA ?? ".schakel");
+/** The name of the data folder that `schakel up` creates in the current directory by default. */
+export const DATA_FOLDER = ".schakel";
+
+/**
+ * The nearest `.schakel` folder from `dir` upwards (as git finds `.git`), or undefined when no
+ * parent holds one: a command run from a sub-folder of the project finds the bus `up` runs.
+ */
+export function findDataFolder(dir = process.cwd()): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const candidate = join(at, DATA_FOLDER);
+    if (isDirectory(candidate)) return candidate;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** The data folder: `--data`, SCHAKEL_DATA, the nearest `.schakel` here or above, else `./.schakel`. */
+export const dataDirOf = (opts: GlobalOptions): string =>
+  resolve(opts.data ?? process.env.SCHAKEL_DATA ?? findDataFolder() ?? DATA_FOLDER);
 export const connectionPath = (dataDir: string): string => join(dataDir, "connection.json");
 
 /** The running bus's connection details, or undefined when `up` has not written any. */
@@ -44,24 +71,32 @@ export function readConnection(dataDir: string): Connection | undefined {
   return Connection.parse(JSON.parse(readFileSync(path, "utf8")));
 }
 
-/** The server URL: --server, NATS_URL, or what `schakel up` wrote. */
+/** The server URL: --server, NATS_URL, or what `schakel up` wrote. @throws NoRunningBusError when there is none (yet). */
 export function serverUrl(opts: GlobalOptions): string {
-  const url = opts.server ?? process.env.NATS_URL ?? readConnection(dataDirOf(opts))?.url;
-  if (!url) {
-    throw new CliError(`no running bus found in ${dataDirOf(opts)}: start one with "schakel up", or pass --server URL`, EXIT.unreachable);
-  }
+  const url = opts.server ?? process.env.NATS_URL ?? connectionUrl(dataDirOf(opts));
+  if (!url) throw new NoRunningBusError(dataDirOf(opts));
   return url;
+}
+
+/** The URL in connection.json; undefined while there is none or it is half-written (an `up` starting). */
+function connectionUrl(dataDir: string): string | undefined {
+  try {
+    return readConnection(dataDir)?.url;
+  } catch {
+    return undefined;
+  }
 }
 
 export function loadDirectory(opts: GlobalOptions): KeyDirectory {
   const path = directoryPath(dataDirOf(opts));
-  if (!existsSync(path)) throw new CliError(`no key directory in ${dataDirOf(opts)}: run "schakel up" first (or pass --data DIR)`, EXIT.usage);
+  if (!existsSync(path)) throw new CliError(`no key directory in ${dataDirOf(opts)}: run "npx schakel up" first (or pass --data DIR)`, EXIT.usage);
   return KeyDirectory.fromFile(path);
 }
 
 /**
  * The server URL for each connection attempt, asked again every time (a restarted `schakel up`
- * may listen elsewhere); the last known one while `up` is between runs.
+ * may listen elsewhere); the last known one while `up` is between runs. Before any is known it
+ * throws NoRunningBusError, which `waitForBus` waits out like an unreachable server.
  */
 export function serverUrlSource(opts: GlobalOptions): () => string {
   let last: string | undefined;
@@ -89,7 +124,7 @@ export async function withBus<T>(org: string, opts: GlobalOptions, work: (bus: B
     const lost = watch.gaveUp || (watch.interrupted && !(err instanceof CliError) && unreachableReason(err)?.kind === "unreachable");
     if (!lost) throw err;
     const waited = bus.waitMs > 0 ? ` and it did not come back within ${seconds(bus.waitMs)}` : "";
-    throw new CliError(`lost the bus at ${bus.url} during the command${watch.gaveUp ? waited : ` (${(err as Error).message})`}: is "schakel up" running?`, EXIT.unreachable);
+    throw new CliError(`lost the bus at ${bus.url} during the command${watch.gaveUp ? waited : ` (${(err as Error).message})`}: is "npx schakel up" running?`, EXIT.unreachable);
   } finally {
     watch.stop();
     // Draining waits for the server; a connection that is down is just closed.

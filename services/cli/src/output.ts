@@ -3,6 +3,7 @@
  * Colours come from picocolors, which honours NO_COLOR and non-TTY output.
  */
 import pc from "picocolors";
+import { safeJson } from "./safe-text.ts";
 
 export const color = pc;
 
@@ -10,9 +11,12 @@ export interface OutputOptions {
   json?: boolean;
 }
 
-/** Prints `value` as JSON with --json, else the human text produced by `human`. */
+/**
+ * Prints `value` as JSON with --json, else the human text produced by `human` (which shows message
+ * text through `safeText`, safe-text.ts; the JSON is made terminal-safe here).
+ */
 export function emit<T>(opts: OutputOptions, value: T, human: (v: T) => string): void {
-  if (opts.json) process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  if (opts.json) process.stdout.write(safeJson(value, 2) + "\n");
   else process.stdout.write(human(value) + "\n");
 }
 

@@ -7,17 +7,20 @@ import { SchakelError } from "@schakel/contracts";
 import { registerCommands } from "./commands/index.ts";
 import { CliError, EXIT, exitCodeFor } from "./exit-codes.ts";
 import { color } from "./output.ts";
+import { startCommandTelemetry } from "./telemetry.ts";
 
 export function buildProgram(): Command {
   const program = new Command("schakel")
     .description("Schakel: the coordination bus between the local, Flemish and federal levels")
-    .option("--data <dir>", "data folder of the bus (default .schakel/, or SCHAKEL_DATA)")
+    .option("--data <dir>", "data folder of the bus (default: SCHAKEL_DATA, else the nearest .schakel/ here or above)")
     .option("--server <url>", "NATS server URL (default: NATS_URL, or what `schakel up` wrote)")
     .option("--wait <duration>", "how long to keep trying while the bus cannot be reached (default 30s; 0 to fail at once)")
     .configureHelp({ showGlobalOptions: true })
     // One line per problem, so scripts and people see exactly what was wrong (exit 2).
     .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })
-    .exitOverride();
+    .exitOverride()
+    // Spans of the command go to OTLP only when it is configured (telemetry.ts); main.ts flushes them.
+    .hook("preAction", (_program, command) => startCommandTelemetry(command));
   registerCommands(program);
   return program;
 }

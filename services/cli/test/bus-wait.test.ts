@@ -40,7 +40,7 @@ describe("cli while the bus is down", () => {
     const retrying = lines.filter((l) => l.startsWith(`cannot reach the bus at ${down.url} (connection refused); retrying in `));
     expect(retrying.length, r.stderr).toBeGreaterThanOrEqual(2);
     expect(retrying[0]).toMatch(/retrying in 0\.5s \(attempt 1, giving up in (1|0\.\d)s; Ctrl-C to stop\)$/);
-    expect(lines.at(-1)).toMatch(new RegExp(`^error: cannot reach the bus at ${down.url} \\(connection refused\\); gave up after 1s and \\d+ attempts: is "schakel up" running\\?`));
+    expect(lines.at(-1)).toMatch(new RegExp(`^error: cannot reach the bus at ${down.url} \\(connection refused\\); gave up after 1s and \\d+ attempts: is "npx schakel up" running\\?`));
     expect(lines).toHaveLength(retrying.length + 1);
   });
 

@@ -42,7 +42,7 @@ describe("cli exit codes against a full stream", () => {
       expect(performance.now() - started).toBeLessThan(10_000);
       expect(r.stderr).toContain("COORD refused to store notice.posted on coord.mechelen.fed-ocam.notice.posted");
       expect(r.stderr).toContain("raise it in provisioning");
-      expect(r.stderr).not.toMatch(/sending it again|retrying|is "schakel up" running/);
+      expect(r.stderr).not.toMatch(/sending it again|retrying|is "npx schakel up" running/);
     } finally {
       await jsm.streams.update(STREAMS.coord.name, config);
     }

@@ -45,7 +45,7 @@ describe("cli feed", () => {
     const items = lines(r.stdout);
     expect(items.map((i) => i.seq)).toEqual(visibleToMechelen());
     expect(items.every((i) => !i.refused && i.id && i.data)).toBe(true);
-    expect(r.stderr).toMatch(new RegExp(`last sequence ${visibleToMechelen().at(-1)}; resume with: schakel feed --as mechelen --since ${visibleToMechelen().at(-1)}`));
+    expect(r.stderr).toMatch(new RegExp(`last sequence ${visibleToMechelen().at(-1)}; resume with: npx schakel feed --as mechelen --since ${visibleToMechelen().at(-1)}`));
   });
 
   it("feed - --since SEQ resumes exactly after that sequence; --type filters", async () => {

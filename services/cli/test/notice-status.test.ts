@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecipientReport } from "@schakel/organisation";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { startLevelServices, type LevelServices } from "@schakel/stack";
-import { runInProcess } from "./support/run-cli.ts";
+import { newMessageId } from "@schakel/contracts";
+import { openPlatformStores } from "@schakel/platform";
+import { runInProcess, spawnCli } from "./support/run-cli.ts";
 
 let s: SchakelServer;
 let services: LevelServices;
@@ -79,5 +81,56 @@ describe("cli notice status", () => {
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/vilvoorde\s+—\s+—\s+not visible to you/);
     expect(human.stdout).not.toMatch(/overdue/);
+  });
+});
+
+describe("cli notice list, obligations and status --watch", () => {
+  it("notice list - the platform's notices with their progress, from the same fold as notice status", async () => {
+    const r = await runInProcess([...g, "notice", "list", "--from", "fed-ocam", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const row = (JSON.parse(r.stdout) as { noticeId: string }[]).find((n) => n.noticeId === noticeId);
+    expect(row).toMatchObject({ sender: "fed-ocam", progress: "overdue", acknowledged: 1, expected: 2, overdue: ["vilvoorde"], escalated: ["vilvoorde"] });
+    const none = await runInProcess([...g, "notice", "list", "--from", "mechelen", "--json"]);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+    const bad = await runInProcess([...g, "notice", "list", "--progress", "late"]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining(`--progress "late" is not one of open, overdue, complete, informational`)]);
+  });
+
+  it("obligations - what is still owed, with escalations marked; a met obligation is gone", async () => {
+    const r = await runInProcess([...g, "obligations", "--owed-to", "fed-ocam", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const mine = (JSON.parse(r.stdout) as { reference: string; owedBy: string; kind: string; escalated: boolean; overdue: boolean }[]).filter((o) => o.reference === noticeId);
+    expect(mine).toEqual([expect.objectContaining({ owedBy: "vilvoorde", kind: "acknowledgement", escalated: true, overdue: true })]);
+    const human = await runInProcess([...g, "obligations", "--owed-by", "vilvoorde"]);
+    expect(human.stdout).toMatch(new RegExp(`escalated vilvoorde owes fed-ocam acknowledgement of ${noticeId}`));
+  });
+
+  it("notice status --watch - prints each change (NDJSON with --json) and ends once every recipient acknowledged", async () => {
+    const posted = await runInProcess([...g, "notice", "post", "--as", "fed-ocam", "--to", "mechelen", "--title", "Watch this notice", "--body", "Acknowledge please.", "--ack-by", "5m", "--json"]);
+    const id = (JSON.parse(posted.stdout) as { noticeId: string }).noticeId;
+    const watch = spawnCli([...g, "notice", "status", id, "--watch", "--json"]);
+    await waitFor(() => watch.stdout().includes("\n"), { timeoutMs: 30_000, what: "the first status line" });
+    const acked = await runInProcess([...g, "notice", "ack", id, "--as", "mechelen"]);
+    expect(acked.code, acked.stderr).toBe(0);
+    const r = await watch.done;
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as StatusJson);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]!.progress).toBe("open");
+    expect(lines.at(-1)).toMatchObject({ progress: "complete", recipients: [expect.objectContaining({ org: "mechelen", state: "acknowledged" })] });
+    expect(r.stderr).toMatch(/stopped watching/);
+  });
+
+  it("safe text - a stored title with terminal escapes is shown escaped by notice status and notice list, and intact in JSON", async () => {
+    const nasty = "Clear\u001b[2J\u001b]0;owned\u0007 evil\u202egnp.exe";
+    const stores = await openPlatformStores(await s.connectAs("vpr"));
+    const id = newMessageId();
+    await stores.deliveries.put(id, { noticeId: id, sender: "fed-ocam", title: nasty, audiences: ["mechelen"], expected: ["mechelen"], postedAt: new Date().toISOString(), copies: {}, receipts: {} });
+    const human = await runInProcess([...g, "notice", "status", id]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain("Clear\\x1b[2J\\x1b]0;owned\\x07 evil\\u202egnp.exe");
+    const list = await runInProcess([...g, "notice", "list", "--json"]);
+    for (const out of [human.stdout, list.stdout]) expect(out).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect((JSON.parse(list.stdout) as { noticeId: string; title: string }[]).find((n) => n.noticeId === id)?.title).toBe(nasty);
   });
 });

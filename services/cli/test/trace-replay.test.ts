@@ -4,7 +4,7 @@
  * vilvoorde silent, the platform's escalation — each sent by that organisation's own connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ import { newMessageId, sampleData, STREAMS, traceIdOf, type Envelope } from "@sc
 import { startFlowSpan, type Published } from "@schakel/contracts/bus";
 import { startSchakelServer, type SchakelServer } from "@schakel/harness";
 import { startTraceIndexer, visibleWidth, type TraceIndexer } from "@schakel/tracing";
-import { runInProcess, type CliResult } from "./support/run-cli.ts";
+import { runBinary, runInProcess, type CliResult } from "./support/run-cli.ts";
 
 const dec = new TextDecoder();
 const now = () => new Date().toISOString();
@@ -117,11 +117,49 @@ describe("schakel trace and replay", () => {
     expect(await coordState(s)).toEqual(before);
   });
 
-  it("trace and replay - bad input exits 2 naming the problem, an unknown trace exits 1", async () => {
+  it("replay - a .ts handler outside any package loads (real binary), handler.js beside it is that file, and replay show lists each run", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "schakel-handler-"));
+    const out = join(dir, "seen.txt");
+    await writeFile(join(dir, "handler.ts"), `import { appendFileSync } from "node:fs";
+type Delivery = { type: string; envelope: { id: string } };
+const seen = (d: Delivery): void => appendFileSync(${JSON.stringify(out)}, \`ts \${d.type}\\n\`);
+export const handlers = { "notice.posted": seen, "notice.acknowledged": seen };
+`);
+    await writeFile(join(dir, "handler.js"), `export const handlers = { "notice.delivered": async () => {} };\n`);
+    const g = ["--data", s.dataDir, "--server", s.url];
+    const ts = await runBinary([...g, "replay", "--trace", flow.traceId, "--handler", join(dir, "handler.ts"), "--json"]);
+    expect(ts.code, ts.stderr).toBe(0);
+    const tsRun = JSON.parse(ts.stdout) as { runId: string; outcomes: Record<string, number> };
+    expect(tsRun.outcomes).toEqual({ handled: 3, ignored: 2, refused: 0, failed: 0 });
+    expect((await readFile(out, "utf8")).trim().split("\n")).toEqual(["ts notice.posted", "ts notice.posted", "ts notice.acknowledged"]);
+    const js = await runBinary([...g, "replay", "--trace", flow.traceId, "--handler", join(dir, "handler.js"), "--json"]);
+    expect(js.code, js.stderr).toBe(0);
+    expect((JSON.parse(js.stdout) as { outcomes: Record<string, number> }).outcomes).toEqual({ handled: 1, ignored: 4, refused: 0, failed: 0 });
+
+    const shown = await cli("replay", "show", tsRun.runId, "--json");
+    expect(shown.code, shown.stderr).toBe(0);
+    const copies = (JSON.parse(shown.stdout) as { copies: { type: string; outcome: string }[] }).copies;
+    expect(copies.map((c) => [c.type, c.outcome])).toEqual([["notice.posted", "handled"], ["notice.posted", "handled"], ["notice.delivered", "ignored"], ["notice.acknowledged", "handled"], ["escalation.raised", "ignored"]]);
+
+    const sandbox = await cli("replay", "--trace", flow.traceId, "--into", "shown", "--json");
+    const sandboxRun = JSON.parse(sandbox.stdout) as { runId: string; messages: { copy: { seq: number } }[] };
+    const human = await cli("replay", "show", sandboxRun.runId);
+    expect(human.code, human.stderr).toBe(0);
+    const lines = human.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^replay ${sandboxRun.runId} at .*: 5 message\\(s\\) of trace ${flow.traceId} into sandbox shown`));
+    expect(lines.slice(1)).toEqual(flow.published.map((p, i) => expect.stringContaining(`#${sandboxRun.messages[i]!.copy.seq} ${p.envelope.type} sandbox.shown.${p.subject} from COORD#${p.seq}`)));
+    const asJson = JSON.parse((await cli("replay", "show", sandboxRun.runId, "--json")).stdout) as { copies: { copy: { stored: boolean } }[] };
+    expect(asJson.copies.map((c) => c.copy.stored)).toEqual([true, true, true, true, true]);
+    const unknown = await cli("replay", "show", "0190aaaa-0000-7000-8000-000000000000");
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining("no replay run 0190aaaa-0000-7000-8000-000000000000 is recorded")]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("trace and replay - bad input exits 2 naming the problem, and so does an unknown trace (not found)", async () => {
     const bad = await cli("trace", "not-an-id");
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("neither a trace id")]);
     const unknown = await cli("trace", "0123456789abcdef0123456789abcdef", "--wait", "0");
-    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining("no trace, message or notice")]);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining("no trace, message or notice")]);
     const noTarget = await cli("replay", "--trace", flow.traceId);
     expect([noTarget.code, noTarget.stderr]).toEqual([2, expect.stringContaining("--into NAME")]);
     const pace = await cli("replay", "--since", "10m", "--into", "x1", "--pace", "fast");

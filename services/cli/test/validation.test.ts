@@ -76,7 +76,7 @@ describe("cli validation", () => {
     const r = await runInProcess(["--data", bus.dataDir, "--server", "nats://127.0.0.1:1", "--wait", "0", ...post, "--title", "Threat update"]);
     expect(r.code).toBe(3);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/cannot reach the bus at nats:\/\/127.0.0.1:1 \(.+\): is "schakel up" running\?/);
+    expect(r.stderr).toMatch(/cannot reach the bus at nats:\/\/127.0.0.1:1 \(.+\): is "npx schakel up" running\?/);
   });
 
   it("validation - the same command with valid input publishes one copy per audience", async () => {

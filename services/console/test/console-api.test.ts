@@ -181,6 +181,8 @@ describe("console api", () => {
     const second = await startConsole({ servers: bus.url, dataDir: bus.dataDir });
     try {
       await second.caughtUp;
+      // The running console reads live; the last receipts of the earlier tests may still be on their way to it.
+      await waitFor(() => second.model.size === consoleApp.model.size, { what: `the running console (${consoleApp.model.size}) and the restarted one (${second.model.size}) to hold the same record` });
       expect(second.model.size).toBe(consoleApp.model.size);
       expect(second.model.refusedCount).toBe(1);
       expect(second.model.notices.list.map((n) => n.noticeId)).toEqual(consoleApp.model.notices.list.map((n) => n.noticeId));

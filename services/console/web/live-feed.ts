@@ -1,7 +1,9 @@
 /**
  * Live feed rows: each `tbody[data-live-feed]` subscribes to the server-sent events at its URL
  * (the server applies the page's filters and the viewpoint) and puts each new row on top. Rows
- * arrive already rendered by the server, so live and reloaded rows look the same.
+ * arrive already rendered by the server (in the page's language), so live and reloaded rows look
+ * the same. Screen readers hear a short summary ("3 new messages") in a polite status region, at
+ * most once every few seconds, never each row.
  */
 interface RowEvent {
   pos: number;
@@ -10,19 +12,40 @@ interface RowEvent {
 
 const DEFAULT_MAX_ROWS = 200;
 
-const STATUS_TEXT = { live: "live", reconnecting: "reconnecting…", paused: "paused: bus unreachable" } as const;
+const ANNOUNCE_EVERY_MS = 5_000;
+
+type LiveState = "live" | "reconnecting" | "paused";
+const DATA_KEY = { live: "textLive", reconnecting: "textReconnecting", paused: "textPaused" } as const;
 
 /** Shows whether the feed is live, its stream reconnecting, or the bus away (nothing can arrive). */
-export function setStatus(root: ParentNode, state: keyof typeof STATUS_TEXT): void {
+export function setStatus(root: ParentNode, state: LiveState): void {
   for (const el of root.querySelectorAll<HTMLElement>("[data-live-status]")) {
     el.dataset.state = state;
-    el.textContent = STATUS_TEXT[state];
+    el.textContent = el.dataset[DATA_KEY[state]] ?? state;
   }
+}
+
+/** Gathers new rows and tells screen readers how many arrived, at most every few seconds. */
+function announcer(root: Document): () => void {
+  const region = root.querySelector<HTMLElement>("[data-live-announce]");
+  let pending = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (!region || pending === 0) return;
+    region.textContent = (region.dataset.liveAnnounce ?? "{n}").replace("{n}", pending.toLocaleString(root.documentElement.lang));
+    pending = 0;
+  };
+  return () => {
+    pending++;
+    timer ??= setTimeout(flush, ANNOUNCE_EVERY_MS);
+  };
 }
 
 /** Subscribes every live feed table in `root`; returns their streams. */
 export function startLiveFeeds(root: Document): EventSource[] {
   const sources: EventSource[] = [];
+  const announce = announcer(root);
   for (const body of root.querySelectorAll<HTMLTableSectionElement>("tbody[data-live-feed]")) {
     const url = body.dataset.liveFeed!;
     const max = Number(body.dataset.maxRows ?? DEFAULT_MAX_ROWS);
@@ -41,11 +64,12 @@ export function startLiveFeeds(root: Document): EventSource[] {
       body.prepend(tr);
       while (body.rows.length > max) body.deleteRow(body.rows.length - 1);
       body.closest("section, main")?.querySelector(".empty")?.remove();
+      announce();
       const total = root.querySelector<HTMLElement>("[data-total]");
       if (total) {
         const n = Number(total.dataset.total ?? "0") + 1;
         total.dataset.total = String(n);
-        total.textContent = n.toLocaleString("en-GB");
+        total.textContent = n.toLocaleString(root.documentElement.lang);
       }
     });
     window.addEventListener("pagehide", () => source.close());

@@ -128,6 +128,8 @@ describe("local - the municipal service", () => {
     }));
     const headers = (await import("@nats-io/transport-node")).headers();
     headers.set(HEADERS.signature, encodeSignature(mechelen.identity.sign(signingBytes(subject, body))));
+    // The rest of the wire contract is followed (WIRE.md): only the role is wrong.
+    headers.set(HEADERS.traceparent, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     await jetstream(await s.rawAs("mechelen")).publish(subject, body, { msgID: id, headers });
     // A later, legitimate message shows the earlier one has been handled (the inbox is read in order).
     const vpr = await s.connectAs("vpr");

@@ -14,6 +14,7 @@
 import type { CatchUp } from "./catch-up.ts";
 import type { PlatformContext } from "./context.ts";
 import { DueWatch } from "./due-watch.ts";
+import { countEscalation } from "./metrics.ts";
 import type { Delivery } from "@schakel/contracts/bus";
 import { obligationKey, type Escalation, type Obligation } from "./records.ts";
 
@@ -82,6 +83,7 @@ export async function escalateIfMissed(p: PlatformContext, catchUp: CatchUp, key
     ? { ...cur, escalation: { ...cur.escalation, state: "published", publishedAt: new Date().toISOString(), messageIds: [...new Set([...cur.escalation.messageIds, ...messageIds])] } }
     : undefined);
   p.log.warn({ key, escalationId: esc.escalationId, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline }, summary(o));
+  countEscalation(o.kind, o.owedBy);
   p.emit({ kind: "escalated", key, escalationId: esc.escalationId });
   return undefined;
 }

@@ -15,6 +15,7 @@ import { noticeSeen, recordNoticeAcknowledged, recordNoticeDelivered, recordNoti
 import { collectPolicyUpdate, digestWatcher, noteOwnDigest } from "./digest-bundler.ts";
 import { deadlineWatcher, noteOwnEscalation } from "./escalation.ts";
 import { closeAcknowledgementObligation, closeResponseObligation, openAcknowledgementObligations, openResponseObligations } from "./obligations.ts";
+import { observeObligations } from "./metrics.ts";
 import { routeSignal } from "./signal-routing.ts";
 import { openPlatformStores } from "./stores.ts";
 
@@ -76,13 +77,16 @@ export async function startPlatform(ctx: OrgContext, options: PlatformOptions = 
   const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox], interceptors: [readingProgress(catchUp)] });
   const watchers = [deadlineWatcher(p, catchUp, tickMs), digestWatcher(p, catchUp, tickMs)];
   for (const w of watchers) w.start();
+  const stopMetrics = observeObligations(stores);
   ctx.log.info({ digestWindowMs, tickMs, consumer: feed.name }, "platform watching deadlines and digest windows");
   return {
     async stop() {
+      stopMetrics();
       await Promise.all([consumption.stop(), ...watchers.map((w) => w.stop())]);
     },
     async kill() {
       // Nothing is awaited: the connection is already closed and in-flight work is abandoned, as in a crash.
+      stopMetrics();
       for (const w of watchers) w.kill();
       void consumption.stop().catch(() => undefined);
     },

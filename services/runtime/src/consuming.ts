@@ -13,6 +13,7 @@
 import type { ConsumeEvent, Consumption, Handlers, InboundInterceptor } from "@schakel/contracts/bus";
 import type { InboxConsumer } from "@schakel/contracts";
 import type { OrgContext } from "./service.ts";
+import { trackConsumption } from "./health/organisation-readiness.ts";
 
 export interface ConsumeWithLogsOptions {
   /** Default: the organisation's inbox consumers. */
@@ -27,7 +28,7 @@ export interface ConsumeWithLogsOptions {
 /** Starts consuming with typed handlers; stop it with the returned `Consumption.stop()`. */
 export function consumeWithLogs(ctx: OrgContext, handlers: Handlers, opts: ConsumeWithLogsOptions = {}): Consumption {
   const log = ctx.log;
-  return ctx.bus.consume({
+  const consumption = ctx.bus.consume({
     handlers,
     processed: ctx.processed,
     ...(opts.consumers ? { consumers: opts.consumers } : {}),
@@ -55,4 +56,7 @@ export function consumeWithLogs(ctx: OrgContext, handlers: Handlers, opts: Consu
       opts.onEvent?.(e);
     },
   });
+  // Its consumers' binding and catch-up are the organisation's readiness (health/organisation-readiness.ts).
+  trackConsumption(ctx.bus, consumption);
+  return consumption;
 }

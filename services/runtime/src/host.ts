@@ -6,9 +6,12 @@
  */
 import { resolve } from "node:path";
 import { ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
-import { KvProcessedStore, openBucket, type Bus, type KeyDirectory } from "@schakel/contracts/bus";
+import { KvProcessedStore, openBucket, type Bus, type KeyDirectory, type ReachabilityWatch } from "@schakel/contracts/bus";
 import { loadDirectory, loadOrgConfig } from "./config.ts";
 import { connectService } from "./connect.ts";
+import { observeConsumerLag } from "./consumer-lag.ts";
+import { organisationReadiness, watchOrganisation } from "./health/organisation-readiness.ts";
+import type { Readiness } from "./health/readiness.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { OrgContext, OrgInstance, ServiceDefinition } from "./service.ts";
 
@@ -29,10 +32,14 @@ export interface StartServiceOptions<O extends object> {
 interface Running {
   ctx: OrgContext;
   instance: OrgInstance;
+  /** Removes the organisation's connection and consumer-lag gauges. */
+  stopMetrics: () => void;
 }
 
 export class ServiceHost {
   #running = new Map<string, Running>();
+  /** Each organisation's connection, followed for its readiness. */
+  #reachability = new Map<string, ReachabilityWatch>();
   #stopping: Promise<void> | undefined;
 
   private constructor(readonly service: string, readonly log: Logger) {}
@@ -60,16 +67,25 @@ export class ServiceHost {
     const log = this.log.child({ org });
     log.debug({ servers: config.servers }, "connecting to the bus (waits until it is up)");
     const bus = await connectService(config, { service: def.name, log });
+    this.#reachability.set(org, watchOrganisation(bus));
     try {
       const processed = new KvProcessedStore(await openBucket(bus, orgStateBucket(org)), ORG_PROCESSED_PREFIX);
       const ctx: OrgContext = { service: def.name, org, bus, directory, log, processed, config };
       const instance = await def.start(ctx, opts.options ?? {});
-      this.#running.set(org, { ctx, instance });
+      this.#running.set(org, { ctx, instance, stopMetrics: observeConsumerLag(bus) });
       log.info({ servers: config.servers }, `${def.name} service started for ${org}`);
     } catch (err) {
       await bus.close();
       throw err;
     }
+  }
+
+  /**
+   * Each running organisation's readiness: connected to the bus, every consumer bound, its
+   * start-up backlog read (health/organisation-readiness.ts). Empty once stopped.
+   */
+  readiness(): Record<string, Readiness> {
+    return Object.fromEntries([...this.#running].map(([org, { ctx }]) => [org, organisationReadiness(ctx.bus, this.#reachability.get(org) ?? { down: false })]));
   }
 
   /** The organisations this host runs. */
@@ -92,7 +108,8 @@ export class ServiceHost {
   /** Graceful shutdown of every instance: stop consuming, finish in-flight work, drain. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      await Promise.allSettled([...this.#running.entries()].map(async ([org, { ctx, instance }]) => {
+      await Promise.allSettled([...this.#running.entries()].map(async ([org, { ctx, instance, stopMetrics }]) => {
+        stopMetrics();
         try {
           await instance.stop();
         } catch (err) {
@@ -111,6 +128,7 @@ export class ServiceHost {
     const all = [...this.#running.values()];
     this.#running.clear();
     this.#stopping ??= Promise.resolve();
+    for (const { stopMetrics } of all) stopMetrics();
     await Promise.allSettled(all.map(({ ctx }) => ctx.bus.kill()));
     await Promise.allSettled(all.map(({ instance }) => (instance.kill ? instance.kill() : instance.stop())));
   }

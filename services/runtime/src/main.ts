@@ -5,15 +5,20 @@
  *
  * `--org` may repeat or list several ids (`--org mechelen,gent`), `--all` runs every
  * organisation the service serves. Exit codes: 0 after a graceful shutdown or --help, 2 for bad
- * arguments, 1 when start-up fails. Once every instance consumes, a log line "ready" is written.
+ * arguments, 1 when start-up fails. Once every instance consumes, a log line "ready" is written,
+ * with the URL of the process's health server (`/healthz`, `/readyz`, `/metrics`; `--health-port`).
+ * The metrics pipeline and tracing start before anything connects.
  */
 import { parseArgs } from "node:util";
 import { SchakelError } from "@schakel/contracts";
 import { loadDirectory } from "./config.ts";
+import { fromOrganisations, notReady } from "./health/readiness.ts";
+import { startHealthServer, type HealthServer } from "./health/server.ts";
 import { startService, type ServiceHost } from "./host.ts";
 import { createLogger } from "./logger.ts";
 import type { FlagValues, ServiceDefinition } from "./service.ts";
 import { exitOnSignals } from "./shutdown.ts";
+import { startMetrics } from "./metrics.ts";
 import { startTelemetry } from "./telemetry.ts";
 
 export interface MainOptions {
@@ -37,6 +42,7 @@ export function usage(def: ServiceDefinition<object>): string {
     "  --data <dir>                    data folder with identities/ and directory.json (default .schakel, or SCHAKEL_DATA)",
     "  --server <url>                  NATS server URL (default NATS_URL, else what `schakel up` wrote)",
     "  --log-level <level>             fatal, error, warn, info (default), debug, trace, silent",
+    "  --health-port <port>            port of the health server on 127.0.0.1 (/healthz, /readyz, /metrics; default 0: a free one)",
     ...extra,
     "  -h, --help                      show this help",
     "",
@@ -55,7 +61,7 @@ export async function runServiceMain<O extends object>(def: ServiceDefinition<O>
       args: opts.argv ?? process.argv.slice(2),
       options: {
         org: { type: "string", multiple: true }, all: { type: "boolean" }, data: { type: "string" }, server: { type: "string" },
-        "log-level": { type: "string" }, help: { type: "boolean", short: "h" }, ...flagOptions,
+        "log-level": { type: "string" }, "health-port": { type: "string" }, help: { type: "boolean", short: "h" }, ...flagOptions,
       },
       strict: true,
       allowPositionals: false,
@@ -76,6 +82,12 @@ export async function runServiceMain<O extends object>(def: ServiceDefinition<O>
     exit(2);
     return undefined;
   }
+  const healthPort = values["health-port"] as string | undefined;
+  if (healthPort !== undefined && (!/^\d+$/.test(healthPort) || Number(healthPort) > 65_535)) {
+    write.err(`error: --health-port "${healthPort}" is not a port number (1–65535, or 0 for a free one)\n`);
+    exit(2);
+    return undefined;
+  }
   const log = createLogger({ service: def.name, ...(level ? { level: level as "info" } : {}) });
   const dataDir = (values.data as string | undefined) ?? process.env.SCHAKEL_DATA ?? ".schakel";
   let orgs: string[];
@@ -90,17 +102,29 @@ export async function runServiceMain<O extends object>(def: ServiceDefinition<O>
     exit(2);
     return undefined;
   }
-  const telemetry = await startTelemetry({ serviceName: `schakel-${def.name}`, orgs });
-  let host: ServiceHost;
+  // Before anything connects: the instruments and spans of the first message have somewhere to go.
+  const identity = { serviceName: `schakel-${def.name}`, orgs };
+  const telemetry = await startTelemetry(identity);
+  const metrics = await startMetrics(identity);
+  const flush = { shutdown: async () => void (await Promise.all([metrics.shutdown(), telemetry.shutdown()])) };
+  let host: ServiceHost | undefined;
+  let health: HealthServer | undefined;
   try {
+    health = await startHealthServer({
+      port: Number(healthPort ?? 0), metrics,
+      components: { services: () => (host ? fromOrganisations(host.readiness()) : notReady(`starting ${orgs.join(", ")}`)) },
+    });
     host = await startService(def, { orgs, dataDir, options, logger: log, ...(values.server ? { server: values.server as string } : {}) });
   } catch (err) {
     log.fatal({ err: (err as Error)?.message ?? String(err) }, "could not start");
-    await telemetry.shutdown();
+    await health?.stop();
+    await flush.shutdown();
     exit(err instanceof SchakelError && ["schema", "unknown-organisation", "unknown-audience"].includes(err.code) ? 2 : 1);
     return undefined;
   }
-  exitOnSignals({ stop: () => host.stop(), log, telemetry, ...(opts.exit ? { exit: opts.exit } : {}) });
-  log.info({ orgs: host.orgs, pid: process.pid }, "ready");
-  return host;
+  const running = host;
+  const healthServer = health;
+  exitOnSignals({ stop: async () => { await running.stop(); await healthServer.stop(); }, log, telemetry: flush, ...(opts.exit ? { exit: opts.exit } : {}) });
+  log.info({ orgs: running.orgs, pid: process.pid, health: `${healthServer.url}/readyz` }, "ready");
+  return running;
 }

@@ -8,6 +8,8 @@ import type { Identities } from "@schakel/infra";
 
 export interface RunningAuditor {
   logPath: string;
+  /** Connected, and the stored messages chained once since start (for the health server). */
+  readiness(): Promise<{ ready: boolean; reason?: string }>;
   stop(): Promise<void>;
 }
 
@@ -20,5 +22,5 @@ export async function startStackAuditor(opts: { dataDir: string; url: string; id
     servers: opts.url, seed: opts.identities.audit.seed, dataDir: opts.dataDir,
     ...(opts.onError ? { onError: opts.onError } : {}),
   });
-  return { logPath: auditor.logPath, stop: () => auditor.stop() };
+  return { logPath: auditor.logPath, readiness: () => auditor.readiness(), stop: () => auditor.stop() };
 }

@@ -11,7 +11,7 @@ import type { KeyDirectory } from "@schakel/contracts/bus";
 import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
 import { localService } from "@schakel/local";
-import { createLogger, ServiceHost, type ServiceDefinition } from "@schakel/runtime";
+import { createLogger, fromOrganisations, ServiceHost, type ComponentReadiness, type ServiceDefinition } from "@schakel/runtime";
 
 /** The level services `up` runs, each for the organisations it serves. */
 const LEVEL_SERVICES = [flemishService, federalService, localService] as ServiceDefinition<object>[];
@@ -25,6 +25,8 @@ export interface RunningService {
 export interface LevelServices {
   running: RunningService[];
   logFile: string;
+  /** Every hosted organisation's readiness (connected, consumers bound, caught up), for the health server. */
+  readiness(): ComponentReadiness;
   stop(): Promise<void>;
 }
 
@@ -58,5 +60,6 @@ export async function startLevelServices(opts: { dataDir: string; url: string; d
     await stop();
     throw failed.reason;
   }
-  return { running, logFile, stop };
+  const readiness = (): ComponentReadiness => fromOrganisations(Object.assign({}, ...running.flatMap((r) => r.hosts.map((h) => h.readiness()))));
+  return { running, logFile, readiness, stop };
 }

@@ -24,4 +24,4 @@ export type { ReplayItem, Selection, WindowOptions } from "./replay/select.ts";
 export { sandboxTarget } from "./replay/sandbox.ts";
 export type { SandboxTarget } from "./replay/sandbox.ts";
 export { loadHandlers, handlerTarget } from "./replay/handler.ts";
-export type { CapturedReply, HandlerOutcome } from "./replay/handler.ts";
+export type { CapturedReply, HandlerOutcome, ModuleImporter } from "./replay/handler.ts";

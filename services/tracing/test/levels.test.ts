@@ -92,7 +92,7 @@ describe("traceability across the levels", () => {
       producerOf.set(m.id, p);
       // The message carries its producer span's context on the wire.
       expect(m.traceparent).toBe(`00-${posted.traceId}-${p.spanContext().spanId}-01`);
-      expect(p.attributes).toMatchObject({ "messaging.system": "nats", "messaging.operation.type": "send", "messaging.destination.template": expect.stringMatching(/^coord\.\{audience\}\.\{sender\}\./) });
+      expect(p.attributes).toMatchObject({ "messaging.system.name": "nats", "messaging.operation.type": "send", "messaging.destination.template": expect.stringMatching(/^coord\.\{audience\}\.\{sender\}\./) });
     }
     for (const m of stored) {
       const parent = byId.get(producerOf.get(m.id)!.parentSpanContext!.spanId)!;

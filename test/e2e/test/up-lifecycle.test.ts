@@ -68,7 +68,7 @@ describe("e2e up", () => {
     expect(await first.interrupt()).toBe(0);
     expect(alive(natsPid)).toBe(false);
     expect(existsSync(join(dataDir, "connection.json"))).toBe(false);
-    const r = await schakel(["feed", "--data", dataDir, "--as", "mechelen"]);
+    const r = await schakel(["feed", "--data", dataDir, "--as", "mechelen", "--wait", "0"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no running bus found/);
   });

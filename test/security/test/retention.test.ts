@@ -57,7 +57,7 @@ describe("retention - per classification, and no deletion", () => {
     await waitFor(() => events.find((e) => e.kind === "rejected" && e.seq === sent.seq), { what: "the refusal" });
     await c.stop();
     const r = events.find((e) => e.kind === "rejected" && e.seq === sent.seq);
-    expect(r && r.kind === "rejected" && r.rejection.reason).toBe("invalid-envelope");
+    expect(r && r.kind === "rejected" && r.rejection.reason).toBe("case-content-in-clear");
     expect(catalog["case.consultation.requested"].classification).toBe("case-confidential");
   });
 

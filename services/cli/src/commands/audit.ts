@@ -27,7 +27,7 @@ interface VerifyOptions extends GlobalOptions {
 async function auditSeed(opts: GlobalOptions): Promise<string> {
   const path = credentialsPath(dataDirOf(opts), AUDIT_ID);
   const parsed = OperatorFile.safeParse(JSON.parse(await readFile(path, "utf8").catch(() => "null")));
-  if (!parsed.success) throw new CliError(`no audit credentials in ${path}: run "schakel up" (or pass --data DIR)`, EXIT.usage);
+  if (!parsed.success) throw new CliError(`no audit credentials in ${path}: run "npx schakel up" (or pass --data DIR)`, EXIT.usage);
   return parsed.data.seed;
 }
 
@@ -58,7 +58,7 @@ async function verify(file: string | undefined, opts: VerifyOptions): Promise<vo
   const result = await verifyAuditLog(path, { checkpoints }).catch((err: Error) => {
     throw new CliError(`cannot read the audit log ${path}: ${err.message}`, EXIT.usage);
   });
-  if (result.ok && result.records === 0 && !file) note(`note: ${path} holds no records yet (is the auditor running? start it with "schakel audit run")`);
+  if (result.ok && result.records === 0 && !file) note(`note: ${path} holds no records yet (is the auditor running? start it with "npx schakel audit run")`);
   emit(opts, result, human);
   if (!result.ok) process.exitCode = EXIT.failure;
 }

@@ -14,6 +14,7 @@ import { readFeed } from "../feed/reading.ts";
 import { requireOrganisation } from "../input/checks.ts";
 import { parseSince } from "../input/time-input.ts";
 import { color, note } from "../output.ts";
+import { safeJson, safeText } from "../safe-text.ts";
 
 interface FeedOptions extends GlobalOptions { as: string; type?: string; since?: string; follow?: boolean }
 
@@ -22,7 +23,7 @@ export function parseTypeFilter(text: string | undefined): ((type: string) => bo
   if (text === undefined) return undefined;
   if (!/^[a-z*>.,-]+$/.test(text)) throw new CliError(`--type "${text}" may contain only lower-case letters, '.', '*' and ',' (e.g. notice.*, *.raised)`, EXIT.usage);
   const match = typeMatcher(text);
-  if (!MESSAGE_TYPES.some(match)) throw new CliError(`--type "${text}" matches no message type; see "schakel contracts list"`, EXIT.usage);
+  if (!MESSAGE_TYPES.some(match)) throw new CliError(`--type "${text}" matches no message type; see "npx schakel contracts list"`, EXIT.usage);
   return match;
 }
 
@@ -31,8 +32,8 @@ const clock = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, 
 /** One line for people. */
 export function feedLine(i: FeedItem): string {
   const head = `${color.dim(`#${i.seq}`)} ${color.dim(clock(i.storedAt))} ${i.sender} → ${i.audience} ${color.cyan(i.type)}`;
-  if (i.refused) return `${head} ${color.red(`refused (${i.refused.reason}): ${i.refused.detail}`)}`;
-  return `${head} ${describe(i.type, i.data)}${i.traceId ? color.dim(` trace ${i.traceId.slice(0, 12)}…`) : ""}`;
+  if (i.refused) return `${head} ${color.red(`refused (${i.refused.reason}): ${safeText(i.refused.detail)}`)}`;
+  return `${head} ${safeText(describe(i.type, i.data))}${i.traceId ? color.dim(` trace ${i.traceId.slice(0, 12)}…`) : ""}`;
 }
 
 async function feed(opts: FeedOptions): Promise<void> {
@@ -44,9 +45,9 @@ async function feed(opts: FeedOptions): Promise<void> {
   const { lastSeq } = await readFeed(opts, start, (item) => {
     if (!matches(item.type)) return;
     shown++;
-    process.stdout.write((opts.json ? JSON.stringify(printable(item)) : feedLine(item)) + "\n");
+    process.stdout.write((opts.json ? safeJson(printable(item)) : feedLine(item)) + "\n");
   });
-  const resume = lastSeq !== undefined ? ` — last sequence ${lastSeq}; resume with: schakel feed --as ${opts.as} --since ${lastSeq}` : "";
+  const resume = lastSeq !== undefined ? ` — last sequence ${lastSeq}; resume with: npx schakel feed --as ${opts.as} --since ${lastSeq}` : "";
   note(color.dim(`${shown} message(s)${resume}`));
 }
 

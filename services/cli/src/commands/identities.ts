@@ -35,7 +35,7 @@ async function applyToServer(opts: IdentityOptions, registry: Registry, ids: Ide
   try {
     applied.config = (await rewriteServerConfig(paths.config, registry, ids)) ? "rewritten" : "unchanged";
   } catch {
-    note(`no server config in ${dataDir} yet: "schakel up" writes it with these identities`);
+    note(`no server config in ${dataDir} yet: "npx schakel up" writes it with these identities`);
     return applied;
   }
   const pid = await runningPid(paths.pidFile);
@@ -99,7 +99,7 @@ async function change(org: string, opts: IdentityOptions, how: "rotate" | "revok
   const now = activeUserKey(ids, org) ?? null;
   emit(opts, { org, revokedKey: before, revokedAt, activeKey: now, ...applied }, (r) =>
     [`${org}: key ${r.revokedKey.slice(0, 12)}… revoked from ${r.revokedAt}`,
-      r.activeKey ? `new key ${r.activeKey.slice(0, 12)}… (credentials in the data folder; restart ${org}'s services with them)` : `${org} is suspended until "schakel identities rotate ${org}"`,
+      r.activeKey ? `new key ${r.activeKey.slice(0, 12)}… (credentials in the data folder; restart ${org}'s services with them)` : `${org} is suspended until "npx schakel identities rotate ${org}"`,
       `server config ${r.config}${r.reloaded ? ", server reloaded: the old key is refused from now on" : ""}`].join("\n"));
 }
 

@@ -4,15 +4,18 @@
  */
 import type { Command } from "commander";
 import { registerAudit } from "./audit.ts";
+import { registerBackup } from "./backup.ts";
 import { registerContracts } from "./contracts.ts";
 import { registerCoordination } from "./coordination.ts";
 import { registerFeed } from "./feed.ts";
 import { registerIdentities } from "./identities.ts";
 import { registerNotice } from "./notice.ts";
+import { registerObligations } from "./obligations.ts";
 import { registerOrgs } from "./orgs.ts";
 import { registerPolicy } from "./policy.ts";
 import { registerReplay } from "./replay.ts";
 import { registerSignal } from "./signal.ts";
+import { registerStatus } from "./status.ts";
 import { registerTrace } from "./trace.ts";
 import { registerUp } from "./up.ts";
 
@@ -20,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerUp(program);
   registerOrgs(program);
   registerNotice(program);
+  registerObligations(program);
   registerSignal(program);
   registerPolicy(program);
   registerCoordination(program);
@@ -29,4 +33,6 @@ export function registerCommands(program: Command): void {
   registerReplay(program);
   registerIdentities(program);
   registerAudit(program);
+  registerStatus(program);
+  registerBackup(program);
 }

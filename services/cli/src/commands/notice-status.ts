@@ -14,7 +14,9 @@ import { noticeStatusFor, orgState, platformOf, type NoticeMessage, type NoticeS
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { requireMessageId, requireOrganisation } from "../input/checks.ts";
-import { color, emit } from "../output.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { color, emit, note } from "../output.ts";
+import { safeJson, safeText } from "../safe-text.ts";
 
 /** The status, and where it was read: the platform's read model or the viewer's own messages and records. */
 export type NoticeStatusView = NoticeStatusReport & { source: "platform" | "record" };
@@ -64,28 +66,66 @@ function render(s: NoticeStatusView): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const paint = (r: NoticeStatusView["recipients"][number]) => (r.late ? color.yellow : PAINT[r.state]);
   return [
-    `${color.bold(`notice ${s.noticeId}`)} "${s.title ?? "?"}" from ${s.sender ?? "?"}${s.postedAt ? `, posted ${time(s.postedAt)}` : ""}${s.ackBy ? `, acknowledge by ${time(s.ackBy)}` : ""}`,
+    `${color.bold(`notice ${s.noticeId}`)} "${safeText(s.title ?? "?")}" from ${s.sender ?? "?"}${s.postedAt ? `, posted ${time(s.postedAt)}` : ""}${s.ackBy ? `, acknowledge by ${time(s.ackBy)}` : ""}`,
     color.dim(line(header)),
     ...s.recipients.map((r, i) => paint(r)(line(rows[i]!))),
   ].join("\n");
 }
 
-async function status(noticeId: string, opts: GlobalOptions & { as?: string }): Promise<void> {
+/** How often `--watch` asks again. */
+const WATCH_EVERY_MS = 1_000;
+
+/** The notice is settled: every recipient acknowledged it (or it asks for no acknowledgement and all have it). */
+const settled = (s: NoticeStatusView): boolean => s.progress === "complete" || (s.progress === "informational" && s.recipients.every((r) => r.state !== "pending"));
+
+async function status(noticeId: string, opts: GlobalOptions & { as?: string; watch?: boolean }): Promise<void> {
   const directory = loadDirectory(opts);
   const platform = platformOf(directory);
   const as = opts.as ?? platform;
   requireOrganisation(directory, as);
-  const result = await withBus(as, opts, async (bus): Promise<NoticeStatusView | undefined> => {
-    if (as === platform) {
-      const fromPlatform = await noticeStatus(await openPlatformStores(bus), noticeId);
-      if (fromPlatform) return { ...fromPlatform, source: "platform" };
-    }
-    return noticeStatusAs(bus, noticeId, platform);
+  const unknown = (): CliError =>
+    new CliError(`no notice ${noticeId} is known to "${as}": check the id; a sender knows a notice once a recipient received it, a recipient once its copy is stored`, EXIT.usage);
+  await withBus(as, opts, async (bus) => {
+    const stores = as === platform ? await openPlatformStores(bus) : undefined;
+    const read = async (): Promise<NoticeStatusView | undefined> => {
+      const fromPlatform = stores ? await noticeStatus(stores, noticeId) : undefined;
+      return fromPlatform ? { ...fromPlatform, source: "platform" } : noticeStatusAs(bus, noticeId, platform);
+    };
+    const first = await read();
+    if (!first) throw unknown();
+    // --json --watch prints one JSON document per line (NDJSON), one per change.
+    const show = (s: NoticeStatusView): void => {
+      if (opts.watch && opts.json) process.stdout.write(safeJson(s) + "\n");
+      else emit(opts, s, render);
+    };
+    show(first);
+    if (!opts.watch) return;
+    await watchStatus(first, read, show);
   });
-  if (!result) {
-    throw new CliError(`no notice ${noticeId} is known to "${as}": check the id; a sender knows a notice once a recipient received it, a recipient once its copy is stored`, EXIT.usage);
+}
+
+/** Prints the status again whenever it changes, until it is settled or Ctrl-C / SIGTERM. */
+async function watchStatus(first: NoticeStatusView, read: () => Promise<NoticeStatusView | undefined>, show: (s: NoticeStatusView) => void): Promise<void> {
+  const stopping = new AbortController();
+  const stop = (): void => stopping.abort();
+  process.once("SIGINT", stop).once("SIGTERM", stop);
+  let last = JSON.stringify(first.recipients);
+  let current = first;
+  try {
+    if (!settled(current)) note(color.dim("watching — Ctrl-C to stop"));
+    while (!settled(current) && !stopping.signal.aborted) {
+      await sleep(WATCH_EVERY_MS, undefined, { signal: stopping.signal }).catch(() => undefined);
+      if (stopping.signal.aborted) break;
+      const next = await read();
+      if (!next || JSON.stringify(next.recipients) === last) continue;
+      last = JSON.stringify(next.recipients);
+      current = next;
+      show(next);
+    }
+    if (settled(current)) note(color.dim("every recipient has it; stopped watching"));
+  } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
   }
-  emit(opts, result, render);
 }
 
 export function registerNoticeStatus(notice: Command): void {
@@ -94,6 +134,7 @@ export function registerNoticeStatus(notice: Command): void {
     .description("per recipient: delivered at, acknowledged at, overdue or escalated")
     .argument("<noticeId>", "the notice id printed by `notice post`")
     .option("--as <org>", "read as this organisation (default: the platform, which follows every recipient)")
-    .option("--json", "print JSON")
+    .option("--watch", "print it again on every change, until every recipient acknowledged it (or Ctrl-C)")
+    .option("--json", "print JSON (with --watch: one JSON object per change, NDJSON)")
     .action(async (id: string, _o, cmd: Command) => status(requireMessageId(id, "NOTICE_ID", "notice post"), cmd.optsWithGlobals()));
 }

@@ -11,6 +11,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { oneOf, parseForms, parseAudiences, requireMessageId, requireOrganisation, requireSender, validateData } from "../input/checks.ts";
 import { parseDeadline } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
+import { registerNoticeList } from "./notice-list.ts";
 import { registerNoticeStatus } from "./notice-status.ts";
 
 interface PostOptions extends GlobalOptions {
@@ -40,7 +41,7 @@ async function post(opts: PostOptions): Promise<void> {
   emit(opts, result, (r) => [
     `${color.green("posted")} notice ${color.bold(r.noticeId)} from ${r.sender} to ${to.join(", ")}${r.ackBy ? ` — acknowledge by ${r.ackBy}` : ""}`,
     `trace ${r.traceId}`,
-    color.dim(`follow it: schakel notice status ${r.noticeId}`),
+    color.dim(`follow it: npx schakel notice status ${r.noticeId} --watch`),
   ].join("\n"));
 }
 
@@ -93,4 +94,5 @@ export function registerNotice(program: Command): void {
     .option("--json", "print JSON")
     .action((id: string, _o, cmd: Command) => acknowledge(id, cmd.optsWithGlobals<AckOptions>()));
   registerNoticeStatus(notice);
+  registerNoticeList(notice);
 }

@@ -20,7 +20,7 @@ async function publish(opts: PublishOptions): Promise<void> {
   requireSender(directory, opts.as, "policy.update.published");
   const domain = directory.require(opts.as).domain;
   if (!domain) throw new CliError(`--as ${opts.as}: the registry names no policy domain for "${opts.as}"`, EXIT.usage);
-  const effectiveFrom = opts.effectiveFrom !== undefined ? parseTime(opts.effectiveFrom) : undefined;
+  const effectiveFrom = opts.effectiveFrom !== undefined ? parseTime(opts.effectiveFrom, "--effective-from") : undefined;
   if (opts.effectiveFrom !== undefined && !effectiveFrom) throw new CliError(`--effective-from "${opts.effectiveFrom}" is not a time (e.g. 2027-01-01T00:00:00Z)`, EXIT.usage);
   const updateId = newMessageId();
   const data = {

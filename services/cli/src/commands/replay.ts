@@ -9,13 +9,17 @@
  */
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
+import { tsImport } from "tsx/esm/api";
 import { SubjectError } from "@schakel/contracts";
 import { loadHandlers, NotIndexedError, parsePace, replay, type ReplayInto, type ReplayProgress, type ReplayResult, type ReplaySelection } from "@schakel/tracing";
-import { loadDirectory, type GlobalOptions } from "../context.ts";
+import { dataDirOf, loadDirectory, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { requireOrganisation } from "../input/checks.ts";
 import { parseDuration, parseTime } from "../input/time-input.ts";
 import { color, emit, note } from "../output.ts";
+import { recordRun } from "../replay/run-record.ts";
+import { safeText } from "../safe-text.ts";
+import { registerReplayShow } from "./replay-show.ts";
 import { connectOperatorOf } from "./trace.ts";
 
 interface ReplayOptions extends GlobalOptions {
@@ -31,9 +35,9 @@ interface ReplayOptions extends GlobalOptions {
 
 /** `--since`/`--until`: a time with a zone or a duration ago (15m, 2h, 1d). */
 function parseMoment(option: string, text: string, now = new Date()): Date {
-  const ms = parseDuration(text);
+  const ms = parseDuration(text, option);
   if (ms !== undefined) return new Date(now.getTime() - ms);
-  const at = parseTime(text);
+  const at = parseTime(text, option);
   if (!at) throw new CliError(`${option} "${text}" is neither a time (e.g. 2026-11-28T10:00:00Z) nor a duration ago (e.g. 15m, 2h)`, EXIT.usage);
   return at;
 }
@@ -81,11 +85,12 @@ function summary(r: ReplayResult): string {
     const o = r.outcomes!;
     lines.push(`into the handler: ${o.handled} handled, ${o.ignored} without a handler, ${o.refused} refused, ${o.failed} failed`);
     for (const m of r.messages) {
-      if (m.outcome?.kind === "failed") lines.push(color.red(`  #${m.seq} ${m.outcome.type}: ${m.outcome.error}`));
-      if (m.outcome?.kind === "refused") lines.push(color.yellow(`  #${m.seq} refused (${m.outcome.reason}): ${m.outcome.detail}`));
+      if (m.outcome?.kind === "failed") lines.push(color.red(`  #${m.seq} ${m.outcome.type}: ${safeText(m.outcome.error)}`));
+      if (m.outcome?.kind === "refused") lines.push(color.yellow(`  #${m.seq} refused (${m.outcome.reason}): ${safeText(m.outcome.detail)}`));
     }
     for (const a of r.replies ?? []) lines.push(color.dim(`  answer not sent: ${a.type} → ${a.to} (to ${a.inReplyTo})`));
   }
+  lines.push(color.dim(`run ${r.runId}; list it again: npx schakel replay show ${r.runId}`));
   return lines.join("\n");
 }
 
@@ -102,7 +107,9 @@ async function replayCommand(o: ReplayOptions): Promise<void> {
   let into: ReplayInto;
   if (o.handler !== undefined) {
     try {
-      into = { handlers: await loadHandlers(o.handler), directory: loadDirectory(o) };
+      // tsx's own import: a .ts module loads as ESM wherever it lies. Resolved from the module itself,
+      // not from this .ts file, so that `handler.js` is that file and not a `handler.ts` beside it.
+      into = { handlers: await loadHandlers(o.handler, (url) => tsImport(url, url)), directory: loadDirectory(o) };
     } catch (err) {
       throw new CliError(`cannot load the handler module: ${(err as Error).message}`, EXIT.usage);
     }
@@ -116,9 +123,10 @@ async function replayCommand(o: ReplayOptions): Promise<void> {
     const result = await replay(op, { select, into, pace, signal: abort.signal, onProgress: progress.update });
     progress.stop();
     if (abort.signal.aborted) note(color.yellow(`stopped after ${result.replayed} message(s)`));
+    await recordRun(dataDirOf(o), result).catch((err) => note(color.yellow(`the run was not recorded for "replay show": ${(err as Error).message}`)));
     emit(o, result, summary);
   } catch (err) {
-    if (err instanceof NotIndexedError) throw new CliError(err.message, EXIT.failure);
+    if (err instanceof NotIndexedError) throw new CliError(err.message, EXIT.usage); // not found: exit 2, as everywhere
     if (err instanceof SubjectError) throw new CliError(err.message, EXIT.usage);
     throw err;
   } finally {
@@ -129,7 +137,7 @@ async function replayCommand(o: ReplayOptions): Promise<void> {
 }
 
 export function registerReplay(program: Command): void {
-  program
+  const command = program
     .command("replay")
     .description("replay a trace or a time window, in order, into a sandbox namespace or a local handler (never into live subjects)")
     .option("--trace <id>", "the trace to replay: a trace id, message id or notice id")
@@ -141,5 +149,10 @@ export function registerReplay(program: Command): void {
     .option("--handler <file>", "a module exporting `handlers` (a service's typed handlers) to run the messages through")
     .option("--pace <pace>", "instant (default), original, or a speed-up like 10x")
     .option("--json", "print the result as JSON")
-    .action(async (_opts: unknown, command: Command) => replayCommand(command.optsWithGlobals<ReplayOptions>()));
+    .addHelpText("after", `
+A handler module (.ts, .mts, .js or .mjs; exactly the file given) exports \`handlers\` (or a default
+export): an object from message type to an async function receiving a typed delivery, as a
+service's handlers. Answers it sends are validated and listed, never published. See docs/CLI.md.`)
+    .action(async (_opts: unknown, cmd: Command) => replayCommand(cmd.optsWithGlobals<ReplayOptions>()));
+  registerReplayShow(command);
 }

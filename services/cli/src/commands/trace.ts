@@ -18,6 +18,7 @@ import { dataDirOf, loadDirectory, serverUrlSource, type GlobalOptions } from ".
 import { CliError, EXIT } from "../exit-codes.ts";
 import { parseWait } from "../input/time-input.ts";
 import { color, emit, note } from "../output.ts";
+import { safeText } from "../safe-text.ts";
 
 const OperatorFile = z.object({ id: z.string(), seed: z.string().regex(/^SU[A-Z2-7]{56}$/) });
 
@@ -25,13 +26,22 @@ const OperatorFile = z.object({ id: z.string(), seed: z.string().regex(/^SU[A-Z2
 export async function connectOperatorOf(opts: GlobalOptions, name: string): Promise<Operator> {
   const path = credentialsPath(dataDirOf(opts), ADMIN_ID);
   const parsed = OperatorFile.safeParse(JSON.parse(await readFile(path, "utf8").catch(() => "null")));
-  if (!parsed.success) throw new CliError(`no operator credentials in ${path}: run "schakel up" (or pass --data DIR)`, EXIT.usage);
+  if (!parsed.success) throw new CliError(`no operator credentials in ${path}: run "npx schakel up" (or pass --data DIR)`, EXIT.usage);
   return waitForBus(serverUrlSource(opts), (url) => connectOperator({ servers: url, seed: parsed.data.seed, name }), { waitMs: waitOf(opts) });
 }
 
 /** How long to wait for the index to catch up: `--wait` (default 5s), `--wait 0` not at all. */
 export function indexWaitOf(opts: GlobalOptions): number {
   return parseWait(opts.wait) ?? 5_000;
+}
+
+/** The flow with its titles shown safely on a terminal (safe-text.ts). */
+function withSafeTitles(flow: Flow): Flow {
+  const messages = flow.messages.map((m) => {
+    const facts = m.entry.facts;
+    return facts?.title ? { ...m, entry: { ...m.entry, facts: { ...facts, title: safeText(facts.title) } } } : m;
+  });
+  return { ...flow, messages };
 }
 
 /** The flow as plain data for scripts (rows reference messages by their number `n`). */
@@ -56,11 +66,12 @@ async function trace(id: string, opts: GlobalOptions): Promise<void> {
   const op = await connectOperatorOf(opts, "schakel-cli:trace");
   try {
     const lag = await waitForIndex(op.connection, platformOf(directory), waitMs);
-    if (!lag.provisioned) throw new CliError("the bus has no trace-index consumers: provision it with \"schakel up\"", EXIT.failure);
+    if (!lag.provisioned) throw new CliError("the bus has no trace-index consumers: provision it with \"npx schakel up\"", EXIT.failure);
     const found = await lookupTrace(op.index, wanted);
     if (!found) {
       const hint = lag.caughtUp ? "" : ` (the index is ${lag.behind} message(s) behind: is the platform running?)`;
-      throw new CliError(`no trace, message or notice "${id}" in the trace index${hint}`, EXIT.failure);
+      // "Not found" is exit 2 in every command (check the id), as for `notice status`.
+      throw new CliError(`no trace, message or notice "${id}" in the trace index${hint}`, EXIT.usage);
     }
     if (!lag.caughtUp) note(color.yellow(`the trace index is ${lag.behind} message(s) behind; showing what it holds`));
     const flow = buildFlow(found.traceId, found.entries, orgsFrom(directory));
@@ -75,7 +86,7 @@ async function trace(id: string, opts: GlobalOptions): Promise<void> {
       }, () => "");
       return;
     }
-    emit(opts, flow, (f) => renderFlow(f, { style: color, via: found.via, dropped: found.dropped, behind: lag.behind }));
+    emit(opts, flow, (f) => renderFlow(withSafeTitles(f), { style: color, via: found.via, dropped: found.dropped, behind: lag.behind }));
   } finally {
     await op.close();
   }

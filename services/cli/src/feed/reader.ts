@@ -12,6 +12,19 @@ export type Feed = BusFeed<FeedItem>;
 export type OnItem = OnFeedMessage<FeedItem>;
 
 /**
+ * The last stream sequence the feed could show now: a feed opened at "new" starts right after it.
+ * Used to refuse a `--since SEQ` past the end (a stale resume point, e.g. from before `up --fresh`).
+ */
+export async function lastSequence(bus: Bus): Promise<number> {
+  const probe = await openBusFeed(bus, { kind: "new" }, { description: "schakel feed: last sequence" });
+  try {
+    return probe.startedAfter;
+  } finally {
+    await probe.close();
+  }
+}
+
+/**
  * Opens `bus.org`'s feed from `start`.
  * @throws FeedSlotsInUseError when every slot is taken; the broker's error when it is unreachable.
  */

@@ -12,7 +12,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import type { FeedStart } from "../input/time-input.ts";
 import { color, note } from "../output.ts";
 import type { FeedItem } from "./item.ts";
-import { openFeed } from "./reader.ts";
+import { lastSequence, openFeed } from "./reader.ts";
 
 export interface ReadingOptions extends GlobalOptions {
   as: string;
@@ -39,7 +39,7 @@ export async function readFeed(opts: ReadingOptions, start: FeedStart, print: (i
   const stopping = new AbortController();
   const stop = (): void => stopping.abort();
   if (opts.follow) process.once("SIGINT", stop).once("SIGTERM", stop);
-  const resumeHint = (): string => (reading.lastSeq !== undefined ? `; resume with: schakel feed --as ${opts.as} --since ${reading.lastSeq}` : "");
+  const resumeHint = (): string => (reading.lastSeq !== undefined ? `; resume with: npx schakel feed --as ${opts.as} --since ${reading.lastSeq}` : "");
   let lostAt: number | undefined;
   let previous: FeedSlot[] = [];
   try {
@@ -81,6 +81,16 @@ export async function readFeed(opts: ReadingOptions, start: FeedStart, print: (i
   }
 }
 
+/**
+ * A resume point past the stream's end would print nothing now and silently skip what is stored
+ * up to it later: refused (exit 2) naming the last sequence, rather than clamped.
+ */
+async function refusePastEnd(bus: CliBus, seq: number, org: string): Promise<void> {
+  const last = await lastSequence(bus);
+  if (seq <= last) return;
+  throw new CliError(`--since ${seq} is past the end of the feed: the last stream sequence is ${last} (was the data folder replaced?); resume with --since ${last} or lower, e.g. npx schakel feed --as ${org} --since ${last}`, EXIT.usage);
+}
+
 /** One connection's worth of reading: "done", or "lost" when the bus went away meanwhile. */
 async function readOnce(
   bus: CliBus, opts: ReadingOptions, reading: Reading, start: FeedStart, previous: FeedSlot[], recovering: boolean,
@@ -101,6 +111,7 @@ async function readOnce(
   try {
     // The slots of the connection that was lost may have survived a restart of the server.
     if (previous.length) await closeSlots(bus, previous);
+    if (!recovering && start.kind === "after-seq") await refusePastEnd(bus, start.seq, opts.as);
     feed = await openFeed(bus, reading.lastSeq !== undefined ? { kind: "after-seq", seq: reading.lastSeq } : start);
   } catch (err) {
     return lost(err);

@@ -59,7 +59,7 @@ export function validateData<T extends MessageType>(type: T, data: InputOf<T>, f
 
 /** An id typed as an argument (notice id, request id): a lower-case UUID, or exit 2. */
 export function requireMessageId(id: string, what: string, printedBy: string): string {
-  if (!MessageId.safeParse(id).success) throw new CliError(`${what} "${id}" is not an id (a lower-case UUID as printed by "schakel ${printedBy}")`, EXIT.usage);
+  if (!MessageId.safeParse(id).success) throw new CliError(`${what} "${id}" is not an id (a lower-case UUID as printed by "npx schakel ${printedBy}")`, EXIT.usage);
   return id;
 }
 

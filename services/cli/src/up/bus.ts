@@ -4,13 +4,17 @@
  * server (`--server URL` / NATS_URL) configured from the same data folder. Either way the admin
  * identity then provisions the streams, consumers and buckets (idempotent: a second `up` finds
  * them and resumes with the data intact) and runs the consumer gate, through which every
- * organisation's consumer creation (feed slots, KV watches) reaches JetStream.
+ * organisation's consumer creation (feed slots, KV watches) reaches JetStream. Without `--port`,
+ * the embedded server asks for the port of the previous run on this data folder (previous-run.ts)
+ * and takes a free one only when that is taken, saying so.
  */
 import type { Registry } from "@schakel/contracts";
 import {
   AdminConnectError, EmbeddedServerError, NatsServerMissingError, openAdminSession, type AdminSession, type Identities, type LeftoverOutcome, type ProvisionResult,
 } from "@schakel/infra";
 import { CliError, EXIT } from "../exit-codes.ts";
+import { color, note } from "../output.ts";
+import { readPreviousRun, recordPreviousRun } from "./previous-run.ts";
 import { startSupervisedServer, type SupervisedServer, type SupervisionOptions } from "./server-supervisor.ts";
 
 export interface BusOptions {
@@ -29,6 +33,8 @@ export interface RunningBus {
   url: string;
   embedded: SupervisedServer | undefined;
   provisioned: ProvisionResult[];
+  /** Whether the consumer gate serves now, or why not (for the health server). */
+  gateReadiness(): { ready: boolean; reason?: string };
   /** How many messages a stream holds now (read with the admin identity). */
   storedMessages(stream: string): Promise<number>;
   /** Closes the admin connection, then stops the embedded server (if any). */
@@ -48,24 +54,42 @@ async function openAdmin(url: string, identities: Identities, registry: Registry
   }
 }
 
+/** The embedded server: on `--port`, else on the previous run's port when it is free, else on a free one. */
+async function startEmbedded(opts: BusOptions): Promise<SupervisedServer> {
+  const start = (port: number | undefined, onLeftover = opts.onLeftover) => startSupervisedServer({
+    dataDir: opts.dataDir, registry: opts.registry, identities: opts.identities,
+    ...(port !== undefined ? { port } : {}), ...(onLeftover ? { onLeftover } : {}),
+  }, opts.supervision);
+  const previous = opts.port === undefined ? readPreviousRun(opts.dataDir)?.natsPort : undefined;
+  if (previous === undefined) return start(opts.port);
+  try {
+    const server = await start(previous);
+    note(color.dim(`nats-server listens on port ${previous} again, as in the previous run of this data folder`));
+    return server;
+  } catch (err) {
+    if (!(err instanceof EmbeddedServerError) || !/address already in use/i.test(err.serverOutput)) throw err;
+    note(color.yellow(`port ${previous} of the previous run is taken: nats-server listens on a free port instead (a pinned NATS_URL must follow it)`));
+    return start(undefined, undefined);
+  }
+}
+
 /**
  * Starts (or reaches) the server and provisions it.
- * @throws CliError: exit 1 when nats-server is missing or does not start, 3 when the server is unreachable or refuses the admin identity.
+ * @throws CliError: exit 2 when nats-server is missing, 1 when it does not start, 3 when the server is unreachable or refuses the admin identity.
  */
 export async function startBus(opts: BusOptions): Promise<RunningBus> {
   let embedded: SupervisedServer | undefined;
   let url = opts.server;
   if (!url) {
     try {
-      embedded = await startSupervisedServer({
-        dataDir: opts.dataDir, registry: opts.registry, identities: opts.identities,
-        ...(opts.port !== undefined ? { port: opts.port } : {}), ...(opts.onLeftover ? { onLeftover: opts.onLeftover } : {}),
-      }, opts.supervision);
+      embedded = await startEmbedded(opts);
     } catch (err) {
-      if (err instanceof NatsServerMissingError || err instanceof EmbeddedServerError) throw new CliError(err.message, EXIT.failure);
+      if (err instanceof NatsServerMissingError) throw new CliError(err.message, EXIT.usage);
+      if (err instanceof EmbeddedServerError) throw new CliError(err.message, EXIT.failure);
       throw err;
     }
     url = embedded.url;
+    await recordPreviousRun(opts.dataDir, { natsPort: embedded.port });
   }
   try {
     const admin = await openAdmin(url, opts.identities, opts.registry);
@@ -75,7 +99,7 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
       process.stderr.write(`warning: ${conflicts.map((c) => `${c.kind} ${c.name} differs (${c.differences.join("; ")})`).join("; ")}\n`);
     }
     return {
-      url, embedded, provisioned: admin.provisioned,
+      url, embedded, provisioned: admin.provisioned, gateReadiness: () => admin.gateReadiness(),
       storedMessages: (stream) => admin.storedMessages(stream),
       async stop() {
         // The gate's last flush needs the server; when it is gone, closing the connection is all there is to do.

@@ -7,17 +7,18 @@
  * dies on its own is started again on the same port (server-supervisor.ts); `up` stops with exit 1
  * only when it dies too often or does not come back.
  */
-import { mkdirSync } from "node:fs";
 import { KeyDirectory } from "@schakel/contracts/bus";
-import { ensureIdentities, loadRegistry, type LeftoverOutcome } from "@schakel/infra";
-import { startTelemetry } from "@schakel/runtime";
+import { ensureIdentities, loadRegistry, observeLeafLinks, type LeftoverOutcome } from "@schakel/infra";
+import { notReady, startHealthServer, startMetrics, startTelemetry } from "@schakel/runtime";
 import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions, startLevelServices, startStackAuditor, startStackConsole } from "@schakel/stack";
 import { dataDirOf, type Connection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { startBus } from "./bus.ts";
-import { ensureNotRunning, removeConnection, writeConnection } from "./connection-file.ts";
-import { playDemo } from "./demo/scenario.ts";
+import { consolePortOf } from "./console-port.ts";
+import { removeConnection, writeConnection } from "./connection-file.ts";
+import { prepareDataFolder } from "./preparation.ts";
+import { playDemoOnce } from "./demo/play-once.ts";
 import { parseDuration } from "../input/time-input.ts";
 import type { ServerBack, ServerDown } from "./server-supervisor.ts";
 import { dataFlag, renderSummary, summarise } from "./summary.ts";
@@ -26,10 +27,13 @@ export interface UpOptions extends GlobalOptions {
   demo?: boolean;
   port?: string;
   consolePort?: string;
+  healthPort?: string;
   digestWindow?: string;
   registry?: string;
   services?: boolean;
   console?: boolean;
+  /** Move the data folder aside first (prepareDataFolder). */
+  fresh?: boolean;
 }
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -68,11 +72,11 @@ function serviceOptions(opts: UpOptions): Record<string, object> {
 /** Runs until a signal (exit 0) or until the server dies under it (exit 1). */
 export async function runUp(opts: UpOptions): Promise<number> {
   const port = parsePort(opts.port);
-  parsePort(opts.consolePort, "--console-port");
+  const consolePort = consolePortOf(opts);
+  const healthPort = parsePort(opts.healthPort, "--health-port");
   const options = serviceOptions(opts);
   const dataDir = dataDirOf(opts);
-  mkdirSync(dataDir, { recursive: true });
-  ensureNotRunning(dataDir);
+  await prepareDataFolder(dataDir, { fresh: opts.fresh === true, embedded: !(opts.server ?? process.env.NATS_URL) });
   const phases: Record<string, number> = {};
   let mark = performance.now();
   const lap = (name: string): void => {
@@ -114,6 +118,15 @@ export async function runUp(opts: UpOptions): Promise<number> {
       const telemetry = await startTelemetry({ serviceName: "schakel-up", orgs: registry.organisations.map((o) => o.id) });
       stops.push({ what: "telemetry", stop: () => telemetry.shutdown() });
     }
+    // Metrics before anything connects; one health server for the process, each part probed as it
+    // starts (a part not started yet is "starting", so /readyz is not 200 before the summary).
+    const metrics = await startMetrics({ serviceName: "schakel-up", orgs: registry.organisations.map((o) => o.id) });
+    stops.push({ what: "metrics", stop: () => metrics.shutdown() });
+    const health = await startHealthServer({ ...(healthPort !== undefined ? { port: healthPort } : {}), metrics });
+    stops.push({ what: "health server", stop: health.stop });
+    for (const part of ["gate", ...(opts.services === false ? [] : ["services"]), "auditor", ...(opts.console === false ? [] : ["console"])]) {
+      health.register(part, () => notReady("starting"));
+    }
     let connection: Connection | undefined;
     const supervision = {
       onDown: (d: ServerDown) => note(color.yellow(
@@ -127,6 +140,13 @@ export async function runUp(opts: UpOptions): Promise<number> {
     };
     const bus = await startBus({ dataDir, registry, identities, port, server: opts.server ?? process.env.NATS_URL, onLeftover: leftoverNote, supervision });
     stops.push({ what: "bus", stop: bus.stop });
+    health.register("gate", () => bus.gateReadiness());
+    // Leaf link gauges from the embedded server's /leafz (the server keeps its monitoring port across restarts).
+    const monitorUrl = bus.embedded?.monitorUrl;
+    if (monitorUrl) {
+      const stopLeafLinks = observeLeafLinks({ monitorUrl });
+      stops.push({ what: "leaf link metrics", stop: async () => stopLeafLinks() });
+    }
     lap("bus");
     void bus.embedded?.gaveUp.then(({ reason, output }) => {
       if (stopping) return;
@@ -139,27 +159,30 @@ export async function runUp(opts: UpOptions): Promise<number> {
     if (!stopping) {
       const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options });
       if (services) stops.push({ what: "services", stop: services.stop });
+      if (services) health.register("services", () => services.readiness());
       lap("services");
       const auditor = await startStackAuditor({
         dataDir, url: bus.url, identities, onError: (err, stream) => note(color.yellow(`audit: ${stream}: ${err.message}`)),
       });
       stops.push({ what: "auditor", stop: auditor.stop });
+      health.register("auditor", () => auditor.readiness());
       lap("auditor");
       const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startStackConsole({
-        dataDir, url: bus.url, port: parsePort(opts.consolePort, "--console-port"), onNote: (line) => note(color.dim(`console: ${line}`)),
+        dataDir, url: bus.url, port: consolePort, onNote: (line) => note(color.dim(`console: ${line}`)),
       });
       if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
+      if ("url" in consoleRun) health.register("console", consoleRun.readiness);
       lap("console");
       connection = {
-        url: bus.url, pid: process.pid, startedAt: new Date().toISOString(),
+        url: bus.url, pid: process.pid, startedAt: new Date().toISOString(), healthUrl: health.url,
         ...("url" in consoleRun ? { consoleUrl: consoleRun.url } : {}),
         ...(bus.embedded ? { natsPid: bus.embedded.pid, ...(bus.embedded.monitorUrl ? { monitorUrl: bus.embedded.monitorUrl } : {}) } : {}),
       };
       await writeConnection(dataDir, connection);
-      const summary = await summarise({ bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true });
+      const summary = await summarise({ bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true, healthUrl: health.url });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
       if (opts.demo && !stopping) {
-        demoDone = playDemo({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir) })
+        demoDone = playDemoOnce({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir) })
           .catch((err) => note(color.red(`demo stopped: ${(err as Error).message}`)));
       }
     }

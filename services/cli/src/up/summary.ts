@@ -21,6 +21,8 @@ export interface UpSummary {
   monitorUrl: string | null;
   dataDir: string;
   consoleUrl: string | null;
+  /** The process's health server: `<healthUrl>/healthz`, `/readyz`, `/metrics`. */
+  healthUrl: string;
   /** Why there is no console, when there is none. */
   consoleNote: string | null;
   /** True when the streams already existed: a resumed bus with its earlier data. */
@@ -36,7 +38,7 @@ export interface UpSummary {
 /** Gathers what runs where once everything is up. */
 export async function summarise(run: {
   bus: RunningBus; services: LevelServices | undefined; console: RunningConsole | { unavailable: string }; registry: Registry;
-  dataDir: string; phases: Record<string, number>; demo: boolean;
+  dataDir: string; phases: Record<string, number>; demo: boolean; healthUrl: string;
 }): Promise<UpSummary> {
   const { bus, services } = run;
   const streams = await Promise.all(Object.values(STREAMS).map(async ({ name }) => ({ name, messages: await bus.storedMessages(name) })));
@@ -44,7 +46,7 @@ export async function summarise(run: {
   return {
     ready: true, readyMs: Math.round(process.uptime() * 1000), phasesMs: run.phases, url: bus.url, pid: process.pid,
     natsPid: bus.embedded?.pid ?? null, monitorUrl: bus.embedded?.monitorUrl ?? null, dataDir: run.dataDir,
-    consoleUrl: "url" in run.console ? run.console.url : null, consoleNote: "unavailable" in run.console ? run.console.unavailable : null,
+    consoleUrl: "url" in run.console ? run.console.url : null, healthUrl: run.healthUrl, consoleNote: "unavailable" in run.console ? run.console.unavailable : null,
     resumed: bus.provisioned.some((p) => p.kind === "stream" && p.action !== "created"),
     streams, services: services?.running.map((r) => ({ service: r.service, orgs: r.orgs })) ?? [],
     withoutService: run.registry.organisations.map((o) => o.id).filter((o) => !served.has(o)),
@@ -69,6 +71,7 @@ export function renderSummary(s: UpSummary): string {
     `${color.green(color.bold("Schakel is up"))} — ready in ${seconds} s${s.resumed ? " (resumed with the earlier data)" : ""}`,
     `${label("bus")}${s.url}${s.natsPid ? color.dim(` (nats-server pid ${s.natsPid}${s.monitorUrl ? `, monitoring ${s.monitorUrl}` : ""})`) : color.dim(" (existing server)")}`,
     `${label("console")}${s.consoleUrl ?? color.yellow(`not started: ${s.consoleNote ?? "unavailable"}`)}`,
+    `${label("health")}${s.healthUrl}/readyz ${color.dim(`(also /healthz, /metrics)`)}`,
     `${label("data")}${s.dataDir}`,
     `${label("streams")}${s.streams.map((x) => `${x.name} ${color.dim(`(${x.messages})`)}`).join(", ")}`,
     ...services,
@@ -76,13 +79,13 @@ export function renderSummary(s: UpSummary): string {
     `${label("logs")}${[s.logs.server, s.logs.services].filter(Boolean).join(", ")}`,
     "",
     color.bold("Try:"),
-    `  schakel feed${d} --as vpr --follow`,
-    `  schakel notice post${d} --as fed-ocam --to mechelen,vilvoorde --title "Threat level update" --body "Level 2 remains." --ack-by 2m`,
-    `  schakel notice status${d} <notice id>`,
-    `  schakel notice ack${d} <notice id> --as mechelen --remark "Taken up in the LIVC"`,
-    `  schakel signal raise${d} --as vilvoorde --kind incident --severity high --title "Graffiti at a place of worship" --description "Far-right symbols; police informed." --escalate`,
+    `  npx schakel feed${d} --as vpr --follow`,
+    `  npx schakel notice post${d} --as fed-ocam --to mechelen,vilvoorde --title "Threat level update" --body "Level 2 remains." --ack-by 2m`,
+    `  npx schakel notice status${d} <notice id>`,
+    `  npx schakel notice ack${d} <notice id> --as mechelen --remark "Taken up in the LIVC"`,
+    `  npx schakel signal raise${d} --as vilvoorde --kind incident --severity high --title "Graffiti at a place of worship" --description "Far-right symbols; police informed." --escalate`,
     "",
-    color.dim("Ctrl-C stops everything; `schakel up` again resumes with all data."),
+    color.dim("Ctrl-C stops everything; `npm start` (or `npx schakel up`) again resumes with all data."),
   ];
   return lines.join("\n");
 }

@@ -36,16 +36,30 @@ export async function runInProcess(args: string[]): Promise<CliResult> {
 
 export const BIN = fileURLToPath(new URL("../../bin/schakel.mjs", import.meta.url));
 
-/** Runs the real `schakel` binary as a child process (NO_COLOR, no NATS_URL from the caller). */
-export function runBinary(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const { NATS_URL: _ignored, ...base } = process.env;
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
+/** A `schakel` child process still running: its output so far, and its end. */
+export interface RunningCli {
+  stdout(): string;
+  stderr(): string;
+  done: Promise<CliResult>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Starts the real `schakel` binary as a child process (NO_COLOR, no NATS_URL/SCHAKEL_DATA from the caller). */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): RunningCli {
+  const { NATS_URL: _ignored, SCHAKEL_DATA: _data, ...base } = process.env;
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"], ...(cwd ? { cwd } : {}) });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => (stdout += c));
+  child.stderr.on("data", (c) => (stderr += c));
+  const done = new Promise<CliResult>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+  return { stdout: () => stdout, stderr: () => stderr, done, kill: (signal = "SIGTERM") => void child.kill(signal) };
+}
+
+/** Runs the real `schakel` binary as a child process to its end. */
+export function runBinary(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
+  return spawnCli(args, env, cwd).done;
 }

@@ -15,6 +15,9 @@ import { frameOf, viewerMiddleware, type ConsoleContext, type Env } from "./cont
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 import { LiveStreams, liveRoutes } from "./live.ts";
 import { pageRoutes } from "./pages.ts";
+import { acknowledgeRoutes } from "./acknowledge-routes.ts";
+import { languageMiddleware, languageRoutes } from "./language.ts";
+import { FALLBACK_LOCALE, messagesOf } from "../i18n/messages.ts";
 import { postRoutes } from "./post-routes.ts";
 
 export interface ConsoleAppOptions {
@@ -54,6 +57,7 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
   // A form on another site must not make the console post a notice as a liaison.
   app.use("*", csrf());
   app.use("*", viewerMiddleware(ctx));
+  app.use("*", languageMiddleware());
 
   app.get("/assets/console.css", async (c) => {
     const a = await stylesheet();
@@ -67,12 +71,15 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
 
   app.route("/", pageRoutes(ctx));
   app.route("/", postRoutes(ctx));
+  app.route("/", acknowledgeRoutes(ctx));
+  app.route("/", languageRoutes());
   app.route("/", liveRoutes(ctx, streams));
   app.route("/api", apiRoutes(ctx));
 
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) return errorAnswer(c, new SchakelError("not-found", `no API route ${c.req.method} ${c.req.path}; see /api/health, /api/messages, /api/notices, /api/flows`));
-    return c.html(layout(frameOf(ctx, c, "Page not found", "overview"), html`<p>There is no page at <code>${c.req.path}</code>. Use the navigation above.</p>`), 404);
+    const t = c.get("t");
+    return c.html(layout(frameOf(ctx, c, t.frame.notFound, "overview"), html`<p>${t.frame.notFoundBody(c.req.path)}</p>`), 404);
   });
   app.onError((err, c) => {
     // Refusals raised by middleware (e.g. the cross-site check) keep their own status.
@@ -80,7 +87,8 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
     // A Schakel error keeps its code (and so its status); anything else is an unknown failure (500).
     const error = asSchakelError(err, `the console could not answer ${c.req.method} ${c.req.path}`);
     if (c.req.path.startsWith("/api/")) return errorAnswer(c, error);
-    return c.html(html`<!doctype html><title>Error · Schakel console</title><h1>Something went wrong</h1><p>${error.message}</p><p><a href="/">Back to the overview</a></p>`, httpStatusOf(error));
+    const t = c.get("t") ?? messagesOf(FALLBACK_LOCALE);
+    return c.html(html`<!doctype html><html lang="${c.get("locale") ?? FALLBACK_LOCALE}"><title>Error · Schakel console</title><h1>${t.errors.title}</h1><p>${error.message}</p><p><a href="/">${t.errors.back}</a></p></html>`, httpStatusOf(error));
   });
   return { app, streams };
 }

@@ -7,6 +7,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { SchakelError } from "@schakel/contracts";
+import type { Locale, Messages } from "../i18n/messages.ts";
 import type { IdentitySource } from "../identities.ts";
 import type { BusStatus } from "../ingest/bus-status.ts";
 import type { ReadModel } from "../model/read-model.ts";
@@ -26,7 +27,7 @@ export interface ConsoleContext {
   busStatus?: BusStatus;
 }
 
-export type Env = { Variables: { viewer: Viewpoint } };
+export type Env = { Variables: { viewer: Viewpoint; locale: Locale; t: Messages } };
 
 export const VIEW_COOKIE = "schakel_view";
 
@@ -68,7 +69,7 @@ export function frameOf(ctx: ConsoleContext, c: Context<Env>, title: string, act
   // The viewpoint switch returns here; a stale `as` would undo the switch.
   url.searchParams.delete("as");
   return {
-    title, active, viewer: c.get("viewer"), viewers: viewerChoices(ctx),
+    title, active, viewer: c.get("viewer"), viewers: viewerChoices(ctx), locale: c.get("locale"), t: c.get("t"),
     complete: ctx.model.complete, path: url.pathname + url.search,
     ...(ctx.busStatus ? { bus: ctx.busStatus.state } : {}),
   };

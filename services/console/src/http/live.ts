@@ -12,6 +12,7 @@ import { Hono, type Context } from "hono";
 import { streamSSE, type SSEMessage } from "hono/streaming";
 import { feedFilterOf, feedMatcher } from "../model/feed-query.ts";
 import { noticeMatrix as matrixRows } from "../model/notice-query.ts";
+import type { Messages } from "../i18n/messages.ts";
 import type { BusState } from "../ingest/bus-status.ts";
 import type { FlowRecord } from "../model/record.ts";
 import { canSee, canSeeNotice } from "../model/visibility.ts";
@@ -34,9 +35,10 @@ export class LiveStreams {
   }
 }
 
-const busEvent = (state: BusState): SSEMessage => ({ event: "bus", data: JSON.stringify({ bus: state.bus, html: String(busBannerText(state)) }) });
+const busEvent = (state: BusState, t: Messages): SSEMessage => ({ event: "bus", data: JSON.stringify({ bus: state.bus, html: String(busBannerText(state, t)) }) });
 
 function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, toEvent: (r: FlowRecord) => SSEMessage | undefined) {
+  const t = c.get("t");
   return streamSSE(c, async (stream) => {
     let queue = Promise.resolve();
     let finish!: () => void;
@@ -48,7 +50,7 @@ function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, t
       const event = toEvent(r);
       if (event) send(event);
     });
-    const unwatch = ctx.busStatus?.subscribe((state) => send(busEvent(state)));
+    const unwatch = ctx.busStatus?.subscribe((state) => send(busEvent(state, t)));
     const heartbeat = setInterval(() => {
       queue = queue.then(() => stream.write(": keep-alive\n\n").then(() => undefined)).catch(() => finish());
     }, HEARTBEAT_MS);
@@ -57,7 +59,7 @@ function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, t
     // Tell the browser to retry soon after a restart of the console.
     send({ event: "hello", data: "{}", retry: 2_000 });
     // The state now, in case it changed while this page was loading or its stream was away.
-    if (ctx.busStatus) send(busEvent(ctx.busStatus.state));
+    if (ctx.busStatus) send(busEvent(ctx.busStatus.state, t));
     await done;
     clearInterval(heartbeat);
     unsubscribe();
@@ -72,9 +74,10 @@ export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env>
 
   app.get("/live/feed", (c) => {
     const viewer = c.get("viewer");
+    const t = c.get("t");
     const match = feedMatcher(feedFilterOf(c.req.query(), directory), directory);
     return subscribe(c, ctx, streams, (r) =>
-      canSee(viewer, r) && match(r) ? { event: "row", id: String(r.pos), data: JSON.stringify({ pos: r.pos, html: String(feedRow(r, directory)) }) } : undefined);
+      canSee(viewer, r) && match(r) ? { event: "row", id: String(r.pos), data: JSON.stringify({ pos: r.pos, html: String(feedRow(r, directory, t)) }) } : undefined);
   });
 
   app.get("/live/notices/:id", (c) => {
@@ -84,7 +87,7 @@ export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env>
       if (r.reference !== noticeId) return undefined;
       const n = ctx.model.notices.notices.get(noticeId);
       if (!n?.known || !canSeeNotice(viewer, n)) return undefined;
-      return { event: "fragment", data: String(noticeMatrix(n, matrixRows(n, viewer), directory)) };
+      return { event: "fragment", data: String(noticeMatrix(n, matrixRows(n, viewer), directory, c.get("t"))) };
     });
   });
 

@@ -5,18 +5,32 @@ import { feedFilterOf, feedPage } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
 import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
 import { noticePage, noticeMatrix as matrixRows, openObligations, summarise, visibleEscalations } from "../model/notice-query.ts";
+import { parseBelgianTime } from "../model/time-window.ts";
 import { traceView } from "../model/trace.ts";
-import { canSee, canSeeNotice } from "../model/visibility.ts";
+import { noticeDetailOf } from "./acknowledge-routes.ts";
+import { canSee, canSeeNotice, type Viewpoint } from "../model/visibility.ts";
+import type { ReadModel } from "../model/read-model.ts";
 import { feedPage as feedView } from "../views/feed.ts";
 import { flowsPage } from "../views/flows.ts";
 import { layout } from "../views/layout.ts";
-import { noticeDetail, noticeList } from "../views/notices.ts";
+import { noticeList } from "../views/notices.ts";
 import { obligationsPage } from "../views/obligations.ts";
 import { overviewPage } from "../views/overview.ts";
 import { traceIndex, tracePage } from "../views/trace.ts";
 import { frameOf, intParam, type ConsoleContext, type Env } from "./context.ts";
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
+/**
+ * The trace an id found in the search box names, if the viewpoint may see it: a trace id (one of
+ * its messages is visible), a message id (that message is visible), or a notice, request or
+ * signal id (a message about it is visible) — the ids the CLI's `trace` accepts.
+ */
+export function visibleTraceOf(model: ReadModel, viewer: Viewpoint, id: string): { traceId: string; messageId?: string } | undefined {
+  const found = model.lookup(id);
+  const seen = found.records.find((r) => canSee(viewer, r));
+  if (!seen) return undefined;
+  return found.via === "trace" ? { traceId: seen.traceId } : { traceId: seen.traceId, messageId: seen.id };
+}
+
 const OBLIGATIONS_PER_PAGE = 50;
 
 export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
@@ -42,14 +56,16 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
       escalations: visibleEscalations(model.notices, viewer).length, refused: viewer.platform ? model.refusedCount : 0,
     };
     const latest = feedPage(model, viewer, {}, { limit: 10 }).items;
-    return c.html(layout(frameOf(ctx, c, "Overview", "overview"), overviewPage({ viewer, figures, latest, oldest: obligations.slice(0, 5), levelPairs: stats.levelPairs, directory })));
+    const t = c.get("t");
+    return c.html(layout(frameOf(ctx, c, t.overview.title, "overview"), overviewPage({ viewer, figures, latest, oldest: obligations.slice(0, 5), levelPairs: stats.levelPairs, directory, t })));
   });
 
   app.get("/feed", (c) => {
     const filter = feedFilterOf(c.req.query(), directory);
     const before = intParam(c, "before");
     const page = feedPage(model, c.get("viewer"), filter, { ...(before ? { before } : {}), limit: 50 });
-    return c.html(layout(frameOf(ctx, c, "Live feed", "feed"), feedView(page, filter, directory, { live: before === undefined })));
+    const t = c.get("t");
+    return c.html(layout(frameOf(ctx, c, t.feed.title, "feed"), feedView(page, filter, directory, t, { live: before === undefined })));
   });
 
   app.get("/notices", (c) => {
@@ -60,16 +76,18 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     const q = { ...(status ? { status } : {}), ...(sender ? { sender } : {}), ...(text ? { text } : {}), page: intParam(c, "page") ?? 1, pageSize: 25 };
     const page = noticePage(model.notices, c.get("viewer"), q);
     const senders = directory.organisations.filter((o) => o.roles.includes("liaison") || o.roles.includes("platform")).map((o) => o.id);
-    return c.html(layout(frameOf(ctx, c, "Notices", "notices"), noticeList(page, q, senders)));
+    const t = c.get("t");
+    return c.html(layout(frameOf(ctx, c, t.notices.title, "notices"), noticeList(page, q, senders, t)));
   });
 
   app.get("/notices/:id", (c) => {
     const viewer = c.get("viewer");
+    const t = c.get("t");
     const n = model.notices.notices.get(c.req.param("id"));
     if (!n?.known || !canSeeNotice(viewer, n)) {
-      return c.html(layout(frameOf(ctx, c, "Notice not found", "notices"), html`<p>No notice with id <code>${c.req.param("id")}</code> is visible from this viewpoint. It may still be on its way, or addressed to others: <a href="/notices">see all notices</a>.</p>`), 404);
+      return c.html(layout(frameOf(ctx, c, t.notices.notFoundTitle, "notices"), html`<p>${t.notices.notFound(c.req.param("id"))}</p>`), 404);
     }
-    return c.html(layout(frameOf(ctx, c, n.title, "notices"), noticeDetail(n, matrixRows(n, viewer), summarise(n, viewer).status, directory)));
+    return c.html(layout(frameOf(ctx, c, n.title, "notices"), noticeDetailOf(ctx, c, n)));
   });
 
   app.get("/obligations", (c) => {
@@ -78,41 +96,46 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     const pages = Math.max(1, Math.ceil(all.length / OBLIGATIONS_PER_PAGE));
     const page = Math.min(intParam(c, "page") ?? 1, pages);
     const items = all.slice((page - 1) * OBLIGATIONS_PER_PAGE, page * OBLIGATIONS_PER_PAGE);
-    const body = obligationsPage(items, all.length, all.filter((o) => o.overdue).length, { page, pages }, visibleEscalations(model.notices, viewer), directory);
-    return c.html(layout(frameOf(ctx, c, "Obligations and escalations", "obligations"), body));
+    const t = c.get("t");
+    const body = obligationsPage(items, all.length, all.filter((o) => o.overdue).length, { page, pages }, visibleEscalations(model.notices, viewer), directory, t);
+    return c.html(layout(frameOf(ctx, c, t.obligations.title, "obligations"), body));
   });
 
   app.get("/traces", (c) => {
     const viewer = c.get("viewer");
+    const t = c.get("t");
     const id = c.req.query("id")?.trim().toLowerCase();
-    if (id && TRACE_ID.test(id) && model.trace(id).some((r) => canSee(viewer, r))) return c.redirect(`/traces/${id}`, 303);
+    const found = id ? visibleTraceOf(model, viewer, id) : undefined;
+    if (found) return c.redirect(`/traces/${found.traceId}${found.messageId ? `#m-${found.messageId}` : ""}`, 303);
     const recent = model.recentTraces(25, (r) => canSee(viewer, r)).map((traceId) => {
       const records = model.trace(traceId).filter((r) => canSee(viewer, r));
       return { traceId, first: records[0]!, messages: records.length };
     });
-    return c.html(layout(frameOf(ctx, c, "Traces", "traces"), traceIndex(recent, directory, id || undefined)), id ? 404 : 200);
+    return c.html(layout(frameOf(ctx, c, t.traces.title, "traces"), traceIndex(recent, directory, t, id || undefined)), id ? 404 : 200);
   });
 
   app.get("/traces/:id", (c) => {
     const id = c.req.param("id").toLowerCase();
+    const t = c.get("t");
     const view = traceView(model, c.get("viewer"), id);
     if (view.steps.length === 0) {
-      return c.html(layout(frameOf(ctx, c, "Trace not found", "traces"), traceIndex([], directory, id)), 404);
+      return c.html(layout(frameOf(ctx, c, t.traces.notFoundTitle, "traces"), traceIndex([], directory, t, id)), 404);
     }
-    return c.html(layout(frameOf(ctx, c, `Trace ${id.slice(0, 8)}…`, "traces"), tracePage(view, directory)));
+    return c.html(layout(frameOf(ctx, c, t.traces.traceTitle(id.slice(0, 8)), "traces"), tracePage(view, directory, t)));
   });
 
   app.get("/flows", (c) => {
     const p = c.req.query("period");
-    // A chosen window (datetime-local, this machine's time zone) wins over the preset periods.
-    const from = Date.parse(c.req.query("from") ?? "");
-    const to = Date.parse(c.req.query("to") ?? "");
+    // A chosen window (datetime-local, Belgian time) wins over the preset periods.
+    const from = parseBelgianTime(c.req.query("from") ?? "");
+    const to = parseBelgianTime(c.req.query("to") ?? "");
     const custom = !Number.isNaN(from);
     const period: Period | "custom" = custom ? "custom" : p && p in PERIODS ? (p as Period) : "24h";
     const span = period === "custom" ? undefined : PERIODS[period];
     const range = custom ? { from, ...(!Number.isNaN(to) ? { to } : {}) } : span ? { from: Date.now() - span } : {};
     const stats = flowStats(model, c.get("viewer"), range);
-    return c.html(layout(frameOf(ctx, c, "Flow map", "flows"), flowsPage(stats, period, { from: c.req.query("from"), to: c.req.query("to") })));
+    const t = c.get("t");
+    return c.html(layout(frameOf(ctx, c, t.flows.title, "flows"), flowsPage(stats, period, t, { from: c.req.query("from"), to: c.req.query("to") })));
   });
 
   app.get("/view", (c) => {

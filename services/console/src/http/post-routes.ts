@@ -11,6 +11,7 @@ import { validateNoticeForm, type NoticeFormInput } from "../post/notice-form.ts
 import type { PostedNotice } from "../post/publisher.ts";
 import { layout } from "../views/layout.ts";
 import { postForm } from "../views/post.ts";
+import type { Messages } from "../i18n/messages.ts";
 import { frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 
@@ -54,8 +55,8 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
   const directory = ctx.identities.directory;
   const senders = () => noticeSenders(ctx.identities);
 
-  const publish = async (input: NoticeFormInput): Promise<{ posted?: PostedNotice; errors?: Record<string, string[]>; failure?: SchakelError }> => {
-    const result = validateNoticeForm(input, senders(), directory);
+  const publish = async (input: NoticeFormInput, t?: Messages): Promise<{ posted?: PostedNotice; errors?: Record<string, string[]>; failure?: SchakelError }> => {
+    const result = validateNoticeForm(input, senders(), directory, t);
     if (!result.ok) return { errors: result.errors };
     // Waiting does not help a console started without a bus: not retryable (still a 503 by its code).
     if (!ctx.publisher) return { failure: new SchakelError("unreachable", "this console runs without a bus connection, so it cannot post: start it with the bus URL", {}, { retryable: false }) };
@@ -71,7 +72,7 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
   };
 
   const form = (c: Context<Env>, values: NoticeFormInput, errors: Record<string, string[]> = {}, publishError?: string) =>
-    layout(frameOf(ctx, c, "Post a notice", "post"), postForm({ senders: senders(), values, errors, directory, ...(publishError ? { publishError } : {}) }));
+    layout(frameOf(ctx, c, c.get("t").post.title, "post"), postForm({ senders: senders(), values, errors, directory, t: c.get("t"), ...(publishError ? { publishError } : {}) }));
 
   app.get("/post", (c) => {
     const s = senders();
@@ -82,7 +83,7 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.post("/post", async (c) => {
     const input = formInputOf(await c.req.parseBody({ all: true }));
-    const { posted, errors, failure } = await publish(input);
+    const { posted, errors, failure } = await publish(input, c.get("t"));
     if (errors) return c.html(form(c, input, errors), 422);
     if (failure || !posted) {
       const error = failure ?? noPost();

@@ -7,6 +7,7 @@ import { EXTREMISM_FORMS, MESSAGE_TYPES, PREVENTION_TIERS, type ExtremismForm, t
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import type { ReadModel } from "./read-model.ts";
 import type { FlowRecord, LaneLevel } from "./record.ts";
+import { boundsOf, timeWindowOf, type TimeWindow } from "./time-window.ts";
 import { canSee, type Viewpoint } from "./visibility.ts";
 
 export const LANE_LEVELS: readonly LaneLevel[] = ["local", "flemish", "federal", "supralocal"];
@@ -21,6 +22,8 @@ export interface FeedFilter {
   type?: string;
   tier?: PreventionTier;
   form?: ExtremismForm;
+  /** Stored within this window (`since`, or `from`/`to`). */
+  window?: TimeWindow;
 }
 
 /** Parses filters from query parameters; unknown values are dropped (the form only offers valid ones). */
@@ -31,13 +34,18 @@ export function feedFilterOf(q: Record<string, string | undefined>, directory: K
   if (q.type && (MESSAGE_TYPES as string[]).some((t) => t === q.type || t.startsWith(`${q.type}.`))) f.type = q.type;
   if (q.tier && (PREVENTION_TIERS as readonly string[]).includes(q.tier)) f.tier = q.tier as PreventionTier;
   if (q.form && (EXTREMISM_FORMS as readonly string[]).includes(q.form)) f.form = q.form as ExtremismForm;
+  const window = timeWindowOf(q);
+  if (Object.keys(window).length) f.window = window;
   return f;
 }
 
 /** A predicate for one filter, built once per query. */
-export function feedMatcher(f: FeedFilter, directory: KeyDirectory): (r: FlowRecord) => boolean {
+export function feedMatcher(f: FeedFilter, directory: KeyDirectory, now = Date.now()): (r: FlowRecord) => boolean {
   const orgLevel = f.org ? directory.organisation(f.org)?.level : undefined;
+  const { from, to } = f.window ? boundsOf(f.window, now) : {};
   return (r) => {
+    if (from !== undefined && r.storedAt < from) return false;
+    if (to !== undefined && r.storedAt > to) return false;
     if (f.level && r.senderLevel !== f.level && r.audienceLevel !== f.level && r.audienceLevel !== "all") return false;
     if (f.org && r.sender !== f.org && r.audience !== f.org && r.audience !== orgLevel && r.audience !== "all") return false;
     if (f.type && r.type !== f.type && !r.type.startsWith(`${f.type}.`)) return false;

@@ -24,7 +24,10 @@ export class ReadModel {
   readonly notices: NoticeBook;
   readonly #records: FlowRecord[] = [];
   readonly #byTrace = new Map<string, number[]>();
-  readonly #ids = new Set<string>();
+  /** Envelope id → ingest position. */
+  readonly #byId = new Map<string, number>();
+  /** Business id (notice id, request id…) → the positions of the messages about it. */
+  readonly #byReference = new Map<string, number[]>();
   readonly #listeners = new Set<RecordListener>();
   readonly refused: RefusedMessage[] = [];
   readonly #refusedKeys = new Set<string>();
@@ -53,10 +56,15 @@ export class ReadModel {
    * id already seen (a sender's retry stored twice, or a re-read after the feed reconnected).
    */
   ingest(type: MessageType, envelope: Envelope, at: StoredAt): FlowRecord | undefined {
-    if (this.#ids.has(envelope.id)) return undefined;
-    this.#ids.add(envelope.id);
+    if (this.#byId.has(envelope.id)) return undefined;
     const record = recordOf(type, envelope, at, this.directory, this.#records.length);
+    this.#byId.set(envelope.id, record.pos);
     this.#records.push(record);
+    if (record.reference) {
+      const about = this.#byReference.get(record.reference);
+      if (about) about.push(record.pos);
+      else this.#byReference.set(record.reference, [record.pos]);
+    }
     let trace = this.#byTrace.get(record.traceId);
     if (!trace) this.#byTrace.set(record.traceId, (trace = []));
     trace.push(record.pos);
@@ -93,6 +101,18 @@ export class ReadModel {
     this.refusedCount++;
     this.refused.push({ stream, seq, subject, reason: rejection.reason, detail: rejection.detail });
     if (this.refused.length > 200) this.refused.shift();
+  }
+
+  /**
+   * The records an id names, as the CLI's `trace` finds them: the records of a trace (by trace
+   * id), one message (by its envelope id), or the messages about a notice, request or signal (by
+   * that business id). Empty when the id names nothing here. Callers apply visibility.
+   */
+  lookup(id: string): { via: "trace" | "message" | "reference"; records: FlowRecord[] } {
+    if (this.#byTrace.has(id)) return { via: "trace", records: this.trace(id) };
+    const pos = this.#byId.get(id);
+    if (pos !== undefined) return { via: "message", records: [this.#records[pos]!] };
+    return { via: "reference", records: (this.#byReference.get(id) ?? []).map((p) => this.#records[p]!) };
   }
 
   /** The records of one trace in ingest order; proportional to the trace, not the stream. */

@@ -6,6 +6,9 @@
  */
 import { catalog, newMessageId, type InputOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
+import { en } from "../i18n/en.ts";
+import type { Messages } from "../i18n/messages.ts";
+import { parseBelgianTime } from "../model/time-window.ts";
 
 /** The fields of the form, as submitted (strings, or lists for the multi-valued ones). */
 export interface NoticeFormInput {
@@ -15,7 +18,7 @@ export interface NoticeFormInput {
   body?: string;
   category?: string;
   ackRequired?: boolean;
-  /** `YYYY-MM-DDTHH:mm` from a datetime-local input (the console's local time) or an ISO timestamp. */
+  /** `YYYY-MM-DDTHH:mm` from a datetime-local input (Belgian time) or an ISO timestamp. */
   ackBy?: string;
   preventionTier?: string;
   extremismForms?: string[];
@@ -34,55 +37,53 @@ export type NoticeFormResult =
   | { ok: true; from: string; audiences: string[]; data: InputOf<"notice.posted"> }
   | { ok: false; errors: FieldErrors };
 
-const LABELS: Record<NoticeField, string> = {
-  from: "Post as", recipients: "Recipients", title: "Title", body: "Text", category: "Category", ackRequired: "Acknowledgement required",
-  ackBy: "Acknowledge by", preventionTier: "Prevention tier", extremismForms: "Forms of extremism", caseRef: "Case reference",
-};
-
-/** The label of a field, for messages that name it. */
-export const fieldLabel = (f: NoticeField): string => LABELS[f];
+/** The fields in the order of the form (the catalogs hold their labels). */
+const FIELDS: readonly NoticeField[] = ["from", "recipients", "title", "body", "category", "ackRequired", "ackBy", "preventionTier", "extremismForms", "caseRef"];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const blank = (s: string | undefined): string | undefined => (s === undefined || s.trim() === "" ? undefined : s.trim());
 
-/** Local `YYYY-MM-DDTHH:mm` (what browsers submit) → ISO with offset; anything else is passed on for zod to judge. */
+/** `YYYY-MM-DDTHH:mm` (what browsers submit, read as Belgian time) → ISO; anything else is passed on for zod to judge. */
 function deadlineOf(value: string): string {
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) {
-    const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return d.toISOString();
+    const at = parseBelgianTime(value);
+    if (!Number.isNaN(at)) return new Date(at).toISOString();
   }
   return value;
 }
 
-// zod's wording for an absent choice or an empty list is technical; say what to do instead.
-function plainMessage(issue: { code: string; message: string; minimum?: unknown; maximum?: unknown; origin?: unknown }, field: NoticeField, value: unknown): string {
-  if (issue.code === "invalid_value" && value === undefined) return `choose a ${LABELS[field].toLowerCase()}`;
-  if (issue.code === "too_small" && issue.origin === "array") {
-    return field === "recipients" ? "pick at least one organisation or group to send it to" : `pick at least ${String(issue.minimum)}`;
-  }
-  if (issue.code === "too_big" && issue.origin === "array") return `pick at most ${String(issue.maximum)}`;
+// zod's wording for an absent choice, an empty field or a list is technical (and English); say
+// what to do instead, in the user's language. Other messages are the schema's own.
+function plainMessage(t: Messages, issue: { code: string; message: string; minimum?: unknown; maximum?: unknown; origin?: unknown }, field: NoticeField, value: unknown): string {
+  const v = t.validation;
+  if (issue.code === "invalid_value" && value === undefined) return v.chooseA(t.post.labels[field]);
+  if (issue.code === "too_small" && issue.origin === "array") return field === "recipients" ? v.pickRecipient : v.pickAtLeast(String(issue.minimum));
+  if (issue.code === "too_big" && issue.origin === "array") return v.pickAtMost(String(issue.maximum));
+  if (issue.code === "too_small" && issue.origin === "string") return issue.minimum === 1 ? v.required : v.tooShort(String(issue.minimum));
+  if (issue.code === "too_big" && issue.origin === "string") return v.tooLong(String(issue.maximum));
   return issue.message;
 }
 
 /** Errors listed in the order of the form's fields, so the summary reads top to bottom. */
 function inFormOrder(errors: FieldErrors): FieldErrors {
   const ordered: FieldErrors = {};
-  for (const f of Object.keys(LABELS) as NoticeField[]) if (errors[f]) ordered[f] = errors[f];
+  for (const f of FIELDS) if (errors[f]) ordered[f] = errors[f];
   return ordered;
 }
 
-/** Validates the form; `senders` are the organisations this console may post as. */
-export function validateNoticeForm(input: NoticeFormInput, senders: string[], directory: KeyDirectory, now = Date.now()): NoticeFormResult {
+/** Validates the form; `senders` are the organisations this console may post as; messages in `t`'s language. */
+export function validateNoticeForm(input: NoticeFormInput, senders: string[], directory: KeyDirectory, t: Messages = en, now = Date.now()): NoticeFormResult {
+  const v = t.validation;
   const errors: FieldErrors = {};
   const add = (field: NoticeField, message: string) => (errors[field] ??= []).push(message);
 
   const from = blank(input.from);
-  if (!from || !senders.includes(from)) add("from", `choose one of the organisations you may post as: ${senders.join(", ") || "none (no liaison credentials in the data folder)"}`);
+  if (!from || !senders.includes(from)) add("from", v.chooseSender(senders.join(", ") || v.noSenders));
 
   const recipients = [...new Set((input.recipients ?? []).map((r) => r.trim()).filter(Boolean))];
   const unknown = recipients.filter((r) => !directory.isAudience(r));
-  if (unknown.length) add("recipients", `unknown audience ${unknown.join(", ")}: pick organisations or groups from the list`);
+  if (unknown.length) add("recipients", v.unknownAudience(unknown.join(", ")));
 
   const ackBy = blank(input.ackBy);
   const draft: Record<string, unknown> = {
@@ -101,12 +102,12 @@ export function validateNoticeForm(input: NoticeFormInput, senders: string[], di
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? "") as NoticeField;
-      const target: NoticeField = field in LABELS ? field : "title";
-      add(target, plainMessage(issue, target, draft[field]));
+      const target: NoticeField = FIELDS.includes(field) ? field : "title";
+      add(target, plainMessage(t, issue, target, draft[field]));
     }
   }
-  if (ackBy && !errors.ackBy && Date.parse(String(draft.ackBy)) <= now) add("ackBy", "the deadline is already past: pick a moment in the future");
-  if (ackBy && input.ackRequired !== true && !errors.ackBy) add("ackBy", `a deadline only applies when "${LABELS.ackRequired}" is ticked: tick it or clear the deadline`);
+  if (ackBy && !errors.ackBy && Date.parse(String(draft.ackBy)) <= now) add("ackBy", v.pastDeadline);
+  if (ackBy && input.ackRequired !== true && !errors.ackBy) add("ackBy", v.deadlineNeedsAck(t.post.labels.ackRequired));
 
   if (Object.keys(errors).length > 0 || !parsed.success || !from) return { ok: false, errors: inFormOrder(errors) };
   return { ok: true, from, audiences: recipients, data: parsed.data as InputOf<"notice.posted"> };

@@ -1,12 +1,12 @@
 /**
- * Publishing a validated notice as a liaison, through the runtime's `postNotice` — the same path
+ * Publishing a validated notice as a liaison (and acknowledging one as a recipient), through the runtime's `postNotice` — the same path
  * the liaison's own service uses, so the notice is recorded among its sent notices and the
  * receipts that come back find it. One bus connection per organisation posted as, opened on
  * first use and kept until the console stops.
  */
 import type { InputOf } from "@schakel/contracts";
 import { connectBus, type Bus } from "@schakel/contracts/bus";
-import { postNotice } from "@schakel/organisation";
+import { acknowledgeNotice, postNotice, type AcknowledgeOutcome } from "@schakel/organisation";
 import type { IdentitySource } from "../identities.ts";
 
 export interface PostedNotice {
@@ -17,6 +17,8 @@ export interface PostedNotice {
 
 export interface NoticePublisher {
   post(from: string, audiences: string[], data: InputOf<"notice.posted">): Promise<PostedNotice>;
+  /** Acknowledges receipt of a notice as `org` (a recipient), through the runtime's `acknowledgeNotice`. */
+  acknowledge(org: string, noticeId: string, remark?: string): Promise<AcknowledgeOutcome>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,9 @@ export function noticePublisher(servers: string | string[], identities: Identity
         ...(data.caseRef ? { caseRef: data.caseRef } : {}),
       });
       return { noticeId: posted.noticeId, traceId: posted.traceId, published: posted.copies.map((c) => ({ audience: c.audience, id: c.id, seq: c.seq })) };
+    },
+    async acknowledge(org, noticeId, remark) {
+      return acknowledgeNotice(await busOf(org), { noticeId, ...(remark ? { remark } : {}) });
     },
     async close() {
       const all = [...buses.values()];

@@ -5,22 +5,21 @@
  */
 import { html } from "hono/html";
 import type { BusState } from "../ingest/bus-status.ts";
+import type { Messages } from "../i18n/messages.ts";
 import { time, type Html } from "./format.ts";
 
 /** Where open pages without a live stream of their own learn about the bus. */
 export const BUS_STREAM = "/live/bus";
 
 /** The banner's text, or "" while the bus is up. */
-export function busBannerText(state: BusState): Html | string {
+export function busBannerText(state: BusState, t: Messages): Html | string {
   if (state.bus === "up") return "";
-  const record = state.lastMessageAt === undefined
-    ? html`No message has been read from it yet.`
-    : html`What you see is the record as of ${time(state.lastMessageAt)}.`;
-  return html`<p><span class="sign" aria-hidden="true">!</span> <strong>Cannot reach the bus</strong> at <code>${state.url}</code> since ${time(state.since)} — retrying. ${record}</p>`;
+  const record = state.lastMessageAt === undefined ? t.bus.noMessage : t.bus.recordAsOf(time(state.lastMessageAt, t));
+  return html`<p><span class="sign" aria-hidden="true">!</span> ${t.bus.down(state.url, time(state.since, t), record)}</p>`;
 }
 
 /** The banner region (an alert, announced when its text appears), or nothing without a bus. */
-export function busBanner(state: BusState | undefined): Html | string {
+export function busBanner(state: BusState | undefined, t: Messages): Html | string {
   if (!state) return "";
-  return html`<div class="bus-banner" id="bus-banner" role="alert" data-bus-banner="${BUS_STREAM}" data-state="${state.bus}">${busBannerText(state)}</div>`;
+  return html`<div class="bus-banner" id="bus-banner" role="alert" data-bus-banner="${BUS_STREAM}" data-state="${state.bus}">${busBannerText(state, t)}</div>`;
 }

@@ -6,17 +6,17 @@
 import { html } from "hono/html";
 import type { Latency, PairCount } from "../model/flows.ts";
 import type { LaneLevel } from "../model/record.ts";
-import { count, duration, LEVEL_NAMES, type Html } from "./format.ts";
+import type { Messages } from "../i18n/messages.ts";
+import { count, duration, levelName, type Html } from "./format.ts";
 
 const ORDER: LaneLevel[] = ["local", "flemish", "federal", "supralocal", "all"];
-const name = (l: string) => LEVEL_NAMES[l as LaneLevel] ?? l;
 
 /** Level → level flow diagram. */
-export function levelFlowChart(pairs: PairCount[], opts: { width?: number; height?: number } = {}): Html {
+export function levelFlowChart(pairs: PairCount[], t: Messages, opts: { width?: number; height?: number } = {}): Html {
   const width = opts.width ?? 640;
   const height = opts.height ?? 280;
   const total = pairs.reduce((s, p) => s + p.count, 0);
-  if (total === 0) return html`<p class="empty">No messages in this period.</p>`;
+  if (total === 0) return html`<p class="empty">${t.flows.noMessages}</p>`;
   const gap = 14;
   const left = ORDER.filter((l) => pairs.some((p) => p.from === l));
   const right = ORDER.filter((l) => pairs.some((p) => p.to === l));
@@ -51,22 +51,22 @@ export function levelFlowChart(pairs: PairCount[], opts: { width?: number; heigh
     const x1 = xR;
     const mid = (x0 + x1) / 2;
     const d = `M ${x0} ${y0} C ${mid} ${y0}, ${mid} ${y1}, ${x1} ${y1} L ${x1} ${y1 + h} C ${mid} ${y1 + h}, ${mid} ${y0 + h}, ${x0} ${y0 + h} Z`;
-    return html`<path class="band lvl-${p.from}" d="${d}" data-from="${p.from}" data-to="${p.to}"><title>${name(p.from)} → ${name(p.to)}: ${count(p.count)} messages</title></path>
-${h >= 12 ? html`<text class="band-count" x="${x0 + 6}" y="${y0 + h / 2 + 4}">${count(p.count)}</text>` : ""}`;
+    return html`<path class="band lvl-${p.from}" d="${d}" data-from="${p.from}" data-to="${p.to}"><title>${levelName(t, p.from)} → ${levelName(t, p.to)}: ${count(p.count, t)} ${t.common.messages.toLowerCase()}</title></path>
+${h >= 12 ? html`<text class="band-count" x="${x0 + 6}" y="${y0 + h / 2 + 4}">${count(p.count, t)}</text>` : ""}`;
   });
   const nodes = (pos: Map<string, { y: number; h: number; n: number }>, x: number, anchor: "end" | "start") =>
     [...pos].map(([l, n]) => html`<rect class="node lvl-${l}" x="${x}" y="${n.y}" width="${nodeW}" height="${n.h}"/>
-<text class="node-name" x="${anchor === "end" ? x - 8 : x + nodeW + 8}" y="${n.y + n.h / 2 + 4}" text-anchor="${anchor}">${name(l)} <tspan class="muted">${count(n.n)}</tspan></text>`);
-  return html`<svg class="flowchart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Messages from each level (left) to each level (right); ${count(total)} in all">
-<text class="axis" x="${xL + nodeW}" y="12" text-anchor="end">from</text><text class="axis" x="${xR}" y="12">to</text>
+<text class="node-name" x="${anchor === "end" ? x - 8 : x + nodeW + 8}" y="${n.y + n.h / 2 + 4}" text-anchor="${anchor}">${levelName(t, l)} <tspan class="muted">${count(n.n, t)}</tspan></text>`);
+  return html`<svg class="flowchart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Messages from each level (left) to each level (right); ${count(total, t)} in all">
+<text class="axis" x="${xL + nodeW}" y="12" text-anchor="end">${t.common.from.toLowerCase()}</text><text class="axis" x="${xR}" y="12">${t.common.to.toLowerCase()}</text>
 ${bands}${nodes(L, xL, "end")}${nodes(R, xR, "start")}
 </svg>`;
 }
 
 /** Horizontal bars for the busiest sender → audience pairs. */
-export function pairBars(pairs: PairCount[], limit = 15): Html {
+export function pairBars(pairs: PairCount[], t: Messages, limit = 15): Html {
   const top = pairs.slice(0, limit);
-  if (top.length === 0) return html`<p class="empty">No messages in this period.</p>`;
+  if (top.length === 0) return html`<p class="empty">${t.flows.noMessages}</p>`;
   const max = top[0]!.count;
   const rowH = 24;
   const width = 640;
@@ -77,16 +77,16 @@ ${top.map((p, i) => {
     const w = Math.max(2, ((width - labelW - 60) * p.count) / max);
     const y = 4 + i * rowH;
     return html`<text class="bar-label" x="${labelW - 8}" y="${y + 15}" text-anchor="end">${p.from} → ${p.to}</text>
-<rect class="bar" x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}"><title>${p.from} → ${p.to}: ${count(p.count)}</title></rect>
-<text class="bar-value" x="${labelW + w + 6}" y="${y + 15}">${count(p.count)}</text>`;
+<rect class="bar" x="${labelW}" y="${y + 3}" width="${w}" height="${rowH - 8}"><title>${p.from} → ${p.to}: ${count(p.count, t)}</title></rect>
+<text class="bar-value" x="${labelW + w + 6}" y="${y + 15}">${count(p.count, t)}</text>`;
   })}
 </svg>`;
 }
 
 /** p50 (dark) and p95 (light) bars per row, on one linear scale. */
-export function latencyBars(rows: (Latency & { label: string })[]): Html {
+export function latencyBars(rows: (Latency & { label: string })[], t: Messages): Html {
   const measured = rows.filter((r) => r.n > 0);
-  if (measured.length === 0) return html`<p class="empty">No acknowledgements in this period yet.</p>`;
+  if (measured.length === 0) return html`<p class="empty">${t.flows.noAcks}</p>`;
   const max = Math.max(...measured.map((r) => r.p95 ?? 0), 1);
   const rowH = 34;
   const width = 720;
@@ -100,9 +100,9 @@ ${measured.map((r, i) => {
     const w95 = Math.max(2, (span * (r.p95 ?? 0)) / max);
     const w50 = Math.max(2, (span * (r.p50 ?? 0)) / max);
     return html`<text class="bar-label" x="${labelW - 8}" y="${y + 17}" text-anchor="end">${r.label}</text>
-<rect class="p95" x="${labelW}" y="${y + 4}" width="${w95}" height="20"><title>${r.label}: p95 ${duration(r.p95)}</title></rect>
-<rect class="p50" x="${labelW}" y="${y + 8}" width="${w50}" height="12"><title>${r.label}: p50 ${duration(r.p50)}</title></rect>
-<text class="bar-value" x="${labelW + w95 + 6}" y="${y + 17}">p50 ${duration(r.p50)} · p95 ${duration(r.p95)} · n=${count(r.n)}</text>`;
+<rect class="p95" x="${labelW}" y="${y + 4}" width="${w95}" height="20"><title>${r.label}: p95 ${duration(r.p95, t)}</title></rect>
+<rect class="p50" x="${labelW}" y="${y + 8}" width="${w50}" height="12"><title>${r.label}: p50 ${duration(r.p50, t)}</title></rect>
+<text class="bar-value" x="${labelW + w95 + 6}" y="${y + 17}">p50 ${duration(r.p50, t)} · p95 ${duration(r.p95, t)} · n=${count(r.n, t)}</text>`;
   })}
 </svg>`;
 }

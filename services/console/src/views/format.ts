@@ -1,62 +1,72 @@
 /**
  * Small formatting helpers shared by the pages: times, durations, counts, and the chips that
- * show an organisation with its level. Times are shown in the console machine's time zone
- * (the console is served to the same machine), with the exact ISO time in `datetime`.
+ * show an organisation with its level, in the language of the request. Times are shown with
+ * their date in Belgian time (Europe/Brussels) with the offset, and the exact instant in ISO
+ * form in `datetime`.
  */
 import { html } from "hono/html";
 import type { KeyDirectory } from "@schakel/contracts/bus";
+import type { Messages } from "../i18n/messages.ts";
 import type { LaneLevel } from "../model/record.ts";
 
 /** What the `html` tag returns; pages are built from these. */
 export type Html = ReturnType<typeof html>;
 
-const pad = (n: number) => String(n).padStart(2, "0");
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** Every time on the console is shown in Belgian time, whatever the machine's own zone. */
+export const TIME_ZONE = "Europe/Brussels";
 
-/** `19:21:03` today, `28 Nov 19:21:03` on other days (the year only when it is not this year). */
-export function clock(ms: number, now = Date.now()): string {
-  const d = new Date(ms);
-  const today = new Date(now);
-  const hms = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  if (d.toDateString() === today.toDateString()) return hms;
-  const year = d.getFullYear() !== today.getFullYear() ? ` ${d.getFullYear()}` : "";
-  return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${hms}`;
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatOf(tag: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${tag}|${JSON.stringify(opts)}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(tag, { timeZone: TIME_ZONE, ...opts })));
+  return f;
+}
+/** The offset of Belgian time at `ms`: `+01:00` in winter, `+02:00` in summer. */
+export function offsetAt(ms: number): string {
+  const name = formatOf("en", { timeZoneName: "longOffset" }).formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  return name === "GMT" ? "+00:00" : name.slice(3);
 }
 
-/** A `<time>` element with the readable clock and the exact instant. */
-export function time(ms: number | string | undefined): Html | string {
+/** `6 Dec 2026, 10:57:17 UTC+01:00` (`6 dec 2026`, `6 déc. 2026` in Dutch and French). */
+export function clock(ms: number, t: Messages): string {
+  const when = formatOf(t.tag, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(ms);
+  return `${when} UTC${offsetAt(ms)}`;
+}
+
+/** A `<time>` element: the readable Belgian time, the exact instant (ISO 8601, UTC) in `datetime`. */
+export function time(ms: number | string | undefined, t: Messages): Html | string {
   if (ms === undefined) return "—";
   const value = typeof ms === "string" ? Date.parse(ms) : ms;
   if (Number.isNaN(value)) return String(ms);
-  return html`<time datetime="${new Date(value).toISOString()}">${clock(value)}</time>`;
+  return html`<time datetime="${new Date(value).toISOString()}" title="${TIME_ZONE}">${clock(value, t)}</time>`;
 }
 
-/** A duration for people: `850 ms`, `3.2 s`, `4 min 10 s`, `2 h 5 min`, `3 d 4 h`. */
-export function duration(ms: number | undefined): string {
+/** A duration for people: `850 ms`, `3.2 s`, `4 min 10 s`, `2 h 5 min`, `3 d 4 h` (units in the language). */
+export function duration(ms: number | undefined, t: Messages): string {
   if (ms === undefined) return "—";
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const u = t.units;
+  if (ms < 1_000) return `${Math.round(ms)} ${u.ms}`;
+  if (ms < 60_000) return `${(ms / 1_000).toLocaleString(t.tag, { maximumFractionDigits: ms < 10_000 ? 1 : 0 })} ${u.s}`;
   const s = Math.round(ms / 1_000);
-  if (s < 3_600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
+  if (s < 3_600) return `${Math.floor(s / 60)} ${u.min}${s % 60 ? ` ${s % 60} ${u.s}` : ""}`;
   const m = Math.round(s / 60);
-  if (m < 1_440) return `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ""}`;
+  if (m < 1_440) return `${Math.floor(m / 60)} ${u.h}${m % 60 ? ` ${m % 60} ${u.min}` : ""}`;
   const h = Math.round(m / 60);
-  return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ""}`;
+  return `${Math.floor(h / 24)} ${u.d}${h % 24 ? ` ${h % 24} ${u.h}` : ""}`;
 }
 
-/** `12,345`. */
-export const count = (n: number): string => n.toLocaleString("en-GB");
+/** `12,345` / `12.345` / `12 345`. */
+export const count = (n: number, t: Messages): string => n.toLocaleString(t.tag);
 
-/** Human names of the levels. */
-export const LEVEL_NAMES: Record<LaneLevel, string> = {
-  local: "Local", flemish: "Flemish", federal: "Federal", supralocal: "Supralocal", all: "Everyone",
-};
+/** The name of a level (or the audience group `all`) in the language. */
+export const levelName = (t: Messages, level: string): string => (t.levels as Record<string, string>)[level] ?? level;
 
 /** An organisation (or audience group) with its level colour; the full name on hover. */
-export function orgChip(directory: KeyDirectory, id: string, level?: LaneLevel): Html {
+export function orgChip(t: Messages, directory: KeyDirectory, id: string, level?: LaneLevel): Html {
   const org = directory.organisation(id);
   const lvl = level ?? ((org?.level ?? (id === "all" ? "all" : id)) as LaneLevel);
-  const title = org ? `${org.name} (${LEVEL_NAMES[lvl] ?? lvl})` : id === "all" ? "every organisation" : `every ${id} organisation`;
+  const title = org ? `${org.name} (${levelName(t, lvl)})` : id === "all" ? t.common.everyOrg : t.common.everyOrgOf(levelName(t, id));
   return html`<span class="chip lvl-${lvl}" title="${title}">${id}</span>`;
 }
 

@@ -6,92 +6,113 @@
 import { html } from "hono/html";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import type { NoticeState } from "../model/notice-book.ts";
-import { NOTICE_PROGRESS, type NoticeProgress, type RecipientState } from "@schakel/organisation";
+import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
 import type { MatrixRow, NoticePage, NoticeQuery } from "../model/notice-query.ts";
+import type { Messages } from "../i18n/messages.ts";
 import { count, duration, orgChip, query, time, type Html } from "./format.ts";
 
-const STATUS_TEXT: Record<NoticeProgress, string> = { overdue: "overdue", open: "awaiting acknowledgements", complete: "all acknowledged", informational: "for information" };
-
-export function statusBadge(status: NoticeProgress): Html {
-  return html`<span class="status st-${status}">${STATUS_TEXT[status]}</span>`;
+export function statusBadge(status: NoticeProgress, t: Messages): Html {
+  return html`<span class="status st-${status}">${t.notices.status[status]}</span>`;
 }
 
 /** The list page body. */
-export function noticeList(page: NoticePage, q: NoticeQuery, senders: string[]): Html {
+export function noticeList(page: NoticePage, q: NoticeQuery, senders: string[], t: Messages): Html {
   const params = { status: q.status, sender: q.sender, q: q.text };
-  return html`<form class="filters" method="get" action="/notices" aria-label="Filter notices">
-<div class="field"><label for="n-status">Status</label><select id="n-status" name="status"><option value="">any</option>
-${NOTICE_PROGRESS.map((s) => html`<option value="${s}"${s === q.status ? html` selected` : ""}>${STATUS_TEXT[s]}</option>`)}</select></div>
-<div class="field"><label for="n-sender">Posted by</label><select id="n-sender" name="sender"><option value="">anyone</option>
+  const nt = t.notices;
+  return html`<form class="filters" method="get" action="/notices" aria-label="${nt.filterLabel}">
+<div class="field"><label for="n-status">${nt.statusLabel}</label><select id="n-status" name="status"><option value="">${t.common.any}</option>
+${NOTICE_PROGRESS.map((s) => html`<option value="${s}"${s === q.status ? html` selected` : ""}>${nt.status[s]}</option>`)}</select></div>
+<div class="field"><label for="n-sender">${nt.postedBy}</label><select id="n-sender" name="sender"><option value="">${t.common.anyone}</option>
 ${senders.map((s) => html`<option value="${s}"${s === q.sender ? html` selected` : ""}>${s}</option>`)}</select></div>
-<div class="field grow"><label for="n-q">Title contains</label><input id="n-q" name="q" type="search" value="${q.text ?? ""}"></div>
-<div class="actions"><button type="submit">Apply</button> <a href="/notices">Clear</a></div>
+<div class="field grow"><label for="n-q">${nt.titleContains}</label><input id="n-q" name="q" type="search" value="${q.text ?? ""}"></div>
+<div class="actions"><button type="submit">${t.common.apply}</button> <a href="/notices">${t.common.clear}</a></div>
 </form>
-<p class="meta">${count(page.total)} notices, newest first.</p>
-<table class="notices">
-<thead><tr><th scope="col">Posted</th><th scope="col">Title</th><th scope="col">From</th><th scope="col">Acknowledged</th><th scope="col">Deadline</th><th scope="col">Status</th></tr></thead>
+<p class="meta">${nt.count(count(page.total, t))}</p>
+<table class="notices" aria-label="${nt.title}">
+<thead><tr><th scope="col">${nt.posted}</th><th scope="col">${nt.titleCol}</th><th scope="col">${t.common.from}</th><th scope="col">${nt.acknowledged}</th><th scope="col">${t.common.deadline}</th><th scope="col">${nt.statusLabel}</th></tr></thead>
 <tbody>${page.items.map(({ notice: n, status, expected, acknowledged, delivered }) => html`<tr>
-<td class="when">${time(n.postedAt)}</td>
+<td class="when">${time(n.postedAt, t)}</td>
 <td><a href="/notices/${n.noticeId}">${n.title}</a></td>
 <td>${n.sender}</td>
-<td>${n.ackRequired ? html`<span class="progress" role="img" aria-label="${acknowledged} of ${expected} acknowledged"><span style="width:${expected ? Math.round((acknowledged / expected) * 100) : 0}%"></span></span> ${acknowledged}/${expected}` : html`${delivered}/${expected} delivered`}</td>
-<td>${n.ackBy ? time(n.ackBy) : "—"}</td>
-<td>${statusBadge(status)}</td>
+<td>${n.ackRequired ? html`<span class="progress" role="img" aria-label="${nt.progress(acknowledged, expected)}"><span style="width:${expected ? Math.round((acknowledged / expected) * 100) : 0}%"></span></span> ${acknowledged}/${expected}` : nt.delivered(delivered, expected)}</td>
+<td>${n.ackBy ? time(n.ackBy, t) : "—"}</td>
+<td>${statusBadge(status, t)}</td>
 </tr>`)}</tbody>
 </table>
-${page.items.length === 0 ? html`<p class="empty">No notices match. Post one from “Post a notice”.</p>` : ""}
-<nav class="pager" aria-label="Notice pages">
-${page.page > 1 ? html`<a href="/notices${query({ ...params, page: page.page - 1 })}" rel="prev">← Newer</a>` : html`<span></span>`}
-<span>Page ${page.page} of ${page.pages}</span>
-${page.page < page.pages ? html`<a href="/notices${query({ ...params, page: page.page + 1 })}" rel="next">Older →</a>` : html`<span></span>`}
+${page.items.length === 0 ? html`<p class="empty">${nt.empty}</p>` : ""}
+<nav class="pager" aria-label="${nt.pages}">
+${page.page > 1 ? html`<a href="/notices${query({ ...params, page: page.page - 1 })}" rel="prev">${nt.newer}</a>` : html`<span></span>`}
+<span>${t.common.page(page.page, page.pages)}</span>
+${page.page < page.pages ? html`<a href="/notices${query({ ...params, page: page.page + 1 })}" rel="next">${nt.older}</a>` : html`<span></span>`}
 </nav>`;
 }
 
-const STATE_TEXT: Record<RecipientState, string> = {
-  pending: "not yet delivered", delivered: "delivered", acknowledged: "acknowledged", overdue: "overdue", "not-visible": "not visible to you",
-};
-const stateText = (n: NoticeState, r: MatrixRow): string =>
-  r.state === "delivered" && n.ackRequired ? "delivered, awaiting acknowledgement" : STATE_TEXT[r.state];
+const stateText = (n: NoticeState, r: MatrixRow, t: Messages): string =>
+  r.state === "delivered" && n.ackRequired ? t.notices.awaiting : t.notices.states[r.state];
 
-function cell(ok: boolean, at: number | undefined, since: number, label: string): Html {
+function cell(ok: boolean, at: number | undefined, since: number, label: string, t: Messages): Html {
   return ok
-    ? html`<td class="yes"><span aria-hidden="true">✓</span> <span class="sr">${label}</span>${time(at)} <small>after ${duration((at ?? since) - since)}</small></td>`
-    : html`<td class="no"><span aria-hidden="true">·</span><span class="sr">not ${label}</span></td>`;
+    ? html`<td class="yes"><span aria-hidden="true">✓</span> <span class="sr">${label}</span>${time(at, t)} <small>${t.notices.after(duration((at ?? since) - since, t))}</small></td>`
+    : html`<td class="no"><span aria-hidden="true">·</span><span class="sr">${t.notices.not(label)}</span></td>`;
 }
 
 /** The recipients × receipts matrix (a complete table, swapped in whole on updates). */
-export function noticeMatrix(n: NoticeState, rows: MatrixRow[], directory: KeyDirectory): Html {
-  return html`<table class="matrix" aria-label="Recipients of the notice">
-<thead><tr><th scope="col">Recipient</th><th scope="col">Delivered</th><th scope="col">Acknowledged</th><th scope="col">Overdue</th><th scope="col">State</th></tr></thead>
+export function noticeMatrix(n: NoticeState, rows: MatrixRow[], directory: KeyDirectory, t: Messages): Html {
+  const nt = t.notices;
+  return html`<table class="matrix" aria-label="${nt.matrixLabel}">
+<thead><tr><th scope="col">${nt.recipient}</th><th scope="col">${nt.deliveredCol}</th><th scope="col">${nt.acknowledged}</th><th scope="col">${nt.overdueCol}</th><th scope="col">${t.common.state}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr data-recipient="${r.org}" data-state="${r.state}">
-<th scope="row">${orgChip(directory, r.org)} <span class="orgname">${directory.organisation(r.org)?.name ?? ""}</span></th>
-${cell(r.deliveredAt !== undefined, r.deliveredAt, n.postedAt, "delivered")}
-${cell(r.acknowledgedAt !== undefined, r.acknowledgedAt, n.postedAt, "acknowledged")}
+<th scope="row">${orgChip(t, directory, r.org)} <span class="orgname">${directory.organisation(r.org)?.name ?? ""}</span></th>
+${cell(r.deliveredAt !== undefined, r.deliveredAt, n.postedAt, nt.states.delivered, t)}
+${cell(r.acknowledgedAt !== undefined, r.acknowledgedAt, n.postedAt, nt.states.acknowledged, t)}
 <td class="${r.state === "overdue" || r.lateMs !== undefined ? "bad" : "no"}">${r.state === "overdue"
-  ? html`<span aria-hidden="true">!</span> since ${time(n.ackBy)}`
-  : r.lateMs !== undefined ? html`acknowledged ${duration(r.lateMs)} late` : html`<span aria-hidden="true">·</span><span class="sr">not overdue</span>`}${r.escalatedAt !== undefined ? html`<br><small>escalated ${time(r.escalatedAt)}</small>` : ""}</td>
-<td><span class="state s-${r.state}">${stateText(n, r)}</span>${r.remark ? html`<br><small>“${r.remark}”</small>` : ""}</td>
+  ? html`<span aria-hidden="true">!</span> ${t.common.since.toLowerCase()} ${time(n.ackBy, t)}`
+  : r.lateMs !== undefined ? nt.lateBy(duration(r.lateMs, t)) : html`<span aria-hidden="true">·</span><span class="sr">${nt.notOverdue}</span>`}${r.escalatedAt !== undefined ? html`<br><small>${nt.escalatedAt} ${time(r.escalatedAt, t)}</small>` : ""}</td>
+<td><span class="state s-${r.state}">${stateText(n, r, t)}</span>${r.remark ? html`<br><small>“${r.remark}”</small>` : ""}</td>
 </tr>`)}</tbody>
 </table>
-${rows.length === 0 ? html`<p class="empty">No recipients of this notice are visible from this viewpoint.</p>` : ""}`;
+${rows.length === 0 ? html`<p class="empty">${nt.noRecipients}</p>` : ""}`;
 }
 
-/** One notice: what it says, to whom, and the live matrix. */
-export function noticeDetail(n: NoticeState, rows: MatrixRow[], status: NoticeProgress, directory: KeyDirectory): Html {
-  return html`<dl class="facts">
-<div><dt>From</dt><dd>${orgChip(directory, n.sender)} ${directory.organisation(n.sender)?.name ?? ""}</dd></div>
-<div><dt>Posted</dt><dd>${time(n.postedAt)}</dd></div>
-<div><dt>Addressed to</dt><dd>${n.audiences.map((a) => orgChip(directory, a))}</dd></div>
-<div><dt>Category</dt><dd>${n.category ?? "—"}</dd></div>
-<div><dt>Acknowledge by</dt><dd>${n.ackRequired ? (n.ackBy ? time(n.ackBy) : "required, no deadline") : "not required"}</dd></div>
-<div><dt>Prevention tier</dt><dd>${n.preventionTier ?? "—"}</dd></div>
-<div><dt>Forms of extremism</dt><dd>${n.extremismForms?.join(", ") ?? "—"}</dd></div>
-${n.caseRef ? html`<div><dt>Case reference</dt><dd>${n.caseRef}</dd></div>` : ""}
-<div><dt>Status</dt><dd>${statusBadge(status)}</dd></div>
+/** What the detail page may offer: acknowledging as the viewpoint, and the outcome of doing so. */
+export interface AcknowledgeOffer {
+  /** The organisation that may acknowledge (the viewpoint, a recipient whose credentials are here). */
+  org: string;
+  /** A failure to show at the form (nothing was sent). */
+  error?: string;
+}
+
+function acknowledgeForm(n: NoticeState, offer: AcknowledgeOffer, t: Messages): Html {
+  const nt = t.notices;
+  const described = ["ack-remark-help", offer.error ? "ack-error" : ""].filter(Boolean).join(" ");
+  return html`<form class="acknowledge" method="post" action="/notices/${n.noticeId}/acknowledge">
+<div class="field grow"><label for="ack-remark">${nt.remark}</label>
+<input id="ack-remark" name="remark" type="text" maxlength="500" aria-describedby="${described}"${offer.error ? html` aria-invalid="true"` : ""}>
+<small id="ack-remark-help">${nt.remarkHelp}</small>
+${offer.error ? html`<p class="error" id="ack-error" role="alert"><span class="sr">${t.post.error}</span>${nt.ackFailed}: ${offer.error}</p>` : ""}</div>
+<div class="actions"><button type="submit">${nt.acknowledge(offer.org)}</button></div>
+</form>`;
+}
+
+/** One notice: what it says, to whom, the live matrix, and acknowledging it when the viewpoint may. */
+export function noticeDetail(n: NoticeState, rows: MatrixRow[], status: NoticeProgress, directory: KeyDirectory, t: Messages, opts: { acknowledge?: AcknowledgeOffer; acknowledged?: boolean } = {}): Html {
+  const nt = t.notices;
+  return html`${opts.acknowledged ? html`<p class="notice-ok" role="status" tabindex="-1" data-focus>${nt.acknowledgedBanner}</p>` : ""}
+<dl class="facts">
+<div><dt>${t.common.from}</dt><dd>${orgChip(t, directory, n.sender)} ${directory.organisation(n.sender)?.name ?? ""}</dd></div>
+<div><dt>${nt.posted}</dt><dd>${time(n.postedAt, t)}</dd></div>
+<div><dt>${nt.addressedTo}</dt><dd>${n.audiences.map((a) => orgChip(t, directory, a))}</dd></div>
+<div><dt>${nt.category}</dt><dd>${n.category ?? "—"}</dd></div>
+<div><dt>${nt.ackBy}</dt><dd>${n.ackRequired ? (n.ackBy ? time(n.ackBy, t) : nt.ackRequiredNoDeadline) : nt.ackNotRequired}</dd></div>
+<div><dt>${nt.tier}</dt><dd>${n.preventionTier ?? "—"}</dd></div>
+<div><dt>${nt.forms}</dt><dd>${n.extremismForms?.join(", ") ?? "—"}</dd></div>
+${n.caseRef ? html`<div><dt>${nt.caseRef}</dt><dd>${n.caseRef}</dd></div>` : ""}
+<div><dt>${nt.statusLabel}</dt><dd>${statusBadge(status, t)}</dd></div>
 </dl>
-<section aria-labelledby="matrix-h"><h2 id="matrix-h">Recipients</h2>
-<div data-live-fragment="/live/notices/${n.noticeId}" aria-live="polite">${noticeMatrix(n, rows, directory)}</div>
+${opts.acknowledge ? acknowledgeForm(n, opts.acknowledge, t) : ""}
+<section aria-labelledby="matrix-h"><h2 id="matrix-h">${nt.recipients}</h2>
+<div data-live-fragment="/live/notices/${n.noticeId}">${noticeMatrix(n, rows, directory, t)}</div>
 </section>
-<section aria-labelledby="text-h"><h2 id="text-h">Text</h2><p class="body">${n.body}</p></section>
-<p><a href="/traces/${n.traceId}">Open the trace of this notice →</a></p>`;
+<section aria-labelledby="text-h"><h2 id="text-h">${nt.text}</h2><p class="body">${n.body}</p></section>
+<p><a href="/traces/${n.traceId}">${nt.openTrace}</a></p>`;
 }

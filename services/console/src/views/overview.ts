@@ -8,7 +8,8 @@ import type { PairCount } from "../model/flows.ts";
 import type { Obligation } from "../model/notice-query.ts";
 import type { FlowRecord } from "../model/record.ts";
 import type { Viewpoint } from "../model/visibility.ts";
-import { feedHead, feedRow } from "./feed.ts";
+import type { Messages } from "../i18n/messages.ts";
+import { feedHead, feedRow, liveAnnouncer, liveBadge } from "./feed.ts";
 import { levelFlowChart } from "./flow-charts.ts";
 import { count, orgChip, time, type Html } from "./format.ts";
 
@@ -22,44 +23,40 @@ export interface OverviewFigures {
   refused: number;
 }
 
-function tile(label: string, value: number, href: string, tone = ""): Html {
-  return html`<li class="tile ${tone}"><a href="${href}"><span class="value">${count(value)}</span><span class="label">${label}</span></a></li>`;
+function tile(t: Messages, label: string, value: number, href: string, tone = ""): Html {
+  return html`<li class="tile ${tone}"><a href="${href}"><span class="value">${count(value, t)}</span><span class="label">${label}</span></a></li>`;
 }
 
-export function overviewPage(o: { viewer: Viewpoint; figures: OverviewFigures; latest: FlowRecord[]; oldest: Obligation[]; levelPairs: PairCount[]; directory: KeyDirectory }): Html {
-  const f = o.figures;
-  return html`<section class="intro" aria-label="About this console">
-<p><strong>Schakel</strong> links the <span class="chip lvl-local">local</span> municipalities, the <span class="chip lvl-flemish">Flemish</span> platform and policy domains, and the <span class="chip lvl-federal">federal</span> services.
-Every notice, signal, request and acknowledgement between them travels over one signed, traceable bus; this console shows those flows as <strong>${o.viewer.name}</strong> may see them.</p>
-<ul class="howto">
-<li><a href="/feed">Live feed</a>: messages as they flow — open one to see its whole trace.</li>
-<li><a href="/notices">Notices</a>: who received and acknowledged each notice; <a href="/obligations">obligations</a> still owed, oldest first.</li>
-<li><a href="/flows">Flow map</a>: who informs whom, and how fast notices are acknowledged.</li>
-</ul>
+export function overviewPage(o: { viewer: Viewpoint; figures: OverviewFigures; latest: FlowRecord[]; oldest: Obligation[]; levelPairs: PairCount[]; directory: KeyDirectory; t: Messages }): Html {
+  const { figures: f, t } = o;
+  const ov = t.overview;
+  return html`<section class="intro" aria-label="${ov.about}">
+${ov.intro(o.viewer.name)}
 </section>
-<ul class="tiles" aria-label="Key figures">
-${tile("messages", f.messages, "/feed")}
-${tile("notices", f.notices, "/notices")}
-${tile("awaiting acknowledgements", f.openNotices, "/notices?status=open")}
-${tile("open obligations", f.obligations, "/obligations")}
-${tile("overdue", f.overdue, "/obligations", f.overdue ? "bad" : "")}
-${tile("escalations", f.escalations, "/obligations#esc-h", f.escalations ? "warn" : "")}
-${f.refused ? tile("refused (bad signature or schema)", f.refused, "/api/refused", "warn") : ""}
+<ul class="tiles" aria-label="${ov.figures}">
+${tile(t, ov.tiles.messages, f.messages, "/feed")}
+${tile(t, ov.tiles.notices, f.notices, "/notices")}
+${tile(t, ov.tiles.openNotices, f.openNotices, "/notices?status=open")}
+${tile(t, ov.tiles.obligations, f.obligations, "/obligations")}
+${tile(t, ov.tiles.overdue, f.overdue, "/obligations", f.overdue ? "bad" : "")}
+${tile(t, ov.tiles.escalations, f.escalations, "/obligations#esc-h", f.escalations ? "warn" : "")}
+${f.refused ? tile(t, ov.tiles.refused, f.refused, "/api/refused", "warn") : ""}
 </ul>
-<section class="card" aria-labelledby="latest-h"><h2 id="latest-h">Latest messages <span class="live" data-live-status>live</span></h2>
-<table class="feed compact">${feedHead}<tbody data-live-feed="/live/feed" data-max-rows="10">${o.latest.map((r) => feedRow(r, o.directory))}</tbody></table>
-${o.latest.length === 0 ? html`<p class="empty">Nothing has moved yet. Post a notice, or start the demo with <code>schakel up --demo</code>.</p>` : ""}
-<p><a href="/feed">The whole feed →</a></p></section>
+<section class="card" aria-labelledby="latest-h"><h2 id="latest-h">${ov.latest} ${liveBadge(t)}</h2>
+${liveAnnouncer(t)}
+<table class="feed compact" aria-labelledby="latest-h">${feedHead(t)}<tbody data-live-feed="/live/feed" data-max-rows="10">${o.latest.map((r) => feedRow(r, o.directory, t))}</tbody></table>
+${o.latest.length === 0 ? html`<p class="empty">${ov.nothingYet}</p>` : ""}
+<p><a href="/feed">${ov.wholeFeed}</a></p></section>
 <div class="grid2">
-<section class="card" aria-labelledby="flow-h"><h2 id="flow-h">Between the levels, last 24 hours</h2>
-${levelFlowChart(o.levelPairs, { width: 520, height: 240 })}
-<p><a href="/flows">The flow map →</a></p></section>
-<section class="card" aria-labelledby="oldest-h"><h2 id="oldest-h">Oldest open obligations</h2>
-<table class="obligations compact"><thead><tr><th scope="col">Since</th><th scope="col">About</th><th scope="col">Owed by</th><th scope="col">Deadline</th></tr></thead>
-<tbody>${o.oldest.map((ob) => html`<tr${ob.overdue ? html` class="overdue"` : ""}><td class="when">${time(ob.createdAt)}</td>
-<td><a href="${ob.kind === "acknowledgement" ? `/notices/${ob.reference}` : `/traces/${ob.traceId}`}">${ob.title}</a><br><small>${ob.kind} to ${ob.owedTo}</small></td>
-<td>${orgChip(o.directory, ob.owedBy)}</td><td>${ob.deadline ? time(ob.deadline) : "none"}${ob.overdue ? html` <span class="status st-overdue">overdue</span>` : ""}</td></tr>`)}</tbody></table>
-${o.oldest.length === 0 ? html`<p class="empty">Nothing is owed right now.</p>` : ""}
-<p><a href="/obligations">All obligations and escalations →</a></p></section>
+<section class="card" aria-labelledby="flow-h"><h2 id="flow-h">${ov.between}</h2>
+${levelFlowChart(o.levelPairs, t, { width: 520, height: 240 })}
+<p><a href="/flows">${ov.flowMap}</a></p></section>
+<section class="card" aria-labelledby="oldest-h"><h2 id="oldest-h">${ov.oldest}</h2>
+<table class="obligations compact" aria-labelledby="oldest-h"><thead><tr><th scope="col">${t.common.since}</th><th scope="col">${t.common.about}</th><th scope="col">${ov.owedBy}</th><th scope="col">${t.common.deadline}</th></tr></thead>
+<tbody>${o.oldest.map((ob) => html`<tr${ob.overdue ? html` class="overdue"` : ""}><td class="when">${time(ob.createdAt, t)}</td>
+<td><a href="${ob.kind === "acknowledgement" ? `/notices/${ob.reference}` : `/traces/${ob.traceId}`}">${ob.title}</a><br><small>${ov.kindTo(t.kinds[ob.kind] ?? ob.kind, ob.owedTo)}</small></td>
+<td>${orgChip(t, o.directory, ob.owedBy)}</td><td>${ob.deadline ? time(ob.deadline, t) : t.common.none}${ob.overdue ? html` <span class="status st-overdue">${t.common.overdue}</span>` : ""}</td></tr>`)}</tbody></table>
+${o.oldest.length === 0 ? html`<p class="empty">${ov.nothingOwed}</p>` : ""}
+<p><a href="/obligations">${ov.allObligations}</a></p></section>
 </div>`;
 }

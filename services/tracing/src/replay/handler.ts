@@ -6,6 +6,7 @@
  * through the bus client's decode path (signature, key at its storage time, schema; no clock check
  * for these historical messages) and becomes a Delivery built by the bus client (`deliveryOf`).
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { catalog, isMessageType, newMessageId, SchemaError, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
@@ -26,10 +27,18 @@ export type HandlerOutcome =
   | { kind: "refused"; seq: number; stream: string; reason: string; detail: string }
   | { kind: "failed"; id: string; type: string; error: string };
 
-/** Imports a handler module; throws an Error naming the file when it exports no handlers. */
-export async function loadHandlers(path: string): Promise<Handlers> {
+/** Loads a module by its file URL (the CLI passes tsx's `tsImport`, which loads `.ts` as ESM wherever it lies). */
+export type ModuleImporter = (url: string) => Promise<unknown>;
+
+/**
+ * Imports the handler module at exactly `path` (no extension swapping: `handler.js` is that file,
+ * also beside a `handler.ts`) with `importModule`; throws an Error naming the file when it is
+ * missing or exports no handlers.
+ */
+export async function loadHandlers(path: string, importModule: ModuleImporter = (url) => import(url)): Promise<Handlers> {
   const file = resolve(path);
-  const mod = (await import(pathToFileURL(file).href)) as { handlers?: unknown; default?: unknown };
+  if (!existsSync(file)) throw new Error(`${file} does not exist: give the path of the handler module (.ts, .mts, .js or .mjs)`);
+  const mod = (await importModule(pathToFileURL(file).href)) as { handlers?: unknown; default?: unknown };
   const handlers = mod.handlers ?? mod.default;
   if (!handlers || typeof handlers !== "object") {
     throw new Error(`${file} exports no handlers: export const handlers = { "notice.posted": async (d) => { … } } (or a default export)`);
@@ -48,7 +57,10 @@ export function handlerTarget(handlers: Handlers, directory: KeyDirectory): { re
     async deliver(item) {
       const { stored } = item;
       const storedAt = new Date(stored.storedAt);
-      const decoded = decodeMessage({ subject: stored.subject, body: stored.body, signature: stored.headers[HEADERS.signature], storedAt }, { directory, skewMs: 0, checkSkew: false });
+      const h = stored.headers;
+      // The same binding checks as a live consumer's (a message of the previous release has no Content-Type and is read as such).
+      const headers = { contentType: h[HEADERS.contentType], traceparent: h[HEADERS.traceparent], msgId: h[HEADERS.msgId] };
+      const decoded = decodeMessage({ subject: stored.subject, body: stored.body, signature: h[HEADERS.signature], storedAt, headers }, { directory, skewMs: 0, checkSkew: false });
       if (!decoded.ok) return { kind: "refused", seq: stored.seq, stream: stored.stream, reason: decoded.rejection.reason, detail: decoded.rejection.detail };
       const { type, envelope } = decoded;
       const handler = handlers[type] as Handler<MessageType> | undefined;

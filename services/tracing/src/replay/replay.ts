@@ -34,6 +34,8 @@ export interface ReplayedMessage {
 }
 
 export interface ReplayResult {
+  /** This run: its sandbox copies carry the message id `<runId>:<stream>:<seq>`. */
+  runId: string;
   into: { kind: "sandbox"; name: string; stream: string; consumer: string } | { kind: "handler" };
   traceId?: string;
   pace: Pace;
@@ -62,6 +64,7 @@ export interface ReplayOptions {
  */
 export async function replay(op: Operator, opts: ReplayOptions): Promise<ReplayResult> {
   const started = performance.now();
+  const runId = newMessageId();
   const selection = opts.select.trace !== undefined ? await selectTrace(op, opts.select.trace) : selectWindow(op, opts.select);
   const pacer = new Pacer(opts.pace);
   const messages: ReplayedMessage[] = [];
@@ -70,7 +73,7 @@ export async function replay(op: Operator, opts: ReplayOptions): Promise<ReplayR
   let deliver: (item: Parameters<ReturnType<typeof handlerTarget>["deliver"]>[0]) => Promise<Pick<ReplayedMessage, "copy" | "outcome">>;
   let handler: ReturnType<typeof handlerTarget> | undefined;
   if ("sandbox" in opts.into) {
-    const target = await sandboxTarget(op.connection, opts.into.sandbox, newMessageId());
+    const target = await sandboxTarget(op.connection, opts.into.sandbox, runId);
     into = { kind: "sandbox", name: target.name, stream: target.consumer.stream, consumer: target.consumer.name };
     deliver = async (item) => ({ copy: await target.deliver(item.stored) });
   } else {
@@ -94,6 +97,7 @@ export async function replay(op: Operator, opts: ReplayOptions): Promise<ReplayR
     opts.onProgress?.({ done: replayed, ...(total !== undefined ? { total } : {}), at: item.stored.storedAt });
   }
   return {
+    runId,
     into,
     ...(selection.traceId ? { traceId: selection.traceId } : {}),
     pace: opts.pace,

@@ -7,7 +7,7 @@
  * which never publishes on a live subject and stops when a copy lands outside SANDBOX.
  */
 import type { InboxConsumer } from "@schakel/contracts";
-import type { OperatorConnection } from "@schakel/contracts/bus";
+import { replayCopyId, type OperatorConnection } from "@schakel/contracts/bus";
 import type { StoredMessage } from "../stored.ts";
 
 export interface SandboxTarget {
@@ -19,7 +19,8 @@ export interface SandboxTarget {
 /**
  * Prepares sandbox `name`: creates its durable consumer (deliver all, explicit ack) if missing,
  * so a service started before or after the replay sees every copy. Copies of one run carry the
- * message id `<runId>:<stream>:<seq>`, so a repeated copy within a run is stored once. Throws a
+ * message id `<runId>:<stream>:<seq>` (`replayCopyId`, as the AsyncAPI document's sandbox channel
+ * says), so a repeated copy within a run is stored once. Throws a
  * SubjectError for a bad name.
  */
 export async function sandboxTarget(op: OperatorConnection, name: string, runId: string): Promise<SandboxTarget> {
@@ -27,6 +28,6 @@ export async function sandboxTarget(op: OperatorConnection, name: string, runId:
   return {
     name,
     consumer,
-    deliver: (m) => op.copyToSandbox(name, m, `${runId}:${m.stream}:${m.seq}`),
+    deliver: (m) => op.copyToSandbox(name, m, replayCopyId(runId, m.stream, m.seq)),
   };
 }

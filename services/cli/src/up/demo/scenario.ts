@@ -143,8 +143,8 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     await sleep(500, signal);
     report.digests = watch.all((i) => i.type === "digest.published").length;
     const d = opts.dataFlag ?? "";
-    say(`\n${color.green(color.bold("demo done"))} — the notice's matrix: schakel notice status${d} ${notice.noticeId}`);
-    say(`          everything the platform saw: schakel feed${d} --as ${platform}; the services keep running until Ctrl-C`);
+    say(`\n${color.green(color.bold("demo done"))} — the notice's matrix: npx schakel notice status${d} ${notice.noticeId}`);
+    say(`          everything the platform saw: npx schakel feed${d} --as ${platform}; the services keep running until Ctrl-C`);
     return report;
   } finally {
     await watch.stop().catch(() => {});

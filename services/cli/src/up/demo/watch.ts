@@ -40,6 +40,8 @@ export class BusWatch {
   waitFor(what: string, match: (item: FeedItem) => boolean, timeoutMs: number, signal?: AbortSignal): Promise<FeedItem> {
     const already = this.seen.find(match);
     if (already) return Promise.resolve(already);
+    // Stopped before the wait began (Ctrl-C while posting): an abort listener added now would never fire.
+    if (signal?.aborted) return Promise.reject(new Error("stopped"));
     return new Promise((resolve, reject) => {
       const onAbort = (): void => fail("stopped");
       const finish = (): void => {

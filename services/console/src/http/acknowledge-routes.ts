@@ -1,0 +1,80 @@
+/**
+ * Acknowledging receipt of a notice from its page, as the viewpoint organisation when it is a
+ * recipient whose credentials the console holds and it has not acknowledged yet. The form posts
+ * to `POST /notices/:id/acknowledge`; the runtime's `acknowledgeNotice` sends it (the same path
+ * the organisation's own service and the CLI use, so acknowledging twice sends nothing new).
+ */
+import { Hono, type Context } from "hono";
+import { html } from "hono/html";
+import type { NoticeState } from "../model/notice-book.ts";
+import { noticeMatrix as matrixRows, summarise } from "../model/notice-query.ts";
+import { canSeeNotice } from "../model/visibility.ts";
+import { layout } from "../views/layout.ts";
+import { noticeDetail, type AcknowledgeOffer } from "../views/notices.ts";
+import { frameOf, type ConsoleContext, type Env } from "./context.ts";
+import { asSchakelError, httpStatusOf, type ErrorStatus } from "./errors.ts";
+
+/** The organisation that may acknowledge `n` from this request's viewpoint, if any. */
+export function acknowledgerOf(ctx: ConsoleContext, c: Context<Env>, n: NoticeState): string | undefined {
+  const viewer = c.get("viewer");
+  if (!ctx.publisher || viewer.org === n.sender || !ctx.identities.available().includes(viewer.org)) return undefined;
+  const row = matrixRows(n, viewer).find((r) => r.org === viewer.org);
+  return row && row.acknowledgedAt === undefined && row.state !== "not-visible" ? viewer.org : undefined;
+}
+
+/** The body of a notice's page, with the acknowledgement form when the viewpoint may use it. */
+export function noticeDetailOf(ctx: ConsoleContext, c: Context<Env>, n: NoticeState, error?: string) {
+  const viewer = c.get("viewer");
+  const org = acknowledgerOf(ctx, c, n);
+  const acknowledge: AcknowledgeOffer | undefined = org ? { org, ...(error ? { error } : {}) } : undefined;
+  return noticeDetail(n, matrixRows(n, viewer), summarise(n, viewer).status, ctx.model.directory, c.get("t"), {
+    ...(acknowledge ? { acknowledge } : {}), acknowledged: c.req.query("acknowledged") === "1",
+  });
+}
+
+/** Resolves once the read model holds `org`'s acknowledgement of the notice, or after `ms`. */
+function acknowledgementSeen(ctx: ConsoleContext, noticeId: string, org: string, ms: number): Promise<void> {
+  const has = () => ctx.model.notices.notices.get(noticeId)?.receipts.get(org)?.acknowledgedAt !== undefined;
+  if (has()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, ms);
+    const unsubscribe = ctx.model.subscribe(() => {
+      if (has()) finish();
+    });
+    function finish() {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    }
+  });
+}
+
+export function acknowledgeRoutes(ctx: ConsoleContext): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.post("/notices/:id/acknowledge", async (c) => {
+    const t = c.get("t");
+    const noticeId = c.req.param("id");
+    const n = ctx.model.notices.notices.get(noticeId);
+    if (!n?.known || !canSeeNotice(c.get("viewer"), n)) {
+      return c.html(layout(frameOf(ctx, c, t.notices.notFoundTitle, "notices"), html`<p>${t.notices.notFound(noticeId)}</p>`), 404);
+    }
+    const org = acknowledgerOf(ctx, c, n);
+    const page = (status: ErrorStatus | 409, error: string) => c.html(layout(frameOf(ctx, c, n.title, "notices"), noticeDetailOf(ctx, c, n, error)), status);
+    if (!org || !ctx.publisher) return page(409, `${c.get("viewer").org} cannot acknowledge this notice from this console`);
+    if (ctx.busStatus?.down) return page(503, `the bus at ${ctx.busStatus.state.url} cannot be reached; nothing was sent`);
+    const body = await c.req.parseBody();
+    const remark = typeof body.remark === "string" && body.remark.trim() ? body.remark.trim().slice(0, 500) : undefined;
+    try {
+      const outcome = await ctx.publisher.acknowledge(org, noticeId, remark);
+      if (outcome.outcome === "unknown-notice") return page(409, outcome.message);
+    } catch (err) {
+      const error = asSchakelError(err, "sending the acknowledgement failed");
+      return page(httpStatusOf(error), error.message);
+    }
+    await acknowledgementSeen(ctx, noticeId, org, 2_000);
+    return c.redirect(`/notices/${noticeId}?acknowledged=1`, 303);
+  });
+
+  return app;
+}
