@@ -11,7 +11,7 @@
 
 /** The attribute names the metrics use (OpenTelemetry names where the conventions have one). */
 export const METRIC_ATTRIBUTES = {
-  system: "messaging.system",
+  system: "messaging.system.name",
   operation: "messaging.operation.name",
   consumer: "messaging.consumer.group.name",
   error: "error.type",
@@ -25,7 +25,7 @@ export const METRIC_ATTRIBUTES = {
 } as const;
 export type MetricAttribute = (typeof METRIC_ATTRIBUTES)[keyof typeof METRIC_ATTRIBUTES];
 
-/** `messaging.system` of every messaging metric. */
+/** `messaging.system.name` of every messaging metric (`messaging.system` is deprecated). */
 export const MESSAGING_SYSTEM = "nats";
 
 /** The value of `schakel.message.type` for a message whose type is not a catalog type (it cannot be trusted). */

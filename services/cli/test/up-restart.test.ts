@@ -14,7 +14,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureIdentities, loadRegistry } from "@schakel/infra";
 import { freePort, waitFor } from "@schakel/harness";
+import { KeyDirectory } from "@schakel/contracts/bus";
 import { startBus, type RunningBus } from "../src/up/bus.ts";
+import { playDemoOnce } from "../src/up/demo/play-once.ts";
 import type { UpSummary } from "../src/up/summary.ts";
 import { spawnCli, type RunningCli } from "./support/run-cli.ts";
 
@@ -130,6 +132,24 @@ describe("up started again", () => {
       await waitFor(() => /demo 1\/8/.test(fresh.cli.stderr()), { what: "the first demo step" });
     } finally {
       await fresh.stop();
+    }
+  });
+});
+
+describe("the demo and earlier data", () => {
+  it("up - a data folder that holds messages but no demo marker (filled by an earlier release, or by real use) does not get the demo", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "schakel-unmarked-"));
+    const said: string[] = [];
+    try {
+      const report = await playDemoOnce({
+        url: "nats://127.0.0.1:1", dataDir: dir, directory: new KeyDirectory((await ensureIdentities(loadRegistry(), dir)).directory),
+        say: (line) => said.push(line), signal: new AbortController().signal, storedMessages: 62,
+      });
+      expect(report).toBeUndefined();
+      expect(said.join("\n")).toContain("this data folder already holds 62 coordination messages, so the demo is not played into it");
+      expect(existsSync(join(dir, "demo-played.json"))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

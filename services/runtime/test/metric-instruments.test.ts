@@ -63,7 +63,7 @@ describe("metrics - instruments on a real bus", () => {
     expect(METRICS.processDuration.name).toBe(semconv.METRIC_MESSAGING_PROCESS_DURATION);
     expect(METRICS.publishDuration.name).toBe(semconv.METRIC_MESSAGING_CLIENT_OPERATION_DURATION);
     expect([A.system, A.operation, A.consumer, A.error]).toEqual([
-      semconv.ATTR_MESSAGING_SYSTEM, semconv.ATTR_MESSAGING_OPERATION_NAME, semconv.ATTR_MESSAGING_CONSUMER_GROUP_NAME, semconv.ATTR_ERROR_TYPE,
+      semconv.ATTR_MESSAGING_SYSTEM_NAME, semconv.ATTR_MESSAGING_OPERATION_NAME, semconv.ATTR_MESSAGING_CONSUMER_GROUP_NAME, semconv.ATTR_ERROR_TYPE,
     ]);
   });
 

@@ -8,6 +8,7 @@
  * only when it dies too often or does not come back.
  */
 import { KeyDirectory } from "@schakel/contracts/bus";
+import { STREAMS } from "@schakel/contracts";
 import { ensureIdentities, loadRegistry, observeLeafLinks, type LeftoverOutcome } from "@schakel/infra";
 import { notReady, startHealthServer, startMetrics, startTelemetry } from "@schakel/runtime";
 import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions, startLevelServices, startStackAuditor, startStackConsole } from "@schakel/stack";
@@ -182,7 +183,8 @@ export async function runUp(opts: UpOptions): Promise<number> {
       const summary = await summarise({ bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true, healthUrl: health.url });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
       if (opts.demo && !stopping) {
-        demoDone = playDemoOnce({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir) })
+        const storedMessages = summary.streams.find((s) => s.name === STREAMS.coord.name)?.messages ?? 0;
+        demoDone = playDemoOnce({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir), storedMessages })
           .catch((err) => note(color.red(`demo stopped: ${(err as Error).message}`)));
       }
     }
