@@ -7,6 +7,7 @@ export type { Permissions, Grant, GrantKind } from "./permissions.ts";
 export { renderAccounts, replaceAccounts, renderPermissions, tenantsOf, ACCOUNTS_BEGIN, ACCOUNTS_END } from "./accounts.ts";
 export type { Tenant } from "./accounts.ts";
 export { startConsumerGate } from "./consumer-gate.ts";
+export { privateAppendStream, privateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./private-files.ts";
 export { openAdminSession, provisionAsAdmin, AdminConnectError } from "./admin-session.ts";
 export type { AdminSession } from "./admin-session.ts";
 export type { ConsumerGate, ConsumerGateOptions, GateDecision } from "./consumer-gate.ts";

@@ -5,13 +5,14 @@
  * store. The port is chosen by the server unless one is asked for: never assume 4222 is free.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, type WriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Registry } from "@schakel/contracts";
 import type { Identities } from "../identities.ts";
 import { renderServerConfig } from "../server-config.ts";
 import { findNatsServerBinary } from "./binary.ts";
+import { privateAppendStream, privateDir } from "../private-files.ts";
 import { clearLeftoverServer, type LeftoverOutcome } from "./leftover.ts";
 import { waitUntilReady } from "./readiness.ts";
 
@@ -83,7 +84,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   const bin = findNatsServerBinary();
   const paths = embeddedPaths(opts.dataDir);
   await mkdir(paths.runDir, { recursive: true });
-  await mkdir(join(opts.dataDir, "logs"), { recursive: true });
+  privateDir(opts.dataDir);
   const leftover = await clearLeftoverServer(paths.pidFile, paths.config);
   opts.onLeftover?.(leftover);
   for (const f of await readdir(paths.runDir)) if (f.endsWith(".ports")) await rm(join(paths.runDir, f), { force: true });
@@ -93,7 +94,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
     port: requested, storeDir: paths.storeDir, portsFileDir: paths.runDir, httpPort: opts.monitorPort ?? -1, maxPayload: opts.maxPayload,
   }));
 
-  const log: WriteStream = createWriteStream(paths.logFile, { flags: "a" });
+  const log: WriteStream = privateAppendStream(paths.logFile);
   const lines: string[] = [];
   let partial = "";
   const record = (chunk: Buffer): void => {

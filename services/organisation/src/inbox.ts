@@ -35,7 +35,7 @@ export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, o
     "notice.posted": async (d) => {
       if (!mine(d)) return;
       const n = await receiveNotice(state, d);
-      log(d).info({ noticeId: n.noticeId, ackBy: n.ackBy, title: n.title }, "notice received; delivery receipt sent");
+      log(d).info({ noticeId: n.noticeId, ackBy: n.ackBy }, "notice received; delivery receipt sent");
     },
     // The sender keeps no record of its receipts (its feed holds them; `notice status` folds
     // them): it only logs them, so operators see its notices answered. A receipt whose recipient
@@ -65,12 +65,12 @@ export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, o
     "escalation.raised": async (d) => {
       if (!mine(d)) return;
       await receiveEscalation(state, d);
-      log(d).warn({ escalationId: d.data.escalationId, owedBy: d.data.obligation.owedBy, reference: d.data.obligation.reference }, d.data.summary);
+      log(d).warn({ escalationId: d.data.escalationId, owedBy: d.data.obligation.owedBy, reference: d.data.obligation.reference }, "escalation received");
     },
     "signal.escalated": async (d) => {
       if (!mine(d)) return;
       await receiveEscalatedSignal(state, d);
-      log(d).warn({ signalId: d.data.signalId, raisedBy: d.data.raisedBy, severity: d.data.severity }, `escalated signal: ${d.data.title}`);
+      log(d).warn({ signalId: d.data.signalId, raisedBy: d.data.raisedBy, severity: d.data.severity }, "escalated signal received");
     },
     "knowledge.shared": async (d) => {
       if (!mine(d)) return;

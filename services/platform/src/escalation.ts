@@ -82,7 +82,8 @@ export async function escalateIfMissed(p: PlatformContext, catchUp: CatchUp, key
   await p.stores.obligations.mutate(key, (cur) => cur?.escalation && cur.escalation.state !== "published"
     ? { ...cur, escalation: { ...cur.escalation, state: "published", publishedAt: new Date().toISOString(), messageIds: [...new Set([...cur.escalation.messageIds, ...messageIds])] } }
     : undefined);
-  p.log.warn({ key, escalationId: esc.escalationId, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline }, summary(o));
+  // Ids only: the summary quotes the notice's title, which stays out of log files.
+  p.log.warn({ key, escalationId: esc.escalationId, kind: o.kind, reference: o.reference, owedBy: o.owedBy, owedTo: o.owedTo, deadline: o.deadline }, "obligation missed; escalation raised");
   countEscalation(o.kind, o.owedBy);
   p.emit({ kind: "escalated", key, escalationId: esc.escalationId });
   return undefined;

@@ -29,7 +29,7 @@ export async function routeSignal(p: PlatformContext, d: Delivery<"signal.raised
     ...(data.preventionTier ? { preventionTier: data.preventionTier } : {}), ...(data.extremismForms ? { extremismForms: data.extremismForms } : {}),
     reason: `${data.severity} severity, flagged for escalation by ${envelope.sender}`,
   }, { to: "federal", idempotencyKey: `signal|${envelope.sender}|${data.signalId}` });
-  p.log.warn({ signalId: data.signalId, raisedBy: envelope.sender, severity: data.severity }, `signal escalated to the federal level: ${data.title}`);
+  p.log.warn({ signalId: data.signalId, raisedBy: envelope.sender, severity: data.severity }, "signal escalated to the federal level");
   p.emit({ kind: "signal-escalated", signalId: data.signalId, raisedBy: envelope.sender, messageId: sent.id, duplicate: sent.duplicate });
   return "escalated";
 }

@@ -5,11 +5,12 @@
  * fraction of the memory and start-up time). Their logs go to `<data>/logs/services.log` so the
  * terminal shows the summary, not the chatter.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
 import { join } from "node:path";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
+import { privateAppendStream } from "@schakel/infra";
 import { localService } from "@schakel/local";
 import { createLogger, fromOrganisations, ServiceHost, type ComponentReadiness, type ServiceDefinition } from "@schakel/runtime";
 
@@ -35,10 +36,9 @@ export interface LevelServices {
  * ones started are stopped and the error (naming the organisation) is thrown.
  */
 export async function startLevelServices(opts: { dataDir: string; url: string; directory: KeyDirectory; options?: Record<string, object> }): Promise<LevelServices> {
-  const logDir = join(opts.dataDir, "logs");
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, "services.log");
-  const stream: WriteStream = createWriteStream(logFile, { flags: "a" });
+  // Owner-only: log lines carry ids (organisations, messages, case references), never titles or bodies.
+  const logFile = join(opts.dataDir, "logs", "services.log");
+  const stream: WriteStream = privateAppendStream(logFile);
   const running: RunningService[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(running.flatMap((r) => r.hosts.map((h) => h.stop())));

@@ -4,7 +4,7 @@
  * earlier notices; a second `up` beside a running one is refused; after a crash (SIGKILL of `up`)
  * the nats-server it left behind is stopped and the data is intact.
  */
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -25,6 +25,9 @@ afterAll(async () => {
   for (const pid of natsPids) if (alive(pid)) process.kill(pid, "SIGKILL");
   await rm(dataDir, { recursive: true, force: true });
 });
+
+/** Permission bits of a path in the data folder. */
+const mode = (path: string): number => statSync(join(dataDir, path)).mode & 0o777;
 
 async function up(): Promise<UpProcess> {
   const u = await startUp(["--data", dataDir, "--port", "0"]);
@@ -68,6 +71,15 @@ describe("e2e up", () => {
     expect(await first.interrupt()).toBe(0);
     expect(alive(natsPid)).toBe(false);
     expect(existsSync(join(dataDir, "connection.json"))).toBe(false);
+    // What the services log holds ids, never titles, and only the owner can read it.
+    expect([mode("."), mode("logs"), mode("logs/services.log"), mode("logs/nats-server.log")]).toEqual([0o700, 0o700, 0o600, 0o600]);
+    const log = readFileSync(join(dataDir, "logs", "services.log"), "utf8");
+    expect(log).toContain(noticeId);
+    expect(log).not.toContain("Threat level for public events");
+    // As an earlier release left them: the next start tightens them again.
+    chmodSync(dataDir, 0o755);
+    chmodSync(join(dataDir, "logs"), 0o755);
+    chmodSync(join(dataDir, "logs", "services.log"), 0o644);
     const r = await schakel(["feed", "--data", dataDir, "--as", "mechelen", "--wait", "0"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no running bus found/);
@@ -78,6 +90,7 @@ describe("e2e up", () => {
     const second = await up();
     let orphan = 0;
     try {
+      expect([mode("."), mode("logs"), mode("logs/services.log")]).toEqual([0o700, 0o700, 0o600]);
       expect(second.summary.resumed).toBe(true);
       expect(second.summary.streams.find((x) => x.name === "COORD")!.messages).toBeGreaterThanOrEqual(2);
       const items = await feedItems(dataDir, "mechelen", ["--type", "notice.posted"]);

@@ -5,7 +5,8 @@
  * the record says which of them belonged to the run.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
+import { PRIVATE_FILE_MODE, privateDir } from "@schakel/infra";
 import { join } from "node:path";
 import { z } from "zod";
 import type { ReplayResult } from "@schakel/tracing";
@@ -34,10 +35,10 @@ export const replaysDir = (dataDir: string): string => join(dataDir, "replays");
 
 /** Records `result` under the data folder; returns the file. */
 export async function recordRun(dataDir: string, result: ReplayResult, at = new Date()): Promise<string> {
-  await mkdir(replaysDir(dataDir), { recursive: true });
+  privateDir(replaysDir(dataDir));
   const file = join(replaysDir(dataDir), `${result.runId}.json`);
   const { runId, into, traceId, replayed, messages } = result;
-  await writeFile(file, JSON.stringify({ runId, at: at.toISOString(), into, ...(traceId ? { traceId } : {}), replayed, messages }, null, 2) + "\n");
+  await writeFile(file, JSON.stringify({ runId, at: at.toISOString(), into, ...(traceId ? { traceId } : {}), replayed, messages }, null, 2) + "\n", { mode: PRIVATE_FILE_MODE });
   return file;
 }
 

@@ -4,8 +4,7 @@
  * as root on Debian) when `up` is to start one. A missing nats-server ends `up` at once with exit 2
  * and the command to run, before any file is written or any process is spawned.
  */
-import { mkdirSync } from "node:fs";
-import { clearLeftoverServer, embeddedPaths, ensureSystemTool, SystemToolMissingError } from "@schakel/infra";
+import { clearLeftoverServer, embeddedPaths, ensureSystemTool, privateDir, SystemToolMissingError } from "@schakel/infra";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { ensureNotRunning } from "./connection-file.ts";
@@ -37,5 +36,5 @@ export async function prepareDataFolder(dataDir: string, how: Preparation): Prom
     const aside = await moveAside(dataDir);
     note(aside ? color.yellow(`--fresh: moved the old data folder aside to ${aside} (delete it when you no longer need it)`) : color.dim(`--fresh: ${dataDir} did not exist yet`));
   }
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
 }
