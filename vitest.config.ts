@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
  * with its own store, so files run in parallel (two workers on the 2-core reference machine).
  */
 const project = (name: string, root: string, timeout = 60_000) => ({
-  test: { name, root, include: ["test/**/*.test.ts"], testTimeout: timeout, hookTimeout: timeout },
+  // NO_COLOR: tests read plain text, and picocolors colours any output when CI is set (as in CI runs).
+  test: { name, root, include: ["test/**/*.test.ts"], testTimeout: timeout, hookTimeout: timeout, env: { NO_COLOR: "1" } },
 });
 
 export default defineConfig({
