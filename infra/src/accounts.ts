@@ -4,9 +4,11 @@
  * an account of its own that imports exactly its grants (permissions.ts) as services. Crossing an
  * account boundary, a reply subject is replaced by the broker with a private `_R_` subject, so a
  * tenant can never aim a reply at a subject of the platform account (such as another tenant's
- * pull-request subject), and nothing it does lands in another tenant's account.
+ * pull-request subject), and nothing it does lands in another tenant's account. The exports are
+ * one per subject shape (export-shapes.ts); the imports stay exact per tenant.
  */
-import { AUDIT_ACCOUNT, AUDIT_ID, CONSUMER_GATE, inboxPrefix, PLATFORM_ACCOUNT, type Registry } from "@schakel/contracts";
+import { AUDIT_ACCOUNT, AUDIT_ID, inboxPrefix, PLATFORM_ACCOUNT, type Registry } from "@schakel/contracts";
+import { exportedSubject, probeGrantsOf, serviceExports } from "./export-shapes.ts";
 import type { Identities } from "./identities.ts";
 import { activeUserKey, publicKeyOfSeed } from "./identities.ts";
 import { auditGrants, organisationGrants, permissionsOf, type Grant, type Permissions } from "./permissions.ts";
@@ -23,6 +25,8 @@ export interface Tenant {
   /** Public user nkey; undefined when its key is revoked and no new one was issued (suspended). */
   userKey: string | undefined;
   grants: Grant[];
+  /** The same grants for the probe organisation (export-shapes.ts); undefined: exported exactly (the audit). */
+  probeGrants?: Grant[];
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -35,6 +39,7 @@ export function tenantsOf(registry: Registry, ids: Identities): Tenant[] {
     comment: `${org.id}: ${org.name} (${org.level}; ${org.roles.join(", ")})`,
     userKey: activeUserKey(ids, org.id),
     grants: organisationGrants(org),
+    probeGrants: probeGrantsOf(org),
   }));
   const audit = { id: AUDIT_ID, account: AUDIT_ACCOUNT, comment: "audit: reads every stored message, writes only its checkpoints", userKey: publicKeyOfSeed(ids.audit.seed), grants: auditGrants() };
   return [audit, ...orgs];
@@ -47,25 +52,14 @@ export function renderPermissions(p: Permissions): string {
   return `{ publish: ${side(p.publish)}, subscribe: ${side(p.subscribe)} }`;
 }
 
-/** The platform-side subject of a grant: the gate's subject for consumer creation, else itself. */
-function exportedSubject(tenant: Tenant, g: Grant): string {
-  return g.kind === "gate" ? CONSUMER_GATE.subject(tenant.account, g.subject.slice(CONSUMER_GATE.createSubject("").length)) : g.subject;
-}
-
 function renderExports(tenants: readonly Tenant[]): string[] {
-  const services = new Map<string, { stream: boolean; accounts: Set<string> }>();
-  const add = (subject: string, stream: boolean, account: string): void => {
-    const e = services.get(subject) ?? { stream, accounts: new Set<string>() };
-    e.accounts.add(account);
-    services.set(subject, e);
-  };
-  // Exactly the imported subjects (never one wildcard export per tenant): nats-server resolves an
-  // import against an exact export with a map lookup, but scans every export for a wildcard one,
-  // which made a registry-sized config take seconds to load.
-  for (const t of tenants) for (const g of t.grants) add(exportedSubject(t, g), g.kind === "stream", t.account);
-  const lines = [...services].map(([subject, e]) =>
-    `      { service: ${q(subject)}${e.stream ? ", response_type: stream" : ""}, accounts: [${[...e.accounts].map(q).join(", ")}] }`);
+  const lines = serviceExports(tenants).map((e) => {
+    const rule = e.tokenPosition !== undefined ? `account_token_position: ${e.tokenPosition}` : `accounts: [${[...e.accounts].map(q).join(", ")}]`;
+    return `      { service: ${q(e.subject)}${e.stream ? ", response_type: stream" : ""}, ${rule} }`;
+  });
   // Push deliveries (KV watches, made by the gate) reach a tenant only under its own inbox prefix.
+  // Stream exports stay exact: nats-server finds an exact export with a map lookup and adds stream
+  // exports in constant time, so one per tenant costs nothing at load.
   for (const t of tenants) lines.push(`      { stream: ${q(`${inboxPrefix(t.id)}.>`)}, accounts: [${q(t.account)}] }`);
   return lines;
 }
@@ -73,7 +67,7 @@ function renderExports(tenants: readonly Tenant[]): string[] {
 function renderTenant(t: Tenant): string {
   const imports = t.grants.map((g) =>
     g.kind === "gate"
-      ? `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(exportedSubject(t, g))} }, to: ${q(g.subject)} }`
+      ? `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(exportedSubject(t.account, g))} }, to: ${q(g.subject)} }`
       : `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(g.subject)} } }`);
   imports.push(`      { stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(t.id)}.>`)} } }`);
   const user = t.userKey

@@ -14,6 +14,7 @@ import { consume, type ConsumeOptions, type Consumption } from "./consume.ts";
 import type { OrgCredentials } from "./credentials.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { AckPipeline } from "./ack-pipeline.ts";
+import { AuthenticationRetriesExhausted, withAuthenticationRetry, type AuthenticationRetry, type AuthenticationRetryEvent } from "./authentication-retry.ts";
 import { connectError, publishError } from "./errors-map.ts";
 import { headerBytes, HEADERS } from "./headers.ts";
 import { identityFrom, type Identity } from "./identity.ts";
@@ -21,7 +22,7 @@ import { chain, type BusInterceptors } from "./interceptors.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
 import { startSendSpan, wireContext } from "./tracing.ts";
 import { registerTransport } from "./transport.ts";
-import { connectionEvents, type ConnectionEvent } from "./connection.ts";
+import { closeOnRepeatedRefusal, connectionEvents, reconnectBackoff, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, type ConsumerBacklog } from "./inspection.ts";
 import { errorType, recordSend } from "./bus-metrics.ts";
 
@@ -49,6 +50,13 @@ export interface ConnectOptions {
    * message again until it is acknowledged.
    */
   interceptors?: BusInterceptors;
+  /**
+   * How a first connection that the server was too busy to authenticate in time is tried again
+   * (authentication-retry.ts; default 6 attempts from 250 ms). Refused credentials are never retried.
+   */
+  authenticationRetry?: AuthenticationRetry;
+  /** Told before each new attempt after an authentication timeout (e.g. to log it). */
+  onAuthenticationRetry?: (event: AuthenticationRetryEvent) => void;
 }
 
 export interface Published {
@@ -62,29 +70,35 @@ export interface Published {
 }
 
 /**
- * Connects as one organisation. Throws SchakelError naming the servers and the organisation:
- * `credentials-refused` when the bus refuses its credentials, `unreachable` (retryable) when no
- * server answers, `failed` otherwise.
+ * Connects as one organisation. A server too busy to check the credentials in time is tried
+ * again with back-off (`authenticationRetry`). Throws SchakelError naming the servers and the
+ * organisation: `credentials-refused` when the bus refuses its credentials, `unreachable`
+ * (retryable) when no server answers or it stays too busy to authenticate, `failed` otherwise.
  */
 export async function connectBus(opts: ConnectOptions): Promise<Bus> {
   const identity = identityFrom(opts.credentials);
   opts.directory.require(identity.org);
   const servers = Array.isArray(opts.servers) ? opts.servers : [opts.servers];
   let nc: NatsConnection;
+  const backoff = reconnectBackoff();
   try {
-    nc = await connect({
+    nc = await withAuthenticationRetry(() => connect({
       servers,
       name: opts.name ?? `schakel:${identity.org}`,
       authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.credentials.seed)),
       inboxPrefix: inboxPrefix(identity.org),
       noAsyncTraces: true,
       maxReconnectAttempts: opts.reconnect === false ? 0 : -1,
-      reconnectTimeWait: 500,
+      reconnectDelayHandler: backoff.delay,
       waitOnFirstConnect: opts.waitOnFirstConnect ?? false,
-    });
-  } catch (cause) {
-    throw connectError(cause, servers, identity.org);
+      // Refusals still end the reconnecting (connection.ts); a server too busy to authenticate does not.
+      ignoreAuthErrorAbort: opts.reconnect !== false,
+    }), opts.authenticationRetry, opts.onAuthenticationRetry);
+  } catch (err) {
+    if (err instanceof AuthenticationRetriesExhausted) throw connectError(err.cause, servers, identity.org, err.attempts);
+    throw connectError(err, servers, identity.org);
   }
+  void backoff.follow(nc);
   return new Bus(nc, identity, opts);
 }
 
@@ -99,6 +113,8 @@ const HEADER_ROOM = 8 * 1024;
 export class Bus {
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
+  /** The refusal that ended reconnecting, if one did (connection.ts). */
+  #refusedWith: Error | undefined;
   readonly org: string;
   readonly skewMs: number;
   readonly directory: KeyDirectory;
@@ -110,6 +126,7 @@ export class Bus {
     this.#nc = nc;
     this.#js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000, ...(opts.jetStreamDomain ? { domain: opts.jetStreamDomain } : {}) });
     registerTransport(this, { nc, js: this.#js });
+    if (opts.reconnect !== false) void closeOnRepeatedRefusal(nc, (err) => (this.#refusedWith = err));
     // Composed once: without interceptors a send calls #transmit directly.
     this.#send = chain(opts.interceptors?.outbound ?? [], (out) => this.#transmit(out));
   }
@@ -136,7 +153,7 @@ export class Bus {
 
   /** Resolves when the connection is closed for good: with the error that closed it, or undefined. */
   async closed(): Promise<Error | undefined> {
-    return (await this.#nc.closed()) ?? undefined;
+    return (await this.#nc.closed()) ?? this.#refusedWith;
   }
 
   /** The connection's events (lost, reconnected, errors, slow consumers) until it closes. */

@@ -95,10 +95,21 @@ const noResponders = (e: unknown): boolean =>
 const lostConnection = (e: unknown): boolean =>
   e instanceof errors.ConnectionError || e instanceof errors.ClosedConnectionError || e instanceof errors.DrainingConnectionError;
 
-/** The bus refused the credentials (or their authorisation expired). */
+/**
+ * The server closed the connection before it had checked the credentials: "Authentication
+ * Timeout" (nats-server's `authorization { timeout }`, 2 s by default) — it was too busy, e.g.
+ * with hundreds of connections opened at once. nats.js reports it with the same class as refused
+ * credentials (`AuthorizationError.parse` recognises both from the server's `-ERR` text), so the
+ * server's text is the only thing that tells them apart; we read it here and nowhere else.
+ */
+export const authenticationTimedOut = (e: unknown): boolean =>
+  (e instanceof errors.AuthorizationError && /authentication timeout/i.test(e.message)) ||
+  (e instanceof SchakelError && e.details.reason === "authentication-timeout");
+
+/** The bus refused the credentials (or their authorisation expired); not a server too busy to check them. */
 const refusedCredentials = (e: unknown): boolean =>
-  e instanceof errors.AuthorizationError || e instanceof errors.UserAuthenticationExpiredError ||
-  (e instanceof SchakelError && e.code === "credentials-refused");
+  ((e instanceof errors.AuthorizationError && !authenticationTimedOut(e)) || e instanceof errors.UserAuthenticationExpiredError ||
+  (e instanceof SchakelError && e.code === "credentials-refused"));
 
 /** A JetStream API error on a publication to `subject`. */
 function apiError(api: JetStreamApiError, subject: string, cause: unknown): SchakelError {
@@ -153,13 +164,17 @@ export function publishError(err: unknown, subject: string, org: string): Schake
 
 /**
  * The Schakel error for a failed first connection of `org` to `servers`: refused credentials
- * (`credentials-refused`, not retryable), a server that is not there (`unreachable`, retryable),
- * or anything else (`failed`, with the original text).
+ * (`credentials-refused`, not retryable), a server that is not there or too busy to check the
+ * credentials in time after `attempts` tries (`unreachable`, retryable; `details.reason`
+ * "authentication-timeout" for the latter), or anything else (`failed`, with the original text).
  */
-export function connectError(err: unknown, servers: string[], org: string): SchakelError {
+export function connectError(err: unknown, servers: string[], org: string, attempts = 1): SchakelError {
   const where = servers.join(", ");
   const details = { servers, org };
   const chain = causeChain(err);
+  if (chain.some(authenticationTimedOut)) {
+    return new SchakelError("unreachable", `the bus at ${where} did not check the credentials of "${org}" in time (authentication timeout, ${attempts} attempt${attempts === 1 ? "" : "s"}): the server is overloaded — too many connections at once or still loading — not refusing the credentials; retry when it is less busy`, { ...details, reason: "authentication-timeout", attempts }, { cause: err });
+  }
   if (chain.some(refusedCredentials)) {
     return new SchakelError("credentials-refused", `the bus at ${where} refused the credentials of "${org}": regenerate them with "schakel identities generate" and restart the server`, details, { cause: err });
   }
@@ -179,6 +194,7 @@ export type ConnectionFailure = { kind: "credentials-refused" } | { kind: "unrea
 export function connectionFailure(err: unknown): ConnectionFailure | undefined {
   const chain = causeChain(err);
   if (chain.some(refusedCredentials)) return { kind: "credentials-refused" };
+  if (chain.some(authenticationTimedOut)) return { kind: "unreachable", reason: "the server is too busy to check credentials (authentication timeout)" };
   // The nats.js error says it shortest ("connection refused"); the bus client keeps it as the cause.
   const gone = chain.find((e) => lostConnection(e) || e instanceof errors.TimeoutError || noResponders(e));
   return gone ? { kind: "unreachable", reason: textOf(gone) } : undefined;

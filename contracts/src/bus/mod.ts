@@ -42,6 +42,8 @@ export { asciiHeaderValue, CLOUDEVENTS_JSON, HEADERS, replayCopyId } from "./hea
 export { REJECT_REASONS, reject, HandlerRefusal } from "./rejection.ts";
 export { publishError, connectError, connectionFailure, jetStreamApiCode, JS_API_CODES } from "./errors-map.ts";
 export type { ConnectionFailure } from "./errors-map.ts";
+export { DEFAULT_AUTHENTICATION_RETRY } from "./authentication-retry.ts";
+export type { AuthenticationRetry, AuthenticationRetryEvent } from "./authentication-retry.ts";
 export type { RejectReason, Rejection } from "./rejection.ts";
 export { MemoryProcessedStore, KvProcessedStore, idempotent } from "./processed.ts";
 export type { ProcessedStore } from "./processed.ts";

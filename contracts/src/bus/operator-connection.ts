@@ -11,8 +11,9 @@ import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transp
 import type { OPERATOR_IDS } from "../security.ts";
 import type { InboxConsumer } from "../streams.ts";
 import { inboxPrefix } from "../subjects.ts";
+import { AuthenticationRetriesExhausted, withAuthenticationRetry } from "./authentication-retry.ts";
 import { consumerSummaries, readRecentMessages, streamSummaries, type ConsumerSummary, type RecentRead, type RecentWindow, type StreamSummary } from "./bus-overview.ts";
-import { connectionEvents, type ConnectionEvent } from "./connection.ts";
+import { closeOnRepeatedRefusal, connectionEvents, reconnectBackoff, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, consumerInfoIfAny, type ConsumerBacklog } from "./inspection.ts";
 import { copyToSandbox, prepareSandbox, type SandboxCopy, type SandboxOriginal } from "./sandbox-copy.ts";
 import type { StoredMessage } from "./stored-message.ts";
@@ -56,10 +57,17 @@ export class OperatorConnection {
 
   /** Connects as an operator identity; throws the client's connection error when the bus is not there or refuses the seed. */
   static async connect(opts: OperatorConnectOptions): Promise<OperatorConnection> {
-    const nc = await connect({
+    // A server too busy to authenticate in time is tried again; the last error is thrown as the client's.
+    const backoff = reconnectBackoff();
+    const nc = await withAuthenticationRetry(() => connect({
       servers: opts.servers, name: opts.name ?? `schakel-${opts.as}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.seed)),
-      inboxPrefix: inboxPrefix(opts.as), noAsyncTraces: true, maxReconnectAttempts: opts.reconnect === false ? 0 : -1, reconnectTimeWait: 500,
+      inboxPrefix: inboxPrefix(opts.as), noAsyncTraces: true, maxReconnectAttempts: opts.reconnect === false ? 0 : -1, reconnectDelayHandler: backoff.delay,
+      ignoreAuthErrorAbort: opts.reconnect !== false, // refusals still end it (connection.ts), a busy server does not
+    })).catch((err: unknown) => {
+      throw err instanceof AuthenticationRetriesExhausted ? err.cause : err;
     });
+    void backoff.follow(nc);
+    if (opts.reconnect !== false) void closeOnRepeatedRefusal(nc, () => {});
     return new OperatorConnection(opts.as, nc);
   }
 

@@ -14,7 +14,7 @@ import { renderServerConfig } from "../server-config.ts";
 import { findNatsServerBinary } from "./binary.ts";
 import { privateAppendStream, privateDir } from "../private-files.ts";
 import { clearLeftoverServer, type LeftoverOutcome } from "./leftover.ts";
-import { waitUntilReady } from "./readiness.ts";
+import { cpuTicks, NotReadyError, waitUntilReady } from "./readiness.ts";
 
 /** Where the embedded server keeps its files inside the data folder. */
 export function embeddedPaths(dataDir: string) {
@@ -36,7 +36,11 @@ export interface EmbeddedServerOptions {
   port?: number;
   /** Monitoring (HTTP) port; left out, the server picks a free one. A restart asks for the same one again. */
   monitorPort?: number;
-  /** Readiness timeout in ms (default 15 000; recovering a large store takes a while). */
+  /**
+   * Readiness timeout in ms (default {@link startTimeoutFor} the registry: loading hundreds of
+   * accounts and recovering a large store take a while). Past it the wait goes on, up to four
+   * times as long, while the server is still working (its CPU time or its log grows).
+   */
   startTimeoutMs?: number;
   maxPayload?: number;
   /** Reports what was done about a server left running by an earlier run. */
@@ -67,11 +71,40 @@ export interface EmbeddedServer {
 }
 
 const MAX_LINES = 80;
+/** Lines of the server's log quoted in a start failure. */
+const QUOTED_LINES = 12;
+
+/**
+ * The readiness timeout for a registry: 15 s, plus 100 ms per organisation (each is an account
+ * the server sets up before it listens: 75 s for 600), or `SCHAKEL_SERVER_START_TIMEOUT` seconds.
+ */
+export function startTimeoutFor(registry: Registry, env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.SCHAKEL_SERVER_START_TIMEOUT);
+  if (env.SCHAKEL_SERVER_START_TIMEOUT && Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  return 15_000 + 100 * registry.organisations.length;
+}
 
 function explain(output: string, port: number): string {
   if (/address already in use/i.test(output)) return `port ${port} is already in use: choose another --port, or leave it out to let the server pick a free one`;
   const fatal = output.split("\n").reverse().find((l) => /\[(FTL|ERR)\]/.test(l));
-  return fatal ? fatal.replace(/^.*\[(FTL|ERR)\]\s*/, "") : "see the server output below";
+  return fatal ? fatal.replace(/^.*\[(FTL|ERR)\]\s*/, "") : "it exited";
+}
+
+/**
+ * Why the server did not start, what to do, and its last lines: a server that was still working
+ * when the time was up is named as such (a large registry), one that wrote nothing says so rather
+ * than showing an empty log.
+ */
+function startFailure(err: unknown, output: string, port: number, registry: Registry, logFile: string): string {
+  const quoted = output ? `; its last lines:\n${output.split("\n").slice(-QUOTED_LINES).join("\n")}` : "; it wrote nothing to its log (it had not finished loading its configuration)";
+  if (err instanceof NotReadyError) {
+    const why = err.busy
+      ? `it was still starting (busy loading its configuration of ${registry.organisations.length} organisations)`
+      : "it stopped making progress";
+    return `nats-server did not start: not ready within ${Math.round(err.waitedMs / 1000)} s, ${why}. ` +
+      `Let it take longer with SCHAKEL_SERVER_START_TIMEOUT=<seconds>, or look at ${logFile}${quoted}`;
+  }
+  return `nats-server did not start: ${explain(output, port)} (log: ${logFile})${quoted}`;
 }
 
 /**
@@ -95,10 +128,13 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   }));
 
   const log: WriteStream = privateAppendStream(paths.logFile);
+  const logClosed = new Promise<void>((resolve) => log.once("close", () => resolve()));
   const lines: string[] = [];
   let partial = "";
+  let outputBytes = 0;
   const record = (chunk: Buffer): void => {
     log.write(chunk);
+    outputBytes += chunk.length;
     const parts = (partial + chunk.toString("utf8")).split("\n");
     partial = parts.pop() ?? "";
     lines.push(...parts.filter((l) => l.trim()));
@@ -111,6 +147,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
     child.once("error", (err) => {
       alive = false;
       lines.push(`cannot start ${bin}: ${err.message}`);
+      log.end();
       resolve({ code: null, signal: null });
     });
     child.once("close", (code, signal) => {
@@ -141,11 +178,14 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
 
   let ports;
   try {
-    ports = await waitUntilReady(paths.runDir, pid, () => alive, opts.startTimeoutMs ?? 15_000);
+    const progress = (): number => outputBytes + (cpuTicks(pid) ?? 0);
+    ports = await waitUntilReady(paths.runDir, pid, () => alive, { timeoutMs: opts.startTimeoutMs ?? startTimeoutFor(opts.registry), progress });
   } catch (err) {
+    // The lines up to the failure, not those of the stop that follows it.
+    const output = [...lines, ...(partial.trim() ? [partial] : [])].join("\n");
     await stop(1_000);
-    const output = lines.join("\n");
-    throw new EmbeddedServerError(`nats-server did not start: ${explain(output, requested)} (log: ${paths.logFile})`, output);
+    await logClosed; // every line is in the log file before anyone is sent to read it
+    throw new EmbeddedServerError(startFailure(err, output, requested, opts.registry, paths.logFile), output);
   }
   const port = Number(new URL(ports.nats![0]!).port);
   return {

@@ -13,6 +13,7 @@ import { flemishService } from "@schakel/flemish";
 import { privateAppendStream } from "@schakel/infra";
 import { localService } from "@schakel/local";
 import { createLogger, fromOrganisations, ServiceHost, type ComponentReadiness, type ServiceDefinition } from "@schakel/runtime";
+import { startBounded } from "./bounded-start.ts";
 
 /** The level services `up` runs, each for the organisations it serves. */
 const LEVEL_SERVICES = [flemishService, federalService, localService] as ServiceDefinition<object>[];
@@ -31,11 +32,29 @@ export interface LevelServices {
   stop(): Promise<void>;
 }
 
+export interface LevelServicesOptions {
+  dataDir: string;
+  url: string;
+  directory: KeyDirectory;
+  options?: Record<string, object>;
+  /** Organisations connecting and binding their consumers at the same time (default {@link START_CONCURRENCY}). */
+  concurrency?: number;
+  /** Told after each organisation started: how many of all have. */
+  onProgress?: (started: number, total: number) => void;
+}
+
 /**
- * Starts every level service for its organisations against `url`. If one fails to start, the
- * ones started are stopped and the error (naming the organisation) is thrown.
+ * Organisations started at once by default: enough to keep start-up short, few enough that
+ * nats-server authenticates every connection within its 2 s window at hundreds of organisations.
  */
-export async function startLevelServices(opts: { dataDir: string; url: string; directory: KeyDirectory; options?: Record<string, object> }): Promise<LevelServices> {
+export const START_CONCURRENCY = 24;
+
+/**
+ * Starts every level service for its organisations against `url`, at most `concurrency`
+ * organisations at a time. If one fails to start, no other starts, the ones started are stopped
+ * and the error (naming the organisation) is thrown.
+ */
+export async function startLevelServices(opts: LevelServicesOptions): Promise<LevelServices> {
   // Owner-only: log lines carry ids (organisations, messages, case references), never titles or bodies.
   const logFile = join(opts.dataDir, "logs", "services.log");
   const stream: WriteStream = privateAppendStream(logFile);
@@ -44,21 +63,21 @@ export async function startLevelServices(opts: { dataDir: string; url: string; d
     await Promise.allSettled(running.flatMap((r) => r.hosts.map((h) => h.stop())));
     await new Promise<void>((resolve) => stream.end(() => resolve()));
   };
-  // One host per organisation, all started side by side (a host starts its organisations one after
-  // the other); every start is settled before a failure is reported, so none is left running.
+  // One host per organisation, a bounded number starting at a time (bounded-start.ts); after a
+  // failure nothing new starts and the starts under way are settled, so none is left running.
   const jobs = LEVEL_SERVICES.flatMap((def) => def.organisations(opts.directory).map((org) => ({ def, org })));
-  const started = await Promise.allSettled(jobs.map(({ def, org }) => ServiceHost.start(def, {
+  const loggers = new Map(LEVEL_SERVICES.map((def) => [def, createLogger({ service: def.name, destination: stream })]));
+  const { started, failure } = await startBounded(jobs, ({ def, org }) => ServiceHost.start(def, {
     orgs: [org], dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
-    logger: createLogger({ service: def.name, destination: stream }), options: opts.options?.[def.name] ?? {},
-  })));
+    logger: loggers.get(def)!, options: opts.options?.[def.name] ?? {},
+  }), { limit: opts.concurrency ?? START_CONCURRENCY, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   for (const def of LEVEL_SERVICES) {
-    const hosts = started.flatMap((r, i) => (r.status === "fulfilled" && jobs[i]!.def === def ? [r.value] : []));
+    const hosts = started.flatMap((s) => (s.item.def === def ? [s.value] : []));
     if (hosts.length) running.push({ service: def.name, orgs: hosts.flatMap((h) => h.orgs), hosts });
   }
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) {
+  if (failure) {
     await stop();
-    throw failed.reason;
+    throw failure.error;
   }
   const readiness = (): ComponentReadiness => fromOrganisations(Object.assign({}, ...running.flatMap((r) => r.hosts.map((h) => h.readiness()))));
   return { running, logFile, readiness, stop };

@@ -3,8 +3,10 @@
  * in one process, as `schakel up` runs them. The CLI knows no level service; it calls this.
  * Every public export, by name.
  */
-export { startLevelServices } from "./level-services.ts";
-export type { LevelServices, RunningService } from "./level-services.ts";
+export { startLevelServices, START_CONCURRENCY } from "./level-services.ts";
+export type { LevelServices, LevelServicesOptions, RunningService } from "./level-services.ts";
+export { startBounded } from "./bounded-start.ts";
+export type { BoundedStart, BoundedStartOptions } from "./bounded-start.ts";
 export { startStackAuditor } from "./auditor.ts";
 export type { RunningAuditor } from "./auditor.ts";
 export { startStackConsole } from "./console.ts";

@@ -19,6 +19,7 @@ import { startBus } from "./bus.ts";
 import { consolePortOf } from "./console-port.ts";
 import { removeConnection, writeConnection } from "./connection-file.ts";
 import { prepareDataFolder } from "./preparation.ts";
+import { progressLine } from "./progress.ts";
 import { playDemoOnce } from "./demo/play-once.ts";
 import { parseDuration } from "../input/time-input.ts";
 import type { ServerBack, ServerDown } from "./server-supervisor.ts";
@@ -158,7 +159,9 @@ export async function runUp(opts: UpOptions): Promise<number> {
       signalled(EXIT.failure);
     });
     if (!stopping) {
-      const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options });
+      const progress = progressLine("starting services", { json: opts.json === true });
+      const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options, onProgress: progress.update })
+        .finally(() => progress.end());
       if (services) stops.push({ what: "services", stop: services.stop });
       if (services) health.register("services", () => services.readiness());
       lap("services");

@@ -1,0 +1,131 @@
+/**
+ * The platform account's service exports: one per subject shape, not one per tenant and subject.
+ * nats-server 2.9 adds each service export in time linear in the exports already there (it looks
+ * for the lowest response threshold over all of them), so a config with an exact export per
+ * granted subject (about 171 per organisation) loads in time that grows with the square of the
+ * registry: 102 058 exports and minutes at 600 organisations.
+ *
+ * A shape is a grant subject with the tokens that name the tenant replaced by `*`. They are found
+ * by rendering the same grants for a probe organisation (same level and roles, an id that no fixed
+ * token contains) and replacing every token that holds the probe id. Where a token is exactly the
+ * tenant's account name (`coord.*.<org>.>`, `deadletter.<org>.>`, `gate.<org>.create.>`), the
+ * export is bound to it with `account_token_position`: the broker accepts an import of that shape
+ * only from the account whose name is that token. Where the id is only part of a token (consumer
+ * names `<org>--<audience>`, buckets `KV_org-<org>`), the export lists the accounts that import the
+ * shape. In both cases each tenant's imports (and its user's permissions) stay exact: they, not the
+ * export, decide what a tenant can reach at run time.
+ */
+import { CONSUMER_GATE, type Organisation } from "@schakel/contracts";
+import { organisationGrants, type Grant } from "./permissions.ts";
+
+/** One rendered service export of the platform account. */
+export interface ServiceExport {
+  subject: string;
+  /** Pull requests: many replies. */
+  stream: boolean;
+  /** 1-based token that must equal the importing account's name; undefined when `accounts` decides. */
+  tokenPosition?: number;
+  /** The accounts allowed to import (only when not bound by `tokenPosition`). */
+  accounts: Set<string>;
+}
+
+/** A tenant as the exports see it: its account and its grants, with the probe's where it has them. */
+export interface ExportingTenant {
+  account: string;
+  grants: readonly Grant[];
+  /** The same grants rendered for the probe organisation, in the same order; undefined: export exactly. */
+  probeGrants?: readonly Grant[];
+}
+
+/** An id no fixed subject token contains (lower case letters and digits, a valid organisation id). */
+export const PROBE_ID = "q0schakelprobe0q";
+
+/** The grants of `org` rendered for the probe id: the template the shapes are read from. */
+export function probeGrantsOf(org: Organisation): Grant[] {
+  return organisationGrants({ ...org, id: PROBE_ID });
+}
+
+const tokens = (s: string): string[] => s.split(".");
+
+/** Whether every subject `sub` matches is matched by `sup` (NATS wildcards on both sides). */
+export function isSubsetSubject(sub: string, sup: string): boolean {
+  const a = tokens(sub);
+  const b = tokens(sup);
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] === ">") return a.length > i;
+    if (i >= a.length || a[i] === ">") return false;
+    if (b[i] !== "*" && (a[i] === "*" || a[i] !== b[i])) return false;
+  }
+  return a.length === b.length;
+}
+
+/** Whether some subject is matched by both. */
+function collide(x: string, y: string): boolean {
+  const a = tokens(x);
+  const b = tokens(y);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === ">" || b[i] === ">") return true;
+    if (a[i] !== "*" && b[i] !== "*" && a[i] !== b[i]) return false;
+  }
+  return a.length === b.length;
+}
+
+/** The platform-side subject of a grant: the gate's subject for consumer creation, else itself. */
+export function exportedSubject(account: string, g: Grant): string {
+  return g.kind === "gate" ? CONSUMER_GATE.subject(account, g.subject.slice(CONSUMER_GATE.createSubject("").length)) : g.subject;
+}
+
+/** The shape of one grant: its subject with the probe's tokens replaced, and the bound position. */
+function shapeOf(real: string, probe: string | undefined, account: string): { subject: string; tokenPosition?: number } {
+  if (probe === undefined) return { subject: real };
+  const p = tokens(probe);
+  const shape = p.map((t) => (t.includes(PROBE_ID) ? "*" : t)).join(".");
+  const at = p.indexOf(PROBE_ID);
+  if (!isSubsetSubject(real, shape) || (at >= 0 && tokens(real)[at] !== account)) {
+    throw new Error(`the grant ${real} of account ${account} does not fit its shape ${shape}: the grants of an organisation must not depend on its id beyond its tokens`);
+  }
+  return at >= 0 ? { subject: shape, tokenPosition: at + 1 } : { subject: shape };
+}
+
+function shapeKey(e: { subject: string; stream: boolean; tokenPosition?: number }): string {
+  return `${e.subject} ${e.stream} ${e.tokenPosition ?? 0}`;
+}
+
+/**
+ * The service exports covering every tenant's grants, one per shape. Consumer creation (the gate's
+ * subjects, whose second token is the tenant's account) is one export bound to that token. An
+ * export covered by a wider one with the same rule is folded into it. Throws when two exports
+ * still overlap: nats-server decides an import by the first wildcard export it finds that covers
+ * it (in map order), so no import may be covered by two.
+ */
+export function serviceExports(tenants: readonly ExportingTenant[]): ServiceExport[] {
+  const gate = CONSUMER_GATE.tenantExport("*");
+  const gatePosition = tokens(CONSUMER_GATE.tenantExport(PROBE_ID)).indexOf(PROBE_ID) + 1;
+  const shapes = new Map<string, ServiceExport>();
+  for (const t of tenants) {
+    if (t.probeGrants && t.probeGrants.length !== t.grants.length) throw new Error(`the probe grants of account ${t.account} do not match its grants`);
+    t.grants.forEach((g, i) => {
+      const probe = t.probeGrants?.[i];
+      const shape = g.kind === "gate" ? { subject: gate, tokenPosition: gatePosition } : shapeOf(g.subject, probe?.subject, t.account);
+      const e: ServiceExport = { ...shape, stream: g.kind === "stream", accounts: new Set() };
+      const kept = shapes.get(shapeKey(e)) ?? e;
+      if (kept.tokenPosition === undefined) kept.accounts.add(t.account);
+      shapes.set(shapeKey(e), kept);
+    });
+  }
+  return withoutCovered([...shapes.values()]);
+}
+
+/** Folds each export into the widest ones with the same rule that cover it; then no two may overlap. */
+function withoutCovered(all: ServiceExport[]): ServiceExport[] {
+  const covers = (o: ServiceExport, e: ServiceExport) =>
+    o !== e && o.stream === e.stream && o.tokenPosition === e.tokenPosition && isSubsetSubject(e.subject, o.subject) && !isSubsetSubject(o.subject, e.subject);
+  const widest = all.filter((e) => !all.some((o) => covers(o, e)));
+  for (const e of all) for (const w of widest) if (covers(w, e)) for (const a of e.accounts) w.accounts.add(a);
+  for (const [i, a] of widest.entries()) {
+    for (const b of widest.slice(i + 1)) {
+      if (collide(a.subject, b.subject)) throw new Error(`the service exports ${a.subject} and ${b.subject} overlap: nats-server would pick either for an import`);
+    }
+  }
+  return widest;
+}

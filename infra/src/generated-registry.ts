@@ -1,0 +1,31 @@
+/**
+ * Registries of any size for measuring start-up at national scale: the demo registry's Flemish,
+ * federal and supralocal organisations (the platform among them) plus as many generated
+ * municipalities as it takes to reach the requested number. Used by
+ * `infra/scripts/generate-registry.ts` and by the tests that check how the config grows.
+ */
+import { Registry, type Organisation } from "@schakel/contracts";
+import { loadRegistry } from "./registry.ts";
+
+/** The id of the n-th generated municipality (1-based): `gemeente-0001`. */
+export function generatedMunicipalityId(n: number): string {
+  return `gemeente-${String(n).padStart(4, "0")}`;
+}
+
+/**
+ * A valid registry of `organisations` organisations. Throws when the number is not a whole number
+ * at least as large as the demo registry's non-local organisations (the platform must be there).
+ */
+export function generatedRegistry(organisations: number, base: Registry = loadRegistry()): Registry {
+  const fixed = base.organisations.filter((o) => o.level !== "local");
+  if (!Number.isInteger(organisations) || organisations < fixed.length || organisations > 9_999) {
+    throw new RangeError(`organisations must be a whole number from ${fixed.length} to 9999 (the demo registry's ${fixed.length} non-local organisations plus generated municipalities), got ${organisations}`);
+  }
+  const municipalities: Organisation[] = Array.from({ length: organisations - fixed.length }, (_, i) => ({
+    id: generatedMunicipalityId(i + 1),
+    name: `Gemeente ${String(i + 1).padStart(4, "0")}`,
+    level: "local",
+    roles: ["municipality", "livc-partner"],
+  }));
+  return Registry.parse({ organisations: [...municipalities, ...fixed] });
+}
