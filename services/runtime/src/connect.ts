@@ -23,6 +23,8 @@ export async function connectService(config: OrgConfig, opts: ServiceConnectOpti
     name: opts.name ?? `schakel-${opts.service}:${config.org}`,
     reconnect: true,
     waitOnFirstConnect: true,
+    // A server too busy to authenticate in time (hundreds of organisations starting) is tried again: say so.
+    onAuthenticationRetry: ({ attempt, delayMs }) => opts.log.warn({ attempt, delayMs }, "the bus was too busy to check the credentials in time; trying again"),
   });
   void watchStatus(bus, opts.log);
   void bus.closed().then((err) => {
