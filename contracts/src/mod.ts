@@ -37,3 +37,4 @@ export type { MetricDefinition, MetricKind, MetricKey, MetricAttribute, GateRefu
 export { METER_NAME, DURATION_BUCKETS, countMetric, recordMetric, observeGauge, cachedSample, metricAttributes } from "./instruments.ts";
 export type { GaugeSource, Observe } from "./instruments.ts";
 export { PLATFORM_ACCOUNT, ADMIN_ID, AUDIT_ID, AUDIT_ACCOUNT, OPERATOR_IDS, AUDIT_BUCKET, auditConsumers, auditCheckpointKey, AUDIT_CHECKPOINT_FILTER, CONSUMER_GATE, NATS_CONTROL_HEADERS, DEFAULT_INBOX_FILTER, JS_MANAGEMENT_API } from "./security.ts";
+export { PERSON_ROLES, PersonRole, PERSON_ROLE_NEEDS, personRolesFor, PersonId, PersonDisabled, Person, PersonsFile } from "./persons.ts";

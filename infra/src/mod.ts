@@ -1,5 +1,7 @@
 /** @schakel/infra — registry, identities, server configuration and provisioning. */
 export { loadRegistry, DEFAULT_REGISTRY_PATH } from "./registry.ts";
+export { loadPersons, parsePersons, renderPersons, misfits, personsPath, DEFAULT_PERSONS_PATH, PersonsFileError } from "./persons.ts";
+export type { PersonProblem } from "./persons.ts";
 export { ensureIdentities, rotateSigningKey, revokeSigningKey, activeUserKey, credentialsPath, directoryPath, identitiesDir, publicKeyOfSeed, publicKeyOfCurveSeed, ADMIN_ID } from "./identities.ts";
 export type { Identities, OperatorCredentials } from "./identities.ts";
 export { organisationPermissions, auditPermissions, organisationGrants, auditGrants, durableGrants, readableFilters, permissionsOf, bucketGrants, platformBuckets, AUDIT_ID } from "./permissions.ts";

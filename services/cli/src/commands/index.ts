@@ -12,6 +12,7 @@ import { registerIdentities } from "./identities.ts";
 import { registerNotice } from "./notice.ts";
 import { registerObligations } from "./obligations.ts";
 import { registerOrgs } from "./orgs.ts";
+import { registerPersons } from "./persons.ts";
 import { registerPolicy } from "./policy.ts";
 import { registerReplay } from "./replay.ts";
 import { registerSignal } from "./signal.ts";
@@ -35,4 +36,5 @@ export function registerCommands(program: Command): void {
   registerAudit(program);
   registerStatus(program);
   registerBackup(program);
+  registerPersons(program);
 }
