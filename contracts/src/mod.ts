@@ -17,7 +17,7 @@ export type { LiveRoot, SubjectParts } from "./subjects.ts";
 export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri, answeredType, referenceOf } from "./catalog.ts";
 export type { Catalog, CatalogEntry, MessageType, DataOf, InputOf } from "./catalog.ts";
 export { JS_API } from "./js-api.ts";
-export { STREAMS, streamOfRoot, inboxConsumers, platformConsumer, platformConsumers, traceIndexConsumers, FEED_SLOTS, feedConsumerName, orgStateBucket, ORG_PROCESSED_PREFIX, BUCKETS, LEAF, leafDomain, leafOutboxSubjects, leafDeliverPrefix } from "./streams.ts";
+export { STREAMS, streamOfRoot, inboxConsumers, durableConsumersOf, platformConsumer, platformConsumers, traceIndexConsumers, FEED_SLOTS, feedConsumerName, orgStateBucket, ORG_PROCESSED_PREFIX, BUCKETS, LEAF, leafDomain, leafOutboxSubjects, leafDeliverPrefix } from "./streams.ts";
 export type { StreamName, InboxConsumer } from "./streams.ts";
 export { Organisation, Registry, SigningKey, DirectoryEntry, Directory } from "./organisation.ts";
 export { Timestamp, Title, Body, Remark } from "./messages/common.ts";

@@ -56,6 +56,11 @@ export function platformConsumers(org: string): InboxConsumer[] {
   return [platformConsumer(org), ...traceIndexConsumers(org)];
 }
 
+/** Every durable consumer an organisation owns: its inboxes, and for the platform its own as well. */
+export function durableConsumersOf(org: { id: string; level: string; roles: readonly string[] }): InboxConsumer[] {
+  return [...inboxConsumers(org.id, org.level), ...(org.roles.includes("platform") ? platformConsumers(org.id) : [])];
+}
+
 /**
  * Feed slots: ephemeral consumers an organisation may create itself to read its feed from any
  * point in the past. The broker binds each slot name to the organisation's own filters, so the

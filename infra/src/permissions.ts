@@ -14,8 +14,8 @@
  * with a clear "Permissions Violation" (defence in depth, and the model for leaf-node users).
  */
 import {
-  AUDIT_BUCKET, AUDIT_ID, auditConsumers, audienceFilter, deadLetterFilter, FEED_SLOTS, feedConsumerName, inboxConsumers, inboxPrefix,
-  JS_API, orgStateBucket, platformConsumers, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type InboxConsumer, type Organisation,
+  AUDIT_BUCKET, AUDIT_ID, auditConsumers, audienceFilter, deadLetterFilter, FEED_SLOTS, durableConsumersOf, feedConsumerName, inboxPrefix,
+  JS_API, orgStateBucket, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type InboxConsumer, type Organisation,
 } from "@schakel/contracts";
 
 export { AUDIT_ID };
@@ -96,7 +96,7 @@ export const platformBuckets = ["obligations", "digests", "deliveries", "traces"
 /** Everything one organisation's account imports from the platform account. */
 export function organisationGrants(org: Organisation): Grant[] {
   const platform = org.roles.includes("platform");
-  const durables = [...inboxConsumers(org.id, org.level), ...(platform ? platformConsumers(org.id) : [])];
+  const durables = durableConsumersOf(org);
   const buckets = [orgStateBucket(org.id), ...(platform ? platformBuckets : [])];
   return [
     request(senderFilter(org.id, ROOTS.coord)),

@@ -6,7 +6,7 @@
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerConfig, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { inboxConsumers, orgStateBucket, platformConsumers, STREAMS, type Registry } from "@schakel/contracts";
+import { durableConsumersOf, orgStateBucket, STREAMS, type Registry } from "@schakel/contracts";
 import { platformBuckets } from "./permissions.ts";
 import { AUDIT_ID } from "./permissions.ts";
 
@@ -50,7 +50,7 @@ export function streamConfigs(r: RetentionSettings = DEFAULT_RETENTION, maxMsgSi
 /** The declared durable consumers: each organisation's inboxes, the platform's all-seeing one. */
 export function consumerConfigs(registry: Registry): { stream: string; config: Partial<ConsumerConfig> }[] {
   return registry.organisations.flatMap((org) =>
-    [...inboxConsumers(org.id, org.level), ...(org.roles.includes("platform") ? platformConsumers(org.id) : [])].map((c) => ({
+    durableConsumersOf(org).map((c) => ({
       stream: c.stream,
       config: {
         durable_name: c.name,

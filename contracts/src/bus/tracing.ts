@@ -78,9 +78,8 @@ export interface SendSpan extends ActiveSpan {
   stored(ack: { stream: string; seq: number; duplicate: boolean }): void;
 }
 
-/** The message a CONSUMER span describes. */
-export interface ProcessDescription {
-  type: string;
+/** A delivery a CONSUMER span describes: what is known of it before its envelope is read. */
+interface DeliveryDescription {
   subject: string;
   /** The durable consumer it was pulled from (subscription and consumer group). */
   consumer: string;
@@ -88,11 +87,16 @@ export interface ProcessDescription {
   seq: number;
   deliveryCount: number;
   bodySize: number;
-  envelope: { id: string; correlationid: string; sender: string; audience: string; traceparent: string; tracestate?: string };
   receiver: string;
+  server?: string;
+}
+
+/** The message a CONSUMER span describes. */
+export interface ProcessDescription extends DeliveryDescription {
+  type: string;
+  envelope: { id: string; correlationid: string; sender: string; audience: string; traceparent: string; tracestate?: string };
   /** The sandbox name or "handler" when this is a replayed copy. */
   replay?: string;
-  server?: string;
 }
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
@@ -205,17 +209,9 @@ export function startProcessSpan(message: ProcessDescription): ActiveSpan {
 }
 
 /** A delivery refused before (or instead of) its handler: what is known without a valid envelope. */
-export interface RefusalDescription {
-  subject: string;
-  consumer: string;
-  stream: string;
-  seq: number;
-  deliveryCount: number;
-  bodySize: number;
-  receiver: string;
+export interface RefusalDescription extends DeliveryDescription {
   /** The trace context in the message's NATS headers, when it carries one. */
   trace?: TraceContext;
-  server?: string;
 }
 
 /**

@@ -11,7 +11,6 @@ import { z } from "zod";
 import { ADMIN_ID } from "@schakel/contracts";
 import { connectError, OperatorConnection } from "@schakel/contracts/bus";
 import { credentialsPath } from "@schakel/infra";
-import { platformOf } from "@schakel/organisation";
 import { unreachableReason, waitForBus, waitOf } from "../bus-wait.ts";
 import { dataDirOf, loadDirectory, serverUrlSource, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
@@ -71,11 +70,10 @@ async function status(opts: StatusOptions): Promise<void> {
   const windowMs = durationOption("--window", opts.window, DEFAULT_WINDOW_MS);
   const maxLag = maxLagOf(opts.maxLag);
   const watchMs = opts.watch === undefined ? undefined : durationOption("--watch", opts.watch === true ? undefined : String(opts.watch), DEFAULT_WATCH_MS, 100);
-  const platform = platformOf(directory);
   const { op, url } = await connectOperator(opts, watchMs !== undefined);
   const judging: JudgeOptions = { url, maxLag, windowMs, org: opts.org };
   const gatherer = new Gatherer(op, windowMs);
-  const round = async (): Promise<StatusReport> => judge(await gatherer.gather(readEndpoints(opts, url)), directory, platform, judging);
+  const round = async (): Promise<StatusReport> => judge(await gatherer.gather(readEndpoints(opts, url)), directory, judging);
   try {
     if (watchMs !== undefined) {
       await watchStatus(round, { intervalMs: watchMs, url, json: opts.json === true, all: opts.all === true, close: () => op.close() });

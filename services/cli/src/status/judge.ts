@@ -6,7 +6,7 @@
  * in the window, or when the auditor is behind by more than `maxLag` or has not started; each
  * such fact is one reason. The result is the `--json` document: its field names are stable.
  */
-import { AUDIT_ACCOUNT, auditConsumers, inboxConsumers, platformConsumers, STREAMS } from "@schakel/contracts";
+import { AUDIT_ACCOUNT, auditConsumers, durableConsumersOf, STREAMS } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import { consumerKey, type Snapshot } from "./gather.ts";
 
@@ -111,8 +111,8 @@ function connectionOf(org: string, snap: Snapshot, waitingPulls: number): Pick<O
   return waitingPulls > 0 ? { connected: true, connectedVia: "pulls", connections, reason: null } : { connected: null, connectedVia: null, connections, reason: null };
 }
 
-function orgStatus(snap: Snapshot, directory: KeyDirectory, platform: string, org: { id: string; name: string; level: string }, maxLag: number): OrgStatus {
-  const consumers = [...inboxConsumers(org.id, org.level), ...(org.id === platform ? platformConsumers(org.id) : [])];
+function orgStatus(snap: Snapshot, directory: KeyDirectory, org: { id: string; name: string; level: string; roles: readonly string[] }, maxLag: number): OrgStatus {
+  const consumers = durableConsumersOf(org);
   let pending = 0;
   let unacknowledged = 0;
   let waitingPulls = 0;
@@ -189,9 +189,9 @@ const sourceOf = (r: Snapshot["connections"] | Snapshot["readiness"]): SourceSta
   r.state === "ok" ? { state: "ok", url: r.url, reason: null } : r.state === "absent" ? { state: "absent", url: null, reason: null } : { state: "unavailable", url: r.url, reason: r.reason };
 
 /** The report of a snapshot: every organisation of the directory (or `opts.org`), worst first. */
-export function judge(snap: Snapshot, directory: KeyDirectory, platform: string, opts: JudgeOptions): StatusReport {
+export function judge(snap: Snapshot, directory: KeyDirectory, opts: JudgeOptions): StatusReport {
   const orgs = directory.organisations.filter((o) => !opts.org || o.id === opts.org);
-  const organisations = orgs.map((o) => orgStatus(snap, directory, platform, o, opts.maxLag)).sort(worstFirst);
+  const organisations = orgs.map((o) => orgStatus(snap, directory, o, opts.maxLag)).sort(worstFirst);
   const auditor = auditorOf(snap);
   const disconnected = organisations.filter((o) => o.connected === false);
   const unprovisioned = organisations.filter((o) => o.missingConsumers.length);
