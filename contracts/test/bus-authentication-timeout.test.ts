@@ -43,24 +43,12 @@ async function startRelay(port: number): Promise<net.Server> {
   return server;
 }
 
-let shortWindow: Promise<void> | undefined;
-/**
- * Shortens the server's authentication window to 0.25 s (once). Only the tests that need it call
- * it: with that window, a connection on a loaded machine could miss it even without the relay, so
- * the refused-credentials test runs with the server's default window.
- */
-function shortenAuthenticationWindow(): Promise<void> {
-  shortWindow ??= (async () => {
-    const config = await readFile(join(s.server.dir, "nats.conf"), "utf8");
-    await writeFile(join(s.server.dir, "nats.conf"), `${config}authorization { timeout: 0.25 }\n`);
-    process.kill(s.server.pid, "SIGHUP");
-    await waitFor(() => s.server.output().includes("Reloaded: authorization timeout = 0.25"), { what: "the server to reload with a 0.25 s authentication window" });
-  })();
-  return shortWindow;
-}
-
 beforeAll(async () => {
   s = await startSchakelServer();
+  const config = await readFile(join(s.server.dir, "nats.conf"), "utf8");
+  await writeFile(join(s.server.dir, "nats.conf"), `${config}authorization { timeout: 0.25 }\n`);
+  process.kill(s.server.pid, "SIGHUP");
+  await waitFor(() => s.server.output().includes("Reloaded: authorization timeout = 0.25"), { what: "the server to reload with a 0.25 s authentication window" });
   relay = await startRelay(s.server.port);
   relayUrl = `nats://127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
 });
@@ -81,7 +69,6 @@ describe("bus - authentication timeout", () => {
   });
 
   it("bus - an authentication timeout that persists is retried, then reported as an overloaded server (retryable), not as refused credentials", async () => {
-    await shortenAuthenticationWindow();
     busy = true;
     const retries: AuthenticationRetryEvent[] = [];
     const error = await failure(connectBus({
@@ -97,7 +84,6 @@ describe("bus - authentication timeout", () => {
   });
 
   it("bus - a connection that missed the authentication window connects on a later attempt once the server keeps up", async () => {
-    await shortenAuthenticationWindow();
     busy = true;
     const retries: AuthenticationRetryEvent[] = [];
     const bus = await connectBus({
@@ -118,7 +104,6 @@ describe("bus - authentication timeout", () => {
   });
 
   it("bus - a reconnecting bus that keeps missing the authentication window after an outage is not given up on, and comes back", async () => {
-    await shortenAuthenticationWindow();
     busy = false;
     const bus = await connectBus({ servers: relayUrl, credentials: s.identities.organisations.get("mechelen")!, directory: s.directory });
     try {
