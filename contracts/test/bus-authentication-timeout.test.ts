@@ -6,6 +6,9 @@
  * The server's authentication window is made short (`authorization { timeout }`, reloaded into
  * the running server) and a loopback relay holds the client's CONNECT while "busy": the server
  * itself then times the authentication out, as it does for a connection it cannot serve in time.
+ * The refused-credentials case runs against a second server with the default window: under load a
+ * 0.25 s window can expire before the server reads a stranger's CONNECT, and the refusal would
+ * then arrive as a timeout.
  */
 import net from "node:net";
 import { readFile, writeFile } from "node:fs/promises";
@@ -17,6 +20,8 @@ import { connectBus, connectionFailure, type AuthenticationRetryEvent } from "@s
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 
 let s: SchakelServer;
+/** A server with the default authentication window, for the refused-credentials case. */
+let plain: SchakelServer;
 let relay: net.Server;
 let relayUrl: string;
 /** While true, the relay passes the server's bytes to the client but holds the client's: its CONNECT never arrives. */
@@ -44,7 +49,7 @@ async function startRelay(port: number): Promise<net.Server> {
 }
 
 beforeAll(async () => {
-  s = await startSchakelServer();
+  [s, plain] = await Promise.all([startSchakelServer(), startSchakelServer()]);
   const config = await readFile(join(s.server.dir, "nats.conf"), "utf8");
   await writeFile(join(s.server.dir, "nats.conf"), `${config}authorization { timeout: 0.25 }\n`);
   process.kill(s.server.pid, "SIGHUP");
@@ -54,16 +59,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   relay?.close();
-  await s?.cleanup();
+  await Promise.all([s?.cleanup(), plain?.cleanup()]);
 });
 
 describe("bus - authentication timeout", () => {
   it("bus - unknown credentials are refused at once (no retry), with the message to regenerate them", async () => {
     const retries: AuthenticationRetryEvent[] = [];
     const stranger = { org: "mechelen", seed: new TextDecoder().decode(createUser().getSeed()), curveSeed: new TextDecoder().decode(createCurve().getSeed()) };
-    const error = await failure(connectBus({ servers: s.url, credentials: stranger, directory: s.directory, reconnect: false, onAuthenticationRetry: (r) => retries.push(r) }));
+    const error = await failure(connectBus({ servers: plain.url, credentials: stranger, directory: plain.directory, reconnect: false, onAuthenticationRetry: (r) => retries.push(r) }));
     expect(error.toData()).toMatchObject({ code: "credentials-refused", retryable: false, details: { org: "mechelen" } });
-    expect(error.message).toContain(`the bus at ${s.url} refused the credentials of "mechelen": regenerate them`);
+    expect(error.message).toContain(`the bus at ${plain.url} refused the credentials of "mechelen": regenerate them`);
     expect(retries).toEqual([]);
     expect(connectionFailure(error)).toEqual({ kind: "credentials-refused" });
   });
