@@ -6,7 +6,9 @@ import { defineConfig } from "vitest/config";
  */
 const project = (name: string, root: string, timeout = 60_000) => ({
   // NO_COLOR: tests read plain text, and picocolors colours any output when CI is set (as in CI runs).
-  test: { name, root, include: ["test/**/*.test.ts"], testTimeout: timeout, hookTimeout: timeout, env: { NO_COLOR: "1" } },
+  // SCHAKEL_IDP_PORT=0: a `schakel up` in a test takes a free port for its sign-in provider instead
+  // of trying 8481 first (tests that check the stable port pass --idp-port themselves).
+  test: { name, root, include: ["test/**/*.test.ts"], testTimeout: timeout, hookTimeout: timeout, env: { NO_COLOR: "1", SCHAKEL_IDP_PORT: "0" } },
 });
 
 export default defineConfig({
@@ -26,6 +28,7 @@ export default defineConfig({
       project("flemish", "services/flemish"),
       project("federal", "services/federal"),
       project("audit", "services/audit"),
+      project("identity-provider", "services/identity-provider"),
       project("tracing", "services/tracing"),
       project("console", "services/console", 120_000),
       project("cli", "services/cli"),

@@ -9,6 +9,7 @@ import { EscalationRaised } from "./messages/escalation.ts";
 import { KnowledgeShared } from "./messages/knowledge.ts";
 import { NoticeAcknowledged, NoticeDelivered, NoticePosted } from "./messages/notice.ts";
 import { DigestPublished, PolicyUpdatePublished } from "./messages/policy.ts";
+import { ReadRecorded } from "./messages/read.ts";
 import { SignalEscalated, SignalRaised } from "./messages/signal.ts";
 import { messageSubject } from "./subjects.ts";
 import type { Classification, Role } from "./vocabulary.ts";
@@ -107,6 +108,11 @@ export const catalog = {
     reference: "escalationId", version: 1, schema: EscalationRaised, classification: "internal", sealed: false,
     description: "An obligation (acknowledgement or response) missed its deadline.",
     from: "platform", to: "obligation owner, sender, coordinators", senders: ["platform"],
+  }),
+  "read.recorded": entry({
+    reference: "readId", senderField: "organisation", version: 1, schema: ReadRecorded, classification: "restricted", sealed: false,
+    description: "The read audit: who (person, organisation, role) saw what (messages, case reference), why and through which interface.",
+    from: "the reader's organisation", to: "itself (stream READS, read by the audit only)", senders: anyone,
   }),
 } as const;
 

@@ -20,6 +20,9 @@ export const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
  */
 const AbsoluteUri = z.string().regex(/^[A-Za-z][A-Za-z0-9+.-]*:[!#-;=?-\[\]_a-z~%]+$/, "an absolute URI without spaces, e.g. urn:schakel:schema:notice.posted:v1");
 
+/** An acting person's pseudonym: `p-` + 16 lower-case base32 characters (bus/pseudonyms.ts). */
+export const ACTOR_PSEUDONYM = /^p-[a-z2-7]{16}$/;
+
 export const EnvelopeHeader = z.object({
   specversion: z.literal(SPEC_VERSION),
   id: MessageId,
@@ -45,6 +48,17 @@ export const EnvelopeHeader = z.object({
   tracestate: z.string().max(512).optional(),
   /** Extension: the public nkey the sender signed with (one of its registered keys). */
   signingkey: z.string().regex(/^U[A-Z2-7]{55}$/, "a signing key is a public user nkey (U…)"),
+  /**
+   * Extension: the person who acted, as a pseudonym only holders of the sender's credentials can
+   * link to a person. Absent: the organisation's service acted. Always together with `actorrole`.
+   */
+  actor: z.string().regex(ACTOR_PSEUDONYM, "an actor is a pseudonym like p-abcdefghijklmnop (p- and 16 of a-z, 2-7)").optional(),
+  /**
+   * Extension: the person role the actor acted in (e.g. livc-member). A pattern, not the closed
+   * list, so a role added later does not make the envelope unreadable; the receiver checks that the
+   * sender can have persons in that role (`actor-mismatch`).
+   */
+  actorrole: z.string().regex(/^[a-z][a-z-]{1,39}$/, "an actor role is a person role like livc-member").optional(),
 });
 export type EnvelopeHeader = z.infer<typeof EnvelopeHeader>;
 
@@ -63,6 +77,18 @@ export type RawEnvelope = z.infer<typeof RawEnvelope>;
 
 /** A typed envelope once `data` has passed the catalog schema. */
 export type Envelope<D = unknown> = EnvelopeHeader & { data: D };
+
+/**
+ * The acting person as readers keep it: the envelope's `actor` and `actorrole`. Records and read
+ * models hold this (never the person id), so it reads the same whoever may resolve it.
+ */
+export const ActorRef = z.object({ pseudonym: z.string().regex(ACTOR_PSEUDONYM), role: z.string().min(1).max(40) });
+export type ActorRef = z.infer<typeof ActorRef>;
+
+/** The acting person of a verified envelope; undefined when the organisation's service acted. */
+export function actorRefOf(envelope: { actor?: string | undefined; actorrole?: string | undefined }): ActorRef | undefined {
+  return envelope.actor && envelope.actorrole ? { pseudonym: envelope.actor, role: envelope.actorrole } : undefined;
+}
 
 /** The trace id inside a traceparent. */
 export function traceIdOf(traceparent: string): string {

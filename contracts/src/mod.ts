@@ -5,13 +5,13 @@ export {
   CLASSIFICATIONS, Classification, COORDINATION_ASKS, CoordinationAsk, KNOWLEDGE_FORMATS, KnowledgeFormat, ROLES, Role,
 } from "./vocabulary.ts";
 export { OrgId, Audience, MessageId, TraceId, CaseRef, newMessageId, newTraceId, newSpanId, uuidFromBytes } from "./ids.ts";
-export { SPEC_VERSION, sourceOf, EnvelopeHeader, RawEnvelope, traceIdOf } from "./envelope.ts";
+export { SPEC_VERSION, ACTOR_PSEUDONYM, ActorRef, actorRefOf, sourceOf, EnvelopeHeader, RawEnvelope, traceIdOf } from "./envelope.ts";
 export type { Envelope } from "./envelope.ts";
 export { ERROR_CODES, SchakelError, SchemaError, SubjectError, isRetryable } from "./errors.ts";
 export type { ErrorCode, ErrorData, FieldIssue, SchakelErrorOptions } from "./errors.ts";
 export {
   ROOTS, rootOfType, messageSubject, parseMessageSubject, audienceFilter, senderFilter, typeFilter, ALL_COORD, ALL_CASE,
-  ALL_DEADLETTER, ALL_SANDBOX, sandboxSubject, sandboxFilter, parseSandboxSubject, isSandboxSubject, typeInSubject, deadLetterSubject, deadLetterFilter, inboxPrefix, subjectMatches,
+  ALL_DEADLETTER, ALL_SANDBOX, ALL_READS, readsFilter, sandboxSubject, sandboxFilter, parseSandboxSubject, isSandboxSubject, typeInSubject, deadLetterSubject, deadLetterFilter, inboxPrefix, subjectMatches,
 } from "./subjects.ts";
 export type { LiveRoot, SubjectParts } from "./subjects.ts";
 export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri, answeredType, referenceOf } from "./catalog.ts";
@@ -29,6 +29,7 @@ export { CaseConsultationRequested, CaseConsultationResponded, CaseContent } fro
 export { SealedContent, SealedRecipient } from "./messages/sealed.ts";
 export { KnowledgeShared } from "./messages/knowledge.ts";
 export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/escalation.ts";
+export { ReadRecorded, READ_INTERFACES, ReadInterface, READ_KINDS, ReadKind } from "./messages/read.ts";
 export { sampleData, EXAMPLE_SEALED } from "./samples.ts";
 export { TRACE_KEYS, isTraceId, isMessageUuid, sandboxConsumer, destinationTemplate, windowFilters } from "./tracing-subjects.ts";
 export type { WindowFilter } from "./tracing-subjects.ts";
@@ -37,4 +38,6 @@ export type { MetricDefinition, MetricKind, MetricKey, MetricAttribute, GateRefu
 export { METER_NAME, DURATION_BUCKETS, countMetric, recordMetric, observeGauge, cachedSample, metricAttributes } from "./instruments.ts";
 export type { GaugeSource, Observe } from "./instruments.ts";
 export { PLATFORM_ACCOUNT, ADMIN_ID, AUDIT_ID, AUDIT_ACCOUNT, OPERATOR_IDS, AUDIT_BUCKET, auditConsumers, auditCheckpointKey, AUDIT_CHECKPOINT_FILTER, CONSUMER_GATE, NATS_CONTROL_HEADERS, DEFAULT_INBOX_FILTER, JS_MANAGEMENT_API } from "./security.ts";
-export { PERSON_ROLES, PersonRole, PERSON_ROLE_NEEDS, personRolesFor, PersonId, PersonDisabled, Person, PersonsFile } from "./persons.ts";
+export { PERSON_ROLES, PersonRole, PERSON_ROLE_NEEDS, personRolesFor, PersonId, PersonDisabled, Person, PersonsFile, Actor } from "./persons.ts";
+export { PERSON_ACTIONS, ACTION_ROLES, actingRole, personMay } from "./person-actions.ts";
+export type { PersonAction } from "./person-actions.ts";

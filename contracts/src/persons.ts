@@ -67,6 +67,14 @@ export const Person = z.object({
 });
 export type Person = z.infer<typeof Person>;
 
+/**
+ * Who acts: a person in one of their roles. On the wire it becomes the envelope's `actor`
+ * (a pseudonym of the person, keyed by the sending organisation's secret) and `actorrole`;
+ * a message without them was sent by the organisation's service.
+ */
+export const Actor = z.object({ person: PersonId, role: PersonRole });
+export type Actor = z.infer<typeof Actor>;
+
 /** The persons file: one object with the list of persons. Each entry is checked on its own (infra's loadPersons). */
 export const PersonsFile = z.object({ persons: z.array(z.unknown()) });
 export type PersonsFile = z.infer<typeof PersonsFile>;

@@ -60,6 +60,10 @@ export function sampleData<T extends MessageType>(type: T, sealed: SealedContent
       obligation: { kind: "acknowledgement", reference: newMessageId(), sourceMessageId: newMessageId(), owedBy: "vilvoorde", owedTo: "fed-ocam", deadline: new Date().toISOString() },
       missedAt: new Date().toISOString(), summary: "vilvoorde did not acknowledge the notice in time",
     }),
+    "read.recorded": () => ({
+      readId: id, person: "m.peeters", organisation: "mechelen", role: "livc-member", interface: "console", purpose: "notice detail",
+      kind: "notice", messageIds: [newMessageId()], caseRef: "LIVC-MECH-2026-0042",
+    }),
   };
   return (samples[type] as () => InputOf<T>)();
 }

@@ -12,7 +12,7 @@
  */
 import { SubjectError } from "./errors.ts";
 import { STREAMS, type InboxConsumer } from "./streams.ts";
-import { ALL_CASE, ALL_COORD, ALL_DEADLETTER } from "./subjects.ts";
+import { ALL_CASE, ALL_COORD, ALL_DEADLETTER, ALL_READS } from "./subjects.ts";
 
 /** The account holding the streams, KV buckets, the admin and the consumer gate. */
 export const PLATFORM_ACCOUNT = "SCHAKEL";
@@ -28,12 +28,16 @@ export const OPERATOR_IDS = [ADMIN_ID, AUDIT_ID] as const;
 /** The KV bucket of the audit chain's checkpoints. */
 export const AUDIT_BUCKET = "audit";
 
-/** The audit's durable pull consumers: everything stored, in order, one per stream. */
+/**
+ * The audit's durable pull consumers: everything stored, in order, one per stream. READS (the read
+ * audit) is read by nobody else: no organisation has a consumer on it.
+ */
 export function auditConsumers(): InboxConsumer[] {
   return [
     { stream: STREAMS.coord.name, name: `${AUDIT_ID}--coord`, filter: ALL_COORD },
     { stream: STREAMS.case.name, name: `${AUDIT_ID}--case`, filter: ALL_CASE },
     { stream: STREAMS.deadletter.name, name: `${AUDIT_ID}--deadletter`, filter: ALL_DEADLETTER },
+    { stream: STREAMS.reads.name, name: `${AUDIT_ID}--reads`, filter: ALL_READS },
   ];
 }
 

@@ -2,19 +2,22 @@
  * Names of the streams, consumers and KV buckets every part of Schakel shares. Their configs
  * (retention, limits) are applied by infra's provisioning; the names live here with the subjects.
  */
-import { ALL_CASE, ALL_COORD, ALL_DEADLETTER, ALL_SANDBOX, audienceFilter, deadLetterFilter, ROOTS, senderFilter } from "./subjects.ts";
+import { ALL_CASE, ALL_COORD, ALL_DEADLETTER, ALL_READS, ALL_SANDBOX, audienceFilter, deadLetterFilter, readsFilter, ROOTS, senderFilter, type LiveRoot } from "./subjects.ts";
 
 export const STREAMS = {
   coord: { name: "COORD", subjects: [ALL_COORD] },
   case: { name: "CASE", subjects: [ALL_CASE] },
   deadletter: { name: "DEADLETTER", subjects: [ALL_DEADLETTER] },
   sandbox: { name: "SANDBOX", subjects: [ALL_SANDBOX] },
+  /** The read audit: one signed record per view of something sensitive; read by the audit identity only. */
+  reads: { name: "READS", subjects: [ALL_READS] },
 } as const;
 
 export type StreamName = (typeof STREAMS)[keyof typeof STREAMS]["name"];
 
 /** The stream a live subject is stored in. */
-export function streamOfRoot(root: "coord" | "case"): StreamName {
+export function streamOfRoot(root: LiveRoot): StreamName {
+  if (root === ROOTS.reads) return STREAMS.reads.name;
   return root === ROOTS.case ? STREAMS.case.name : STREAMS.coord.name;
 }
 
@@ -94,7 +97,7 @@ export const BUCKETS = {
 /**
  * Leaf nodes (NATS's own distribution): a leaf server per level or organisation runs its own
  * JetStream domain with one store-and-forward stream, OUTBOX, holding what its organisations
- * publish; the hub's COORD, CASE and DEADLETTER streams source it, so a publish is acknowledged
+ * publish; the hub's COORD, CASE, DEADLETTER and READS streams source it, so a publish is acknowledged
  * by the leaf even while its link to the hub is down. Consumers stay on the hub (domain HUB).
  */
 export const LEAF = {
@@ -109,7 +112,7 @@ export function leafDomain(leaf: string): string {
 
 /** What the OUTBOX of a leaf hosting `orgs` stores: each organisation's own publications. */
 export function leafOutboxSubjects(orgs: readonly string[]): string[] {
-  return orgs.flatMap((org) => [senderFilter(org, ROOTS.coord), senderFilter(org, ROOTS.case), deadLetterFilter(org)]);
+  return orgs.flatMap((org) => [senderFilter(org, ROOTS.coord), senderFilter(org, ROOTS.case), deadLetterFilter(org), readsFilter(org)]);
 }
 
 /** Subject prefix on which the hub's sources of one leaf's OUTBOX deliver: per leaf, so a link carries only its own. */

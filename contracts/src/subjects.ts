@@ -5,6 +5,7 @@
  *   case.<audience>.<sender>.case.<…>          case consultation, sealed (stream CASE, shorter retention)
  *   sandbox.<name>.<live subject>              replays for services under development (stream SANDBOX)
  *   deadletter.<consumer org>.<reason>         rejected messages with their reason (stream DEADLETTER)
+ *   reads.<org>.<org>.read.recorded            the read audit: who saw what (stream READS)
  *
  * The audience comes first so that "what is addressed to X" is one filter (`coord.X.>`), which
  * the broker enforces per organisation; the sender second so that "publish only as yourself"
@@ -12,16 +13,23 @@
  */
 import { SubjectError } from "./errors.ts";
 
-export const ROOTS = { coord: "coord", case: "case", sandbox: "sandbox", deadletter: "deadletter" } as const;
-export type LiveRoot = typeof ROOTS.coord | typeof ROOTS.case;
+export const ROOTS = { coord: "coord", case: "case", sandbox: "sandbox", deadletter: "deadletter", reads: "reads" } as const;
+/** The roots of signed messages: `<root>.<audience>.<sender>.<type>`. */
+export type LiveRoot = typeof ROOTS.coord | typeof ROOTS.case | typeof ROOTS.reads;
 
 const TOKEN = /^[a-z][a-z0-9-]{1,39}$/;
 const TYPE = /^[a-z]+(\.[a-z]+)+$/;
 
-/** The root a message type lives under: case types are isolated in their own stream. */
+/**
+ * The root a message type lives under: case types are isolated in their own stream, and the read
+ * audit's records (`read.*`) in theirs, which only the audit identity reads.
+ */
 export function rootOfType(type: string): LiveRoot {
-  return type.startsWith("case.") ? ROOTS.case : ROOTS.coord;
+  if (type.startsWith("case.")) return ROOTS.case;
+  return type.startsWith("read.") ? ROOTS.reads : ROOTS.coord;
 }
+
+const LIVE_ROOTS: readonly string[] = [ROOTS.coord, ROOTS.case, ROOTS.reads];
 
 function checkToken(subjectish: string, what: string, token: string): void {
   if (!TOKEN.test(token)) {
@@ -51,8 +59,8 @@ export interface SubjectParts {
 export function parseMessageSubject(subject: string): SubjectParts {
   const tokens = subject.split(".");
   const [root, audience, sender, ...typeTokens] = tokens;
-  if (root !== ROOTS.coord && root !== ROOTS.case) {
-    throw new SubjectError(subject, `does not start with "coord." or "case."`);
+  if (!LIVE_ROOTS.includes(root ?? "")) {
+    throw new SubjectError(subject, `does not start with "coord.", "case." or "reads."`);
   }
   if (audience === undefined || sender === undefined || typeTokens.length < 2) {
     throw new SubjectError(subject, "needs <root>.<audience>.<sender>.<type>, e.g. coord.mechelen.fed-ocam.notice.posted");
@@ -62,7 +70,7 @@ export function parseMessageSubject(subject: string): SubjectParts {
   const type = typeTokens.join(".");
   if (!TYPE.test(type)) throw new SubjectError(subject, `has an invalid type "${type}"`);
   if (rootOfType(type) !== root) throw new SubjectError(subject, `puts type "${type}" under the wrong root "${root}"`);
-  return { root, audience, sender, type };
+  return { root: root as LiveRoot, audience, sender, type };
 }
 
 /**
@@ -87,8 +95,7 @@ export function senderFilter(org: string, root: LiveRoot = ROOTS.coord): string 
 
 /** A filter for a type glob like `notice.*` across all audiences and senders of one root. */
 export function typeFilter(typeGlob: string): string {
-  const root = typeGlob.startsWith("case.") ? ROOTS.case : ROOTS.coord;
-  return `${root}.*.*.${typeGlob}`;
+  return `${rootOfType(typeGlob)}.*.*.${typeGlob}`;
 }
 
 /** Everything on the live roots. */
@@ -132,6 +139,18 @@ export function deadLetterSubject(org: string, reason: string): string {
 }
 
 export const ALL_DEADLETTER = `${ROOTS.deadletter}.>`;
+/** Every read record (the audit identity's filter on READS). */
+export const ALL_READS = `${ROOTS.reads}.>`;
+
+/**
+ * The one subject filter an organisation records its reads on: `reads.<org>.<org>.>`, addressed
+ * to itself (its own audit trail) and sent by itself. The broker lets each organisation publish
+ * here only; no organisation may read READS.
+ */
+export function readsFilter(org: string): string {
+  checkToken(`${ROOTS.reads}.${org}`, "organisation", org);
+  return `${ROOTS.reads}.${org}.${org}.>`;
+}
 export const ALL_SANDBOX = `${ROOTS.sandbox}.>`;
 
 /** Filter of the dead letters filed by one organisation. */

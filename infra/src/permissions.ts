@@ -2,7 +2,8 @@
  * Broker-enforced isolation, generated from the registry. Deny by default: every tenant (each
  * organisation, and the audit) gets an exact list of grants, and nothing else exists in its
  * account. A grant is a subject of the platform account that the tenant's account imports:
- * - publish only as itself (`coord.*.<org>.>`, `case.*.<org>.>`, `deadletter.<org>.>`);
+ * - publish only as itself (`coord.*.<org>.>`, `case.*.<org>.>`, `deadletter.<org>.>`, and its
+ *   read records on `reads.<org>.<org>.>`; READS itself is read by the audit only);
  * - read only what is addressed to it, through its own durable consumers (created by the admin
  *   with a fixed filter: info, next, ack) and a finite set of feed slots whose create subject
  *   carries a filter inside its own audiences;
@@ -15,7 +16,7 @@
  */
 import {
   AUDIT_BUCKET, AUDIT_ID, auditConsumers, audienceFilter, deadLetterFilter, FEED_SLOTS, durableConsumersOf, feedConsumerName, inboxPrefix,
-  JS_API, orgStateBucket, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type InboxConsumer, type Organisation,
+  JS_API, orgStateBucket, readsFilter, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type InboxConsumer, type Organisation,
 } from "@schakel/contracts";
 
 export { AUDIT_ID };
@@ -102,6 +103,7 @@ export function organisationGrants(org: Organisation): Grant[] {
     request(senderFilter(org.id, ROOTS.coord)),
     request(senderFilter(org.id, ROOTS.case)),
     request(deadLetterFilter(org.id)),
+    request(readsFilter(org.id)),
     request(JS_API.info),
     ...durableGrants(durables),
     ...feedGrants(org),

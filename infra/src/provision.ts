@@ -18,6 +18,8 @@ export interface RetentionSettings {
   /** Case consultations expire sooner (default 90 days). */
   caseDays: number;
   deadLetterDays: number;
+  /** The read audit (default: as long as coordination messages, the records it is about). */
+  readsDays?: number;
   /** Sandbox replays are for development (default 1 hour). */
   sandboxHours: number;
   /** Duplicate window; at least the signature clock-skew tolerance (default 10 min). */
@@ -43,6 +45,8 @@ export function streamConfigs(r: RetentionSettings = DEFAULT_RETENTION, maxMsgSi
     { ...base, name: STREAMS.coord.name, subjects: [...STREAMS.coord.subjects], max_age: r.coordDays * DAY_NS, description: "Coordination messages between the levels" },
     { ...base, name: STREAMS.case.name, subjects: [...STREAMS.case.subjects], max_age: r.caseDays * DAY_NS, description: "Case consultations (sealed content), shorter retention" },
     { ...base, name: STREAMS.deadletter.name, subjects: [...STREAMS.deadletter.subjects], max_age: r.deadLetterDays * DAY_NS, description: "Refused messages with their reason" },
+    // Who saw what about whom: kept as long as what was seen, never deleted or purged by anyone.
+    { ...base, name: STREAMS.reads.name, subjects: [...STREAMS.reads.subjects], max_age: (r.readsDays ?? r.coordDays) * DAY_NS, description: "The read audit: who saw what about whom (read by the audit only)" },
     { ...base, name: STREAMS.sandbox.name, subjects: [...STREAMS.sandbox.subjects], max_age: r.sandboxHours * 3600 * 1e9, deny_purge: false, deny_delete: false, description: "Replays for services under development" },
   ];
 }

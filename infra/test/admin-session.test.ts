@@ -6,7 +6,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { createUser } from "@nats-io/nkeys";
+import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STREAMS } from "@schakel/contracts";
 import { AdminConnectError, ensureIdentities, loadRegistry, openAdminSession, provisionAsAdmin, startEmbeddedServer, type EmbeddedServer, type Identities } from "../src/mod.ts";
@@ -37,6 +39,21 @@ describe("admin session", () => {
     const second = await openAdminSession({ url: server.url, adminSeed: identities.admin.seed, registry });
     expect(second.provisioned.filter((p) => p.kind === "stream" && p.action === "created")).toEqual([]);
     await second.close();
+  });
+
+  it("admin session - a bus provisioned by a release without the read audit gets READS on the next run, nothing else changes", async () => {
+    const nc = await connect({ servers: server.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(identities.admin.seed)) });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.delete(STREAMS.reads.name);
+      const next = await openAdminSession({ url: server.url, adminSeed: identities.admin.seed, registry });
+      await next.close();
+      expect(next.provisioned.filter((p) => p.action !== "unchanged").map((p) => `${p.kind} ${p.name} ${p.action}`)).toEqual([`stream ${STREAMS.reads.name} created`]);
+      const info = await jsm.streams.info(STREAMS.reads.name);
+      expect(info.config).toMatchObject({ subjects: [...STREAMS.reads.subjects], deny_delete: true, deny_purge: true, storage: "file" });
+    } finally {
+      await nc.close();
+    }
   });
 
   it("admin session - an identity the server does not know is refused, not unreachable", async () => {

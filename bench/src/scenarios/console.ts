@@ -4,9 +4,12 @@
  * nats.js has no read model: its reference is reading the 25 newest notices straight from the
  * stream (an ordered consumer from the 25th newest), the least any page of notices costs. The
  * console's catch-up (reading and verifying the whole record at start) is reported beside it.
+ * The console answers persons only: the pages are asked for with a platform coordinator's API
+ * token (the console is started for API tokens only, as a library user would).
  */
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
-import { newMessageId, STREAMS, typeFilter } from "@schakel/contracts";
+import { newMessageId, STREAMS, typeFilter, type Person } from "@schakel/contracts";
+import { apiTokensPath, issueApiToken } from "@schakel/infra";
 import type { OrgCredentials } from "@schakel/contracts/bus";
 import { SENDER, startBed, type Bed } from "../bed.ts";
 import { pipelined } from "../pipeline.ts";
@@ -18,7 +21,10 @@ import { loadOptional } from "./optional.ts";
 import { within } from "./readers.ts";
 
 interface ConsoleModule {
-  startConsole(o: { servers: string; credentials: Map<string, OrgCredentials>; directory: unknown; onNote?: (l: string) => void }): Promise<{ url: string; caughtUp: Promise<void>; stop(): Promise<void> }>;
+  startConsole(o: {
+    servers: string; credentials: Map<string, OrgCredentials>; directory: unknown; onNote?: (l: string) => void;
+    signIn: { apiTokensOnly: true; persons: Person[] }; apiTokens: string;
+  }): Promise<{ url: string; caughtUp: Promise<void>; stop(): Promise<void> }>;
 }
 
 const PAGE = 25;
@@ -37,7 +43,14 @@ export async function consoleScenario(bed: Bed): Promise<Figure[]> {
     await pipelined(n, bed.settings.window, (i) => sender.publish("notice.posted", { ...bed.notice, noticeId: newMessageId(), title: `Notice ${i + 1}: updated threat assessment` }, { to: AUDIENCES[i % AUDIENCES.length]! }));
     await sender.close();
     const t0 = performance.now();
-    const running = await mod.startConsole({ servers: own.server.url, credentials: own.server.identities.organisations, directory: own.server.directory, onNote: (l) => progress(`console: ${l}`) });
+    const platform = own.server.registry.organisations.find((o) => o.roles.includes("platform"))!.id;
+    const coordinator: Person = { id: "b.bench", name: "Bench Coordinator", organisation: platform, roles: ["platform-coordinator"] };
+    const tokens = apiTokensPath(own.server.dataDir);
+    const auth = { authorization: `Bearer ${issueApiToken(tokens, coordinator.id).token}` };
+    const running = await mod.startConsole({
+      servers: own.server.url, credentials: own.server.identities.organisations, directory: own.server.directory, onNote: (l) => progress(`console: ${l}`),
+      signIn: { apiTokensOnly: true, persons: [coordinator] }, apiTokens: tokens,
+    });
     await within(running.caughtUp, 300_000, "the console reading the record");
     const catchUp = (performance.now() - t0) / 1000;
     progress(`console: caught up with ${n} notices in ${catchUp.toFixed(1)} s`);
@@ -67,7 +80,7 @@ export async function consoleScenario(bed: Bed): Promise<Figure[]> {
       {
         name: "schakel",
         run: timed(async () => {
-          const res = await fetch(`${running.url}notices`);
+          const res = await fetch(`${running.url}notices`, { headers: auth });
           const body = await res.text();
           if (!res.ok) throw new Error(`GET /notices answered ${res.status}: ${body.slice(0, 200)}`);
         }),

@@ -25,6 +25,7 @@ import { registerTransport } from "./transport.ts";
 import { closeOnRepeatedRefusal, connectionEvents, reconnectBackoff, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, type ConsumerBacklog } from "./inspection.ts";
 import { errorType, recordSend } from "./bus-metrics.ts";
+import { recordRead, type ReadInput } from "./record-read.ts";
 
 export interface ConnectOptions {
   servers: string | string[];
@@ -169,6 +170,14 @@ export class Bus {
     return consumerBacklog(this, consumer);
   }
 
+  /**
+   * The pseudonym this organisation gives one of its persons on the wire (`actor`); see
+   * pseudonyms.ts. Throws SchemaError for a malformed person id.
+   */
+  pseudonymOf(personId: string): string {
+    return this.identity.pseudonymOf(personId);
+  }
+
   /** Builds, validates and signs a message without sending it (also used for pipelined sends). */
   prepare<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Outgoing<T> {
     return buildOutgoing(this.identity, this.directory, type, data, opts, opts.trace ?? wireContext(opts.inReplyTo));
@@ -243,6 +252,11 @@ export class Bus {
    */
   #publisher(): AckPipeline {
     return (this.#acks ??= new AckPipeline(this.#nc, { inboxPrefix: inboxPrefix(this.org), timeoutMs: this.#js.getOptions().timeout ?? 5_000 }));
+  }
+
+  /** Records a view of something sensitive in the read audit (record-read.ts); resolves once stored. */
+  recordRead(read: ReadInput): Promise<Published> {
+    return recordRead(this, read);
   }
 
   /** Consumes this organisation's inbox consumers (or the ones given) with typed handlers. */

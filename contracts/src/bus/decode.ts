@@ -9,6 +9,7 @@
 import { catalog, dataSchemaUri, isMessageType, type CatalogEntry, type MessageType } from "../catalog.ts";
 import { RawEnvelope, sourceOf, type Envelope } from "../envelope.ts";
 import { SchemaError } from "../errors.ts";
+import { PERSON_ROLES, personRolesFor, type PersonRole } from "../persons.ts";
 import { parseMessageSubject, ROOTS } from "../subjects.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { reject, type Rejection } from "./rejection.ts";
@@ -128,6 +129,17 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
   const allowed = catalog[e.type].senders;
   if (!allowed.some((r) => roles.includes(r))) {
     return fail(reject("sender-not-allowed", `"${e.sender}" (roles ${roles.join(", ")}) may not send ${e.type}; senders are ${allowed.join(", ")}`));
+  }
+  // The acting person: both attributes or neither (earlier releases send neither: the service
+  // acted), and a person role the sending organisation can have persons in.
+  if ((e.actor === undefined) !== (e.actorrole === undefined)) {
+    return fail(reject("actor-mismatch", `${e.type} ${e.id} from "${e.sender}" carries ${e.actor === undefined ? "actorrole but no actor" : "actor but no actorrole"}: send both (a person acted) or neither (the service acted)`));
+  }
+  if (e.actorrole !== undefined) {
+    const open = personRolesFor(roles);
+    if (!(PERSON_ROLES as readonly string[]).includes(e.actorrole) || !open.includes(e.actorrole as PersonRole)) {
+      return fail(reject("actor-mismatch", `${e.type} ${e.id} from "${e.sender}" says actorrole "${e.actorrole}": "${e.sender}" (roles ${roles.join(", ")}) has persons only as ${open.join(", ")}`));
+    }
   }
   // Messages from before the binding (no Content-Type) were sent when free text could hold control
   // characters: they are read with those characters replaced (stored-text.ts); newer ones are refused.

@@ -4,6 +4,7 @@ import { fromSeed } from "@nats-io/nkeys";
 import { uuidFromBytes } from "../ids.ts";
 import type { OrgCredentials } from "./credentials.ts";
 import { ed25519PrivateKey, rawSeed, x25519PrivateKey } from "./nkey-codec.ts";
+import { pseudonymKey, pseudonymWith } from "./pseudonyms.ts";
 
 export interface Identity {
   org: string;
@@ -19,11 +20,18 @@ export interface Identity {
    * can pre-empt it in the duplicate window.
    */
   derivedId(key: string): string;
+  /**
+   * The pseudonym of one of this organisation's persons (`p-` + 16 base32), keyed by a key of
+   * its own derived from the seed: stable, different per organisation, linkable to the person
+   * only by holders of this seed. Throws SchemaError for a malformed person id.
+   */
+  pseudonymOf(personId: string): string;
 }
 
 export function identityFrom(creds: OrgCredentials): Identity {
   const privateKey = ed25519PrivateKey(creds.seed);
   const idKey = createHmac("sha256", "schakel-derived-id-v1").update(rawSeed(creds.seed)).digest();
+  const personKey = pseudonymKey(creds.seed);
   return {
     org: creds.org,
     publicKey: fromSeed(new TextEncoder().encode(creds.seed)).getPublicKey(),
@@ -31,5 +39,6 @@ export function identityFrom(creds: OrgCredentials): Identity {
     sign: (bytes) => edSign(null, bytes, privateKey),
     sealingPrivateKey: x25519PrivateKey(creds.curveSeed),
     derivedId: (key) => uuidFromBytes(createHmac("sha256", idKey).update(key).digest()),
+    pseudonymOf: (personId) => pseudonymWith(personKey, personId),
   };
 }

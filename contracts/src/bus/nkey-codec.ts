@@ -25,7 +25,8 @@ function base32Decode(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function base32Encode(bytes: Uint8Array): string {
+/** RFC 4648 base32 (upper case, no padding), as nkeys use it. */
+export function base32Encode(bytes: Uint8Array): string {
   let out = "";
   let bits = 0;
   let value = 0;

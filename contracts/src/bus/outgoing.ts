@@ -7,7 +7,8 @@ import { catalog, dataSchemaUri, subjectFor, type InputOf, type MessageType } fr
 import { sourceOf, type Envelope } from "../envelope.ts";
 import { SchakelError, SchemaError } from "../errors.ts";
 import { newMessageId } from "../ids.ts";
-import type { Classification } from "../vocabulary.ts";
+import { Actor, personRolesFor } from "../persons.ts";
+import type { Classification, Role } from "../vocabulary.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { CLOUDEVENTS_JSON, HEADERS } from "./headers.ts";
 import type { Identity } from "./identity.ts";
@@ -31,6 +32,12 @@ export interface PublishOptions {
   id?: string;
   time?: Date;
   trace?: TraceContext;
+  /**
+   * The person acting, in one of their roles: sets the envelope's `actor` (the person's pseudonym
+   * for this organisation) and `actorrole`. Leave it out when the organisation's service acts.
+   * The caller has checked that the person exists, is enabled and belongs to this organisation.
+   */
+  actor?: Actor;
 }
 
 export interface Outgoing<T extends MessageType = MessageType> {
@@ -41,6 +48,17 @@ export interface Outgoing<T extends MessageType = MessageType> {
 }
 
 const encoder = new TextEncoder();
+
+/** The envelope's `actor`/`actorrole` for `actor`; throws when the role is not one this organisation's persons can hold. */
+function actorAttributes(identity: Identity, orgRoles: readonly Role[], actor: Actor): { actor: string; actorrole: string } {
+  const parsed = Actor.safeParse(actor);
+  if (!parsed.success) throw SchemaError.fromZod("actor", parsed.error, "actor");
+  const open = personRolesFor(orgRoles);
+  if (!open.includes(parsed.data.role)) {
+    throw new SchakelError("not-allowed", `person ${parsed.data.person} cannot act as ${parsed.data.role} for "${identity.org}": its persons can be ${open.join(", ")}`, { org: identity.org, person: parsed.data.person, role: parsed.data.role });
+  }
+  return { actor: identity.pseudonymOf(parsed.data.person), actorrole: parsed.data.role };
+}
 
 /** Validates and signs one message; throws SchemaError / SchakelError naming the field or audience. */
 export function buildOutgoing<T extends MessageType>(
@@ -62,6 +80,7 @@ export function buildOutgoing<T extends MessageType>(
   }
   const parsed = entry.schema.safeParse(data);
   if (!parsed.success) throw SchemaError.fromZod(`${type} data`, parsed.error, "data");
+  const actor = opts.actor === undefined ? undefined : actorAttributes(identity, sender.roles, opts.actor);
   const subject = subjectFor(type, opts.to, identity.org);
   const reply = opts.inReplyTo;
   const id = opts.id ?? (opts.idempotencyKey ? identity.derivedId(`${type}|${opts.to}|${opts.idempotencyKey}`) : newMessageId());
@@ -82,6 +101,7 @@ export function buildOutgoing<T extends MessageType>(
     traceparent: trace.traceparent,
     ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
     signingkey: identity.publicKey,
+    ...(actor ?? {}),
     data: parsed.data as InputOf<T>,
   };
   const body = encoder.encode(JSON.stringify(envelope));

@@ -28,6 +28,7 @@ export const REJECT_REASONS = [
   "unsupported-version",
   "dataschema-mismatch",
   "sender-not-allowed",
+  "actor-mismatch",
   "invalid-data",
   "sender-mismatch",
   "replay-refused",

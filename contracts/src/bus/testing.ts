@@ -134,6 +134,11 @@ export class TestBus {
     this.#send = chain(opts.interceptors?.outbound ?? [], async (out) => this.#record(out));
   }
 
+  /** As `Bus.pseudonymOf`: this organisation's pseudonym of one of its persons. */
+  pseudonymOf(personId: string): string {
+    return this.identity.pseudonymOf(personId);
+  }
+
   /** As `Bus.prepare`: builds, validates and signs without sending. */
   prepare<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Outgoing<T> {
     return buildOutgoing(this.identity, this.directory, type, data, opts, opts.trace ?? wireContext(opts.inReplyTo));

@@ -1,19 +1,23 @@
 /**
- * `npm run schemas:release -w @schakel/contracts [-- <type>…]`: snapshots the catalog's current
- * schema of each given type (default: every type) as contracts/schemas/<type>/v<N>.json. Refuses,
+ * `npm run schemas:release -w @schakel/contracts [-- <type>…|envelope]`: snapshots the catalog's
+ * current schema of each given type (default: every type, and the envelope) as
+ * contracts/schemas/<type>/v<N>.json (the envelope: contracts/schemas/envelope.json). Refuses,
  * with the reason, a change that would break readers; exits 1 then. Commit what it writes.
  */
 import { MESSAGE_TYPES, isMessageType } from "../catalog.ts";
+import { releaseEnvelope } from "./envelope.ts";
 import { planRelease } from "./history.ts";
 import { currentSchemas, readSnapshots, snapshotPath, writeSnapshot } from "./snapshots.ts";
 
-const asked = process.argv.slice(2).filter((a) => a !== "--");
+const args = process.argv.slice(2).filter((a) => a !== "--");
+const withEnvelope = !args.length || args.includes("envelope");
+const asked = args.filter((a) => a !== "envelope");
 const unknown = asked.filter((t) => !isMessageType(t));
 if (unknown.length) {
   console.error(`unknown message type(s): ${unknown.join(", ")}; known: ${MESSAGE_TYPES.join(", ")}`);
   process.exit(2);
 }
-const types = asked.length ? asked.filter(isMessageType) : MESSAGE_TYPES;
+const types = asked.length ? asked.filter(isMessageType) : args.length ? [] : MESSAGE_TYPES;
 const current = currentSchemas(types);
 const released = await readSnapshots();
 let refused = 0;
@@ -29,5 +33,12 @@ for (const type of types) {
     await writeSnapshot(type, plan.version, current.get(type)!.schema);
     console.log(`${plan.action === "create" ? "released " : "refreshed"} ${file}${plan.action === "refresh" ? ` (${plan.note})` : ""}`);
   }
+}
+if (withEnvelope) {
+  const plan = await releaseEnvelope();
+  if (plan.action === "refuse") {
+    refused++;
+    console.error(`refused   envelope.json: ${plan.reason}`);
+  } else console.log(`${plan.action === "refreshed" ? "refreshed" : "unchanged"} envelope.json`);
 }
 process.exit(refused ? 1 : 0);

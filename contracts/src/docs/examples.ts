@@ -34,6 +34,7 @@ export const EXAMPLE_ROUTES: Record<MessageType, { from: string; to: string }> =
   "case.consultation.responded": { from: "mechelen", to: "antwerpen" },
   "knowledge.shared": { from: "vvsg", to: "all" },
   "escalation.raised": { from: "vpr", to: "vilvoorde" },
+  "read.recorded": { from: "mechelen", to: "mechelen" },
 };
 
 /** An example message exactly as it travels: subject, NATS headers, envelope and its body bytes. */

@@ -14,6 +14,7 @@ import { sandboxSubject } from "../subjects.ts";
 import { CLOUDEVENTS_JSON, HEADERS, replayCopyId } from "../bus/headers.ts";
 import { curveNkeyFromRaw } from "../bus/nkey-codec.ts";
 import type { RejectReason } from "../bus/rejection.ts";
+import { pseudonymKey, pseudonymWith } from "../bus/pseudonyms.ts";
 import { encodeSignature, signingBytes } from "../bus/signature.ts";
 import { exampleIdentity, type ExampleIdentity } from "./example-identity.ts";
 import { EXAMPLE_KEY_LABEL, EXAMPLE_ROUTES, EXAMPLE_TIME, exampleId, exampleMessage } from "./examples.ts";
@@ -152,6 +153,17 @@ export function testVectors(): TestVector[] {
   add("accepted-legacy-control-character", "The same title in a message stored before the rule (no Content-Type): read, the character replaced by U+FFFD.",
     (() => { const w = resigned({ data: { ...(env.data as object), title: "Dreiging \u001b[2J gewijzigd" } }); return { ...w, headers: without(w.headers, HEADERS.contentType) }; })(),
     { verdict: "accepted", type: "notice.posted" });
+  // The acting person: the pseudonym of person a.peeters under the documentation seed (SHA-256 of its label).
+  const actor = pseudonymWith(pseudonymKey(createHash("sha256").update(EXAMPLE_KEY_LABEL).digest()), "a.peeters");
+  const ackDirectory = directoryOf(["fed-ocam", "mechelen"], key.publicKey);
+  const acted = (attributes: Record<string, unknown>): Wire => signedWire(key, ack.subject, { ...ackEnv, ...attributes });
+  add("accepted-notice.acknowledged-with-actor", `mechelen's acknowledgement made by its person a.peeters as livc-member: actor ${actor} (the pseudonym under the documentation seed), accepted.`,
+    acted({ actor, actorrole: "livc-member" }), { verdict: "accepted", type: "notice.acknowledged" }, { directory: ackDirectory });
+  add("refused-actor-mismatch-role", "mechelen (a municipality) says a platform-coordinator acted: no person of mechelen can hold that role.",
+    acted({ actor, actorrole: "platform-coordinator" }), refused("actor-mismatch"), { directory: ackDirectory });
+  add("refused-actor-mismatch-unknown-role", "An actorrole that is no person role.", acted({ actor, actorrole: "mayor" }), refused("actor-mismatch"), { directory: ackDirectory });
+  add("refused-actor-mismatch-without-role", "An actor without actorrole.", acted({ actor }), refused("actor-mismatch"), { directory: ackDirectory });
+  add("refused-invalid-envelope-actor-in-clear", "An actor that is a person id, not a pseudonym.", acted({ actor: "a.peeters", actorrole: "livc-member" }), refused("invalid-envelope"), { directory: ackDirectory });
   add("refused-sender-mismatch", "mechelen acknowledges in antwerpen's name.", signedWire(key, ack.subject, { ...ackEnv, data: { ...(ackEnv.data as object), recipient: "antwerpen" } }), refused("sender-mismatch"));
   const copy: Wire = {
     subject: sandboxSubject("dev", base.subject), body: baseWire.body,

@@ -8,7 +8,7 @@
  * plus the few subjects sourcing uses.
  */
 import {
-  deadLetterFilter, JS_API, LEAF, leafDeliverPrefix, leafDomain, inboxPrefix, ROOTS, senderFilter, type Organisation, type Registry,
+  deadLetterFilter, JS_API, LEAF, leafDeliverPrefix, leafDomain, inboxPrefix, readsFilter, ROOTS, senderFilter, type Organisation, type Registry,
 } from "@schakel/contracts";
 import { organisationPermissions, type Permissions } from "../permissions.ts";
 import { siteOrganisations, type LeafSite } from "./leaf-sites.ts";
@@ -23,7 +23,7 @@ function toHub(subject: string): string {
 
 /** An organisation's own publication subjects: stored by the leaf's OUTBOX, not sent over the link. */
 function publications(org: string): string[] {
-  return [senderFilter(org, ROOTS.coord), senderFilter(org, ROOTS.case), deadLetterFilter(org)];
+  return [senderFilter(org, ROOTS.coord), senderFilter(org, ROOTS.case), deadLetterFilter(org), readsFilter(org)];
 }
 
 /** The permissions of an organisation's user on the leaf that hosts it. */
@@ -37,7 +37,7 @@ export function leafOrganisationPermissions(org: Organisation): Permissions {
 
 /** The root subjects a link never carries: they travel by sourcing (up) and by consumers (down). */
 export function linkDeniedSubjects(): string[] {
-  return [`${ROOTS.coord}.>`, `${ROOTS.case}.>`, `${ROOTS.deadletter}.>`, `${ROOTS.sandbox}.>`];
+  return [`${ROOTS.coord}.>`, `${ROOTS.case}.>`, `${ROOTS.deadletter}.>`, `${ROOTS.reads}.>`, `${ROOTS.sandbox}.>`];
 }
 
 /**

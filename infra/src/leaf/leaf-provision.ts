@@ -1,6 +1,6 @@
 /**
  * Provisioning of leaf sites: each leaf gets its OUTBOX (its organisations' publications, kept
- * on the leaf's disk until long after the hub has them), and the hub's COORD, CASE and
+ * on the leaf's disk until long after the hub has them), and the hub's COORD, CASE, READS and
  * DEADLETTER streams source every OUTBOX across the link, each with its root as filter. Both
  * steps are idempotent: re-running adds what is missing and leaves the rest alone.
  */
@@ -61,10 +61,11 @@ const HUB_STREAMS = [
   { stream: STREAMS.coord.name, root: ROOTS.coord },
   { stream: STREAMS.case.name, root: ROOTS.case },
   { stream: STREAMS.deadletter.name, root: ROOTS.deadletter },
+  { stream: STREAMS.reads.name, root: ROOTS.reads },
 ];
 
 /**
- * Adds the OUTBOX of every site as a source of the hub's COORD, CASE and DEADLETTER streams
+ * Adds the OUTBOX of every site as a source of the hub's COORD, CASE, DEADLETTER and READS streams
  * (connected as the operator to the hub, after `provision`). Returns the streams it changed.
  */
 export async function provisionHubSources(jsm: JetStreamManager, sites: readonly LeafSite[]): Promise<string[]> {

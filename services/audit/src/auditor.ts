@@ -1,19 +1,22 @@
 /**
- * The auditor: runs as the `audit` identity (its own broker account), reads COORD, CASE and
- * DEADLETTER in order through its own durable consumers, and appends one chained record per stored
+ * The auditor: runs as the `audit` identity (its own broker account), reads COORD, CASE,
+ * DEADLETTER and READS (the read audit) in order through its own durable consumers, and appends one chained record per stored
  * message to the log file. Messages are read raw (bytes and headers as stored) in batches through
  * the bus client's read path (`readStreamBatches`), which keeps pulling through reconnects. A batch
  * is fsync'ed before its messages are acknowledged; a restart
  * resumes from the log (the source of truth), skipping what the log already holds. It sees
- * metadata and digests only: case content is sealed, and the log keeps no message bodies.
+ * metadata and digests only: case content is sealed, and the log keeps no message bodies — except
+ * the who and what of each verified read record (read-entry.ts), which is what the read audit is for.
  */
-import { AUDIT_ID, auditConsumers } from "@schakel/contracts";
-import { OperatorConnection, readStreamBatches, watchReachability, type StreamRead } from "@schakel/contracts/bus";
+import { AUDIT_ID, auditConsumers, STREAMS } from "@schakel/contracts";
+import { KeyDirectory, OperatorConnection, readStreamBatches, watchReachability, type StreamRead } from "@schakel/contracts/bus";
+import { directoryPath } from "@schakel/infra";
 import { openCheckpoints, writeCheckpoint, type Checkpoints } from "./checkpoints.ts";
 import { messageDigest, storedAtOf } from "./digest.ts";
 import { auditLogPath, AuditLogWriter, readHead, type ChainHead } from "./log.ts";
 import { observeChain } from "./metrics.ts";
-import { chain, type AuditRecord } from "./record.ts";
+import { readEntryOf } from "./read-entry.ts";
+import { chain, type AuditRecord, type StoredEntry } from "./record.ts";
 
 export interface AuditorOptions {
   servers: string | string[];
@@ -28,6 +31,13 @@ export interface AuditorOptions {
   checkpointIntervalMs?: number;
   /** Messages fetched per pull (default 256). */
   batch?: number;
+  /**
+   * The key directory read records are verified with (default: the data folder's directory file,
+   * followed for rotations and revocations).
+   */
+  directory?: KeyDirectory;
+  /** Clock tolerance for read records (default 5 min, as every receiver). */
+  skewMs?: number;
   onRecord?: (r: AuditRecord) => void;
   onError?: (err: Error, stream: string) => void;
 }
@@ -50,6 +60,9 @@ export interface Auditor {
 export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
   const logPath = opts.logPath ?? auditLogPath(opts.dataDir);
   const head: ChainHead = await readHead(logPath);
+  const directory = opts.directory ?? KeyDirectory.fromFile(directoryPath(opts.dataDir));
+  const unwatchDirectory = opts.directory ? () => {} : directory.watchFile(directoryPath(opts.dataDir), (err) => opts.onError?.(err, "directory"));
+  const verifier = { directory, skewMs: opts.skewMs ?? 5 * 60_000 };
   const audit = await OperatorConnection.connect({ servers: opts.servers, as: AUDIT_ID, seed: opts.seed });
   const consumers = auditConsumers();
   // A durable ahead of the log (the log was replaced, or lost its tail) is re-created, so nothing is skipped.
@@ -82,7 +95,8 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
       const records: AuditRecord[] = [];
       for (const m of batch) {
         if (m.seq <= (head.lastSeq.get(stream) ?? 0)) continue; // already in the log (redelivery after a crash)
-        const r = chain(head.next, head.hash, { stream, seq: m.seq, subject: m.subject, storedAt: storedAtOf(m.storedAtNanos), digest: messageDigest(m.headers, m.body) });
+        const entry: StoredEntry = { stream, seq: m.seq, subject: m.subject, storedAt: storedAtOf(m.storedAtNanos), digest: messageDigest(m.headers, m.body) };
+        const r = chain(head.next, head.hash, stream === STREAMS.reads.name ? { ...entry, ...readEntryOf(verifier, m) } : entry);
         records.push(r);
         head.next++;
         head.hash = r.hash;
@@ -133,6 +147,7 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
     },
     async stop() {
       stopMetrics();
+      unwatchDirectory();
       clearInterval(checkpointTimer);
       for (const r of readings) r.stop();
       await Promise.all(readings.map((r) => r.closed));

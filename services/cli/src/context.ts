@@ -28,6 +28,10 @@ export const Connection = z.object({
   pid: z.number().optional(),
   startedAt: z.string().optional(),
   consoleUrl: z.string().optional(),
+  /** The OpenID Provider the console and `schakel login` sign in through. */
+  issuer: z.string().optional(),
+  /** The persons file the provider signs in from (`up --persons`, SCHAKEL_PERSONS or the demo's). */
+  personsFile: z.string().optional(),
   /** The health server of the `schakel up` process (`/healthz`, `/readyz`, `/metrics`). */
   healthUrl: z.string().optional(),
   /** The embedded nats-server (absent when `up` uses an existing server). */

@@ -60,10 +60,10 @@ describe("cli status", () => {
     const mechelen = report.organisations.find((o) => o.org === "mechelen");
     expect(mechelen).toMatchObject({ level: "local", health: "ok", connected: true, connectedVia: "connz", pending: 0, missingConsumers: [], overdueObligations: 0, deadLetters: 0 });
     expect(mechelen!.connections).toBeGreaterThan(0);
-    expect(report.streams.map((x) => x.name).sort()).toEqual(["CASE", "COORD", "DEADLETTER", "SANDBOX"]);
+    expect(report.streams.map((x) => x.name).sort()).toEqual(["CASE", "COORD", "DEADLETTER", "READS", "SANDBOX"]);
     expect(Object.keys(report.streams[0]!).sort()).toEqual(["bytes", "consumers", "firstAt", "firstSeq", "lastAt", "lastSeq", "messages", "name"]);
     expect(report.auditor.connected).toBe(true);
-    expect(report.auditor.streams.map((a) => a.consumer)).toEqual(["audit--coord", "audit--case", "audit--deadletter"]);
+    expect(report.auditor.streams.map((a) => a.consumer)).toEqual(["audit--coord", "audit--case", "audit--deadletter", "audit--reads"]);
     const human = await runInProcess([...g, "status"]);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/ORGANISATION\s+LEVEL\s+CONN\s+BEHIND/);

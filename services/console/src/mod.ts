@@ -1,6 +1,9 @@
 /** @schakel/console — the coordinator console: web dashboard and JSON API. Every public export, by name. */
 export { startConsole } from "./start.ts";
-export type { ConsoleOptions, RunningConsole } from "./start.ts";
+export type { ConsoleOptions, RunningConsole, ProviderSignIn, ApiTokensOnly } from "./start.ts";
+export type { PersonsSource } from "./auth/people.ts";
+export { SessionStore, SESSION_COOKIE } from "./auth/sessions.ts";
+export type { Session, SessionLimits } from "./auth/sessions.ts";
 export { createConsoleApp } from "./http/app.ts";
 export type { ConsoleApp, ConsoleAppOptions } from "./http/app.ts";
 export type { ConsoleContext } from "./http/context.ts";

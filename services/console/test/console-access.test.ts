@@ -1,17 +1,20 @@
 /**
- * The console for everyone, in real headless Chromium on one secured bus: a trace found by a
+ * The console for everyone, in real headless Chromium on one secured bus, each page signed in
+ * through the real identity provider as a demo person: a trace found by a
  * notice or message id, the feed's time window and Belgian times, Dutch and French (and the
  * switch that remembers the choice), axe-core's WCAG 2.1 AA rules on every page, and posting and
- * acknowledging a notice with the keyboard alone.
+ * acknowledging a notice with the keyboard alone (posting as a platform coordinator, then signing
+ * in as another demo person of a recipient to acknowledge).
  */
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { sampleData } from "@schakel/contracts";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { startConsole, type RunningConsole } from "../src/mod.ts";
+import type { RunningConsole } from "../src/mod.ts";
 import { launchBrowser, screenshot } from "./browser.ts";
 import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
+import { consoleWithProvider, demoPersons, signInPage, type SignedInConsole } from "./sign-in.ts";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -20,6 +23,7 @@ const belgianLocal = (ms: number) => new Intl.DateTimeFormat("sv-SE", { timeZone
 
 let bus: SchakelServer;
 let consoleApp: RunningConsole;
+let signedIn: SignedInConsole;
 let browser: Browser;
 let demo: DemoFlow;
 const errors: string[] = [];
@@ -31,13 +35,14 @@ const unexpected = (...statuses: number[]) => errors.filter((e) => !statuses.som
  * A laptop-sized page in its own context (own cookies), its browser asking for `locale`. For axe,
  * `bypassCSP` lets the test inject the checker into pages whose policy allows only their own scripts.
  */
-async function pageIn(locale: string, opts: { bypassCSP?: boolean } = {}): Promise<Page> {
+async function pageIn(locale: string, opts: { bypassCSP?: boolean; person?: string } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, reducedMotion: "reduce", locale, bypassCSP: opts.bypassCSP ?? false });
   const page = await context.newPage();
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`console error: ${m.text()}`);
   });
+  await signInPage(page, consoleApp.url, opts.person ?? "e.janssens");
   return page;
 }
 
@@ -72,7 +77,9 @@ const focusVisible = (page: Page) =>
 
 beforeAll(async () => {
   bus = await startSchakelServer();
-  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir, port: 0 });
+  const persons = demoPersons(bus);
+  signedIn = await consoleWithProvider(bus, () => persons);
+  consoleApp = signedIn.console;
   await consoleApp.caughtUp;
   demo = await runDemoFlow(bus);
   await waitFor(() => consoleApp.model.notices.notices.get(demo.noticeId)?.receipts.get("mechelen")?.acknowledgedAt, { what: "the demo flow in the console" });
@@ -86,7 +93,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   await browser?.close();
-  await consoleApp?.stop();
+  await signedIn?.stop();
   await bus?.cleanup();
 });
 
@@ -104,12 +111,13 @@ describe("console for everyone", () => {
     await page.fill("#t-id", demo.noticeId);
     await page.click("form[role=search] button[type=submit]");
     await page.waitForURL(new RegExp(`/traces/${demo.traceId}`));
-    // gent is neither sender nor recipient of the notice: its id finds nothing from there.
-    const hidden = await page.goto(at(`/traces?id=${demo.noticeId}&as=gent`));
+    // gent is neither sender nor recipient of the notice: its id finds nothing for gent's coordinator.
+    const asGent = await pageIn("en-GB", { person: "j.de-smet" });
+    const hidden = await asGent.goto(at(`/traces?id=${demo.noticeId}`));
     expect(hidden?.status()).toBe(404);
-    expect(await page.locator("#t-err").textContent()).toContain("No trace with this id is visible");
-    expect(await page.locator("#t-id").getAttribute("aria-describedby")).toContain("t-err");
-    await page.goto(at("/view?as=vpr&back=/"));
+    expect(await asGent.locator("#t-err").textContent()).toContain("No trace with this id is visible");
+    expect(await asGent.locator("#t-id").getAttribute("aria-describedby")).toContain("t-err");
+    await asGent.context().close();
     const unknown = await page.goto(at("/traces?id=00000000-0000-7000-8000-000000000000"));
     expect(unknown?.status()).toBe(404);
     expect(unexpected(404)).toEqual([]);
@@ -208,14 +216,19 @@ describe("console for everyone", () => {
 
   it("console - every page passes axe-core's WCAG 2.1 AA rules in Dutch, and the main ones in French", async () => {
     const ack = consoleApp.model.records.find((r) => r.type === "notice.acknowledged" && r.reference === demo.noticeId)!;
-    const paths = ["/", "/feed", "/notices", `/notices/${demo.noticeId}`, "/obligations", "/traces", `/traces/${demo.traceId}`, "/flows", "/post", `/traces?id=${ack.id.slice(0, 8)}`, "/nowhere", `/notices/${demo.noticeId}?as=vilvoorde`];
+    // A request awaiting the platform's answer, so the coordination page shows an answer form.
+    const gent = await bus.connectAs("gent");
+    const asked = await gent.publish("coordination.requested", sampleData("coordination.requested"), { to: "vpr" });
+    await waitFor(() => consoleApp.model.trace(asked.traceId).length, { what: "the request to vpr in the console" });
+    const paths = ["/", "/feed", "/notices", `/notices/${demo.noticeId}`, "/obligations", "/traces", `/traces/${demo.traceId}`, "/flows", "/post", "/coordination", "/coordination/request", `/traces?id=${ack.id.slice(0, 8)}`, "/nowhere"];
     const found: Record<string, string[]> = {};
     // Every page in Dutch; in French the pages with the most text of their own (same markup otherwise).
-    const pagesIn = { "nl-BE": paths, "fr-BE": ["/", "/feed", `/notices/${demo.noticeId}`, `/traces/${demo.traceId}`, "/post"] };
+    const pagesIn = { "nl-BE": paths, "fr-BE": ["/", "/feed", `/notices/${demo.noticeId}`, `/traces/${demo.traceId}`, "/post", "/coordination"] };
     for (const [locale, list] of Object.entries(pagesIn)) {
       const page = await pageIn(locale, { bypassCSP: true });
       for (const path of list) {
         await page.goto(at(path));
+        if (path === "/coordination") expect(await page.locator("form.answer").count(), "an answer form on the coordination page").toBeGreaterThan(0);
         const v = await axeViolations(page);
         if (v.length) found[`${locale} ${path}`] = v;
       }
@@ -225,8 +238,30 @@ describe("console for everyone", () => {
       await page.locator(".error-summary").waitFor();
       const v = await axeViolations(page);
       if (v.length) found[`${locale} refused post`] = v;
+      await page.goto(at("/coordination/request"));
+      await page.click("form.request button[type=submit]");
+      await page.locator(".error-summary").waitFor();
+      const r = await axeViolations(page);
+      if (r.length) found[`${locale} refused coordination request`] = r;
       await page.context().close();
     }
+    // A recipient's view of the notice, with its acknowledgement form (vilvoorde's coordinator).
+    const recipient = await pageIn("nl-BE", { bypassCSP: true, person: "n.willems" });
+    await recipient.goto(at(`/notices/${demo.noticeId}`));
+    expect(await recipient.locator("form.acknowledge").count()).toBe(1);
+    const v = await axeViolations(recipient);
+    if (v.length) found["nl-BE recipient's notice"] = v;
+    await recipient.context().close();
+    // The signal form, for a LIVC member (mechelen's), empty and refused.
+    const member = await pageIn("nl-BE", { bypassCSP: true, person: "m.peeters" });
+    await member.goto(at("/signal"));
+    const s = await axeViolations(member);
+    if (s.length) found["nl-BE /signal"] = s;
+    await member.click("form.signal button[type=submit]");
+    await member.locator(".error-summary").waitFor();
+    const rs = await axeViolations(member);
+    if (rs.length) found["nl-BE refused signal"] = rs;
+    await member.context().close();
     expect(found).toEqual({});
     expect(unexpected(404, 422)).toEqual([]);
   });
@@ -267,16 +302,17 @@ describe("console for everyone", () => {
     await page.waitForURL(/\/notices\/[0-9a-f-]{36}$/);
     const noticeId = new URL(page.url()).pathname.split("/").pop()!;
     expect(await page.locator("h1").textContent()).toBe(title);
-    // Viewing as mechelen (the switch, by keyboard), then acknowledging it.
-    await tabTo(page, "#as");
-    await page.keyboard.type("mechelen");
-    await tabTo(page, "form.viewer button[type=submit]");
+    // Signing in as another demo person (mechelen's LIVC member) with the header's button, then acknowledging it.
+    await tabTo(page, "form[action='/logout?next=login'] button");
     await page.keyboard.press("Enter");
-    // The switch returns to this same URL, so waiting for the URL would not wait at all: the
-    // acknowledgement form exists only on the page reloaded as a recipient.
+    // The provider asks before it ends its own session (its button has the focus), then shows its demo persons.
+    await page.locator("button[name=logout]").waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator('form:has(input[name="person"][value="m.peeters"]) button').click();
+    await page.waitForURL((u) => u.href.startsWith(consoleApp.url) && !u.pathname.startsWith("/auth/"));
+    await page.goto(at(`/notices/${noticeId}`));
+    expect(await page.locator("[data-person]").getAttribute("data-person")).toBe("m.peeters");
     await page.locator("form.acknowledge").waitFor();
-    expect(page.url()).toMatch(new RegExp(`/notices/${noticeId}$`));
-    expect(await page.inputValue("#as")).toBe("mechelen");
     await tabTo(page, "#ack-remark");
     expect(await page.getAttribute("#ack-remark", "aria-describedby")).toContain("ack-remark-help");
     await page.keyboard.type("Gezien door de lokale cel");

@@ -1,7 +1,8 @@
 /**
- * The console's JSON API and its rules against a real secured bus: what each viewpoint may see,
- * sealed case content never served, forged messages refused, posting validated before anything
- * is published, cross-site requests refused, and a restart reading the whole record again.
+ * The console's JSON API and its rules against a real secured bus, called with persons' real API
+ * tokens: what each person's organisation may see, sealed case content never served, forged
+ * messages refused, posting validated before anything is published (the sender is the person's
+ * organisation), cross-site requests refused, and a restart reading the whole record again.
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,12 +12,21 @@ import { encodeSignature, HEADERS, signingBytes } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
 import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
+import { bearer, demoPersons, tokenFor } from "./sign-in.ts";
 
 let bus: SchakelServer;
 let consoleApp: RunningConsole;
 let demo: DemoFlow;
 
-const get = async <T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T; text: string }> => {
+/** One person of each organisation the tests look through (from the demo persons file). */
+const PERSON_OF: Record<string, string> = {
+  vpr: "e.janssens", gent: "j.de-smet", mechelen: "m.peeters", vilvoorde: "n.willems", "fed-ocam": "p.lambert", "fed-police": "c.dupont",
+};
+const tokens = new Map<string, string>();
+/** A request as a person of `org`, with their API token. */
+const as = (org: string, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...bearer(tokens.get(org)!), ...(init.headers as Record<string, string> | undefined) } });
+
+const get = async <T = Record<string, unknown>>(path: string, init: RequestInit = as("vpr")): Promise<{ status: number; body: T; text: string }> => {
   const res = await fetch(new URL(path, consoleApp.url), init);
   const text = await res.text();
   let body: T;
@@ -35,7 +45,9 @@ interface MessagesPage {
 
 beforeAll(async () => {
   bus = await startSchakelServer();
-  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir });
+  const persons = demoPersons(bus);
+  for (const [org, person] of Object.entries(PERSON_OF)) tokens.set(org, tokenFor(bus, person));
+  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir, signIn: { apiTokensOnly: true, persons }, onNote: () => undefined });
   await consoleApp.caughtUp;
   demo = await runDemoFlow(bus);
   await waitFor(() => consoleApp.model.size >= 13, { what: "the demo flow's 13 messages in the console" });
@@ -48,45 +60,46 @@ afterAll(async () => {
 
 describe("console api", () => {
   it("console api - the platform sees every flow; a municipality only what is addressed to it, its level or all, and what it sent", async () => {
-    const all = await get<MessagesPage>("/api/messages?as=vpr&limit=100");
+    const all = await get<MessagesPage>("/api/messages?limit=100", as("vpr"));
     expect(all.body.total).toBe(13);
-    const gent = await get<MessagesPage>("/api/messages?as=gent&limit=100");
+    const gent = await get<MessagesPage>("/api/messages?limit=100", as("gent"));
     expect(gent.body.items.map((m) => `${m.sender}>${m.audience}:${m.type}`).sort()).toEqual(["gent>vpr:signal.raised", "vvsg>all:knowledge.shared"]);
-    const mechelen = await get<MessagesPage>("/api/messages?as=mechelen&limit=100");
+    const mechelen = await get<MessagesPage>("/api/messages?limit=100", as("mechelen"));
     for (const m of mechelen.body.items) expect(m.sender === "mechelen" || ["mechelen", "local", "all"].includes(m.audience)).toBe(true);
     expect(mechelen.body.items.some((m) => m.audience === "vilvoorde")).toBe(false);
     // The notice's matrix: the sender sees both recipients, a recipient only its own row.
-    const asOcam = await get<{ matrix: { org: string; state: string }[] }>(`/api/notices/${demo.noticeId}?as=fed-ocam`);
+    const asOcam = await get<{ matrix: { org: string; state: string }[] }>(`/api/notices/${demo.noticeId}`, as("fed-ocam"));
     expect(asOcam.body.matrix.map((r) => `${r.org}:${r.state}`)).toEqual(["mechelen:acknowledged", "vilvoorde:delivered"]);
-    const asVilvoorde = await get<{ matrix: { org: string }[] }>(`/api/notices/${demo.noticeId}?as=vilvoorde`);
+    const asVilvoorde = await get<{ matrix: { org: string }[] }>(`/api/notices/${demo.noticeId}`, as("vilvoorde"));
     expect(asVilvoorde.body.matrix.map((r) => r.org)).toEqual(["vilvoorde"]);
-    expect((await get(`/api/notices/${demo.noticeId}?as=gent`)).status).toBe(404);
+    expect((await get(`/api/notices/${demo.noticeId}`, as("gent"))).status).toBe(404);
     // The trace, as a recipient, hides the other recipient's messages and says how many.
-    const trace = await get<{ steps: unknown[]; hidden: number }>(`/api/traces/${demo.traceId}?as=mechelen`);
+    const trace = await get<{ steps: unknown[]; hidden: number }>(`/api/traces/${demo.traceId}`, as("mechelen"));
     expect(trace.body.steps.length).toBe(3);
     expect(trace.body.hidden).toBe(3);
     // A mistyped viewpoint is refused, never widened to the platform's.
-    const typo = await get<{ error: { message: string } }>("/api/messages?as=mechlen");
-    expect(typo.status).toBe(400);
-    expect(typo.body.error.message).toContain("mechelen");
-    expect(typo.body.error).toMatchObject({ code: "unknown-organisation", retryable: false });
+    // The viewpoint is the person's organisation: asking for another one changes nothing.
+    const asked = await get<MessagesPage>("/api/messages?as=vpr&limit=100", as("gent"));
+    expect(asked.body.total).toBe(gent.body.total);
   });
 
   it("console api - sealed case content never appears in any page or answer, only the case metadata", async () => {
     const paths = ["/", "/feed", "/notices", "/obligations", "/traces", "/flows", "/api/messages?limit=100", "/api/notices", "/api/obligations", "/api/escalations", "/api/flows"];
     const caseTrace = consoleApp.model.records.find((r) => r.type === "case.consultation.requested")!.traceId;
-    paths.push(`/traces/${caseTrace}`, `/api/traces/${caseTrace}`, "/api/messages?as=fed-police", "/api/messages?as=mechelen");
-    for (const path of paths) {
-      const { status, text } = await get(path);
-      expect(status, path).toBe(200);
-      expect(text.includes(demo.sealedCiphertext), path).toBe(false);
-      expect(text.includes(demo.sealedWrappedKey), path).toBe(false);
+    paths.push(`/traces/${caseTrace}`, `/api/traces/${caseTrace}`);
+    for (const org of ["vpr", "fed-police", "mechelen"]) {
+      for (const path of org === "vpr" ? paths : ["/api/messages?limit=100", `/api/traces/${caseTrace}`]) {
+        const { status, text } = await get(path, as(org));
+        expect(status, `${org} ${path}`).toBe(200);
+        expect(text.includes(demo.sealedCiphertext), path).toBe(false);
+        expect(text.includes(demo.sealedWrappedKey), path).toBe(false);
+      }
     }
-    const police = await get<MessagesPage>("/api/messages?as=fed-police&type=case");
+    const police = await get<MessagesPage>("/api/messages?type=case", as("fed-police"));
     expect(police.body.items).toHaveLength(1);
     expect(police.body.items[0]!.caseRef).toBe(demo.caseRef);
     expect(police.body.items[0]!.summary).toContain("sealed");
-    expect((await get<MessagesPage>("/api/messages?as=gent&type=case")).body.total).toBe(0);
+    expect((await get<MessagesPage>("/api/messages?type=case", as("gent"))).body.total).toBe(0);
   });
 
   it("console api - a message with a forged signature is refused and never shown", async () => {
@@ -97,7 +110,7 @@ describe("console api", () => {
     await waitFor(() => consoleApp.model.refusedCount === 1, { what: "the forged message refused" });
     const refused = await get<{ latest: { reason: string; subject: string }[] }>("/api/refused");
     expect(refused.body.latest.map((r) => r.reason)).toEqual(["forged"]);
-    expect((await get("/api/refused?as=mechelen")).status).toBe(403);
+    expect((await get("/api/refused", as("mechelen"))).status).toBe(403);
     const feed = await get("/api/messages?limit=100");
     expect(feed.text).not.toContain("A forged signal");
   });
@@ -105,19 +118,22 @@ describe("console api", () => {
   it("console api - posting validates with the catalog schema, names each field and publishes nothing on error", async () => {
     const jsm = await bus.jsm();
     const before = (await jsm.streams.info(STREAMS.coord.name)).state.messages;
-    const post = (body: unknown) => get<{ error?: { fields: Record<string, string[]> }; noticeId?: string; published?: unknown[] }>("/api/notices", {
+    const post = (body: unknown, org = "fed-ocam") => get<{ error?: { code: string; fields: Record<string, string[]> }; noticeId?: string; published?: unknown[] }>("/api/notices", as(org, {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-    });
-    const bad = await post({ from: "fed-ocam", recipients: ["mechelen", "nowhere"], title: "x", body: "", category: "gossip", ackRequired: true, ackBy: "2001-01-01T00:00:00Z" });
+    }));
+    const bad = await post({ recipients: ["mechelen", "nowhere"], title: "x", body: "", category: "gossip", ackRequired: true, ackBy: "2001-01-01T00:00:00Z" });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error!.fields)).toEqual(["recipients", "title", "body", "category", "ackBy"]);
     expect(bad.body.error!.fields.recipients![0]).toContain("nowhere");
     expect(bad.body.error!.fields.ackBy![0]).toContain("past");
-    const notALiaison = await post({ from: "gent", recipients: ["mechelen"], title: "From a town", body: "Text", category: "information" });
-    expect(Object.keys(notALiaison.body.error!.fields)).toEqual(["from"]);
+    // A municipality's LIVC coordinator may not post; a liaison may not post as another organisation.
+    const notALiaison = await post({ recipients: ["mechelen"], title: "From a town", body: "Text", category: "information" }, "gent");
+    expect([notALiaison.status, notALiaison.body.error!.code]).toEqual([403, "role-not-allowed"]);
+    const otherSender = await post({ from: "fed-police", recipients: ["mechelen"], title: "As someone else", body: "Text", category: "information" });
+    expect([otherSender.status, otherSender.body.error!.code]).toEqual([403, "not-allowed"]);
     expect((await jsm.streams.info(STREAMS.coord.name)).state.messages).toBe(before);
 
-    const good = await post({ from: "fed-police", recipients: ["local"], title: "For every municipality", body: "Text", category: "information" });
+    const good = await post({ recipients: ["local"], title: "For every municipality", body: "Text", category: "information" }, "fed-police");
     expect(good.status).toBe(201);
     expect(good.body.published).toHaveLength(1);
     await waitFor(() => consoleApp.model.notices.notices.get(good.body.noticeId!)?.known, { what: "the posted notice" });
@@ -129,10 +145,10 @@ describe("console api", () => {
     const jsm = await bus.jsm();
     const before = (await jsm.streams.info(STREAMS.coord.name)).state.messages;
     const noticeId = newMessageId();
-    const notice = { noticeId, from: "fed-ocam", recipients: ["gent", "leuven"], title: "Sent twice after a timeout", body: "Text", category: "information" };
-    const post = () => get<{ noticeId: string; published: { audience: string; seq: number }[] }>("/api/notices", {
+    const notice = { noticeId, recipients: ["gent", "leuven"], title: "Sent twice after a timeout", body: "Text", category: "information" };
+    const post = () => get<{ noticeId: string; published: { audience: string; seq: number }[] }>("/api/notices", as("fed-ocam", {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(notice),
-    });
+    }));
     const first = await post();
     const second = await post();
     expect([first.status, second.status]).toEqual([201, 201]);
@@ -140,7 +156,7 @@ describe("console api", () => {
     expect(second.body.published).toEqual(first.body.published);
     expect((await jsm.streams.info(STREAMS.coord.name)).state.messages).toBe(before + 2);
     // The form carries the id it was shown with, so sending it again is the same notice.
-    const form = await get("/post");
+    const form = await get("/post", as("fed-ocam"));
     expect(form.text).toMatch(/<input type="hidden" name="noticeId" value="[0-9a-f-]{36}">/);
   });
 
@@ -157,7 +173,7 @@ describe("console api", () => {
   });
 
   it("console api - form posts from another site and requests for another host name are refused", async () => {
-    const crossSite = await get("/post", { method: "POST", headers: { origin: "http://elsewhere.example", "content-type": "application/x-www-form-urlencoded" }, body: "from=fed-ocam&recipients=all&title=Hello&body=x&category=information" });
+    const crossSite = await get("/post", as("fed-ocam", { method: "POST", headers: { origin: "http://elsewhere.example", "content-type": "application/x-www-form-urlencoded" }, body: "recipients=all&title=Hello&body=x&category=information" }));
     expect(crossSite.status).toBe(403);
     // fetch() will not send another Host header; a page reached through DNS rebinding would.
     const status = await new Promise<number>((resolve, reject) => {
@@ -169,16 +185,10 @@ describe("console api", () => {
       req.end();
     });
     expect(status).toBe(421);
-    // Switching the viewpoint returns to a page of this console only.
-    const open = await fetch(new URL("/view?as=mechelen&back=%2F%2Felsewhere.example", consoleApp.url), { redirect: "manual" });
-    expect(open.headers.get("location")).toBe("/");
-    const back = await fetch(new URL("/view?as=mechelen&back=%2Ffeed%3Flevel%3Dlocal", consoleApp.url), { redirect: "manual" });
-    expect(back.headers.get("location")).toBe("/feed?level=local");
-    expect(back.headers.get("set-cookie")).toContain("schakel_view=mechelen");
   });
 
   it("console api - a restarted console reads the whole record again, next to one still running", async () => {
-    const second = await startConsole({ servers: bus.url, dataDir: bus.dataDir });
+    const second = await startConsole({ servers: bus.url, dataDir: bus.dataDir, signIn: { apiTokensOnly: true, persons: demoPersons(bus) }, onNote: () => undefined });
     try {
       await second.caughtUp;
       // The running console reads live; the last receipts of the earlier tests may still be on their way to it.
@@ -204,7 +214,7 @@ describe("console api", () => {
 
   it("console api - the JSON stream delivers new messages that match its filters and the viewpoint", async () => {
     const abort = new AbortController();
-    const res = await fetch(new URL("/api/stream?as=mechelen&type=knowledge", consoleApp.url), { signal: abort.signal });
+    const res = await fetch(new URL("/api/stream?type=knowledge", consoleApp.url), as("mechelen", { signal: abort.signal }));
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const reader = res.body!.getReader();
     const events: { event: string; data: string }[] = [];
@@ -247,8 +257,8 @@ describe("console api", () => {
     await waitFor(() => consoleApp.model.refusedCount > refusedBefore, { what: "the forged receipt refused" });
     const refused = await get<{ latest: { reason: string }[] }>("/api/refused");
     expect(refused.body.latest.map((r) => r.reason)).toContain("sender-mismatch");
-    const asOcam = await get<{ matrix: { org: string; state: string }[] }>(`/api/notices/${demo.noticeId}?as=fed-ocam`);
+    const asOcam = await get<{ matrix: { org: string; state: string }[] }>(`/api/notices/${demo.noticeId}`, as("fed-ocam"));
     expect(asOcam.body.matrix.map((r) => `${r.org}:${r.state}`)).toEqual(["mechelen:acknowledged", "vilvoorde:delivered"]);
-    expect((await get(`/api/notices/${demo.noticeId}?as=fed-ocam`)).text).not.toContain("Forged remark");
+    expect((await get(`/api/notices/${demo.noticeId}`, as("fed-ocam"))).text).not.toContain("Forged remark");
   });
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { STREAMS } from "@schakel/contracts";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
-import { startConsole, type RunningConsole } from "../src/mod.ts";
+import type { RunningConsole } from "../src/mod.ts";
+import { consoleWithProvider, demoPersons, signInPage, type SignedInConsole } from "./sign-in.ts";
 import { laptopPage, launchBrowser, screenshot } from "./browser.ts";
 import { schakel } from "./cli.ts";
 import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
@@ -19,17 +20,21 @@ let page: Page;
 let demo: DemoFlow;
 /** The notice the CLI posts in the live-feed test; the matrix test acknowledges it. */
 let cliNoticeId: string;
+let signedIn: SignedInConsole;
 const errors: string[] = [];
 const at = (path: string) => new URL(path, consoleApp.url).href;
 
 beforeAll(async () => {
   bus = await startSchakelServer();
-  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir, port: 0 });
+  signedIn = await consoleWithProvider(bus, () => demoPersons(bus));
+  consoleApp = signedIn.console;
   await consoleApp.caughtUp;
   demo = await runDemoFlow(bus);
   await waitFor(() => consoleApp.model.notices.notices.get(demo.noticeId)?.receipts.get("mechelen")?.acknowledgedAt, { what: "the demo flow in the console" });
   browser = await launchBrowser();
   page = await laptopPage(browser, errors);
+  // The platform coordinator (also a liaison of the platform): sees every flow, may post.
+  await signInPage(page, consoleApp.url, "e.janssens");
 });
 
 beforeEach(() => {
@@ -38,7 +43,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   await browser?.close();
-  await consoleApp?.stop();
+  await signedIn?.stop();
   await bus?.cleanup();
 });
 
@@ -90,7 +95,6 @@ describe("console in a browser", () => {
     const jsm = await bus.jsm();
     const before = (await jsm.streams.info(STREAMS.coord.name)).state.messages;
     await page.goto(at("/post"));
-    await page.selectOption("#f-from", "fed-ocam");
     await page.fill("#f-title", "ab");
     await page.fill("#f-body", "Too short a title, no recipient, no category.");
     await page.click("form.post button[type=submit]");
@@ -110,7 +114,6 @@ describe("console in a browser", () => {
 
   it("console - a valid notice form publishes one copy per recipient and opens the notice", async () => {
     await page.goto(at("/post"));
-    await page.selectOption("#f-from", "fed-ocam");
     await page.check('input[name=recipients][value="gent"]');
     await page.check('input[name=recipients][value="leuven"]');
     await page.fill("#f-title", "Event warning for the weekend");
@@ -125,7 +128,9 @@ describe("console in a browser", () => {
     const noticeId = page.url().split("/").pop()!;
     const n = consoleApp.model.notices.notices.get(noticeId)!;
     expect(n.audiences.sort()).toEqual(["gent", "leuven"]);
-    expect(n.sender).toBe("fed-ocam");
+    // Sent as the signed-in person's organisation (the platform coordinator of vpr), no other.
+    expect(n.sender).toBe("vpr");
+    expect(await page.locator("#f-from").count()).toBe(0);
     expect(await page.locator("table.matrix tbody tr").count()).toBe(2);
     expect(errors).toEqual([]);
   });
@@ -187,24 +192,24 @@ describe("console in a browser", () => {
     expect(errors).toEqual([]);
   });
 
-  it("console - switching the viewpoint applies that organisation's read rules to every page", async () => {
+  it("console - a municipality's coordinator sees only gent's viewpoint on every page, whatever the URL asks", async () => {
     await page.goto(at("/feed"));
     const all = await page.locator("table.feed tbody tr").count();
-    await page.selectOption("#as", "gent");
-    await page.click("form.viewer button[type=submit]");
-    // The switch returns to this same URL: wait for the page it reloads as gent.
-    await page.locator("footer", { hasText: "Stad Gent" }).waitFor();
-    expect(new URL(page.url()).pathname).toBe("/feed");
-    const senders = await page.locator("table.feed tbody tr td:nth-child(3)").allTextContents();
-    const audiences = await page.locator("table.feed tbody tr td:nth-child(4)").allTextContents();
+    const gent = await laptopPage(browser, errors);
+    await signInPage(gent, consoleApp.url, "j.de-smet", "/feed?as=vpr");
+    // The provider's pages are not the console's (their missing favicon is the browser's 404 note).
+    errors.length = 0;
+    expect(new URL(gent.url()).pathname).toBe("/feed");
+    await gent.locator("footer", { hasText: "Stad Gent" }).waitFor();
+    const senders = await gent.locator("table.feed tbody tr td:nth-child(3)").allTextContents();
+    const audiences = await gent.locator("table.feed tbody tr td:nth-child(4)").allTextContents();
     expect(senders.length).toBeLessThan(all);
     senders.forEach((s, i) => expect(s === "gent" || ["gent", "local", "all"].includes(audiences[i]!)).toBe(true));
-    await screenshot(page, "feed-as-gent");
-    // Back to the platform for any later page.
-    await page.selectOption("#as", "vpr");
-    await page.click("form.viewer button[type=submit]");
-    await page.locator("footer", { hasText: "Vlaams Platform Radicalisering" }).waitFor();
-    expect(await page.locator("table.feed tbody tr").count()).toBe(all);
-    expect(errors).toEqual([]);
+    // No viewpoint choice is offered, and a LIVC coordinator is not offered the post form.
+    expect(await gent.locator("#as").count()).toBe(0);
+    expect((await gent.goto(at("/post")))?.status()).toBe(403);
+    await screenshot(gent, "feed-as-gent");
+    await gent.context().close();
+    expect(errors.filter((e) => !e.includes("status of 403"))).toEqual([]);
   });
 });

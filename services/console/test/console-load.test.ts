@@ -10,16 +10,20 @@ import type { Browser } from "playwright-core";
 import { startSchakelServer, type SchakelServer } from "@schakel/harness";
 import { ReadModel, seedReadModel, serveReadModel, type ServedModel } from "../src/mod.ts";
 import { laptopPage, launchBrowser, screenshot } from "./browser.ts";
+import { bearer, demoPersons, tokenFor } from "./sign-in.ts";
+import { apiTokensPath } from "@schakel/infra";
 
 let bus: SchakelServer;
 let model: ReadModel;
 let served: ServedModel;
 let browser: Browser | undefined;
 const timings: Record<string, number> = {};
+/** The platform coordinator's API token: the console answers persons only. */
+let token: string;
 
 async function timed(path: string): Promise<{ status: number; text: string }> {
   const started = performance.now();
-  const res = await fetch(new URL(path, served.url));
+  const res = await fetch(new URL(path, served.url), { headers: bearer(token) });
   const text = await res.text();
   timings[path] = Math.round((performance.now() - started) * 10) / 10;
   return { status: res.status, text };
@@ -31,7 +35,8 @@ beforeAll(async () => {
   const started = performance.now();
   seedReadModel(model, { notices: 10_000, messages: 100_000 });
   timings.seedMs = Math.round(performance.now() - started);
-  served = await serveReadModel(model);
+  token = tokenFor(bus, "e.janssens");
+  served = await serveReadModel(model, { persons: demoPersons(bus), apiTokens: apiTokensPath(bus.dataDir) });
 });
 
 afterAll(async () => {
@@ -83,6 +88,7 @@ describe("console under load", () => {
     browser = await launchBrowser();
     const errors: string[] = [];
     const page = await laptopPage(browser, errors);
+    await page.setExtraHTTPHeaders(bearer(token));
     await page.goto(new URL("/notices", served.url).href);
     expect(await page.locator("table.notices tbody tr").count()).toBe(25);
     await screenshot(page, "load-notices");

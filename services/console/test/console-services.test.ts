@@ -13,6 +13,7 @@ import { localService } from "@schakel/local";
 import { acknowledgeNotice, receivedNotices } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
+import { bearer, demoPersons, tokenFor } from "./sign-in.ts";
 
 const quiet = (service: string) => createLogger({ service, level: "silent" });
 const TOWNS = ["antwerpen", "mechelen", "vilvoorde"];
@@ -33,7 +34,9 @@ beforeAll(async () => {
     await startService(flemishService, { orgs: ["vpr"], ...common, logger: quiet("flemish"), options: { tickMs: 100 } }),
   ];
   stores = await openPlatformStores(await bus.connectAs("vpr"));
-  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir });
+  consoleApp = await startConsole({ servers: bus.url, dataDir: bus.dataDir, signIn: { apiTokensOnly: true, persons: demoPersons(bus) }, onNote: () => undefined });
+  liaison = bearer(tokenFor(bus, "p.lambert"));
+  coordinator = bearer(tokenFor(bus, "e.janssens"));
   await consoleApp.caughtUp;
 });
 
@@ -43,14 +46,18 @@ afterAll(async () => {
   await bus?.cleanup();
 });
 
+/** API tokens: OCAM's liaison posts, the platform coordinator reads. */
+let liaison: Record<string, string>;
+let coordinator: Record<string, string>;
+
 interface MatrixRow { org: string; state: string; deliveredAt?: number; acknowledgedAt?: number; escalated: boolean; escalatedAt?: number }
 
 describe("console with the level services", () => {
   it("console services - a notice posted from the console is delivered, acknowledged and escalated, and the console agrees with the platform's read model", async () => {
     const ackBy = new Date(Date.now() + 4_000).toISOString();
     const res = await fetch(new URL("/api/notices", consoleApp.url), {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ from: "fed-ocam", recipients: TOWNS, title: "Release of a detainee in the region", body: "Coordinate the follow-up in your local cell.", category: "detainee-release", ackRequired: true, ackBy, preventionTier: "tertiary" }),
+      method: "POST", headers: { "content-type": "application/json", ...liaison },
+      body: JSON.stringify({ recipients: TOWNS, title: "Release of a detainee in the region", body: "Coordinate the follow-up in your local cell.", category: "detainee-release", ackRequired: true, ackBy, preventionTier: "tertiary" }),
     });
     expect(res.status).toBe(201);
     const { noticeId } = (await res.json()) as { noticeId: string };
@@ -64,7 +71,7 @@ describe("console with the level services", () => {
     await waitFor(() => consoleApp.model.notices.notices.get(noticeId)?.receipts.get("vilvoorde")?.escalatedAt, { timeoutMs: 20_000, what: "the escalation in the console" });
     await waitFor(() => TOWNS.every((o) => consoleApp.model.notices.notices.get(noticeId)?.receipts.get(o)?.deliveredAt !== undefined), { what: "every delivery receipt in the console" });
 
-    const matrix = ((await (await fetch(new URL(`/api/notices/${noticeId}`, consoleApp.url))).json()) as { matrix: MatrixRow[] }).matrix;
+    const matrix = ((await (await fetch(new URL(`/api/notices/${noticeId}`, consoleApp.url), { headers: coordinator })).json()) as { matrix: MatrixRow[] }).matrix;
     const platform = (await noticeStatus(stores, noticeId))!;
     expect(matrix.map((r) => r.org).sort()).toEqual(platform.recipients.map((r) => r.org).sort());
     for (const row of matrix) {
@@ -74,14 +81,14 @@ describe("console with the level services", () => {
     }
     expect(matrix.find((r) => r.org === "vilvoorde")).toMatchObject({ state: "overdue", escalated: true });
 
-    const ours = ((await (await fetch(new URL("/api/obligations", consoleApp.url))).json()) as { items: { kind: string; reference: string; owedBy: string; owedTo: string; overdue: boolean }[] }).items
+    const ours = ((await (await fetch(new URL("/api/obligations", consoleApp.url), { headers: coordinator })).json()) as { items: { kind: string; reference: string; owedBy: string; owedTo: string; overdue: boolean }[] }).items
       .filter((o) => o.reference === noticeId);
     const theirs = (await openObligations(stores)).filter((o) => o.reference === noticeId);
     expect(ours.map((o) => ({ kind: o.kind, owedBy: o.owedBy, owedTo: o.owedTo, overdue: o.overdue })))
       .toEqual(theirs.map((o) => ({ kind: o.kind, owedBy: o.owedBy, owedTo: o.owedTo, overdue: o.overdue })));
 
     // One escalation, although the platform sends it to two audiences (the owner and the sender).
-    const ourEscalations = ((await (await fetch(new URL("/api/escalations", consoleApp.url))).json()) as { items: { escalationId: string; reference: string; audiences: string[] }[] }).items
+    const ourEscalations = ((await (await fetch(new URL("/api/escalations", consoleApp.url), { headers: coordinator })).json()) as { items: { escalationId: string; reference: string; audiences: string[] }[] }).items
       .filter((e) => e.reference === noticeId);
     const theirEscalations = (await escalations(stores)).filter((e) => e.reference === noticeId);
     expect(ourEscalations.map((e) => e.escalationId)).toEqual(theirEscalations.map((e) => e.escalationId));

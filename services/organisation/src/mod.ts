@@ -11,7 +11,7 @@ export { acknowledgeNotice, receivedNotices, acknowledgedKey } from "./notices/a
 export type { AcknowledgeInput, AcknowledgeOutcome } from "./notices/acknowledge.ts";
 export { RECIPIENT_STATES, NOTICE_PROGRESS, recipientStatuses, noticeProgress, noticeFacts, receiptOf, ownReceipts, seesReceiptsOf, acknowledgedReceipt } from "./notices/status.ts";
 export type { RecipientState, NoticeProgress, NoticeFacts, NoticeReceipt, RecipientStatus, StatusViewer, ReceiptMessage } from "./notices/status.ts";
-export { noticeStatusReport } from "./notices/status-report.ts";
+export { noticeStatusReport, withActorNames } from "./notices/status-report.ts";
 export type { NoticeStatusReport, RecipientReport } from "./notices/status-report.ts";
 export { noticeStatusFor } from "./notices/status-view.ts";
 export type { NoticeMessage, ViewerRecords } from "./notices/status-view.ts";
@@ -23,7 +23,7 @@ export {
 } from "./coordination/coordination.ts";
 export type { CoordinationRequestInput, RequestedCoordination, CoordinationAnswerInput, RespondOutcome } from "./coordination/coordination.ts";
 export { requestCaseConsultation, receiveCaseConsultation, receiveCaseResponse, openCaseConsultation, respondToCaseConsultation } from "./cases/consultation.ts";
-export type { CaseConsultationInput, RequestedConsultation, OpenedConsultation, CaseAnswerOutcome } from "./cases/consultation.ts";
+export type { CaseConsultationInput, CaseReader, RequestedConsultation, OpenedConsultation, CaseAnswerOutcome } from "./cases/consultation.ts";
 export { raiseSignal, signals } from "./signals/raise.ts";
 export type { RaiseSignalInput, RaisedSignal } from "./signals/raise.ts";
 export { escalatedSignals, receiveEscalatedSignal } from "./signals/escalated.ts";

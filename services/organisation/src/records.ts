@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import {
-  Audience, CaseRef, CoordinationAsk, CoordinationOutcome, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId,
+  ActorRef, Audience, CaseRef, CoordinationAsk, CoordinationOutcome, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId,
   SealedContent, Severity, SignalKind, Timestamp, type Envelope,
 } from "@schakel/contracts";
 
@@ -23,8 +23,11 @@ export function messageRefOf(envelope: Envelope): MessageRef {
   return { id: envelope.id, correlationid: envelope.correlationid, traceparent: envelope.traceparent, ...(envelope.tracestate ? { tracestate: envelope.tracestate } : {}) };
 }
 
-/** When and by whom a notice was acknowledged, with the optional remark. */
-export const AcknowledgementRecord = z.object({ acknowledgedAt: Timestamp, by: z.string().optional(), remark: z.string().optional() });
+/**
+ * When and by whom a notice was acknowledged, with the optional remark. `actor`: the person who
+ * acted, as on the wire (absent in records of earlier releases and when the service acted).
+ */
+export const AcknowledgementRecord = z.object({ acknowledgedAt: Timestamp, by: z.string().optional(), remark: z.string().optional(), actor: ActorRef.optional() });
 
 /** A notice that reached this organisation, and whether it acknowledged it. */
 export const ReceivedNotice = z.object({
@@ -58,6 +61,8 @@ export const SentNotice = z.object({
   messageIds: z.record(z.string(), MessageId),
   deliveries: z.record(z.string(), Timestamp),
   acknowledgements: z.record(z.string(), AcknowledgementRecord),
+  /** The person who posted it (absent: the service, or a record of an earlier release). */
+  actor: ActorRef.optional(),
 });
 export type SentNotice = z.infer<typeof SentNotice>;
 
@@ -67,6 +72,8 @@ export const CoordinationAnswer = z.object({
   body: z.string(),
   respondedAt: Timestamp,
   messageId: MessageId,
+  /** The person who answered (absent: the service, or a record of an earlier release). */
+  actor: ActorRef.optional(),
 });
 export type CoordinationAnswer = z.infer<typeof CoordinationAnswer>;
 
@@ -95,6 +102,8 @@ export const OutgoingRequest = z.object({
   sentAt: Timestamp,
   messageId: MessageId,
   traceId: z.string(),
+  /** The person who asked (absent: the service, or a record of an earlier release). */
+  actor: ActorRef.optional(),
   responses: z.array(CoordinationAnswer.extend({ causationId: MessageId.optional() })),
 });
 export type OutgoingRequest = z.infer<typeof OutgoingRequest>;
@@ -139,6 +148,8 @@ export const SignalRecord = z.object({
   reason: z.string().optional(),
   at: Timestamp,
   messageId: MessageId,
+  /** The person who raised it (absent: the service, or a record of an earlier release). */
+  actor: ActorRef.optional(),
 });
 export type SignalRecord = z.infer<typeof SignalRecord>;
 
@@ -177,6 +188,8 @@ export const OutgoingConsultation = z.object({
   sentAt: Timestamp,
   messageIds: z.record(z.string(), MessageId),
   traceId: z.string(),
+  /** The person who asked (absent: the service, or a record of an earlier release). */
+  actor: ActorRef.optional(),
   responses: z.array(z.object({ from: OrgId, sealed: SealedContent, receivedAt: Timestamp, messageId: MessageId })),
 });
 export type OutgoingConsultation = z.infer<typeof OutgoingConsultation>;

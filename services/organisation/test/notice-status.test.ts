@@ -73,7 +73,7 @@ describe("notice status", () => {
     expect(report.progress).toBe("complete");
     expect(report.recipients.find((r) => r.org === "mechelen")).toEqual({
       org: "mechelen", state: "acknowledged", deliveredAt: "2026-12-01T10:00:01.000Z", acknowledgedAt: "2026-12-01T10:00:05.000Z", acknowledgedBy: "duty officer",
-      remark: "taken up", late: false, escalated: false, escalatedAt: null, escalationId: null,
+      acknowledgedActor: null, remark: "taken up", late: false, escalated: false, escalatedAt: null, escalationId: null,
     });
     expect(report.recipients.find((r) => r.org === "vilvoorde")).toMatchObject({ state: "not-visible", acknowledgedAt: null, escalated: false });
   });

@@ -3,7 +3,7 @@
  * organisations it should reach, and per organisation when its service received the notice and
  * when an official acknowledged it. This is the source of the notice status matrix.
  */
-import { traceIdOf } from "@schakel/contracts";
+import { actorRefOf, traceIdOf } from "@schakel/contracts";
 import type { Delivery } from "@schakel/contracts/bus";
 import { recipientsOf } from "@schakel/organisation";
 import type { PlatformContext } from "./context.ts";
@@ -52,11 +52,13 @@ export async function recordNoticeDelivered(p: PlatformContext, d: Delivery<"not
 /** An acknowledgement: an official of the recipient read and took up the notice (first wins). */
 export async function recordNoticeAcknowledged(p: PlatformContext, d: Delivery<"notice.acknowledged">): Promise<void> {
   const { data, envelope } = d;
+  const actor = actorRefOf(envelope);
   await noteReceipt(p, data.noticeId, envelope.sender, (r) => r.acknowledgedAt ? undefined : {
     ...r,
     acknowledgedAt: d.storedAt.toISOString(),
     ...(data.acknowledgedBy ? { acknowledgedBy: data.acknowledgedBy } : {}),
     ...(data.remark ? { remark: data.remark } : {}),
+    ...(actor ? { actor } : {}),
   });
 }
 

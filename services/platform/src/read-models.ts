@@ -25,7 +25,7 @@ export async function noticeStatus(stores: PlatformStores, noticeId: string, now
   const receipts: NoticeReceipt[] = [];
   for (const [org, r] of Object.entries(record?.receipts ?? {})) {
     if (r.deliveredAt) receipts.push({ kind: "delivered", recipient: org, at: Date.parse(r.deliveredAt) });
-    if (r.acknowledgedAt) receipts.push(acknowledgedReceipt(org, Date.parse(r.acknowledgedAt), r.acknowledgedBy, r.remark));
+    if (r.acknowledgedAt) receipts.push(acknowledgedReceipt(org, Date.parse(r.acknowledgedAt), r.acknowledgedBy, r.remark, r.actor));
   }
   for (const o of obligations) {
     // A closed obligation is an acknowledgement, also when its receipt is not (yet) in the delivery record.

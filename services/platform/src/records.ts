@@ -5,7 +5,7 @@
  * intent state first, so a restarted platform finishes what it started with the same ids.
  */
 import { z } from "zod";
-import { Audience, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId, Timestamp } from "@schakel/contracts";
+import { ActorRef, Audience, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId, Timestamp } from "@schakel/contracts";
 import { MessageRef } from "@schakel/organisation";
 
 /** Keys of the obligations bucket: `ack.<noticeId>.<org>` and `response.<requestId>.<org>`. */
@@ -54,6 +54,8 @@ export const Receipt = z.object({
   acknowledgedAt: Timestamp.optional(),
   acknowledgedBy: z.string().optional(),
   remark: z.string().optional(),
+  /** The person who acknowledged, as on the wire (absent: its service, or a record of an earlier release). */
+  actor: ActorRef.optional(),
 });
 export type Receipt = z.infer<typeof Receipt>;
 

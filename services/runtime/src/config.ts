@@ -65,17 +65,20 @@ export function loadDirectory(dataDir: string): KeyDirectory {
 }
 
 /**
- * Loads one organisation's configuration from a data folder. Throws SchakelError when the
+ * Loads one organisation's configuration from a data folder (its credentials from there unless
+ * given). Throws SchakelError when the
  * organisation is unknown (listing the known ones), its credentials are missing or invalid, or
  * no server can be found.
  */
-export async function loadOrgConfig(opts: { org: string; dataDir: string; server?: string | string[]; directory?: KeyDirectory; env?: NodeJS.ProcessEnv }): Promise<OrgConfig> {
+export async function loadOrgConfig(opts: { org: string; dataDir: string; server?: string | string[]; directory?: KeyDirectory; credentials?: OrgCredentials; env?: NodeJS.ProcessEnv }): Promise<OrgConfig> {
   const dataDir = resolve(opts.dataDir);
   const directory = opts.directory ?? loadDirectory(dataDir);
   directory.require(opts.org);
-  const credentials = await readCredentials(credentialsPath(dataDir, opts.org));
+  // An organisation deployed on its own is handed its credentials file (`schakel run --creds`).
+  const credentials = opts.credentials ?? await readCredentials(credentialsPath(dataDir, opts.org));
   if (credentials.org !== opts.org) {
-    throw new SchakelError("unknown-organisation", `credentials file ${credentialsPath(dataDir, opts.org)} belongs to "${credentials.org}", not "${opts.org}"`, { org: opts.org });
+    const from = opts.credentials ? "the credentials given" : `credentials file ${credentialsPath(dataDir, opts.org)}`;
+    throw new SchakelError("unknown-organisation", `${from} belong to "${credentials.org}", not "${opts.org}"`, { org: opts.org });
   }
   const servers = resolveServers({ dataDir, ...(opts.server ? { server: opts.server } : {}), ...(opts.env ? { env: opts.env } : {}) });
   return { org: opts.org, dataDir, servers, credentials, directory };

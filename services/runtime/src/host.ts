@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
-import { KvProcessedStore, openBucket, type Bus, type KeyDirectory, type ReachabilityWatch } from "@schakel/contracts/bus";
+import { KvProcessedStore, openBucket, type Bus, type KeyDirectory, type OrgCredentials, type ReachabilityWatch } from "@schakel/contracts/bus";
 import { loadDirectory, loadOrgConfig } from "./config.ts";
 import { connectService } from "./connect.ts";
 import { observeConsumerLag } from "./consumer-lag.ts";
@@ -27,6 +27,8 @@ export interface StartServiceOptions<O extends object> {
   logger?: Logger;
   /** Shared key directory; default read from the data folder. */
   directory?: KeyDirectory;
+  /** Credentials by organisation, for a deployment handed them in a file; default read from the data folder. */
+  credentials?: ReadonlyMap<string, OrgCredentials>;
 }
 
 interface Running {
@@ -63,7 +65,8 @@ export class ServiceHost {
   }
 
   async #startOne<O extends object>(def: ServiceDefinition<O>, org: string, dataDir: string, directory: KeyDirectory, opts: StartServiceOptions<O>): Promise<void> {
-    const config = await loadOrgConfig({ org, dataDir, directory, ...(opts.server ? { server: opts.server } : {}) });
+    const credentials = opts.credentials?.get(org);
+    const config = await loadOrgConfig({ org, dataDir, directory, ...(opts.server ? { server: opts.server } : {}), ...(credentials ? { credentials } : {}) });
     const log = this.log.child({ org });
     log.debug({ servers: config.servers }, "connecting to the bus (waits until it is up)");
     const bus = await connectService(config, { service: def.name, log });

@@ -2,9 +2,11 @@
  * The stack's coordinator console (HTTP API + web dashboard of `@schakel/console`), as the
  * platform, on 127.0.0.1 — it holds liaison keys, so it stays local. It listens on a stable port
  * (8480 unless told otherwise), so an open browser tab finds it again after a restart; when that
- * port is taken it says so and takes a free one.
+ * port is taken it says so and takes a free one. It signs people in through the stack's identity
+ * provider (`signIn`), which learns the console's redirect URI once it listens.
  */
-import { startConsole } from "@schakel/console";
+import { startConsole, type ConsoleOptions } from "@schakel/console";
+import type { KeyDirectory, OrgCredentials } from "@schakel/contracts/bus";
 
 /**
  * The console's port when none is given: stable across restarts. 8480 is not assigned to a common
@@ -27,10 +29,17 @@ const portTaken = (err: unknown): boolean => ((err as Error)?.cause as NodeJS.Er
  * taken it says so through `onNote` and listens on a free one instead. Its progress lines go to
  * `onNote`. Throws when it cannot start.
  */
-export async function startStackConsole(opts: { dataDir: string; url: string; port?: number; onNote?: (line: string) => void }): Promise<RunningConsole> {
+export async function startStackConsole(opts: {
+  dataDir: string; url: string | string[]; port?: number; onNote?: (line: string) => void; signIn?: ConsoleOptions["signIn"];
+  /** An organisation's own console (`schakel run --console`): its credentials only, reading the bus as it. */
+  organisation?: { org: string; credentials: OrgCredentials; directory: KeyDirectory };
+}): Promise<RunningConsole> {
+  const own = opts.organisation;
   const start = (port: number) => startConsole({
-    dataDir: opts.dataDir, servers: [opts.url], host: "127.0.0.1", port,
+    dataDir: opts.dataDir, servers: [opts.url].flat(), host: "127.0.0.1", port,
+    ...(own ? { readAs: own.org, credentials: { [own.org]: own.credentials }, directory: own.directory } : {}),
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
+    ...(opts.signIn ? { signIn: opts.signIn } : {}),
   });
   const wanted = opts.port ?? DEFAULT_CONSOLE_PORT;
   let started;

@@ -16,7 +16,7 @@ import { createLogger, fromOrganisations, ServiceHost, type ComponentReadiness, 
 import { startBounded } from "./bounded-start.ts";
 
 /** The level services `up` runs, each for the organisations it serves. */
-const LEVEL_SERVICES = [flemishService, federalService, localService] as ServiceDefinition<object>[];
+export const LEVEL_SERVICES = [flemishService, federalService, localService] as ServiceDefinition<object>[];
 
 export interface RunningService {
   service: string;

@@ -5,7 +5,7 @@
  * escalation is about). No message content beyond a title: the index is metadata.
  */
 import { z } from "zod";
-import { MessageId, referenceOf, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
+import { ActorRef, actorRefOf, MessageId, referenceOf, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
 
 /** The facts of a message's data that a flow view needs. */
 export const EntryFacts = z.object({
@@ -38,6 +38,8 @@ export const TraceEntry = z.object({
   /** The business id the message is about (noticeId, requestId, signalId, …). */
   ref: MessageId.optional(),
   facts: EntryFacts.optional(),
+  /** The person who acted (envelope `actor`/`actorrole`); absent: the sender's service, and in entries indexed by earlier releases. */
+  actor: ActorRef.optional(),
 });
 export type TraceEntry = z.infer<typeof TraceEntry>;
 
@@ -71,6 +73,7 @@ export function entryOf(
   const data = (envelope.data ?? {}) as Record<string, unknown>;
   const ref = referenceOf(type, data);
   const facts = factsOf(type, data);
+  const actor = actorRefOf(envelope);
   const entry: TraceEntry = {
     stream: where.stream,
     seq: where.seq,
@@ -86,6 +89,7 @@ export function entryOf(
     span: envelope.traceparent.slice(36, 52),
     ...(ref ? { ref } : {}),
     ...(facts ? { facts } : {}),
+    ...(actor ? { actor } : {}),
   };
   return { traceId: traceIdOf(envelope.traceparent), entry };
 }

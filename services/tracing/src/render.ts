@@ -2,8 +2,11 @@
  * The flow of a trace as text for an 80-column terminal: one row per message with an arrow from
  * the sender's lane to the audience's lane (local / Flemish / federal, plus supralocal when it
  * takes part), its offset from the start, the row it answers and how long after; then the
- * obligations (who acknowledged, who did not, who was escalated) and the escalations.
+ * obligations (who acknowledged, who did not, who was escalated) and the escalations. A step a
+ * person took gets a line below it naming them (their name where `persons` resolves the
+ * pseudonym, else the pseudonym) and their role; a step without one was the sender's service.
  */
+import { actedByOf, actedByText, type PersonIndex } from "@schakel/contracts/bus";
 import type { Flow, FlowMessage, Obligation } from "./flow.ts";
 
 /** Colours (identity functions by default; the CLI passes picocolors, which honours NO_COLOR). */
@@ -71,6 +74,12 @@ function laneCells(m: FlowMessage, lanes: string[], w: number): string {
   return cells.join("");
 }
 
+/** The line under a step a person took: "by An Peeters (livc-member)", or the pseudonym where `persons` cannot resolve it. */
+function actedByLine(m: FlowMessage, persons: PersonIndex | undefined, width: number, st: Style): string[] {
+  const by = actedByOf({ actor: m.entry.actor?.pseudonym, actorrole: m.entry.actor?.role }, persons);
+  return by.kind === "person" ? [st.dim(fit(`${" ".repeat(13)}by ${m.entry.sender}'s ${actedByText(by)}`, width))] : [];
+}
+
 function row(m: FlowMessage, lanes: string[], w: number, msgWidth: number, st: Style): string {
   const cause = m.causedBy ? ` ↳${m.causedBy} +${duration(m.afterCauseMs ?? 0)}` : "";
   const to = lanes.includes(m.audienceLevel) ? "" : ` → ${m.entry.audience}`;
@@ -94,7 +103,7 @@ function obligationLine(o: Obligation, st: Style): string {
 }
 
 /** Renders a flow; every line fits in `width` columns (default 80). */
-export function renderFlow(flow: Flow, opts: { style?: Style; via?: string; dropped?: number; behind?: number; width?: number } = {}): string {
+export function renderFlow(flow: Flow, opts: { style?: Style; via?: string; dropped?: number; behind?: number; width?: number; persons?: PersonIndex } = {}): string {
   const st = opts.style ?? plain;
   const width = opts.width ?? WIDTH;
   const lanes = LANE_ORDER.filter((l) => l !== "supralocal" || flow.levels.includes(l));
@@ -116,7 +125,7 @@ export function renderFlow(flow: Flow, opts: { style?: Style; via?: string; drop
     ...(opts.dropped ? [st.yellow(`${opts.dropped} more message(s) of this trace are not listed (index bound)`)] : []),
     "",
     st.dim(`${"#".padStart(3)} ${"offset".padStart(8)} ${lanes.map((l) => pad(l, w)).join("")} message`),
-    ...flow.messages.map((m) => row(m, lanes, w, msgWidth, st)),
+    ...flow.messages.flatMap((m) => [row(m, lanes, w, msgWidth, st), ...actedByLine(m, opts.persons, width, st)]),
   ];
   for (const kind of ["acknowledgement", "response"] as const) {
     const owed = flow.obligations.filter((o) => o.kind === kind);

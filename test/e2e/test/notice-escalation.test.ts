@@ -67,7 +67,9 @@ describe("e2e notice", () => {
 
     const human = await schakel(["notice", "status", noticeId, "--data", dataDir]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/RECIPIENT\s+DELIVERED\s+ACKNOWLEDGED\s+STATE/);
+    expect(human.stdout).toMatch(/RECIPIENT\s+DELIVERED\s+ACKNOWLEDGED\s+BY\s+STATE/);
+    // Acknowledged by the command line without a sign-in: the organisation's service acted.
+    expect(human.stdout).toMatch(/mechelen .* its service, "coordinating official" +acknowledged/);
     expect(human.stdout).toMatch(/vilvoorde .* overdue — escalated/);
   });
 });

@@ -47,7 +47,13 @@ describe("e2e up", () => {
     expect(s.url).not.toMatch(/:4222$/);
     expect(s.services.flatMap((x) => x.orgs)).toEqual(expect.arrayContaining(["mechelen", "vilvoorde", "fed-ocam", "vpr"]));
     expect(s.consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect((await fetch(s.consoleUrl!)).status).toBe(200);
+    // The console asks who you are: its pages send the browser to sign in at the stack's provider.
+    const page = await fetch(s.consoleUrl!, { redirect: "manual" });
+    expect([page.status, page.headers.get("location")]).toEqual([303, "/login?back=%2F"]);
+    const login = await fetch(new URL("/login", s.consoleUrl!), { redirect: "manual" });
+    expect(login.status).toBe(302);
+    expect(login.headers.get("location")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/auth\?.*code_challenge_method=S256/);
+    expect((await fetch(new URL("/api/health", s.consoleUrl!))).status).toBe(200);
     const posted = await schakelJson<{ noticeId: string; traceId: string; copies: unknown[] }>([
       "notice", "post", "--data", dataDir, "--as", "fed-ocam", "--to", "mechelen,vilvoorde", "--category", "threat-assessment",
       "--title", "Threat level for public events", "--body", "Level 2 remains until further notice.", "--ack-by", "1h",

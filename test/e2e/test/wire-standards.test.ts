@@ -39,6 +39,7 @@ const ROUTES: Record<MessageType, [from: string, to: string]> = {
   "case.consultation.responded": ["mechelen", "antwerpen"],
   "knowledge.shared": ["vvsg", "all"],
   "escalation.raised": ["vpr", "vilvoorde"],
+  "read.recorded": ["mechelen", "mechelen"],
 };
 const ASCII = /^[\x20-\x7e]*$/;
 const pascal = (type: string): string => type.replace(/(^|\.)([a-z])/g, (_, _dot: string, c: string) => c.toUpperCase());
@@ -81,7 +82,7 @@ beforeAll(async () => {
   const replay = await schakel(["--data", dataDir, "replay", "--since", "10m", "--into", "wire", "--json"]);
   expect(replay.code, replay.stderr).toBe(0);
   stored = new Map();
-  for (const [stream, filter] of [[STREAMS.coord.name, "coord.>"], [STREAMS.case.name, "case.>"], [STREAMS.sandbox.name, "sandbox.>"], [STREAMS.deadletter.name, "deadletter.>"]] as const) {
+  for (const [stream, filter] of [[STREAMS.coord.name, "coord.>"], [STREAMS.case.name, "case.>"], [STREAMS.sandbox.name, "sandbox.>"], [STREAMS.deadletter.name, "deadletter.>"], [STREAMS.reads.name, "reads.>"]] as const) {
     stored.set(stream, await read(stream, filter));
   }
   const text = readFileSync(new URL("../../../contracts/generated/asyncapi.json", import.meta.url), "utf8");
@@ -101,7 +102,7 @@ afterAll(async () => {
 
 describe("e2e wire - every stored message against the standards", () => {
   it("wire - live messages: strict CloudEvents, structured mode, the AsyncAPI schemas, ASCII headers, accepted by the receiver", () => {
-    const live = [...stored.get(STREAMS.coord.name)!, ...stored.get(STREAMS.case.name)!];
+    const live = [...stored.get(STREAMS.coord.name)!, ...stored.get(STREAMS.case.name)!, ...stored.get(STREAMS.reads.name)!];
     const headers = compile("schemas/MessageHeaders");
     const directory = KeyDirectory.fromFile(directoryPath(bus.dataDir!));
     const types = new Set<string>();

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { newMessageId, sampleData, STREAMS } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { startConsole, type RunningConsole } from "@schakel/console";
+import { startIdentityProvider, type RunningIdentityProvider } from "@schakel/identity-provider";
+import { apiTokensPath, issueApiToken, loadPersons } from "@schakel/infra";
 import { sleep, startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
@@ -27,10 +29,14 @@ const BANNER_BOUND_MS = 10_000;
 let bus: SchakelServer | undefined;
 let consoleApp: RunningConsole | undefined;
 let browser: Browser | undefined;
+let provider: RunningIdentityProvider | undefined;
+/** The federal liaison who uses the console (may post notices). */
+const LIAISON = "p.lambert";
 
 afterAll(async () => {
   await browser?.close();
   await consoleApp?.stop();
+  await provider?.stop();
   await bus?.cleanup();
 });
 
@@ -60,10 +66,24 @@ describe("console while the bus is down", () => {
   it("console bus down - open pages show the banner live, posting is refused, and the feed resumes with nothing missing or doubled", async () => {
     const s = (bus = await startSchakelServer());
     const notes: string[] = [];
-    const app = (consoleApp = await startConsole({ servers: s.url, dataDir: s.dataDir, onNote: (line) => notes.push(line) }));
+    const persons = loadPersons(undefined, s.registry);
+    let consoleUrl = "";
+    provider = await startIdentityProvider({ persons, port: 0, demo: true, consoleRedirectUris: () => (consoleUrl ? [`${consoleUrl}auth/callback`] : []), onNote: () => undefined });
+    const app = (consoleApp = await startConsole({
+      servers: s.url, dataDir: s.dataDir, onNote: (line) => notes.push(line),
+      signIn: { issuer: provider.issuer, clientId: provider.consoleClient.clientId, clientSecret: provider.consoleClient.clientSecret, persons, demo: true },
+    }));
+    consoleUrl = app.url;
     await app.caughtUp;
     const at = (path: string) => new URL(path, app.url).href;
-    const status = async () => (await (await fetch(at("/api/status"))).json()) as Status;
+    const token = { authorization: `Bearer ${issueApiToken(apiTokensPath(s.dataDir), LIAISON).token}` };
+    const status = async () => (await (await fetch(at("/api/status"), { headers: token })).json()) as Status;
+    /** Signs the liaison in on `page` through the provider's demo page. */
+    const signIn = async (page: Page) => {
+      await page.goto(at("/login"));
+      await page.locator(`form:has(input[name="person"][value="${LIAISON}"]) button`).click();
+      await page.locator(`[data-person="${LIAISON}"]`).waitFor();
+    };
 
     const sender = await s.connectAs("fed-ocam");
     const run = Date.now();
@@ -78,6 +98,9 @@ describe("console while the bus is down", () => {
     const feed = await laptopPage(browser, errors);
     const notices = await laptopPage(browser, errors);
     const form = await laptopPage(browser, errors);
+    for (const page of [overview, feed, notices, form]) await signIn(page);
+    // The provider's own pages are not under test (the browser notes their missing favicon).
+    errors.length = 0;
     await overview.goto(at("/"));
     await feed.goto(at("/feed"));
     await notices.goto(at("/notices"));
@@ -95,7 +118,6 @@ describe("console while the bus is down", () => {
 
     // The form is filled while the bus is still there, as a user would.
     const formTitle = `Posted while the bus is down ${run}`;
-    await form.selectOption("#f-from", "fed-ocam");
     await form.check('input[name=recipients][value="gent"]');
     await form.fill("#f-title", formTitle);
     await form.fill("#f-body", "Sent from the form while the nats-server is away.");
@@ -127,6 +149,8 @@ describe("console while the bus is down", () => {
 
     // A fresh page load carries the banner too, rendered by the server.
     const fresh = await laptopPage(browser, errors);
+    // Signed in with the liaison's API token: the provider is up, but a fresh sign-in is not what this checks.
+    await fresh.setExtraHTTPHeaders(token);
     await fresh.goto(at("/obligations"));
     expect(await fresh.locator("#bus-banner[data-state=down]").textContent()).toContain(`Cannot reach the bus at ${s.url}`);
 
@@ -137,8 +161,8 @@ describe("console while the bus is down", () => {
     expect(answer).toContain(`The bus at ${s.url} cannot be reached; your notice was not sent. Try again when the banner is gone.`);
     expect(await form.inputValue("#f-title")).toBe(formTitle);
     const api = await fetch(at("/api/notices"), {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ from: "fed-ocam", recipients: ["gent"], title: `${formTitle} (API)`, body: "Sent through the API while the bus is away.", category: "information" }),
+      method: "POST", headers: { "content-type": "application/json", ...token },
+      body: JSON.stringify({ recipients: ["gent"], title: `${formTitle} (API)`, body: "Sent through the API while the bus is away.", category: "information" }),
     });
     expect(api.status).toBe(503);
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe("unreachable");

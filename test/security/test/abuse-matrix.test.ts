@@ -12,6 +12,7 @@ import { startSchakelServer, type SchakelServer } from "@schakel/harness";
 import { ATTACKS, HEADER_ATTACKS, type Attack } from "../src/abuse/attacks.ts";
 import { IDENTITY_ATTACKS } from "../src/abuse/identity-attacks.ts";
 import { LEGITIMATE } from "../src/abuse/legitimate.ts";
+import { READ_AUDIT_ATTACKS } from "../src/abuse/read-audit-attacks.ts";
 import { markdownTable, printLine, publishedTable, writeTable, type MatrixRow } from "../src/abuse/report.ts";
 import { buildWorld, type World } from "../src/abuse/world.ts";
 
@@ -46,7 +47,7 @@ describe("abuse matrix - organisation A against organisation B", () => {
   }
 
   it("abuse matrix - every attack path is denied and returns zero bytes of B's data", async () => {
-    const attacks: Attack[] = [...ATTACKS, ...HEADER_ATTACKS, ...IDENTITY_ATTACKS];
+    const attacks: Attack[] = [...ATTACKS, ...HEADER_ATTACKS, ...IDENTITY_ATTACKS, ...READ_AUDIT_ATTACKS];
     for (const a of attacks) await run(a.area, a.attempt(w), "denied", () => a.run(w));
     const failed = rows.filter((r) => !r.passed);
     expect(failed.map((r) => `${r.attempt}: ${r.how}`)).toEqual([]);

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONSUMER_GATE, deadLetterFilter, feedConsumerName, inboxPrefix, JS_API, PLATFORM_ACCOUNT, ROOTS, senderFilter, STREAMS, audienceFilter } from "@schakel/contracts";
+import { CONSUMER_GATE, deadLetterFilter, feedConsumerName, inboxPrefix, JS_API, PLATFORM_ACCOUNT, readsFilter, ROOTS, senderFilter, STREAMS, audienceFilter } from "@schakel/contracts";
 import { ensureIdentities, findNatsServerBinary, loadRegistry, renderServerConfig, type Identities } from "@schakel/infra";
 
 const A = "antwerpen";
@@ -49,6 +49,7 @@ describe("abuse - importing another organisation's subjects through a collapsed 
     ["publish as B (coord.*.<B>.>)", () => service(senderFilter(B, ROOTS.coord))],
     ["publish sealed case content as B (case.*.<B>.>)", () => service(senderFilter(B, ROOTS.case))],
     ["file dead letters as B", () => service(deadLetterFilter(B))],
+    ["record reads as B (reads.<B>.<B>.>)", () => service(readsFilter(B))],
     ["create B's feed slot on B's inbox through the gate", () =>
       `{ service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(CONSUMER_GATE.subject(B, `${STREAMS.coord.name}.${feedConsumerName(B, 1)}.${audienceFilter(B)}`))} }, to: ${q(JS_API.consumerCreateFiltered(STREAMS.coord.name, feedConsumerName(B, 1), audienceFilter(B)))} }`],
     ["receive B's reply inbox (stream import of _INBOX_<B>.>)", () => `{ stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(B)}.>`)} } }`],

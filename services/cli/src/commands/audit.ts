@@ -3,6 +3,9 @@
  * and names the first record that was changed, removed or reordered (exit 1); exit 0 when intact.
  * With `--bus` it also compares the log with the checkpoints in the bus's `audit` bucket, which
  * catches a log that was cut short or rewritten with recomputed hashes.
+ * `schakel audit reads --case REF | --person ID [--since T]`: who saw what about a case, or what a
+ * person saw, answered from the chain file (the read audit's records, kind and purpose, messages,
+ * interface), after checking that the file verifies: a damaged chain answers nothing (exit 1).
  * `schakel audit run`: runs the auditor in the foreground, next to a running bus.
  */
 import { readFile } from "node:fs/promises";
@@ -10,12 +13,15 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { AUDIT_ID } from "@schakel/contracts";
 import { OperatorConnection } from "@schakel/contracts/bus";
-import { auditLogPath, openCheckpoints, readCheckpoints, startAuditor, verifyAuditLog, type Checkpoint, type VerifyResult } from "@schakel/audit";
+import { auditLogPath, openCheckpoints, readCheckpoints, readsInLog, startAuditor, verifyAuditLog, type ChainedRead, type Checkpoint, type VerifyResult } from "@schakel/audit";
+import { CaseRef, PersonId } from "@schakel/contracts";
 import { credentialsPath } from "@schakel/infra";
 import { waitForBus, waitOf } from "../bus-wait.ts";
 import { dataDirOf, serverUrl, serverUrlSource, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
+import { parseDuration, parseTime } from "../input/time-input.ts";
 import { color, emit, note } from "../output.ts";
+import { safeText } from "../safe-text.ts";
 
 const OperatorFile = z.object({ id: z.string(), seed: z.string().regex(/^SU[A-Z2-7]{56}$/) });
 
@@ -63,12 +69,51 @@ async function verify(file: string | undefined, opts: VerifyOptions): Promise<vo
   if (!result.ok) process.exitCode = EXIT.failure;
 }
 
+interface ReadsOptions extends GlobalOptions {
+  case?: string;
+  person?: string;
+  since?: string;
+  file?: string;
+}
+
+/** `--since`: a time (2026-11-28T10:00:00Z) or a while ago (15m, 2h, 30d). */
+function sinceOf(text: string | undefined, now = Date.now()): Date | undefined {
+  if (text === undefined) return undefined;
+  const ago = parseDuration(text, "--since");
+  if (ago !== undefined) return new Date(now - ago);
+  const at = parseTime(text, "--since");
+  if (at) return at;
+  throw new CliError(`--since "${text}" is neither a time (2026-11-28T10:00:00Z) nor a while ago (15m, 2h, 30d)`, EXIT.usage);
+}
+
+function readLine(r: ChainedRead): string {
+  const who = r.read.person ? `${r.read.person} (${r.read.role ?? "?"})` : r.read.role === "operator" ? "an operator (no sign-in)" : "the service";
+  const what = `${r.read.kind}${r.read.caseRef ? ` about ${r.read.caseRef}` : ""}, ${r.read.messageIds.length} message(s)`;
+  return `${color.dim(r.storedAt.replace("T", " ").replace(/\.\d+Z$/, "Z"))} ${color.bold(who)} of ${r.read.organisation} via ${r.read.interface}: ${what} — ${safeText(r.read.purpose)}`
+    + (r.read.messageIds.length ? `\n  ${color.dim(r.read.messageIds.join(" "))}` : "");
+}
+
+async function reads(opts: ReadsOptions): Promise<void> {
+  if (opts.case === undefined && opts.person === undefined) throw new CliError("say whose reads: --case <ref> (e.g. LIVC-MECH-2026-0042) or --person <id> (e.g. m.peeters)", EXIT.usage);
+  if (opts.case !== undefined && !CaseRef.safeParse(opts.case).success) throw new CliError(`--case "${opts.case}" is not a case reference like LIVC-MECH-2026-0042`, EXIT.usage);
+  if (opts.person !== undefined && !PersonId.safeParse(opts.person).success) throw new CliError(`--person "${opts.person}" is not a person id like m.peeters`, EXIT.usage);
+  const since = sinceOf(opts.since);
+  const path = opts.file ?? auditLogPath(dataDirOf(opts));
+  const checked = await verifyAuditLog(path).catch((err: Error) => {
+    throw new CliError(`cannot read the audit log ${path}: ${err.message}`, EXIT.usage);
+  });
+  if (!checked.ok) throw new CliError(`the audit log ${path} does not verify (${checked.problem.detail}): it answers nothing; run "schakel audit verify" and keep the file as evidence`, EXIT.failure);
+  const found = await readsInLog(path, { ...(opts.case ? { caseRef: opts.case } : {}), ...(opts.person ? { person: opts.person } : {}), ...(since ? { since } : {}) });
+  if (found.refused) note(color.yellow(`${found.refused} record(s) in READS did not verify as read records and are not shown (see the chain's "refused" field)`));
+  emit(opts, found.reads, (list) => (list.length ? list.map(readLine).join("\n") : color.dim("no reads recorded")));
+}
+
 async function run(opts: GlobalOptions): Promise<void> {
   const auditor = await startAuditor({
     servers: serverUrl(opts), seed: await auditSeed(opts), dataDir: dataDirOf(opts),
     onError: (err, stream) => note(`audit: ${stream}: ${err.message}`),
   });
-  note(`auditing COORD, CASE and DEADLETTER into ${auditor.logPath}; Ctrl-C to stop`);
+  note(`auditing COORD, CASE, DEADLETTER and READS into ${auditor.logPath}; Ctrl-C to stop`);
   await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
   await auditor.stop();
   note(`stopped at ${auditor.head().records} records, head ${auditor.head().hash.slice(0, 16)}…`);
@@ -83,6 +128,15 @@ export function registerAudit(program: Command): void {
     .option("--bus", "also compare with the checkpoints in the bus's audit bucket (catches a cut-off or rewritten log)")
     .option("--json", "print the result as JSON")
     .action(async (file: string | undefined, _opts: unknown, command: Command) => verify(file, command.optsWithGlobals<VerifyOptions>()));
+  audit
+    .command("reads")
+    .description("who saw what about a case (--case) or what a person saw (--person), from the audit chain")
+    .option("--case <ref>", "a case reference, e.g. LIVC-MECH-2026-0042")
+    .option("--person <id>", "a person id, e.g. m.peeters")
+    .option("--since <time>", "only reads from this time (2026-11-28T10:00:00Z) or this long ago (15m, 2h, 30d)")
+    .option("--file <log>", "a chain file, e.g. a copy kept as evidence (default: the data folder's)")
+    .option("--json", "print the reads as JSON")
+    .action(async (_opts: unknown, command: Command) => reads(command.optsWithGlobals<ReadsOptions>()));
   audit
     .command("run")
     .description("run the auditor in the foreground next to a running bus, until Ctrl-C")

@@ -5,6 +5,8 @@
  * `schakel restore DIR`: checks every file against the manifest, refuses a server that holds any
  * of the streams already (exit 2), restores them, and with `--files` puts the data-folder files
  * back. Without a running bus it starts the data folder's own server for the restore.
+ * A backup is an export of everything stored: it is recorded in the read audit first (kind
+ * "export"), for the signed-in person's organisation, else the platform's.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -16,7 +18,9 @@ import { byteSize, streamProgress } from "../backup/progress.ts";
 import { checkBackup, refuseExisting, restoreFiles, restoreStream, type RestoredSummary } from "../backup/restore-backup.ts";
 import { SECRET_FOLDERS } from "../backup/secret-folders.ts";
 import { takeBackup } from "../backup/take-backup.ts";
-import { dataDirOf, type GlobalOptions } from "../context.ts";
+import { platformOf } from "@schakel/organisation";
+import { dataDirOf, loadDirectory, withBus, type GlobalOptions } from "../context.ts";
+import { readingOrganisation, recordCliRead } from "../reads/record-cli-read.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, emit, note } from "../output.ts";
 
@@ -60,6 +64,8 @@ async function backup(dirArg: string, opts: BackupOptions): Promise<void> {
   if (includeSecrets) note(color.red(color.bold(`WARNING: this backup will hold SECRETS (${SECRET_FOLDERS.filter((s) => s.withIncludeSecrets).map((s) => s.holds).join("; ")}): anyone who reads ${dir} can sign as every organisation. Keep it encrypted and apart from the data.`)));
   const bus = await runningBus(opts, "schakel-cli:backup");
   try {
+    await withBus(readingOrganisation(opts, platformOf(loadDirectory(opts))), opts, (reader) =>
+      recordCliRead(reader, opts, { kind: "export", purpose: "schakel backup", messageIds: [] }));
     const manifest = await takeBackup(bus.op, {
       dir, dataDir: dataDirOf(opts), registryPath: resolve(opts.registry ?? DEFAULT_REGISTRY_PATH), includeSecrets, onStream: streamProgress("backup"),
     });

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { catalog, dataSchemaUri, isMessageType, MESSAGE_TYPES, messageSubject, STREAMS, rootOfType, type MessageType } from "@schakel/contracts";
+import { catalog, dataSchemaUri, isMessageType, MESSAGE_TYPES, messageSubject, rootOfType, streamOfRoot, type MessageType } from "@schakel/contracts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, emit } from "../output.ts";
 
@@ -32,7 +32,7 @@ function summary(type: MessageType) {
   return {
     type, version: e.version, description: e.description, from: e.from, to: e.to, senders: [...e.senders],
     classification: e.classification, sealed: e.sealed, subject: subjectPattern(type),
-    stream: rootOfType(type) === "case" ? STREAMS.case.name : STREAMS.coord.name, dataschema: dataSchemaUri(type),
+    stream: streamOfRoot(rootOfType(type)), dataschema: dataSchemaUri(type),
   };
 }
 

@@ -11,6 +11,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { oneOf, parseAudiences, requireMessageId, requireSender, validateData } from "../input/checks.ts";
 import { parseDeadline } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
+import { actorFor } from "../session/acting-person.ts";
 
 interface RequestOptions extends GlobalOptions { as: string; to: string; ask: string; topic: string; body: string; respondBy?: string; tier?: string }
 interface RespondOptions extends GlobalOptions { as: string; outcome: string; body: string }
@@ -27,9 +28,10 @@ async function request(opts: RequestOptions): Promise<void> {
     ...(opts.tier ? { preventionTier: oneOf("--tier", opts.tier, PREVENTION_TIERS) } : {}),
   };
   validateData("coordination.requested", data, { topic: "--topic", body: "--body" });
-  const p = await withBus(opts.as, opts, (bus) => requestCoordination(bus, { ...data, to: to! }));
-  emit(opts, { requestId, id: p.messageId, to, traceId: p.traceId, respondBy: data.respondBy ?? null }, (r) =>
-    `${color.green("requested")} ${data.ask} from ${r.to}: request ${color.bold(r.requestId)} (message ${r.id})\ntrace ${r.traceId}`);
+  const acting = actorFor(opts, opts.as, "request-coordination");
+  const p = await withBus(opts.as, opts, (bus) => requestCoordination(bus, { ...data, ...acting, to: to! }));
+  emit(opts, { requestId, id: p.messageId, to, traceId: p.traceId, respondBy: data.respondBy ?? null, actor: acting.actor ?? null }, (r) =>
+    `${color.green("requested")} ${data.ask} from ${r.to}${r.actor ? ` by ${r.actor.person} (${r.actor.role})` : ""}: request ${color.bold(r.requestId)} (message ${r.id})\ntrace ${r.traceId}`);
 }
 
 async function respond(requestIdArg: string, opts: RespondOptions): Promise<void> {
@@ -38,8 +40,9 @@ async function respond(requestIdArg: string, opts: RespondOptions): Promise<void
   requireSender(directory, opts.as, "coordination.responded");
   const data = { requestId, outcome: oneOf("--outcome", opts.outcome, COORDINATION_OUTCOMES), body: opts.body };
   validateData("coordination.responded", data, { body: "--body" });
+  const acting = actorFor(opts, opts.as, "answer-coordination");
   const result = await withBus(opts.as, opts, async (bus) => {
-    const done = await respondToCoordination(bus, data);
+    const done = await respondToCoordination(bus, { ...data, ...acting });
     if (done.outcome === "responded") return { requestId, id: done.messageId, to: done.to, causationId: done.causationId, traceId: done.traceId, duplicate: false };
     if (done.outcome === "already-responded") return { requestId, id: done.messageId, to: done.to, causationId: null, traceId: null, duplicate: true };
     throw new CliError(done.message, EXIT.usage);

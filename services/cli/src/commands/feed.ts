@@ -3,7 +3,9 @@
  * `--follow`, resumable: the last stream sequence is printed at the end, and `--since` that
  * sequence continues exactly after it. `--json` prints one JSON object per message (NDJSON), so
  * a script can read a followed feed line by line. When the bus goes away, the feed waits for it
- * (up to `--wait`) and carries on after the last sequence read (feed/reading.ts).
+ * (up to `--wait`) and carries on after the last sequence read (feed/reading.ts). A message shown
+ * that carries a case reference (a notice about a person, a case consultation) is recorded in the
+ * read audit before it is printed (reads/record-cli-read.ts); nothing else is.
  */
 import type { Command } from "commander";
 import { MESSAGE_TYPES } from "@schakel/contracts";
@@ -13,6 +15,7 @@ import { describe, printable, typeMatcher, type FeedItem } from "../feed/item.ts
 import { readFeed } from "../feed/reading.ts";
 import { requireOrganisation } from "../input/checks.ts";
 import { parseSince } from "../input/time-input.ts";
+import { recordCliRead } from "../reads/record-cli-read.ts";
 import { color, note } from "../output.ts";
 import { safeJson, safeText } from "../safe-text.ts";
 
@@ -36,14 +39,24 @@ export function feedLine(i: FeedItem): string {
   return `${head} ${safeText(describe(i.type, i.data))}${i.traceId ? color.dim(` trace ${i.traceId.slice(0, 12)}…`) : ""}`;
 }
 
+/** The case reference a verified message carries in the clear, if any. */
+function caseRefOf(item: FeedItem): string | undefined {
+  const ref = (item.data as { caseRef?: unknown } | undefined)?.caseRef;
+  return typeof ref === "string" ? ref : undefined;
+}
+
 async function feed(opts: FeedOptions): Promise<void> {
   const directory = loadDirectory(opts);
   requireOrganisation(directory, opts.as);
   const matches = parseTypeFilter(opts.type) ?? (() => true);
   const start = parseSince(opts.since);
   let shown = 0;
-  const { lastSeq } = await readFeed(opts, start, (item) => {
+  const { lastSeq } = await readFeed(opts, start, async (item, bus) => {
     if (!matches(item.type)) return;
+    const caseRef = caseRefOf(item);
+    if (caseRef !== undefined && item.id !== undefined) {
+      await recordCliRead(bus, opts, { kind: item.type === "notice.posted" ? "notice" : "record", purpose: "schakel feed", messageIds: [item.id], caseRef });
+    }
     shown++;
     process.stdout.write((opts.json ? safeJson(printable(item)) : feedLine(item)) + "\n");
   });

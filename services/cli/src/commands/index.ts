@@ -9,12 +9,14 @@ import { registerContracts } from "./contracts.ts";
 import { registerCoordination } from "./coordination.ts";
 import { registerFeed } from "./feed.ts";
 import { registerIdentities } from "./identities.ts";
+import { registerLogin } from "./login.ts";
 import { registerNotice } from "./notice.ts";
 import { registerObligations } from "./obligations.ts";
 import { registerOrgs } from "./orgs.ts";
 import { registerPersons } from "./persons.ts";
 import { registerPolicy } from "./policy.ts";
 import { registerReplay } from "./replay.ts";
+import { registerRun } from "./run.ts";
 import { registerSignal } from "./signal.ts";
 import { registerStatus } from "./status.ts";
 import { registerTrace } from "./trace.ts";
@@ -22,6 +24,7 @@ import { registerUp } from "./up.ts";
 
 export function registerCommands(program: Command): void {
   registerUp(program);
+  registerRun(program);
   registerOrgs(program);
   registerNotice(program);
   registerObligations(program);
@@ -37,4 +40,5 @@ export function registerCommands(program: Command): void {
   registerStatus(program);
   registerBackup(program);
   registerPersons(program);
+  registerLogin(program);
 }

@@ -5,13 +5,19 @@
  * and prints the result. The platform reads its read model (every recipient), or its feed when
  * the read model has no record of the notice; any other organisation reads its own feed and
  * state (`noticeStatusFor` says what the sender and a recipient can know from them).
+ * Who acknowledged: the acting person's name where the data folder holds the credentials of their
+ * organisation (and the persons file names them), else the pseudonym and role; "its service"
+ * when no person was named (and for every acknowledgement of an earlier release).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { traceIdOf } from "@schakel/contracts";
-import { collectFromFeed, type Bus, type FoundMessage } from "@schakel/contracts/bus";
+import { actedByText, collectFromFeed, OrgCredentials, PersonIndex, type Bus, type FoundMessage } from "@schakel/contracts/bus";
+import { identitiesDir, loadPersons, loadRegistry } from "@schakel/infra";
 import { noticeStatus, openPlatformStores } from "@schakel/platform";
-import { noticeStatusFor, orgState, platformOf, type NoticeMessage, type NoticeStatusReport, type RecipientState } from "@schakel/organisation";
-import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
+import { noticeStatusFor, orgState, platformOf, withActorNames, type NoticeMessage, type NoticeStatusReport, type RecipientState } from "@schakel/organisation";
+import { dataDirOf, loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { requireMessageId, requireOrganisation } from "../input/checks.ts";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -37,7 +43,7 @@ const about = (noticeId: string) => (m: FoundMessage): boolean => {
 export async function noticeStatusAs(bus: Bus, noticeId: string, platform: string, now = new Date()): Promise<NoticeStatusView | undefined> {
   // Found messages passed every check of the decode path, so their data is of their type.
   const messages = (await collectFromFeed(bus, about(noticeId), { near: noticeId })).map(({ verdict: { type, envelope }, storedAt }) =>
-    ({ type, sender: envelope.sender, data: envelope.data, storedAt: storedAt.toISOString(), traceId: traceIdOf(envelope.traceparent) }) as NoticeMessage);
+    ({ type, sender: envelope.sender, data: envelope.data, storedAt: storedAt.toISOString(), traceId: traceIdOf(envelope.traceparent), actor: envelope.actor, actorrole: envelope.actorrole }) as NoticeMessage);
   const isPlatform = bus.org === platform;
   const state = isPlatform ? undefined : await orgState(bus);
   const received = (await state?.notices.get(noticeId))?.value;
@@ -45,6 +51,32 @@ export async function noticeStatusAs(bus: Bus, noticeId: string, platform: strin
   const report = noticeStatusFor({ org: bus.org, platform: isPlatform }, bus.directory, noticeId, messages,
     { ...(received ? { received } : {}), ...(sent ? { sent } : {}) }, now.getTime());
   return report ? { ...report, source: "record" } : undefined;
+}
+
+/**
+ * Pseudonym → person for the organisations whose credentials the data folder holds, with the
+ * persons file (`SCHAKEL_PERSONS` or the default); empty when either cannot be read — the status
+ * then shows pseudonyms, which is all a reader without them may see.
+ */
+export function personIndexOf(opts: GlobalOptions): PersonIndex {
+  try {
+    const dir = identitiesDir(dataDirOf(opts));
+    const credentials = readdirSync(dir).filter((f) => f.endsWith(".creds.json")).flatMap((f) => {
+      const parsed = OrgCredentials.safeParse(JSON.parse(readFileSync(join(dir, f), "utf8")));
+      return parsed.success ? [parsed.data] : [];
+    });
+    return credentials.length ? PersonIndex.fromCredentials(loadPersons(undefined, loadRegistry()), credentials) : PersonIndex.empty;
+  } catch {
+    return PersonIndex.empty;
+  }
+}
+
+/** Who acknowledged a row, for people: the person (name or pseudonym, with the role) or "its service", and the free-text `--by`. */
+function acknowledgedByText(r: NoticeStatusView["recipients"][number]): string {
+  if (!r.acknowledgedAt) return "";
+  const a = r.acknowledgedActor;
+  const who = a ? `${a.name ? safeText(a.name) : a.pseudonym} (${a.role})` : actedByText({ kind: "service" });
+  return r.acknowledgedBy ? `${who}, "${safeText(r.acknowledgedBy)}"` : who;
 }
 
 const time = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
@@ -57,9 +89,9 @@ const PAINT: Record<RecipientState, (t: string) => string> = {
 };
 
 function render(s: NoticeStatusView): string {
-  const header = ["RECIPIENT", "DELIVERED", "ACKNOWLEDGED", "STATE"];
+  const header = ["RECIPIENT", "DELIVERED", "ACKNOWLEDGED", "BY", "STATE"];
   const rows = s.recipients.map((r) => [
-    r.org, time(r.deliveredAt), time(r.acknowledgedAt),
+    r.org, time(r.deliveredAt), time(r.acknowledgedAt), acknowledgedByText(r),
     STATE_TEXT[r.state] + (r.late ? " (late)" : "") + (r.escalated ? ` — escalated ${time(r.escalatedAt)}` : ""),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -87,9 +119,12 @@ async function status(noticeId: string, opts: GlobalOptions & { as?: string; wat
     new CliError(`no notice ${noticeId} is known to "${as}": check the id; a sender knows a notice once a recipient received it, a recipient once its copy is stored`, EXIT.usage);
   await withBus(as, opts, async (bus) => {
     const stores = as === platform ? await openPlatformStores(bus) : undefined;
+    let persons: PersonIndex | undefined;
+    const named = (s: NoticeStatusView | undefined): NoticeStatusView | undefined =>
+      s && s.recipients.some((r) => r.acknowledgedActor) ? withActorNames(s, (persons ??= personIndexOf(opts))) : s;
     const read = async (): Promise<NoticeStatusView | undefined> => {
       const fromPlatform = stores ? await noticeStatus(stores, noticeId) : undefined;
-      return fromPlatform ? { ...fromPlatform, source: "platform" } : noticeStatusAs(bus, noticeId, platform);
+      return named(fromPlatform ? { ...fromPlatform, source: "platform" } : await noticeStatusAs(bus, noticeId, platform));
     };
     const first = await read();
     if (!first) throw unknown();

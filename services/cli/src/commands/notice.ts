@@ -4,13 +4,14 @@
  * read follows who received and acknowledged it.
  */
 import type { Command } from "commander";
-import { EXTREMISM_FORMS, newMessageId, NOTICE_CATEGORIES, PREVENTION_TIERS, type DataOf } from "@schakel/contracts";
+import { EXTREMISM_FORMS, newMessageId, NOTICE_CATEGORIES, PREVENTION_TIERS, type Actor, type DataOf } from "@schakel/contracts";
 import { acknowledgeNotice, postNotice } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { oneOf, parseForms, parseAudiences, requireMessageId, requireOrganisation, requireSender, validateData } from "../input/checks.ts";
 import { parseDeadline } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
+import { actorFor } from "../session/acting-person.ts";
 import { registerNoticeList } from "./notice-list.ts";
 import { registerNoticeStatus } from "./notice-status.ts";
 
@@ -31,15 +32,17 @@ async function post(opts: PostOptions): Promise<void> {
     ...(opts.forms ? { extremismForms: parseForms(opts.forms) } : {}),
   };
   validateData("notice.posted", data, { title: "--title", body: "--body", recipients: "--to", extremismForms: "--forms" });
+  // The signed-in person posts (checked before connecting); without a sign-in, the service.
+  const acting = actorFor(opts, opts.as, "post-notice");
   const result = await withBus(opts.as, opts, async (bus) => {
     const posted = await postNotice(bus, {
-      noticeId, to, title: data.title, body: data.body, category: data.category, ...(data.ackBy ? { ackBy: data.ackBy } : {}),
+      ...acting, noticeId, to, title: data.title, body: data.body, category: data.category, ...(data.ackBy ? { ackBy: data.ackBy } : {}),
       ...(data.preventionTier ? { preventionTier: data.preventionTier } : {}), ...(data.extremismForms ? { extremismForms: data.extremismForms } : {}),
     });
-    return { noticeId, traceId: posted.traceId, sender: opts.as, ackBy: data.ackBy ?? null, copies: posted.copies };
+    return { noticeId, traceId: posted.traceId, sender: opts.as, actor: acting.actor ?? null, ackBy: data.ackBy ?? null, copies: posted.copies };
   });
   emit(opts, result, (r) => [
-    `${color.green("posted")} notice ${color.bold(r.noticeId)} from ${r.sender} to ${to.join(", ")}${r.ackBy ? ` — acknowledge by ${r.ackBy}` : ""}`,
+    `${color.green("posted")} notice ${color.bold(r.noticeId)} from ${r.sender}${by(r.actor)} to ${to.join(", ")}${r.ackBy ? ` — acknowledge by ${r.ackBy}` : ""}`,
     `trace ${r.traceId}`,
     color.dim(`follow it: npx schakel notice status ${r.noticeId} --watch`),
   ].join("\n"));
@@ -57,17 +60,21 @@ async function acknowledge(noticeIdArg: string, opts: AckOptions): Promise<void>
     ...(opts.by !== undefined ? { acknowledgedBy: opts.by } : {}), ...(opts.remark !== undefined ? { remark: opts.remark } : {}),
   };
   validateData("notice.acknowledged", data, { remark: "--remark", acknowledgedBy: "--by" });
+  const acting = actorFor(opts, opts.as, "acknowledge-notice");
   const result = await withBus(opts.as, opts, async (bus) => {
     // The organisation's one acknowledgement path: from its record, or from its feed when its
     // service has not recorded the notice (not running, or not yet), the record updated after.
-    const done = await acknowledgeNotice(bus, { noticeId, ...(opts.remark !== undefined ? { remark: opts.remark } : {}), ...(opts.by !== undefined ? { by: opts.by } : {}) });
+    const done = await acknowledgeNotice(bus, { ...acting, noticeId, ...(opts.remark !== undefined ? { remark: opts.remark } : {}), ...(opts.by !== undefined ? { by: opts.by } : {}) });
     if (done.outcome === "unknown-notice") throw new CliError(done.message, EXIT.usage);
     const traceId = done.outcome === "acknowledged" ? done.traceId : null;
-    return { noticeId, recipient: opts.as, to: done.to, id: done.messageId, duplicate: done.outcome === "already-acknowledged", traceId };
+    return { noticeId, recipient: opts.as, actor: acting.actor ?? null, to: done.to, id: done.messageId, duplicate: done.outcome === "already-acknowledged", traceId };
   });
   emit(opts, result, (r) =>
-    `${color.green(r.duplicate ? "already acknowledged" : "acknowledged")} notice ${r.noticeId} as ${r.recipient} (to ${r.to})${r.traceId ? `; trace ${r.traceId}` : ""}`);
+    `${color.green(r.duplicate ? "already acknowledged" : "acknowledged")} notice ${r.noticeId} as ${r.recipient}${by(r.actor)} (to ${r.to})${r.traceId ? `; trace ${r.traceId}` : ""}`);
 }
+
+/** " by <person> (<role>)" when a signed-in person acted. */
+const by = (actor: Actor | null): string => (actor ? ` by ${actor.person} (${actor.role})` : "");
 
 export function registerNotice(program: Command): void {
   const notice = program.command("notice").description("post, acknowledge and follow notices");

@@ -1,11 +1,14 @@
 /**
- * `schakel persons list|add|disable`: the people of each organisation and their person roles,
+ * `schakel persons list|add|disable|token`: the people of each organisation and their person roles,
  * kept in the persons file beside the registry (or `--file`, or SCHAKEL_PERSONS). Operators edit
  * it here; a person is disabled, never deleted, so their past actions stay attributable.
+ * `token` issues, lists and revokes a person's API tokens for the console's JSON API (kept
+ * hashed in the data folder; the token text is printed once).
  */
 import type { Command } from "commander";
 import { PERSON_ROLES, PersonRole, type Person } from "@schakel/contracts";
-import { loadRegistry, personsPath } from "@schakel/infra";
+import { apiTokensPath, issueApiToken, loadRegistry, personsPath, readApiTokens, revokeApiToken, type ApiTokenEntry } from "@schakel/infra";
+import { dataDirOf, type GlobalOptions } from "../context.ts";
 import { CliError } from "../exit-codes.ts";
 import { color, emit, note } from "../output.ts";
 import { checkNewPerson, disablePerson, readPersons, savePersons, type NewPerson } from "../persons/edit.ts";
@@ -91,4 +94,44 @@ export function registerPersons(program: Command): void {
       else savePersons(opts.file, all);
       emit(opts, { ...person, alreadyDisabled: already }, (p) => (already ? `${p.id}: already disabled` : `disabled ${p.id} (${safeText(p.name)}); the entry stays in the file`));
     });
+
+  fileOptions(persons.command("token").description("issue an API token for a person (printed once), or --list / --revoke them"))
+    .argument("<person>", "the person id (for --revoke: any, the token id decides)")
+    .option("--expires <days>", "lifetime, e.g. 30d, 12h (default 30d, at most 365d)")
+    .option("--list", "list the person's tokens (ids and dates, never the secrets)")
+    .option("--revoke <id>", "revoke the token with this id")
+    .action((id: string, _o, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<FileOptions & GlobalOptions & { expires?: string; list?: boolean; revoke?: string }>();
+      const file = apiTokensPath(dataDirOf(opts));
+      if (opts.list) {
+        const mine = readApiTokens(file).filter((t) => t.person === id);
+        emit(opts, mine, tokenTable);
+        return;
+      }
+      if (opts.revoke) {
+        const entry = revokeApiToken(file, opts.revoke);
+        emit(opts, entry, (e) => `revoked API token ${e.id} of ${e.person} (at ${e.revokedAt})`);
+        return;
+      }
+      const registry = loadRegistry(opts.registry);
+      const person = readPersons(opts.file, registry).find((p) => p.id === id);
+      if (!person) throw new CliError(`unknown person "${id}": see "schakel persons list"`);
+      if (person.disabled) throw new CliError(`${id} is disabled (${safeText(person.disabled.reason)}): a disabled person gets no token`);
+      const { token, entry } = issueApiToken(file, id, { days: daysOf(opts.expires) });
+      emit(opts, { ...entry, token }, (e) => `${e.token}\nAPI token ${e.id} for ${e.person} (${person.organisation}), valid until ${e.expiresAt}.\nShown once: keep it secret; send it as "Authorization: Bearer <token>". Revoke with "schakel persons token ${e.person} --revoke ${e.id}".`);
+    });
+}
+
+/** `30d`, `12h` or a bare number of days, in days. */
+function daysOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([dh]?)$/.exec(text.trim());
+  if (!m) throw new CliError(`--expires "${text}": give days or hours, e.g. 30d or 12h`);
+  return m[2] === "h" ? Number(m[1]) / 24 : Number(m[1]);
+}
+
+function tokenTable(tokens: ApiTokenEntry[]): string {
+  if (tokens.length === 0) return color.dim("no API tokens");
+  const now = Date.now();
+  return tokens.map((t) => `${t.id}  created ${t.createdAt.slice(0, 16)}  expires ${t.expiresAt.slice(0, 16)}  ${t.revokedAt ? `revoked ${t.revokedAt.slice(0, 16)}` : Date.parse(t.expiresAt) <= now ? "expired" : "active"}`).join("\n");
 }

@@ -9,6 +9,7 @@ import { platformOf, raiseSignal } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { oneOf, parseAudiences, parseForms, requireSender, validateData } from "../input/checks.ts";
 import { color, emit } from "../output.ts";
+import { actorFor } from "../session/acting-person.ts";
 
 interface RaiseOptions extends GlobalOptions {
   as: string; kind: string; severity: string; title: string; description: string; to?: string; tier?: string; forms?: string; escalate?: boolean;
@@ -26,9 +27,10 @@ async function raise(opts: RaiseOptions): Promise<void> {
     ...(opts.forms ? { extremismForms: parseForms(opts.forms) } : {}),
   };
   validateData("signal.raised", data, { title: "--title", description: "--description", extremismForms: "--forms" });
-  const p = await withBus(opts.as, opts, (bus) => raiseSignal(bus, { ...data, to: to! }));
-  emit(opts, { signalId, id: p.messageId, to, traceId: p.traceId, escalate: data.escalate }, (r) =>
-    `${color.green("raised")} signal ${color.bold(r.signalId)} from ${opts.as} to ${r.to}${r.escalate ? " (escalation asked)" : ""}\ntrace ${r.traceId}`);
+  const acting = actorFor(opts, opts.as, "raise-signal");
+  const p = await withBus(opts.as, opts, (bus) => raiseSignal(bus, { ...data, ...acting, to: to! }));
+  emit(opts, { signalId, id: p.messageId, to, traceId: p.traceId, escalate: data.escalate, actor: acting.actor ?? null }, (r) =>
+    `${color.green("raised")} signal ${color.bold(r.signalId)} from ${opts.as}${r.actor ? ` by ${r.actor.person} (${r.actor.role})` : ""} to ${r.to}${r.escalate ? " (escalation asked)" : ""}\ntrace ${r.traceId}`);
 }
 
 export function registerSignal(program: Command): void {

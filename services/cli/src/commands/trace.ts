@@ -4,7 +4,9 @@
  * acknowledgement latencies, missing acknowledgements and escalations. `--json` adds every
  * stored message exactly as JetStream holds it. Reads with the operator identity of the data
  * folder (reading stored messages by sequence is an operator right); waits briefly for the
- * indexer to catch up so a trace right after a flow is complete.
+ * indexer to catch up so a trace right after a flow is complete. Every trace shown is recorded in
+ * the read audit first (reads/record-cli-read.ts), for the signed-in person's organisation, else
+ * for the platform's (whose index it is), with the case reference its messages carry.
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
@@ -14,10 +16,11 @@ import { ADMIN_ID, credentialsPath } from "@schakel/infra";
 import { buildFlow, connectOperator, envelopeOf, loadStored, lookupTrace, orgsFrom, renderFlow, waitForIndex, type Flow, type Operator } from "@schakel/tracing";
 import { platformOf } from "@schakel/organisation";
 import { waitForBus, waitOf } from "../bus-wait.ts";
-import { dataDirOf, loadDirectory, serverUrlSource, type GlobalOptions } from "../context.ts";
+import { dataDirOf, loadDirectory, serverUrlSource, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { parseWait } from "../input/time-input.ts";
 import { color, emit, note } from "../output.ts";
+import { readingOrganisation, recordCliRead } from "../reads/record-cli-read.ts";
 import { safeText } from "../safe-text.ts";
 
 const OperatorFile = z.object({ id: z.string(), seed: z.string().regex(/^SU[A-Z2-7]{56}$/) });
@@ -75,8 +78,10 @@ async function trace(id: string, opts: GlobalOptions): Promise<void> {
     }
     if (!lag.caughtUp) note(color.yellow(`the trace index is ${lag.behind} message(s) behind; showing what it holds`));
     const flow = buildFlow(found.traceId, found.entries, orgsFrom(directory));
-    if (opts.json) {
-      const { messages, missing } = await loadStored(op.connection, found.entries);
+    const stored = opts.json ? await loadStored(op.connection, found.entries) : undefined;
+    await recordTraceRead(opts, platformOf(directory), found.entries.map((e) => e.id), await caseRefIn(op, found.entries, stored?.messages));
+    if (stored) {
+      const { messages, missing } = stored;
       const numbered = new Map(flow.messages.map((m) => [`${m.entry.stream}#${m.entry.seq}`, m.n]));
       emit(opts, {
         traceId: found.traceId, via: found.via, indexBehind: lag.behind, dropped: found.dropped,
@@ -90,6 +95,25 @@ async function trace(id: string, opts: GlobalOptions): Promise<void> {
   } finally {
     await op.close();
   }
+}
+
+/**
+ * The case reference the trace's messages carry (the index keeps none): read from the stored
+ * messages of the types that can carry one (a notice, a case consultation), loaded if not yet.
+ */
+async function caseRefIn(op: Operator, entries: Parameters<typeof loadStored>[1], loaded?: Awaited<ReturnType<typeof loadStored>>["messages"]): Promise<string | undefined> {
+  const messages = loaded ?? (await loadStored(op.connection, entries.filter((e) => e.type === "notice.posted" || e.type.startsWith("case.")))).messages;
+  for (const m of messages) {
+    const data = envelopeOf(m).data as { caseRef?: unknown } | undefined;
+    if (typeof data?.caseRef === "string") return data.caseRef;
+  }
+  return undefined;
+}
+
+/** Records the trace view in the read audit before anything of it is shown. */
+async function recordTraceRead(opts: GlobalOptions, platform: string, messageIds: string[], caseRef: string | undefined): Promise<void> {
+  await withBus(readingOrganisation(opts, platform), opts, (bus) =>
+    recordCliRead(bus, opts, { kind: "trace", purpose: "schakel trace", messageIds, ...(caseRef ? { caseRef } : {}) }));
 }
 
 export function registerTrace(program: Command): void {

@@ -33,7 +33,7 @@ const isAbort = (err: unknown): boolean => (err as Error)?.name === "AbortError"
  * the history is read (or, with `follow`, until Ctrl-C / SIGTERM).
  * @throws CliError (exit 3) when the bus stays away longer than `--wait`, naming where to resume.
  */
-export async function readFeed(opts: ReadingOptions, start: FeedStart, print: (item: FeedItem) => void): Promise<Reading> {
+export async function readFeed(opts: ReadingOptions, start: FeedStart, print: (item: FeedItem, bus: CliBus) => void | Promise<void>): Promise<Reading> {
   const reading: Reading = { lastSeq: start.kind === "after-seq" ? start.seq : undefined };
   const waitMs = waitOf(opts);
   const stopping = new AbortController();
@@ -94,7 +94,7 @@ async function refusePastEnd(bus: CliBus, seq: number, org: string): Promise<voi
 /** One connection's worth of reading: "done", or "lost" when the bus went away meanwhile. */
 async function readOnce(
   bus: CliBus, opts: ReadingOptions, reading: Reading, start: FeedStart, previous: FeedSlot[], recovering: boolean,
-  stopping: AbortSignal, print: (item: FeedItem) => void, opened: (slots: FeedSlot[]) => void,
+  stopping: AbortSignal, print: (item: FeedItem, bus: CliBus) => void | Promise<void>, opened: (slots: FeedSlot[]) => void,
 ): Promise<Outcome> {
   const lost = (err: unknown): Outcome => {
     const why = unreachableReason(err);
@@ -102,10 +102,10 @@ async function readOnce(
     if (why?.kind === "unreachable") return { kind: "lost", reason: why.reason };
     throw err;
   };
-  const show = (item: FeedItem): void => {
+  const show = async (item: FeedItem): Promise<void> => {
     if (reading.lastSeq !== undefined && item.seq <= reading.lastSeq) return; // read before the bus went away
+    await print(item, bus);
     reading.lastSeq = item.seq;
-    print(item);
   };
   let feed;
   try {

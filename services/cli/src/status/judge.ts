@@ -183,7 +183,7 @@ function auditorReasons(a: StatusReport["auditor"], maxLag: number): string[] {
   return reasons;
 }
 
-const SHOWN_STREAMS: readonly string[] = [STREAMS.coord.name, STREAMS.case.name, STREAMS.deadletter.name, STREAMS.sandbox.name];
+const SHOWN_STREAMS: readonly string[] = [STREAMS.coord.name, STREAMS.case.name, STREAMS.deadletter.name, STREAMS.reads.name, STREAMS.sandbox.name];
 
 const sourceOf = (r: Snapshot["connections"] | Snapshot["readiness"]): SourceState =>
   r.state === "ok" ? { state: "ok", url: r.url, reason: null } : r.state === "absent" ? { state: "absent", url: null, reason: null } : { state: "unavailable", url: r.url, reason: r.reason };

@@ -1,22 +1,25 @@
 /**
- * `schakel up`: identities, the bus, provisioning, the stack (every level service, the auditor and
- * the console, from @schakel/stack), the summary —
+ * `schakel up`: identities, the bus, provisioning, the stack (every level service, the auditor, the
+ * development sign-in and the console, from @schakel/stack), the summary —
  * and on Ctrl-C (SIGINT), SIGTERM or SIGHUP everything stopped in the reverse order: demo, console,
  * services (stop consuming, drain), admin connection, nats-server (SIGTERM, so JetStream flushes).
  * A second signal exits at once; the server is killed with the process either way. A server that
  * dies on its own is started again on the same port (server-supervisor.ts); `up` stops with exit 1
  * only when it dies too often or does not come back.
  */
+import { resolve } from "node:path";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { STREAMS } from "@schakel/contracts";
-import { ensureIdentities, loadRegistry, observeLeafLinks, type LeftoverOutcome } from "@schakel/infra";
+import { ensureIdentities, loadRegistry, observeLeafLinks, personsPath, type LeftoverOutcome } from "@schakel/infra";
 import { notReady, startHealthServer, startMetrics, startTelemetry } from "@schakel/runtime";
-import { DEMO_DIGEST_WINDOW_MS, demoServiceOptions, startLevelServices, startStackAuditor, startStackConsole } from "@schakel/stack";
+import {
+  DEMO_DIGEST_WINDOW_MS, demoServiceOptions, startLevelServices, startStackAuditor, startStackConsole, startStackIdentityProvider, watchedPersons,
+} from "@schakel/stack";
 import { dataDirOf, type Connection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { startBus } from "./bus.ts";
-import { consolePortOf } from "./console-port.ts";
+import { consolePortOf, identityProviderPortOf } from "./console-port.ts";
 import { removeConnection, writeConnection } from "./connection-file.ts";
 import { prepareDataFolder } from "./preparation.ts";
 import { progressLine } from "./progress.ts";
@@ -29,6 +32,10 @@ export interface UpOptions extends GlobalOptions {
   demo?: boolean;
   port?: string;
   consolePort?: string;
+  /** Port of the development sign-in (OpenID Provider). */
+  idpPort?: string;
+  /** The persons file (who may sign in). */
+  persons?: string;
   healthPort?: string;
   digestWindow?: string;
   registry?: string;
@@ -75,6 +82,7 @@ function serviceOptions(opts: UpOptions): Record<string, object> {
 export async function runUp(opts: UpOptions): Promise<number> {
   const port = parsePort(opts.port);
   const consolePort = consolePortOf(opts);
+  const idpPort = identityProviderPortOf(opts);
   const healthPort = parsePort(opts.healthPort, "--health-port");
   const options = serviceOptions(opts);
   const dataDir = dataDirOf(opts);
@@ -88,6 +96,8 @@ export async function runUp(opts: UpOptions): Promise<number> {
   };
   phases.load = Math.round(process.uptime() * 1000);
   const registry = loadRegistry(opts.registry);
+  // Read before anything starts: an invalid persons file stops `up` with its problems, line by line.
+  const persons = watchedPersons(opts.persons, registry, (line) => note(color.yellow(`persons: ${line}`)));
   const identities = await ensureIdentities(registry, dataDir);
   lap("identities");
   const directory = new KeyDirectory(identities.directory);
@@ -171,19 +181,28 @@ export async function runUp(opts: UpOptions): Promise<number> {
       stops.push({ what: "auditor", stop: auditor.stop });
       health.register("auditor", () => auditor.readiness());
       lap("auditor");
+      const idp = await startStackIdentityProvider({
+        persons, port: idpPort, demo: opts.demo === true, onNote: (line) => note(color.dim(`sign-in: ${line}`)),
+      });
+      stops.push({ what: "sign-in", stop: idp.stop });
+      lap("sign-in");
       const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startStackConsole({
         dataDir, url: bus.url, port: consolePort, onNote: (line) => note(color.dim(`console: ${line}`)),
+        signIn: { issuer: idp.issuer, ...idp.consoleClient, persons: idp.persons, demo: opts.demo === true },
       });
+      if ("url" in consoleRun) idp.consoleAt(consoleRun.url);
       if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
       if ("url" in consoleRun) health.register("console", consoleRun.readiness);
       lap("console");
       connection = {
         url: bus.url, pid: process.pid, startedAt: new Date().toISOString(), healthUrl: health.url,
-        ...("url" in consoleRun ? { consoleUrl: consoleRun.url } : {}),
+        ...("url" in consoleRun ? { consoleUrl: consoleRun.url } : {}), issuer: idp.issuer, personsFile: resolve(personsPath(opts.persons)),
         ...(bus.embedded ? { natsPid: bus.embedded.pid, ...(bus.embedded.monitorUrl ? { monitorUrl: bus.embedded.monitorUrl } : {}) } : {}),
       };
       await writeConnection(dataDir, connection);
-      const summary = await summarise({ bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true, healthUrl: health.url });
+      const summary = await summarise({
+        bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true, healthUrl: health.url, issuer: idp.issuer, persons: idp.persons(),
+      });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
       if (opts.demo && !stopping) {
         const storedMessages = summary.streams.find((s) => s.name === STREAMS.coord.name)?.messages ?? 0;

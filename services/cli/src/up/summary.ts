@@ -4,7 +4,7 @@
  * `--json` prints the same as one JSON line, so a script can wait for that line and go on.
  */
 import { resolve } from "node:path";
-import { STREAMS, type Registry } from "@schakel/contracts";
+import { STREAMS, type Person, type Registry } from "@schakel/contracts";
 import type { LevelServices, RunningConsole } from "@schakel/stack";
 import { color } from "../output.ts";
 import type { RunningBus } from "./bus.ts";
@@ -23,6 +23,10 @@ export interface UpSummary {
   consoleUrl: string | null;
   /** The process's health server: `<healthUrl>/healthz`, `/readyz`, `/metrics`. */
   healthUrl: string;
+  /** The development sign-in (OpenID Provider) the console and `schakel login` use. */
+  issuer: string;
+  /** A person to sign in as (the first enabled platform coordinator, else the first enabled person). */
+  signInAs: { id: string; name: string; organisation: string; roles: string[] } | null;
   /** Why there is no console, when there is none. */
   consoleNote: string | null;
   /** True when the streams already existed: a resumed bus with its earlier data. */
@@ -38,7 +42,7 @@ export interface UpSummary {
 /** Gathers what runs where once everything is up. */
 export async function summarise(run: {
   bus: RunningBus; services: LevelServices | undefined; console: RunningConsole | { unavailable: string }; registry: Registry;
-  dataDir: string; phases: Record<string, number>; demo: boolean; healthUrl: string;
+  dataDir: string; phases: Record<string, number>; demo: boolean; healthUrl: string; issuer: string; persons: readonly Person[];
 }): Promise<UpSummary> {
   const { bus, services } = run;
   const streams = await Promise.all(Object.values(STREAMS).map(async ({ name }) => ({ name, messages: await bus.storedMessages(name) })));
@@ -46,12 +50,19 @@ export async function summarise(run: {
   return {
     ready: true, readyMs: Math.round(process.uptime() * 1000), phasesMs: run.phases, url: bus.url, pid: process.pid,
     natsPid: bus.embedded?.pid ?? null, monitorUrl: bus.embedded?.monitorUrl ?? null, dataDir: run.dataDir,
-    consoleUrl: "url" in run.console ? run.console.url : null, healthUrl: run.healthUrl, consoleNote: "unavailable" in run.console ? run.console.unavailable : null,
+    consoleUrl: "url" in run.console ? run.console.url : null, healthUrl: run.healthUrl, issuer: run.issuer, signInAs: personToSignInAs(run.persons), consoleNote: "unavailable" in run.console ? run.console.unavailable : null,
     resumed: bus.provisioned.some((p) => p.kind === "stream" && p.action !== "created"),
     streams, services: services?.running.map((r) => ({ service: r.service, orgs: r.orgs })) ?? [],
     withoutService: run.registry.organisations.map((o) => o.id).filter((o) => !served.has(o)),
     logs: { server: bus.embedded?.paths.logFile ?? null, services: services?.logFile ?? "(no services)" }, demo: run.demo,
   };
+}
+
+/** Whom the summary suggests signing in as: the platform's coordinator sees the whole platform. */
+export function personToSignInAs(persons: readonly Person[]): UpSummary["signInAs"] {
+  const enabled = persons.filter((p) => !p.disabled);
+  const p = enabled.find((x) => x.roles.includes("platform-coordinator")) ?? enabled[0];
+  return p ? { id: p.id, name: p.name, organisation: p.organisation, roles: [...p.roles] } : null;
 }
 
 /** The `--data` part of suggested commands: empty for the default folder. */
@@ -71,6 +82,9 @@ export function renderSummary(s: UpSummary): string {
     `${color.green(color.bold("Schakel is up"))} — ready in ${seconds} s${s.resumed ? " (resumed with the earlier data)" : ""}`,
     `${label("bus")}${s.url}${s.natsPid ? color.dim(` (nats-server pid ${s.natsPid}${s.monitorUrl ? `, monitoring ${s.monitorUrl}` : ""})`) : color.dim(" (existing server)")}`,
     `${label("console")}${s.consoleUrl ?? color.yellow(`not started: ${s.consoleNote ?? "unavailable"}`)}`,
+    `${label("sign in")}${s.signInAs
+      ? `as ${color.bold(s.signInAs.id)} ${color.dim(`(${s.signInAs.name}, ${s.signInAs.roles.join(", ")} of ${s.signInAs.organisation})`)}`
+      : color.yellow("nobody: the persons file lists no enabled person")}${color.dim(` through ${s.issuer}`)}`,
     `${label("health")}${s.healthUrl}/readyz ${color.dim(`(also /healthz, /metrics)`)}`,
     `${label("data")}${s.dataDir}`,
     `${label("streams")}${s.streams.map((x) => `${x.name} ${color.dim(`(${x.messages})`)}`).join(", ")}`,
@@ -84,6 +98,7 @@ export function renderSummary(s: UpSummary): string {
     `  npx schakel notice status${d} <notice id>`,
     `  npx schakel notice ack${d} <notice id> --as mechelen --remark "Taken up in the LIVC"`,
     `  npx schakel signal raise${d} --as vilvoorde --kind incident --severity high --title "Graffiti at a place of worship" --description "Far-right symbols; police informed." --escalate`,
+    ...(s.signInAs ? [`  npx schakel login${d}  ${color.dim(`# act as yourself, e.g. ${s.signInAs.id}: commands --as ${s.signInAs.organisation} then carry your name (logout: act as the service again)`)}`] : []),
     "",
     color.dim("Ctrl-C stops everything; `npm start` (or `npx schakel up`) again resumes with all data."),
   ];

@@ -1,9 +1,12 @@
 /**
  * The JSON API: the same questions the pages ask, for scripts and the benchmark. Every answer
- * is cut to the request's viewpoint (`?as=<org>` or the cookie) exactly like the pages. Errors
+ * is cut to the viewpoint of the signed-in person (or the API token's person) exactly like the
+ * pages; `/api/health` alone answers anyone, and says nothing about any organisation's messages. Errors
  * are plain data, their status by code (errors.ts): `{ error: { code, message, retryable, details, fields? } }`.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { shownNotices } from "../audit/shown-records.ts";
+import type { ShownRead } from "../audit/read-log.ts";
 import { SchakelError } from "@schakel/contracts";
 import { feedFilterOf, feedPage } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
@@ -13,7 +16,7 @@ import { noticeMatrix, noticePage, openObligations, summarise, visibleEscalation
 import { traceView } from "../model/trace.ts";
 import { canSeeNotice } from "../model/visibility.ts";
 import { noticeSenders } from "../identities.ts";
-import { intParam, viewerChoices, type ConsoleContext, type Env } from "./context.ts";
+import { intParam, type ConsoleContext, type Env } from "./context.ts";
 import { errorAnswer } from "./errors.ts";
 
 /** A notice without its internal maps, for JSON. */
@@ -31,14 +34,21 @@ function summaryJson(s: NoticeSummary) {
   };
 }
 
-const notFound = (what: string) => new SchakelError("not-found", `${what} is not visible from this viewpoint: check the id, or view as an organisation it concerns`);
+const notFound = (what: string) => new SchakelError("not-found", `${what} is not visible from this viewpoint: check the id, or sign in as a person of an organisation it concerns`);
 
 export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
   const { model } = ctx;
   const directory = model.directory;
+  /** The read audit first: an answer with case records or a trace is recorded before it is sent. */
+  const shown = (c: Context<Env>, what: ShownRead): Promise<void> => ctx.reads.shown(c.get("person"), what);
 
-  app.get("/health", (c) => c.json({ ok: true, complete: model.complete, messages: model.size, notices: model.notices.list.length, refused: model.refusedCount, viewer: c.get("viewer").org }));
+  app.get("/health", (c) => c.json({ ok: true, complete: model.complete }));
+
+  app.get("/me", (c) => {
+    const p = c.get("person");
+    return c.json({ person: p.id, name: p.name, organisation: p.organisation, roles: p.roles, via: c.get("session") ? "session" : "token" });
+  });
 
   app.get("/status", (c) => {
     const s = ctx.busStatus?.state;
@@ -50,30 +60,33 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/orgs", (c) => c.json({
     organisations: directory.organisations.map((o) => ({ id: o.id, name: o.name, level: o.level, roles: o.roles })),
-    viewers: viewerChoices(ctx).map((v) => v.id),
+    viewer: c.get("viewer").org,
     senders: noticeSenders(ctx.identities),
   }));
 
-  app.get("/messages", (c) => {
+  app.get("/messages", async (c) => {
     const before = intParam(c, "before");
     const page = feedPage(model, c.get("viewer"), feedFilterOf(c.req.query(), directory), { ...(before ? { before } : {}), limit: intParam(c, "limit") ?? 50 });
+    await shown(c, { kind: "record", purpose: "GET /api/messages", records: page.items });
     return c.json(page);
   });
 
-  app.get("/notices", (c) => {
+  app.get("/notices", async (c) => {
     const s = c.req.query("status");
     const status = (NOTICE_PROGRESS as readonly string[]).includes(s ?? "") ? (s as NoticeProgress) : undefined;
     const page = noticePage(model.notices, c.get("viewer"), {
       ...(status ? { status } : {}), ...(c.req.query("sender") ? { sender: c.req.query("sender")! } : {}), ...(c.req.query("q") ? { text: c.req.query("q")! } : {}),
       page: intParam(c, "page") ?? 1, pageSize: intParam(c, "pageSize") ?? 25,
     });
+    await shown(c, { kind: "notice", purpose: "GET /api/notices", records: shownNotices(model, page.items.map((s) => s.notice)) });
     return c.json({ ...page, items: page.items.map(summaryJson) });
   });
 
-  app.get("/notices/:id", (c) => {
+  app.get("/notices/:id", async (c) => {
     const viewer = c.get("viewer");
     const n = model.notices.notices.get(c.req.param("id"));
     if (!n?.known || !canSeeNotice(viewer, n)) return errorAnswer(c, notFound(`notice ${c.req.param("id")}`));
+    await shown(c, { kind: "notice", purpose: "GET /api/notices/:id", records: shownNotices(model, [n]) });
     return c.json({ notice: noticeJson(n), summary: summaryJson(summarise(n, viewer)), matrix: noticeMatrix(n, viewer) });
   });
 
@@ -87,9 +100,10 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/escalations", (c) => c.json({ items: visibleEscalations(model.notices, c.get("viewer")) }));
 
-  app.get("/traces/:id", (c) => {
+  app.get("/traces/:id", async (c) => {
     const view = traceView(model, c.get("viewer"), c.req.param("id").toLowerCase());
     if (view.steps.length === 0) return errorAnswer(c, notFound(`trace ${c.req.param("id")}`));
+    await shown(c, { kind: "trace", purpose: "GET /api/traces/:id", records: view.steps.map((s) => s.record) });
     return c.json(view);
   });
 
@@ -103,7 +117,7 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
   });
 
   app.get("/refused", (c) => {
-    if (!c.get("viewer").platform) return errorAnswer(c, new SchakelError("not-allowed", "refused messages are shown to the platform coordinator only: view as the platform"));
+    if (!c.get("viewer").platform) return errorAnswer(c, new SchakelError("not-allowed", "refused messages are shown to the platform coordinator only"));
     return c.json({ count: model.refusedCount, latest: model.refused });
   });
 

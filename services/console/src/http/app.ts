@@ -1,6 +1,7 @@
 /**
- * The console's HTTP application (hono): security headers, the viewpoint, the pages, the live
- * streams, the JSON API and the assets. Built without a listening socket so it can be served by
+ * The console's HTTP application (hono): security headers, sign-in (sessions, API tokens, CSRF;
+ * the viewpoint is the signed-in person's organisation), the pages, the live streams, the JSON API
+ * and the assets. Built without a listening socket so it can be served by
  * `startConsole` or driven directly (`app.request(...)`) by a benchmark.
  */
 import { Hono } from "hono";
@@ -11,7 +12,9 @@ import { browserScript, FAVICON, stylesheet } from "../assets/assets.ts";
 import { layout } from "../views/layout.ts";
 import { SchakelError } from "@schakel/contracts";
 import { apiRoutes } from "./api.ts";
-import { frameOf, viewerMiddleware, type ConsoleContext, type Env } from "./context.ts";
+import { frameOf, type ConsoleContext, type Env } from "./context.ts";
+import { authGuard } from "../auth/guard.ts";
+import { signInRoutes } from "../auth/sign-in-routes.ts";
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 import { LiveStreams, liveRoutes } from "./live.ts";
 import { pageRoutes } from "./pages.ts";
@@ -19,6 +22,8 @@ import { acknowledgeRoutes } from "./acknowledge-routes.ts";
 import { languageMiddleware, languageRoutes } from "./language.ts";
 import { FALLBACK_LOCALE, messagesOf } from "../i18n/messages.ts";
 import { postRoutes } from "./post-routes.ts";
+import { signalRoutes } from "./signal-routes.ts";
+import { coordinationRoutes } from "./coordination-routes.ts";
 
 export interface ConsoleAppOptions {
   /**
@@ -36,12 +41,15 @@ export interface ConsoleApp {
 }
 
 const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+/** The page policy; a sign-out form is redirected to the provider's logout, so form-action names its origin too. */
+const cspOf = (issuerOrigin?: string) =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'${issuerOrigin ? ` ${issuerOrigin}` : ""}; base-uri 'none'`;
 
 export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = {}): ConsoleApp {
   const app = new Hono<Env>();
   const streams = new LiveStreams();
   const allowed = opts.allowedHosts ?? LOOPBACK;
+  const CSP = cspOf(ctx.auth.issuerOrigin);
 
   app.use("*", async (c, next) => {
     const host = (c.req.header("host") ?? "").replace(/:\d+$/, "");
@@ -54,10 +62,11 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
     c.header("Referrer-Policy", "no-referrer");
     c.header("X-Frame-Options", "DENY");
   });
-  // A form on another site must not make the console post a notice as a liaison.
+  // A form on another site must not make the console post a notice as a liaison: the browser's
+  // origin check first, then each session's CSRF token (authGuard).
   app.use("*", csrf());
-  app.use("*", viewerMiddleware(ctx));
   app.use("*", languageMiddleware());
+  app.use("*", authGuard(ctx));
 
   app.get("/assets/console.css", async (c) => {
     const a = await stylesheet();
@@ -69,9 +78,12 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
   });
   app.get("/assets/favicon.svg", (c) => c.body(FAVICON.body, 200, { "Content-Type": FAVICON.type }));
 
+  app.route("/", signInRoutes(ctx));
   app.route("/", pageRoutes(ctx));
   app.route("/", postRoutes(ctx));
   app.route("/", acknowledgeRoutes(ctx));
+  app.route("/", signalRoutes(ctx));
+  app.route("/", coordinationRoutes(ctx));
   app.route("/", languageRoutes());
   app.route("/", liveRoutes(ctx, streams));
   app.route("/api", apiRoutes(ctx));

@@ -1,79 +1,84 @@
 /**
- * What the HTTP layer works with: the read model, the identities, the publisher, and the
- * viewpoint of the current request. The viewpoint is chosen with `?as=<org>` (remembered in a
- * cookie) among the organisations whose credentials the console holds; by default it is the
- * platform coordinator the console reads the bus as.
+ * What the HTTP layer works with: the read model, the identities, the publisher, sign-in, and the
+ * signed-in person of the current request. The viewpoint is the person's organisation, nothing
+ * else: there is no way to ask for another one.
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
-import { SchakelError } from "@schakel/contracts";
+import type { Context } from "hono";
+import type { Person } from "@schakel/contracts";
 import type { Locale, Messages } from "../i18n/messages.ts";
 import type { IdentitySource } from "../identities.ts";
 import type { BusStatus } from "../ingest/bus-status.ts";
 import type { ReadModel } from "../model/read-model.ts";
-import { viewpointOf, type Viewpoint } from "../model/visibility.ts";
+import type { Viewpoint } from "../model/visibility.ts";
 import type { NoticePublisher } from "../post/publisher.ts";
 import type { Frame, NavKey } from "../views/layout.ts";
-import { errorAnswer } from "./errors.ts";
+import type { PersonsSource } from "../auth/people.ts";
+import type { RelyingParty } from "../auth/relying-party.ts";
+import type { Session, SessionStore } from "../auth/sessions.ts";
+import type { ConsoleReadLog } from "../audit/read-log.ts";
+
+/** Sign-in as the HTTP layer sees it. */
+export interface ConsoleAuth {
+  sessions: SessionStore;
+  persons: PersonsSource;
+  /** Organisations whose persons this console serves (those whose keys it holds). */
+  held: () => readonly string[];
+  /** The provider; absent: API tokens only. */
+  oidc?: RelyingParty;
+  /** The provider's origin: sign-out forms are redirected there (the page's form-action allows it). */
+  issuerOrigin?: string;
+  /** The demo: the header offers to sign in as another demo person. */
+  demo: boolean;
+  /** The API token file; absent: no token is accepted. */
+  apiTokens?: string;
+  /** The console's own URL (known once it listens), e.g. http://127.0.0.1:8480/ */
+  baseUrl: () => string;
+  /** `<baseUrl>auth/callback`, the redirect URI registered at the provider. */
+  redirectUri: () => string;
+  /** Whether cookies are Secure (the console is served over https). */
+  secure: () => boolean;
+}
 
 export interface ConsoleContext {
   model: ReadModel;
   identities: IdentitySource;
-  /** The platform organisation the console reads as (the default viewpoint). */
+  /** The platform organisation the console reads as. */
   platform: string;
+  auth: ConsoleAuth;
   /** Absent when the console runs without a bus (seeded for a benchmark): posting is refused. */
   publisher?: NoticePublisher;
   /** Whether the bus is reachable; absent when the console runs without a bus. */
   busStatus?: BusStatus;
+  /** The read audit: what a person is shown of case records, traces and exports is recorded first. */
+  reads: ConsoleReadLog;
 }
 
-export type Env = { Variables: { viewer: Viewpoint; locale: Locale; t: Messages } };
-
-export const VIEW_COOKIE = "schakel_view";
-
-/** Organisations a user may view as: the platform and those whose credentials are here. */
-export function viewerChoices(ctx: ConsoleContext): { id: string; name: string }[] {
-  const ids = new Set([ctx.platform, ...ctx.identities.available()]);
-  return ctx.identities.directory.organisations.filter((o) => ids.has(o.id)).map((o) => ({ id: o.id, name: o.name }));
-}
-
-/**
- * Resolves the viewpoint: `?as=` (remembered), else the cookie, else the platform. An `as` the
- * console cannot view as is refused — silently falling back to the platform would show a
- * mistyped organisation everything.
- */
-export function viewerMiddleware(ctx: ConsoleContext): MiddlewareHandler<Env> {
-  return async (c, next) => {
-    const allowed = new Set(viewerChoices(ctx).map((v) => v.id));
-    const asked = c.req.query("as");
-    let org = ctx.platform;
-    if (asked !== undefined && !allowed.has(asked)) {
-      const message = `cannot view as "${asked}": choose one of ${[...allowed].join(", ")}`;
-      return c.req.path.startsWith("/api/") ? errorAnswer(c, new SchakelError("unknown-organisation", message, { as: asked })) : c.text(message, 400);
-    }
-    if (asked) {
-      org = asked;
-      setCookie(c, VIEW_COOKIE, asked, { path: "/", sameSite: "Strict", httpOnly: true });
-    } else {
-      const remembered = getCookie(c, VIEW_COOKIE);
-      if (remembered && allowed.has(remembered)) org = remembered;
-    }
-    c.set("viewer", viewpointOf(ctx.identities.directory, org));
-    await next();
+export type Env = {
+  Variables: {
+    viewer: Viewpoint; locale: Locale; t: Messages;
+    /** The signed-in person (or the API token's). */
+    person: Person;
+    /** The browser session; absent for an API token. */
+    session: Session | undefined;
   };
-}
+};
 
 /** The frame of a page for this request. */
 export function frameOf(ctx: ConsoleContext, c: Context<Env>, title: string, active: NavKey): Frame {
   const url = new URL(c.req.url);
-  // The viewpoint switch returns here; a stale `as` would undo the switch.
-  url.searchParams.delete("as");
+  const session = c.get("session");
   return {
-    title, active, viewer: c.get("viewer"), viewers: viewerChoices(ctx), locale: c.get("locale"), t: c.get("t"),
+    title, active, viewer: c.get("viewer"), locale: c.get("locale"), t: c.get("t"),
     complete: ctx.model.complete, path: url.pathname + url.search,
+    ...(c.get("person") ? { person: c.get("person") } : {}),
+    ...(session ? { csrf: session.csrf } : {}),
+    demo: ctx.auth.demo,
     ...(ctx.busStatus ? { bus: ctx.busStatus.state } : {}),
   };
 }
+
+/** The session's CSRF token, for a form (empty for an API token: no form is shown then). */
+export const csrfOf = (c: Context<Env>): string => c.get("session")?.csrf ?? "";
 
 /** A positive integer query parameter, or undefined. */
 export function intParam(c: Context, name: string): number | undefined {

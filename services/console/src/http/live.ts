@@ -68,6 +68,17 @@ function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, t
   });
 }
 
+/**
+ * Live streams push records as they are stored, without a round trip to the read audit, so they
+ * carry no case reference: a record about a case arrives with the reference (and the words of its
+ * summary that name it) left out. The page or API answer that shows it in full is recorded.
+ */
+function withoutCase(r: FlowRecord): FlowRecord {
+  if (!r.caseRef) return r;
+  const { caseRef, ...rest } = r;
+  return { ...rest, summary: r.summary.split(caseRef).join("…") };
+}
+
 export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env> {
   const app = new Hono<Env>();
   const directory = ctx.model.directory;
@@ -77,7 +88,7 @@ export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env>
     const t = c.get("t");
     const match = feedMatcher(feedFilterOf(c.req.query(), directory), directory);
     return subscribe(c, ctx, streams, (r) =>
-      canSee(viewer, r) && match(r) ? { event: "row", id: String(r.pos), data: JSON.stringify({ pos: r.pos, html: String(feedRow(r, directory, t)) }) } : undefined);
+      canSee(viewer, r) && match(r) ? { event: "row", id: String(r.pos), data: JSON.stringify({ pos: r.pos, html: String(feedRow(withoutCase(r), directory, t)) }) } : undefined);
   });
 
   app.get("/live/notices/:id", (c) => {
@@ -96,7 +107,7 @@ export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env>
   app.get("/api/stream", (c) => {
     const viewer = c.get("viewer");
     const match = feedMatcher(feedFilterOf(c.req.query(), directory), directory);
-    return subscribe(c, ctx, streams, (r) => (canSee(viewer, r) && match(r) ? { event: "message", id: String(r.pos), data: JSON.stringify(r) } : undefined));
+    return subscribe(c, ctx, streams, (r) => (canSee(viewer, r) && match(r) ? { event: "message", id: String(r.pos), data: JSON.stringify(withoutCase(r)) } : undefined));
   });
 
   return app;

@@ -1,5 +1,7 @@
 /** The HTML pages: each route asks the read model for one page of data and renders it. */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { shownNotices } from "../audit/shown-records.ts";
+import type { ShownRead } from "../audit/read-log.ts";
 import { html } from "hono/html";
 import { feedFilterOf, feedPage } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
@@ -37,8 +39,10 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
   const { model } = ctx;
   const directory = model.directory;
+  /** The read audit first: a view of case records or a trace is recorded before it is shown. */
+  const shown = (c: Context<Env>, what: ShownRead): Promise<void> => ctx.reads.shown(c.get("person"), what);
 
-  app.get("/", (c) => {
+  app.get("/", async (c) => {
     const viewer = c.get("viewer");
     const obligations = openObligations(model.notices, viewer);
     let openNotices = 0;
@@ -56,37 +60,41 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
       escalations: visibleEscalations(model.notices, viewer).length, refused: viewer.platform ? model.refusedCount : 0,
     };
     const latest = feedPage(model, viewer, {}, { limit: 10 }).items;
+    await shown(c, { kind: "record", purpose: "overview", records: latest });
     const t = c.get("t");
     return c.html(layout(frameOf(ctx, c, t.overview.title, "overview"), overviewPage({ viewer, figures, latest, oldest: obligations.slice(0, 5), levelPairs: stats.levelPairs, directory, t })));
   });
 
-  app.get("/feed", (c) => {
+  app.get("/feed", async (c) => {
     const filter = feedFilterOf(c.req.query(), directory);
     const before = intParam(c, "before");
     const page = feedPage(model, c.get("viewer"), filter, { ...(before ? { before } : {}), limit: 50 });
+    await shown(c, { kind: "record", purpose: "feed", records: page.items });
     const t = c.get("t");
     return c.html(layout(frameOf(ctx, c, t.feed.title, "feed"), feedView(page, filter, directory, t, { live: before === undefined })));
   });
 
-  app.get("/notices", (c) => {
+  app.get("/notices", async (c) => {
     const statusParam = c.req.query("status");
     const status = (NOTICE_PROGRESS as readonly string[]).includes(statusParam ?? "") ? (statusParam as NoticeProgress) : undefined;
     const sender = c.req.query("sender") || undefined;
     const text = c.req.query("q") || undefined;
     const q = { ...(status ? { status } : {}), ...(sender ? { sender } : {}), ...(text ? { text } : {}), page: intParam(c, "page") ?? 1, pageSize: 25 };
     const page = noticePage(model.notices, c.get("viewer"), q);
+    await shown(c, { kind: "notice", purpose: "notice list", records: shownNotices(model, page.items.map((s) => s.notice)) });
     const senders = directory.organisations.filter((o) => o.roles.includes("liaison") || o.roles.includes("platform")).map((o) => o.id);
     const t = c.get("t");
     return c.html(layout(frameOf(ctx, c, t.notices.title, "notices"), noticeList(page, q, senders, t)));
   });
 
-  app.get("/notices/:id", (c) => {
+  app.get("/notices/:id", async (c) => {
     const viewer = c.get("viewer");
     const t = c.get("t");
     const n = model.notices.notices.get(c.req.param("id"));
     if (!n?.known || !canSeeNotice(viewer, n)) {
       return c.html(layout(frameOf(ctx, c, t.notices.notFoundTitle, "notices"), html`<p>${t.notices.notFound(c.req.param("id"))}</p>`), 404);
     }
+    await shown(c, { kind: "notice", purpose: "notice detail", records: shownNotices(model, [n]) });
     return c.html(layout(frameOf(ctx, c, n.title, "notices"), noticeDetailOf(ctx, c, n)));
   });
 
@@ -101,7 +109,7 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     return c.html(layout(frameOf(ctx, c, t.obligations.title, "obligations"), body));
   });
 
-  app.get("/traces", (c) => {
+  app.get("/traces", async (c) => {
     const viewer = c.get("viewer");
     const t = c.get("t");
     const id = c.req.query("id")?.trim().toLowerCase();
@@ -111,16 +119,18 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
       const records = model.trace(traceId).filter((r) => canSee(viewer, r));
       return { traceId, first: records[0]!, messages: records.length };
     });
+    await shown(c, { kind: "record", purpose: "trace index", records: recent.map((r) => r.first) });
     return c.html(layout(frameOf(ctx, c, t.traces.title, "traces"), traceIndex(recent, directory, t, id || undefined)), id ? 404 : 200);
   });
 
-  app.get("/traces/:id", (c) => {
+  app.get("/traces/:id", async (c) => {
     const id = c.req.param("id").toLowerCase();
     const t = c.get("t");
     const view = traceView(model, c.get("viewer"), id);
     if (view.steps.length === 0) {
       return c.html(layout(frameOf(ctx, c, t.traces.notFoundTitle, "traces"), traceIndex([], directory, t, id)), 404);
     }
+    await shown(c, { kind: "trace", purpose: "trace", records: view.steps.map((s) => s.record) });
     return c.html(layout(frameOf(ctx, c, t.traces.traceTitle(id.slice(0, 8)), "traces"), tracePage(view, directory, t)));
   });
 
@@ -136,12 +146,6 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     const stats = flowStats(model, c.get("viewer"), range);
     const t = c.get("t");
     return c.html(layout(frameOf(ctx, c, t.flows.title, "flows"), flowsPage(stats, period, t, { from: c.req.query("from"), to: c.req.query("to") })));
-  });
-
-  app.get("/view", (c) => {
-    const back = c.req.query("back") ?? "/";
-    // Only paths of this console: never an open redirect.
-    return c.redirect(/^\/(?![/\\])/.test(back) ? back : "/", 303);
   });
 
   return app;

@@ -1,18 +1,22 @@
 /**
  * Reads everything that moves between the levels into the read model, as the platform
  * coordinator: one feed slot of the bus client's feed (`openFeed`) on COORD and one on CASE, from
- * the first message, then live. Every message comes through the bus client's read path —
+ * the first message, then live. An organisation's own console reads what it may read instead (its
+ * audiences on COORD and its case audience on CASE, `readableSources`), one feed per stream.
+ * Every message comes through the bus client's read path —
  * signature, key, clock, schema — before it is shown; refused ones are counted, never displayed.
  * After an interruption (a slot that expired during an outage, JetStream not back yet) the reader
  * opens a new slot right after the last sequence it read, so nothing is missed or read twice.
  */
-import { ALL_CASE, ALL_COORD, newMessageId, STREAMS } from "@schakel/contracts";
-import { closeSlots, openFeed, type Bus, type Feed, type FeedMessage, type FeedSlot, type FeedSource, type Following } from "@schakel/contracts/bus";
+import { ALL_CASE, ALL_COORD, audienceFilter, newMessageId, ROOTS, STREAMS } from "@schakel/contracts";
+import { closeSlots, feedSources, openFeed, type Bus, type Feed, type FeedMessage, type FeedSlot, type FeedSource, type Following } from "@schakel/contracts/bus";
 import type { ReadModel } from "../model/read-model.ts";
 
 export interface FeedReaderOptions {
   bus: Bus;
   model: ReadModel;
+  /** What to read; default everything (the platform's view). */
+  sources?: FeedSource[];
   /** Operator notes (slot taken, consumer lost and recreated); default: none. */
   onNote?: (note: string) => void;
 }
@@ -27,6 +31,11 @@ const SOURCES: FeedSource[] = [
   { stream: STREAMS.coord.name, filter: ALL_COORD },
   { stream: STREAMS.case.name, filter: ALL_CASE },
 ];
+
+/** What an organisation's own console reads: its audiences on COORD, and its own case audience. */
+export function readableSources(bus: Bus): FeedSource[] {
+  return [...feedSources(bus), { stream: STREAMS.case.name, filter: audienceFilter(bus.org, ROOTS.case) }];
+}
 
 /** Messages fetched per request while reading a backlog. */
 const BACKLOG_BATCH = 1_000;
@@ -46,12 +55,13 @@ export function startFeedReader(opts: FeedReaderOptions): FeedReader {
     model.ingest(m.verdict.type, m.verdict.envelope, { stream: m.stream, seq: m.seq, storedAt: m.storedAtNanos / 1e6 });
   }
 
-  async function read(source: FeedSource, markCaughtUp: () => void): Promise<void> {
+  /** Reads one stream through its sources (one feed, merged by sequence). */
+  async function read(stream: string, sources: FeedSource[], markCaughtUp: () => void): Promise<void> {
     let last = 0;
     let previous: FeedSlot[] = [];
     let sinceYield = 0;
     const state: { feed?: Feed; following?: Following } = {};
-    active.set(source.stream, state);
+    active.set(stream, state);
     const onMessage = async (m: FeedMessage): Promise<boolean> => {
       last = m.seq;
       handle(m);
@@ -65,7 +75,7 @@ export function startFeedReader(opts: FeedReaderOptions): FeedReader {
       try {
         // A slot we held before an interruption is ours to free before claiming again.
         await closeSlots(bus, previous);
-        state.feed = await openFeed(bus, { kind: "after-seq", seq: last }, { sources: [source], fromTop: true, description, batch: BACKLOG_BATCH });
+        state.feed = await openFeed(bus, { kind: "after-seq", seq: last }, { sources, fromTop: true, description, batch: BACKLOG_BATCH });
         previous = state.feed.slots;
         await state.feed.history(onMessage);
         if (stopped) break;
@@ -73,21 +83,23 @@ export function startFeedReader(opts: FeedReaderOptions): FeedReader {
         state.following = await state.feed.follow(onMessage);
         if (stopped) await state.following.stop();
         await state.following.done;
-        if (!stopped) note(`feed on ${source.stream} interrupted (its slot is gone or the connection closed); resuming from sequence ${last + 1}`);
+        if (!stopped) note(`feed on ${stream} interrupted (its slot is gone or the connection closed); resuming from sequence ${last + 1}`);
       } catch (err) {
         if (stopped) break;
-        note(`feed on ${source.stream} interrupted (${(err as Error).message}); resuming from sequence ${last + 1}`);
+        note(`feed on ${stream} interrupted (${(err as Error).message}); resuming from sequence ${last + 1}`);
       }
       if (!stopped) await new Promise((r) => setTimeout(r, 1_000));
     }
   }
 
-  const caughtUp = Promise.all(SOURCES.map((source) => new Promise<void>((resolve) => {
+  const byStream = new Map<string, FeedSource[]>();
+  for (const source of opts.sources ?? SOURCES) byStream.set(source.stream, [...(byStream.get(source.stream) ?? []), source]);
+  const caughtUp = Promise.all([...byStream].map(([stream, sources]) => new Promise<void>((resolve) => {
     const done = () => {
-      model.caughtUp.add(source.stream);
+      model.caughtUp.add(stream);
       resolve();
     };
-    read(source, done).catch((err) => note(`feed on ${source.stream} stopped: ${(err as Error).message}`));
+    read(stream, sources, done).catch((err) => note(`feed on ${stream} stopped: ${(err as Error).message}`));
   }))).then(() => {
     model.complete = true;
   });

@@ -4,16 +4,27 @@
  * Fed by the read model in stream order; receipts that arrive before their notice (another
  * stream, a clock) are kept on a placeholder until the notice itself is seen.
  */
-import type { DataOf, ExtremismForm, NoticeCategory, PreventionTier } from "@schakel/contracts";
-import type { KeyDirectory } from "@schakel/contracts/bus";
+import type { ActorRef, DataOf, ExtremismForm, NoticeCategory, PreventionTier } from "@schakel/contracts";
+import { PersonIndex, type KeyDirectory } from "@schakel/contracts/bus";
 import { recipientsOf } from "@schakel/organisation";
+import { knownActor } from "./persons.ts";
 import type { FlowRecord } from "./record.ts";
+
+/**
+ * An acting person as the console knows them: pseudonym and role from the envelope, and the name
+ * when the console's PersonIndex resolves the pseudonym (who may see the name: persons.ts).
+ */
+export interface KnownActor extends ActorRef {
+  name?: string;
+}
 
 /** One recipient's receipts of one notice. */
 export interface RecipientReceipts {
   deliveredAt?: number;
   acknowledgedAt?: number;
   acknowledgedBy?: string;
+  /** The person who acknowledged; absent: the recipient's service. */
+  actor?: KnownActor;
   remark?: string;
   escalatedAt?: number;
 }
@@ -70,7 +81,7 @@ export interface RequestState {
   respondBy?: string;
   postedAt: number;
   traceId: string;
-  responses: Map<string, { outcome: string; at: number }>;
+  responses: Map<string, { outcome: string; at: number; actor?: KnownActor }>;
 }
 
 export class NoticeBook {
@@ -80,8 +91,20 @@ export class NoticeBook {
   readonly escalations: EscalationState[] = [];
   readonly requests = new Map<string, RequestState>();
   readonly #escalationsById = new Map<string, EscalationState>();
+  #persons = PersonIndex.empty;
 
   constructor(private readonly directory: KeyDirectory) {}
+
+  /** Resolves acting persons through `index` from now on, and for the receipts already gathered. */
+  usePersons(index: PersonIndex): void {
+    this.#persons = index;
+    for (const n of this.notices.values()) for (const rr of n.receipts.values()) if (rr.actor) rr.actor = this.#known(rr.actor);
+    for (const req of this.requests.values()) for (const a of req.responses.values()) if (a.actor) a.actor = this.#known(a.actor);
+  }
+
+  #known(ref: ActorRef): KnownActor {
+    return knownActor(ref, this.#persons);
+  }
 
   #notice(noticeId: string, r: FlowRecord): NoticeState {
     let n = this.notices.get(noticeId);
@@ -130,6 +153,7 @@ export class NoticeBook {
     // An acknowledgement implies the notice arrived, even if no delivery receipt was sent.
     rr.deliveredAt ??= r.storedAt;
     if (d.acknowledgedBy) rr.acknowledgedBy = d.acknowledgedBy;
+    if (r.actor) rr.actor = this.#known(r.actor);
     if (d.remark) rr.remark = d.remark;
   }
 
@@ -160,6 +184,6 @@ export class NoticeBook {
 
   responded(r: FlowRecord, d: DataOf<"coordination.responded">): void {
     const req = this.requests.get(d.requestId);
-    if (req && !req.responses.has(r.sender)) req.responses.set(r.sender, { outcome: d.outcome, at: r.storedAt });
+    if (req && !req.responses.has(r.sender)) req.responses.set(r.sender, { outcome: d.outcome, at: r.storedAt, ...(r.actor ? { actor: this.#known(r.actor) } : {}) });
   }
 }

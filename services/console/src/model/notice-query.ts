@@ -6,11 +6,15 @@
  * the organisation package's notice-status fold; this file only feeds it and pages the results.
  */
 import { acknowledgedReceipt, noticeProgress, recipientStatuses, type NoticeProgress, type NoticeReceipt, type RecipientStatus } from "@schakel/organisation";
-import type { EscalationState, NoticeBook, NoticeState } from "./notice-book.ts";
+import type { EscalationState, KnownActor, NoticeBook, NoticeState } from "./notice-book.ts";
+import { shownActor } from "./persons.ts";
 import { canSeeEscalation, canSeeNotice, type Viewpoint } from "./visibility.ts";
 
-/** One recipient's row, as the notice-status fold gives it (times in ms, the broker's storage times). */
-export type MatrixRow = RecipientStatus;
+/**
+ * One recipient's row, as the notice-status fold gives it (times in ms, the broker's storage
+ * times), with the person who acknowledged (named where the viewer may see the name).
+ */
+export type MatrixRow = RecipientStatus & { acknowledgedActor?: KnownActor };
 
 export interface NoticeSummary {
   notice: NoticeState;
@@ -29,7 +33,7 @@ function receiptsOf(n: NoticeState): NoticeReceipt[] {
     // Receipts of organisations the notice was not for do not add rows.
     if (!expected.has(recipient)) continue;
     if (rr.deliveredAt !== undefined) out.push({ kind: "delivered", recipient, at: rr.deliveredAt });
-    if (rr.acknowledgedAt !== undefined) out.push(acknowledgedReceipt(recipient, rr.acknowledgedAt, rr.acknowledgedBy, rr.remark));
+    if (rr.acknowledgedAt !== undefined) out.push(acknowledgedReceipt(recipient, rr.acknowledgedAt, rr.acknowledgedBy, rr.remark, rr.actor));
     if (rr.escalatedAt !== undefined) out.push({ kind: "escalated", recipient, at: rr.escalatedAt });
   }
   return out;
@@ -41,7 +45,10 @@ const rowsOf = (n: NoticeState, now: number, viewer?: Viewpoint): MatrixRow[] =>
 
 /** One row per recipient this viewpoint may see: all of them for the platform and the sender, its own for a recipient. */
 export function noticeMatrix(n: NoticeState, viewer: Viewpoint, now = Date.now()): MatrixRow[] {
-  return rowsOf(n, now, viewer).filter((r) => r.state !== "not-visible");
+  return rowsOf(n, now, viewer).filter((r) => r.state !== "not-visible").map((r) => {
+    const actor = n.receipts.get(r.org)?.actor;
+    return r.acknowledgedActor && actor ? { ...r, acknowledgedActor: shownActor(actor, r.org, viewer) } : r;
+  });
 }
 
 /** Progress of a notice over the recipients this viewpoint may see. */

@@ -5,7 +5,7 @@
  * it never disagrees with the bus for long and needs no storage of its own.
  */
 import type { DataOf, Envelope, MessageType } from "@schakel/contracts";
-import type { KeyDirectory, Rejection } from "@schakel/contracts/bus";
+import { PersonIndex, type KeyDirectory, type Rejection } from "@schakel/contracts/bus";
 import { NoticeBook } from "./notice-book.ts";
 import { recordOf, type FlowRecord, type StoredAt } from "./record.ts";
 
@@ -36,9 +36,24 @@ export class ReadModel {
   readonly caughtUp = new Set<string>();
   /** True once every stream's backlog is read: figures are complete from then on. */
   complete = false;
+  #persons = PersonIndex.empty;
 
   constructor(readonly directory: KeyDirectory) {
     this.notices = new NoticeBook(directory);
+  }
+
+  /**
+   * Resolves acting persons' pseudonyms through `index` (see persons.ts: `personIndexOf` builds it
+   * from the persons list and the credentials the console holds); until then they show as pseudonyms.
+   */
+  usePersons(index: PersonIndex): void {
+    this.#persons = index;
+    this.notices.usePersons(index);
+  }
+
+  /** The index acting persons are resolved with (empty until `usePersons`). */
+  get persons(): PersonIndex {
+    return this.#persons;
   }
 
   /** Records in ingest order (oldest first). Read-only by convention: the model owns them. */

@@ -3,7 +3,7 @@
  * client has decoded and verified; sealed case content never enters it (only the pseudonymous
  * case reference and who is involved), so nothing the console serves can leak it.
  */
-import { referenceOf, traceIdOf, type Envelope, type ExtremismForm, type MessageType, type PreventionTier } from "@schakel/contracts";
+import { actorRefOf, referenceOf, traceIdOf, type ActorRef, type Envelope, type ExtremismForm, type MessageType, type PreventionTier } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 
 /** A level lane a message starts in or goes to; `all` is an audience reaching every level. */
@@ -39,6 +39,8 @@ export interface FlowRecord {
   /** One line for people; for sealed types only the fact that content is sealed. */
   summary: string;
   sealed: boolean;
+  /** The person who acted (envelope `actor`/`actorrole`); absent: the sender's service. */
+  actor?: ActorRef;
 }
 
 /** The level an audience (organisation id or group) belongs to. */
@@ -89,6 +91,9 @@ function describe(type: MessageType, data: Record<string, unknown>): Described {
       return { summary: `case ${s("caseRef")} — content sealed to its recipients`, caseRef: s("caseRef") };
     case "knowledge.shared":
       return { summary: `${s("format")}: ${s("title")}`, ...tagged };
+    case "read.recorded":
+      // Read records live in READS, which the console never reads; named for the exhaustive switch.
+      return { summary: "read recorded" };
     case "escalation.raised": {
       const o = (data.obligation ?? {}) as Record<string, unknown>;
       // Filed under the obligation it escalates (a notice or request id), not its own escalationId,
@@ -124,5 +129,7 @@ export function recordOf(type: MessageType, envelope: Envelope, at: StoredAt, di
   if (d.preventionTier) record.preventionTier = d.preventionTier;
   if (d.extremismForms) record.extremismForms = d.extremismForms;
   if (d.caseRef) record.caseRef = d.caseRef;
+  const actor = actorRefOf(envelope);
+  if (actor) record.actor = actor;
   return record;
 }

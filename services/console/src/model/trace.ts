@@ -6,7 +6,9 @@
 import type { ReadModel } from "./read-model.ts";
 import type { FlowRecord, LaneLevel } from "./record.ts";
 import { levelOfAudience } from "./record.ts";
+import type { KnownActor } from "./notice-book.ts";
 import { noticeMatrix } from "./notice-query.ts";
+import { knownActor, shownActor } from "./persons.ts";
 import { canSee, type Viewpoint } from "./visibility.ts";
 
 /** The lanes always drawn, in this order; supralocal and `all` appear only when involved. */
@@ -19,6 +21,8 @@ export interface TraceStep {
   atMs: number;
   /** ms since the message this one answers (causation), when that message is in the trace. */
   sinceCauseMs?: number;
+  /** The person who sent it (named where the viewer may see the name); absent: the sender's service. */
+  actor?: KnownActor;
 }
 
 export interface MissingAcknowledgement {
@@ -56,7 +60,8 @@ export function traceView(model: ReadModel, viewer: Viewpoint, traceId: string, 
   const byId = new Map(records.map((r) => [r.id, r]));
   const steps = records.map((record) => {
     const cause = record.causationId ? byId.get(record.causationId) : undefined;
-    return { record, atMs: record.storedAt - start, ...(cause ? { sinceCauseMs: record.storedAt - cause.storedAt } : {}) };
+    const actor = record.actor ? shownActor(knownActor(record.actor, model.persons), record.sender, viewer) : undefined;
+    return { record, atMs: record.storedAt - start, ...(cause ? { sinceCauseMs: record.storedAt - cause.storedAt } : {}), ...(actor ? { actor } : {}) };
   });
 
   const missing: MissingAcknowledgement[] = [];

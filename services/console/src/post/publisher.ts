@@ -1,12 +1,16 @@
 /**
- * Publishing a validated notice as a liaison (and acknowledging one as a recipient), through the runtime's `postNotice` — the same path
+ * Publishing a validated notice as a liaison (acknowledging one as a recipient, raising a signal,
+ * requesting and answering coordination), through the runtime's `postNotice` — the same path
  * the liaison's own service uses, so the notice is recorded among its sent notices and the
- * receipts that come back find it. One bus connection per organisation posted as, opened on
+ * receipts that come back find it. Each carries the signed-in person who acted (`actor`). One bus connection per organisation posted as, opened on
  * first use and kept until the console stops.
  */
-import type { InputOf } from "@schakel/contracts";
-import { connectBus, type Bus } from "@schakel/contracts/bus";
-import { acknowledgeNotice, postNotice, type AcknowledgeOutcome } from "@schakel/organisation";
+import type { Actor, InputOf } from "@schakel/contracts";
+import { connectBus, type Bus, type ReadInput } from "@schakel/contracts/bus";
+import {
+  acknowledgeNotice, postNotice, raiseSignal, requestCoordination, respondToCoordination,
+  type AcknowledgeOutcome, type RaisedSignal, type RequestedCoordination, type RespondOutcome,
+} from "@schakel/organisation";
 import type { IdentitySource } from "../identities.ts";
 
 export interface PostedNotice {
@@ -16,9 +20,17 @@ export interface PostedNotice {
 }
 
 export interface NoticePublisher {
-  post(from: string, audiences: string[], data: InputOf<"notice.posted">): Promise<PostedNotice>;
+  post(from: string, audiences: string[], data: InputOf<"notice.posted">, actor?: Actor): Promise<PostedNotice>;
   /** Acknowledges receipt of a notice as `org` (a recipient), through the runtime's `acknowledgeNotice`. */
-  acknowledge(org: string, noticeId: string, remark?: string): Promise<AcknowledgeOutcome>;
+  acknowledge(org: string, noticeId: string, remark?: string, actor?: Actor): Promise<AcknowledgeOutcome>;
+  /** Raises a signal as `org` (to the platform), through the runtime's `raiseSignal`. */
+  raiseSignal(org: string, data: InputOf<"signal.raised">, actor?: Actor): Promise<RaisedSignal>;
+  /** Asks `to` for coordination as `org`, through the runtime's `requestCoordination`. */
+  requestCoordination(org: string, to: string, data: InputOf<"coordination.requested">, actor?: Actor): Promise<RequestedCoordination>;
+  /** Answers a request that reached `org`, through the runtime's `respondToCoordination` (answering twice sends nothing new). */
+  answerCoordination(org: string, data: InputOf<"coordination.responded">, actor?: Actor): Promise<RespondOutcome>;
+  /** Records a read in the read audit as `org` (the reader's organisation), once READS stored it. */
+  recordRead(org: string, read: ReadInput): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -37,7 +49,7 @@ export function noticePublisher(servers: string | string[], identities: Identity
     return bus;
   };
   return {
-    async post(from, audiences, data) {
+    async post(from, audiences, data, actor) {
       const bus = await busOf(from);
       const posted = await postNotice(bus, {
         noticeId: data.noticeId, to: audiences, title: data.title, body: data.body, category: data.category,
@@ -45,11 +57,24 @@ export function noticePublisher(servers: string | string[], identities: Identity
         ...(data.preventionTier ? { preventionTier: data.preventionTier } : {}),
         ...(data.extremismForms?.length ? { extremismForms: data.extremismForms } : {}),
         ...(data.caseRef ? { caseRef: data.caseRef } : {}),
+        ...(actor ? { actor } : {}),
       });
       return { noticeId: posted.noticeId, traceId: posted.traceId, published: posted.copies.map((c) => ({ audience: c.audience, id: c.id, seq: c.seq })) };
     },
-    async acknowledge(org, noticeId, remark) {
-      return acknowledgeNotice(await busOf(org), { noticeId, ...(remark ? { remark } : {}) });
+    async acknowledge(org, noticeId, remark, actor) {
+      return acknowledgeNotice(await busOf(org), { noticeId, ...(remark ? { remark } : {}), ...(actor ? { actor } : {}) });
+    },
+    async raiseSignal(org, data, actor) {
+      return raiseSignal(await busOf(org), { ...data, ...(actor ? { actor } : {}) });
+    },
+    async requestCoordination(org, to, data, actor) {
+      return requestCoordination(await busOf(org), { ...data, to, ...(actor ? { actor } : {}) });
+    },
+    async answerCoordination(org, data, actor) {
+      return respondToCoordination(await busOf(org), { ...data, ...(actor ? { actor } : {}) });
+    },
+    async recordRead(org, read) {
+      return (await busOf(org)).recordRead(read);
     },
     async close() {
       const all = [...buses.values()];

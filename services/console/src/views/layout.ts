@@ -1,10 +1,13 @@
 /**
- * The page frame: skip link, header with the navigation and the "viewing as" choice, the main
- * region, and the assets (our own CSS and one small script, both served by the console).
+ * The page frame: skip link, header with the navigation (actions only for the persons whose roles
+ * allow them) and the signed-in person (sign out; in
+ * the demo, sign in as another demo person), the main region, and the assets (our own CSS and one
+ * small script, both served by the console).
  */
 import { html } from "hono/html";
 import { LOCALES, type Locale, type Messages } from "../i18n/messages.ts";
 import type { BusState } from "../ingest/bus-status.ts";
+import { personMay, type Person, type PersonAction } from "@schakel/contracts";
 import type { Viewpoint } from "../model/visibility.ts";
 import { busBanner } from "./bus-banner.ts";
 import type { Html } from "./format.ts";
@@ -16,20 +19,29 @@ export const NAV = [
   { href: "/obligations", key: "obligations" },
   { href: "/traces", key: "traces" },
   { href: "/flows", key: "flows" },
-  { href: "/post", key: "post" },
-] as const;
+  { href: "/post", key: "post", may: ["post-notice"] },
+  { href: "/signal", key: "signal", may: ["raise-signal"] },
+  { href: "/coordination", key: "coordination", may: ["request-coordination", "answer-coordination"] },
+] as const satisfies readonly { href: string; key: string; may?: readonly PersonAction[] }[];
 export type NavKey = (typeof NAV)[number]["key"];
+
+/** The navigation a person sees: the pages, and the actions their roles allow. */
+const navFor = (person: Person | undefined) => NAV.filter((n) => !("may" in n) || (person !== undefined && n.may.some((a) => personMay(person.roles, a))));
 
 /** What every page needs besides its own content. */
 export interface Frame {
   title: string;
   active: NavKey;
   viewer: Viewpoint;
-  /** Organisations the user may view as (name for the select). */
-  viewers: { id: string; name: string }[];
+  /** The signed-in person (their organisation is the viewpoint). */
+  person?: Person;
+  /** The session's CSRF token, for the sign-out form. */
+  csrf?: string;
+  /** A demo console: offer to sign in as another demo person. */
+  demo?: boolean;
   /** False while the console is still reading the record from the start. */
   complete: boolean;
-  /** The current path and query, so switching viewpoint returns to the same page. */
+  /** The current path and query, so switching language returns to the same page. */
   path: string;
   /** Whether the bus is reachable (absent when the console runs without a bus). */
   bus?: BusState;
@@ -55,16 +67,13 @@ export function layout(frame: Frame, content: Html): Html {
 <header class="top">
   <div class="brand"><a href="/"><svg class="mark" aria-hidden="true" viewBox="0 0 32 32" width="22" height="22"><path d="M9 20a5 5 0 0 1 0-8h5M23 12a5 5 0 0 1 0 8h-5M12 16h8" stroke="currentColor" stroke-width="3" fill="none" stroke-linecap="round"/></svg> Schakel <span class="sub">${t.frame.brand}</span></a></div>
   <nav aria-label="${t.frame.navLabel}">
-    <ul>${NAV.map((n) => html`<li><a href="${n.href}"${n.key === frame.active ? html` aria-current="page"` : ""}>${t.frame.nav[n.key]}</a></li>`)}</ul>
+    <ul>${navFor(frame.person).map((n) => html`<li><a href="${n.href}"${n.key === frame.active ? html` aria-current="page"` : ""}>${t.frame.nav[n.key]}</a></li>`)}</ul>
   </nav>
-  <form class="viewer" method="get" action="/view">
-    <label for="as">${t.frame.viewingAs}</label>
-    <select id="as" name="as">
-      ${frame.viewers.map((v) => html`<option value="${v.id}"${v.id === frame.viewer.org ? html` selected` : ""}>${v.id} — ${v.name}</option>`)}
-    </select>
-    <input type="hidden" name="back" value="${frame.path}">
-    <button type="submit" class="secondary">${t.frame.switch}</button>
-  </form>
+  ${frame.person ? html`<div class="viewer">
+    <span data-person="${frame.person.id}">${t.frame.signedInAs(frame.person.name, frame.viewer.name)}</span>
+    <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${frame.csrf ?? ""}"><button type="submit" class="secondary">${t.frame.logout}</button></form>
+    ${frame.demo ? html`<form method="post" action="/logout?next=login"><input type="hidden" name="_csrf" value="${frame.csrf ?? ""}"><button type="submit" class="secondary">${t.frame.otherDemoPerson}</button></form>` : ""}
+  </div>` : ""}
   <form class="language" method="get" action="/language">
     <label for="lang">${t.frame.language}</label>
     <select id="lang" name="lang">

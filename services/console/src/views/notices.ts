@@ -1,12 +1,14 @@
 /**
  * Notices: the paginated list with each notice's progress, and one notice's recipients ×
  * delivered / acknowledged / overdue matrix. The matrix is also served alone (as a fragment)
- * so the page can swap it in live when a receipt arrives.
+ * so the page can swap it in live when a receipt arrives. An acknowledgement a person made says
+ * who: their name where this viewer may see it, else their pseudonym, and their role.
  */
 import { html } from "hono/html";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import type { NoticeState } from "../model/notice-book.ts";
 import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
+import type { KnownActor } from "../model/notice-book.ts";
 import type { MatrixRow, NoticePage, NoticeQuery } from "../model/notice-query.ts";
 import type { Messages } from "../i18n/messages.ts";
 import { count, duration, orgChip, query, time, type Html } from "./format.ts";
@@ -47,6 +49,11 @@ ${page.page < page.pages ? html`<a href="/notices${query({ ...params, page: page
 </nav>`;
 }
 
+/** "acknowledged by Marc Peeters (livc-member)", or the pseudonym where the name is not for this viewer. */
+export function acknowledgedByText(actor: KnownActor, t: Messages): string {
+  return t.actors.acknowledgedBy(actor.name ?? actor.pseudonym, actor.role);
+}
+
 const stateText = (n: NoticeState, r: MatrixRow, t: Messages): string =>
   r.state === "delivered" && n.ackRequired ? t.notices.awaiting : t.notices.states[r.state];
 
@@ -68,7 +75,7 @@ ${cell(r.acknowledgedAt !== undefined, r.acknowledgedAt, n.postedAt, nt.states.a
 <td class="${r.state === "overdue" || r.lateMs !== undefined ? "bad" : "no"}">${r.state === "overdue"
   ? html`<span aria-hidden="true">!</span> ${t.common.since.toLowerCase()} ${time(n.ackBy, t)}`
   : r.lateMs !== undefined ? nt.lateBy(duration(r.lateMs, t)) : html`<span aria-hidden="true">·</span><span class="sr">${nt.notOverdue}</span>`}${r.escalatedAt !== undefined ? html`<br><small>${nt.escalatedAt} ${time(r.escalatedAt, t)}</small>` : ""}</td>
-<td><span class="state s-${r.state}">${stateText(n, r, t)}</span>${r.remark ? html`<br><small>“${r.remark}”</small>` : ""}</td>
+<td><span class="state s-${r.state}">${stateText(n, r, t)}</span>${r.acknowledgedActor ? html`<br><small class="actor" data-actor="${r.acknowledgedActor.pseudonym}">${acknowledgedByText(r.acknowledgedActor, t)}</small>` : ""}${r.remark ? html`<br><small>“${r.remark}”</small>` : ""}</td>
 </tr>`)}</tbody>
 </table>
 ${rows.length === 0 ? html`<p class="empty">${nt.noRecipients}</p>` : ""}`;
@@ -80,12 +87,15 @@ export interface AcknowledgeOffer {
   org: string;
   /** A failure to show at the form (nothing was sent). */
   error?: string;
+  /** The session's CSRF token, sent back with the form. */
+  csrf?: string;
 }
 
 function acknowledgeForm(n: NoticeState, offer: AcknowledgeOffer, t: Messages): Html {
   const nt = t.notices;
   const described = ["ack-remark-help", offer.error ? "ack-error" : ""].filter(Boolean).join(" ");
   return html`<form class="acknowledge" method="post" action="/notices/${n.noticeId}/acknowledge">
+<input type="hidden" name="_csrf" value="${offer.csrf ?? ""}">
 <div class="field grow"><label for="ack-remark">${nt.remark}</label>
 <input id="ack-remark" name="remark" type="text" maxlength="500" aria-describedby="${described}"${offer.error ? html` aria-invalid="true"` : ""}>
 <small id="ack-remark-help">${nt.remarkHelp}</small>

@@ -18,8 +18,8 @@ const invalid = (errors: FieldErrors, f: NoticeField, help?: string): Html => {
 };
 const checked = (on: boolean) => (on ? html` checked` : "");
 
-/** The form; `publishError` is a broker failure after validation passed (nothing or part was sent). */
-export function postForm(opts: { senders: string[]; values: NoticeFormInput; errors: FieldErrors; directory: KeyDirectory; t: Messages; publishError?: string }): Html {
+/** The form, sent as `from` (the signed-in person's organisation); `publishError` is a broker failure after validation passed (nothing or part was sent). */
+export function postForm(opts: { from: string; csrf: string; values: NoticeFormInput; errors: FieldErrors; directory: KeyDirectory; t: Messages; publishError?: string }): Html {
   const { values: v, errors, directory, t } = opts;
   const pt = t.post;
   const fieldLabel = (f: NoticeField) => pt.labels[f];
@@ -34,9 +34,9 @@ export function postForm(opts: { senders: string[]; values: NoticeFormInput; err
 ${opts.publishError ? html`<div class="error-summary" role="alert"><h2>${pt.busRefused}</h2><p>${opts.publishError}</p></div>` : ""}
 <form class="post" method="post" action="/post" novalidate>
 ${v.noticeId ? html`<input type="hidden" name="noticeId" value="${v.noticeId}">` : ""}
-<div class="field"><label for="f-from">${fieldLabel("from")}</label>
-<select id="f-from" name="from"${invalid(errors, "from", "h-from")}>${opts.senders.map((s) => html`<option value="${s}"${s === v.from ? html` selected` : ""}>${s} — ${directory.organisation(s)?.name ?? ""}</option>`)}</select>
+<div class="field"><p id="f-from"><strong>${fieldLabel("from")}:</strong> ${opts.from} — ${directory.organisation(opts.from)?.name ?? ""}</p>
 <small id="h-from">${pt.fromHelp}</small>${errorsOf(t, errors, "from")}</div>
+<input type="hidden" name="_csrf" value="${opts.csrf}">
 
 <fieldset class="field" id="f-recipients"${invalid(errors, "recipients")}><legend>${fieldLabel("recipients")}</legend>
 <div class="checks"><span class="group-name">${pt.groups}</span>${AUDIENCE_GROUPS.map((g) => html`<label><input type="checkbox" name="recipients" value="${g}"${checked(recipients.has(g))}> ${g === "all" ? pt.everyone : pt.allOf(levelName(t, g).toLowerCase())}</label>`)}</div>

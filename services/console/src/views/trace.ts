@@ -1,7 +1,8 @@
 /**
  * The trace pages: a search by trace, notice or message id with the most recent traces, and one trace drawn as a
  * sequence diagram followed by the same steps as a table (for keyboard and screen reader users,
- * and for copying ids).
+ * and for copying ids). A step a person took names them under its sender (the name where this
+ * viewer may see it, else the pseudonym) with their role.
  */
 import { html } from "hono/html";
 import type { KeyDirectory } from "@schakel/contracts/bus";
@@ -44,7 +45,7 @@ ${sequenceDiagram(view, directory, t)}
 <thead><tr><th scope="col">#</th><th scope="col">${t.common.stored}</th><th scope="col">${tt.afterStart}</th><th scope="col">${t.common.type}</th><th scope="col">${t.common.from}</th><th scope="col">${t.common.to}</th><th scope="col">${t.common.what}</th><th scope="col">${tt.messageId}</th></tr></thead>
 <tbody>${view.steps.map((s, i) => html`<tr id="row-${s.record.id}">
 <td>${i + 1}</td><td class="when">${time(s.record.storedAt, t)}</td><td>+${duration(s.atMs, t)}</td><td>${typeBadge(s.record.type)}</td>
-<td>${orgChip(t, directory, s.record.sender, s.record.senderLevel)}</td><td>${orgChip(t, directory, s.record.audience, s.record.audienceLevel)}</td>
+<td>${orgChip(t, directory, s.record.sender, s.record.senderLevel)}${s.actor ? html`<br><small class="actor" data-actor="${s.actor.pseudonym}">${t.actors.actedBy(s.actor.name ?? s.actor.pseudonym, s.actor.role)}</small>` : ""}</td><td>${orgChip(t, directory, s.record.audience, s.record.audienceLevel)}</td>
 <td>${s.record.summary}</td><td><code class="id">${s.record.id}</code></td></tr>`)}
 ${view.missing.map((m) => html`<tr class="overdue"><td>✗</td><td colspan="4">${tt.noAckFrom} ${orgChip(t, directory, m.org)}</td><td colspan="3"><a href="/notices/${m.noticeId}">${m.title}</a> — ${m.deadline ? html`${m.overdue ? tt.overdueSince : tt.due} ${time(m.deadline, t)}` : tt.noDeadline}${m.escalated ? tt.escalatedNote : ""}</td></tr>`)}
 </tbody></table>`;

@@ -2,10 +2,11 @@
  * Case consultation between LIVC partners under professional secrecy: the pseudonymous case
  * reference travels in the clear, the content is sealed to the named recipients (and to the
  * sender, so it can read its own question later). Content stays sealed at rest in the
- * organisation's bucket and is opened only on request, by the organisation it is sealed to.
+ * organisation's bucket and is opened only on request, by the organisation it is sealed to; each
+ * opening is recorded in the read audit first (who, which messages, which case).
  */
 import { CaseContent, newMessageId, SchakelError, traceIdOf, type SealedContent } from "@schakel/contracts";
-import { open, seal, wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
+import { open, seal, wireContext, type Bus, type Delivery, type ReadInput } from "@schakel/contracts/bus";
 import { orgState, type OrgState } from "../state.ts";
 import { messageRefOf, type IncomingConsultation, type OutgoingConsultation } from "../records.ts";
 
@@ -98,21 +99,31 @@ function openContent(bus: Bus, sealed: SealedContent): CaseContent {
   return parsed.data;
 }
 
+/** Who opens sealed case content: a person in the console or CLI, or (default) the organisation's service. */
+export type CaseReader = Pick<ReadInput, "person" | "role" | "interface" | "purpose">;
+
+const SERVICE_READER: CaseReader = { interface: "service", purpose: "open case consultation" };
+
 /**
  * Opens a consultation as the bus's organisation: the question (and for its own consultations
- * the answers). Returns undefined when no such consultation reached or left this organisation;
- * throws SchakelError("sealed") when the content is not sealed to it or was altered.
+ * the answers). The opening is recorded in the read audit (kind "case-content") before anything is
+ * opened; a read that cannot be recorded throws, and nothing is opened. Returns undefined when no
+ * such consultation reached or left this organisation; throws SchakelError("sealed") when the
+ * content is not sealed to it or was altered.
  */
-export async function openCaseConsultation(bus: Bus, consultationId: string): Promise<OpenedConsultation | undefined> {
+export async function openCaseConsultation(bus: Bus, consultationId: string, reader: CaseReader = SERVICE_READER): Promise<OpenedConsultation | undefined> {
   const state = await orgState(bus);
+  const read = (caseRef: string, messageIds: string[]) => bus.recordRead({ ...reader, kind: "case-content", messageIds, caseRef });
   const incoming = await state.consultationsIn.get(consultationId);
   if (incoming) {
     const c = incoming.value;
+    await read(c.caseRef, [c.message.id]);
     return { consultationId, caseRef: c.caseRef, direction: "incoming", from: c.from, recipients: c.recipients, content: openContent(bus, c.sealed), answers: [] };
   }
   const outgoing = await state.consultationsOut.get(consultationId);
   if (!outgoing) return undefined;
   const c = outgoing.value;
+  await read(c.caseRef, [...Object.values(c.messageIds), ...c.responses.map((r) => r.messageId)]);
   return {
     consultationId, caseRef: c.caseRef, direction: "outgoing", from: bus.org, recipients: c.recipients, content: openContent(bus, c.sealed),
     answers: c.responses.map((r) => ({ from: r.from, content: openContent(bus, r.sealed), at: r.receivedAt })),

@@ -3,7 +3,7 @@
  * answer such a request. The answer is published as a reply to the request, so its causation id
  * is the request's message id and both share one trace.
  */
-import { newMessageId, traceIdOf, type COORDINATION_OUTCOMES, type CoordinationAsk, type DataOf, type Envelope, type PreventionTier } from "@schakel/contracts";
+import { actorRefOf, newMessageId, traceIdOf, type Actor, type COORDINATION_OUTCOMES, type CoordinationAsk, type DataOf, type Envelope, type PreventionTier } from "@schakel/contracts";
 import { wireContext, type Bus, type Delivery } from "@schakel/contracts/bus";
 import { keepAnswer, recordedOrInFeed } from "../addressed-in-feed.ts";
 import { orgState, type OrgState } from "../state.ts";
@@ -19,6 +19,8 @@ export interface CoordinationRequestInput {
   preventionTier?: PreventionTier;
   /** Give the id of an earlier attempt to retry it with the same message id. */
   requestId?: string;
+  /** The signed-in person asking (on the wire as `actor`/`actorrole`); absent: the service. */
+  actor?: Actor;
 }
 
 export interface RequestedCoordination {
@@ -43,14 +45,16 @@ export async function requestCoordination(bus: Bus, input: CoordinationRequestIn
     ...(respondBy ? { respondBy } : {}), ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}),
   };
   const trace = wireContext();
-  const out = bus.prepare("coordination.requested", data, { to: input.to, idempotencyKey: requestKey(requestId), trace });
+  const opts = { to: input.to, idempotencyKey: requestKey(requestId), trace, ...(input.actor ? { actor: input.actor } : {}) };
+  const out = bus.prepare("coordination.requested", data, opts);
+  const actor = actorRefOf(out.envelope);
   const state = await orgState(bus);
   // Recorded before sending: an answer may arrive before this function returns.
   await state.requestsOut.create(requestId, {
     requestId, to: input.to, ask: input.ask, topic: input.topic, ...(respondBy ? { respondBy } : {}),
-    sentAt: now.toISOString(), messageId: out.envelope.id, traceId: traceIdOf(out.envelope.traceparent), responses: [],
+    sentAt: now.toISOString(), messageId: out.envelope.id, traceId: traceIdOf(out.envelope.traceparent), ...(actor ? { actor } : {}), responses: [],
   });
-  const sent = await bus.publish("coordination.requested", data, { to: input.to, idempotencyKey: requestKey(requestId), trace });
+  const sent = await bus.publish("coordination.requested", data, opts);
   return { requestId, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent), duplicate: sent.duplicate };
 }
 
@@ -74,6 +78,8 @@ export interface CoordinationAnswerInput {
   requestId: string;
   outcome: (typeof COORDINATION_OUTCOMES)[number];
   body: string;
+  /** The signed-in person answering (on the wire as `actor`/`actorrole`); absent: the service. */
+  actor?: Actor;
 }
 
 export type RespondOutcome =
@@ -100,9 +106,10 @@ export async function respondToCoordination(bus: Bus, input: CoordinationAnswerI
   const req = found.record;
   if (req.response) return { outcome: "already-responded", requestId: req.requestId, to: req.from, messageId: req.response.messageId };
   const sent = await bus.publish("coordination.responded", { requestId: req.requestId, outcome: input.outcome, body: input.body }, {
-    to: req.from, inReplyTo: req.message, idempotencyKey: respondKey(req.requestId),
+    to: req.from, inReplyTo: req.message, idempotencyKey: respondKey(req.requestId), ...(input.actor ? { actor: input.actor } : {}),
   });
-  const response = { from: bus.org, outcome: input.outcome, body: input.body, respondedAt: now.toISOString(), messageId: sent.id };
+  const actor = actorRefOf(sent.envelope);
+  const response = { from: bus.org, outcome: input.outcome, body: input.body, respondedAt: now.toISOString(), messageId: sent.id, ...(actor ? { actor } : {}) };
   await keepAnswer(state.requestsIn, req.requestId, found, { response });
   // A duplicate: an earlier answer with the same derived id that no record knew of.
   if (sent.duplicate) return { outcome: "already-responded", requestId: req.requestId, to: req.from, messageId: sent.id };
@@ -112,9 +119,10 @@ export async function respondToCoordination(bus: Bus, input: CoordinationAnswerI
 /** Adds an answer to a request this organisation sent; unknown requests are left alone. */
 export async function receiveCoordinationResponse(state: OrgState, d: Delivery<"coordination.responded">): Promise<OutgoingRequest | undefined> {
   const { data, envelope } = d;
+  const actor = actorRefOf(envelope);
   const answer = {
     from: envelope.sender, outcome: data.outcome, body: data.body, respondedAt: envelope.time, messageId: envelope.id,
-    ...(envelope.causationid ? { causationId: envelope.causationid } : {}),
+    ...(envelope.causationid ? { causationId: envelope.causationid } : {}), ...(actor ? { actor } : {}),
   };
   const r = await state.requestsOut.mutate(data.requestId, (cur) =>
     cur && !cur.responses.some((x) => x.messageId === envelope.id || x.from === envelope.sender) ? { ...cur, responses: [...cur.responses, answer] } : undefined);

@@ -5,7 +5,7 @@
  * notice when it has one, the organisation's own feed when it has not (yet), and the record
  * updated afterwards either way, so a second acknowledgement is never sent.
  */
-import { traceIdOf } from "@schakel/contracts";
+import { actorRefOf, traceIdOf, type Actor } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { keepAnswer, recordedOrInFeed } from "../addressed-in-feed.ts";
 import { orgState } from "../state.ts";
@@ -20,6 +20,8 @@ export interface AcknowledgeInput {
   remark?: string;
   /** The official's role or name within the organisation. */
   by?: string;
+  /** The signed-in person acknowledging (on the wire as `actor`/`actorrole`); absent: the service. */
+  actor?: Actor;
 }
 
 /** What acknowledging a notice did. */
@@ -57,8 +59,9 @@ export async function acknowledgeNotice(bus: Bus, input: AcknowledgeInput, now =
     acknowledgedAt,
     ...(input.by ? { acknowledgedBy: input.by } : {}),
     ...(input.remark ? { remark: input.remark } : {}),
-  }, { to: notice.from, inReplyTo: notice.message, idempotencyKey: acknowledgedKey(notice.noticeId) });
-  const acknowledgement = { acknowledgedAt, messageId: sent.id, ...(input.by ? { by: input.by } : {}), ...(input.remark ? { remark: input.remark } : {}) };
+  }, { to: notice.from, inReplyTo: notice.message, idempotencyKey: acknowledgedKey(notice.noticeId), ...(input.actor ? { actor: input.actor } : {}) });
+  const actor = actorRefOf(sent.envelope);
+  const acknowledgement = { acknowledgedAt, messageId: sent.id, ...(input.by ? { by: input.by } : {}), ...(input.remark ? { remark: input.remark } : {}), ...(actor ? { actor } : {}) };
   await keepAnswer(state.notices, notice.noticeId, found, { acknowledgement });
   // A duplicate: an earlier acknowledgement with the same derived id that no record knew of.
   if (sent.duplicate) return { outcome: "already-acknowledged", noticeId: notice.noticeId, to: notice.from, acknowledgedAt, messageId: sent.id };

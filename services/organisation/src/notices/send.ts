@@ -5,7 +5,7 @@
  * so the record does not follow them.
  */
 import {
-  newMessageId, SchakelError, traceIdOf, type ExtremismForm, type NoticeCategory, type PreventionTier,
+  actorRefOf, newMessageId, SchakelError, traceIdOf, type Actor, type ExtremismForm, type NoticeCategory, type PreventionTier,
 } from "@schakel/contracts";
 import { startFlowSpan, type Bus } from "@schakel/contracts/bus";
 import { orgState } from "../state.ts";
@@ -25,6 +25,8 @@ export interface PostNoticeInput {
   caseRef?: string;
   /** Give the id of an earlier attempt to retry it: every copy then keeps its message id. */
   noticeId?: string;
+  /** The signed-in person posting (on every copy as `actor`/`actorrole`); absent: the service. */
+  actor?: Actor;
 }
 
 export interface PostedNotice {
@@ -67,11 +69,13 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
   const flow = startFlowSpan("post notice", { "schakel.notice.id": noticeId, "schakel.sender": bus.org });
   const trace = flow.wire;
   // Every copy is validated before the first one leaves, so a bad audience sends nothing.
-  for (const to of audiences) bus.prepare("notice.posted", data, { to, correlationId: noticeId, trace });
+  const acting = input.actor ? { actor: input.actor } : {};
+  const first = audiences.map((to) => bus.prepare("notice.posted", data, { to, correlationId: noticeId, trace, ...acting }))[0];
+  const actor = first ? actorRefOf(first.envelope) : undefined;
   const state = await orgState(bus);
   const record: SentNotice = {
     noticeId, title: input.title, category: input.category, audiences, ...(data.ackBy ? { ackBy: data.ackBy } : {}),
-    postedAt: now.toISOString(), traceId: traceIdOf(trace.traceparent), messageIds: {}, deliveries: {}, acknowledgements: {},
+    postedAt: now.toISOString(), traceId: traceIdOf(trace.traceparent), messageIds: {}, deliveries: {}, acknowledgements: {}, ...(actor ? { actor } : {}),
   };
   const created = await state.sent.create(noticeId, record);
   const traceId = created.created ? record.traceId : created.existing?.value.traceId ?? record.traceId;
@@ -79,7 +83,7 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
   const copies: PostedNotice["copies"] = [];
   try {
     for (const to of audiences) {
-      const ack = await bus.publish("notice.posted", data, { to, correlationId: noticeId, trace: retryTrace, idempotencyKey: noticeKey(noticeId) });
+      const ack = await bus.publish("notice.posted", data, { to, correlationId: noticeId, trace: retryTrace, idempotencyKey: noticeKey(noticeId), ...acting });
       copies.push({ audience: to, id: ack.id, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
     }
   } finally {

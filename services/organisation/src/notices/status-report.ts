@@ -3,6 +3,8 @@
  * platform's read model): the notice's facts and one row per recipient, times as ISO 8601 and
  * absent values as null, so the JSON has the same keys whoever asked.
  */
+import type { ActorRef } from "@schakel/contracts";
+import type { PersonIndex } from "@schakel/contracts/bus";
 import type { NoticeProgress, RecipientState, RecipientStatus } from "./status.ts";
 import { noticeProgress } from "./status.ts";
 
@@ -12,6 +14,12 @@ export interface RecipientReport {
   deliveredAt: string | null;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  /**
+   * The person who acknowledged, as on the wire (pseudonym and role), with their id and name when
+   * the reader could resolve the pseudonym (`withActorNames`); null: its service acknowledged, or
+   * the receipt came from an earlier release, or the row is not acknowledged.
+   */
+  acknowledgedActor: (ActorRef & { person: string | null; name: string | null }) | null;
   remark: string | null;
   /** Acknowledged, but after the deadline. */
   late: boolean;
@@ -43,7 +51,18 @@ export function noticeStatusReport(notice: Omit<NoticeStatusReport, "recipients"
     progress: noticeProgress(notice.ackRequired, rows).progress,
     recipients: rows.map((r) => ({
       org: r.org, state: r.state, deliveredAt: iso(r.deliveredAt), acknowledgedAt: iso(r.acknowledgedAt), acknowledgedBy: r.acknowledgedBy ?? null,
-      remark: r.remark ?? null, late: r.lateMs !== undefined, escalated: r.escalated, escalatedAt: iso(r.escalatedAt), escalationId: r.escalationId ?? null,
+      acknowledgedActor: r.acknowledgedActor ? { ...r.acknowledgedActor, person: null, name: null } : null, remark: r.remark ?? null, late: r.lateMs !== undefined, escalated: r.escalated, escalatedAt: iso(r.escalatedAt), escalationId: r.escalationId ?? null,
     })),
+  };
+}
+
+/** The report with each acknowledging person's id and name filled in where `index` resolves the pseudonym. */
+export function withActorNames<R extends NoticeStatusReport>(report: R, index: PersonIndex): R {
+  return {
+    ...report,
+    recipients: report.recipients.map((r) => {
+      const person = r.acknowledgedActor ? index.resolve(r.acknowledgedActor.pseudonym) : undefined;
+      return person && r.acknowledgedActor ? { ...r, acknowledgedActor: { ...r.acknowledgedActor, person: person.id, name: person.name } } : r;
+    }),
   };
 }

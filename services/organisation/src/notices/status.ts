@@ -5,7 +5,7 @@
  * tracing each collect these inputs their own way and present the result; none decides a
  * status itself. No I/O and no clock: the moment is an argument, so the answer is repeatable.
  */
-import type { DataOf } from "@schakel/contracts";
+import { actorRefOf, type ActorRef, type DataOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import { recipientsOf } from "../addressing.ts";
 import type { ReceivedNotice } from "../records.ts";
@@ -37,12 +37,15 @@ export interface NoticeFacts {
 /** Something seen about one recipient of a notice; `at` in ms since the epoch. */
 export type NoticeReceipt =
   | { kind: "delivered"; recipient: string; at: number }
-  | { kind: "acknowledged"; recipient: string; at: number; by?: string; remark?: string }
+  | { kind: "acknowledged"; recipient: string; at: number; by?: string; remark?: string; actor?: ActorRef }
   | { kind: "escalated"; recipient: string; at: number; escalationId?: string };
 
-/** An acknowledgement receipt, with who acknowledged and the remark when there are any. */
-export function acknowledgedReceipt(recipient: string, at: number, by?: string, remark?: string): NoticeReceipt {
-  return { kind: "acknowledged", recipient, at, ...(by ? { by } : {}), ...(remark ? { remark } : {}) };
+/**
+ * An acknowledgement receipt, with who acknowledged (`by`: the free text of the data; `actor`: the
+ * acting person of the envelope) and the remark when there are any.
+ */
+export function acknowledgedReceipt(recipient: string, at: number, by?: string, remark?: string, actor?: ActorRef): NoticeReceipt {
+  return { kind: "acknowledged", recipient, at, ...(by ? { by } : {}), ...(remark ? { remark } : {}), ...(actor ? { actor } : {}) };
 }
 
 /** One recipient's row; times in ms since the epoch. */
@@ -52,6 +55,8 @@ export interface RecipientStatus {
   deliveredAt?: number;
   acknowledgedAt?: number;
   acknowledgedBy?: string;
+  /** The person who acknowledged, as on the wire; absent: its service (or an earlier release). */
+  acknowledgedActor?: ActorRef;
   remark?: string;
   /** Acknowledged after the deadline: by how many ms. */
   lateMs?: number;
@@ -82,7 +87,7 @@ export function noticeFacts(directory: KeyDirectory, data: DataOf<"notice.posted
 /** A stored message about a notice, as readers hold it. */
 export type ReceiptMessage =
   | { type: "notice.delivered"; sender: string; data: DataOf<"notice.delivered"> }
-  | { type: "notice.acknowledged"; sender: string; data: DataOf<"notice.acknowledged"> }
+  | { type: "notice.acknowledged"; sender: string; data: DataOf<"notice.acknowledged">; actor?: string | undefined; actorrole?: string | undefined }
   | { type: "escalation.raised"; sender: string; data: DataOf<"escalation.raised"> };
 
 /**
@@ -96,7 +101,7 @@ export function receiptOf(m: ReceiptMessage): NoticeReceipt | undefined {
       return m.data.recipient === m.sender ? { kind: "delivered", recipient: m.sender, at: Date.parse(m.data.deliveredAt) } : undefined;
     case "notice.acknowledged": {
       const { recipient, acknowledgedAt, acknowledgedBy, remark } = m.data;
-      return recipient === m.sender ? acknowledgedReceipt(recipient, Date.parse(acknowledgedAt), acknowledgedBy, remark) : undefined;
+      return recipient === m.sender ? acknowledgedReceipt(recipient, Date.parse(acknowledgedAt), acknowledgedBy, remark, actorRefOf(m)) : undefined;
     }
     case "escalation.raised":
       return m.data.obligation.kind === "acknowledgement"
@@ -114,7 +119,7 @@ export function ownReceipts(org: string, notice: ReceivedNotice): NoticeReceipt[
   const received: NoticeReceipt = { kind: "delivered", recipient: org, at: Date.parse(notice.receivedAt) };
   const ack = notice.acknowledgement;
   if (!ack) return [received];
-  return [received, acknowledgedReceipt(org, Date.parse(ack.acknowledgedAt), ack.by, ack.remark)];
+  return [received, acknowledgedReceipt(org, Date.parse(ack.acknowledgedAt), ack.by, ack.remark, ack.actor)];
 }
 
 /**
@@ -144,7 +149,7 @@ export function recipientStatuses(notice: NoticeFacts, receipts: Iterable<Notice
     return {
       org, state, escalated: escalated !== undefined,
       ...(deliveredAt !== undefined ? { deliveredAt } : {}),
-      ...(ack ? { acknowledgedAt: ack.at, ...(ack.by ? { acknowledgedBy: ack.by } : {}), ...(ack.remark ? { remark: ack.remark } : {}) } : {}),
+      ...(ack ? { acknowledgedAt: ack.at, ...(ack.by ? { acknowledgedBy: ack.by } : {}), ...(ack.actor ? { acknowledgedActor: ack.actor } : {}), ...(ack.remark ? { remark: ack.remark } : {}) } : {}),
       ...(ack && deadline !== undefined && ack.at > deadline ? { lateMs: ack.at - deadline } : {}),
       ...(escalated ? { escalatedAt: escalated.at, ...(escalated.escalationId ? { escalationId: escalated.escalationId } : {}) } : {}),
     };

@@ -3,7 +3,7 @@
  * platform — no personal data. With `escalate` and a high or critical severity the platform
  * passes it on to the federal level.
  */
-import { newMessageId, traceIdOf, type ExtremismForm, type PreventionTier, type Severity, type SignalKind } from "@schakel/contracts";
+import { actorRefOf, newMessageId, traceIdOf, type Actor, type ExtremismForm, type PreventionTier, type Severity, type SignalKind } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { platformOf } from "../addressing.ts";
 import { orgState } from "../state.ts";
@@ -22,6 +22,8 @@ export interface RaiseSignalInput {
   to?: string;
   /** Give the id of an earlier attempt to retry it with the same message id. */
   signalId?: string;
+  /** The signed-in person raising it (on the wire as `actor`/`actorrole`); absent: the service. */
+  actor?: Actor;
 }
 
 export interface RaisedSignal {
@@ -43,10 +45,11 @@ export async function raiseSignal(bus: Bus, input: RaiseSignalInput, now = new D
     signalId, kind: input.kind, severity: input.severity, title: input.title, description: input.description, escalate: input.escalate ?? false,
     ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}), ...(input.extremismForms ? { extremismForms: input.extremismForms } : {}),
   };
-  const sent = await bus.publish("signal.raised", data, { to, idempotencyKey: `signal|${signalId}` });
+  const sent = await bus.publish("signal.raised", data, { to, idempotencyKey: `signal|${signalId}`, ...(input.actor ? { actor: input.actor } : {}) });
+  const actor = actorRefOf(sent.envelope);
   const record: SignalRecord = {
     signalId, direction: "raised", raisedBy: bus.org, from: bus.org, to, kind: data.kind, severity: data.severity, title: data.title,
-    escalate: data.escalate, at: now.toISOString(), messageId: sent.id,
+    escalate: data.escalate, at: now.toISOString(), messageId: sent.id, ...(actor ? { actor } : {}),
   };
   await (await orgState(bus)).signals.create(signalId, record);
   return { signalId, to, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent), duplicate: sent.duplicate };

@@ -61,4 +61,11 @@ export const LEGITIMATE: Legitimate[] = [
       return ack.seq > 0 && !ack.duplicate ? works(`stored in ${ack.stream}`) : { denied: true, how: "not stored" };
     },
   },
+  {
+    area: "read audit", attempt: () => "record its own read with its bus client (bus.recordRead)",
+    run: async (w) => {
+      const ack = await w.a.recordRead({ role: "operator", interface: "cli", purpose: "schakel trace", kind: "trace", messageIds: [] });
+      return ack.seq > 0 && !ack.duplicate ? works(`stored in ${ack.stream}`) : { denied: true, how: "not stored" };
+    },
+  },
 ];

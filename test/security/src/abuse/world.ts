@@ -53,6 +53,8 @@ export async function buildWorld(s: SchakelServer, attacker = "antwerpen", victi
   const b = await s.connectAs(victim);
   const victimKey = "case.register";
   await (await openBucket(b, orgStateBucket(victim))).put(victimKey, JSON.stringify({ note: secret }));
+  // B's read record (READS sequence 1): the secret travels in its purpose.
+  await b.recordRead({ interface: "service", purpose: `opened ${secret}`, kind: "record", messageIds: [] });
   const a = await s.connectAs(attacker);
   const probe = new Probe(await s.rawAs(attacker), inboxPrefix(attacker));
   await probe.reset();

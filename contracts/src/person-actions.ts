@@ -1,0 +1,31 @@
+/**
+ * Which person roles may do which action in the console and the CLI. The organisation's role
+ * decides what its key may send (catalog senders); a person's role decides which of those sends a
+ * signed-in person may start. Both must allow an action: a reader of a liaison may not post.
+ */
+import type { PersonRole } from "./persons.ts";
+
+/** The actions a signed-in person can take. */
+export const PERSON_ACTIONS = ["post-notice", "acknowledge-notice", "raise-signal", "request-coordination", "answer-coordination"] as const;
+export type PersonAction = (typeof PERSON_ACTIONS)[number];
+
+/** The person roles allowed each action, most specific first (the first held is the role acted in). */
+export const ACTION_ROLES: Readonly<Record<PersonAction, readonly PersonRole[]>> = {
+  "post-notice": ["liaison", "platform-coordinator"],
+  // Anyone who works on notices; a reader only reads, an operator runs the services.
+  "acknowledge-notice": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator"],
+  "raise-signal": ["livc-coordinator", "livc-member"],
+  "request-coordination": ["platform-coordinator", "livc-coordinator", "liaison"],
+  "answer-coordination": ["liaison", "livc-coordinator", "platform-coordinator"],
+};
+
+/**
+ * The role in which a person holding `roles` takes `action`: the first of the action's roles the
+ * person holds, or undefined when none of them allows it.
+ */
+export function actingRole(roles: readonly PersonRole[], action: PersonAction): PersonRole | undefined {
+  return ACTION_ROLES[action].find((r) => roles.includes(r));
+}
+
+/** Whether a person holding `roles` may take `action`. */
+export const personMay = (roles: readonly PersonRole[], action: PersonAction): boolean => actingRole(roles, action) !== undefined;

@@ -1,0 +1,105 @@
+/**
+ * `schakel run`: one organisation's own deployment. Reads its credentials file and the bus's key
+ * directory, starts the metrics pipeline and a health server before anything connects, then the
+ * level service that serves the organisation (@schakel/stack), and waits for a stop signal.
+ * With `--console`, also the organisation's own console (organisation-console.ts).
+ * Every problem with the options or the files is exit 2 and names the option or file; a bus that
+ * does not accept the credentials, or a start that fails, is exit 1.
+ */
+import { resolve } from "node:path";
+import { SchakelError } from "@schakel/contracts";
+import { KeyDirectory, readCredentials, type OrgCredentials } from "@schakel/contracts/bus";
+import { credentialsPath, directoryPath } from "@schakel/infra";
+import { notReady, resolveServers, startHealthServer, startMetrics } from "@schakel/runtime";
+import { startOrganisationServices } from "@schakel/stack";
+import { dataDirOf, type GlobalOptions } from "../context.ts";
+import { EXIT, exitCodeFor } from "../exit-codes.ts";
+import { color, note } from "../output.ts";
+import { parsePort } from "../up/run.ts";
+import { startOrganisationConsole, type OrganisationConsoleOptions } from "./organisation-console.ts";
+
+export interface RunOptions extends GlobalOptions, OrganisationConsoleOptions {
+  org: string;
+  creds?: string;
+  directory?: string;
+  healthPort?: string;
+  console?: boolean;
+}
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The credentials file, checked to belong to `org`; a malformed file is bad input naming it. */
+async function credentialsOf(org: string, path: string): Promise<OrgCredentials> {
+  const credentials = await readCredentials(path).catch((err: unknown) => {
+    if (err instanceof SchakelError) throw err;
+    throw new SchakelError("schema", `--creds ${path} is not a credentials file (${(err as Error).message}): pass the <org>.creds.json that "schakel identities" wrote for ${org}`, { path });
+  });
+  if (credentials.org !== org) {
+    throw new SchakelError("unknown-organisation", `--creds ${path} holds the credentials of "${credentials.org}", not "${org}": pass the file of ${org}`, { path, org });
+  }
+  return credentials;
+}
+
+/** Runs until a signal (exit 0); a start that fails is exit 1 or 2, with one line saying why. */
+export async function runOrganisation(opts: RunOptions): Promise<number> {
+  const dataDir = dataDirOf(opts);
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const healthPort = parsePort(opts.healthPort, "--health-port");
+    const directory = KeyDirectory.fromFile(resolve(opts.directory ?? directoryPath(dataDir)));
+    if (!directory.organisations.some((o) => o.id === opts.org)) {
+      throw new SchakelError("unknown-organisation", `--org "${opts.org}" is not in the key directory; known: ${directory.organisations.map((o) => o.id).join(", ")}`, { org: opts.org });
+    }
+    const credentials = await credentialsOf(opts.org, resolve(opts.creds ?? credentialsPath(dataDir, opts.org)));
+    const servers = resolveServers({ dataDir, ...(opts.server ? { server: opts.server } : {}) });
+
+    const metrics = await startMetrics({ serviceName: `schakel-run-${opts.org}`, orgs: [opts.org] });
+    stops.push(() => metrics.shutdown());
+    const health = await startHealthServer({ ...(healthPort !== undefined ? { port: healthPort } : {}), metrics });
+    stops.push(() => health.stop());
+    health.register("services", () => notReady("starting"));
+    if (opts.console) health.register("console", () => notReady("starting"));
+    note(color.dim(`${opts.org}: connecting to ${servers.join(", ")} (waits until the bus is up; Ctrl-C to stop)`));
+
+    const signalled = new Promise<NodeJS.Signals>((resolve) => {
+      for (const sig of STOP_SIGNALS) process.once(sig, resolve);
+    });
+    const started = startOrganisationServices({ org: opts.org, servers, credentials, directory, dataDir });
+    const first = await Promise.race([started, signalled]);
+    if (typeof first === "string") {
+      void started.then((s) => s.stop(), () => undefined);
+      await stopAll();
+      return EXIT.ok;
+    }
+    const services = first;
+    stops.push(() => services.stop());
+    health.register("services", () => services.readiness());
+    const console = opts.console ? await startOrganisationConsole({ org: opts.org, credentials, directory, servers, dataDir }, opts) : undefined;
+    if (console) {
+      stops.push(() => console.stop());
+      health.register("console", () => console.readiness());
+    }
+    const summary = {
+      org: opts.org, services: services.services, servers, healthUrl: health.url, logFile: services.logFile,
+      ...(console ? { consoleUrl: console.url, issuer: console.issuer } : {}),
+    };
+    if (opts.json) process.stdout.write(JSON.stringify(summary) + "\n");
+    else {
+      process.stdout.write(`${color.green("ready")}: ${opts.org} runs ${services.services.join(", ")} against ${servers.join(", ")}\n`);
+      if (console) process.stdout.write(`  console ${console.url} · sign in through ${console.issuer}${console.development ? " (the development provider, with the persons of " + opts.org + ")" : ""}\n`);
+      process.stdout.write(`  health ${health.url}/readyz · log ${services.logFile}\n`);
+    }
+    await signalled;
+    note(color.dim(`${opts.org}: stopping (drain, then exit)`));
+    await stopAll();
+    return EXIT.ok;
+  } catch (err) {
+    await stopAll();
+    const error = err instanceof SchakelError ? err : undefined;
+    note(color.red(`schakel run: ${(err as Error).message}`));
+    return error ? exitCodeFor(error) : EXIT.failure;
+  }
+}
