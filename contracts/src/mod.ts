@@ -41,3 +41,5 @@ export { PLATFORM_ACCOUNT, ADMIN_ID, AUDIT_ID, AUDIT_ACCOUNT, OPERATOR_IDS, AUDI
 export { PERSON_ROLES, PersonRole, PERSON_ROLE_NEEDS, personRolesFor, PersonId, PersonDisabled, Person, PersonsFile, Actor } from "./persons.ts";
 export { PERSON_ACTIONS, ACTION_ROLES, actingRole, personMay } from "./person-actions.ts";
 export type { PersonAction } from "./person-actions.ts";
+export { containsNationalRegisterNumber, isNationalRegisterNumber, personalDataAdvice, personalDataInClear } from "./personal-data.ts";
+export type { PersonalDataFound, PersonalDataKind } from "./personal-data.ts";

@@ -10,6 +10,7 @@ import { catalog, dataSchemaUri, isMessageType, type CatalogEntry, type MessageT
 import { RawEnvelope, sourceOf, type Envelope } from "../envelope.ts";
 import { SchemaError } from "../errors.ts";
 import { PERSON_ROLES, personRolesFor, type PersonRole } from "../persons.ts";
+import { personalDataAdvice, personalDataInClear } from "../personal-data.ts";
 import { parseMessageSubject, ROOTS } from "../subjects.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { reject, type Rejection } from "./rejection.ts";
@@ -148,6 +149,11 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
   if (!data.success) {
     const err = SchemaError.fromZod(`${e.type} data`, data.error, "data");
     return fail(reject("invalid-data", err.message, err.issues));
+  }
+  // Clear messages are kept for years and cannot be purged: what identifies a person travels sealed.
+  if (parts.root === ROOTS.coord) {
+    const found = personalDataInClear(e.type, data.data);
+    if (found) return fail(reject("personal-data-in-clear", `message ${e.id} from "${e.sender}": ${personalDataAdvice(e.type, found)}`, [{ path: `data.${found.field}`, rule: found.kind, message: personalDataAdvice(e.type, found) }]));
   }
   // A receipt speaks for its sender only: a valid key cannot make another organisation appear to
   // have received or acknowledged something.

@@ -8,6 +8,8 @@ import { sourceOf, type Envelope } from "../envelope.ts";
 import { SchakelError, SchemaError } from "../errors.ts";
 import { newMessageId } from "../ids.ts";
 import { Actor, personRolesFor } from "../persons.ts";
+import { personalDataAdvice, personalDataInClear } from "../personal-data.ts";
+import { ROOTS, rootOfType } from "../subjects.ts";
 import type { Classification, Role } from "../vocabulary.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { CLOUDEVENTS_JSON, HEADERS } from "./headers.ts";
@@ -80,6 +82,8 @@ export function buildOutgoing<T extends MessageType>(
   }
   const parsed = entry.schema.safeParse(data);
   if (!parsed.success) throw SchemaError.fromZod(`${type} data`, parsed.error, "data");
+  const personal = rootOfType(type) === ROOTS.coord ? personalDataInClear(type, parsed.data) : undefined;
+  if (personal) throw new SchemaError(`${type} data`, [{ path: `data.${personal.field}`, rule: personal.kind, message: personalDataAdvice(type, personal) }]);
   const actor = opts.actor === undefined ? undefined : actorAttributes(identity, sender.roles, opts.actor);
   const subject = subjectFor(type, opts.to, identity.org);
   const reply = opts.inReplyTo;

@@ -30,6 +30,7 @@ export const REJECT_REASONS = [
   "sender-not-allowed",
   "actor-mismatch",
   "invalid-data",
+  "personal-data-in-clear",
   "sender-mismatch",
   "replay-refused",
   "handler-failed",

@@ -164,6 +164,15 @@ export function testVectors(): TestVector[] {
   add("refused-actor-mismatch-unknown-role", "An actorrole that is no person role.", acted({ actor, actorrole: "mayor" }), refused("actor-mismatch"), { directory: ackDirectory });
   add("refused-actor-mismatch-without-role", "An actor without actorrole.", acted({ actor }), refused("actor-mismatch"), { directory: ackDirectory });
   add("refused-invalid-envelope-actor-in-clear", "An actor that is a person id, not a pseudonym.", acted({ actor: "a.peeters", actorrole: "livc-member" }), refused("invalid-envelope"), { directory: ackDirectory });
+  add("refused-personal-data-in-clear-register-number", "A notice whose body holds a national register number (85.07.30-033.28, check digits valid): personal data belongs in a case consultation.",
+    resigned({ data: { ...(env.data as object), body: "Released on Monday: 85.07.30-033.28." } }), refused("personal-data-in-clear"));
+  add("accepted-eleven-digits-failing-the-check", "Eleven digits whose check digits do not match (85.07.30-033.27): not a national register number, accepted.",
+    resigned({ data: { ...(env.data as object), body: "Reference 85.07.30-033.27 of the municipal archive." } }), { verdict: "accepted", type: "notice.posted" });
+  const request = exampleMessage("coordination.requested");
+  const requestEnv = JSON.parse(request.body) as Record<string, unknown>;
+  add("refused-personal-data-in-clear-case-reference", "A coordination request whose topic names a case: the case is discussed in its consultation.",
+    signedWire(key, request.subject, { ...requestEnv, data: { ...(requestEnv.data as object), topic: "Follow-up of LIVC-MECH-2026-0042" } }), refused("personal-data-in-clear"),
+    { directory: directoryOf([EXAMPLE_ROUTES["coordination.requested"].from, EXAMPLE_ROUTES["coordination.requested"].to].filter((o) => ORGANISATIONS[o]), key.publicKey) });
   add("refused-sender-mismatch", "mechelen acknowledges in antwerpen's name.", signedWire(key, ack.subject, { ...ackEnv, data: { ...(ackEnv.data as object), recipient: "antwerpen" } }), refused("sender-mismatch"));
   const copy: Wire = {
     subject: sandboxSubject("dev", base.subject), body: baseWire.body,

@@ -54,6 +54,14 @@ describe("cli validation", () => {
     expectUsage(await runInProcess([...g, ...post, "--title", "Threat update", "--forms", "jihadist,anarchist"]), /--forms "anarchist" is not one of/);
   });
 
+  it("validation - personal data in a clear message is refused, naming the option and pointing to a case consultation", async () => {
+    // 85.07.30-033.28: a national register number whose check digits match (97 - 850730033 mod 97 = 28).
+    expectUsage(await runInProcess([...g, "notice", "post", "--as", "fed-ocam", "--to", "mechelen", "--title", "Release", "--body", "Person 85.07.30-033.28 is released."]),
+      /--body: .*national register number.*case consultation/);
+    expectUsage(await runInProcess([...g, "coordination", "request", "--as", "mechelen", "--to", "fed-police", "--ask", "align", "--topic", "Follow-up of LIVC-MECH-2026-0042", "--body", "x"]),
+      /--topic: .*case reference/);
+  });
+
   it("validation - an organisation without the role may not send the type", async () => {
     expectUsage(await runInProcess([...g, "notice", "post", "--as", "mechelen", "--to", "gent", "--title", "Threat update", "--body", "x"]), /"mechelen" .* may not send notice.posted/);
     expectUsage(await runInProcess([...g, "signal", "raise", "--as", "fed-ocam", "--kind", "incident", "--severity", "high", "--title", "Graffiti", "--description", "x"]), /may not send signal.raised/);

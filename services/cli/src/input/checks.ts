@@ -3,7 +3,7 @@
  * connection is made: bad input ends with exit 2 and one line naming the problem, and nothing is
  * published.
  */
-import { AUDIENCE_GROUPS, catalog, EXTREMISM_FORMS, MessageId, SchemaError, type ExtremismForm, type InputOf, type MessageType } from "@schakel/contracts";
+import { AUDIENCE_GROUPS, catalog, EXTREMISM_FORMS, MessageId, personalDataAdvice, personalDataInClear, ROOTS, rootOfType, SchemaError, type ExtremismForm, type InputOf, type MessageType } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import { CliError, EXIT } from "../exit-codes.ts";
 
@@ -49,7 +49,13 @@ export function oneOf<T extends string>(option: string, value: string, allowed: 
  */
 export function validateData<T extends MessageType>(type: T, data: InputOf<T>, fields: Record<string, string>): void {
   const parsed = catalog[type].schema.safeParse(data);
-  if (parsed.success) return;
+  if (parsed.success) {
+    // Clear messages carry no personal data (a register number, a case reference in coordination).
+    const found = rootOfType(type) === ROOTS.coord ? personalDataInClear(type, parsed.data) : undefined;
+    const option = found ? fields[found.field.split(".")[0] ?? ""] : undefined;
+    if (found) throw new CliError(option ? `${option}: ${personalDataAdvice(type, found).replace(/^.* holds /, "holds ")}` : personalDataAdvice(type, found), EXIT.usage);
+    return;
+  }
   const err = SchemaError.fromZod(`${type} data`, parsed.error);
   const issue = err.issues[0]!;
   const top = issue.path.split(".")[0] ?? "";
