@@ -21,8 +21,11 @@ export interface PersonalDataFound {
   kind: PersonalDataKind;
 }
 
-/** Eleven digits, grouped as people write them; not part of a longer run of digits. */
-const REGISTER_NUMBER = /(?<!\d)(\d{2})[. ]?(\d{2})[. ]?(\d{2})[-. ]?(\d{3})[. ]?(\d{2})(?!\d)/g;
+/**
+ * Eleven digits, grouped as people write them, standing on their own: not part of a longer run of
+ * digits or letters (so the hex groups of a message id, e.g. `…-a85073003328`, never match).
+ */
+const REGISTER_NUMBER = /(?<![\dA-Za-z])(\d{2})[. ]?(\d{2})[. ]?(\d{2})[-. ]?(\d{3})[. ]?(\d{2})(?![\dA-Za-z])/g;
 /** A case reference as contracts/src/ids.ts defines it, inside text. */
 const CASE_REFERENCE = /(?<![A-Za-z0-9-])[A-Z]{2,8}-[A-Z0-9]{2,8}-\d{4}-\d{1,6}(?![A-Za-z0-9-])/;
 

@@ -37,6 +37,8 @@ describe("personal data in clear messages", () => {
     expect(containsNationalRegisterNumber(`${born1985}7`)).toBe(false);
     expect(containsNationalRegisterNumber("call 0471 23 45 67 or 015 20 30 40")).toBe(false);
     expect(containsNationalRegisterNumber("2026-12-06T13:41:19.861Z 01a24b96-2156-77b5-9b66-e60733384f6a")).toBe(false);
+    // A message id whose last group ends in eleven digits that pass the check is an id, not a number.
+    expect(containsNationalRegisterNumber(`01a24b96-2156-77b5-9b66-a${born1985}`)).toBe(false);
   });
 
   it("the sending client refuses a register number in a notice and a case reference in a coordination request, naming the field; a case message keeps its reference", async () => {

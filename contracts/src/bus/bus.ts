@@ -24,6 +24,7 @@ import { startSendSpan, wireContext } from "./tracing.ts";
 import { registerTransport } from "./transport.ts";
 import { closeOnRepeatedRefusal, connectionEvents, reconnectBackoff, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, type ConsumerBacklog } from "./inspection.ts";
+import { DEFAULT_SKEW_MS } from "./clock-skew.ts";
 import { errorType, recordSend } from "./bus-metrics.ts";
 import { recordRead, type ReadInput } from "./record-read.ts";
 
@@ -33,7 +34,7 @@ export interface ConnectOptions {
   directory: KeyDirectory;
   /** Connection name shown in the server's monitoring. */
   name?: string;
-  /** Tolerance between a message's time and the broker's storage time (default 5 min). */
+  /** Tolerance between a message's time and the broker's storage time (default DEFAULT_SKEW_MS, 5 min; deployments set SCHAKEL_CLOCK_SKEW, clock-skew.ts). */
   skewMs?: number;
   /** Keep reconnecting forever (services) or fail fast (CLI). Default true. */
   reconnect?: boolean;
@@ -123,7 +124,7 @@ export class Bus {
   constructor(nc: NatsConnection, readonly identity: Identity, opts: ConnectOptions) {
     this.org = identity.org;
     this.directory = opts.directory;
-    this.skewMs = opts.skewMs ?? 5 * 60_000;
+    this.skewMs = opts.skewMs ?? DEFAULT_SKEW_MS;
     this.#nc = nc;
     this.#js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000, ...(opts.jetStreamDomain ? { domain: opts.jetStreamDomain } : {}) });
     registerTransport(this, { nc, js: this.#js });

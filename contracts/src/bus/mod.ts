@@ -1,5 +1,6 @@
 /** @schakel/contracts/bus — the typed JetStream bus client. Every public export, by name. */
 export { connectBus, Bus } from "./bus.ts";
+export { DEFAULT_SKEW_MS, CLOCK_SKEW_VARIABLE, MAX_SKEW_MS, parseClockSkew, clockSkewFrom } from "./clock-skew.ts";
 export { AckPipeline } from "./ack-pipeline.ts";
 export type { ConnectOptions, Published } from "./bus.ts";
 export type { ConnectionEvent } from "./connection.ts";
@@ -20,6 +21,7 @@ export type { SnapshotMeta, SnapshotOptions, TakenSnapshot } from "./snapshot.ts
 export type { RestoreOptions, RestoredStream } from "./restore.ts";
 export type { StreamSummary, ConsumerSummary, RecentMessage, RecentRead, RecentWindow } from "./bus-overview.ts";
 export type { SandboxOriginal, SandboxCopy } from "./sandbox-copy.ts";
+export type { RedriveOriginal, Redriven } from "./redrive.ts";
 export { verifyStored } from "./stored-message.ts";
 export type { StoredMessage, StoredHeaders, Verdict, VerifyOptions } from "./stored-message.ts";
 export { openFeed } from "./feed.ts";

@@ -16,6 +16,7 @@ import { consumerSummaries, readRecentMessages, streamSummaries, type ConsumerSu
 import { closeOnRepeatedRefusal, connectionEvents, reconnectBackoff, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, consumerInfoIfAny, type ConsumerBacklog } from "./inspection.ts";
 import { copyToSandbox, prepareSandbox, type SandboxCopy, type SandboxOriginal } from "./sandbox-copy.ts";
+import { redriveOriginal, type RedriveOriginal, type Redriven } from "./redrive.ts";
 import type { StoredMessage } from "./stored-message.ts";
 import { restoreSnapshot, type RestoredStream, type RestoreOptions } from "./restore.ts";
 import { takeSnapshot, type SnapshotMeta, type SnapshotOptions, type TakenSnapshot } from "./snapshot.ts";
@@ -131,6 +132,11 @@ export class OperatorConnection {
   /** Publishes a byte-for-byte copy of `original` into sandbox `name` under `msgId` (see sandbox-copy.ts). */
   async copyToSandbox(name: string, original: SandboxOriginal, msgId: string): Promise<SandboxCopy> {
     return copyToSandbox(transportOf(this).js, name, original, msgId);
+  }
+
+  /** Publishes a dead letter's original again on its live subject (admin only; see redrive.ts). */
+  async redrive(original: RedriveOriginal): Promise<Redriven> {
+    return redriveOriginal(transportOf(this).js, original);
   }
 
   /** The version of the server this connection reached ("2.9.10"). */

@@ -22,6 +22,7 @@ import type { ConsumeOptions, Consumption, Handler, Handlers } from "./consume.t
 import type { OrgCredentials } from "./credentials.ts";
 import { deliveryOf } from "./delivery.ts";
 import { KeyDirectory } from "./directory.ts";
+import { DEFAULT_SKEW_MS } from "./clock-skew.ts";
 import { CLOUDEVENTS_JSON, HEADERS } from "./headers.ts";
 import { identityFrom, type Identity } from "./identity.ts";
 import { chain, interceptHandlers, type BusInterceptors } from "./interceptors.ts";
@@ -130,7 +131,7 @@ export class TestBus {
     this.org = opts.org;
     this.identity = opts.organisations.identity(opts.org);
     this.directory = opts.organisations.directory;
-    this.skewMs = opts.skewMs ?? 5 * 60_000;
+    this.skewMs = opts.skewMs ?? DEFAULT_SKEW_MS;
     this.#send = chain(opts.interceptors?.outbound ?? [], async (out) => this.#record(out));
   }
 

@@ -9,7 +9,7 @@
  * the who and what of each verified read record (read-entry.ts), which is what the read audit is for.
  */
 import { AUDIT_ID, auditConsumers, STREAMS } from "@schakel/contracts";
-import { KeyDirectory, OperatorConnection, readStreamBatches, watchReachability, type StreamRead } from "@schakel/contracts/bus";
+import { DEFAULT_SKEW_MS, KeyDirectory, OperatorConnection, readStreamBatches, watchReachability, type StreamRead } from "@schakel/contracts/bus";
 import { directoryPath } from "@schakel/infra";
 import { openCheckpoints, writeCheckpoint, type Checkpoints } from "./checkpoints.ts";
 import { messageDigest, storedAtOf } from "./digest.ts";
@@ -36,7 +36,7 @@ export interface AuditorOptions {
    * followed for rotations and revocations).
    */
   directory?: KeyDirectory;
-  /** Clock tolerance for read records (default 5 min, as every receiver). */
+  /** Clock tolerance for read records (default DEFAULT_SKEW_MS, as every receiver). */
   skewMs?: number;
   onRecord?: (r: AuditRecord) => void;
   onError?: (err: Error, stream: string) => void;
@@ -62,7 +62,7 @@ export async function startAuditor(opts: AuditorOptions): Promise<Auditor> {
   const head: ChainHead = await readHead(logPath);
   const directory = opts.directory ?? KeyDirectory.fromFile(directoryPath(opts.dataDir));
   const unwatchDirectory = opts.directory ? () => {} : directory.watchFile(directoryPath(opts.dataDir), (err) => opts.onError?.(err, "directory"));
-  const verifier = { directory, skewMs: opts.skewMs ?? 5 * 60_000 };
+  const verifier = { directory, skewMs: opts.skewMs ?? DEFAULT_SKEW_MS };
   const audit = await OperatorConnection.connect({ servers: opts.servers, as: AUDIT_ID, seed: opts.seed });
   const consumers = auditConsumers();
   // A durable ahead of the log (the log was replaced, or lost its tail) is re-created, so nothing is skipped.

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { connectBus, KeyDirectory, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
+import { clockSkewFrom, connectBus, KeyDirectory, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
 import { NoRunningBusError, seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
 import { watchConnection } from "./bus-watch.ts";
@@ -150,9 +150,10 @@ export interface ConnectAsOptions {
 export type CliBus = Bus & { readonly url: string; readonly waitMs: number };
 
 /**
- * Connects as `org` with its credentials from the data folder, waiting up to `--wait` for a bus
- * that cannot be reached; unknown organisations exit 2, refused credentials exit 1 (at once), a
- * bus that does not come in time exits 3.
+ * Connects as `org` with its credentials from the data folder and the clock-skew tolerance of
+ * SCHAKEL_CLOCK_SKEW, waiting up to `--wait` for a bus that cannot be reached; unknown
+ * organisations and a bad SCHAKEL_CLOCK_SKEW exit 2, refused credentials exit 1 (at once), a bus
+ * that does not come in time exits 3.
  */
 export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAsOptions = {}): Promise<CliBus> {
   const directory = loadDirectory(opts);
@@ -160,12 +161,13 @@ export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAs
     throw new CliError(`unknown organisation "${org}"; known: ${directory.organisations.map((o) => o.id).join(", ")}`, EXIT.usage);
   }
   const credentials = await readCredentials(credentialsPath(dataDirOf(opts), org));
+  const skewMs = clockSkewFrom(process.env);
   const waitMs = waitOf(opts);
   return waitForBus(serverUrlSource(opts), async (url) => {
     // Every publication of the command outlasts a short outage (resend-until-acknowledged.ts).
     let bus: Bus | undefined;
     const resend = resendUntilAcknowledged({ waitMs, connectionClosed: () => bus?.isClosed === true });
-    const options: ConnectOptions = { servers: url, credentials, directory, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}`, interceptors: { outbound: [resend] } };
+    const options: ConnectOptions = { servers: url, credentials, directory, skewMs, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}`, interceptors: { outbound: [resend] } };
     bus = await connectBus(options);
     return Object.assign(bus, { url, waitMs });
   }, { waitMs, ...(how.since !== undefined ? { since: how.since } : {}), ...(how.signal ? { signal: how.signal } : {}) });

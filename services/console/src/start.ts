@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { SchakelError, type Directory, type Person } from "@schakel/contracts";
 import { apiTokensPath } from "@schakel/infra";
-import { connectBus, type KeyDirectory, type OrgCredentials } from "@schakel/contracts/bus";
+import { clockSkewFrom, connectBus, type KeyDirectory, type OrgCredentials } from "@schakel/contracts/bus";
 import { identitySource, platformOrg } from "./identities.ts";
 import { createConsoleApp } from "./http/app.ts";
 import { BusStatus, watchConnection } from "./ingest/bus-status.ts";
@@ -103,7 +103,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const platform = opts.readAs ? identities.directory.require(opts.readAs).id : platformOrg(identities.directory, opts.platform);
   const asPlatform = identities.directory.require(platform).roles.includes("platform");
   const note = opts.onNote ?? ((line: string) => process.stderr.write(`console: ${line}\n`));
-  const bus = await connectBus({ servers: opts.servers, credentials: await identities.credentials(platform), directory: identities.directory, name: "schakel-console" });
+  // The same tolerance as the services (SCHAKEL_CLOCK_SKEW): the console shows what they accept.
+  const bus = await connectBus({ servers: opts.servers, credentials: await identities.credentials(platform), directory: identities.directory, name: "schakel-console", skewMs: clockSkewFrom() });
   const model = new ReadModel(identities.directory);
   // Acting persons are shown by name (to those allowed) for the organisations whose keys are here;
   // a persons file that changed (someone added) is indexed again within PERSONS_RECHECK_MS.

@@ -1,13 +1,14 @@
 /**
  * An organisation's service configuration: who it is, where its credentials and the key
- * directory are (as `ensureIdentities` writes them under the data folder) and which server to
- * reach. Every problem is reported with the file or option to fix.
+ * directory are (as `ensureIdentities` writes them under the data folder), which server to
+ * reach, and the clock-skew tolerance its receivers apply (SCHAKEL_CLOCK_SKEW). Every problem is
+ * reported with the file, option or variable to fix.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { SchakelError } from "@schakel/contracts";
-import { KeyDirectory, readCredentials, type OrgCredentials } from "@schakel/contracts/bus";
+import { clockSkewFrom, KeyDirectory, readCredentials, type OrgCredentials } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
 
 /** Everything one organisation's instance needs to connect. */
@@ -17,6 +18,8 @@ export interface OrgConfig {
   servers: string[];
   credentials: OrgCredentials;
   directory: KeyDirectory;
+  /** Largest distance between a message's time and its storage time (SCHAKEL_CLOCK_SKEW, default 5 min). */
+  skewMs: number;
 }
 
 /** Where to look for the bus when no `--server` is given. */
@@ -67,11 +70,13 @@ export function loadDirectory(dataDir: string): KeyDirectory {
 /**
  * Loads one organisation's configuration from a data folder (its credentials from there unless
  * given). Throws SchakelError when the
- * organisation is unknown (listing the known ones), its credentials are missing or invalid, or
- * no server can be found.
+ * organisation is unknown (listing the known ones), its credentials are missing or invalid,
+ * SCHAKEL_CLOCK_SKEW is not a duration (`schema`, naming it), or no server can be found.
  */
 export async function loadOrgConfig(opts: { org: string; dataDir: string; server?: string | string[]; directory?: KeyDirectory; credentials?: OrgCredentials; env?: NodeJS.ProcessEnv }): Promise<OrgConfig> {
   const dataDir = resolve(opts.dataDir);
+  // Checked first: a bad tolerance is configuration, reported before anything is read or reached.
+  const skewMs = clockSkewFrom(opts.env ?? process.env);
   const directory = opts.directory ?? loadDirectory(dataDir);
   directory.require(opts.org);
   // An organisation deployed on its own is handed its credentials file (`schakel run --creds`).
@@ -81,5 +86,5 @@ export async function loadOrgConfig(opts: { org: string; dataDir: string; server
     throw new SchakelError("unknown-organisation", `${from} belong to "${credentials.org}", not "${opts.org}"`, { org: opts.org });
   }
   const servers = resolveServers({ dataDir, ...(opts.server ? { server: opts.server } : {}), ...(opts.env ? { env: opts.env } : {}) });
-  return { org: opts.org, dataDir, servers, credentials, directory };
+  return { org: opts.org, dataDir, servers, credentials, directory, skewMs };
 }

@@ -1,7 +1,7 @@
 /**
- * A service's connection: the organisation's own credentials and inbox prefix, reconnecting
- * forever (a service outlives server restarts), waiting for the server at start-up, and
- * logging every disconnect and reconnect.
+ * A service's connection: the organisation's own credentials and inbox prefix, the configured
+ * clock-skew tolerance, reconnecting forever (a service outlives server restarts), waiting for
+ * the server at start-up, and logging every disconnect and reconnect.
  */
 import { connectBus, type Bus } from "@schakel/contracts/bus";
 import type { OrgConfig } from "./config.ts";
@@ -20,6 +20,7 @@ export async function connectService(config: OrgConfig, opts: ServiceConnectOpti
     servers: config.servers,
     credentials: config.credentials,
     directory: config.directory,
+    skewMs: config.skewMs,
     name: opts.name ?? `schakel-${opts.service}:${config.org}`,
     reconnect: true,
     waitOnFirstConnect: true,

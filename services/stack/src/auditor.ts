@@ -1,9 +1,10 @@
 /**
- * The stack's auditor: the `audit` identity chains every stored message (COORD, CASE, DEADLETTER)
- * into `<data>/audit/chain.jsonl`, checkpointed in KV, so `schakel audit verify` can check the log
- * at any time.
+ * The stack's auditor: the `audit` identity chains every stored message (COORD, CASE, DEADLETTER,
+ * READS) into `<data>/audit/chain.jsonl`, checkpointed in KV, so `schakel audit verify` can check
+ * the log at any time. It checks read records with the services' clock-skew tolerance.
  */
 import { startAuditor } from "@schakel/audit";
+import { clockSkewFrom } from "@schakel/contracts/bus";
 import type { Identities } from "@schakel/infra";
 
 export interface RunningAuditor {
@@ -19,7 +20,7 @@ export interface RunningAuditor {
  */
 export async function startStackAuditor(opts: { dataDir: string; url: string; identities: Identities; onError?: (err: Error, stream: string) => void }): Promise<RunningAuditor> {
   const auditor = await startAuditor({
-    servers: opts.url, seed: opts.identities.audit.seed, dataDir: opts.dataDir,
+    servers: opts.url, seed: opts.identities.audit.seed, dataDir: opts.dataDir, skewMs: clockSkewFrom(),
     ...(opts.onError ? { onError: opts.onError } : {}),
   });
   return { logPath: auditor.logPath, readiness: () => auditor.readiness(), stop: () => auditor.stop() };

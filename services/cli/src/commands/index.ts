@@ -7,6 +7,7 @@ import { registerAudit } from "./audit.ts";
 import { registerBackup } from "./backup.ts";
 import { registerContracts } from "./contracts.ts";
 import { registerCoordination } from "./coordination.ts";
+import { registerDeadletter } from "./deadletter.ts";
 import { registerFeed } from "./feed.ts";
 import { registerIdentities } from "./identities.ts";
 import { registerLogin } from "./login.ts";
@@ -39,6 +40,7 @@ export function registerCommands(program: Command): void {
   registerAudit(program);
   registerStatus(program);
   registerBackup(program);
+  registerDeadletter(program);
   registerPersons(program);
   registerLogin(program);
 }
