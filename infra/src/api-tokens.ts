@@ -6,7 +6,7 @@
  * still says who had access when.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { PersonId, SchakelError } from "@schakel/contracts";
@@ -88,11 +88,30 @@ export type ApiTokenCheck =
   | { ok: true; entry: ApiTokenEntry }
   | { ok: false; reason: "malformed" | "unknown" | "revoked" | "expired" };
 
-/** Checks a presented token against the file (read at each call, so a revocation takes effect at once). */
+/** The list as last read, per file, with the file's identity then: read again only when the file changed. */
+const lastRead = new Map<string, { stamp: string; tokens: ApiTokenEntry[] }>();
+
+/** The token list of `file`, parsed once per version of the file (every console request asks). */
+function currentApiTokens(file: string): ApiTokenEntry[] {
+  let stamp = "absent";
+  try {
+    const st = statSync(file);
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    // A missing file is an empty list (readApiTokens).
+  }
+  const cached = lastRead.get(file);
+  if (cached?.stamp === stamp) return cached.tokens;
+  const tokens = readApiTokens(file);
+  lastRead.set(file, { stamp, tokens });
+  return tokens;
+}
+
+/** Checks a presented token against the file (looked at on each call, so a revocation takes effect at once). */
 export function checkApiToken(file: string, token: string, now = Date.now()): ApiTokenCheck {
   const m = TOKEN.exec(token.trim());
   if (!m) return { ok: false, reason: "malformed" };
-  const entry = readApiTokens(file).find((t) => t.id === m[1]);
+  const entry = currentApiTokens(file).find((t) => t.id === m[1]);
   if (!entry) return { ok: false, reason: "unknown" };
   const presented = Buffer.from(sha256(m[2]!), "hex");
   if (!timingSafeEqual(presented, Buffer.from(entry.hash, "hex"))) return { ok: false, reason: "unknown" };

@@ -26,7 +26,7 @@ export { verifyStored } from "./stored-message.ts";
 export type { StoredMessage, StoredHeaders, Verdict, VerifyOptions } from "./stored-message.ts";
 export { openFeed } from "./feed.ts";
 export type { Feed, FeedMessage, OnFeedMessage, Following, OpenFeedOptions } from "./feed.ts";
-export { closeSlots, feedSources, FeedSlotsInUseError } from "./feed-slots.ts";
+export { closeSlots, FeedSlotsInUseError } from "./feed-slots.ts";
 export type { FeedStart, FeedSource, FeedSlot, OpenSlotsOptions } from "./feed-slots.ts";
 export { findInFeed, collectFromFeed } from "./find-in-feed.ts";
 export type { FoundMessage, FindOptions } from "./find-in-feed.ts";

@@ -14,7 +14,7 @@ import { clockSkewFrom, connectBus, type KeyDirectory, type OrgCredentials } fro
 import { identitySource, platformOrg } from "./identities.ts";
 import { createConsoleApp } from "./http/app.ts";
 import { BusStatus, watchConnection } from "./ingest/bus-status.ts";
-import { readableSources, startFeedReader } from "./ingest/feed-reader.ts";
+import { startFeedReader } from "./ingest/feed-reader.ts";
 import { ReadModel } from "./model/read-model.ts";
 import { noticePublisher } from "./post/publisher.ts";
 import { consoleReadLog } from "./audit/read-log.ts";
@@ -101,7 +101,6 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const oidc = "issuer" in signIn ? relyingParty(signIn) : undefined;
   const identities = identitySource(opts);
   const platform = opts.readAs ? identities.directory.require(opts.readAs).id : platformOrg(identities.directory, opts.platform);
-  const asPlatform = identities.directory.require(platform).roles.includes("platform");
   const note = opts.onNote ?? ((line: string) => process.stderr.write(`console: ${line}\n`));
   // The same tolerance as the services (SCHAKEL_CLOCK_SKEW): the console shows what they accept.
   const bus = await connectBus({ servers: opts.servers, credentials: await identities.credentials(platform), directory: identities.directory, name: "schakel-console", skewMs: clockSkewFrom() });
@@ -121,7 +120,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const busStatus = new BusStatus([opts.servers].flat().join(", "));
   watchConnection(bus, busStatus, note);
   model.subscribe((r) => busStatus.messageRead(r.storedAt));
-  const reader = startFeedReader({ bus, model, onNote: note, ...(asPlatform ? {} : { sources: readableSources(bus) }) });
+  const reader = startFeedReader({ bus, model, onNote: note });
   const publisher = noticePublisher(opts.servers, identities);
   const host = opts.host ?? "127.0.0.1";
   const sessions = new SessionStore(opts.sessions);

@@ -15,7 +15,7 @@ import { startOrganisationServices } from "@schakel/stack";
 import { dataDirOf, type GlobalOptions } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
-import { parsePort } from "../up/run.ts";
+import { parsePort, STOP_SIGNALS } from "../up/run.ts";
 import { startOrganisationConsole, type OrganisationConsoleOptions } from "./organisation-console.ts";
 
 export interface RunOptions extends GlobalOptions, OrganisationConsoleOptions {
@@ -25,8 +25,6 @@ export interface RunOptions extends GlobalOptions, OrganisationConsoleOptions {
   healthPort?: string;
   console?: boolean;
 }
-
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** The credentials file, checked to belong to `org`; a malformed file is bad input naming it. */
 async function credentialsOf(org: string, path: string): Promise<OrgCredentials> {

@@ -45,7 +45,7 @@ export interface UpOptions extends GlobalOptions {
   fresh?: boolean;
 }
 
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** How long each part may take to stop once the server is gone for good. */
 const STOP_GRACE_WITHOUT_SERVER_MS = 2_000;
 

@@ -1,22 +1,21 @@
 /**
- * Reads everything that moves between the levels into the read model, as the platform
- * coordinator: one feed slot of the bus client's feed (`openFeed`) on COORD and one on CASE, from
- * the first message, then live. An organisation's own console reads what it may read instead (its
- * audiences on COORD and its case audience on CASE, `readableSources`), one feed per stream.
+ * Reads into the read model what the bus's organisation may read (infra's `readableFilters`, the
+ * filters its feed slots may hold): for the platform coordinator everything that moves between the
+ * levels, for an organisation's own console its audiences on COORD and its case audience on CASE.
+ * One feed of the bus client (`openFeed`) per stream, from the first message, then live.
  * Every message comes through the bus client's read path —
  * signature, key, clock, schema — before it is shown; refused ones are counted, never displayed.
  * After an interruption (a slot that expired during an outage, JetStream not back yet) the reader
  * opens a new slot right after the last sequence it read, so nothing is missed or read twice.
  */
-import { ALL_CASE, ALL_COORD, audienceFilter, newMessageId, ROOTS, STREAMS } from "@schakel/contracts";
-import { closeSlots, feedSources, openFeed, type Bus, type Feed, type FeedMessage, type FeedSlot, type FeedSource, type Following } from "@schakel/contracts/bus";
+import { newMessageId } from "@schakel/contracts";
+import { readableFilters } from "@schakel/infra";
+import { closeSlots, openFeed, type Bus, type Feed, type FeedMessage, type FeedSlot, type FeedSource, type Following } from "@schakel/contracts/bus";
 import type { ReadModel } from "../model/read-model.ts";
 
 export interface FeedReaderOptions {
   bus: Bus;
   model: ReadModel;
-  /** What to read; default everything (the platform's view). */
-  sources?: FeedSource[];
   /** Operator notes (slot taken, consumer lost and recreated); default: none. */
   onNote?: (note: string) => void;
 }
@@ -27,15 +26,6 @@ export interface FeedReader {
   stop(): Promise<void>;
 }
 
-const SOURCES: FeedSource[] = [
-  { stream: STREAMS.coord.name, filter: ALL_COORD },
-  { stream: STREAMS.case.name, filter: ALL_CASE },
-];
-
-/** What an organisation's own console reads: its audiences on COORD, and its own case audience. */
-export function readableSources(bus: Bus): FeedSource[] {
-  return [...feedSources(bus), { stream: STREAMS.case.name, filter: audienceFilter(bus.org, ROOTS.case) }];
-}
 
 /** Messages fetched per request while reading a backlog. */
 const BACKLOG_BATCH = 1_000;
@@ -93,7 +83,7 @@ export function startFeedReader(opts: FeedReaderOptions): FeedReader {
   }
 
   const byStream = new Map<string, FeedSource[]>();
-  for (const source of opts.sources ?? SOURCES) byStream.set(source.stream, [...(byStream.get(source.stream) ?? []), source]);
+  for (const source of readableFilters(bus.directory.require(bus.org))) byStream.set(source.stream, [...(byStream.get(source.stream) ?? []), source]);
   const caughtUp = Promise.all([...byStream].map(([stream, sources]) => new Promise<void>((resolve) => {
     const done = () => {
       model.caughtUp.add(stream);
