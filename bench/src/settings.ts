@@ -22,6 +22,8 @@ export interface Settings {
   traceLarge: number;
   traceSize: number;
   consoleNotices: number;
+  /** The console's large store: its first page and RSS there against `consoleNotices`. */
+  consoleLarge: number;
   footprintIdleSeconds: number;
   footprintLoadSeconds: number;
 }
@@ -41,6 +43,7 @@ export const FULL: Settings = {
   traceLarge: 1_000_000,
   traceSize: 20,
   consoleNotices: 10_000,
+  consoleLarge: 1_000_000,
   footprintIdleSeconds: 3,
   footprintLoadSeconds: 8,
 };
@@ -55,7 +58,10 @@ export const QUICK: Settings = {
   latencySeconds: 1,
   replayCount: 1_500,
   traceLarge: 50_000,
-  consoleNotices: 2_000,
+  // The console keeps 10,000 messages in memory: both stores fill that window, the large one
+  // reads five times as many past it.
+  consoleNotices: 10_000,
+  consoleLarge: 50_000,
   footprintIdleSeconds: 0.5,
   footprintLoadSeconds: 1,
 };

@@ -3,10 +3,14 @@
  * builder and description. Services, the console, the docs generator and the tests all read it.
  */
 import type { z } from "zod";
-import { CaseConsultationRequested, CaseConsultationResponded } from "./messages/case.ts";
+import {
+  CaseClosed, CaseConsultationRequested, CaseCorrected, CaseConsultationResponded, CaseErased, CaseKeyGranted, CaseKeyRequested, CaseOpened, CasePlanSet, CaseTaskReported,
+  CaseTransferred,
+} from "./messages/case.ts";
 import { CoordinationRequested, CoordinationResponded } from "./messages/coordination.ts";
 import { EscalationRaised } from "./messages/escalation.ts";
 import { KnowledgeShared } from "./messages/knowledge.ts";
+import { LivcCompositionSet } from "./messages/livc.ts";
 import { NoticeAcknowledged, NoticeDelivered, NoticePosted } from "./messages/notice.ts";
 import { DigestPublished, PolicyUpdatePublished } from "./messages/policy.ts";
 import { ReadRecorded } from "./messages/read.ts";
@@ -89,15 +93,65 @@ export const catalog = {
     description: "The answer to a coordination request (causation id = the request's message id).",
     from: "any level", to: "requester", senders: anyone,
   }),
+  "livc.composition.set": entry({
+    reference: "municipality", senderField: "municipality", version: 1, schema: LivcCompositionSet, classification: "restricted", sealed: false,
+    description: "A municipality sets its LIVC-R's composition (member organisations and the person roles taking part); a new version replaces the previous one.",
+    from: "municipality", to: "its LIVC-R members, removed members and the platform", senders: ["municipality"],
+  }),
+  "case.opened": entry({
+    reference: "caseRef", version: 1, schema: CaseOpened, classification: "case-confidential", sealed: true,
+    description: "A municipality opens a case in its LIVC-R for the members taking part; the summary is sealed to them.",
+    from: "municipality (its LIVC-R)", to: "the participating members", senders: ["municipality"],
+  }),
+  "case.key.requested": entry({
+    reference: "caseRef", version: 1, schema: CaseKeyRequested, classification: "case-confidential", sealed: false,
+    description: "A participant asks the case's municipality for the case key, with a one-time exchange key.",
+    from: "participant", to: "the case's municipality", senders: ["municipality", "livc-partner", "liaison"],
+  }),
+  "case.key.granted": entry({
+    reference: "caseRef", senderField: "livc", version: 1, schema: CaseKeyGranted, classification: "case-confidential", sealed: true,
+    description: "The case's municipality grants the case key to a participant, sealed to its one-time exchange key.",
+    from: "municipality (its LIVC-R)", to: "the participant", senders: ["municipality"],
+  }),
+  "case.corrected": entry({
+    reference: "caseRef", version: 1, schema: CaseCorrected, classification: "case-confidential", sealed: true,
+    description: "Rectifies the content of an earlier case message (the original stays stored); the corrected text is sealed to the original's recipients.",
+    from: "the original's sender", to: "the case's participants", senders: ["municipality", "livc-partner", "liaison"],
+  }),
+  "case.erased": entry({
+    reference: "caseRef", senderField: "livc", version: 1, schema: CaseErased, classification: "case-confidential", sealed: false,
+    description: "A municipality erases a case: every participant destroys the case key, so no stored copy of its content opens again.",
+    from: "municipality (its LIVC-R)", to: "the participants (+ the platform)", senders: ["municipality"],
+  }),
   "case.consultation.requested": entry({
-    reference: "consultationId", version: 1, schema: CaseConsultationRequested, classification: "case-confidential", sealed: true,
+    reference: "consultationId", version: 2, schema: CaseConsultationRequested, classification: "case-confidential", sealed: true,
     description: "An LIVC partner asks named partners about a pseudonymous case; content sealed to them.",
     from: "LIVC partner", to: "named LIVC partners", senders: ["municipality", "livc-partner", "liaison"],
   }),
   "case.consultation.responded": entry({
-    reference: "consultationId", answers: "case.consultation.requested", version: 1, schema: CaseConsultationResponded, classification: "case-confidential", sealed: true,
+    reference: "consultationId", answers: "case.consultation.requested", version: 2, schema: CaseConsultationResponded, classification: "case-confidential", sealed: true,
     description: "A named partner answers a case consultation; content sealed to the requester.",
     from: "LIVC partner", to: "requesting partner", senders: ["municipality", "livc-partner", "liaison"],
+  }),
+  "case.plan.set": entry({
+    reference: "caseRef", version: 1, schema: CasePlanSet, classification: "case-confidential", sealed: true,
+    description: "The follow-up plan of a case: tasks with an owner and a deadline (each an obligation); what each asks is sealed to the participants.",
+    from: "municipality (its LIVC-R)", to: "the participants (+ the platform: metadata, for the deadlines)", senders: ["municipality"],
+  }),
+  "case.task.reported": entry({
+    reference: "taskId", senderField: "owner", version: 1, schema: CaseTaskReported, classification: "case-confidential", sealed: true,
+    description: "A task's owner reports back on a follow-up task; the report is sealed to the case's municipality.",
+    from: "task owner", to: "the case's municipality (+ the platform: metadata)", senders: ["municipality", "livc-partner", "liaison"],
+  }),
+  "case.closed": entry({
+    reference: "caseRef", version: 1, schema: CaseClosed, classification: "case-confidential", sealed: false,
+    description: "A municipality closes a case with a reason; open follow-up tasks end with it.",
+    from: "municipality (its LIVC-R)", to: "the participants (+ the platform)", senders: ["municipality"],
+  }),
+  "case.transferred": entry({
+    reference: "caseRef", version: 1, schema: CaseTransferred, classification: "case-confidential", sealed: true,
+    description: "A municipality hands a case over to the LIVC-R of the municipality the person moved to; the hand-over is sealed to that municipality only.",
+    from: "municipality (its LIVC-R)", to: "the receiving municipality", senders: ["municipality"],
   }),
   "knowledge.shared": entry({
     reference: "knowledgeId", version: 1, schema: KnowledgeShared, classification: "public", sealed: false,

@@ -21,11 +21,20 @@ export { STREAMS, streamOfRoot, inboxConsumers, durableConsumersOf, platformCons
 export type { StreamName, InboxConsumer } from "./streams.ts";
 export { Organisation, Registry, SigningKey, DirectoryEntry, Directory } from "./organisation.ts";
 export { Timestamp, Title, Body, Remark } from "./messages/common.ts";
-export { NoticePosted, NoticeDelivered, NoticeAcknowledged } from "./messages/notice.ts";
+export { NoticePosted, NoticeDelivered, NoticeAcknowledged, PersonDetails } from "./messages/notice.ts";
 export { SignalRaised, SignalEscalated } from "./messages/signal.ts";
 export { PolicyUpdatePublished, DigestItem, DigestPublished } from "./messages/policy.ts";
 export { CoordinationRequested, CoordinationResponded, COORDINATION_OUTCOMES, CoordinationOutcome } from "./messages/coordination.ts";
-export { CaseConsultationRequested, CaseConsultationResponded, CaseContent } from "./messages/case.ts";
+export {
+  CaseClosed, CaseConsultationRequested, CaseConsultationResponded, CaseContent, CaseCorrected, CORRECTABLE_FIELDS, CaseErased, CaseKeyGranted, CaseKeyRequested, CaseOpened, CasePlanSet, CaseTask,
+  CaseTaskReported, CaseTransferred, CASE_ERASURE_REASONS,
+} from "./messages/case.ts";
+export { LivcCompositionSet, LivcMember } from "./messages/livc.ts";
+export { PERSONAL, PurposeBoundValue, purposeBound, personalFields, purposeBoundIssue } from "./purpose-bound.ts";
+export type { PersonalMark } from "./purpose-bound.ts";
+export {
+  CASE_CLOSE_REASONS, CASE_LAW, CASE_PURPOSES, CaseCloseReason, CaseLawFields, caseLawIssue, CasePurpose, LEGAL_BASES, LegalBasis,
+} from "./case-law.ts";
 export { SealedContent, SealedRecipient } from "./messages/sealed.ts";
 export { KnowledgeShared } from "./messages/knowledge.ts";
 export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/escalation.ts";

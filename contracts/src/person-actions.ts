@@ -6,7 +6,11 @@
 import type { PersonRole } from "./persons.ts";
 
 /** The actions a signed-in person can take. */
-export const PERSON_ACTIONS = ["post-notice", "acknowledge-notice", "raise-signal", "request-coordination", "answer-coordination"] as const;
+export const PERSON_ACTIONS = [
+  "post-notice", "acknowledge-notice", "raise-signal", "request-coordination", "answer-coordination",
+  "set-livc", "open-case", "consult-case", "answer-case", "plan-case", "report-case", "close-case", "transfer-case", "open-case-content",
+  "correct-case", "erase-case",
+] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** The person roles allowed each action, most specific first (the first held is the role acted in). */
@@ -17,6 +21,21 @@ export const ACTION_ROLES: Readonly<Record<PersonAction, readonly PersonRole[]>>
   "raise-signal": ["livc-coordinator", "livc-member"],
   "request-coordination": ["platform-coordinator", "livc-coordinator", "liaison"],
   "answer-coordination": ["liaison", "livc-coordinator", "platform-coordinator"],
+  // The municipality's decisions about its LIVC-R and its cases: its coordinator's.
+  "set-livc": ["livc-coordinator"],
+  "open-case": ["livc-coordinator"],
+  "plan-case": ["livc-coordinator"],
+  "close-case": ["livc-coordinator"],
+  "transfer-case": ["livc-coordinator"],
+  "erase-case": ["livc-coordinator"],
+  // Case work of every member taking part: a municipality's coordinator or members, a partner's member or liaison.
+  "consult-case": ["livc-coordinator", "livc-member", "liaison"],
+  "answer-case": ["livc-member", "livc-coordinator", "liaison"],
+  "report-case": ["livc-member", "livc-coordinator", "liaison"],
+  // Rectifying what one's organisation wrote (its author is checked by the library and every participant).
+  "correct-case": ["livc-coordinator", "livc-member", "liaison"],
+  // Opening sealed case content; the LIVC-R composition decides further which roles take part for the organisation.
+  "open-case-content": ["livc-coordinator", "livc-member", "liaison"],
 };
 
 /**

@@ -71,6 +71,8 @@ export function personalDataInClear(type: MessageType, data: unknown): PersonalD
       return undefined;
     }
     if (value !== null && typeof value === "object") {
+      // A purpose-bound value is ciphertext or a marker (purpose-bound.ts), not clear text.
+      if ("purposes" in value && ("sealed" in value || "redacted" in value)) return undefined;
       for (const [key, v] of Object.entries(value)) {
         const found = walk(v, [...path, key]);
         if (found) return found;

@@ -19,12 +19,13 @@ export type PersonRole = z.infer<typeof PersonRole>;
 
 /**
  * The organisation role a person role needs (undefined: any organisation): a platform coordinator
- * works for the platform, LIVC roles exist only in municipalities, a liaison for a liaison.
+ * works for the platform, the LIVC-R is coordinated by a municipality and its members work for an
+ * LIVC partner (municipalities, police, justice houses, …), a liaison for a liaison.
  */
 export const PERSON_ROLE_NEEDS: Readonly<Record<PersonRole, Role | undefined>> = {
   "platform-coordinator": "platform",
   "livc-coordinator": "municipality",
-  "livc-member": "municipality",
+  "livc-member": "livc-partner",
   liaison: "liaison",
   reader: undefined,
   operator: undefined,

@@ -2,9 +2,13 @@
  * One valid example of every message type: used by the docs (AsyncAPI examples), the tests and
  * the benchmark. Case types take sealed content, since their content is never in the clear.
  */
+import type { CasePurpose } from "./case-law.ts";
 import type { InputOf, MessageType } from "./catalog.ts";
 import { newMessageId } from "./ids.ts";
 import type { SealedContent } from "./messages/sealed.ts";
+
+/** The law fields of a case message in antwerpen's LIVC-R (composition version 1). */
+const law = (purpose: CasePurpose) => ({ livc: "antwerpen", compositionVersion: 1, legalBasis: "art-458ter-livc-r" as const, purpose });
 
 const inOneDay = (): string => new Date(Date.now() + 86_400_000).toISOString();
 
@@ -49,8 +53,26 @@ export function sampleData<T extends MessageType>(type: T, sealed: SealedContent
       respondBy: inOneDay(), preventionTier: "tertiary",
     }),
     "coordination.responded": () => ({ requestId: id, outcome: "agreed", body: "Agreed; the justice house will join the next LIVC meeting." }),
-    "case.consultation.requested": () => ({ consultationId: id, caseRef: "LIVC-MECH-2026-0042", recipients: sealed.recipients.map((r) => r.org), sealed }),
-    "case.consultation.responded": () => ({ consultationId: id, caseRef: "LIVC-MECH-2026-0042", sealed }),
+    "livc.composition.set": () => ({
+      municipality: "antwerpen", version: 1, effectiveFrom: new Date().toISOString(), removed: [],
+      members: [{ org: "antwerpen", roles: ["livc-coordinator", "livc-member"] }, { org: "mechelen", roles: ["livc-member"] }, { org: "fed-police", roles: ["livc-member"] }],
+    }),
+    "case.opened": () => ({ caseRef: "LIVC-ANTW-2026-0042", ...law("consultation"), participants: sealed.recipients.map((r) => r.org), sealed }),
+    "case.consultation.requested": () => ({ consultationId: id, caseRef: "LIVC-ANTW-2026-0042", recipients: sealed.recipients.map((r) => r.org), sealed, ...law("consultation") }),
+    "case.consultation.responded": () => ({ consultationId: id, caseRef: "LIVC-ANTW-2026-0042", sealed, ...law("consultation") }),
+    "case.plan.set": () => ({
+      caseRef: "LIVC-ANTW-2026-0042", ...law("follow-up"), planVersion: 1, participants: sealed.recipients.map((r) => r.org),
+      tasks: [{ taskId: newMessageId(), owner: "mechelen", dueBy: inOneDay() }], sealed,
+    }),
+    "case.task.reported": () => ({ caseRef: "LIVC-ANTW-2026-0042", ...law("follow-up"), taskId: newMessageId(), owner: "mechelen", sealed }),
+    "case.closed": () => ({ caseRef: "LIVC-ANTW-2026-0042", ...law("follow-up"), reason: "goal-reached", participants: sealed.recipients.map((r) => r.org) }),
+    "case.corrected": () => ({
+      caseRef: "LIVC-ANTW-2026-0042", ...law("follow-up"), field: "summary", participants: sealed.recipients.map((r) => r.org), sealed,
+    }),
+    "case.key.requested": () => ({ caseRef: "LIVC-ANTW-2026-0042", ...law("consultation"), exchangeKey: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }),
+    "case.key.granted": () => ({ caseRef: "LIVC-ANTW-2026-0042", ...law("consultation"), participant: "mechelen", keyId: "AAAAAAAAAAAAAAAAAAAAAA", sealed }),
+    "case.erased": () => ({ caseRef: "LIVC-ANTW-2026-0042", livc: "antwerpen", keyId: "AAAAAAAAAAAAAAAAAAAAAA", reason: "retention", participants: sealed.recipients.map((r) => r.org) }),
+    "case.transferred": () => ({ caseRef: "LIVC-ANTW-2026-0042", ...law("transfer"), toLivc: "mechelen", sealed }),
     "knowledge.shared": () => ({
       knowledgeId: id, format: "study-day", title: "Study day: local approach to polarisation", summary: "VVSG invites coordinating officials to share practice.",
       date: inOneDay(), location: "Brussel",

@@ -11,8 +11,8 @@ import { readTree } from "../src/docs/tree.ts";
 import { GENERATED_DIR } from "../src/docs/generate.ts";
 import type { TestVector } from "../src/docs/test-vectors.ts";
 
-/** Reasons given outside the decode path: by the consumer about a handler, or about delivery counts. */
-const NOT_DECODE = ["handler-failed", "handler-refused", "unreadable"];
+/** Reasons given outside the decode path: by the consumer about a handler (not-a-member: a case handler checking the LIVC-R composition), or about delivery counts. */
+const NOT_DECODE = ["handler-failed", "handler-refused", "not-a-member", "unreadable"];
 
 function headersOf(values: Record<string, string>): StoredHeaders {
   return { get: (n) => values[n] ?? "", values: (n) => (values[n] ? [values[n]] : []), keys: () => Object.keys(values) };

@@ -47,19 +47,35 @@ async function connectAdmin(url: string, seed: string, name: string, reconnect =
   }
 }
 
+/** An admin session whose provisioning may still be under way (see {@link startAdminSession}). */
+export interface ProvisioningSession extends Omit<AdminSession, "provisioned"> {
+  /** Settles once every stream, consumer and bucket of the registry exists (or with the provisioning error). */
+  provisioned: Promise<ProvisionResult[]>;
+}
+
+export interface AdminSessionOptions {
+  url: string;
+  adminSeed: string;
+  registry: Registry;
+  name?: string;
+  /** Told once an organisation's own consumers and bucket exist, so its services can start before the others' are made. */
+  onOrganisation?: (org: string) => void;
+}
+
 /**
- * Connects as the admin (seed `adminSeed`), starts the consumer gate and provisions the bus for
- * `registry`. Provisioning conflicts (an older layout) are returned, not fixed.
- * @throws AdminConnectError when the server refuses the admin or cannot be reached; provisioning
- * errors as JetStream raises them (the connection is closed first).
+ * Connects as the admin (seed `adminSeed`), starts the consumer gate and begins provisioning the bus
+ * for `registry`; returns once the gate serves, with the provisioning under way. Provisioning
+ * conflicts (an older layout) are returned, not fixed.
+ * @throws AdminConnectError when the server refuses the admin or cannot be reached.
  */
-export async function openAdminSession(opts: { url: string; adminSeed: string; registry: Registry; name?: string }): Promise<AdminSession> {
+export async function startAdminSession(opts: AdminSessionOptions): Promise<ProvisioningSession> {
   const admin = await connectAdmin(opts.url, opts.adminSeed, opts.name ?? "schakel-admin");
   try {
     const gate = startConsumerGate({ nc: admin });
     await gate.ready;
     const jsm = await jetstreamManager(admin);
-    const provisioned = await provision(admin, jsm, opts.registry);
+    const provisioned = provision(admin, jsm, opts.registry, opts.onOrganisation ? { onOrganisation: opts.onOrganisation } : {});
+    provisioned.catch(() => undefined); // the caller awaits it; unawaited, a failure must not end the process
     return {
       provisioned,
       gateReadiness: () => gate.readiness(),
@@ -71,6 +87,22 @@ export async function openAdminSession(opts: { url: string; adminSeed: string; r
     };
   } catch (err) {
     await admin.close().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Connects as the admin (seed `adminSeed`), starts the consumer gate and provisions the bus for
+ * `registry`. Provisioning conflicts (an older layout) are returned, not fixed.
+ * @throws AdminConnectError when the server refuses the admin or cannot be reached; provisioning
+ * errors as JetStream raises them (the connection is closed first).
+ */
+export async function openAdminSession(opts: AdminSessionOptions): Promise<AdminSession> {
+  const session = await startAdminSession(opts);
+  try {
+    return { ...session, provisioned: await session.provisioned };
+  } catch (err) {
+    await session.close();
     throw err;
   }
 }

@@ -4,7 +4,9 @@
  * municipalities as it takes to reach the requested number. Used by
  * `infra/scripts/generate-registry.ts` and by the tests that check how the config grows.
  */
-import { Registry, type Organisation } from "@schakel/contracts";
+import { readFileSync } from "node:fs";
+import { Registry, type Organisation, type Person } from "@schakel/contracts";
+import { DEFAULT_PERSONS_PATH, parsePersons } from "./persons.ts";
 import { loadRegistry } from "./registry.ts";
 
 /** The id of the n-th generated municipality (1-based): `gemeente-0001`. */
@@ -28,4 +30,15 @@ export function generatedRegistry(organisations: number, base: Registry = loadRe
     roles: ["municipality", "livc-partner"],
   }));
   return Registry.parse({ organisations: [...municipalities, ...fixed] });
+}
+
+/**
+ * The demo persons who work for an organisation of `registry` (a generated registry keeps the
+ * demo's Flemish, federal and supralocal organisations, not its municipalities), checked against it:
+ * the persons file `schakel up --registry` needs beside a generated registry.
+ */
+export function generatedPersons(registry: Registry, demoPersonsPath: string = DEFAULT_PERSONS_PATH): Person[] {
+  const ids = new Set(registry.organisations.map((o) => o.id));
+  const file = JSON.parse(readFileSync(demoPersonsPath, "utf8")) as { persons: { organisation: string }[] };
+  return parsePersons(JSON.stringify({ persons: file.persons.filter((p) => ids.has(p.organisation)) }), registry, demoPersonsPath);
 }

@@ -1,9 +1,10 @@
 /**
  * Stream, consumer and KV provisioning, declared once and applied idempotently: what is missing
  * is created, what matches is left alone, and an existing object whose config differs is reported
- * as a conflict naming each field (it is changed only with `update: true`).
+ * as a conflict naming each field (it is changed only with `update: true`). What exists is read in
+ * paged lists, and the organisations' objects are created a few at a time.
  */
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerConfig, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerConfig, type ConsumerInfo, type JetStreamManager, type StreamConfig, type StreamInfo } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { durableConsumersOf, orgStateBucket, STREAMS, type Registry } from "@schakel/contracts";
@@ -51,26 +52,31 @@ export function streamConfigs(r: RetentionSettings = DEFAULT_RETENTION, maxMsgSi
   ];
 }
 
+type Declared = { stream: string; config: Partial<ConsumerConfig> };
+
+/** One organisation's declared durable consumers: its inboxes, and the platform's all-seeing one. */
+function consumerConfigsOf(org: Registry["organisations"][number]): Declared[] {
+  return durableConsumersOf(org).map((c) => ({
+    stream: c.stream,
+    config: {
+      durable_name: c.name,
+      filter_subject: c.filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: 30 * 1e9,
+      // No server-side max_deliver: before nats-server 2.9.22 a delivery to a pull request whose
+      // link had just dropped still counted, and max_deliver dropped messages that never reached
+      // the consumer. The bus client counts handler attempts and dead-letters (attempts.ts).
+      max_deliver: -1,
+      max_ack_pending: 1_000,
+      description: `inbox of ${org.id}: ${c.filter}`,
+    },
+  }));
+}
+
 /** The declared durable consumers: each organisation's inboxes, the platform's all-seeing one. */
-export function consumerConfigs(registry: Registry): { stream: string; config: Partial<ConsumerConfig> }[] {
-  return registry.organisations.flatMap((org) =>
-    durableConsumersOf(org).map((c) => ({
-      stream: c.stream,
-      config: {
-        durable_name: c.name,
-        filter_subject: c.filter,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: 30 * 1e9,
-        // No server-side max_deliver: before nats-server 2.9.22 a delivery to a pull request whose
-        // link had just dropped still counted, and max_deliver dropped messages that never reached
-        // the consumer. The bus client counts handler attempts and dead-letters (attempts.ts).
-        max_deliver: -1,
-        max_ack_pending: 1_000,
-        description: `inbox of ${org.id}: ${c.filter}`,
-      },
-    })),
-  );
+export function consumerConfigs(registry: Registry): Declared[] {
+  return registry.organisations.flatMap(consumerConfigsOf);
 }
 
 export function bucketNames(registry: Registry): string[] {
@@ -85,43 +91,127 @@ export interface ProvisionResult {
   differences: string[];
 }
 
+export interface ProvisionOptions {
+  retention?: RetentionSettings;
+  /** Rewrite conflicting objects where the server allows (default: report them only). */
+  update?: boolean;
+  maxMsgSize?: number;
+  replicas?: number;
+  /** Objects created or compared at the same time (default {@link PROVISION_CONCURRENCY}). */
+  concurrency?: number;
+  /** Told once an organisation's own consumers and bucket exist (after the shared streams and buckets). */
+  onOrganisation?: (org: string) => void;
+}
+
+/**
+ * Objects provisioned at once. nats-server creates the consumers of one stream one after the other,
+ * but a bucket (a stream of its own) and the consumers of another stream meanwhile; a few at a time
+ * keep every one of them busy without queueing hundreds of requests behind each other.
+ */
+export const PROVISION_CONCURRENCY = 8;
+
 function differences(declared: Record<string, unknown>, actual: Record<string, unknown>): string[] {
   return Object.entries(declared)
     .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(actual[k] ?? (typeof v === "boolean" ? false : undefined)))
     .map(([k, v]) => `${k}: declared ${JSON.stringify(v)}, found ${JSON.stringify(actual[k])}`);
 }
 
-/** Applies the declaration; with `update` also rewrites conflicting objects where the server allows. */
-export async function provision(nc: NatsConnection, jsm: JetStreamManager, registry: Registry, opts: { retention?: RetentionSettings; update?: boolean; maxMsgSize?: number; replicas?: number } = {}): Promise<ProvisionResult[]> {
-  const results: ProvisionResult[] = [];
+/** Runs `work` for each item, at most `limit` at once; the first failure is thrown once the others settled. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      await work(item).catch((error: unknown) => void (failure ??= { error }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
+}
+
+/** Every stream the server holds, by name: one paged list instead of one request per object. */
+async function existingStreams(jsm: JetStreamManager): Promise<Map<string, StreamInfo>> {
+  const out = new Map<string, StreamInfo>();
+  for await (const info of jsm.streams.list()) out.set(info.config.name, info);
+  return out;
+}
+
+async function existingConsumers(jsm: JetStreamManager, stream: string): Promise<Map<string, ConsumerInfo>> {
+  const out = new Map<string, ConsumerInfo>();
+  for await (const info of jsm.consumers.list(stream)) out.set(info.name, info);
+  return out;
+}
+
+/**
+ * Applies the declaration; with `update` also rewrites conflicting objects where the server allows.
+ * What exists is read in a few paged lists, and only what is missing or differs costs a request, so
+ * a second run is quick; the organisations' consumers and buckets are created a few at a time
+ * (`concurrency`). Results come in the declared order: streams, consumers, buckets.
+ */
+export async function provision(nc: NatsConnection, jsm: JetStreamManager, registry: Registry, opts: ProvisionOptions = {}): Promise<ProvisionResult[]> {
+  const limit = opts.concurrency ?? PROVISION_CONCURRENCY;
+  const streams = await existingStreams(jsm);
+  const streamResults: ProvisionResult[] = [];
   for (const cfg of streamConfigs(opts.retention, opts.maxMsgSize, opts.replicas)) {
-    const info = await jsm.streams.info(cfg.name!).catch(() => null);
+    const info = streams.get(cfg.name);
     if (!info) {
       await jsm.streams.add(cfg);
-      results.push({ kind: "stream", name: cfg.name!, action: "created", differences: [] });
+      streamResults.push({ kind: "stream", name: cfg.name, action: "created", differences: [] });
       continue;
     }
     const diff = differences(cfg as Record<string, unknown>, info.config as unknown as Record<string, unknown>);
-    if (diff.length && opts.update) await jsm.streams.update(cfg.name!, cfg);
-    results.push({ kind: "stream", name: cfg.name!, action: diff.length ? (opts.update ? "updated" : "conflict") : "unchanged", differences: diff });
+    if (diff.length && opts.update) await jsm.streams.update(cfg.name, cfg);
+    streamResults.push({ kind: "stream", name: cfg.name, action: diff.length ? (opts.update ? "updated" : "conflict") : "unchanged", differences: diff });
   }
-  for (const { stream, config } of consumerConfigs(registry)) {
+
+  const declaredOf = new Map(registry.organisations.map((o) => [o.id, consumerConfigsOf(o)]));
+  const declared = [...declaredOf.values()].flat();
+  const consumers = new Map<string, Map<string, ConsumerInfo>>();
+  for (const stream of new Set(declared.map((c) => c.stream))) consumers.set(stream, await existingConsumers(jsm, stream));
+  const consumerResults = new Map<string, ProvisionResult>();
+  const ensureConsumer = async ({ stream, config }: Declared): Promise<void> => {
     const name = config.durable_name!;
-    const info = await jsm.consumers.info(stream, name).catch(() => null);
+    const info = consumers.get(stream)?.get(name);
+    let result: ProvisionResult;
     if (!info) {
       await jsm.consumers.add(stream, config);
-      results.push({ kind: "consumer", name: `${stream}/${name}`, action: "created", differences: [] });
-      continue;
+      result = { kind: "consumer", name: `${stream}/${name}`, action: "created", differences: [] };
+    } else {
+      const diff = differences(config as Record<string, unknown>, info.config as unknown as Record<string, unknown>);
+      if (diff.length && opts.update) await jsm.consumers.update(stream, name, config);
+      result = { kind: "consumer", name: `${stream}/${name}`, action: diff.length ? (opts.update ? "updated" : "conflict") : "unchanged", differences: diff };
     }
-    const diff = differences(config as Record<string, unknown>, info.config as unknown as Record<string, unknown>);
-    if (diff.length && opts.update) await jsm.consumers.update(stream, name, config);
-    results.push({ kind: "consumer", name: `${stream}/${name}`, action: diff.length ? (opts.update ? "updated" : "conflict") : "unchanged", differences: diff });
-  }
+    consumerResults.set(result.name, result);
+  };
+
   const kvm = new Kvm(nc);
-  for (const bucket of bucketNames(registry)) {
-    const exists = await jsm.streams.info(`KV_${bucket}`).then(() => true, () => false);
+  const bucketResults = new Map<string, ProvisionResult>();
+  const ensureBucket = async (bucket: string): Promise<void> => {
+    const exists = streams.has(`KV_${bucket}`);
     if (!exists) await kvm.create(bucket, { history: 1, replicas: opts.replicas ?? 1 });
-    results.push({ kind: "bucket", name: bucket, action: exists ? "unchanged" : "created", differences: [] });
-  }
-  return results;
+    bucketResults.set(bucket, { kind: "bucket", name: bucket, action: exists ? "unchanged" : "created", differences: [] });
+  };
+
+  const shared = [...platformBuckets, AUDIT_ID];
+  await inParallel(shared, limit, ensureBucket);
+  // One task per object, an organisation's objects next to each other: each organisation is ready early.
+  const byOrg = new Map(registry.organisations.map((o) => [o.id, 0]));
+  const tasks = registry.organisations.flatMap((org) => [
+    ...declaredOf.get(org.id)!.map((c) => ({ org: org.id, run: () => ensureConsumer(c) })),
+    { org: org.id, run: () => ensureBucket(orgStateBucket(org.id)) },
+  ]);
+  for (const t of tasks) byOrg.set(t.org, byOrg.get(t.org)! + 1);
+  await inParallel(tasks, limit, async (t) => {
+    await t.run();
+    const left = byOrg.get(t.org)! - 1;
+    byOrg.set(t.org, left);
+    if (left === 0) opts.onOrganisation?.(t.org);
+  });
+
+  return [
+    ...streamResults,
+    ...declared.map((c) => consumerResults.get(`${c.stream}/${c.config.durable_name!}`)!),
+    ...bucketNames(registry).map((b) => bucketResults.get(b)!),
+  ];
 }

@@ -69,9 +69,12 @@ describe("persons file", () => {
     expect(err.code).toBe("schema");
   });
 
-  it("persons - livc roles only in municipalities, liaison only for liaison organisations", () => {
+  it("persons - livc members only at LIVC partners, coordinators only in municipalities, liaison only for liaison organisations", () => {
     expect(problemOf(threeEntries('{ "id": "b.goossens", "name": "Bart Goossens", "organisation": "onderwijs", "roles": ["livc-member"] }')).message).toMatch(
-      /^persons\.json line 4: .*role "livc-member" is only for municipalities \(antwerpen, .*\); use reader or operator$/,
+      /^persons\.json line 4: .*role "livc-member" is only for organisations with the registry role "livc-partner" \(antwerpen, .*, fed-police\); use reader or operator$/,
+    );
+    expect(problemOf(threeEntries('{ "id": "c.dupont", "name": "Claire Dupont", "organisation": "fed-police", "roles": ["livc-coordinator"] }')).message).toMatch(
+      /line 4: .*role "livc-coordinator" is only for municipalities/,
     );
     expect(problemOf(threeEntries('{ "id": "s.maes", "name": "Sofie Maes", "organisation": "antwerpen", "roles": ["reader", "liaison"] }')).message).toMatch(
       /line 4: .*role "liaison" is only for organisations with the registry role "liaison" \(vpr, fed-ocam, fed-police\)/,

@@ -8,6 +8,7 @@ import { consoleScenario } from "./console.ts";
 import { consumeScenario } from "./consume.ts";
 import { footprintScenario } from "./footprint.ts";
 import { latencyScenario } from "./latency.ts";
+import { orgsScenario } from "./orgs.ts";
 import { publishScenario } from "./publish.ts";
 import { replayScenario } from "./replay.ts";
 import { traceLookupScenario } from "./trace-lookup.ts";
@@ -27,4 +28,5 @@ export const SCENARIOS: Scenario[] = [
   { key: "trace", number: 5, title: "trace lookup", run: traceLookupScenario },
   { key: "console", number: 6, title: "console", run: consoleScenario },
   { key: "footprint", number: 7, title: "footprint", run: footprintScenario },
+  { key: "orgs", number: 8, title: "organisations: 13, 150, 600", run: orgsScenario },
 ];

@@ -31,8 +31,11 @@ export async function rawReader(nc: NatsConnection, c: InboxConsumer, count: num
   return { done, stop: async () => void messages.stop() };
 }
 
-/** The Schakel bus consuming one consumer with a no-op handler; any rejection fails the run. */
-export function schakelReader(bus: Bus, c: InboxConsumer, count: number, batch: number, seen: (i: number) => void): Reader {
+/**
+ * The Schakel bus consuming one consumer with a no-op handler; any rejection fails the run.
+ * `workers`: verify a backlog in the crypto pool's worker threads (the default) or all inline.
+ */
+export function schakelReader(bus: Bus, c: InboxConsumer, count: number, batch: number, seen: (i: number) => void, workers = true): Reader {
   let n = 0;
   let resolve!: () => void;
   let reject!: (e: Error) => void;
@@ -43,6 +46,7 @@ export function schakelReader(bus: Bus, c: InboxConsumer, count: number, batch: 
   const consumption = bus.consume({
     consumers: [c],
     batch,
+    verifyInWorkers: workers,
     handlers: { "notice.posted": () => {} },
     onEvent(e) {
       if (e.kind === "processed") {

@@ -18,13 +18,13 @@ export interface Failure {
   /** What failed, e.g. "handler for notice.posted". */
   what: string;
   error: string;
-  reason: "handler-failed" | "handler-refused" | "unreadable";
+  reason: "handler-failed" | "handler-refused" | "not-a-member" | "unreadable";
 }
 export type Failures = Failure & { count: number };
 
 /** The detail of the dead-letter record of a message that used up its attempts. */
 export const failuresText = (f: Failures): string =>
-  f.reason === "handler-refused" ? `${f.what} refused it (not retried): ${f.error}` : `${f.what} failed ${f.count} times; last error: ${f.error}`;
+  f.reason === "handler-refused" || f.reason === "not-a-member" ? `${f.what} refused it (not retried): ${f.error}` : `${f.what} failed ${f.count} times; last error: ${f.error}`;
 
 export class HandlerAttempts {
   readonly #failures = new Map<string, Failures>();

@@ -4,7 +4,7 @@
  * Validation, envelopes, signatures, dedupe ids and trace context live here so that service
  * handlers are small typed functions about the domain.
  */
-import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import type { InputOf, MessageType } from "../catalog.ts";
 import { traceIdOf, type Envelope } from "../envelope.ts";
@@ -17,6 +17,7 @@ import { AckPipeline } from "./ack-pipeline.ts";
 import { AuthenticationRetriesExhausted, withAuthenticationRetry, type AuthenticationRetry, type AuthenticationRetryEvent } from "./authentication-retry.ts";
 import { connectError, publishError } from "./errors-map.ts";
 import { headerBytes, HEADERS } from "./headers.ts";
+import { seedAuthenticator } from "./nkey-authenticator.ts";
 import { identityFrom, type Identity } from "./identity.ts";
 import { chain, type BusInterceptors } from "./interceptors.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
@@ -87,7 +88,7 @@ export async function connectBus(opts: ConnectOptions): Promise<Bus> {
     nc = await withAuthenticationRetry(() => connect({
       servers,
       name: opts.name ?? `schakel:${identity.org}`,
-      authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.credentials.seed)),
+      authenticator: seedAuthenticator(opts.credentials.seed),
       inboxPrefix: inboxPrefix(identity.org),
       noAsyncTraces: true,
       maxReconnectAttempts: opts.reconnect === false ? 0 : -1,

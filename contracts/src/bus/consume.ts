@@ -22,7 +22,7 @@ import { interceptHandlers, type InboundInterceptor } from "./interceptors.ts";
 import type { Outgoing, PublishOptions } from "./outgoing.ts";
 import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
 import { readStream, StreamRead } from "./read-stream.ts";
-import { reject, type Rejection } from "./rejection.ts";
+import { HandlerRefusal, reject, type Rejection } from "./rejection.ts";
 import { headerOf, type Verdict } from "./stored-message.ts";
 import { HEADERS } from "./headers.ts";
 import { transportOf } from "./transport.ts";
@@ -88,6 +88,12 @@ export interface ConsumeOptions {
    * bounds how long a consumer stalls after such a loss.
    */
   expiresMs?: number;
+  /**
+   * Verify a backlog's signatures in the crypto pool's worker threads, ahead of the handlers
+   * (default true; see read-stream.ts and crypto-pool.ts). Handlers still run one at a time in
+   * stream order; false verifies every message on the event-loop thread.
+   */
+  verifyInWorkers?: boolean;
 }
 
 export interface Consumption {
@@ -184,7 +190,8 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       // not retryable) has its message filed at once, without another attempt; the filing and its
       // log line happen inside the message's span, which ends with the error.
       if (!isRetryable(err)) {
-        return fileInSpan(span, err, m, r, reject("handler-refused", failuresText(r.attempts.refused(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-refused" }))));
+        const reason = err instanceof HandlerRefusal ? err.reason : "handler-refused";
+        return fileInSpan(span, err, m, r, reject(reason, failuresText(r.attempts.refused(keyOf(m), { what: `handler for ${type}`, error, reason }))));
       }
       const failures = r.attempts.failed(keyOf(m), { what: `handler for ${type}`, error, reason: "handler-failed" });
       const attempt = failures.count;
@@ -247,7 +254,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     const binding: ConsumerBinding = { stream: c.stream, name: c.name, bound: false, caughtUp: false };
     bindings.push(binding);
     const reading = readStream(bus, {
-      consumer: c, verify: { replays: opts.replayMode === true }, batch: opts.batch ?? 100, expiresMs: opts.expiresMs ?? 10_000,
+      consumer: c, verify: { replays: opts.replayMode === true }, batch: opts.batch ?? 100, expiresMs: opts.expiresMs ?? 10_000, verifyInWorkers: opts.verifyInWorkers !== false,
       onOpen: ({ maxDeliver, pending }) => {
         binding.bound = true;
         if (pending === 0) binding.caughtUp = true;

@@ -10,11 +10,14 @@ import { catalog, dataSchemaUri, isMessageType, type CatalogEntry, type MessageT
 import { RawEnvelope, sourceOf, type Envelope } from "../envelope.ts";
 import { SchemaError } from "../errors.ts";
 import { PERSON_ROLES, personRolesFor, type PersonRole } from "../persons.ts";
+import { caseLawIssue } from "../case-law.ts";
+import { purposeBoundIssue } from "../purpose-bound.ts";
 import { personalDataAdvice, personalDataInClear } from "../personal-data.ts";
 import { parseMessageSubject, ROOTS } from "../subjects.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { reject, type Rejection } from "./rejection.ts";
 import { verifySignature } from "./signature.ts";
+import type { SignatureCheck } from "./crypto-pool.ts";
 import { CLOUDEVENTS_JSON } from "./headers.ts";
 import { parseStoredText } from "./stored-text.ts";
 
@@ -50,6 +53,8 @@ export interface DecodeOptions {
   skewMs: number;
   /** Skip the skew check (replays of historical messages). */
   checkSkew?: boolean;
+  /** How the signature is checked (default: verified here); a reader that verified ahead in a worker passes its outcome (crypto-pool.ts). */
+  checkSignature?: SignatureCheck;
 }
 
 export type Decoded = { ok: true; type: MessageType; envelope: Envelope } | { ok: false; rejection: Rejection };
@@ -102,7 +107,7 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
   if (!input.signature) return fail(reject("unsigned", `message ${e.id} from "${e.sender}" carries no Schakel-Signature header`));
   const key = opts.directory.checkSigningKey(e.sender, e.signingkey, input.storedAt);
   if (!key.ok) return fail(reject(key.reason, key.detail));
-  if (!verifySignature(key.key, input.subject, input.body, input.signature)) {
+  if (!(opts.checkSignature ? opts.checkSignature(e.signingkey, key.key, input.subject, input.body, input.signature) : verifySignature(key.key, input.subject, input.body, input.signature))) {
     return fail(reject("forged", `signature of message ${e.id} does not match "${e.sender}"'s key over subject and body`));
   }
   if (opts.checkSkew !== false) {
@@ -155,6 +160,12 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
     const found = personalDataInClear(e.type, data.data);
     if (found) return fail(reject("personal-data-in-clear", `message ${e.id} from "${e.sender}": ${personalDataAdvice(e.type, found)}`, [{ path: `data.${found.field}`, rule: found.kind, message: personalDataAdvice(e.type, found) }]));
   }
+  // Case information is shared only on its legal basis and for the purposes of the consultation.
+  const unlawful = caseLawIssue(e.type, e.dataversion, data.data);
+  if (unlawful) return fail(reject("unlawful-purpose", `${e.type} ${e.id} from "${e.sender}": ${unlawful.message}`, [{ path: `data.${unlawful.field}`, rule: "case-law", message: unlawful.message }]));
+  // A purpose-bound personal field opens only for the organisation the message names, on its copy.
+  const bound = purposeBoundIssue(catalog[e.type].schema, e.audience, data.data);
+  if (bound) return fail(reject("unlawful-purpose", `${e.type} ${e.id} from "${e.sender}": ${bound.message}`, [{ path: `data.${bound.field}`, rule: "purpose-bound", message: bound.message }]));
   // A receipt speaks for its sender only: a valid key cannot make another organisation appear to
   // have received or acknowledged something.
   const senderField = (catalog[e.type] as CatalogEntry).senderField;

@@ -1,9 +1,8 @@
 /** The signing and opening side of one organisation, built once from its credentials. */
 import { createHmac, sign as edSign, type KeyObject } from "node:crypto";
-import { fromSeed } from "@nats-io/nkeys";
 import { uuidFromBytes } from "../ids.ts";
 import type { OrgCredentials } from "./credentials.ts";
-import { ed25519PrivateKey, rawSeed, x25519PrivateKey } from "./nkey-codec.ts";
+import { ed25519PrivateKey, rawSeed, userNkeyOfSeed, x25519PrivateKey } from "./nkey-codec.ts";
 import { pseudonymKey, pseudonymWith } from "./pseudonyms.ts";
 
 export interface Identity {
@@ -34,7 +33,7 @@ export function identityFrom(creds: OrgCredentials): Identity {
   const personKey = pseudonymKey(creds.seed);
   return {
     org: creds.org,
-    publicKey: fromSeed(new TextEncoder().encode(creds.seed)).getPublicKey(),
+    publicKey: userNkeyOfSeed(creds.seed),
     seed: creds.seed,
     sign: (bytes) => edSign(null, bytes, privateKey),
     sealingPrivateKey: x25519PrivateKey(creds.curveSeed),

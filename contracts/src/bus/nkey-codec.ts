@@ -3,8 +3,9 @@
  * once per key. Per-message crypto runs on node:crypto: the pure-JS nkeys signer is ~250×
  * slower (measured: 15 ms vs 64 µs per signature).
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { SchakelError } from "../errors.ts";
+import { privateKeyOf } from "./private-keys.ts";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -96,25 +97,54 @@ export function rawSeed(seed: string): Uint8Array {
   return body.subarray(2);
 }
 
-const ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
 const ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
-const X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
 const X25519_SPKI = Buffer.from("302a300506032b656e032100", "hex");
 
+/** The private key of a user seed (SU…), built once (private-keys.ts). */
 export function ed25519PrivateKey(seed: string): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, rawSeed(seed)]), format: "der", type: "pkcs8" });
+  return privateKeyOf("Ed25519", seed, () => rawSeed(seed));
 }
 
 export function ed25519PublicKey(nkey: string): KeyObject {
   return createPublicKey({ key: Buffer.concat([ED25519_SPKI, rawPublicKey(nkey)]), format: "der", type: "spki" });
 }
 
+/** The private key of a curve seed (SX…), built once (private-keys.ts). */
 export function x25519PrivateKey(seed: string): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8, rawSeed(seed)]), format: "der", type: "pkcs8" });
+  return privateKeyOf("X25519", seed, () => rawSeed(seed));
 }
 
 export function x25519PublicKey(nkey: string): KeyObject {
   return createPublicKey({ key: Buffer.concat([X25519_SPKI, rawPublicKey(nkey)]), format: "der", type: "spki" });
+}
+
+/**
+ * The public user nkey (U…) of a user seed, derived with node:crypto: the nkeys library derives it
+ * in pure JS (about 7 ms each), which at hundreds of organisations was most of `schakel up`.
+ */
+export function userNkeyOfSeed(seed: string): string {
+  return publicOnce(seed, () => userNkeyFromRaw(rawPublicOf(ed25519PrivateKey(seed))));
+}
+
+/** The public curve nkey (X…) of a curve seed, derived with node:crypto. */
+export function curveNkeyOfSeed(seed: string): string {
+  return publicOnce(seed, () => curveNkeyFromRaw(rawPublicOf(x25519PrivateKey(seed))));
+}
+
+/** The raw public half of an OKP private key (its JWK `x`: cheaper to export than SPKI). */
+const rawPublicOf = (key: KeyObject): Buffer => Buffer.from((createPublicKey(key).export({ format: "jwk" }) as { x: string }).x, "base64url");
+
+/** Public nkeys derived so far, by seed (bounded like the private keys). */
+const derived = new Map<string, string>();
+
+function publicOnce(seed: string, make: () => string): string {
+  let nkey = derived.get(seed);
+  if (!nkey) {
+    nkey = make();
+    if (derived.size >= 4_096) derived.delete(derived.keys().next().value!);
+    derived.set(seed, nkey);
+  }
+  return nkey;
 }
 
 /** Raw 32 bytes of an X25519 public KeyObject (for ephemeral keys on the wire). */

@@ -7,7 +7,8 @@
  * only its checkpoints.
  */
 import { AckPolicy, DeliverPolicy, jetstream } from "@nats-io/jetstream";
-import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { seedAuthenticator } from "./nkey-authenticator.ts";
 import type { OPERATOR_IDS } from "../security.ts";
 import type { InboxConsumer } from "../streams.ts";
 import { inboxPrefix } from "../subjects.ts";
@@ -61,7 +62,7 @@ export class OperatorConnection {
     // A server too busy to authenticate in time is tried again; the last error is thrown as the client's.
     const backoff = reconnectBackoff();
     const nc = await withAuthenticationRetry(() => connect({
-      servers: opts.servers, name: opts.name ?? `schakel-${opts.as}`, authenticator: nkeyAuthenticator(new TextEncoder().encode(opts.seed)),
+      servers: opts.servers, name: opts.name ?? `schakel-${opts.as}`, authenticator: seedAuthenticator(opts.seed),
       inboxPrefix: inboxPrefix(opts.as), noAsyncTraces: true, maxReconnectAttempts: opts.reconnect === false ? 0 : -1, reconnectDelayHandler: backoff.delay,
       ignoreAuthErrorAbort: opts.reconnect !== false, // refusals still end it (connection.ts), a busy server does not
     })).catch((err: unknown) => {

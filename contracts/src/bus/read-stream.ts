@@ -8,11 +8,17 @@
  * noticed by missed heartbeats (two of half `expiresMs`) and pulled again, so `expiresMs` bounds
  * how long a reader stalls after such a loss. Any other trouble (consumer not there yet, JetStream
  * not back after a restart) is reported and the consumer is opened again after `retryMs`.
+ *
+ * Verified reads by a Bus verify a backlog's signatures in the crypto pool's worker threads ahead
+ * of the reader (verify-ahead.ts, crypto-pool.ts); the reader still gets one message at a time,
+ * in delivery order, and a lone message is verified inline.
  */
 import type { JsMsg } from "@nats-io/jetstream";
 import type { Bus } from "./bus.ts";
 import type { OperatorConnection } from "./operator-connection.ts";
-import { verifyStored, type StoredHeaders, type StoredMessage, type Verdict, type VerifyOptions } from "./stored-message.ts";
+import { checkWith, leaseCryptoPool, type CryptoPoolLease, type PreVerified } from "./crypto-pool.ts";
+import { signedOf, verifyStored, type StoredHeaders, type StoredMessage, type Verdict, type VerifyOptions } from "./stored-message.ts";
+import { verifyAhead } from "./verify-ahead.ts";
 import { transportOf } from "./transport.ts";
 
 /** A durable consumer to read: its stream and name. */
@@ -79,6 +85,12 @@ export interface ReadStreamOptions {
   onOpen?: (consumer: { maxDeliver: number; pending: number }) => void;
   /** Told when reading was interrupted (it resumes after `retryMs`). */
   onInterrupted?: (error: string) => void;
+  /**
+   * Verified mode: verify the signatures of a backlog in the crypto pool's worker threads, ahead of
+   * the reader (default true; the pool itself is off with `SCHAKEL_CRYPTO_WORKERS=0` or on one core).
+   * `onRead` still sees every message in delivery order, one at a time.
+   */
+  verifyInWorkers?: boolean;
 }
 
 /** A running read: `stop()` ends it after the message being handled; `closed` resolves when it has. */
@@ -87,10 +99,24 @@ export interface StreamReading {
   closed: Promise<void>;
 }
 
-function verdictFor(reader: StreamReader, opts: ReadStreamOptions): (s: StreamRead) => Verdict | undefined {
+function verdictFor(reader: StreamReader, opts: ReadStreamOptions): (s: StreamRead, pre?: PreVerified) => Verdict | undefined {
   if (opts.mode === "raw") return () => undefined;
   if (!("directory" in reader)) throw new Error(`verified reading of ${opts.consumer.stream}/${opts.consumer.name} needs an organisation's Bus (its key directory and clock tolerance); read raw instead`);
-  return (s) => verifyStored(reader, s, opts.verify);
+  return (s, pre) => verifyStored(reader, s, opts.verify, checkWith(pre));
+}
+
+/** Each Bus's hold on the crypto pool: taken at its first verified reading, given back when its connection closes. */
+const leases = new WeakMap<Bus, CryptoPoolLease | null>();
+
+/** The crypto pool for a verified reading by a Bus, or undefined to verify inline. */
+function poolFor(reader: StreamReader, opts: ReadStreamOptions): CryptoPoolLease | undefined {
+  if (opts.mode === "raw" || opts.verifyInWorkers === false || !("directory" in reader) || reader.isClosed) return undefined;
+  let lease = leases.get(reader);
+  if (lease === undefined) {
+    lease = leaseCryptoPool(reader.closed()) ?? null;
+    leases.set(reader, lease);
+  }
+  return lease ?? undefined;
 }
 
 /**
@@ -138,6 +164,7 @@ function keepReading(opts: ReadStreamOptions, session: (state: { stopped: () => 
 export function readStream(reader: StreamReader, opts: ReadStreamOptions, onRead: (read: StreamRead) => Promise<void> | void): StreamReading {
   const { js } = transportOf(reader);
   const verdictOf = verdictFor(reader, opts);
+  const lease = poolFor(reader, opts);
   const { stream, name } = opts.consumer;
   return keepReading(opts, async ({ stopped, onStop }) => {
     const consumer = await js.consumers.get(stream, name);
@@ -146,8 +173,17 @@ export function readStream(reader: StreamReader, opts: ReadStreamOptions, onRead
     const messages = await consumer.consume({ max_messages: opts.batch ?? 100, expires: opts.expiresMs ?? 10_000 });
     onStop(() => void messages.stop());
     if (stopped()) messages.stop();
-    for await (const m of messages) {
-      await onRead(new StreamRead(m, verdictOf));
+    if (!lease) {
+      for await (const m of messages) {
+        await onRead(new StreamRead(m, verdictOf));
+        if (stopped()) break;
+      }
+      return;
+    }
+    // A backlog's signatures are verified in worker threads ahead of the reader (verify-ahead.ts).
+    const ahead = verifyAhead<JsMsg>(messages, { lease, signedOf: (m) => signedOf({ subject: m.subject, body: m.data, headers: m.headers }), stopSource: () => void messages.stop() });
+    for await (const { item, pre } of ahead) {
+      await onRead(new StreamRead(item, (s) => verdictOf(s, pre)));
       if (stopped()) break;
     }
   });

@@ -31,10 +31,12 @@ export const REJECT_REASONS = [
   "actor-mismatch",
   "invalid-data",
   "personal-data-in-clear",
+  "unlawful-purpose",
   "sender-mismatch",
   "replay-refused",
   "handler-failed",
   "handler-refused",
+  "not-a-member",
   "unreadable",
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -59,8 +61,11 @@ export const reject = (reason: RejectReason, detail: string, issues?: FieldIssue
  * large, a schema error); every other error is retried with backoff as before.
  */
 export class HandlerRefusal extends SchakelError {
-  constructor(message: string, details: Record<string, unknown> = {}, options: { cause?: unknown } = {}) {
-    super("refused", message, details, { ...options, retryable: false });
+  /** The reason it is filed under: `handler-refused`, or a more precise one (`not-a-member`). */
+  readonly reason: Extract<RejectReason, "handler-refused" | "not-a-member">;
+  constructor(message: string, details: Record<string, unknown> = {}, options: { cause?: unknown; reason?: HandlerRefusal["reason"] } = {}) {
+    super("refused", message, details, { ...("cause" in options ? { cause: options.cause } : {}), retryable: false });
     this.name = "HandlerRefusal";
+    this.reason = options.reason ?? "handler-refused";
   }
 }

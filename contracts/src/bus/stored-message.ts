@@ -12,6 +12,7 @@ import type { Bus } from "./bus.ts";
 import { decodeMessage } from "./decode.ts";
 import { HEADERS } from "./headers.ts";
 import { reject, type Rejection } from "./rejection.ts";
+import { poolable, type SignatureCheck, type SignedMessage } from "./crypto-pool.ts";
 
 /** The headers of a stored message, read-only (names as stored; a name may repeat). */
 export interface StoredHeaders {
@@ -72,9 +73,10 @@ export function storedOf(m: JsMsg): StoredMessage {
 /**
  * Decodes and verifies a stored message with the bus's key directory and clock tolerance
  * (`bus.skewMs`): signature, key at storage time, clock, type, sender's role, data schema. Never
- * throws: a refusal is returned as data, for the reader to file, skip or show.
+ * throws: a refusal is returned as data, for the reader to file, skip or show. `checkSignature`:
+ * a worker's outcome for this message (crypto-pool.ts `checkWith`), used only if it applies.
  */
-export function verifyStored(bus: Pick<Bus, "directory" | "skewMs">, m: Pick<StoredMessage, "subject" | "body" | "headers" | "storedAt">, opts: VerifyOptions = {}): Verdict {
+export function verifyStored(bus: Pick<Bus, "directory" | "skewMs">, m: Pick<StoredMessage, "subject" | "body" | "headers" | "storedAt">, opts: VerifyOptions = {}, checkSignature?: SignatureCheck): Verdict {
   const replay = headerOf(m.headers, HEADERS.replay);
   const isSandbox = isSandboxSubject(m.subject);
   if ((isSandbox || replay) && !opts.replays) {
@@ -97,8 +99,24 @@ export function verifyStored(bus: Pick<Bus, "directory" | "skewMs">, m: Pick<Sto
       // A replayed copy's message id names its replay run, not the envelope.
       headers: { contentType: headerOf(m.headers, HEADERS.contentType), traceparent: headerOf(m.headers, HEADERS.traceparent), msgId: headerOf(m.headers, HEADERS.msgId), checkMsgId: !(replay || isSandbox) },
     },
-    { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay },
+    checkSignature ? { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay, checkSignature } : { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay },
   );
   if (!decoded.ok) return decoded;
   return replay ? { ok: true, type: decoded.type, envelope: decoded.envelope, storedAt, replay } : { ok: true, type: decoded.type, envelope: decoded.envelope, storedAt };
+}
+
+/**
+ * What `verifyStored` will verify the signature of (the live subject of a sandbox copy), for a
+ * worker to verify ahead; undefined when there is nothing a worker could verify (no or malformed
+ * signature header, unreadable sandbox subject): such a message is decided inline.
+ */
+export function signedOf(m: Pick<StoredMessage, "subject" | "body" | "headers">): SignedMessage | undefined {
+  const header = headerOf(m.headers, HEADERS.signature);
+  if (!poolable(header)) return undefined;
+  if (!isSandboxSubject(m.subject)) return { subject: m.subject, body: m.body, header };
+  try {
+    return { subject: parseSandboxSubject(m.subject).liveSubject, body: m.body, header };
+  } catch {
+    return undefined;
+  }
 }

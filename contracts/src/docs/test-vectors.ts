@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { dataSchemaUri, MESSAGE_TYPES, type MessageType } from "../catalog.ts";
 import { sourceOf } from "../envelope.ts";
 import type { Directory } from "../organisation.ts";
+import { EXAMPLE_SEALED } from "../samples.ts";
 import { sandboxSubject } from "../subjects.ts";
 import { CLOUDEVENTS_JSON, HEADERS, replayCopyId } from "../bus/headers.ts";
 import { curveNkeyFromRaw } from "../bus/nkey-codec.ts";
@@ -173,6 +174,26 @@ export function testVectors(): TestVector[] {
   add("refused-personal-data-in-clear-case-reference", "A coordination request whose topic names a case: the case is discussed in its consultation.",
     signedWire(key, request.subject, { ...requestEnv, data: { ...(requestEnv.data as object), topic: "Follow-up of LIVC-MECH-2026-0042" } }), refused("personal-data-in-clear"),
     { directory: directoryOf([EXAMPLE_ROUTES["coordination.requested"].from, EXAMPLE_ROUTES["coordination.requested"].to].filter((o) => ORGANISATIONS[o]), key.publicKey) });
+  // A notice about a person: its details sealed to the municipality of residence only, on its own copy.
+  const person = (residence: string) => ({ purposes: ["consultation", "follow-up"], sealed: { ...EXAMPLE_SEALED, recipients: [{ ...EXAMPLE_SEALED.recipients[0]!, org: residence }] } });
+  add("accepted-person-sealed-to-residence", "A detainee-release notice to mechelen whose person's details are sealed to mechelen, its municipality of residence.",
+    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "mechelen", person: person("mechelen") } }), { verdict: "accepted", type: "notice.posted" });
+  add("refused-unlawful-purpose-person-on-another-copy", "The copy for mechelen carries the person's details sealed to antwerpen, the municipality of residence: every copy but the residence's holds the redaction marker.",
+    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "antwerpen", person: person("antwerpen") } }), refused("unlawful-purpose"));
+  const consult = exampleMessage("case.consultation.requested");
+  const consultEnv = JSON.parse(consult.body) as Record<string, unknown>;
+  const consultData = consultEnv.data as Record<string, unknown>;
+  const consultRoute = EXAMPLE_ROUTES["case.consultation.requested"];
+  const caseDirectory = { directory: directoryOf([consultRoute.from, consultRoute.to], key.publicKey) };
+  const { legalBasis: _basis, ...withoutBasis } = consultData;
+  add("refused-unlawful-purpose-no-legal-basis", "A case consultation (v2) that names no legal basis: case information is shared only inside the LIVC-R, on its legal basis.",
+    signedWire(key, consult.subject, { ...consultEnv, data: withoutBasis }), refused("unlawful-purpose"), caseDirectory);
+  add("refused-unlawful-purpose-wrong-purpose", "A case consultation whose purpose is transfer: a consultation serves consultation or follow-up only.",
+    signedWire(key, consult.subject, { ...consultEnv, data: { ...consultData, purpose: "transfer" } }), refused("unlawful-purpose"), caseDirectory);
+  const { livc: _l, compositionVersion: _v, legalBasis: _b, purpose: _p, ...v1Data } = consultData;
+  add("accepted-case-consultation-v1", "A case consultation of the release before the law fields (dataversion 1, no LIVC-R, basis or purpose): still read.",
+    signedWire(key, consult.subject, { ...consultEnv, dataversion: 1, dataschema: dataSchemaUri("case.consultation.requested", 1), data: v1Data }),
+    { verdict: "accepted", type: "case.consultation.requested" }, caseDirectory);
   add("refused-sender-mismatch", "mechelen acknowledges in antwerpen's name.", signedWire(key, ack.subject, { ...ackEnv, data: { ...(ackEnv.data as object), recipient: "antwerpen" } }), refused("sender-mismatch"));
   const copy: Wire = {
     subject: sandboxSubject("dev", base.subject), body: baseWire.body,

@@ -4,6 +4,7 @@
  * published once per audience with the same `noticeId`.
  */
 import { z } from "zod";
+import { purposeBound } from "../purpose-bound.ts";
 import { Audience, CaseRef, MessageId, OrgId } from "../ids.ts";
 import { ExtremismForm, NoticeCategory, PreventionTier } from "../vocabulary.ts";
 import { Body, lineText, Remark, Timestamp, Title } from "./common.ts";
@@ -19,6 +20,9 @@ export const NoticePosted = z.object({
   preventionTier: PreventionTier.optional(),
   extremismForms: z.array(ExtremismForm).max(4).optional(),
   caseRef: CaseRef.optional().describe("pseudonymous reference when the notice concerns a person"),
+  residence: OrgId.optional().describe("the municipality of residence of the person a notice is about (a detainee's release)"),
+  person: purposeBound({ purposes: ["consultation", "follow-up"], to: "residence" }, "the person's details: sealed to the municipality of residence on its copy, redacted on every other")
+    .optional(),
 });
 export type NoticePosted = z.infer<typeof NoticePosted>;
 
@@ -37,3 +41,16 @@ export const NoticeAcknowledged = z.object({
   remark: Remark.optional(),
 });
 export type NoticeAcknowledged = z.infer<typeof NoticeAcknowledged>;
+
+/**
+ * What a notice's purpose-bound `person` holds once opened by the municipality of residence. Not
+ * held to the free-text rule: only that municipality opens it, and it shows it escaped.
+ */
+export const PersonDetails = z.object({
+  name: z.string().trim().min(1).max(200),
+  birthDate: z.string().trim().max(10).optional(),
+  nationalRegisterNumber: z.string().trim().max(20).optional(),
+  releaseDate: z.string().trim().max(40).optional(),
+  notes: z.string().trim().max(5_000).optional(),
+});
+export type PersonDetails = z.infer<typeof PersonDetails>;

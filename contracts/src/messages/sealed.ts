@@ -16,6 +16,8 @@ export const SealedRecipient = z.object({
 
 export const SealedContent = z.object({
   alg: z.literal("X25519-HKDF-SHA256-A256GCM"),
+  /** The case key the content is also bound to (erasable content); absent: sealed to the recipients alone, as before. */
+  caseKey: B64.optional().describe("the id of the case key the content key is bound to (erasure by key destruction)"),
   ephemeralPublicKey: B64,
   iv: B64,
   tag: B64,

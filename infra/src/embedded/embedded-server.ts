@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { WriteStream } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Registry } from "@schakel/contracts";
 import type { Identities } from "../identities.ts";
@@ -70,6 +70,15 @@ export interface EmbeddedServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Writes the config only when its text changed: at hundreds of organisations it is megabytes, and a
+ * restart on the same registry (a second `up`, the supervisor's restart) would rewrite the same bytes.
+ */
+async function writeIfChanged(path: string, text: string): Promise<void> {
+  const current = await readFile(path, "utf8").catch(() => undefined);
+  if (current !== text) await writeFile(path, text);
+}
+
 const MAX_LINES = 80;
 /** Lines of the server's log quoted in a start failure. */
 const QUOTED_LINES = 12;
@@ -123,7 +132,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   for (const f of await readdir(paths.runDir)) if (f.endsWith(".ports")) await rm(join(paths.runDir, f), { force: true });
 
   const requested = opts.port === undefined || opts.port === 0 ? -1 : opts.port; // nats-server reads 0 as 4222
-  await writeFile(paths.config, renderServerConfig(opts.registry, opts.identities, {
+  await writeIfChanged(paths.config, renderServerConfig(opts.registry, opts.identities, {
     port: requested, storeDir: paths.storeDir, portsFileDir: paths.runDir, httpPort: opts.monitorPort ?? -1, maxPayload: opts.maxPayload,
   }));
 

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { clockSkewFrom, connectBus, KeyDirectory, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
+import { caseKeyStoreAt, useCaseKeys } from "@schakel/organisation";
 import { NoRunningBusError, seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
 import { watchConnection } from "./bus-watch.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
@@ -169,6 +170,8 @@ export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAs
     const resend = resendUntilAcknowledged({ waitMs, connectionClosed: () => bus?.isClosed === true });
     const options: ConnectOptions = { servers: url, credentials, directory, skewMs, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}`, interceptors: { outbound: [resend] } };
     bus = await connectBus(options);
+    // The organisation's case keys live in the data folder, beside its credentials, never on the bus.
+    useCaseKeys(bus, caseKeyStoreAt(dataDirOf(opts), org));
     return Object.assign(bus, { url, waitMs });
   }, { waitMs, ...(how.since !== undefined ? { since: how.since } : {}), ...(how.signal ? { signal: how.signal } : {}) });
 }

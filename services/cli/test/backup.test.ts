@@ -91,7 +91,7 @@ describe("schakel backup and restore", () => {
     expect((await stat(join(dir, coord.file))).size).toBe(coord.size);
     expect(JSON.parse(await readFile(join(dir, coord.meta), "utf8")).state.last_seq).toBe(coord.state.last_seq);
     expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(["audit/chain.jsonl", "directory.json", "registry.json"]);
-    expect(manifest.excluded).toEqual(["identities/ (the organisations' and operators' seeds)"]);
+    expect(manifest.excluded).toEqual(["identities/ (the organisations' and operators' seeds)", "case-keys/ (the per-case keys: erasing a case destroys its key)"]);
     expect(existsSync(join(dir, "files", "identities"))).toBe(false);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, coord.file))).mode & 0o777).toBe(0o600);

@@ -1,5 +1,5 @@
 /** @schakel/console — the coordinator console: web dashboard and JSON API. Every public export, by name. */
-export { startConsole } from "./start.ts";
+export { startConsole, DEFAULT_WINDOW } from "./start.ts";
 export type { ConsoleOptions, RunningConsole, ProviderSignIn, ApiTokensOnly } from "./start.ts";
 export type { PersonsSource } from "./auth/people.ts";
 export { SessionStore, SESSION_COOKIE } from "./auth/sessions.ts";
@@ -10,7 +10,9 @@ export type { ConsoleContext } from "./http/context.ts";
 export { serveReadModel } from "./serve-model.ts";
 export type { ServedModel } from "./serve-model.ts";
 export { ReadModel } from "./model/read-model.ts";
-export type { RefusedMessage, RecordListener } from "./model/read-model.ts";
+export type { RefusedMessage, RecordListener, OlderRecords, ReadMessage, ReadModelOptions } from "./model/read-model.ts";
+export { CHUNK_SIZE } from "./model/ledger.ts";
+export type { Chunk, ChunkRange } from "./model/ledger.ts";
 export type { FlowRecord, LaneLevel } from "./model/record.ts";
 export { seedReadModel } from "./model/seed.ts";
 export type { SeedOptions } from "./model/seed.ts";

@@ -16,7 +16,10 @@ import { createConsoleApp } from "./http/app.ts";
 import { BusStatus, watchConnection } from "./ingest/bus-status.ts";
 import { startFeedReader } from "./ingest/feed-reader.ts";
 import { ReadModel } from "./model/read-model.ts";
+import { olderRecords } from "./ingest/older-records.ts";
 import { noticePublisher } from "./post/publisher.ts";
+import { caseKeyStoreAt, platformOf } from "@schakel/organisation";
+import { caseWorkOver } from "./http/case-work.ts";
 import { consoleReadLog } from "./audit/read-log.ts";
 import { personsOf, type PersonsSource } from "./auth/people.ts";
 import { personIndexOf } from "./model/persons.ts";
@@ -67,7 +70,16 @@ export interface ConsoleOptions {
   sessions?: SessionLimits;
   /** Operator notes (bus lost and reached again, feed interruptions, slot changes); default: stderr. */
   onNote?: (line: string) => void;
+  /**
+   * Messages kept in memory (default DEFAULT_WINDOW; up to 1,000 more wait to leave together): older ones are read back
+   * from the streams and the trace index when a page asks for them, so memory stays flat however
+   * long the record grows.
+   */
+  window?: number;
 }
+
+/** Messages the console keeps in memory by default: ~15 MB of records, a few weeks of a busy bus. */
+export const DEFAULT_WINDOW = 10_000;
 
 export interface RunningConsole {
   /** Where to open the dashboard, e.g. http://127.0.0.1:43817/ */
@@ -104,7 +116,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const note = opts.onNote ?? ((line: string) => process.stderr.write(`console: ${line}\n`));
   // The same tolerance as the services (SCHAKEL_CLOCK_SKEW): the console shows what they accept.
   const bus = await connectBus({ servers: opts.servers, credentials: await identities.credentials(platform), directory: identities.directory, name: "schakel-console", skewMs: clockSkewFrom() });
-  const model = new ReadModel(identities.directory);
+  const model = new ReadModel(identities.directory, { window: opts.window ?? DEFAULT_WINDOW, older: olderRecords(bus, { onNote: note }) });
   // Acting persons are shown by name (to those allowed) for the organisations whose keys are here;
   // a persons file that changed (someone added) is indexed again within PERSONS_RECHECK_MS.
   let indexed: readonly Person[] | undefined;
@@ -121,7 +133,9 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   watchConnection(bus, busStatus, note);
   model.subscribe((r) => busStatus.messageRead(r.storedAt));
   const reader = startFeedReader({ bus, model, onNote: note });
-  const publisher = noticePublisher(opts.servers, identities);
+  // The organisations' connections open case content with the case keys of the data folder (`<data>/case-keys/<org>`).
+  const dataDir = opts.dataDir;
+  const publisher = noticePublisher(opts.servers, identities, dataDir ? { caseKeys: (org) => caseKeyStoreAt(dataDir, org) } : {});
   const host = opts.host ?? "127.0.0.1";
   const sessions = new SessionStore(opts.sessions);
   const tokens = opts.apiTokens ?? (opts.dataDir ? apiTokensPath(opts.dataDir) : undefined);
@@ -131,7 +145,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     ...(oidc && "issuer" in signIn ? { oidc, issuerOrigin: new URL(signIn.issuer).origin } : {}), ...(tokens ? { apiTokens: tokens } : {}),
     baseUrl: () => baseUrl, redirectUri: () => `${baseUrl}auth/callback`, secure: () => baseUrl.startsWith("https:"),
   };
-  const { app, streams } = createConsoleApp({ model, identities, platform, publisher, busStatus, auth, reads: consoleReadLog((org, read) => publisher.recordRead(org, read)) }, LOOPBACK.has(host) ? {} : { allowedHosts: [] });
+  const { app, streams } = createConsoleApp({ model, identities, platform, publisher, busStatus, auth, reads: consoleReadLog((org, read) => publisher.recordRead(org, read)), caseWork: caseWorkOver(publisher.connection, platformOf(identities.directory), { reachable: () => !busStatus.down }) }, LOOPBACK.has(host) ? {} : { allowedHosts: [] });
 
   let server: ReturnType<typeof serve>;
   const port = await new Promise<number>((resolve, reject) => {

@@ -6,18 +6,15 @@
  * acknowledging a notice with the keyboard alone (posting as a platform coordinator, then signing
  * in as another demo person of a recipient to acknowledge).
  */
-import { createRequire } from "node:module";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { sampleData } from "@schakel/contracts";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import type { RunningConsole } from "../src/mod.ts";
-import { launchBrowser, screenshot } from "./browser.ts";
+import { axeViolations, launchBrowser, screenshot } from "./browser.ts";
 import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
 import { consoleWithProvider, demoPersons, signInPage, type SignedInConsole } from "./sign-in.ts";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 /** `2026-12-06T10:57:17` in Belgian time, as a `datetime-local` field holds it. */
 const belgianLocal = (ms: number) => new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Brussels", dateStyle: "short", timeStyle: "medium" }).format(ms).replace(" ", "T");
 
@@ -46,16 +43,6 @@ async function pageIn(locale: string, opts: { bypassCSP?: boolean; person?: stri
   return page;
 }
 
-/** axe-core's WCAG 2.1 A and AA rules on the page as it is now: the violations, described. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate<{ passes: number; violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>(
-    `axe.run(document, { runOnly: { type: "tag", values: ${JSON.stringify(WCAG_AA)} } }).then((r) => ({ passes: r.passes.length, violations: r.violations }))`,
-  );
-  // The checker ran its rules on this page (a page it could not read would pass nothing).
-  expect(result.passes).toBeGreaterThan(10);
-  return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** Presses Tab until `selector` has the focus (at most 120 times); fails if it never does. */
 async function tabTo(page: Page, selector: string): Promise<void> {

@@ -57,6 +57,8 @@ export async function runDemoFlow(bus: SchakelServer): Promise<DemoFlow> {
   await vvsg.publish("knowledge.shared", sampleData("knowledge.shared"), { to: "all" });
   const caseRef = "LIVC-MECH-2026-0042";
   const sealed = seal({ question: "SECRET-CASE-QUESTION about the person" }, [{ org: "fed-police", key: bus.directory.sealingKeyOf("fed-police") }]);
-  await mechelen.publish("case.consultation.requested", { consultationId: newMessageId(), caseRef, recipients: ["fed-police"], sealed }, { to: "fed-police" });
+  await mechelen.publish("case.consultation.requested", {
+    consultationId: newMessageId(), caseRef, recipients: ["fed-police"], sealed, livc: "mechelen", compositionVersion: 1, legalBasis: "art-458ter-livc-r", purpose: "consultation",
+  }, { to: "fed-police" });
   return { noticeId, traceId: toMechelen.traceId, caseRef, sealedCiphertext: sealed.ciphertext, sealedWrappedKey: sealed.recipients[0]!.wrappedKey };
 }

@@ -3,6 +3,7 @@ import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harnes
 import { newMessageId, sampleData, type InputOf, type MessageType } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { ReadModel } from "../src/model/read-model.ts";
+import { CHUNK_SIZE } from "../src/model/ledger.ts";
 import { startFeedReader, type FeedReader } from "../src/ingest/feed-reader.ts";
 import { percentile } from "../src/model/flows.ts";
 import { noticeMatrix, openObligations } from "../src/model/notice-query.ts";
@@ -63,6 +64,35 @@ describe("read model", () => {
     const copy = ocam.prepare("knowledge.shared", sampleData("knowledge.shared"), { to: "all" }).envelope;
     expect(local.ingest("knowledge.shared", copy, { stream: "COORD", seq: 10, storedAt: t0 })).toBeDefined();
     expect(local.ingest("knowledge.shared", copy, { stream: "COORD", seq: 11, storedAt: t0 })).toBeUndefined();
+  });
+
+  it("read model - with a window, old records leave in chunks; an owed notice stays until acknowledged, then leaves filed where it was posted", async () => {
+    const bounded = new ReadModel(bus.directory, { window: 10 });
+    const ocam = await bus.connectAs("fed-ocam");
+    const mechelen = await bus.connectAs("mechelen");
+    let seq = 0;
+    const put = <T extends MessageType>(sender: Bus, type: T, data: InputOf<T>, to: string) =>
+      bounded.ingest(type, sender.prepare(type, data, { to }).envelope, { stream: "COORD", seq: ++seq, storedAt: Date.now() });
+    const owedId = newMessageId();
+    const owed = put(ocam, "notice.posted", { ...sampleData("notice.posted"), noticeId: owedId, recipients: ["mechelen"], ackRequired: true, ackBy: new Date(Date.now() + 86_400_000).toISOString() }, "mechelen")!;
+    const closedId = newMessageId();
+    put(ocam, "notice.posted", { ...sampleData("notice.posted"), noticeId: closedId, recipients: ["mechelen"], ackRequired: false, ackBy: undefined }, "mechelen");
+    const filler = () => put(ocam, "knowledge.shared", sampleData("knowledge.shared"), "all");
+    while (bounded.size < CHUNK_SIZE + 10) filler();
+    // The first chunk left: the closed notice with it, the owed one stays without its body.
+    expect(bounded.firstInMemory).toBe(CHUNK_SIZE);
+    expect(bounded.records).toHaveLength(10);
+    expect(bounded.lookup(owed.id).records).toEqual([]);
+    expect(bounded.notices.notices.get(closedId)).toBeUndefined();
+    expect(bounded.notices.notices.get(owedId)).toMatchObject({ bodyLeft: true, body: "" });
+    expect([...bounded.ledger[0]!.notices]).toEqual([1]);
+    expect(openObligations(bounded.notices, viewpointOf(bus.directory, "vpr")).map((o) => o.reference)).toEqual([owedId]);
+    // Acknowledged, it leaves with the next chunk, filed in the first chunk at its posting.
+    put(mechelen, "notice.acknowledged", { noticeId: owedId, recipient: "mechelen", acknowledgedAt: new Date().toISOString() }, "fed-ocam");
+    while (bounded.size < 2 * CHUNK_SIZE + 10) filler();
+    expect(bounded.notices.notices.get(owedId)).toBeUndefined();
+    expect([...bounded.ledger[0]!.notices]).toEqual([0, 1]);
+    expect(bounded.notices.list).toHaveLength(0);
   });
 
   it("read model - latency percentiles take the nearest rank", () => {

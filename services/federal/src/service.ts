@@ -5,7 +5,7 @@
  * answered by an official through `respondToCoordination`, or by an auto-answer policy.
  */
 import type { ConsumeEvent } from "@schakel/contracts/bus";
-import { inboxHandlers, orgState } from "@schakel/organisation";
+import { caseKeysFor, inboxHandlers, orgState } from "@schakel/organisation";
 import { consumeWithLogs, type ServiceDefinition } from "@schakel/runtime";
 import { autoAnswering, demoAutoAnswer, type AutoAnswerPolicy } from "./auto-answer.ts";
 
@@ -22,7 +22,9 @@ export const federalService: ServiceDefinition<FederalOptions> = {
   flags: { "auto-answer": { type: "boolean", description: "answer coordination requests with the demo policy" } },
   optionsFromFlags: (v) => (v["auto-answer"] ? { autoAnswer: demoAutoAnswer } : {}),
   async start(ctx, options) {
-    const handlers = inboxHandlers(ctx, await orgState(ctx.bus), options.autoAnswer ? { onCoordinationRequest: autoAnswering(options.autoAnswer) } : {});
+    const handlers = inboxHandlers(ctx, await orgState(ctx.bus), {
+      caseKeys: caseKeysFor(ctx), ...(options.autoAnswer ? { onCoordinationRequest: autoAnswering(options.autoAnswer) } : {}),
+    });
     const consumption = consumeWithLogs(ctx, handlers, options.onEvent ? { onEvent: options.onEvent } : {});
     return { stop: () => consumption.stop(), kill: () => consumption.stop() };
   },

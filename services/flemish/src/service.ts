@@ -5,7 +5,7 @@
  * organisation and publishes through `publishPolicyUpdate` (@schakel/organisation).
  */
 import { SchakelError } from "@schakel/contracts";
-import { inboxHandlers, orgState } from "@schakel/organisation";
+import { caseKeysFor, inboxHandlers, orgState } from "@schakel/organisation";
 import { consumeWithLogs, type ServiceDefinition } from "@schakel/runtime";
 import { startTraceIndexer } from "@schakel/tracing";
 import { startPlatform, type PlatformOptions } from "@schakel/platform";
@@ -45,7 +45,7 @@ export const flemishService: ServiceDefinition<FlemishOptions> = {
         kill: async () => { await indexer.stop(); await (platform.kill ?? platform.stop)(); },
       };
     }
-    const consumption = consumeWithLogs(ctx, inboxHandlers(ctx, await orgState(ctx.bus)));
+    const consumption = consumeWithLogs(ctx, inboxHandlers(ctx, await orgState(ctx.bus), { caseKeys: caseKeysFor(ctx) }));
     return { stop: () => consumption.stop(), kill: () => consumption.stop() };
   },
 };

@@ -6,7 +6,7 @@ import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@
 import { orgState, postNotice, receiveNotice } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { localService } from "../src/mod.ts";
-import { acknowledgeNotice, openCaseConsultation, raiseSignal, receivedDigests, receivedNotices, requestCaseConsultation, respondToCaseConsultation } from "@schakel/organisation";
+import { acknowledgeNotice, openCase, openCaseConsultation, setLivcComposition, raiseSignal, receivedDigests, receivedNotices, requestCaseConsultation, respondToCaseConsultation } from "@schakel/organisation";
 
 const quiet = createLogger({ service: "local", level: "silent" });
 
@@ -80,6 +80,8 @@ describe("local - the municipal service", () => {
 
   it("local - a case consultation opens only for its named recipients; the sealed answer reaches the requester", async () => {
     const mechelen = host.bus("mechelen");
+    await setLivcComposition(mechelen, { members: [{ org: "antwerpen", roles: ["livc-member"] }] });
+    await openCase(mechelen, { caseRef: "LIVC-MECH-2026-0042", participants: ["antwerpen"], summary: "A person known to both cells." });
     const asked = await requestCaseConsultation(mechelen, { caseRef: "LIVC-MECH-2026-0042", recipients: ["antwerpen"], question: "Is this person known to your cell?" });
     const antwerpen = host.bus("antwerpen");
     const opened = await waitFor(() => openCaseConsultation(antwerpen, asked.consultationId), { what: "the consultation at antwerpen" });

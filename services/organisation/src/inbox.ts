@@ -8,7 +8,8 @@ import type { Delivery, Handlers } from "@schakel/contracts/bus";
 import type { MessageType } from "@schakel/contracts";
 import { messageLogger, type OrgContext } from "@schakel/runtime";
 import { isAddressedTo } from "./addressing.ts";
-import { receiveCaseConsultation, receiveCaseResponse } from "./cases/consultation.ts";
+import { caseKeyStoreAt, useCaseKeys } from "./cases/case-keys.ts";
+import { caseHandlers, type CaseKeyContext } from "./cases/inbox.ts";
 import { receiveCoordinationRequest, receiveCoordinationResponse } from "./coordination/coordination.ts";
 import { receiveDigest } from "./digests/received.ts";
 import { receiveEscalation } from "./escalations/received.ts";
@@ -24,6 +25,8 @@ export type InboxContext = Pick<OrgContext, "org" | "directory" | "log">;
 export interface InboxOptions<C extends InboxContext = OrgContext> {
   /** Called once a new coordination request is recorded (e.g. an auto-answer policy). */
   onCoordinationRequest?: (request: IncomingRequest, ctx: C) => Promise<void> | void;
+  /** The service's connection and case key folder: case keys are asked for, granted, kept and destroyed (see `caseKeysFor`). */
+  caseKeys?: CaseKeyContext;
 }
 
 /** The handlers every organisation runs on its inbox. Messages not addressed to it are ignored. */
@@ -77,17 +80,7 @@ export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, o
       await receiveKnowledge(state, d);
       log(d).info({ knowledgeId: d.data.knowledgeId, format: d.data.format }, "knowledge shared");
     },
-    "case.consultation.requested": async (d) => {
-      if (!mine(d) || !d.data.recipients.includes(org)) return;
-      const c = await receiveCaseConsultation(state, d);
-      // Only metadata is logged: the content stays sealed until an official opens it.
-      log(d).info({ consultationId: c.consultationId, caseRef: c.caseRef }, "case consultation received (sealed)");
-    },
-    "case.consultation.responded": async (d) => {
-      if (!mine(d)) return;
-      const r = await receiveCaseResponse(state, d);
-      log(d).info({ consultationId: d.data.consultationId, caseRef: d.data.caseRef, known: r !== undefined }, "case consultation answered (sealed)");
-    },
+    ...caseHandlers(org, state, mine, log, opts.caseKeys),
   };
 }
 
@@ -110,4 +103,9 @@ export function mergeHandlers(...sets: Handlers[]): Handlers {
     };
   }
   return out as Handlers;
+}
+
+/** The case key side of an organisation's service: its connection and `<data>/case-keys/<org>`, also set for the case functions on that connection. */
+export function caseKeysFor(ctx: Pick<OrgContext, "bus" | "org" | "config">): CaseKeyContext {
+  return { bus: ctx.bus, store: useCaseKeys(ctx.bus, caseKeyStoreAt(ctx.config.dataDir, ctx.org)) };
 }

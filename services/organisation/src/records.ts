@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import {
-  ActorRef, Audience, CaseRef, CoordinationAsk, CoordinationOutcome, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId,
+  ActorRef, Audience, CASE_ERASURE_REASONS, PurposeBoundValue, CORRECTABLE_FIELDS, CaseCloseReason, CasePurpose, CaseRef, CoordinationAsk, CoordinationOutcome, DigestItem, LivcMember, MessageId, NoticeCategory, ObligationKind, OrgId,
   SealedContent, Severity, SignalKind, Timestamp, type Envelope,
 } from "@schakel/contracts";
 
@@ -42,6 +42,9 @@ export const ReceivedNotice = z.object({
   receivedAt: Timestamp,
   message: MessageRef,
   acknowledgement: AcknowledgementRecord.extend({ messageId: MessageId }).optional(),
+  /** A notice about a person: the municipality of residence, and the details as this copy holds them (sealed to it, or redacted). */
+  residence: OrgId.optional(),
+  person: PurposeBoundValue.optional(),
 });
 export type ReceivedNotice = z.infer<typeof ReceivedNotice>;
 
@@ -175,6 +178,9 @@ export const IncomingConsultation = z.object({
   receivedAt: Timestamp,
   message: MessageRef,
   response: z.object({ respondedAt: Timestamp, messageId: MessageId }).optional(),
+  /** The case's LIVC-R and the purpose asked for (absent in consultations of earlier releases). */
+  livc: OrgId.optional(),
+  purpose: CasePurpose.optional(),
 });
 export type IncomingConsultation = z.infer<typeof IncomingConsultation>;
 
@@ -193,3 +199,57 @@ export const OutgoingConsultation = z.object({
   responses: z.array(z.object({ from: OrgId, sealed: SealedContent, receivedAt: Timestamp, messageId: MessageId })),
 });
 export type OutgoingConsultation = z.infer<typeof OutgoingConsultation>;
+
+/**
+ * The compositions of an LIVC-R this organisation knows (it is or was a member, or it is the
+ * municipality or the platform): every version received, oldest first.
+ */
+export const LivcComposition = z.object({
+  municipality: OrgId,
+  versions: z
+    .array(z.object({ version: z.number().int().min(1), members: z.array(LivcMember), effectiveFrom: Timestamp, messageId: MessageId, actor: ActorRef.optional() }))
+    .min(1),
+});
+export type LivcComposition = z.infer<typeof LivcComposition>;
+
+/** One follow-up task of a case plan, and its report once the owner reported back. */
+export const CaseTaskRecord = z.object({
+  taskId: MessageId,
+  owner: OrgId,
+  dueBy: Timestamp,
+  reported: z.object({ at: Timestamp, messageId: MessageId, sealed: SealedContent, actor: ActorRef.optional() }).optional(),
+});
+export type CaseTaskRecord = z.infer<typeof CaseTaskRecord>;
+
+/**
+ * A case this organisation takes part in (opened by its LIVC-R's municipality): metadata in the
+ * clear, every content field sealed at rest and opened only on request, through the read audit.
+ */
+export const CaseFile = z.object({
+  caseRef: CaseRef,
+  livc: OrgId,
+  compositionVersion: z.number().int().min(1),
+  participants: z.array(OrgId),
+  openedAt: Timestamp,
+  opened: MessageRef,
+  sealed: SealedContent,
+  actor: ActorRef.optional(),
+  plan: z.object({ planVersion: z.number().int().min(1), setAt: Timestamp, messageId: MessageId, sealed: SealedContent, tasks: z.array(CaseTaskRecord) }).optional(),
+  closed: z.object({ reason: CaseCloseReason, at: Timestamp, messageId: MessageId }).optional(),
+  transferred: z.object({ to: OrgId, at: Timestamp, messageId: MessageId }).optional(),
+  /** Corrections of its content, in the order received (the originals stay as they were). */
+  corrections: z.array(z.object({ field: z.enum(CORRECTABLE_FIELDS), taskId: MessageId.optional(), by: OrgId, at: Timestamp, messageId: MessageId, sealed: SealedContent })).optional(),
+  /** The case was erased: its key is destroyed, its content opens nowhere any more. */
+  erased: z.object({ at: Timestamp, reason: z.enum(CASE_ERASURE_REASONS), messageId: MessageId }).optional(),
+});
+export type CaseFile = z.infer<typeof CaseFile>;
+
+/** A case handed over to this municipality's LIVC-R by another one; the hand-over stays sealed. */
+export const CaseTransferIn = z.object({
+  caseRef: CaseRef,
+  from: OrgId,
+  receivedAt: Timestamp,
+  message: MessageRef,
+  sealed: SealedContent,
+});
+export type CaseTransferIn = z.infer<typeof CaseTransferIn>;

@@ -7,7 +7,7 @@
 import { ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
 import { KvProcessedStore, openBucket, RecordBucket, type Bus, type ProcessedStore, type RecordStore } from "@schakel/contracts/bus";
 import {
-  IncomingConsultation, IncomingRequest, OutgoingConsultation, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
+  CaseFile, CaseTransferIn, IncomingConsultation, IncomingRequest, LivcComposition, OutgoingConsultation, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
   ReceivedKnowledge, ReceivedNotice, SentNotice, SignalRecord,
 } from "./records.ts";
 
@@ -23,6 +23,9 @@ export const ORG_RECORD_PREFIXES = {
   knowledge: "knowledge",
   consultationsIn: "case-in",
   consultationsOut: "case-out",
+  livc: "livc",
+  cases: "case-file",
+  transfersIn: "case-transfer-in",
   processed: ORG_PROCESSED_PREFIX,
 } as const;
 
@@ -38,6 +41,12 @@ export interface OrgState {
   knowledge: RecordBucket<typeof ReceivedKnowledge>;
   consultationsIn: RecordBucket<typeof IncomingConsultation>;
   consultationsOut: RecordBucket<typeof OutgoingConsultation>;
+  /** LIVC-R compositions, by municipality. */
+  livc: RecordBucket<typeof LivcComposition>;
+  /** Cases this organisation takes part in, by case reference. */
+  cases: RecordBucket<typeof CaseFile>;
+  /** Cases handed over to this municipality's LIVC-R, by case reference. */
+  transfersIn: RecordBucket<typeof CaseTransferIn>;
   /** Ids of processed messages, so a redelivered message is not handled twice. */
   processed: ProcessedStore;
 }
@@ -77,6 +86,9 @@ export function orgStateIn(kv: RecordStore, org: string): OrgState {
     knowledge: new RecordBucket(kv, ReceivedKnowledge, "knowledge", p.knowledge),
     consultationsIn: new RecordBucket(kv, IncomingConsultation, "incoming case consultation", p.consultationsIn),
     consultationsOut: new RecordBucket(kv, OutgoingConsultation, "outgoing case consultation", p.consultationsOut),
+    livc: new RecordBucket(kv, LivcComposition, "LIVC-R composition", p.livc),
+    cases: new RecordBucket(kv, CaseFile, "case", p.cases),
+    transfersIn: new RecordBucket(kv, CaseTransferIn, "case handed over", p.transfersIn),
     processed: new KvProcessedStore(kv, p.processed),
   };
 }

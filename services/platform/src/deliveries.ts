@@ -1,15 +1,18 @@
 /**
  * The delivery record of every notice the platform sees: its copies and audiences, the
  * organisations it should reach, and per organisation when its service received the notice and
- * when an official acknowledged it. This is the source of the notice status matrix.
+ * when an official acknowledged it. This is the source of the notice status matrix. The notice's
+ * own record changes only with its copies; each recipient's receipts are a record of their own
+ * (`<noticeId>.<recipient>`), so a receipt costs the same at 600 recipients as at 3.
  */
 import { actorRefOf, traceIdOf } from "@schakel/contracts";
 import type { Delivery } from "@schakel/contracts/bus";
 import { recipientsOf } from "@schakel/organisation";
 import type { PlatformContext } from "./context.ts";
-import type { NoticeRecord, Receipt } from "./records.ts";
+import { deliveryReceiptKey, type NoticeRecord, type Receipt } from "./records.ts";
+import { deliveryReceipts } from "./stores.ts";
 
-const empty = (noticeId: string): NoticeRecord => ({ noticeId, audiences: [], expected: [], copies: {}, receipts: {} });
+const empty = (noticeId: string): NoticeRecord => ({ noticeId, audiences: [], expected: [], copies: {} });
 
 /** Records one copy of a notice (one per audience); a copy seen before changes nothing. */
 export async function recordNoticePosted(p: PlatformContext, d: Delivery<"notice.posted">): Promise<void> {
@@ -36,17 +39,21 @@ export async function recordNoticePosted(p: PlatformContext, d: Delivery<"notice
 }
 
 async function noteReceipt(p: PlatformContext, noticeId: string, org: string, change: (r: Receipt) => Receipt | undefined): Promise<void> {
-  await p.stores.deliveries.mutate(noticeId, (cur) => {
-    const r = cur ?? empty(noticeId);
-    const next = change(r.receipts[org] ?? {});
-    return next ? { ...r, receipts: { ...r.receipts, [org]: next } } : undefined;
+  await deliveryReceipts(p.stores).mutate(deliveryReceiptKey(noticeId, org), (cur) => {
+    const next = change(cur ?? {});
+    return next ? { ...next, noticeId, recipient: org } : undefined;
   });
 }
 
 /** A delivery receipt: the recipient's service has the notice (first receipt wins). */
 export async function recordNoticeDelivered(p: PlatformContext, d: Delivery<"notice.delivered">): Promise<void> {
   // `recipient` is the sender itself: receivers refuse any other (decode.ts, catalog senderField).
-  await noteReceipt(p, d.data.noticeId, d.envelope.sender, (r) => (r.deliveredAt ? undefined : { ...r, deliveredAt: d.data.deliveredAt }));
+  const { noticeId, deliveredAt } = d.data;
+  const recipient = d.envelope.sender;
+  // Almost always the recipient's first receipt of the notice: one create, no read before it.
+  const first = await deliveryReceipts(p.stores).create(deliveryReceiptKey(noticeId, recipient), { noticeId, recipient, deliveredAt });
+  if (first.created) return;
+  await noteReceipt(p, noticeId, recipient, (r) => (r.deliveredAt ? undefined : { ...r, deliveredAt }));
 }
 
 /** An acknowledgement: an official of the recipient read and took up the notice (first wins). */

@@ -2,10 +2,10 @@
 export { startPlatform, PLATFORM_DEFAULTS } from "./platform.ts";
 export type { PlatformOptions } from "./platform.ts";
 export type { PlatformEvent, PlatformContext } from "./context.ts";
-export { openPlatformStores } from "./stores.ts";
+export { openPlatformStores, deliveryReceipts } from "./stores.ts";
 export type { PlatformStores } from "./stores.ts";
-export { Obligation, Escalation, NoticeRecord, Receipt, DigestState, DigestWindow, obligationKey } from "./records.ts";
-export { noticeStatus, openObligations, escalations, digestWindows } from "./read-models.ts";
+export { Obligation, Escalation, NoticeRecord, Receipt, DeliveryReceipt, deliveryReceiptKey, DigestState, DigestWindow, obligationKey } from "./records.ts";
+export { noticeStatus, receiptsByRecipient, openObligations, escalations, digestWindows } from "./read-models.ts";
 export type { NoticeStatus, OpenObligation, EscalationView, DigestWindowView } from "./read-models.ts";
 export { escalationKey, escalationDueAt } from "./escalation.ts";
 export { addToWindow, closeWindow, DIGEST_LIMITS } from "./digest-bundler.ts";

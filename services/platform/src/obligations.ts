@@ -1,15 +1,16 @@
 /**
  * Obligations: a notice that must be acknowledged by a deadline makes one obligation per
  * recipient organisation (groups such as `local` expanded through the key directory); a
- * coordination request with `respondBy` makes one per addressed organisation. The matching
- * acknowledgement or answer closes it. Opening and closing are idempotent, and a closing message
+ * coordination request with `respondBy` makes one per addressed organisation; a case's follow-up
+ * plan makes one per task, owed by its owner to the case's municipality. The matching
+ * acknowledgement, answer or task report closes it (closing the case ends its tasks). Opening and closing are idempotent, and a closing message
  * processed before its opening one leaves a closed placeholder, so the obligation never opens.
  */
 import type { Delivery } from "@schakel/contracts/bus";
 import type { ObligationKind } from "@schakel/contracts";
 import { messageRefOf, recipientsOf } from "@schakel/organisation";
 import type { PlatformContext } from "./context.ts";
-import { obligationKey, type Obligation } from "./records.ts";
+import { obligationKey, obligationsOfFilter, type Obligation } from "./records.ts";
 
 interface Opening {
   kind: ObligationKind;
@@ -18,11 +19,12 @@ interface Opening {
   deadline: string;
   title: string;
   envelope: Delivery["envelope"];
+  caseRef?: string;
 }
 
 async function open(p: PlatformContext, o: Opening, owedBy: string, now: string): Promise<void> {
   const key = obligationKey(o.kind, o.reference, owedBy);
-  const details = { deadline: o.deadline, title: o.title, sourceMessageId: o.envelope.id, source: messageRefOf(o.envelope) };
+  const details = { deadline: o.deadline, title: o.title, sourceMessageId: o.envelope.id, source: messageRefOf(o.envelope), ...(o.caseRef ? { caseRef: o.caseRef } : {}) };
   let opened = false;
   await p.stores.obligations.mutate(key, (cur): Obligation | undefined => {
     opened = false;
@@ -90,4 +92,31 @@ export async function closeResponseObligation(p: PlatformContext, d: Delivery<"c
     p.log.warn({ key, causationid: d.envelope.causationid, request: cur.value.sourceMessageId }, "answer names another message as its cause; closing by request id");
   }
   await close(p, "response", d.data.requestId, d.envelope.sender, d.envelope.audience, d, true);
+}
+
+/**
+ * A case plan obliges each task's owner to report back by the task's deadline. A newer plan
+ * version opens its own tasks; the platform sees only the metadata (owners and deadlines).
+ */
+export async function openCaseTaskObligations(p: PlatformContext, d: Delivery<"case.plan.set">): Promise<number> {
+  const { data, envelope } = d;
+  const now = d.storedAt.toISOString();
+  for (const t of data.tasks) {
+    await open(p, { kind: "case-task", reference: t.taskId, owedTo: data.livc, deadline: t.dueBy, title: "case follow-up task", envelope, caseRef: data.caseRef }, t.owner, now);
+  }
+  return data.tasks.length;
+}
+
+/** A task report closes its owner's obligation (a report before its plan leaves a closed placeholder). */
+export async function closeCaseTaskObligation(p: PlatformContext, d: Delivery<"case.task.reported">): Promise<void> {
+  await close(p, "case-task", d.data.taskId, d.envelope.sender, d.data.livc, d, true);
+}
+
+/** Closing or erasing a case ends the open obligations of its tasks (nothing is owed on a closed case). */
+export async function endCaseTaskObligations(p: PlatformContext, d: Delivery<"case.closed"> | Delivery<"case.erased">): Promise<number> {
+  const open = (await p.stores.obligations.list(obligationsOfFilter("case-task", "*")))
+    .map((s) => s.value)
+    .filter((o) => o.caseRef === d.data.caseRef && !o.closedAt);
+  for (const o of open) await close(p, "case-task", o.reference, o.owedBy, o.owedTo, d, false);
+  return open.length;
 }

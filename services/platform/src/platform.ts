@@ -7,14 +7,17 @@
  */
 import { inboxConsumers, platformConsumer, STREAMS } from "@schakel/contracts";
 import type { Handlers, InboundInterceptor } from "@schakel/contracts/bus";
-import { inboxHandlers, mergeHandlers, orgState } from "@schakel/organisation";
+import { caseKeysFor, checkCaseMembers, inboxHandlers, mergeHandlers, orgState, type OrgState } from "@schakel/organisation";
 import { consumeWithLogs, type OrgContext, type OrgInstance } from "@schakel/runtime";
 import { CatchUp } from "./catch-up.ts";
 import { safeEmitter, type PlatformContext, type PlatformEvent } from "./context.ts";
 import { noticeSeen, recordNoticeAcknowledged, recordNoticeDelivered, recordNoticePosted } from "./deliveries.ts";
 import { collectPolicyUpdate, digestWatcher, noteOwnDigest } from "./digest-bundler.ts";
 import { deadlineWatcher, noteOwnEscalation } from "./escalation.ts";
-import { closeAcknowledgementObligation, closeResponseObligation, openAcknowledgementObligations, openResponseObligations } from "./obligations.ts";
+import {
+  closeAcknowledgementObligation, closeCaseTaskObligation, closeResponseObligation, endCaseTaskObligations, openAcknowledgementObligations,
+  openCaseTaskObligations, openResponseObligations,
+} from "./obligations.ts";
 import { observeObligations } from "./metrics.ts";
 import { routeSignal } from "./signal-routing.ts";
 import { openPlatformStores } from "./stores.ts";
@@ -31,7 +34,7 @@ export interface PlatformOptions {
 export const PLATFORM_DEFAULTS = { digestWindowMs: 60_000, tickMs: 250 } as const;
 
 /** The handlers of the platform's own work, per message type. */
-function platformHandlers(p: PlatformContext, digestWindowMs: number): Handlers {
+function platformHandlers(p: PlatformContext, digestWindowMs: number, state: OrgState): Handlers {
   return {
     "notice.posted": async (d) => {
       await recordNoticePosted(p, d);
@@ -49,6 +52,20 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number): Handlers 
     "signal.raised": async (d) => void (await routeSignal(p, d)),
     "escalation.raised": (d) => noteOwnEscalation(p, d),
     "digest.published": (d) => noteOwnDigest(p, d),
+    // Obligations only for case messages among members (a non-member is refused before: not-a-member).
+    "case.plan.set": async (d) => {
+      await checkCaseMembers(state, d, d.data.livc, d.data.compositionVersion, [d.envelope.sender, ...d.data.participants]);
+      await openCaseTaskObligations(p, d);
+    },
+    "case.task.reported": async (d) => {
+      await checkCaseMembers(state, d, d.data.livc, d.data.compositionVersion, [d.envelope.sender, d.data.livc]);
+      await closeCaseTaskObligation(p, d);
+    },
+    "case.closed": async (d) => {
+      await checkCaseMembers(state, d, d.data.livc, d.data.compositionVersion, [d.envelope.sender, ...d.data.participants]);
+      await endCaseTaskObligations(p, d);
+    },
+    "case.erased": async (d) => void (await endCaseTaskObligations(p, d)),
   };
 }
 
@@ -72,7 +89,8 @@ export async function startPlatform(ctx: OrgContext, options: PlatformOptions = 
   const p: PlatformContext = { org: ctx.org, bus: ctx.bus, directory: ctx.directory, log: ctx.log, stores, emit: safeEmitter(ctx.log, options.onEvent) };
   const feed = platformConsumer(ctx.org);
   const catchUp = new CatchUp(ctx.bus, feed);
-  const handlers = mergeHandlers(platformHandlers(p, digestWindowMs), inboxHandlers(ctx, await orgState(ctx.bus)));
+  const state = await orgState(ctx.bus);
+  const handlers = mergeHandlers(platformHandlers(p, digestWindowMs, state), inboxHandlers(ctx, state, { caseKeys: caseKeysFor(ctx) }));
   const caseInbox = inboxConsumers(ctx.org, ctx.directory.require(ctx.org).level).filter((c) => c.stream === STREAMS.case.name);
   const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox], interceptors: [readingProgress(catchUp)] });
   const watchers = [deadlineWatcher(p, catchUp, tickMs), digestWatcher(p, catchUp, tickMs)];

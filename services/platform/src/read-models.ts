@@ -5,25 +5,56 @@
  */
 import type { ObligationKind } from "@schakel/contracts";
 import { acknowledgedReceipt, noticeStatusReport, recipientStatuses, type NoticeReceipt, type NoticeStatusReport } from "@schakel/organisation";
-import type { PlatformStores } from "./stores.ts";
-import { obligationsOfFilter, type Obligation } from "./records.ts";
+import { deliveryReceipts, type PlatformStores } from "./stores.ts";
+import { deliveryReceiptsOfFilter, obligationsOfFilter, type DeliveryReceipt, type NoticeRecord, type Obligation, Receipt } from "./records.ts";
+
+/**
+ * Each recipient's receipts of a notice: its own record, and what a record of the previous release
+ * kept inside the notice's (`receipts`). Where both hold a moment, the earlier release's stays: it
+ * was written first, and the first receipt wins.
+ */
+export function receiptsByRecipient(record: NoticeRecord | undefined, perRecipient: readonly DeliveryReceipt[]): Map<string, Receipt> {
+  const out = new Map<string, Receipt>(Object.entries(record?.receipts ?? {}));
+  for (const d of perRecipient) {
+    const { recipient } = d;
+    const r = Receipt.parse(d); // the receipt's fields alone
+    const old = out.get(recipient);
+    if (!old) {
+      out.set(recipient, r);
+      continue;
+    }
+    const acknowledgement = old.acknowledgedAt ? old : r;
+    out.set(recipient, {
+      ...((old.deliveredAt ?? r.deliveredAt) ? { deliveredAt: old.deliveredAt ?? r.deliveredAt } : {}),
+      ...(acknowledgement.acknowledgedAt ? { acknowledgedAt: acknowledgement.acknowledgedAt } : {}),
+      ...(acknowledgement.acknowledgedBy ? { acknowledgedBy: acknowledgement.acknowledgedBy } : {}),
+      ...(acknowledgement.remark ? { remark: acknowledgement.remark } : {}),
+      ...(acknowledgement.actor ? { actor: acknowledgement.actor } : {}),
+    });
+  }
+  return out;
+}
 
 /** The status of one notice as the platform sees it: every recipient, in the one notice-status vocabulary. */
 export type NoticeStatus = NoticeStatusReport;
 
 /**
  * The status of one notice per recipient organisation at `now`, folded from the platform's
- * delivery record and acknowledgement obligations; undefined when the platform never saw it.
+ * delivery record, each recipient's receipts (listed by key: `<noticeId>.*`) and the
+ * acknowledgement obligations; undefined when the platform never saw it.
  */
 export async function noticeStatus(stores: PlatformStores, noticeId: string, now: Date = new Date()): Promise<NoticeStatus | undefined> {
-  const record = (await stores.deliveries.get(noticeId))?.value;
-  const obligations = (await stores.obligations.list(obligationsOfFilter("acknowledgement", noticeId))).map((o) => o.value);
-  if (!record && !obligations.length) return undefined;
+  const [record, perRecipient, obligations] = await Promise.all([
+    stores.deliveries.get(noticeId).then((r) => r?.value),
+    deliveryReceipts(stores).list(deliveryReceiptsOfFilter(noticeId)).then((rs) => rs.map((r) => r.value)),
+    stores.obligations.list(obligationsOfFilter("acknowledgement", noticeId)).then((os) => os.map((o) => o.value)),
+  ]);
+  if (!record && !perRecipient.length && !obligations.length) return undefined;
   const sender = record?.sender ?? obligations[0]?.owedTo ?? null;
   const ackBy = record?.ackBy ?? obligations.find((o) => o.deadline)?.deadline;
   const ackRequired = record?.ackRequired ?? obligations.length > 0;
   const receipts: NoticeReceipt[] = [];
-  for (const [org, r] of Object.entries(record?.receipts ?? {})) {
+  for (const [org, r] of receiptsByRecipient(record, perRecipient)) {
     if (r.deliveredAt) receipts.push({ kind: "delivered", recipient: org, at: Date.parse(r.deliveredAt) });
     if (r.acknowledgedAt) receipts.push(acknowledgedReceipt(org, Date.parse(r.acknowledgedAt), r.acknowledgedBy, r.remark, r.actor));
   }

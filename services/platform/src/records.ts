@@ -1,15 +1,16 @@
 /**
  * What the platform keeps in its buckets: obligations (`obligations`), the delivery record of
- * every notice (`deliveries`) and the digest windows per municipality (`digests`). Each record
+ * every notice and each recipient's receipts of it (`deliveries`) and the digest windows per
+ * municipality (`digests`). Each record
  * is a fact sheet updated with compare-and-set; escalation and digest publication go through an
  * intent state first, so a restarted platform finishes what it started with the same ids.
  */
 import { z } from "zod";
-import { ActorRef, Audience, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId, Timestamp } from "@schakel/contracts";
+import { ActorRef, Audience, CaseRef, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId, Timestamp } from "@schakel/contracts";
 import { MessageRef } from "@schakel/organisation";
 
-/** Keys of the obligations bucket: `ack.<noticeId>.<org>` and `response.<requestId>.<org>`. */
-const KEY_KIND = { acknowledgement: "ack", response: "response" } as const;
+/** Keys of the obligations bucket: `ack.<noticeId>.<org>`, `response.<requestId>.<org>` and `task.<taskId>.<org>`. */
+const KEY_KIND = { acknowledgement: "ack", response: "response", "case-task": "task" } as const;
 export const obligationKey = (kind: ObligationKind, reference: string, owedBy: string): string => `${KEY_KIND[kind]}.${reference}.${owedBy}`;
 /** KV key filter of every obligation of one notice or request. */
 export const obligationsOfFilter = (kind: ObligationKind, reference: string): string => `${KEY_KIND[kind]}.${reference}.*`;
@@ -46,6 +47,8 @@ export const Obligation = z.object({
   closedAt: Timestamp.optional(),
   closedBy: MessageId.optional(),
   escalation: Escalation.optional(),
+  /** The case a follow-up task belongs to (case-task obligations only; its closing ends them). */
+  caseRef: CaseRef.optional(),
 });
 export type Obligation = z.infer<typeof Obligation>;
 
@@ -59,7 +62,27 @@ export const Receipt = z.object({
 });
 export type Receipt = z.infer<typeof Receipt>;
 
-/** The delivery record of one notice (key: the notice id). Fields of the notice itself are absent until a copy was seen. */
+/**
+ * One recipient's receipts of one notice (key `<noticeId>.<recipient>`, kept beside the notice's
+ * record in the bucket `deliveries`): written by that recipient's receipts only, so the work per
+ * receipt does not grow with the number of recipients.
+ */
+export const DeliveryReceipt = Receipt.extend({
+  noticeId: MessageId,
+  recipient: OrgId,
+});
+export type DeliveryReceipt = z.infer<typeof DeliveryReceipt>;
+
+/** Key of one recipient's receipts of a notice, and the KV key filter of every recipient's. */
+export const deliveryReceiptKey = (noticeId: string, recipient: string): string => `${noticeId}.${recipient}`;
+export const deliveryReceiptsOfFilter = (noticeId: string): string => `${noticeId}.*`;
+
+/**
+ * The delivery record of one notice (key: the notice id). Fields of the notice itself are absent
+ * until a copy was seen. `receipts` is what the previous release kept here, every recipient in this
+ * one value rewritten at each receipt; this release keeps each recipient's in a {@link DeliveryReceipt}
+ * and only reads this field (read-models.ts merges both).
+ */
 export const NoticeRecord = z.object({
   noticeId: MessageId,
   sender: OrgId.optional(),
@@ -72,7 +95,7 @@ export const NoticeRecord = z.object({
   postedAt: Timestamp.optional(),
   traceId: z.string().optional(),
   copies: z.record(z.string(), MessageId),
-  receipts: z.record(z.string(), Receipt),
+  receipts: z.record(z.string(), Receipt).optional(),
 });
 export type NoticeRecord = z.infer<typeof NoticeRecord>;
 

@@ -5,11 +5,11 @@
 import { BUCKETS } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { openBucket, RecordBucket } from "@schakel/contracts/bus";
-import { DigestState, NoticeRecord, Obligation } from "./records.ts";
+import { DeliveryReceipt, DigestState, NoticeRecord, Obligation } from "./records.ts";
 
 export interface PlatformStores {
   obligations: RecordBucket<typeof Obligation>;
-  /** Delivery records of notices: key = notice id. */
+  /** Delivery records of notices: key = notice id (each recipient's receipts: {@link deliveryReceipts}). */
   deliveries: RecordBucket<typeof NoticeRecord>;
   /** Digest windows: key = municipality id. */
   digests: RecordBucket<typeof DigestState>;
@@ -28,4 +28,19 @@ export async function openPlatformStores(bus: Bus): Promise<PlatformStores> {
     deliveries: new RecordBucket(deliveries, NoticeRecord, "notice delivery", "notice"),
     digests: new RecordBucket(digests, DigestState, "digest window", "municipality"),
   };
+}
+
+const receiptViews = new WeakMap<RecordBucket<typeof NoticeRecord>, RecordBucket<typeof DeliveryReceipt>>();
+
+/**
+ * Each recipient's receipts of the notices (`receipt.<noticeId>.<recipient>`), in the same bucket
+ * as the notices' delivery records: whoever opened the platform's stores reads them too.
+ */
+export function deliveryReceipts(stores: Pick<PlatformStores, "deliveries">): RecordBucket<typeof DeliveryReceipt> {
+  let view = receiptViews.get(stores.deliveries);
+  if (!view) {
+    view = new RecordBucket(stores.deliveries.kv, DeliveryReceipt, "delivery receipt", "receipt");
+    receiptViews.set(stores.deliveries, view);
+  }
+  return view;
 }

@@ -41,6 +41,11 @@ export interface LevelServicesOptions {
   concurrency?: number;
   /** Told after each organisation started: how many of all have. */
   onProgress?: (started: number, total: number) => void;
+  /**
+   * Resolves once the organisation's consumers and bucket exist (`schakel up` provisions while the
+   * services start); a rejection fails the start like any other. Default: already provisioned.
+   */
+  provisioned?: (org: string) => Promise<void>;
 }
 
 /**
@@ -67,10 +72,13 @@ export async function startLevelServices(opts: LevelServicesOptions): Promise<Le
   // failure nothing new starts and the starts under way are settled, so none is left running.
   const jobs = LEVEL_SERVICES.flatMap((def) => def.organisations(opts.directory).map((org) => ({ def, org })));
   const loggers = new Map(LEVEL_SERVICES.map((def) => [def, createLogger({ service: def.name, destination: stream })]));
-  const { started, failure } = await startBounded(jobs, ({ def, org }) => ServiceHost.start(def, {
-    orgs: [org], dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
-    logger: loggers.get(def)!, options: opts.options?.[def.name] ?? {},
-  }), { limit: opts.concurrency ?? START_CONCURRENCY, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const { started, failure } = await startBounded(jobs, async ({ def, org }) => {
+    await opts.provisioned?.(org);
+    return ServiceHost.start(def, {
+      orgs: [org], dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
+      logger: loggers.get(def)!, options: opts.options?.[def.name] ?? {},
+    });
+  }, { limit: opts.concurrency ?? START_CONCURRENCY, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   for (const def of LEVEL_SERVICES) {
     const hosts = started.flatMap((s) => (s.item.def === def ? [s.value] : []));
     if (hosts.length) running.push({ service: def.name, orgs: hosts.flatMap((h) => h.orgs), hosts });

@@ -28,7 +28,9 @@ describe("sealing - case content is readable by its named recipients only", () =
     const context = caseSealContext("case.consultation.requested", "antwerpen", CASE_REF, consultationId);
     sealed = seal({ question: SECRET }, recipients.map((org) => ({ org, key: s.directory.sealingKeyOf(org) })), context);
     for (const to of recipients) {
-      await sender.publish("case.consultation.requested", { consultationId, caseRef: CASE_REF, recipients, sealed }, { to });
+      await sender.publish("case.consultation.requested", {
+        consultationId, caseRef: CASE_REF, recipients, sealed, livc: "antwerpen", compositionVersion: 1, legalBasis: "art-458ter-livc-r", purpose: "consultation",
+      }, { to });
     }
   });
   afterAll(() => s?.cleanup());

@@ -3,8 +3,8 @@
  * secrets. A backup copies named files only (the key directory, the registry, the audit log),
  * and every path it copies is checked against this list as well, so a file placed in a secret
  * folder can never slip in. The per-case keys that erasure destroys must never be copied at all —
- * a backup that kept them would undo the erasure —: their folder joins this list with
- * `withIncludeSecrets: false` when that store exists.
+ * a backup that kept them would undo the erasure —: their folder is on this list with
+ * `withIncludeSecrets: false`.
  */
 export interface SecretFolder {
   /** The folder, relative to the data folder. */
@@ -17,6 +17,7 @@ export interface SecretFolder {
 
 export const SECRET_FOLDERS: readonly SecretFolder[] = [
   { folder: "identities", holds: "the organisations' and operators' seeds", withIncludeSecrets: true },
+  { folder: "case-keys", holds: "the per-case keys: erasing a case destroys its key", withIncludeSecrets: false },
 ];
 
 /** The secret folder that `relative` (a path inside the data folder) lies in, if any. */

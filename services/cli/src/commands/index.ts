@@ -5,11 +5,13 @@
 import type { Command } from "commander";
 import { registerAudit } from "./audit.ts";
 import { registerBackup } from "./backup.ts";
+import { registerCase } from "./case.ts";
 import { registerContracts } from "./contracts.ts";
 import { registerCoordination } from "./coordination.ts";
 import { registerDeadletter } from "./deadletter.ts";
 import { registerFeed } from "./feed.ts";
 import { registerIdentities } from "./identities.ts";
+import { registerLivc } from "./livc.ts";
 import { registerLogin } from "./login.ts";
 import { registerNotice } from "./notice.ts";
 import { registerObligations } from "./obligations.ts";
@@ -32,6 +34,8 @@ export function registerCommands(program: Command): void {
   registerSignal(program);
   registerPolicy(program);
   registerCoordination(program);
+  registerLivc(program);
+  registerCase(program);
   registerFeed(program);
   registerContracts(program);
   registerTrace(program);

@@ -76,6 +76,7 @@ export function describe(type: MessageType | string, data: unknown): string {
     case "coordination.requested": return `${d.ask}: "${short(d.topic)}"${d.respondBy ? ` respond by ${d.respondBy}` : ""} request ${d.requestId}`;
     case "coordination.responded": return `${d.outcome}: "${short(d.body, 60)}" (request ${d.requestId})`;
     case "knowledge.shared": return `${d.format}: "${short(d.title)}"`;
+    case "livc.composition.set": return `LIVC-R of ${d.municipality}: composition v${d.version}, members ${(d.members ?? []).map((m: any) => m.org).join(", ")}${d.removed?.length ? `; removed ${d.removed.join(", ")}` : ""}`;
     case "escalation.raised": return `${d.obligation?.owedBy} missed ${d.obligation?.kind} to ${d.obligation?.owedTo} (deadline ${d.obligation?.deadline}): ${short(d.summary, 60)}`;
     default: return "";
   }

@@ -43,6 +43,17 @@ const ACTION_NAMES: Readonly<Record<PersonAction, string>> = {
   "raise-signal": "raise a signal",
   "request-coordination": "request coordination",
   "answer-coordination": "answer a coordination request",
+  "set-livc": "set the composition of an LIVC-R",
+  "open-case": "open a case",
+  "consult-case": "consult LIVC-R members about a case",
+  "answer-case": "answer a case consultation",
+  "plan-case": "set a case's follow-up plan",
+  "report-case": "report on a case task",
+  "close-case": "close a case",
+  "transfer-case": "hand a case over to another LIVC-R",
+  "open-case-content": "open case content",
+  "correct-case": "correct a case record",
+  "erase-case": "erase a case",
 };
 
 /**

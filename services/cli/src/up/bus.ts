@@ -3,17 +3,19 @@
  * started again where it was when it dies, see server-supervisor.ts), or an existing
  * server (`--server URL` / NATS_URL) configured from the same data folder. Either way the admin
  * identity then provisions the streams, consumers and buckets (idempotent: a second `up` finds
- * them and resumes with the data intact) and runs the consumer gate, through which every
+ * them and resumes with the data intact; each organisation's services may start once its own
+ * objects exist, while the others' are still being made) and runs the consumer gate, through which every
  * organisation's consumer creation (feed slots, KV watches) reaches JetStream. Without `--port`,
  * the embedded server asks for the port of the previous run on this data folder (previous-run.ts)
  * and takes a free one only when that is taken, saying so.
  */
 import type { Registry } from "@schakel/contracts";
 import {
-  AdminConnectError, EmbeddedServerError, NatsServerMissingError, openAdminSession, type AdminSession, type Identities, type LeftoverOutcome, type ProvisionResult,
+  AdminConnectError, EmbeddedServerError, NatsServerMissingError, startAdminSession, type Identities, type LeftoverOutcome, type ProvisioningSession, type ProvisionResult,
 } from "@schakel/infra";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
+import { OrganisationsProvisioned } from "./organisations-provisioned.ts";
 import { readPreviousRun, recordPreviousRun } from "./previous-run.ts";
 import { startSupervisedServer, type SupervisedServer, type SupervisionOptions } from "./server-supervisor.ts";
 
@@ -32,7 +34,10 @@ export interface BusOptions {
 export interface RunningBus {
   url: string;
   embedded: SupervisedServer | undefined;
-  provisioned: ProvisionResult[];
+  /** Every stream, consumer and bucket, once provisioned (conflicts are reported on stderr then). */
+  provisioned: Promise<ProvisionResult[]>;
+  /** Resolves once the organisation's consumers and bucket exist; rejects when provisioning fails. */
+  provisionedFor(org: string): Promise<void>;
   /** Whether the consumer gate serves now, or why not (for the health server). */
   gateReadiness(): { ready: boolean; reason?: string };
   /** How many messages a stream holds now (read with the admin identity). */
@@ -42,9 +47,9 @@ export interface RunningBus {
 }
 
 /** The admin session, or the CLI error that says what to do when the server is not ours or not there. */
-async function openAdmin(url: string, identities: Identities, registry: Registry): Promise<AdminSession> {
+async function openAdmin(url: string, identities: Identities, registry: Registry, onOrganisation: (org: string) => void): Promise<ProvisioningSession> {
   try {
-    return await openAdminSession({ url, adminSeed: identities.admin.seed, registry, name: "schakel-up:admin" });
+    return await startAdminSession({ url, adminSeed: identities.admin.seed, registry, name: "schakel-up:admin", onOrganisation });
   } catch (err) {
     if (!(err instanceof AdminConnectError)) throw err;
     if (err.refused) {
@@ -74,7 +79,8 @@ async function startEmbedded(opts: BusOptions): Promise<SupervisedServer> {
 }
 
 /**
- * Starts (or reaches) the server and provisions it.
+ * Starts (or reaches) the server and starts provisioning it: resolves once the admin session and
+ * the consumer gate serve, with `provisioned` and `provisionedFor(org)` telling when the objects exist.
  * @throws CliError: exit 2 when nats-server is missing, 1 when it does not start, 3 when the server is unreachable or refuses the admin identity.
  */
 export async function startBus(opts: BusOptions): Promise<RunningBus> {
@@ -92,14 +98,22 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
     await recordPreviousRun(opts.dataDir, { natsPort: embedded.port });
   }
   try {
-    const admin = await openAdmin(url, opts.identities, opts.registry);
-    const conflicts = admin.provisioned.filter((p) => p.action === "conflict");
-    if (conflicts.length) {
-      // An older layout: keep running on it, but say what differs (`schakel up` never rewrites data on its own).
-      process.stderr.write(`warning: ${conflicts.map((c) => `${c.kind} ${c.name} differs (${c.differences.join("; ")})`).join("; ")}\n`);
-    }
+    const organisations = new OrganisationsProvisioned(opts.registry.organisations.map((o) => o.id));
+    const admin = await openAdmin(url, opts.identities, opts.registry, (org) => organisations.done(org));
+    const provisioned = admin.provisioned.then((results) => {
+      const conflicts = results.filter((p) => p.action === "conflict");
+      if (conflicts.length) {
+        // An older layout: keep running on it, but say what differs (`schakel up` never rewrites data on its own).
+        process.stderr.write(`warning: ${conflicts.map((c) => `${c.kind} ${c.name} differs (${c.differences.join("; ")})`).join("; ")}\n`);
+      }
+      return results;
+    }, (err: unknown) => {
+      organisations.failed(err);
+      throw err;
+    });
+    provisioned.catch(() => undefined); // awaited by whoever needs it; never an unhandled rejection
     return {
-      url, embedded, provisioned: admin.provisioned, gateReadiness: () => admin.gateReadiness(),
+      url, embedded, provisioned, provisionedFor: (org) => organisations.of(org), gateReadiness: () => admin.gateReadiness(),
       storedMessages: (stream) => admin.storedMessages(stream),
       async stop() {
         // The gate's last flush needs the server; when it is gone, closing the connection is all there is to do.

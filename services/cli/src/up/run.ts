@@ -139,6 +139,12 @@ export async function runUp(opts: UpOptions): Promise<number> {
     for (const part of ["gate", ...(opts.services === false ? [] : ["services"]), "auditor", ...(opts.console === false ? [] : ["console"])]) {
       health.register(part, () => notReady("starting"));
     }
+    // The sign-in needs nothing of the bus: its key pair and module are made while the bus starts.
+    const idpStarting = startStackIdentityProvider({
+      persons, port: idpPort, demo: opts.demo === true, onNote: (line) => note(color.dim(`sign-in: ${line}`)),
+    });
+    idpStarting.catch(() => undefined); // awaited below; a failure then ends `up` like any other
+    stops.push({ what: "sign-in", stop: async () => (await idpStarting.catch(() => undefined))?.stop() });
     let connection: Connection | undefined;
     const supervision = {
       onDown: (d: ServerDown) => note(color.yellow(
@@ -170,21 +176,22 @@ export async function runUp(opts: UpOptions): Promise<number> {
     });
     if (!stopping) {
       const progress = progressLine("starting services", { json: opts.json === true });
-      const services = opts.services === false ? undefined : await startLevelServices({ dataDir, url: bus.url, directory, options, onProgress: progress.update })
-        .finally(() => progress.end());
+      // Each organisation's services start once its own consumers and bucket exist, while the others' are made.
+      const services = opts.services === false ? undefined : await startLevelServices({
+        dataDir, url: bus.url, directory, options, onProgress: progress.update, provisioned: bus.provisionedFor,
+      }).finally(() => progress.end());
       if (services) stops.push({ what: "services", stop: services.stop });
       if (services) health.register("services", () => services.readiness());
       lap("services");
+      await bus.provisioned;
+      lap("provisioned");
       const auditor = await startStackAuditor({
         dataDir, url: bus.url, identities, onError: (err, stream) => note(color.yellow(`audit: ${stream}: ${err.message}`)),
       });
       stops.push({ what: "auditor", stop: auditor.stop });
       health.register("auditor", () => auditor.readiness());
       lap("auditor");
-      const idp = await startStackIdentityProvider({
-        persons, port: idpPort, demo: opts.demo === true, onNote: (line) => note(color.dim(`sign-in: ${line}`)),
-      });
-      stops.push({ what: "sign-in", stop: idp.stop });
+      const idp = await idpStarting;
       lap("sign-in");
       const consoleRun = opts.console === false ? { unavailable: "--no-console" } : await startStackConsole({
         dataDir, url: bus.url, port: consolePort, onNote: (line) => note(color.dim(`console: ${line}`)),

@@ -51,7 +51,7 @@ export async function summarise(run: {
     ready: true, readyMs: Math.round(process.uptime() * 1000), phasesMs: run.phases, url: bus.url, pid: process.pid,
     natsPid: bus.embedded?.pid ?? null, monitorUrl: bus.embedded?.monitorUrl ?? null, dataDir: run.dataDir,
     consoleUrl: "url" in run.console ? run.console.url : null, healthUrl: run.healthUrl, issuer: run.issuer, signInAs: personToSignInAs(run.persons), consoleNote: "unavailable" in run.console ? run.console.unavailable : null,
-    resumed: bus.provisioned.some((p) => p.kind === "stream" && p.action !== "created"),
+    resumed: (await bus.provisioned).some((p) => p.kind === "stream" && p.action !== "created"),
     streams, services: services?.running.map((r) => ({ service: r.service, orgs: r.orgs })) ?? [],
     withoutService: run.registry.organisations.map((o) => o.id).filter((o) => !served.has(o)),
     logs: { server: bus.embedded?.paths.logFile ?? null, services: services?.logFile ?? "(no services)" }, demo: run.demo,

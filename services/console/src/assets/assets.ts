@@ -1,11 +1,11 @@
 /**
  * The console's own assets: the stylesheet (a file beside this one) and the script, bundled
  * once from `web/` with esbuild at first request and kept in memory. Nothing is fetched from
- * elsewhere: the machines running Schakel have no internet.
+ * elsewhere: the machines running Schakel have no internet. esbuild is loaded at that first
+ * request, not at start: a console nobody has opened in a browser does not carry it (~10 MB).
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 const CSS_PATH = fileURLToPath(new URL("./console.css", import.meta.url));
 const SCRIPT_ENTRY = fileURLToPath(new URL("../../web/console.ts", import.meta.url));
@@ -30,7 +30,7 @@ export function stylesheet(): Promise<Asset> {
 
 /** The bundled browser script; throws with esbuild's message when web/ does not compile. */
 export function browserScript(): Promise<Asset> {
-  script ??= build({ entryPoints: [SCRIPT_ENTRY], bundle: true, format: "esm", target: "es2020", minify: true, write: false, logLevel: "silent" })
+  script ??= import("esbuild").then(({ build }) => build({ entryPoints: [SCRIPT_ENTRY], bundle: true, format: "esm", target: "es2020", minify: true, write: false, logLevel: "silent" }))
     .then((r) => ({ body: r.outputFiles[0]!.text, type: "text/javascript; charset=utf-8" }));
   script.catch(() => (script = undefined));
   return script;

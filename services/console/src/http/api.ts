@@ -8,12 +8,13 @@ import { Hono, type Context } from "hono";
 import { shownNotices } from "../audit/shown-records.ts";
 import type { ShownRead } from "../audit/read-log.ts";
 import { SchakelError } from "@schakel/contracts";
-import { feedFilterOf, feedPage } from "../model/feed-query.ts";
+import { feedFilterOf } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
 import type { NoticeState } from "../model/notice-book.ts";
 import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
-import { noticeMatrix, noticePage, openObligations, summarise, visibleEscalations, type NoticeSummary } from "../model/notice-query.ts";
+import { noticeMatrix, openObligations, summarise, visibleEscalations, type NoticeSummary } from "../model/notice-query.ts";
 import { traceView } from "../model/trace.ts";
+import { feedPageWithOlder, modelFor, noticePageWithOlder, olderNotice } from "../model/older-queries.ts";
 import { canSeeNotice } from "../model/visibility.ts";
 import { noticeSenders } from "../identities.ts";
 import { intParam, type ConsoleContext, type Env } from "./context.ts";
@@ -21,7 +22,7 @@ import { errorAnswer } from "./errors.ts";
 
 /** A notice without its internal maps, for JSON. */
 function noticeJson(n: NoticeState) {
-  const { receipts: _receipts, order: _order, known: _known, ...rest } = n;
+  const { receipts: _receipts, order: _order, known: _known, bodyLeft: _bodyLeft, postedPos: _postedPos, ...rest } = n;
   return rest;
 }
 
@@ -66,7 +67,7 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/messages", async (c) => {
     const before = intParam(c, "before");
-    const page = feedPage(model, c.get("viewer"), feedFilterOf(c.req.query(), directory), { ...(before ? { before } : {}), limit: intParam(c, "limit") ?? 50 });
+    const page = await feedPageWithOlder(model, c.get("viewer"), feedFilterOf(c.req.query(), directory), { ...(before ? { before } : {}), limit: intParam(c, "limit") ?? 50 });
     await shown(c, { kind: "record", purpose: "GET /api/messages", records: page.items });
     return c.json(page);
   });
@@ -74,7 +75,7 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
   app.get("/notices", async (c) => {
     const s = c.req.query("status");
     const status = (NOTICE_PROGRESS as readonly string[]).includes(s ?? "") ? (s as NoticeProgress) : undefined;
-    const page = noticePage(model.notices, c.get("viewer"), {
+    const page = await noticePageWithOlder(model, c.get("viewer"), {
       ...(status ? { status } : {}), ...(c.req.query("sender") ? { sender: c.req.query("sender")! } : {}), ...(c.req.query("q") ? { text: c.req.query("q")! } : {}),
       page: intParam(c, "page") ?? 1, pageSize: intParam(c, "pageSize") ?? 25,
     });
@@ -84,9 +85,10 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.get("/notices/:id", async (c) => {
     const viewer = c.get("viewer");
-    const n = model.notices.notices.get(c.req.param("id"));
-    if (!n?.known || !canSeeNotice(viewer, n)) return errorAnswer(c, notFound(`notice ${c.req.param("id")}`));
-    await shown(c, { kind: "notice", purpose: "GET /api/notices/:id", records: shownNotices(model, [n]) });
+    const found = await olderNotice(model, c.req.param("id"));
+    const n = found?.notice;
+    if (!n || !canSeeNotice(viewer, n)) return errorAnswer(c, notFound(`notice ${c.req.param("id")}`));
+    await shown(c, { kind: "notice", purpose: "GET /api/notices/:id", records: shownNotices(found.model, [n]) });
     return c.json({ notice: noticeJson(n), summary: summaryJson(summarise(n, viewer)), matrix: noticeMatrix(n, viewer) });
   });
 
@@ -101,7 +103,8 @@ export function apiRoutes(ctx: ConsoleContext): Hono<Env> {
   app.get("/escalations", (c) => c.json({ items: visibleEscalations(model.notices, c.get("viewer")) }));
 
   app.get("/traces/:id", async (c) => {
-    const view = traceView(model, c.get("viewer"), c.req.param("id").toLowerCase());
+    const id = c.req.param("id").toLowerCase();
+    const view = traceView((await modelFor(model, id)) ?? model, c.get("viewer"), id);
     if (view.steps.length === 0) return errorAnswer(c, notFound(`trace ${c.req.param("id")}`));
     await shown(c, { kind: "trace", purpose: "GET /api/traces/:id", records: view.steps.map((s) => s.record) });
     return c.json(view);

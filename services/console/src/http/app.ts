@@ -24,6 +24,7 @@ import { FALLBACK_LOCALE, messagesOf } from "../i18n/messages.ts";
 import { postRoutes } from "./post-routes.ts";
 import { signalRoutes } from "./signal-routes.ts";
 import { coordinationRoutes } from "./coordination-routes.ts";
+import { caseRoutes } from "./case-routes.ts";
 
 export interface ConsoleAppOptions {
   /**
@@ -84,6 +85,7 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
   app.route("/", acknowledgeRoutes(ctx));
   app.route("/", signalRoutes(ctx));
   app.route("/", coordinationRoutes(ctx));
+  app.route("/", caseRoutes(ctx));
   app.route("/", languageRoutes());
   app.route("/", liveRoutes(ctx, streams));
   app.route("/api", apiRoutes(ctx));

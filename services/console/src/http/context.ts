@@ -16,6 +16,7 @@ import type { PersonsSource } from "../auth/people.ts";
 import type { RelyingParty } from "../auth/relying-party.ts";
 import type { Session, SessionStore } from "../auth/sessions.ts";
 import type { ConsoleReadLog } from "../audit/read-log.ts";
+import type { CaseWork } from "./case-work.ts";
 
 /** Sign-in as the HTTP layer sees it. */
 export interface ConsoleAuth {
@@ -51,6 +52,8 @@ export interface ConsoleContext {
   busStatus?: BusStatus;
   /** The read audit: what a person is shown of case records, traces and exports is recorded first. */
   reads: ConsoleReadLog;
+  /** Case work in the organisations' own buckets (the case pages); absent when the console runs without a bus. */
+  caseWork?: CaseWork;
 }
 
 export type Env = {
@@ -70,7 +73,7 @@ export function frameOf(ctx: ConsoleContext, c: Context<Env>, title: string, act
   return {
     title, active, viewer: c.get("viewer"), locale: c.get("locale"), t: c.get("t"),
     complete: ctx.model.complete, path: url.pathname + url.search,
-    ...(c.get("person") ? { person: c.get("person") } : {}),
+    ...(c.get("person") ? { person: c.get("person"), caseWork: ctx.caseWork?.inNavigation(c.get("person")) ?? false } : {}),
     ...(session ? { csrf: session.csrf } : {}),
     demo: ctx.auth.demo,
     ...(ctx.busStatus ? { bus: ctx.busStatus.state } : {}),

@@ -6,9 +6,10 @@ import { html } from "hono/html";
 import { feedFilterOf, feedPage } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
 import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
-import { noticePage, noticeMatrix as matrixRows, openObligations, summarise, visibleEscalations } from "../model/notice-query.ts";
+import { noticeMatrix as matrixRows, openObligations, summarise, visibleEscalations } from "../model/notice-query.ts";
 import { parseBelgianTime } from "../model/time-window.ts";
 import { traceView } from "../model/trace.ts";
+import { feedPageWithOlder, modelFor, noticePageWithOlder, olderNotice } from "../model/older-queries.ts";
 import { noticeDetailOf } from "./acknowledge-routes.ts";
 import { canSee, canSeeNotice, type Viewpoint } from "../model/visibility.ts";
 import type { ReadModel } from "../model/read-model.ts";
@@ -68,7 +69,7 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
   app.get("/feed", async (c) => {
     const filter = feedFilterOf(c.req.query(), directory);
     const before = intParam(c, "before");
-    const page = feedPage(model, c.get("viewer"), filter, { ...(before ? { before } : {}), limit: 50 });
+    const page = await feedPageWithOlder(model, c.get("viewer"), filter, { ...(before ? { before } : {}), limit: 50 });
     await shown(c, { kind: "record", purpose: "feed", records: page.items });
     const t = c.get("t");
     return c.html(layout(frameOf(ctx, c, t.feed.title, "feed"), feedView(page, filter, directory, t, { live: before === undefined })));
@@ -80,7 +81,7 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     const sender = c.req.query("sender") || undefined;
     const text = c.req.query("q") || undefined;
     const q = { ...(status ? { status } : {}), ...(sender ? { sender } : {}), ...(text ? { text } : {}), page: intParam(c, "page") ?? 1, pageSize: 25 };
-    const page = noticePage(model.notices, c.get("viewer"), q);
+    const page = await noticePageWithOlder(model, c.get("viewer"), q);
     await shown(c, { kind: "notice", purpose: "notice list", records: shownNotices(model, page.items.map((s) => s.notice)) });
     const senders = directory.organisations.filter((o) => o.roles.includes("liaison") || o.roles.includes("platform")).map((o) => o.id);
     const t = c.get("t");
@@ -90,11 +91,12 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
   app.get("/notices/:id", async (c) => {
     const viewer = c.get("viewer");
     const t = c.get("t");
-    const n = model.notices.notices.get(c.req.param("id"));
-    if (!n?.known || !canSeeNotice(viewer, n)) {
+    const found = await olderNotice(model, c.req.param("id"));
+    const n = found?.notice;
+    if (!n || !canSeeNotice(viewer, n)) {
       return c.html(layout(frameOf(ctx, c, t.notices.notFoundTitle, "notices"), html`<p>${t.notices.notFound(c.req.param("id"))}</p>`), 404);
     }
-    await shown(c, { kind: "notice", purpose: "notice detail", records: shownNotices(model, [n]) });
+    await shown(c, { kind: "notice", purpose: "notice detail", records: shownNotices(found.model, [n]) });
     return c.html(layout(frameOf(ctx, c, n.title, "notices"), noticeDetailOf(ctx, c, n)));
   });
 
@@ -113,7 +115,8 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     const viewer = c.get("viewer");
     const t = c.get("t");
     const id = c.req.query("id")?.trim().toLowerCase();
-    const found = id ? visibleTraceOf(model, viewer, id) : undefined;
+    const holder = id ? await modelFor(model, id) : undefined;
+    const found = id && holder ? visibleTraceOf(holder, viewer, id) : undefined;
     if (found) return c.redirect(`/traces/${found.traceId}${found.messageId ? `#m-${found.messageId}` : ""}`, 303);
     const recent = model.recentTraces(25, (r) => canSee(viewer, r)).map((traceId) => {
       const records = model.trace(traceId).filter((r) => canSee(viewer, r));
@@ -126,7 +129,8 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
   app.get("/traces/:id", async (c) => {
     const id = c.req.param("id").toLowerCase();
     const t = c.get("t");
-    const view = traceView(model, c.get("viewer"), id);
+    const holder = await modelFor(model, id);
+    const view = traceView(holder ?? model, c.get("viewer"), id);
     if (view.steps.length === 0) {
       return c.html(layout(frameOf(ctx, c, t.traces.notFoundTitle, "traces"), traceIndex([], directory, t, id)), 404);
     }

@@ -59,16 +59,20 @@ export interface FeedPage {
   items: FlowRecord[];
   /** Cursor for the next (older) page, absent on the last page. */
   before?: number;
-  /** Matching messages in the whole record for this viewpoint. */
+  /** Matching messages for this viewpoint: in the whole record (`counted: "all"`), or in memory only (`"recent"`, older-queries.ts). */
   total: number;
+  counted?: "all" | "recent";
 }
 
-/** One page of the feed, newest first, starting below the cursor `before` (an ingest position). */
+/**
+ * One page of the feed among the records in memory, newest first, starting below the cursor
+ * `before` (an ingest position); older-queries.ts continues below memory.
+ */
 export function feedPage(model: ReadModel, viewer: Viewpoint, filter: FeedFilter, opts: { before?: number; limit?: number } = {}): FeedPage {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
   const match = feedMatcher(filter, model.directory);
   const records = model.records;
-  const before = Math.min(opts.before ?? records.length, records.length);
+  const before = opts.before ?? Infinity;
   const items: FlowRecord[] = [];
   // One backwards pass: it fills the page, and keeps counting so the user sees how much a filter
   // narrows the feed (a few milliseconds for 100,000 records) and whether an older page exists.
@@ -78,7 +82,7 @@ export function feedPage(model: ReadModel, viewer: Viewpoint, filter: FeedFilter
     const r = records[i]!;
     if (!canSee(viewer, r) || !match(r)) continue;
     total++;
-    if (i >= before) continue;
+    if (r.pos >= before) continue;
     if (items.length < limit) items.push(r);
     else olderThanPage++;
   }

@@ -50,6 +50,13 @@ export interface NoticeState {
   traceId: string;
   /** Index in the notice list (posting order). */
   order: number;
+  /**
+   * True once the notice's records left the read model's memory while it was still open: its body
+   * was dropped (the notice's page reads it back, older-queries.ts); the rest stays for its obligations.
+   */
+  bodyLeft?: true;
+  /** The ingest position of its first copy (where the ledger files it once it leaves memory). */
+  postedPos?: number;
   receipts: Map<string, RecipientReceipts>;
 }
 
@@ -84,11 +91,15 @@ export interface RequestState {
   responses: Map<string, { outcome: string; at: number; actor?: KnownActor }>;
 }
 
+/** Whether a recipient still owes the notice an acknowledgement (an open obligation stays in memory). */
+export const awaitsAcknowledgement = (n: NoticeState): boolean =>
+  n.ackRequired && n.expected.some((org) => n.receipts.get(org)?.acknowledgedAt === undefined);
+
 export class NoticeBook {
   readonly notices = new Map<string, NoticeState>();
   /** Known notices in posting order (the notices page pages through this). */
-  readonly list: NoticeState[] = [];
-  readonly escalations: EscalationState[] = [];
+  list: NoticeState[] = [];
+  escalations: EscalationState[] = [];
   readonly requests = new Map<string, RequestState>();
   readonly #escalationsById = new Map<string, EscalationState>();
   #persons = PersonIndex.empty;
@@ -127,7 +138,7 @@ export class NoticeBook {
     if (!n.known) {
       Object.assign(n, {
         known: true, title: d.title, body: d.body, category: d.category, sender: r.sender, ackRequired: d.ackRequired,
-        postedAt: r.storedAt, traceId: r.traceId, order: this.list.length,
+        postedAt: r.storedAt, traceId: r.traceId, order: this.list.length, postedPos: r.pos,
       });
       if (d.ackBy) n.ackBy = d.ackBy;
       if (d.preventionTier) n.preventionTier = d.preventionTier;
@@ -172,6 +183,59 @@ export class NoticeBook {
     this.#escalationsById.set(d.escalationId, escalation);
     this.escalations.push(escalation);
     if (o.kind === "acknowledgement") this.#receipts(this.#notice(o.reference, r), o.owedBy).escalatedAt ??= r.storedAt;
+  }
+
+  /**
+   * Forgets what `records` (leaving the read model's memory, oldest first) were about, except what
+   * is still open: a notice that awaits an acknowledgement, a request without an answer. Returns
+   * the positions of the records whose notice left the book (the ledger pages old notices by them):
+   * `left` among `records`, `later` in chunks that left before (notices kept while they were owed,
+   * acknowledged since).
+   */
+  leave(records: readonly FlowRecord[]): { left: number[]; later: number[] } {
+    const left: number[] = [];
+    const later: number[] = [];
+    const gone = new Set<string>();
+    const goneEscalations = new Set<string>();
+    for (const r of records) {
+      if (!r.reference) continue;
+      if (r.type === "notice.posted" || r.type === "notice.delivered" || r.type === "notice.acknowledged") {
+        const n = this.notices.get(r.reference);
+        if (n?.known && r.type === "notice.posted" && awaitsAcknowledgement(n)) {
+          // Still owed: it stays for the obligations, without its body (read back on its page).
+          n.body = "";
+          n.bodyLeft = true;
+          continue;
+        }
+        // A receipt whose notice is known stays with it; a receipt of a notice never seen here goes.
+        if (!n || (n.known && r.type !== "notice.posted")) continue;
+        this.notices.delete(n.noticeId);
+        if (n.known) {
+          gone.add(n.noticeId);
+          left.push(r.pos);
+        }
+      } else if (r.type === "coordination.requested") {
+        if (this.requests.get(r.reference)?.responses.size) this.requests.delete(r.reference);
+      } else if (r.type === "escalation.raised") {
+        goneEscalations.add(r.id);
+      }
+    }
+    // Notices kept while owed and acknowledged since leave now, filed where they were posted.
+    for (const n of this.list) {
+      if (!n.bodyLeft || awaitsAcknowledgement(n)) continue;
+      this.notices.delete(n.noticeId);
+      gone.add(n.noticeId);
+      if (n.postedPos !== undefined) later.push(n.postedPos);
+    }
+    if (gone.size) this.list = this.list.filter((n) => !gone.has(n.noticeId));
+    if (goneEscalations.size) {
+      this.escalations = this.escalations.filter((e) => {
+        if (!goneEscalations.has(e.messageId)) return true;
+        this.#escalationsById.delete(e.escalationId);
+        return false;
+      });
+    }
+    return { left, later };
   }
 
   requested(r: FlowRecord, d: DataOf<"coordination.requested">): void {

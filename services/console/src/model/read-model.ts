@@ -1,13 +1,46 @@
 /**
  * The console's read model: every verified message of the coordination (and the metadata of
  * case consultations) in ingest order, indexed by trace, plus the notice book. It lives in
- * memory — 100,000 records are a few tens of MB — and is rebuilt from the streams at start, so
- * it never disagrees with the bus for long and needs no storage of its own.
+ * memory and is rebuilt from the streams at start, so it never disagrees with the bus for long
+ * and needs no storage of its own.
+ *
+ * Bounded: with a `window`, only the newest `window` records (and what is still open: notices
+ * awaiting an acknowledgement, unanswered requests) stay in memory. Older records leave a chunk
+ * at a time and are noted in the ledger (ledger.ts), from which older pages, a notice's page and
+ * a trace of an old message are read back on demand (older-records.ts). Without a window (a model
+ * filled by hand, with no bus to read back from) it keeps everything.
  */
 import type { DataOf, Envelope, MessageType } from "@schakel/contracts";
 import { PersonIndex, type KeyDirectory, type Rejection } from "@schakel/contracts/bus";
+import { chunkAt, chunkOf, CHUNK_SIZE, type Chunk } from "./ledger.ts";
 import { NoticeBook } from "./notice-book.ts";
 import { recordOf, type FlowRecord, type StoredAt } from "./record.ts";
+
+/** A verified message as read from a stream, before it becomes a record. */
+export interface ReadMessage {
+  type: MessageType;
+  envelope: Envelope;
+  at: StoredAt;
+}
+
+/**
+ * Where records that left memory are read back from: the streams (a chunk of the ledger) and the
+ * trace index (the messages of the traces some ids name). The console's is `olderRecords` (its
+ * bus); a model without one serves what it holds.
+ */
+export interface OlderRecords {
+  /** The verified messages of a chunk, oldest first, as the chunk's order lays them out. */
+  chunk(chunk: Chunk): Promise<ReadMessage[]>;
+  /** The verified messages of the traces that these ids (trace, message, notice or request ids) name; empty when none is known. */
+  traces(ids: readonly string[]): Promise<ReadMessage[]>;
+}
+
+export interface ReadModelOptions {
+  /** Records kept in memory at least (up to CHUNK_SIZE more wait to leave together); default: all of them. */
+  window?: number;
+  /** Where records that left memory are read back from. */
+  older?: OlderRecords;
+}
 
 /** A message the console refused to show (signature, schema…), kept for the operator. */
 export interface RefusedMessage {
@@ -22,7 +55,13 @@ export type RecordListener = (record: FlowRecord) => void;
 
 export class ReadModel {
   readonly notices: NoticeBook;
-  readonly #records: FlowRecord[] = [];
+  #records: FlowRecord[] = [];
+  /** Position of #records[0]; every position below it has left memory (see ledger). */
+  #first = 0;
+  readonly #window: number;
+  /** The chunks that left memory, oldest first. */
+  readonly ledger: Chunk[] = [];
+  readonly older: OlderRecords | undefined;
   readonly #byTrace = new Map<string, number[]>();
   /** Envelope id → ingest position. */
   readonly #byId = new Map<string, number>();
@@ -38,8 +77,10 @@ export class ReadModel {
   complete = false;
   #persons = PersonIndex.empty;
 
-  constructor(readonly directory: KeyDirectory) {
+  constructor(readonly directory: KeyDirectory, opts: ReadModelOptions = {}) {
     this.notices = new NoticeBook(directory);
+    this.#window = Math.max(1, opts.window ?? Infinity);
+    this.older = opts.older;
   }
 
   /**
@@ -56,13 +97,24 @@ export class ReadModel {
     return this.#persons;
   }
 
-  /** Records in ingest order (oldest first). Read-only by convention: the model owns them. */
+  /** The records in memory, in ingest order (oldest first). Read-only by convention: the model owns them. */
   get records(): readonly FlowRecord[] {
     return this.#records;
   }
 
+  /** Every record ingested so far, in memory or not. */
   get size(): number {
-    return this.#records.length;
+    return this.#first + this.#records.length;
+  }
+
+  /** The position of the oldest record in memory (= how many have left it). */
+  get firstInMemory(): number {
+    return this.#first;
+  }
+
+  /** The record at ingest position `pos`, if it is in memory. */
+  at(pos: number): FlowRecord | undefined {
+    return pos >= this.#first ? this.#records[pos - this.#first] : undefined;
   }
 
   /**
@@ -72,9 +124,10 @@ export class ReadModel {
    */
   ingest(type: MessageType, envelope: Envelope, at: StoredAt): FlowRecord | undefined {
     if (this.#byId.has(envelope.id)) return undefined;
-    const record = recordOf(type, envelope, at, this.directory, this.#records.length);
+    const record = recordOf(type, envelope, at, this.directory, this.size);
     this.#byId.set(envelope.id, record.pos);
     this.#records.push(record);
+    if (this.#records.length >= this.#window + CHUNK_SIZE) this.#leave();
     if (record.reference) {
       const about = this.#byReference.get(record.reference);
       if (about) about.push(record.pos);
@@ -92,6 +145,33 @@ export class ReadModel {
       }
     }
     return record;
+  }
+
+  /** The oldest chunk leaves memory: out of the indexes and the notice book, into the ledger. */
+  #leave(): void {
+    const leaving = this.#records.slice(0, CHUNK_SIZE);
+    this.#records = this.#records.slice(CHUNK_SIZE);
+    this.#first += leaving.length;
+    const below = this.#first;
+    const trim = (index: Map<string, number[]>, key: string | undefined) => {
+      const list = key === undefined ? undefined : index.get(key);
+      if (!list) return;
+      let n = 0;
+      while (n < list.length && list[n]! < below) n++;
+      if (n === list.length) index.delete(key!);
+      else if (n) list.splice(0, n);
+    };
+    for (const r of leaving) {
+      this.#byId.delete(r.id);
+      trim(this.#byTrace, r.traceId);
+      trim(this.#byReference, r.reference);
+    }
+    const { left, later } = this.notices.leave(leaving);
+    for (const pos of later) {
+      const home = chunkAt(this.ledger, pos);
+      if (home) home.chunk.notices = Uint16Array.from([...home.chunk.notices, pos - home.chunk.firstPos].sort((a, b) => a - b));
+    }
+    this.ledger.push(chunkOf(leaving, left.map((pos) => pos - leaving[0]!.pos)));
   }
 
   #apply(type: MessageType, r: FlowRecord, data: unknown): void {
@@ -119,20 +199,20 @@ export class ReadModel {
   }
 
   /**
-   * The records an id names, as the CLI's `trace` finds them: the records of a trace (by trace
+   * The records an id names among those in memory, as the CLI's `trace` finds them: the records of a trace (by trace
    * id), one message (by its envelope id), or the messages about a notice, request or signal (by
    * that business id). Empty when the id names nothing here. Callers apply visibility.
    */
   lookup(id: string): { via: "trace" | "message" | "reference"; records: FlowRecord[] } {
     if (this.#byTrace.has(id)) return { via: "trace", records: this.trace(id) };
     const pos = this.#byId.get(id);
-    if (pos !== undefined) return { via: "message", records: [this.#records[pos]!] };
-    return { via: "reference", records: (this.#byReference.get(id) ?? []).map((p) => this.#records[p]!) };
+    if (pos !== undefined) return { via: "message", records: [this.at(pos)!] };
+    return { via: "reference", records: (this.#byReference.get(id) ?? []).map((p) => this.at(p)!) };
   }
 
   /** The records of one trace in ingest order; proportional to the trace, not the stream. */
   trace(traceId: string): FlowRecord[] {
-    return (this.#byTrace.get(traceId) ?? []).map((p) => this.#records[p]!);
+    return (this.#byTrace.get(traceId) ?? []).map((p) => this.at(p)!);
   }
 
   /** The most recent traces (newest first), for the trace index page. */

@@ -88,7 +88,23 @@ function describe(type: MessageType, data: Record<string, unknown>): Described {
       return { summary: `answered: ${s("outcome")}` };
     case "case.consultation.requested":
     case "case.consultation.responded":
+    case "case.opened":
+    case "case.plan.set":
+    case "case.task.reported":
+    case "case.transferred":
+    case "case.key.granted":
+    case "case.corrected":
       return { summary: `case ${s("caseRef")} — content sealed to its recipients`, caseRef: s("caseRef") };
+    case "case.key.requested":
+      return { summary: `case ${s("caseRef")}: key asked for`, caseRef: s("caseRef") };
+    case "case.erased":
+      return { summary: `case ${s("caseRef")} erased (${s("reason")}): its content no longer opens`, caseRef: s("caseRef") };
+    case "case.closed":
+      return { summary: `case ${s("caseRef")} closed: ${s("reason")}`, caseRef: s("caseRef") };
+    case "livc.composition.set": {
+      const n = Array.isArray(data.members) ? data.members.length : 0;
+      return { summary: `LIVC-R of ${s("municipality")}: composition v${String(data.version)} (${n} member${n === 1 ? "" : "s"})` };
+    }
     case "knowledge.shared":
       return { summary: `${s("format")}: ${s("title")}`, ...tagged };
     case "read.recorded":

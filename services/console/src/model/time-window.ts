@@ -18,9 +18,12 @@ export interface TimeWindow {
 }
 
 const ZONE = "Europe/Brussels";
-const offsetFormat = new Intl.DateTimeFormat("en", { timeZone: ZONE, timeZoneName: "longOffset" });
+// Made at first use: a formatter with a time zone pages in ICU's zone and locale data (several
+// MB of resident memory), which a process that never reads a window should not carry.
+let offsetFormat: Intl.DateTimeFormat | undefined;
 
 function offsetMsAt(ms: number): number {
+  offsetFormat ??= new Intl.DateTimeFormat("en", { timeZone: ZONE, timeZoneName: "longOffset" });
   const name = offsetFormat.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
   return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;

@@ -3,12 +3,13 @@
  * requesting and answering coordination), through the runtime's `postNotice` — the same path
  * the liaison's own service uses, so the notice is recorded among its sent notices and the
  * receipts that come back find it. Each carries the signed-in person who acted (`actor`). One bus connection per organisation posted as, opened on
- * first use and kept until the console stops.
+ * first use and kept until the console stops; told where the organisation keeps its case keys
+ * (`<data>/case-keys/<org>`), so case content opens on it (the case pages).
  */
 import type { Actor, InputOf } from "@schakel/contracts";
 import { connectBus, type Bus, type ReadInput } from "@schakel/contracts/bus";
 import {
-  acknowledgeNotice, postNotice, raiseSignal, requestCoordination, respondToCoordination,
+  acknowledgeNotice, postNotice, useCaseKeys, type CaseKeyStore, raiseSignal, requestCoordination, respondToCoordination,
   type AcknowledgeOutcome, type RaisedSignal, type RequestedCoordination, type RespondOutcome,
 } from "@schakel/organisation";
 import type { IdentitySource } from "../identities.ts";
@@ -31,17 +32,27 @@ export interface NoticePublisher {
   answerCoordination(org: string, data: InputOf<"coordination.responded">, actor?: Actor): Promise<RespondOutcome>;
   /** Records a read in the read audit as `org` (the reader's organisation), once READS stored it. */
   recordRead(org: string, read: ReadInput): Promise<unknown>;
+  /** `org`'s connection (case work reads the organisation's own bucket and case keys through it). */
+  connection(org: string): Promise<Bus>;
   close(): Promise<void>;
 }
 
+export interface PublisherOptions {
+  /** Where an organisation keeps its case keys (the data folder's `case-keys/<org>`); absent: case content does not open. */
+  caseKeys?: (org: string) => CaseKeyStore;
+}
+
 /** A publisher that connects to `servers` with the credentials of the organisation posting. */
-export function noticePublisher(servers: string | string[], identities: IdentitySource): NoticePublisher {
+export function noticePublisher(servers: string | string[], identities: IdentitySource, opts: PublisherOptions = {}): NoticePublisher {
   const buses = new Map<string, Promise<Bus>>();
   const busOf = (org: string): Promise<Bus> => {
     let bus = buses.get(org);
     if (!bus) {
       bus = identities.credentials(org).then((credentials) =>
-        connectBus({ servers, credentials, directory: identities.directory, name: `schakel-console:${org}` }));
+        connectBus({ servers, credentials, directory: identities.directory, name: `schakel-console:${org}` })).then((b) => {
+        if (opts.caseKeys) useCaseKeys(b, opts.caseKeys(org));
+        return b;
+      });
       // A failed connection is not cached: the next post tries again.
       bus.catch(() => buses.delete(org));
       buses.set(org, bus);
@@ -76,6 +87,7 @@ export function noticePublisher(servers: string | string[], identities: Identity
     async recordRead(org, read) {
       return (await busOf(org)).recordRead(read);
     },
+    connection: busOf,
     async close() {
       const all = [...buses.values()];
       buses.clear();

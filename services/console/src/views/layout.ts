@@ -22,11 +22,16 @@ export const NAV = [
   { href: "/post", key: "post", may: ["post-notice"] },
   { href: "/signal", key: "signal", may: ["raise-signal"] },
   { href: "/coordination", key: "coordination", may: ["request-coordination", "answer-coordination"] },
-] as const satisfies readonly { href: string; key: string; may?: readonly PersonAction[] }[];
+  { href: "/cases", key: "cases", caseWork: true },
+  { href: "/livc", key: "livc", caseWork: true },
+] as const satisfies readonly { href: string; key: string; may?: readonly PersonAction[]; caseWork?: true }[];
 export type NavKey = (typeof NAV)[number]["key"];
 
-/** The navigation a person sees: the pages, and the actions their roles allow. */
-const navFor = (person: Person | undefined) => NAV.filter((n) => !("may" in n) || (person !== undefined && n.may.some((a) => personMay(person.roles, a))));
+/** The navigation a person sees: the pages, the actions their roles allow, and case work when their role takes part. */
+const navFor = (frame: Frame) => NAV.filter((n) => {
+  if ("caseWork" in n) return frame.caseWork === true;
+  return !("may" in n) || (frame.person !== undefined && n.may.some((a) => personMay(frame.person!.roles, a)));
+});
 
 /** What every page needs besides its own content. */
 export interface Frame {
@@ -39,6 +44,8 @@ export interface Frame {
   csrf?: string;
   /** A demo console: offer to sign in as another demo person. */
   demo?: boolean;
+  /** The person's role takes part in an LIVC-R (or they coordinate the platform): the case pages are offered. */
+  caseWork?: boolean;
   /** False while the console is still reading the record from the start. */
   complete: boolean;
   /** The current path and query, so switching language returns to the same page. */
@@ -67,7 +74,7 @@ export function layout(frame: Frame, content: Html): Html {
 <header class="top">
   <div class="brand"><a href="/"><svg class="mark" aria-hidden="true" viewBox="0 0 32 32" width="22" height="22"><path d="M9 20a5 5 0 0 1 0-8h5M23 12a5 5 0 0 1 0 8h-5M12 16h8" stroke="currentColor" stroke-width="3" fill="none" stroke-linecap="round"/></svg> Schakel <span class="sub">${t.frame.brand}</span></a></div>
   <nav aria-label="${t.frame.navLabel}">
-    <ul>${navFor(frame.person).map((n) => html`<li><a href="${n.href}"${n.key === frame.active ? html` aria-current="page"` : ""}>${t.frame.nav[n.key]}</a></li>`)}</ul>
+    <ul>${navFor(frame).map((n) => html`<li><a href="${n.href}"${n.key === frame.active ? html` aria-current="page"` : ""}>${t.frame.nav[n.key]}</a></li>`)}</ul>
   </nav>
   ${frame.person ? html`<div class="viewer">
     <span data-person="${frame.person.id}">${t.frame.signedInAs(frame.person.name, frame.viewer.name)}</span>

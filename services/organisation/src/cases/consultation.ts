@@ -5,10 +5,14 @@
  * organisation's bucket and is opened only on request, by the organisation it is sealed to; each
  * opening is recorded in the read audit first (who, which messages, which case).
  */
-import { CaseContent, newMessageId, SchakelError, traceIdOf, type SealedContent } from "@schakel/contracts";
-import { open, seal, wireContext, type Bus, type Delivery, type ReadInput } from "@schakel/contracts/bus";
+import { newMessageId, SchakelError, traceIdOf, type Actor, type CasePurpose, type CaseContent } from "@schakel/contracts";
+import { wireContext, type Bus, type Delivery, type ReadInput } from "@schakel/contracts/bus";
 import { orgState, type OrgState } from "../state.ts";
 import { messageRefOf, type IncomingConsultation, type OutgoingConsultation } from "../records.ts";
+import { requireCase } from "./lifecycle.ts";
+import { currentComposition, requireMembers } from "./membership.ts";
+import { caseKeysOf } from "./case-keys.ts";
+import { openContent, requireCaseKey, sealTo } from "./sealing.ts";
 
 export interface CaseConsultationInput {
   caseRef: string;
@@ -18,6 +22,10 @@ export interface CaseConsultationInput {
   notes?: string;
   respondBy?: string | Date;
   consultationId?: string;
+  /** consultation (default) or follow-up. */
+  purpose?: Extract<CasePurpose, "consultation" | "follow-up">;
+  /** The person who asks (absent: the organisation's service). */
+  actor?: Actor;
 }
 
 export interface RequestedConsultation {
@@ -25,9 +33,6 @@ export interface RequestedConsultation {
   traceId: string;
   copies: { to: string; id: string; duplicate: boolean }[];
 }
-
-const sealTo = (bus: Bus, content: CaseContent, orgs: string[]): SealedContent =>
-  seal(content, [...new Set(orgs)].map((org) => ({ org, key: bus.directory.sealingKeyOf(org) })));
 
 /**
  * Asks named partners about a case: one sealed message per recipient, same consultation id and
@@ -40,20 +45,26 @@ export async function requestCaseConsultation(bus: Bus, input: CaseConsultationI
       throw new SchakelError("unknown-audience", `case content is sealed to named organisations; "${r}" is not one (see "schakel orgs list")`, { recipient: r });
     }
   }
-  const consultationId = input.consultationId ?? newMessageId();
-  const sealed = sealTo(bus, { question: input.question, ...(input.notes ? { notes: input.notes } : {}) }, [...recipients, bus.org]);
-  const respondBy = input.respondBy === undefined ? undefined : new Date(input.respondBy).toISOString();
-  const data = { consultationId, caseRef: input.caseRef, recipients, ...(respondBy ? { respondBy } : {}), sealed };
-  const trace = wireContext();
-  for (const to of recipients) bus.prepare("case.consultation.requested", data, { to, correlationId: consultationId, trace });
   const state = await orgState(bus);
+  // Only members of the case's LIVC-R, as its current composition says, may receive its content.
+  const file = await requireCase(state, input.caseRef);
+  const version = await currentComposition(state, file.livc);
+  requireMembers(file.livc, version, [bus.org, ...recipients]);
+  const consultationId = input.consultationId ?? newMessageId();
+  const sealed = sealTo(bus, { question: input.question, ...(input.notes ? { notes: input.notes } : {}) }, [...recipients, bus.org], requireCaseKey(bus, input.caseRef));
+  const respondBy = input.respondBy === undefined ? undefined : new Date(input.respondBy).toISOString();
+  const law = { livc: file.livc, compositionVersion: version.version, legalBasis: "art-458ter-livc-r" as const, purpose: input.purpose ?? "consultation" };
+  const data = { consultationId, caseRef: input.caseRef, recipients, ...(respondBy ? { respondBy } : {}), sealed, ...law };
+  const trace = wireContext();
+  const acting = input.actor ? { actor: input.actor } : {};
+  for (const to of recipients) bus.prepare("case.consultation.requested", data, { to, correlationId: consultationId, trace, ...acting });
   await state.consultationsOut.create(consultationId, {
     consultationId, caseRef: input.caseRef, recipients, ...(respondBy ? { respondBy } : {}), sealed, sentAt: now.toISOString(),
     messageIds: {}, traceId: traceIdOf(trace.traceparent), responses: [],
   });
   const copies: RequestedConsultation["copies"] = [];
   for (const to of recipients) {
-    const ack = await bus.publish("case.consultation.requested", data, { to, correlationId: consultationId, trace, idempotencyKey: `case|${consultationId}` });
+    const ack = await bus.publish("case.consultation.requested", data, { to, correlationId: consultationId, trace, idempotencyKey: `case|${consultationId}`, ...acting });
     copies.push({ to, id: ack.id, duplicate: ack.duplicate });
   }
   await state.consultationsOut.mutate(consultationId, (cur) => (cur ? { ...cur, messageIds: Object.fromEntries(copies.map((c) => [c.to, c.id])) } : undefined));
@@ -66,7 +77,7 @@ export async function receiveCaseConsultation(state: OrgState, d: Delivery<"case
   const record: IncomingConsultation = {
     consultationId: data.consultationId, caseRef: data.caseRef, from: envelope.sender, recipients: data.recipients,
     ...(data.respondBy ? { respondBy: data.respondBy } : {}), sealed: data.sealed, receivedAt: now.toISOString(),
-    message: messageRefOf(envelope),
+    message: messageRefOf(envelope), ...(data.livc ? { livc: data.livc } : {}), ...(data.purpose ? { purpose: data.purpose } : {}),
   };
   const c = await state.consultationsIn.create(data.consultationId, record);
   return c.created ? record : c.existing?.value ?? record;
@@ -93,12 +104,6 @@ export interface OpenedConsultation {
   answers: { from: string; content: CaseContent; at: string }[];
 }
 
-function openContent(bus: Bus, sealed: SealedContent): CaseContent {
-  const parsed = CaseContent.safeParse(open(sealed, bus.org, bus.identity.sealingPrivateKey));
-  if (!parsed.success) throw new SchakelError("sealed", "the sealed case content is not a case question or answer", {});
-  return parsed.data;
-}
-
 /** Who opens sealed case content: a person in the console or CLI, or (default) the organisation's service. */
 export type CaseReader = Pick<ReadInput, "person" | "role" | "interface" | "purpose">;
 
@@ -114,19 +119,21 @@ const SERVICE_READER: CaseReader = { interface: "service", purpose: "open case c
 export async function openCaseConsultation(bus: Bus, consultationId: string, reader: CaseReader = SERVICE_READER): Promise<OpenedConsultation | undefined> {
   const state = await orgState(bus);
   const read = (caseRef: string, messageIds: string[]) => bus.recordRead({ ...reader, kind: "case-content", messageIds, caseRef });
+  // Consultations of earlier releases were sealed without a case key: they open without one.
+  const keyOf = (caseRef: string) => caseKeysOf(bus).get(caseRef);
   const incoming = await state.consultationsIn.get(consultationId);
   if (incoming) {
     const c = incoming.value;
     await read(c.caseRef, [c.message.id]);
-    return { consultationId, caseRef: c.caseRef, direction: "incoming", from: c.from, recipients: c.recipients, content: openContent(bus, c.sealed), answers: [] };
+    return { consultationId, caseRef: c.caseRef, direction: "incoming", from: c.from, recipients: c.recipients, content: openContent(bus, c.sealed, keyOf(c.caseRef)), answers: [] };
   }
   const outgoing = await state.consultationsOut.get(consultationId);
   if (!outgoing) return undefined;
   const c = outgoing.value;
   await read(c.caseRef, [...Object.values(c.messageIds), ...c.responses.map((r) => r.messageId)]);
   return {
-    consultationId, caseRef: c.caseRef, direction: "outgoing", from: bus.org, recipients: c.recipients, content: openContent(bus, c.sealed),
-    answers: c.responses.map((r) => ({ from: r.from, content: openContent(bus, r.sealed), at: r.receivedAt })),
+    consultationId, caseRef: c.caseRef, direction: "outgoing", from: bus.org, recipients: c.recipients, content: openContent(bus, c.sealed, keyOf(c.caseRef)),
+    answers: c.responses.map((r) => ({ from: r.from, content: openContent(bus, r.sealed, keyOf(c.caseRef)), at: r.receivedAt })),
   };
 }
 
@@ -136,7 +143,7 @@ export type CaseAnswerOutcome =
   | { outcome: "unknown-consultation"; consultationId: string; message: string };
 
 /** Answers a consultation addressed to this organisation, sealed to the requester (and itself). */
-export async function respondToCaseConsultation(bus: Bus, input: { consultationId: string; answer: string; notes?: string }, now = new Date()): Promise<CaseAnswerOutcome> {
+export async function respondToCaseConsultation(bus: Bus, input: { consultationId: string; answer: string; notes?: string; actor?: Actor }, now = new Date()): Promise<CaseAnswerOutcome> {
   const state = await orgState(bus);
   const stored = await state.consultationsIn.get(input.consultationId);
   if (!stored) {
@@ -144,9 +151,16 @@ export async function respondToCaseConsultation(bus: Bus, input: { consultationI
   }
   const c = stored.value;
   if (c.response) return { outcome: "already-answered", consultationId: c.consultationId, to: c.from, messageId: c.response.messageId };
-  const sealed = sealTo(bus, { answer: input.answer, ...(input.notes ? { notes: input.notes } : {}) }, [c.from, bus.org]);
-  const sent = await bus.publish("case.consultation.responded", { consultationId: c.consultationId, caseRef: c.caseRef, sealed }, {
-    to: c.from, inReplyTo: c.message, idempotencyKey: `case-answer|${c.consultationId}`,
+  // A consultation of an earlier release names no LIVC-R, so no answer could name its legal basis.
+  if (!c.livc) {
+    throw new SchakelError("not-allowed", `case consultation ${c.consultationId} was asked before consultations named their LIVC-R: ask ${c.from} to consult again ("schakel case consult")`, { consultationId: c.consultationId });
+  }
+  const version = await currentComposition(state, c.livc);
+  requireMembers(c.livc, version, [bus.org, c.from]);
+  const law = { livc: c.livc, compositionVersion: version.version, legalBasis: "art-458ter-livc-r" as const, purpose: c.purpose ?? "consultation" };
+  const sealed = sealTo(bus, { answer: input.answer, ...(input.notes ? { notes: input.notes } : {}) }, [c.from, bus.org], requireCaseKey(bus, c.caseRef));
+  const sent = await bus.publish("case.consultation.responded", { consultationId: c.consultationId, caseRef: c.caseRef, sealed, ...law }, {
+    to: c.from, inReplyTo: c.message, idempotencyKey: `case-answer|${c.consultationId}`, ...(input.actor ? { actor: input.actor } : {}),
   });
   const response = { respondedAt: now.toISOString(), messageId: sent.id };
   await state.consultationsIn.mutate(c.consultationId, (cur) => (cur && !cur.response ? { ...cur, response } : undefined));

@@ -23,6 +23,8 @@ export function receivedNoticeOf(envelope: Envelope, data: DataOf<"notice.posted
     ...(data.ackBy ? { ackBy: data.ackBy } : {}),
     receivedAt: now.toISOString(),
     message: messageRefOf(envelope),
+    ...(data.residence ? { residence: data.residence } : {}),
+    ...(data.person ? { person: data.person } : {}),
   };
 }
 

@@ -5,9 +5,9 @@
  * so the record does not follow them.
  */
 import {
-  actorRefOf, newMessageId, SchakelError, traceIdOf, type Actor, type ExtremismForm, type NoticeCategory, type PreventionTier,
+  actorRefOf, newMessageId, PersonDetails, SchakelError, traceIdOf, type Actor, type ExtremismForm, type NoticeCategory, type PreventionTier,
 } from "@schakel/contracts";
-import { startFlowSpan, type Bus } from "@schakel/contracts/bus";
+import { seal, startFlowSpan, type Bus } from "@schakel/contracts/bus";
 import { orgState } from "../state.ts";
 import type { SentNotice } from "../records.ts";
 
@@ -27,6 +27,11 @@ export interface PostNoticeInput {
   noticeId?: string;
   /** The signed-in person posting (on every copy as `actor`/`actorrole`); absent: the service. */
   actor?: Actor;
+  /**
+   * A notice about a person (a detainee's release): the details, sealed to the municipality of
+   * residence alone on its copy (it must be one of `to`), redacted on every other copy.
+   */
+  person?: { residence: string; details: PersonDetails };
 }
 
 export interface PostedNotice {
@@ -65,12 +70,13 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
     ...(input.extremismForms ? { extremismForms: input.extremismForms } : {}),
     ...(input.caseRef ? { caseRef: input.caseRef } : {}),
   };
+  const copyData = personalCopies(bus, audiences, input.person);
   // One span for the posting: every copy, and everything answering them, descends from it.
   const flow = startFlowSpan("post notice", { "schakel.notice.id": noticeId, "schakel.sender": bus.org });
   const trace = flow.wire;
   // Every copy is validated before the first one leaves, so a bad audience sends nothing.
   const acting = input.actor ? { actor: input.actor } : {};
-  const first = audiences.map((to) => bus.prepare("notice.posted", data, { to, correlationId: noticeId, trace, ...acting }))[0];
+  const first = audiences.map((to) => bus.prepare("notice.posted", { ...data, ...copyData(to) }, { to, correlationId: noticeId, trace, ...acting }))[0];
   const actor = first ? actorRefOf(first.envelope) : undefined;
   const state = await orgState(bus);
   const record: SentNotice = {
@@ -83,7 +89,7 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
   const copies: PostedNotice["copies"] = [];
   try {
     for (const to of audiences) {
-      const ack = await bus.publish("notice.posted", data, { to, correlationId: noticeId, trace: retryTrace, idempotencyKey: noticeKey(noticeId), ...acting });
+      const ack = await bus.publish("notice.posted", { ...data, ...copyData(to) }, { to, correlationId: noticeId, trace: retryTrace, idempotencyKey: noticeKey(noticeId), ...acting });
       copies.push({ audience: to, id: ack.id, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
     }
   } finally {
@@ -91,6 +97,21 @@ export async function postNotice(bus: Bus, input: PostNoticeInput, now = new Dat
   }
   await state.sent.mutate(noticeId, (cur) => (cur ? { ...cur, messageIds: { ...cur.messageIds, ...Object.fromEntries(copies.map((c) => [c.audience, c.id])) } } : undefined));
   return { noticeId, traceId, copies };
+}
+
+/**
+ * The purpose-bound part of each copy: the person's details sealed to the municipality of
+ * residence on its own copy, the redaction marker on every other (purpose-bound.ts).
+ */
+function personalCopies(bus: Bus, audiences: string[], person: PostNoticeInput["person"]): (to: string) => Record<string, unknown> {
+  if (!person) return () => ({});
+  const { residence } = person;
+  if (!bus.directory.organisation(residence)?.roles.includes("municipality") || !audiences.includes(residence)) {
+    throw new SchakelError("schema", `a notice about a person is addressed to the municipality of residence itself: "${residence}" must be a municipality named in "to" (the details open only for it)`, { field: "residence" });
+  }
+  const purposes = ["consultation", "follow-up"] as const;
+  const sealed = seal(PersonDetails.parse(person.details), [{ org: residence, key: bus.directory.sealingKeyOf(residence) }]);
+  return (to) => ({ residence, person: to === residence ? { purposes: [...purposes], sealed } : { purposes: [...purposes], redacted: true as const } });
 }
 
 /** A notice this organisation posted (what, to whom, by when, its trace); undefined if unknown. */

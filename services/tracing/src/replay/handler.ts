@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { catalog, isMessageType, newMessageId, SchemaError, traceIdOf, type Envelope, type MessageType } from "@schakel/contracts";
-import { decodeMessage, deliveryOf, HEADERS, startProcessSpan, withContext, type Delivery, type Handler, type Handlers, type KeyDirectory } from "@schakel/contracts/bus";
+import { decodeMessage, deliveryOf, HEADERS, startProcessSpan, withContext, type Delivery, type Handler, type Handlers, type KeyDirectory, type SignatureCheck } from "@schakel/contracts/bus";
 import type { ReplayItem } from "./select.ts";
 
 /** An answer a replayed handler tried to send. */
@@ -50,17 +50,18 @@ export async function loadHandlers(path: string, importModule: ModuleImporter = 
 }
 
 /** Runs replayed messages through `handlers`; `replies` collects what they tried to send. */
-export function handlerTarget(handlers: Handlers, directory: KeyDirectory): { replies: CapturedReply[]; deliver(item: ReplayItem): Promise<HandlerOutcome> } {
+export function handlerTarget(handlers: Handlers, directory: KeyDirectory): { replies: CapturedReply[]; deliver(item: ReplayItem, checkSignature?: SignatureCheck): Promise<HandlerOutcome> } {
   const replies: CapturedReply[] = [];
   return {
     replies,
-    async deliver(item) {
+    // `checkSignature`: the crypto pool's outcome for this message, when it verified it ahead (replay.ts).
+    async deliver(item, checkSignature) {
       const { stored } = item;
       const storedAt = new Date(stored.storedAt);
       const h = stored.headers;
       // The same binding checks as a live consumer's (a message of the previous release has no Content-Type and is read as such).
       const headers = { contentType: h[HEADERS.contentType], traceparent: h[HEADERS.traceparent], msgId: h[HEADERS.msgId] };
-      const decoded = decodeMessage({ subject: stored.subject, body: stored.body, signature: h[HEADERS.signature], storedAt, headers }, { directory, skewMs: 0, checkSkew: false });
+      const decoded = decodeMessage({ subject: stored.subject, body: stored.body, signature: h[HEADERS.signature], storedAt, headers }, { directory, skewMs: 0, checkSkew: false, ...(checkSignature ? { checkSignature } : {}) });
       if (!decoded.ok) return { kind: "refused", seq: stored.seq, stream: stored.stream, reason: decoded.rejection.reason, detail: decoded.rejection.detail };
       const { type, envelope } = decoded;
       const handler = handlers[type] as Handler<MessageType> | undefined;

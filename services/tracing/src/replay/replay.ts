@@ -3,13 +3,13 @@
  * namespace or a local handler module. Replayed messages keep their ids and envelopes (the bytes
  * are copied) and carry the replay marker; nothing is written to a live subject or stream.
  */
-import type { Handlers, KeyDirectory } from "@schakel/contracts/bus";
+import { HEADERS, signaturesAhead, type Handlers, type KeyDirectory, type SignatureCheck } from "@schakel/contracts/bus";
 import { newMessageId } from "@schakel/contracts";
 import type { Operator } from "../operator.ts";
 import { handlerTarget, type CapturedReply, type HandlerOutcome } from "./handler.ts";
 import { Pacer, type Pace } from "./pace.ts";
 import { sandboxTarget } from "./sandbox.ts";
-import { selectTrace, selectWindow, type WindowOptions } from "./select.ts";
+import { selectTrace, selectWindow, type ReplayItem, type WindowOptions } from "./select.ts";
 
 export type ReplaySelection = { trace: string } | ({ trace?: undefined } & WindowOptions);
 export type ReplayInto = { sandbox: string } | { handlers: Handlers; directory: KeyDirectory };
@@ -56,6 +56,12 @@ export interface ReplayOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Stops between messages (Ctrl-C); what was replayed stays replayed. */
   signal?: AbortSignal;
+  /** Into a handler module: verify signatures ahead in the crypto pool's worker threads (default true; false: all inline). */
+  verifyInWorkers?: boolean;
+}
+
+async function* plain(items: AsyncIterable<ReplayItem>): AsyncGenerator<{ item: ReplayItem; checkSignature?: SignatureCheck }> {
+  for await (const item of items) yield { item };
 }
 
 /**
@@ -70,7 +76,7 @@ export async function replay(op: Operator, opts: ReplayOptions): Promise<ReplayR
   const messages: ReplayedMessage[] = [];
   let replayed = 0;
   let into: ReplayResult["into"];
-  let deliver: (item: Parameters<ReturnType<typeof handlerTarget>["deliver"]>[0]) => Promise<Pick<ReplayedMessage, "copy" | "outcome">>;
+  let deliver: (item: ReplayItem, checkSignature?: SignatureCheck) => Promise<Pick<ReplayedMessage, "copy" | "outcome">>;
   let handler: ReturnType<typeof handlerTarget> | undefined;
   if ("sandbox" in opts.into) {
     const target = await sandboxTarget(op.connection, opts.into.sandbox, runId);
@@ -80,13 +86,17 @@ export async function replay(op: Operator, opts: ReplayOptions): Promise<ReplayR
     handler = handlerTarget(opts.into.handlers, opts.into.directory);
     into = { kind: "handler" };
     const h = handler;
-    deliver = async (item) => ({ outcome: await h.deliver(item) });
+    deliver = async (item, checkSignature) => ({ outcome: await h.deliver(item, checkSignature) });
   }
   const outcomes = { handled: 0, ignored: 0, refused: 0, failed: 0 };
-  for await (const item of selection.items) {
+  // Into a handler module every message is verified: the crypto pool verifies a backlog ahead, in order.
+  const items = handler && opts.verifyInWorkers !== false
+    ? signaturesAhead(selection.items, ({ stored }) => { const header = stored.headers[HEADERS.signature]; return header ? { subject: stored.subject, body: stored.body, header } : undefined; })
+    : plain(selection.items);
+  for await (const { item, checkSignature } of items) {
     if (opts.signal?.aborted) break;
     await pacer.turn(Date.parse(item.stored.storedAt));
-    const done = await deliver(item);
+    const done = await deliver(item, checkSignature);
     if (done.outcome) outcomes[done.outcome.kind]++;
     replayed++;
     if (messages.length < LISTED_MAX) {

@@ -4,6 +4,7 @@
  */
 import { connectBus, readCredentials, type Bus, type KeyDirectory } from "@schakel/contracts/bus";
 import { credentialsPath } from "@schakel/infra";
+import { caseKeyStoreAt, useCaseKeys } from "@schakel/organisation";
 
 export class Actors {
   #buses = new Map<string, Promise<Bus>>();
@@ -14,7 +15,8 @@ export class Actors {
     let bus = this.#buses.get(org);
     if (!bus) {
       bus = readCredentials(credentialsPath(this.dataDir, org)).then((credentials) =>
-        connectBus({ servers: this.url, credentials, directory: this.directory, name: `schakel-demo:${org}` }));
+        connectBus({ servers: this.url, credentials, directory: this.directory, name: `schakel-demo:${org}` }))
+        .then((b) => (useCaseKeys(b, caseKeyStoreAt(this.dataDir, org)), b));
       this.#buses.set(org, bus);
     }
     return bus;

@@ -5,9 +5,12 @@
  * acknowledgements, a missed deadline and its escalation, policy updates bundled into digests, a
  * signal passed on to the federal level, a coordination exchange and a sealed case consultation.
  */
-import { newMessageId, type DataOf } from "@schakel/contracts";
+import { newMessageId, SchakelError, type DataOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
-import { acknowledgeNotice, openCaseConsultation, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation } from "@schakel/organisation";
+import {
+  acknowledgeNotice, caseFiles, openCase, openCaseConsultation, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation,
+  setCasePlan, setLivcComposition,
+} from "@schakel/organisation";
 import { raiseSignal } from "@schakel/organisation";
 import { feedLine } from "../../commands/feed.ts";
 import { color } from "../../output.ts";
@@ -116,16 +119,27 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     });
     await soft(watch.waitFor("answer", (i) => i.type === "coordination.responded" && i.causationId === request.messageId, 10_000, signal), "answer");
 
-    await step(6, "mechelen consults fed-police about a case — pseudonymous reference, content sealed to the two of them");
-    const consultation = await requestCaseConsultation(await actors.as("mechelen"), {
+    await step(6, "mechelen sets its LIVC-R (itself and fed-police), opens a case and consults fed-police — pseudonymous reference, content sealed to the members");
+    const mechelen = await actors.as("mechelen");
+    const livc = await setLivcComposition(mechelen, { members: [{ org: "fed-police", roles: ["liaison"] }] });
+    // A second demo on the same data folder finds the case open already.
+    if (!(await caseFiles(mechelen)).some((c) => c.caseRef === "LIVC-MECH-2026-0042")) await openCase(mechelen, { caseRef: "LIVC-MECH-2026-0042", participants: ["fed-police"], summary: "Young adult returning from detention; the family asks for support." });
+    say(`   mechelen → fed-police, vpr livc.composition.set v${livc.version}; mechelen → fed-police case.opened LIVC-MECH-2026-0042 (art-458ter-livc-r, consultation)`);
+    const consultation = await requestCaseConsultation(mechelen, {
       caseRef: "LIVC-MECH-2026-0042", recipients: ["fed-police"], question: "Is there new information relevant to the follow-up plan?",
     });
+    // fed-police answers once its service has recorded the consultation and received the case key.
     const answered = await whenRecorded(async () => respondToCaseConsultation(await actors.as("fed-police"), {
       consultationId: consultation.consultationId, answer: "Nothing new on our side; keep the current plan.",
+    }).catch((err: unknown) => {
+      if (err instanceof SchakelError && err.code === "not-found" && err.retryable) return { outcome: "unknown-consultation" as const, consultationId: consultation.consultationId, message: err.message };
+      throw err;
     }), "unknown-consultation", signal);
     const opened = await openCaseConsultation(await actors.as("mechelen"), consultation.consultationId).catch(() => undefined);
     say(`   mechelen → fed-police case.consultation.requested LIVC-MECH-2026-0042, sealed to mechelen and fed-police`);
     if (answered.outcome === "answered") say(`   fed-police → mechelen case.consultation.responded, sealed${opened?.answers[0] ? ` — mechelen opens it: "${opened.answers[0].content.answer}"` : ""}`);
+    const plan = await setCasePlan(mechelen, { caseRef: "LIVC-MECH-2026-0042", tasks: [{ owner: "fed-police", dueBy: new Date(Date.now() + 14 * 86_400_000), task: "Check in with the neighbourhood officer and report back." }] });
+    say(`   mechelen → fed-police, vpr case.plan.set: ${plan.tasks.length} follow-up task for fed-police, due in 14 days (an obligation the platform escalates when missed)`);
     say(color.dim("   (case messages live in the CASE stream with a shorter retention; the platform sees the reference, never the content)"));
 
     await step(7, "VVSG shares a study day with everyone");

@@ -1,0 +1,71 @@
+/**
+ * CPU per message of each thread of a Schakel consumption, with the crypto workers off and on
+ * (rounds alternate), read from Linux's per-thread counters (/proc/self/task). Throughput on
+ * shared cores swings with other people's load; what the event-loop thread spends per message
+ * does not, and it bounds a consumer's rate once its verifies run on another core.
+ *
+ *   tsx src/profile/threads.ts [rounds] [count]
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { cryptoPoolStats } from "@schakel/contracts/bus";
+import { AUDIENCE, SENDER, startBed } from "../bed.ts";
+import { pipelined } from "../pipeline.ts";
+import { progress } from "../progress.ts";
+import { schakelReader } from "../scenarios/readers.ts";
+import { QUICK } from "../settings.ts";
+import { median } from "../stats.ts";
+
+const rounds = Number(process.argv[2] ?? 5);
+const count = Number(process.argv[3] ?? 5_000);
+
+/** CPU µs of the event-loop thread and of all other threads of this process. */
+function threadCpu(): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync("/proc/self/task")) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, in clock ticks of 10 ms.
+    const us = (Number(fields[11]) + Number(fields[12])) * 10_000;
+    if (tid === String(process.pid)) main += us;
+    else others += us;
+  }
+  return { main, others };
+}
+
+const bed = await startBed(QUICK);
+try {
+  const bus = await bed.connectAs(SENDER);
+  const reader = await bed.connectAs(AUDIENCE.consume);
+  const seen: Record<"off" | "on", { main: number[]; others: number[]; rate: number[]; byWorker: number[] }> = {
+    off: { main: [], others: [], rate: [], byWorker: [] },
+    on: { main: [], others: [], rate: [], byWorker: [] },
+  };
+  for (let r = 0; r < rounds; r++) {
+    for (const side of r % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
+      const feed = await bed.feedConsumer(AUDIENCE.consume, bed.subject(AUDIENCE.consume), "new");
+      await pipelined(count, QUICK.window, () => bus.publish("notice.posted", bed.notice, { to: AUDIENCE.consume }));
+      const before = { cpu: threadCpu(), verified: cryptoPoolStats().verified, t: performance.now() };
+      const rd = schakelReader(reader, feed.consumer, count, QUICK.batch, () => {}, side === "on");
+      await rd.done;
+      await rd.stop();
+      const cpu = threadCpu();
+      const s = seen[side];
+      s.main.push((cpu.main - before.cpu.main) / count);
+      s.others.push((cpu.others - before.cpu.others) / count);
+      s.rate.push((count * 1000) / (performance.now() - before.t));
+      s.byWorker.push((cryptoPoolStats().verified - before.verified) / count);
+      await feed.remove();
+      progress(`round ${r + 1}/${rounds} workers ${side}: event loop ${s.main.at(-1)!.toFixed(0)} µs, other threads ${s.others.at(-1)!.toFixed(0)} µs CPU per message, ${Math.round(s.rate.at(-1)!)}/s, ${Math.round(100 * s.byWorker.at(-1)!)}% verified by a worker`);
+    }
+  }
+  const line = (side: "off" | "on") => {
+    const s = seen[side];
+    return `workers ${side.padEnd(3)}  event loop ${median(s.main).toFixed(0).padStart(4)} µs  other threads ${median(s.others).toFixed(0).padStart(4)} µs  ${Math.round(median(s.rate))}/s  ${Math.round(100 * median(s.byWorker))}% verified by a worker`;
+  };
+  process.stdout.write(`CPU per consumed message by thread, median of ${rounds} rounds of ${count}\n${line("off")}\n${line("on")}\n`);
+  await reader.close();
+  await bus.close();
+} finally {
+  await bed.close();
+}
