@@ -57,7 +57,7 @@ export interface OpenCaseInput {
 }
 
 /** Opens a case in the bus's municipality's LIVC-R: one sealed `case.opened` per participant. */
-export async function openCase(bus: Bus, input: OpenCaseInput, now = new Date()): Promise<{ caseRef: string; participants: string[]; compositionVersion: number; messageIds: Record<string, string> }> {
+export async function openCase(bus: Bus, input: OpenCaseInput): Promise<{ caseRef: string; participants: string[]; compositionVersion: number; messageIds: Record<string, string> }> {
   requireMunicipality(bus, "opens a case");
   const state = await orgState(bus);
   const version = await currentComposition(state, bus.org);
@@ -66,8 +66,8 @@ export async function openCase(bus: Bus, input: OpenCaseInput, now = new Date())
   const existing = await state.cases.get(input.caseRef);
   if (existing) throw new SchakelError("not-allowed", `case ${input.caseRef} is already open in the LIVC-R of ${existing.value.livc}: choose another reference`, { caseRef: input.caseRef });
   // The case's own key: kept here, granted to each participant on request, destroyed on erasure.
-  const key = newCaseKey();
-  caseKeysOf(bus).put(input.caseRef, key);
+  // Sealed with the key as kept (a key left by an attempt that crashed before sending is reused).
+  caseKeysOf(bus).put(input.caseRef, newCaseKey());
   const sealed = sealTo(bus, { summary: input.summary }, participants, caseKeysOf(bus).get(input.caseRef));
   const data = { caseRef: input.caseRef, ...lawOf(bus.org, version.version, "consultation"), participants, sealed };
   const messageIds: Record<string, string> = {};
