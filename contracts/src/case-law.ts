@@ -42,6 +42,13 @@ export const CaseLawFields = {
   purpose: CasePurpose,
 };
 
+/**
+ * The law fields of a case message in `livc`'s LIVC-R, its recipients checked against composition
+ * `compositionVersion`, shared for `purpose` on the one legal basis there is.
+ */
+export const caseLaw = (livc: string, compositionVersion: number, purpose: CasePurpose) =>
+  ({ livc, compositionVersion, legalBasis: LEGAL_BASES[0], purpose });
+
 interface CaseLaw {
   /** Purposes a message of the type may serve. */
   purposes: readonly CasePurpose[];

@@ -33,7 +33,7 @@ export { LivcCompositionSet, LivcMember } from "./messages/livc.ts";
 export { PERSONAL, PurposeBoundValue, purposeBound, personalFields, purposeBoundIssue } from "./purpose-bound.ts";
 export type { PersonalMark } from "./purpose-bound.ts";
 export {
-  CASE_CLOSE_REASONS, CASE_LAW, CASE_PURPOSES, CaseCloseReason, CaseLawFields, caseLawIssue, CasePurpose, LEGAL_BASES, LegalBasis,
+  CASE_CLOSE_REASONS, CASE_LAW, CASE_PURPOSES, CaseCloseReason, caseLaw, CaseLawFields, caseLawIssue, CasePurpose, LEGAL_BASES, LegalBasis,
 } from "./case-law.ts";
 export { SealedContent, SealedRecipient } from "./messages/sealed.ts";
 export { KnowledgeShared } from "./messages/knowledge.ts";

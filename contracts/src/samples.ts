@@ -2,13 +2,13 @@
  * One valid example of every message type: used by the docs (AsyncAPI examples), the tests and
  * the benchmark. Case types take sealed content, since their content is never in the clear.
  */
-import type { CasePurpose } from "./case-law.ts";
+import { caseLaw, type CasePurpose } from "./case-law.ts";
 import type { InputOf, MessageType } from "./catalog.ts";
 import { newMessageId } from "./ids.ts";
 import type { SealedContent } from "./messages/sealed.ts";
 
 /** The law fields of a case message in antwerpen's LIVC-R (composition version 1). */
-const law = (purpose: CasePurpose) => ({ livc: "antwerpen", compositionVersion: 1, legalBasis: "art-458ter-livc-r" as const, purpose });
+const law = (purpose: CasePurpose) => caseLaw("antwerpen", 1, purpose);
 
 const inOneDay = (): string => new Date(Date.now() + 86_400_000).toISOString();
 

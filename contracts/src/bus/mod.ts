@@ -58,7 +58,7 @@ export type { CaseKey } from "./sealing.ts";
 export { SIGNATURE_HEADER, signingBytes, encodeSignature, verifySignature } from "./signature.ts";
 export { startSendSpan, startProcessSpan, startRefusalSpan, startFlowSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
 export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescription } from "./tracing.ts";
-export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey, userNkeyOfSeed, curveNkeyOfSeed } from "./nkey-codec.ts";
+export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey, userNkeyOfSeed, curveNkeyOfSeed, x25519FromRaw } from "./nkey-codec.ts";
 export { seedAuthenticator } from "./nkey-authenticator.ts";
 export { RecordBucket, openBucket, openRecords, isRevisionConflict } from "./records.ts";
 export type { Stored, CreateOutcome, UpdateOutcome, RecordStore, BucketUser } from "./records.ts";

@@ -30,7 +30,7 @@ export {
   receiveCaseOpened, receiveCasePlan, receiveCaseTaskReport, receiveCaseClosed, receiveCaseTransfer,
 } from "./cases/lifecycle.ts";
 export type { OpenCaseInput, PlanInput } from "./cases/lifecycle.ts";
-export { currentComposition, requireMembers, checkCaseMembers } from "./cases/membership.ts";
+export { currentComposition, requireMembers, checkCaseMembers, checkCaseMessage } from "./cases/membership.ts";
 export { openContent } from "./cases/sealing.ts";
 export { openCaseFile } from "./cases/open-case.ts";
 export type { OpenedCase, OpenedText } from "./cases/open-case.ts";

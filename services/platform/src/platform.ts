@@ -7,7 +7,7 @@
  */
 import { inboxConsumers, platformConsumer, STREAMS } from "@schakel/contracts";
 import type { Handlers, InboundInterceptor } from "@schakel/contracts/bus";
-import { caseKeysFor, checkCaseMembers, inboxHandlers, mergeHandlers, orgState, type OrgState } from "@schakel/organisation";
+import { caseKeysFor, checkCaseMessage, inboxHandlers, mergeHandlers, orgState, type OrgState } from "@schakel/organisation";
 import { consumeWithLogs, type OrgContext, type OrgInstance } from "@schakel/runtime";
 import { CatchUp } from "./catch-up.ts";
 import { safeEmitter, type PlatformContext, type PlatformEvent } from "./context.ts";
@@ -54,15 +54,15 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number, state: Org
     "digest.published": (d) => noteOwnDigest(p, d),
     // Obligations only for case messages among members (a non-member is refused before: not-a-member).
     "case.plan.set": async (d) => {
-      await checkCaseMembers(state, d, d.data.livc, d.data.compositionVersion, [d.envelope.sender, ...d.data.participants]);
+      await checkCaseMessage(state, d);
       await openCaseTaskObligations(p, d);
     },
     "case.task.reported": async (d) => {
-      await checkCaseMembers(state, d, d.data.livc, d.data.compositionVersion, [d.envelope.sender, d.data.livc]);
+      await checkCaseMessage(state, d);
       await closeCaseTaskObligation(p, d);
     },
     "case.closed": async (d) => {
-      await checkCaseMembers(state, d, d.data.livc, d.data.compositionVersion, [d.envelope.sender, ...d.data.participants]);
+      await checkCaseMessage(state, d);
       await endCaseTaskObligations(p, d);
     },
     "case.erased": async (d) => void (await endCaseTaskObligations(p, d)),

@@ -8,10 +8,10 @@
  * Beside each key, while a participant waits for it, the private half of its one-time exchange
  * key (`<case>.exchange`), removed once the key arrived.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync, fsyncSync } from "node:fs";
 import { join } from "node:path";
-import { caseKeyId, type Bus, type CaseKey } from "@schakel/contracts/bus";
+import { caseKeyId, x25519FromRaw, type Bus, type CaseKey } from "@schakel/contracts/bus";
 import { SchakelError } from "@schakel/contracts";
 
 /** An X25519 key pair made for one key exchange, the public half as base64url raw bytes. */
@@ -100,7 +100,7 @@ export class CaseKeyStore {
 }
 
 /** The public X25519 key object of an exchange key given as base64url raw bytes. */
-export const exchangePublicKey = (x: string): KeyObject => createPublicKey({ key: { kty: "OKP", crv: "X25519", x }, format: "jwk" });
+export const exchangePublicKey = (x: string): KeyObject => x25519FromRaw(Buffer.from(x, "base64url"));
 
 /** The case key folder of `org` in a data folder. */
 export const caseKeyStoreAt = (dataDir: string, org: string): CaseKeyStore => new CaseKeyStore(join(dataDir, "case-keys", org));

@@ -5,7 +5,7 @@
  * organisation's bucket and is opened only on request, by the organisation it is sealed to; each
  * opening is recorded in the read audit first (who, which messages, which case).
  */
-import { newMessageId, SchakelError, traceIdOf, type Actor, type CasePurpose, type CaseContent } from "@schakel/contracts";
+import { caseLaw, newMessageId, SchakelError, traceIdOf, type Actor, type CasePurpose, type CaseContent } from "@schakel/contracts";
 import { wireContext, type Bus, type Delivery, type ReadInput } from "@schakel/contracts/bus";
 import { orgState, type OrgState } from "../state.ts";
 import { messageRefOf, type IncomingConsultation, type OutgoingConsultation } from "../records.ts";
@@ -53,7 +53,7 @@ export async function requestCaseConsultation(bus: Bus, input: CaseConsultationI
   const consultationId = input.consultationId ?? newMessageId();
   const sealed = sealTo(bus, { question: input.question, ...(input.notes ? { notes: input.notes } : {}) }, [...recipients, bus.org], requireCaseKey(bus, input.caseRef));
   const respondBy = input.respondBy === undefined ? undefined : new Date(input.respondBy).toISOString();
-  const law = { livc: file.livc, compositionVersion: version.version, legalBasis: "art-458ter-livc-r" as const, purpose: input.purpose ?? "consultation" };
+  const law = caseLaw(file.livc, version.version, input.purpose ?? "consultation");
   const data = { consultationId, caseRef: input.caseRef, recipients, ...(respondBy ? { respondBy } : {}), sealed, ...law };
   const trace = wireContext();
   const acting = input.actor ? { actor: input.actor } : {};
@@ -157,7 +157,7 @@ export async function respondToCaseConsultation(bus: Bus, input: { consultationI
   }
   const version = await currentComposition(state, c.livc);
   requireMembers(c.livc, version, [bus.org, c.from]);
-  const law = { livc: c.livc, compositionVersion: version.version, legalBasis: "art-458ter-livc-r" as const, purpose: c.purpose ?? "consultation" };
+  const law = caseLaw(c.livc, version.version, c.purpose ?? "consultation");
   const sealed = sealTo(bus, { answer: input.answer, ...(input.notes ? { notes: input.notes } : {}) }, [c.from, bus.org], requireCaseKey(bus, c.caseRef));
   const sent = await bus.publish("case.consultation.responded", { consultationId: c.consultationId, caseRef: c.caseRef, sealed, ...law }, {
     to: c.from, inReplyTo: c.message, idempotencyKey: `case-answer|${c.consultationId}`, ...(input.actor ? { actor: input.actor } : {}),

@@ -4,7 +4,7 @@
  * under the case key. Only the author of the original corrects it; every participant keeps the
  * correction beside the original, and opening the case shows the latest correction of each part.
  */
-import { SchakelError, type Actor, type CaseCorrected } from "@schakel/contracts";
+import { caseLaw, SchakelError, type Actor, type CaseCorrected } from "@schakel/contracts";
 import type { Bus, Delivery } from "@schakel/contracts/bus";
 import type { CaseFile } from "../records.ts";
 import { orgState, type OrgState } from "../state.ts";
@@ -40,7 +40,7 @@ export async function correctCase(bus: Bus, input: CorrectionInput): Promise<{ c
   const participants = file.participants.filter((p) => version.members.some((m) => m.org === p));
   const sealed = sealTo(bus, { correction: input.text }, participants, requireCaseKey(bus, file.caseRef));
   const data = {
-    caseRef: file.caseRef, livc: file.livc, compositionVersion: version.version, legalBasis: "art-458ter-livc-r" as const, purpose: "follow-up" as const,
+    caseRef: file.caseRef, ...caseLaw(file.livc, version.version, "follow-up"),
     field: input.field, ...(input.taskId ? { taskId: input.taskId } : {}), participants, sealed,
   };
   const messageIds: string[] = [];

@@ -30,9 +30,9 @@ export async function eraseCase(bus: Bus, input: EraseInput): Promise<{ caseRef:
   const file = await requireCase(state, input.caseRef);
   if (file.livc !== bus.org) throw new SchakelError("not-allowed", `case ${file.caseRef} belongs to the LIVC-R of ${file.livc}: only ${file.livc} erases it`, { caseRef: file.caseRef });
   if (file.erased) throw new SchakelError("not-allowed", `case ${file.caseRef} was erased at ${file.erased.at} (${file.erased.reason})`, { caseRef: file.caseRef });
-  const keyId = file.sealed.caseKey ?? caseKeysOf(bus).get(file.caseRef)?.id ?? "none";
-  const data = { caseRef: file.caseRef, livc: bus.org, keyId, reason: input.reason, ...(input.note ? { note: input.note } : {}), participants: file.participants };
   const store = caseKeysOf(bus);
+  const keyId = file.sealed.caseKey ?? store.get(file.caseRef)?.id ?? "none";
+  const data = { caseRef: file.caseRef, livc: bus.org, keyId, reason: input.reason, ...(input.note ? { note: input.note } : {}), participants: file.participants };
   for (const to of [...file.participants, platformOf(bus.directory)]) {
     const ack = await bus.publish("case.erased", data, { to, idempotencyKey: `case-erase|${file.caseRef}`, ...(input.actor ? { actor: input.actor } : {}) });
     if (to === bus.org) await recordErasure(state, store, { data, envelope: ack.envelope as Delivery<"case.erased">["envelope"] });

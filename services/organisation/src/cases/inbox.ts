@@ -1,6 +1,6 @@
 /**
  * What an organisation does with the case messages and LIVC-R compositions addressed to it. Each
- * case message is first checked against the composition it names (`checkCaseMembers`: a
+ * case message is first checked against the composition it names (`checkCaseMessage`: a
  * non-member is filed as `not-a-member`); only then is it recorded, content still sealed. Logs
  * carry metadata only.
  */
@@ -14,7 +14,7 @@ import type { CaseKeyStore } from "./case-keys.ts";
 import { receiveCaseCorrection } from "./correction.ts";
 import { recordErasure } from "./erasure.ts";
 import { grantCaseKey, receiveCaseKey, requestCaseKey } from "./key-exchange.ts";
-import { checkCaseMembers } from "./membership.ts";
+import { checkCaseMessage } from "./membership.ts";
 
 type Log = (d: Delivery) => ReturnType<typeof messageLogger>;
 
@@ -25,8 +25,6 @@ export interface CaseKeyContext {
 }
 
 export function caseHandlers(org: string, state: OrgState, mine: (d: Delivery) => boolean, log: Log, keys?: CaseKeyContext): Handlers {
-  const members = (d: Delivery, data: { livc: string; compositionVersion: number }, named: readonly string[]) =>
-    checkCaseMembers(state, d, data.livc, data.compositionVersion, [d.envelope.sender, ...named]);
   return {
     "livc.composition.set": async (d) => {
       if (!mine(d)) return;
@@ -35,7 +33,7 @@ export function caseHandlers(org: string, state: OrgState, mine: (d: Delivery) =
     },
     "case.opened": async (d) => {
       if (!mine(d)) return;
-      await members(d, d.data, d.data.participants);
+      await checkCaseMessage(state, d);
       if (d.data.livc !== d.envelope.sender) throw new HandlerRefusal(`case.opened ${d.envelope.id}: "${d.envelope.sender}" opened a case in the LIVC-R of ${d.data.livc}; only that municipality opens its cases`);
       const file = await receiveCaseOpened(state, d);
       // A participant asks the municipality for the case key (the municipality made it and holds it).
@@ -44,19 +42,19 @@ export function caseHandlers(org: string, state: OrgState, mine: (d: Delivery) =
     },
     "case.key.requested": async (d) => {
       if (!mine(d) || !keys) return;
-      await members(d, d.data, []);
+      await checkCaseMessage(state, d);
       const outcome = await grantCaseKey(keys.bus, keys.store, (await state.cases.get(d.data.caseRef))?.value, d);
       log(d).info({ caseRef: d.data.caseRef, participant: d.envelope.sender, outcome }, "case key asked for");
     },
     "case.key.granted": async (d) => {
       if (!mine(d) || !keys) return;
-      await members(d, d.data, [d.data.participant]);
+      await checkCaseMessage(state, d);
       const outcome = receiveCaseKey(keys.bus, keys.store, d);
       log(d).info({ caseRef: d.data.caseRef, keyId: d.data.keyId, outcome }, "case key received");
     },
     "case.corrected": async (d) => {
       if (!mine(d)) return;
-      await members(d, d.data, d.data.participants);
+      await checkCaseMessage(state, d);
       const r = await receiveCaseCorrection(state, d);
       log(d).info({ caseRef: d.data.caseRef, field: d.data.field, kept: r !== undefined }, "case correction received (sealed)");
     },
@@ -67,32 +65,32 @@ export function caseHandlers(org: string, state: OrgState, mine: (d: Delivery) =
     },
     "case.consultation.requested": async (d) => {
       if (!mine(d) || !d.data.recipients.includes(org)) return;
-      if (d.data.livc !== undefined && d.data.compositionVersion !== undefined) await members(d, { livc: d.data.livc, compositionVersion: d.data.compositionVersion }, d.data.recipients);
+      await checkCaseMessage(state, d);
       const c = await receiveCaseConsultation(state, d);
       // Only metadata is logged: the content stays sealed until an official opens it.
       log(d).info({ consultationId: c.consultationId, caseRef: c.caseRef }, "case consultation received (sealed)");
     },
     "case.consultation.responded": async (d) => {
       if (!mine(d)) return;
-      if (d.data.livc !== undefined && d.data.compositionVersion !== undefined) await members(d, { livc: d.data.livc, compositionVersion: d.data.compositionVersion }, [d.envelope.audience]);
+      await checkCaseMessage(state, d);
       const r = await receiveCaseResponse(state, d);
       log(d).info({ consultationId: d.data.consultationId, caseRef: d.data.caseRef, known: r !== undefined }, "case consultation answered (sealed)");
     },
     "case.plan.set": async (d) => {
       if (!mine(d)) return;
-      await members(d, d.data, d.data.participants);
+      await checkCaseMessage(state, d);
       const r = await receiveCasePlan(state, d);
       log(d).info({ caseRef: d.data.caseRef, planVersion: d.data.planVersion, tasks: d.data.tasks.length, known: r !== undefined }, "case plan set (sealed)");
     },
     "case.task.reported": async (d) => {
       if (!mine(d)) return;
-      await members(d, d.data, [d.data.livc]);
+      await checkCaseMessage(state, d);
       const r = await receiveCaseTaskReport(state, d);
       log(d).info({ caseRef: d.data.caseRef, taskId: d.data.taskId, known: r !== undefined }, "case task reported (sealed)");
     },
     "case.closed": async (d) => {
       if (!mine(d)) return;
-      await members(d, d.data, d.data.participants);
+      await checkCaseMessage(state, d);
       const r = await receiveCaseClosed(state, d);
       log(d).info({ caseRef: d.data.caseRef, reason: d.data.reason, known: r !== undefined }, "case closed");
     },

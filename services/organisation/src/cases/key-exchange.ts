@@ -6,13 +6,12 @@
  * destroys the one-time key. The grant stays in CASE (and in backups), but nobody can open it any
  * more: its only key is gone. Members' long-term keys never open a case key.
  */
-import { CaseContent } from "@schakel/contracts";
+import { CaseContent, caseLaw } from "@schakel/contracts";
 import { caseKeyId, HandlerRefusal, open, seal, type Bus, type Delivery } from "@schakel/contracts/bus";
 import type { CaseFile } from "../records.ts";
 import { exchangePublicKey, type CaseKeyStore } from "./case-keys.ts";
 
-const law = (c: Pick<CaseFile, "livc" | "compositionVersion">) =>
-  ({ livc: c.livc, compositionVersion: c.compositionVersion, legalBasis: "art-458ter-livc-r" as const, purpose: "consultation" as const });
+const law = (c: Pick<CaseFile, "livc" | "compositionVersion">) => caseLaw(c.livc, c.compositionVersion, "consultation");
 
 /** A participant that does not hold the key of a case it takes part in asks its municipality for it. */
 export async function requestCaseKey(bus: Bus, store: CaseKeyStore, file: CaseFile): Promise<boolean> {

@@ -6,7 +6,7 @@
  * field is sealed to the organisations that need it; the clear metadata names the LIVC-R, the
  * composition version, the legal basis and the purpose.
  */
-import { newMessageId, SchakelError, type Actor, type CaseCloseReason, type CasePurpose, type DataOf, type MessageType } from "@schakel/contracts";
+import { caseLaw, newMessageId, SchakelError, type Actor, type CaseCloseReason, type DataOf, type MessageType } from "@schakel/contracts";
 import { newCaseKey, type Bus, type Delivery, type Published } from "@schakel/contracts/bus";
 import { platformOf } from "../addressing.ts";
 import { messageRefOf, type CaseFile } from "../records.ts";
@@ -14,8 +14,6 @@ import { orgState, type OrgState } from "../state.ts";
 import { currentComposition, requireMembers } from "./membership.ts";
 import { caseKeysOf } from "./case-keys.ts";
 import { requireCaseKey, sealTo } from "./sealing.ts";
-
-const LEGAL_BASIS = "art-458ter-livc-r" as const;
 
 /** What recording a case message needs of it: a delivery, or the sender's own copy as published. */
 type Received<T extends MessageType> = Pick<Delivery<T>, "data" | "envelope">;
@@ -26,8 +24,6 @@ const ownCopy = <T extends MessageType>(data: DataOf<T>, published: Published): 
 
 const withActor = (actor?: Actor) => (actor ? { actor } : {});
 
-/** The law fields of a message in `livc`'s LIVC-R, checked against `version`. */
-const lawOf = (livc: string, version: number, purpose: CasePurpose) => ({ livc, compositionVersion: version, legalBasis: LEGAL_BASIS, purpose });
 
 function requireMunicipality(bus: Bus, what: string): void {
   if (!bus.directory.require(bus.org).roles.includes("municipality")) {
@@ -69,7 +65,7 @@ export async function openCase(bus: Bus, input: OpenCaseInput): Promise<{ caseRe
   // Sealed with the key as kept (a key left by an attempt that crashed before sending is reused).
   caseKeysOf(bus).put(input.caseRef, newCaseKey());
   const sealed = sealTo(bus, { summary: input.summary }, participants, caseKeysOf(bus).get(input.caseRef));
-  const data = { caseRef: input.caseRef, ...lawOf(bus.org, version.version, "consultation"), participants, sealed };
+  const data = { caseRef: input.caseRef, ...caseLaw(bus.org, version.version, "consultation"), participants, sealed };
   const messageIds: Record<string, string> = {};
   for (const to of participants) {
     const ack = await bus.publish("case.opened", data, { to, idempotencyKey: `case-open|${input.caseRef}`, ...withActor(input.actor) });
@@ -109,7 +105,7 @@ export async function setCasePlan(bus: Bus, input: PlanInput): Promise<{ caseRef
   const sealed = sealTo(bus, { tasks: Object.fromEntries(tasks.map((t) => [t.taskId, t.task])) }, c.participants, requireCaseKey(bus, c.caseRef));
   const planVersion = (c.plan?.planVersion ?? 0) + 1;
   const data = {
-    caseRef: c.caseRef, ...lawOf(bus.org, version.version, "follow-up"), planVersion, participants: c.participants,
+    caseRef: c.caseRef, ...caseLaw(bus.org, version.version, "follow-up"), planVersion, participants: c.participants,
     tasks: tasks.map(({ taskId, owner, dueBy }) => ({ taskId, owner, dueBy })), sealed,
   };
   for (const to of [...c.participants, platformOf(bus.directory)]) {
@@ -139,7 +135,7 @@ export async function reportCaseTask(bus: Bus, input: { caseRef: string; taskId:
   const version = await currentComposition(state, c.livc);
   requireMembers(c.livc, version, [bus.org, c.livc]);
   const sealed = sealTo(bus, { report: input.report }, [c.livc, bus.org], requireCaseKey(bus, c.caseRef));
-  const data = { caseRef: c.caseRef, ...lawOf(c.livc, version.version, "follow-up"), taskId: task.taskId, owner: bus.org, sealed };
+  const data = { caseRef: c.caseRef, ...caseLaw(c.livc, version.version, "follow-up"), taskId: task.taskId, owner: bus.org, sealed };
   let messageId = "";
   for (const to of [...new Set([c.livc, bus.org, platformOf(bus.directory)])]) {
     const ack = await bus.publish("case.task.reported", data, { to, idempotencyKey: `case-task|${task.taskId}`, ...withActor(input.actor) });
@@ -168,7 +164,7 @@ export async function closeCase(bus: Bus, input: { caseRef: string; reason: Case
   requireOwnOpenCase(bus, c, "closes it");
   const version = await currentComposition(state, bus.org);
   const participants = c.participants.filter((p) => version.members.some((m) => m.org === p));
-  const data = { caseRef: c.caseRef, ...lawOf(bus.org, version.version, "follow-up"), reason: input.reason, participants };
+  const data = { caseRef: c.caseRef, ...caseLaw(bus.org, version.version, "follow-up"), reason: input.reason, participants };
   for (const to of [...participants, platformOf(bus.directory)]) {
     const ack = await bus.publish("case.closed", data, { to, idempotencyKey: `case-close|${c.caseRef}`, ...withActor(input.actor) });
     if (to === bus.org) await receiveCaseClosed(state, ownCopy<"case.closed">(data, ack));
@@ -199,7 +195,7 @@ export async function transferCase(bus: Bus, input: { caseRef: string; to: strin
   const version = await currentComposition(state, bus.org);
   // Not bound to this case's key: the hand-over becomes the receiving LIVC-R's, which opens a case of its own.
   const sealed = sealTo(bus, { handover: input.handover }, [input.to]);
-  const data = { caseRef: c.caseRef, ...lawOf(bus.org, version.version, "transfer"), toLivc: input.to, sealed };
+  const data = { caseRef: c.caseRef, ...caseLaw(bus.org, version.version, "transfer"), toLivc: input.to, sealed };
   const ack = await bus.publish("case.transferred", data, { to: input.to, idempotencyKey: `case-transfer|${c.caseRef}`, ...withActor(input.actor) });
   await state.cases.mutate(c.caseRef, (cur) => (cur && !cur.transferred ? { ...cur, transferred: { to: input.to, at: new Date().toISOString(), messageId: ack.id } } : undefined));
   await closeCase(bus, { caseRef: c.caseRef, reason: "moved-away", ...withActor(input.actor) });

@@ -63,3 +63,31 @@ export async function checkCaseMembers(state: OrgState, d: Delivery, livc: strin
     }
   }
 }
+
+/**
+ * The organisations a case message shares content with besides its sender (whom the membership
+ * check covers), and the composition it names; undefined for a message that names none (a
+ * consultation of an earlier release, a hand-over to another LIVC-R, an erasure).
+ */
+function membershipOf(d: Delivery): { livc: string; version: number; named: string[] } | undefined {
+  const data = d.data as Record<string, unknown>;
+  if (typeof data.livc !== "string" || typeof data.compositionVersion !== "number") return undefined;
+  const named = ((): string[] | undefined => {
+    switch (d.type) {
+      case "case.opened": case "case.plan.set": case "case.closed": case "case.corrected": return data.participants as string[];
+      case "case.consultation.requested": return data.recipients as string[];
+      case "case.consultation.responded": return [d.envelope.audience];
+      case "case.task.reported": return [data.livc as string];
+      case "case.key.requested": return [];
+      case "case.key.granted": return [data.participant as string];
+      default: return undefined;
+    }
+  })();
+  return named ? { livc: data.livc, version: data.compositionVersion, named } : undefined;
+}
+
+/** Checks a case message's sender and the organisations it names against its LIVC-R (`checkCaseMembers`), as every receiver does. */
+export async function checkCaseMessage(state: OrgState, d: Delivery): Promise<void> {
+  const m = membershipOf(d);
+  if (m) await checkCaseMembers(state, d, m.livc, m.version, [d.envelope.sender, ...m.named]);
+}
