@@ -9,12 +9,14 @@ import {
 } from "./messages/case.ts";
 import { CoordinationRequested, CoordinationResponded } from "./messages/coordination.ts";
 import { EscalationRaised } from "./messages/escalation.ts";
-import { KnowledgeShared } from "./messages/knowledge.ts";
+import { KnowledgeCurated, KnowledgeShared } from "./messages/knowledge.ts";
+import { DigestItemRouted, DigestRead } from "./messages/digest.ts";
 import { LivcCompositionSet } from "./messages/livc.ts";
 import { NoticeAcknowledged, NoticeDelivered, NoticePosted } from "./messages/notice.ts";
 import { DigestPublished, PolicyUpdatePublished } from "./messages/policy.ts";
 import { ReadRecorded } from "./messages/read.ts";
 import { SignalEscalated, SignalRaised } from "./messages/signal.ts";
+import { SignalAcknowledged, SignalReportedBack, SignalTriaged } from "./messages/signal-triage.ts";
 import { messageSubject } from "./subjects.ts";
 import type { Classification, Role } from "./vocabulary.ts";
 
@@ -42,16 +44,25 @@ export interface CatalogEntry<S extends z.ZodType = z.ZodType> {
    * received or acknowledged). Receivers refuse a message where it names anyone else.
    */
   senderField?: string;
+  /**
+   * Sender roles that may address only nearby municipalities (a municipality warns its neighbours
+   * or its province: nearby.ts). A sender that also holds another of `senders` is not limited.
+   */
+  nearbyOnly?: readonly Role[];
 }
 
 const entry = <S extends z.ZodType>(e: CatalogEntry<S>): CatalogEntry<S> => e;
-const anyone: readonly Role[] = ["municipality", "platform", "policy-domain", "liaison", "livc-partner", "knowledge-partner"];
+const anyone: readonly Role[] = [
+  "municipality", "platform", "policy-domain", "liaison", "livc-partner", "knowledge-partner", "police-zone", "crisis-centre", "justice-house", "prison-service",
+  "local-partner",
+];
 
 export const catalog = {
   "notice.posted": entry({
     reference: "noticeId", version: 1, schema: NoticePosted, classification: "restricted", sealed: false,
-    description: "A notice from a liaison to organisations or levels; may require acknowledgement by a deadline.",
-    from: "federal or Flemish liaison", to: "organisations or levels", senders: ["liaison", "platform"],
+    description: "A notice to organisations or levels (a threat level, a detainee's release, a warning to neighbouring municipalities); may require acknowledgement by a deadline.",
+    from: "liaison, platform, crisis centre, justice house, prison service; a municipality to its neighbours or province", to: "organisations or levels",
+    senders: ["liaison", "platform", "crisis-centre", "justice-house", "prison-service", "municipality"], nearbyOnly: ["municipality"],
   }),
   "notice.delivered": entry({
     reference: "noticeId", answers: "notice.posted", senderField: "recipient", version: 1, schema: NoticeDelivered, classification: "internal", sealed: false,
@@ -70,8 +81,23 @@ export const catalog = {
   }),
   "signal.escalated": entry({
     reference: "signalId", answers: "signal.raised", version: 1, schema: SignalEscalated, classification: "restricted", sealed: false,
-    description: "The platform passes a signal flagged for escalation on to the federal level.",
+    description: "Earlier releases: the platform passed a signal flagged for escalation on to the federal level. No longer sent (a platform coordinator triages: signal.triaged); stored ones still read.",
     from: "platform", to: "federal", senders: ["platform"],
+  }),
+  "signal.acknowledged": entry({
+    reference: "signalId", answers: "signal.raised", senderField: "recipient", version: 1, schema: SignalAcknowledged, classification: "internal", sealed: false,
+    description: "The organisation a signal was addressed to (a neighbour) or forwarded to (a partner) acknowledges it.",
+    from: "addressee or named partner", to: "raiser, or the platform for a forwarded signal", senders: anyone,
+  }),
+  "signal.triaged": entry({
+    reference: "signalId", answers: "signal.raised", version: 1, schema: SignalTriaged, classification: "restricted", sealed: false,
+    description: "A platform coordinator's decision on a signal in the triage queue (forward to a named partner, monitor, ask for information, close), with a reason; the routing status for the raiser and, when forwarded, the signal for the partner.",
+    from: "platform (a platform coordinator)", to: "raiser (+ the named partner)", senders: ["platform"],
+  }),
+  "signal.reported": entry({
+    reference: "signalId", answers: "signal.triaged", senderField: "partner", version: 1, schema: SignalReportedBack, classification: "restricted", sealed: false,
+    description: "The partner a signal was forwarded to reports what it did, by the deadline of the triage decision.",
+    from: "named partner", to: "platform and raiser", senders: anyone,
   }),
   "policy.update.published": entry({
     reference: "updateId", version: 1, schema: PolicyUpdatePublished, classification: "public", sealed: false,
@@ -82,6 +108,16 @@ export const catalog = {
     reference: "digestId", version: 1, schema: DigestPublished, classification: "public", sealed: false,
     description: "The bundled digest of policy updates for one municipality over one window.",
     from: "platform", to: "municipality", senders: ["platform"],
+  }),
+  "digest.read": entry({
+    reference: "digestId", senderField: "municipality", version: 1, schema: DigestRead, classification: "public", sealed: false,
+    description: "A municipality confirms it read items of a digest (one item, several or all).",
+    from: "municipality", to: "the policy domains of the items and the platform", senders: ["municipality"],
+  }),
+  "digest.item.routed": entry({
+    reference: "routeId", senderField: "municipality", version: 1, schema: DigestItemRouted, classification: "public", sealed: false,
+    description: "A municipality routes a digest item to one of its local partners (school contact point, youth service, CAW), who takes it up.",
+    from: "municipality", to: "its local partner and the item's policy domain", senders: ["municipality"],
   }),
   "coordination.requested": entry({
     reference: "requestId", version: 1, schema: CoordinationRequested, classification: "restricted", sealed: false,
@@ -155,8 +191,13 @@ export const catalog = {
   }),
   "knowledge.shared": entry({
     reference: "knowledgeId", version: 1, schema: KnowledgeShared, classification: "public", sealed: false,
-    description: "A training, intervision, study day or expertise document shared with all.",
-    from: "VVSG, platform or any", to: "all", senders: anyone,
+    description: "A training, intervision, study day or expertise document, shared with the curator (VVSG) for the library; earlier releases shared it with all.",
+    from: "any", to: "the curator (knowledge partner)", senders: anyone,
+  }),
+  "knowledge.curated": entry({
+    reference: "knowledgeId", version: 1, schema: KnowledgeCurated, classification: "public", sealed: false,
+    description: "The curator publishes a shared knowledge item to the library, or rejects it with a reason.",
+    from: "curator (VVSG)", to: "all (published) or the organisation that shared it (rejected)", senders: ["knowledge-partner"],
   }),
   "escalation.raised": entry({
     reference: "escalationId", version: 1, schema: EscalationRaised, classification: "internal", sealed: false,

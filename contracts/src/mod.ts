@@ -3,6 +3,7 @@ export {
   LEVELS, Level, AUDIENCE_GROUPS, AudienceGroup, PREVENTION_TIERS, PreventionTier, EXTREMISM_FORMS, ExtremismForm,
   POLICY_DOMAINS, PolicyDomain, NOTICE_CATEGORIES, NoticeCategory, SIGNAL_KINDS, SignalKind, SEVERITIES, Severity,
   CLASSIFICATIONS, Classification, COORDINATION_ASKS, CoordinationAsk, KNOWLEDGE_FORMATS, KnowledgeFormat, ROLES, Role,
+  PROVINCES, Province,
 } from "./vocabulary.ts";
 export { OrgId, Audience, MessageId, TraceId, CaseRef, newMessageId, newTraceId, newSpanId, uuidFromBytes } from "./ids.ts";
 export { SPEC_VERSION, ACTOR_PSEUDONYM, ActorRef, actorRefOf, sourceOf, EnvelopeHeader, RawEnvelope, traceIdOf } from "./envelope.ts";
@@ -17,13 +18,16 @@ export type { LiveRoot, SubjectParts } from "./subjects.ts";
 export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri, answeredType, referenceOf } from "./catalog.ts";
 export type { Catalog, CatalogEntry, MessageType, DataOf, InputOf } from "./catalog.ts";
 export { JS_API } from "./js-api.ts";
-export { STREAMS, streamOfRoot, inboxConsumers, durableConsumersOf, platformConsumer, platformConsumers, traceIndexConsumers, FEED_SLOTS, feedConsumerName, orgStateBucket, ORG_PROCESSED_PREFIX, BUCKETS, LEAF, leafDomain, leafOutboxSubjects, leafDeliverPrefix } from "./streams.ts";
+export { STREAMS, streamOfRoot, inboxConsumers, durableConsumersOf, platformConsumer, platformConsumers, traceIndexConsumers, FEED_SLOTS, feedConsumerName, orgStateBucket, caseStateBucket, ORG_PROCESSED_PREFIX, BUCKETS, LEAF, leafDomain, leafOutboxSubjects, leafDeliverPrefix } from "./streams.ts";
 export type { StreamName, InboxConsumer } from "./streams.ts";
 export { Organisation, Registry, SigningKey, DirectoryEntry, Directory } from "./organisation.ts";
+export { nearbyAudienceIssue, nearbyMunicipalities } from "./nearby.ts";
 export { Timestamp, Title, Body, Remark } from "./messages/common.ts";
 export { NoticePosted, NoticeDelivered, NoticeAcknowledged, PersonDetails } from "./messages/notice.ts";
 export { SignalRaised, SignalEscalated } from "./messages/signal.ts";
+export { SignalTriaged, SignalAcknowledged, SignalReportedBack, ForwardedSignal, TRIAGE_DECISIONS, TriageDecision } from "./messages/signal-triage.ts";
 export { PolicyUpdatePublished, DigestItem, DigestPublished } from "./messages/policy.ts";
+export { DigestRead, ReadDigestItem, DigestItemRouted } from "./messages/digest.ts";
 export { CoordinationRequested, CoordinationResponded, COORDINATION_OUTCOMES, CoordinationOutcome } from "./messages/coordination.ts";
 export {
   CaseClosed, CaseConsultationRequested, CaseConsultationResponded, CaseContent, CaseCorrected, CORRECTABLE_FIELDS, CaseErased, CaseKeyGranted, CaseKeyRequested, CaseOpened, CasePlanSet, CaseTask,
@@ -36,7 +40,7 @@ export {
   CASE_CLOSE_REASONS, CASE_LAW, CASE_PURPOSES, CaseCloseReason, caseLaw, CaseLawFields, caseLawIssue, CasePurpose, LEGAL_BASES, LegalBasis,
 } from "./case-law.ts";
 export { SealedContent, SealedRecipient } from "./messages/sealed.ts";
-export { KnowledgeShared } from "./messages/knowledge.ts";
+export { KnowledgeShared, KnowledgeCurated, KNOWLEDGE_DECISIONS, KnowledgeDecision } from "./messages/knowledge.ts";
 export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/escalation.ts";
 export { ReadRecorded, READ_INTERFACES, ReadInterface, READ_KINDS, ReadKind } from "./messages/read.ts";
 export { sampleData, EXAMPLE_SEALED } from "./samples.ts";

@@ -9,7 +9,7 @@ import type { PersonRole } from "./persons.ts";
 export const PERSON_ACTIONS = [
   "post-notice", "acknowledge-notice", "raise-signal", "request-coordination", "answer-coordination",
   "set-livc", "open-case", "consult-case", "answer-case", "plan-case", "report-case", "close-case", "transfer-case", "open-case-content",
-  "correct-case", "erase-case",
+  "correct-case", "erase-case", "triage-signal", "acknowledge-signal", "report-back-signal",
 ] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
@@ -19,6 +19,10 @@ export const ACTION_ROLES: Readonly<Record<PersonAction, readonly PersonRole[]>>
   // Anyone who works on notices; a reader only reads, an operator runs the services.
   "acknowledge-notice": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator"],
   "raise-signal": ["livc-coordinator", "livc-member"],
+  // Deciding on a signal in the platform's triage queue is the platform coordinator's alone.
+  "triage-signal": ["platform-coordinator"],
+  "acknowledge-signal": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator"],
+  "report-back-signal": ["livc-coordinator", "livc-member", "liaison"],
   "request-coordination": ["platform-coordinator", "livc-coordinator", "liaison"],
   "answer-coordination": ["liaison", "livc-coordinator", "platform-coordinator"],
   // The municipality's decisions about its LIVC-R and its cases: its coordinator's.

@@ -48,7 +48,9 @@ export function isNationalRegisterNumber(digits: string): boolean {
 
 /** Whether `text` contains a national register number. */
 export function containsNationalRegisterNumber(text: string): boolean {
-  for (const m of text.matchAll(REGISTER_NUMBER)) {
+  // exec on the one global expression (matchAll would copy it for every text of every message).
+  REGISTER_NUMBER.lastIndex = 0;
+  for (let m = REGISTER_NUMBER.exec(text); m; m = REGISTER_NUMBER.exec(text)) {
     if (isNationalRegisterNumber(m.slice(1, 6).join(""))) return true;
   }
   return false;
@@ -56,31 +58,36 @@ export function containsNationalRegisterNumber(text: string): boolean {
 
 /** The first field of a clear message's data that holds personal data, if any. */
 export function personalDataInClear(type: MessageType, data: unknown): PersonalDataFound | undefined {
-  const noCase = NO_CASE_IN_TEXT.has(type);
-  const walk = (value: unknown, path: string[]): PersonalDataFound | undefined => {
-    if (typeof value === "string") {
-      if (containsNationalRegisterNumber(value)) return { field: path.join("."), kind: "national-register-number" };
-      if (noCase && CASE_REFERENCE.test(value)) return { field: path.join("."), kind: "case-reference" };
-      return undefined;
-    }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const found = walk(value[i], [...path, String(i)]);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    if (value !== null && typeof value === "object") {
-      // A purpose-bound value is ciphertext or a marker (purpose-bound.ts), not clear text.
-      if ("purposes" in value && ("sealed" in value || "redacted" in value)) return undefined;
-      for (const [key, v] of Object.entries(value)) {
-        const found = walk(v, [...path, key]);
-        if (found) return found;
-      }
+  const found = findIn(data, NO_CASE_IN_TEXT.has(type));
+  return found && { field: found.path.reverse().join("."), kind: found.kind };
+}
+
+/**
+ * Runs on every clear message sent and received, so it allocates nothing on the way: the path is
+ * built only for a finding, from its end (each level pushes its own key on the way out).
+ */
+function findIn(value: unknown, noCase: boolean): { path: string[]; kind: PersonalDataKind } | undefined {
+  if (typeof value === "string") {
+    if (containsNationalRegisterNumber(value)) return { path: [], kind: "national-register-number" };
+    if (noCase && CASE_REFERENCE.test(value)) return { path: [], kind: "case-reference" };
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findIn(value[i], noCase);
+      if (found) return (found.path.push(String(i)), found);
     }
     return undefined;
-  };
-  return walk(data, []);
+  }
+  if (value !== null && typeof value === "object") {
+    // A purpose-bound value is ciphertext or a marker (purpose-bound.ts), not clear text.
+    if ("purposes" in value && ("sealed" in value || "redacted" in value)) return undefined;
+    for (const key of Object.keys(value)) {
+      const found = findIn((value as Record<string, unknown>)[key], noCase);
+      if (found) return (found.path.push(key), found);
+    }
+  }
+  return undefined;
 }
 
 /** What to tell the sender, naming the field. */

@@ -1,14 +1,18 @@
 /**
  * Purpose-bound fields: a field of a clear message that holds personal data is marked in the
  * contract with the purposes that may see it (zod metadata, `purposeBound`). On the wire it is
- * never in the clear: the copy addressed to the organisation entitled to it carries it sealed to
- * that organisation alone, every other copy a redaction marker. Each copy is signed as stored, so
- * the signature covers the sealed value or the marker that copy holds.
+ * never in the clear: a copy addressed to an organisation entitled to it carries it sealed to the
+ * organisations entitled on that copy, every other copy a redaction marker. Each copy is signed as
+ * stored, so the signature covers the sealed value or the marker that copy holds.
  *
  * Who is entitled is named by the message itself (`to`: a field naming an organisation, e.g. a
  * detainee-release notice's `residence`, the municipality of residence, which brings the details
- * into a case of its LIVC-R); the sending client seals accordingly and every receiver checks it
- * (`purposeBoundIssue`: `unlawful-purpose`).
+ * into a case of its LIVC-R) and, with `withLivc`, the members of that municipality's LIVC-R. The
+ * sending client seals accordingly and every receiver checks what it can see on the copy
+ * (`purposeBoundIssue`: `unlawful-purpose`): the value is sealed to the named organisation and, on
+ * a copy addressed to another organisation, to that organisation too — nobody else. Whether that
+ * organisation is a member of the LIVC-R is the sender's check (against the composition it holds):
+ * the rule sees one message, not the composition.
  */
 import { z } from "zod";
 import { CasePurpose } from "./case-law.ts";
@@ -20,8 +24,13 @@ export const PERSONAL = "schakelPersonal";
 export interface PersonalMark {
   /** The purposes that may see the field. */
   purposes: readonly CasePurpose[];
-  /** The data field naming the only organisation the value is sealed to. */
+  /** The data field naming the organisation the value is sealed to. */
   to: string;
+  /**
+   * The value may also be sealed to the members of the LIVC-R of the organisation `to` names, each
+   * on its own copy (sealed to the named organisation and that member).
+   */
+  withLivc?: true;
 }
 
 /** A purpose-bound value as it travels: sealed to the entitled organisation, or redacted for everyone else. */
@@ -35,8 +44,19 @@ export type PurposeBoundValue = z.infer<typeof PurposeBoundValue>;
 export const purposeBound = (mark: PersonalMark, description: string) =>
   PurposeBoundValue.meta({ [PERSONAL]: mark, description });
 
-/** The personal fields of an object schema, with their marks. */
-export function personalFields(schema: z.ZodType): { field: string; mark: PersonalMark }[] {
+const personalFieldsOf = new WeakMap<z.ZodType, readonly { field: string; mark: PersonalMark }[]>();
+
+/** The personal fields of an object schema, with their marks (found once per schema: every message sent and received asks). */
+export function personalFields(schema: z.ZodType): readonly { field: string; mark: PersonalMark }[] {
+  let fields = personalFieldsOf.get(schema);
+  if (!fields) {
+    fields = findPersonalFields(schema);
+    personalFieldsOf.set(schema, fields);
+  }
+  return fields;
+}
+
+function findPersonalFields(schema: z.ZodType): { field: string; mark: PersonalMark }[] {
   const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
   if (!shape) return [];
   const out: { field: string; mark: PersonalMark }[] = [];
@@ -50,8 +70,9 @@ export function personalFields(schema: z.ZodType): { field: string; mark: Person
 
 /**
  * What is wrong with the personal fields of one copy of a message addressed to `audience`: a value
- * sealed to anyone but the organisation its `to` field names, or sealed on a copy not addressed
- * to it. Undefined when every personal field is a marker or sealed to the right organisation.
+ * sealed to anyone but the organisation its `to` field names (and, for a `withLivc` field, the
+ * copy's own audience when that is another organisation), or sealed on a copy not addressed to an
+ * organisation entitled to it. Undefined when every personal field is a marker or sealed rightly.
  */
 export function purposeBoundIssue(schema: z.ZodType, audience: string, data: unknown): { field: string; message: string } | undefined {
   const d = (data ?? {}) as Record<string, unknown>;
@@ -60,10 +81,14 @@ export function purposeBoundIssue(schema: z.ZodType, audience: string, data: unk
     if (value === undefined || "redacted" in value) continue;
     const entitled = d[mark.to];
     const sealedTo = value.sealed.recipients.map((r) => r.org);
-    if (entitled !== audience || sealedTo.length !== 1 || sealedTo[0] !== entitled) {
+    const expected = typeof entitled !== "string" ? [] : entitled === audience || !mark.withLivc ? [entitled] : [entitled, audience];
+    const onItsCopy = audience === entitled || (mark.withLivc === true && expected.length === 2);
+    if (!onItsCopy || sealedTo.length !== expected.length || !expected.every((org) => sealedTo.includes(org))) {
+      const named = `${mark.to} (${JSON.stringify(entitled ?? null)})`;
+      const whom = mark.withLivc ? `${named} on its own copy, and to ${mark.to} and the member on the copy addressed to a member of its LIVC-R (never on a group's copy)` : `${named}, on the copy addressed to it`;
       return {
         field,
-        message: `${field} is personal data for ${mark.purposes.join(", ")}: it may be sealed only to ${mark.to} (${JSON.stringify(entitled ?? null)}), on the copy addressed to it; this copy is for "${audience}" and sealed to ${sealedTo.join(", ")} — send every other copy the redaction marker`,
+        message: `${field} is personal data for ${mark.purposes.join(", ")}: it may be sealed only to ${whom}; this copy is for "${audience}" and sealed to ${sealedTo.join(", ")} — send every other copy the redaction marker`,
       };
     }
   }

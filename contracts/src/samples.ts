@@ -40,13 +40,25 @@ export function sampleData<T extends MessageType>(type: T, sealed: SealedContent
       signalId: id, raisedBy: "vilvoorde", kind: "incident", severity: "high", title: "Threatening graffiti at a place of worship",
       description: "Symbols linked to far-right groups; police informed.", reason: "high severity, flagged for escalation by the municipality",
     }),
+    "signal.acknowledged": () => ({ signalId: id, recipient: "mechelen", acknowledgedAt: new Date().toISOString(), remark: "Shared with our prevention officer" }),
+    "signal.triaged": () => ({
+      decisionId: newMessageId(), signalId: id, raisedBy: "vilvoorde", decision: "forward", partner: "fed-police", reason: "Far-right symbols at a place of worship: the police follow up.",
+      acknowledgeBy: inOneDay(), reportBackBy: new Date(Date.now() + 7 * 86_400_000).toISOString(), decidedAt: new Date().toISOString(),
+      signal: { kind: "incident", severity: "high", title: "Threatening graffiti at a place of worship", description: "Symbols linked to far-right groups; police informed.", extremismForms: ["far-right"] },
+    }),
+    "signal.reported": () => ({ signalId: id, partner: "fed-police", outcome: "Patrols near the place of worship increased; no further incidents.", reportedAt: new Date().toISOString() }),
     "policy.update.published": () => ({
       updateId: id, domain: "onderwijs", title: "New guidance for schools on polarisation", summary: "Schools get a contact point and a guide for dialogue in class.",
       concerns: ["local"], preventionTier: "primary",
     }),
     "digest.published": () => ({
       digestId: id, municipality: "mechelen", windowStart: new Date(Date.now() - 3_600_000).toISOString(), windowEnd: new Date().toISOString(),
-      items: [{ updateId: newMessageId(), domain: "welzijn", publishedBy: "welzijn", title: "Extra budget for youth work", summary: "Municipalities can apply until March." }],
+      items: [{ updateId: newMessageId(), domain: "welzijn", publishedBy: "welzijn", title: "Extra budget for youth work", summary: "Municipalities can apply until March.", preventionTier: "primary" }],
+    }),
+    "digest.read": () => ({ digestId: id, municipality: "mechelen", items: [{ updateId: newMessageId(), domain: "welzijn", publishedBy: "welzijn" }], readAt: new Date().toISOString() }),
+    "digest.item.routed": () => ({
+      routeId: id, digestId: newMessageId(), municipality: "mechelen", partner: "clb-mechelen", routedAt: new Date().toISOString(), remark: "For the school contact points",
+      item: { updateId: newMessageId(), domain: "onderwijs", publishedBy: "onderwijs", title: "Guide for dialogue in class", summary: "A guide for teachers.", preventionTier: "primary" },
     }),
     "coordination.requested": () => ({
       requestId: id, ask: "align", topic: "Release of a detainee to the municipality", body: "Can we align the follow-up between the local cell and the justice houses?",
@@ -75,7 +87,11 @@ export function sampleData<T extends MessageType>(type: T, sealed: SealedContent
     "case.transferred": () => ({ caseRef: "LIVC-ANTW-2026-0042", ...law("transfer"), toLivc: "mechelen", sealed }),
     "knowledge.shared": () => ({
       knowledgeId: id, format: "study-day", title: "Study day: local approach to polarisation", summary: "VVSG invites coordinating officials to share practice.",
-      date: inOneDay(), location: "Brussel",
+      date: inOneDay(), location: "Brussel", preventionTier: "primary", extremismForms: ["far-right"], domain: "jeugd",
+    }),
+    "knowledge.curated": () => ({
+      knowledgeId: id, decision: "published", sharedBy: "mechelen", curatedAt: new Date().toISOString(),
+      knowledge: { knowledgeId: id, format: "intervision", title: "Intervision: working with families", summary: "Coordinating officials compare their approach." },
     }),
     "escalation.raised": () => ({
       escalationId: id,

@@ -80,6 +80,15 @@ export function orgStateBucket(org: string): string {
 }
 
 /**
+ * The KV bucket holding one organisation's case state (the cases it takes part in, their
+ * consultations and hand-overs): its own bucket, so it is kept only as long as the CASE stream
+ * keeps case messages (the bucket's max_age), unlike the rest of `org-<id>`.
+ */
+export function caseStateBucket(org: string): string {
+  return `case-${org}`;
+}
+
+/**
  * Key prefix of the ids of processed messages in an organisation's bucket (`processed.<id>`): the
  * service host writes them, so a redelivery after a crash is recognised as a duplicate.
  */

@@ -73,6 +73,21 @@ export const ROLES = [
   "livc-partner",
   "knowledge-partner",
   "audit",
+  /** A local police zone (local level): receives notices, takes part in the LIVC-R. */
+  "police-zone",
+  /** The national crisis centre (NCCN): passes threat levels on to mayors. */
+  "crisis-centre",
+  /** A justice house (Flemish since the sixth state reform): follows up on released detainees. */
+  "justice-house",
+  /** The prison service (FOD Justitie DG EPI, federal): announces detainee releases. */
+  "prison-service",
+  /** A municipality's local partner (school/CLB contact, youth service, CAW): names its municipality. */
+  "local-partner",
 ] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
+
+/** The Flemish provinces (a municipality's `province` in the registry). */
+export const PROVINCES = ["antwerpen", "limburg", "oost-vlaanderen", "vlaams-brabant", "west-vlaanderen"] as const;
+export const Province = z.enum(PROVINCES);
+export type Province = z.infer<typeof Province>;

@@ -14,6 +14,9 @@ const route: Record<Delivered, { from: string; to: string }> = {
   "notice.acknowledged": { from: "vilvoorde", to: "mechelen" },
   "signal.raised": { from: "antwerpen", to: "mechelen" },
   "signal.escalated": { from: "vpr", to: "mechelen" },
+  "signal.acknowledged": { from: "vilvoorde", to: "mechelen" },
+  "signal.triaged": { from: "vpr", to: "mechelen" },
+  "signal.reported": { from: "fed-police", to: "mechelen" },
   "policy.update.published": { from: "onderwijs", to: "local" },
   "digest.published": { from: "vpr", to: "mechelen" },
   "coordination.requested": { from: "fed-police", to: "mechelen" },
@@ -31,6 +34,9 @@ const route: Record<Delivered, { from: string; to: string }> = {
   "case.key.granted": { from: "antwerpen", to: "mechelen" },
   "case.erased": { from: "antwerpen", to: "mechelen" },
   "knowledge.shared": { from: "vvsg", to: "all" },
+  "knowledge.curated": { from: "vvsg", to: "all" },
+  "digest.read": { from: "antwerpen", to: "mechelen" },
+  "digest.item.routed": { from: "antwerpen", to: "mechelen" },
   "escalation.raised": { from: "vpr", to: "mechelen" },
 };
 

@@ -1,11 +1,12 @@
 /**
  * Registries of any size for measuring start-up at national scale: the demo registry's Flemish,
  * federal and supralocal organisations (the platform among them) plus as many generated
- * municipalities as it takes to reach the requested number. Used by
+ * municipalities (with a province and neighbours) as it takes to reach the requested number; the
+ * demo's local partners and police zones are left out with its municipalities. Used by
  * `infra/scripts/generate-registry.ts` and by the tests that check how the config grows.
  */
 import { readFileSync } from "node:fs";
-import { Registry, type Organisation, type Person } from "@schakel/contracts";
+import { PROVINCES, Registry, type Organisation, type Person } from "@schakel/contracts";
 import { DEFAULT_PERSONS_PATH, parsePersons } from "./persons.ts";
 import { loadRegistry } from "./registry.ts";
 
@@ -23,11 +24,16 @@ export function generatedRegistry(organisations: number, base: Registry = loadRe
   if (!Number.isInteger(organisations) || organisations < fixed.length || organisations > 9_999) {
     throw new RangeError(`organisations must be a whole number from ${fixed.length} to 9999 (the demo registry's ${fixed.length} non-local organisations plus generated municipalities), got ${organisations}`);
   }
-  const municipalities: Organisation[] = Array.from({ length: organisations - fixed.length }, (_, i) => ({
+  const count = organisations - fixed.length;
+  // Cheap but valid geography: the provinces in equal blocks, each municipality bordering on the
+  // one before and after it (listed on both sides, as the registry requires).
+  const municipalities: Organisation[] = Array.from({ length: count }, (_, i) => ({
     id: generatedMunicipalityId(i + 1),
     name: `Gemeente ${String(i + 1).padStart(4, "0")}`,
     level: "local",
     roles: ["municipality", "livc-partner"],
+    province: PROVINCES[Math.floor((i * PROVINCES.length) / count)]!,
+    neighbours: [i, i + 2].filter((n) => n >= 1 && n <= count).map(generatedMunicipalityId),
   }));
   return Registry.parse({ organisations: [...municipalities, ...fixed] });
 }

@@ -20,7 +20,7 @@ export { rewriteServerConfig, runningPid, reloadServer } from "./reload.ts";
 export type { RequestVerdict, ConsumerRequest } from "./consumer-request.ts";
 export { renderServerConfig, renderAuthorization } from "./server-config.ts";
 export type { ServerConfigOptions } from "./server-config.ts";
-export { provision, streamConfigs, consumerConfigs, bucketNames, DEFAULT_RETENTION, PROVISION_CONCURRENCY } from "./provision.ts";
+export { provision, streamConfigs, consumerConfigs, bucketNames, caseStateMaxAge, DEFAULT_RETENTION, PROVISION_CONCURRENCY } from "./provision.ts";
 export type { ProvisionResult, ProvisionOptions, RetentionSettings, Action } from "./provision.ts";
 export { startEmbeddedServer, embeddedPaths, EmbeddedServerError, findNatsServerBinary, NatsServerMissingError, findOnPath, ensureSystemTool, missingTools, SystemToolMissingError, SYSTEM_TOOLS, type SystemTool, type EnsureOptions, clearLeftoverServer, processAlive, commandLineOf, waitForExit, type EmbeddedServer, type EmbeddedServerOptions, type LeftoverOutcome } from "./embedded/mod.ts";
 export * from "./cluster/mod.ts";

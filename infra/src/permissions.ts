@@ -9,14 +9,14 @@
  *   carries a filter inside its own audiences;
  * - consumer creation goes through the consumer gate (kind "gate"), which refuses deliver subjects
  *   outside the tenant's inbox — nats-server ≤ 2.12 does not check them itself;
- * - its own KV buckets; no stream management, no MSG.GET / DIRECT.GET on shared streams, no `$JS.>`;
+ * - its own KV buckets (`org-<org>`, and `case-<org>` for its case state); no stream management, no MSG.GET / DIRECT.GET on shared streams, no `$JS.>`;
  * - its own reply-inbox prefix (`_INBOX_<org>`), never `_INBOX.>`.
  * The same list, as user permissions, also makes the tenant's own connection refuse anything else
  * with a clear "Permissions Violation" (defence in depth, and the model for leaf-node users).
  */
 import {
   AUDIT_BUCKET, AUDIT_ID, auditConsumers, audienceFilter, deadLetterFilter, FEED_SLOTS, durableConsumersOf, feedConsumerName, inboxPrefix,
-  JS_API, orgStateBucket, readsFilter, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type InboxConsumer, type Organisation,
+  JS_API, caseStateBucket, orgStateBucket, readsFilter, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type InboxConsumer, type Organisation,
 } from "@schakel/contracts";
 
 export { AUDIT_ID };
@@ -98,7 +98,8 @@ export const platformBuckets = ["obligations", "digests", "deliveries", "traces"
 export function organisationGrants(org: Organisation): Grant[] {
   const platform = org.roles.includes("platform");
   const durables = durableConsumersOf(org);
-  const buckets = [orgStateBucket(org.id), ...(platform ? platformBuckets : [])];
+  // Its own state and its case state: two buckets whatever the registry's size.
+  const buckets = [orgStateBucket(org.id), caseStateBucket(org.id), ...(platform ? platformBuckets : [])];
   return [
     request(senderFilter(org.id, ROOTS.coord)),
     request(senderFilter(org.id, ROOTS.case)),

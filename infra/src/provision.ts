@@ -7,7 +7,7 @@
 import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerConfig, type ConsumerInfo, type JetStreamManager, type StreamConfig, type StreamInfo } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { durableConsumersOf, orgStateBucket, STREAMS, type Registry } from "@schakel/contracts";
+import { caseStateBucket, durableConsumersOf, orgStateBucket, STREAMS, type Registry } from "@schakel/contracts";
 import { platformBuckets } from "./permissions.ts";
 import { AUDIT_ID } from "./permissions.ts";
 
@@ -16,7 +16,7 @@ const DAY_NS = 24 * 3600 * 1e9;
 export interface RetentionSettings {
   /** Coordination messages (default 10 years: the durable record of the platform). */
   coordDays: number;
-  /** Case consultations expire sooner (default 90 days). */
+  /** Case messages expire sooner (default 90 days); so does each organisation's case state bucket `case-<org>`. */
   caseDays: number;
   deadLetterDays: number;
   /** The read audit (default: as long as coordination messages, the records it is about). */
@@ -54,8 +54,11 @@ export function streamConfigs(r: RetentionSettings = DEFAULT_RETENTION, maxMsgSi
 
 type Declared = { stream: string; config: Partial<ConsumerConfig> };
 
+/** How long a durable consumer waits for an acknowledgement before it delivers a message again. */
+const DEFAULT_ACK_WAIT_MS = 30_000;
+
 /** One organisation's declared durable consumers: its inboxes, and the platform's all-seeing one. */
-function consumerConfigsOf(org: Registry["organisations"][number]): Declared[] {
+function consumerConfigsOf(org: Registry["organisations"][number], ackWaitMs = DEFAULT_ACK_WAIT_MS): Declared[] {
   return durableConsumersOf(org).map((c) => ({
     stream: c.stream,
     config: {
@@ -63,7 +66,7 @@ function consumerConfigsOf(org: Registry["organisations"][number]): Declared[] {
       filter_subject: c.filter,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: 30 * 1e9,
+      ack_wait: ackWaitMs * 1e6,
       // No server-side max_deliver: before nats-server 2.9.22 a delivery to a pull request whose
       // link had just dropped still counted, and max_deliver dropped messages that never reached
       // the consumer. The bus client counts handler attempts and dead-letters (attempts.ts).
@@ -75,12 +78,25 @@ function consumerConfigsOf(org: Registry["organisations"][number]): Declared[] {
 }
 
 /** The declared durable consumers: each organisation's inboxes, the platform's all-seeing one. */
-export function consumerConfigs(registry: Registry): Declared[] {
-  return registry.organisations.flatMap(consumerConfigsOf);
+export function consumerConfigs(registry: Registry, ackWaitMs = DEFAULT_ACK_WAIT_MS): Declared[] {
+  return registry.organisations.flatMap((o) => consumerConfigsOf(o, ackWaitMs));
+}
+
+/** The buckets each organisation holds: its own state, and its case state (kept for the CASE retention). */
+function orgBuckets(org: string): string[] {
+  return [orgStateBucket(org), caseStateBucket(org)];
 }
 
 export function bucketNames(registry: Registry): string[] {
-  return [...platformBuckets, AUDIT_ID, ...registry.organisations.map((o) => orgStateBucket(o.id))];
+  return [...platformBuckets, AUDIT_ID, ...registry.organisations.flatMap((o) => orgBuckets(o.id))];
+}
+
+/**
+ * The max_age of each organisation's case state bucket, in nanoseconds: as long as the CASE stream
+ * keeps a case message (`caseDays`), in whole milliseconds (what a bucket's config holds).
+ */
+export function caseStateMaxAge(r: RetentionSettings = DEFAULT_RETENTION): number {
+  return Math.round(r.caseDays * 86_400_000) * 1e6;
 }
 
 export type Action = "created" | "unchanged" | "updated" | "conflict";
@@ -101,6 +117,12 @@ export interface ProvisionOptions {
   concurrency?: number;
   /** Told once an organisation's own consumers and bucket exist (after the shared streams and buckets). */
   onOrganisation?: (org: string) => void;
+  /**
+   * The durable consumers' `ack_wait` (default {@link DEFAULT_ACK_WAIT_MS}): how long a message
+   * delivered to a reader that crashed stays away before it is delivered again. Deployments keep
+   * the default; crash tests shorten it so the redelivery they wait for comes in seconds.
+   */
+  ackWaitMs?: number;
 }
 
 /**
@@ -165,7 +187,7 @@ export async function provision(nc: NatsConnection, jsm: JetStreamManager, regis
     streamResults.push({ kind: "stream", name: cfg.name, action: diff.length ? (opts.update ? "updated" : "conflict") : "unchanged", differences: diff });
   }
 
-  const declaredOf = new Map(registry.organisations.map((o) => [o.id, consumerConfigsOf(o)]));
+  const declaredOf = new Map(registry.organisations.map((o) => [o.id, consumerConfigsOf(o, opts.ackWaitMs)]));
   const declared = [...declaredOf.values()].flat();
   const consumers = new Map<string, Map<string, ConsumerInfo>>();
   for (const stream of new Set(declared.map((c) => c.stream))) consumers.set(stream, await existingConsumers(jsm, stream));
@@ -187,19 +209,30 @@ export async function provision(nc: NatsConnection, jsm: JetStreamManager, regis
 
   const kvm = new Kvm(nc);
   const bucketResults = new Map<string, ProvisionResult>();
-  const ensureBucket = async (bucket: string): Promise<void> => {
-    const exists = streams.has(`KV_${bucket}`);
-    if (!exists) await kvm.create(bucket, { history: 1, replicas: opts.replicas ?? 1 });
-    bucketResults.set(bucket, { kind: "bucket", name: bucket, action: exists ? "unchanged" : "created", differences: [] });
+  const ensureBucket = async (bucket: string, maxAgeNs = 0): Promise<void> => {
+    const info = streams.get(`KV_${bucket}`);
+    if (!info) {
+      await kvm.create(bucket, { history: 1, replicas: opts.replicas ?? 1, ...(maxAgeNs ? { ttl: maxAgeNs / 1e6 } : {}) });
+      bucketResults.set(bucket, { kind: "bucket", name: bucket, action: "created", differences: [] });
+      return;
+    }
+    // Only the retention is compared: it is what a case state bucket is for.
+    const diff = differences({ max_age: maxAgeNs }, info.config as unknown as Record<string, unknown>);
+    // A duplicate window may not exceed max_age: a shorter retention shortens it too.
+    const window = maxAgeNs ? Math.min(info.config.duplicate_window, maxAgeNs) : info.config.duplicate_window;
+    if (diff.length && opts.update) await jsm.streams.update(info.config.name, { ...info.config, max_age: maxAgeNs, duplicate_window: window });
+    bucketResults.set(bucket, { kind: "bucket", name: bucket, action: diff.length ? (opts.update ? "updated" : "conflict") : "unchanged", differences: diff });
   };
 
   const shared = [...platformBuckets, AUDIT_ID];
-  await inParallel(shared, limit, ensureBucket);
+  await inParallel(shared, limit, (b) => ensureBucket(b));
   // One task per object, an organisation's objects next to each other: each organisation is ready early.
   const byOrg = new Map(registry.organisations.map((o) => [o.id, 0]));
+  const caseMaxAge = caseStateMaxAge(opts.retention);
   const tasks = registry.organisations.flatMap((org) => [
     ...declaredOf.get(org.id)!.map((c) => ({ org: org.id, run: () => ensureConsumer(c) })),
     { org: org.id, run: () => ensureBucket(orgStateBucket(org.id)) },
+    { org: org.id, run: () => ensureBucket(caseStateBucket(org.id), caseMaxAge) },
   ]);
   for (const t of tasks) byOrg.set(t.org, byOrg.get(t.org)! + 1);
   await inParallel(tasks, limit, async (t) => {

@@ -65,7 +65,7 @@ describe("exports - one per subject shape", () => {
   });
 
   it("exports - the generated registry is refused below the demo registry's fixed organisations", () => {
-    expect(() => generatedRegistry(3)).toThrow(/organisations must be a whole number from 8/);
-    expect(generatedRegistry(20).organisations.filter((o) => o.level === "local")).toHaveLength(12);
+    expect(() => generatedRegistry(3)).toThrow(/organisations must be a whole number from 11/);
+    expect(generatedRegistry(20).organisations.filter((o) => o.level === "local")).toHaveLength(9);
   });
 });

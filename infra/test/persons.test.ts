@@ -71,20 +71,20 @@ describe("persons file", () => {
 
   it("persons - livc members only at LIVC partners, coordinators only in municipalities, liaison only for liaison organisations", () => {
     expect(problemOf(threeEntries('{ "id": "b.goossens", "name": "Bart Goossens", "organisation": "onderwijs", "roles": ["livc-member"] }')).message).toMatch(
-      /^persons\.json line 4: .*role "livc-member" is only for organisations with the registry role "livc-partner" \(antwerpen, .*, fed-police\); use reader or operator$/,
+      /^persons\.json line 4: .*role "livc-member" is only for organisations with the registry role "livc-partner" \(antwerpen, .*, fed-police, willebroek, pz-mechelen-willebroek, pz-antwerpen, caw-mechelen, jh-mechelen\); use reader or operator$/,
     );
     expect(problemOf(threeEntries('{ "id": "c.dupont", "name": "Claire Dupont", "organisation": "fed-police", "roles": ["livc-coordinator"] }')).message).toMatch(
       /line 4: .*role "livc-coordinator" is only for municipalities/,
     );
     expect(problemOf(threeEntries('{ "id": "s.maes", "name": "Sofie Maes", "organisation": "antwerpen", "roles": ["reader", "liaison"] }')).message).toMatch(
-      /line 4: .*role "liaison" is only for organisations with the registry role "liaison" \(vpr, fed-ocam, fed-police\)/,
+      /line 4: .*role "liaison" is only for organisations with the registry role "liaison" \(vpr, fed-ocam, fed-police, nccn, fed-epi\)/,
     );
     expect(personRolesFor(["platform", "liaison"])).toEqual(["platform-coordinator", "liaison", "reader", "operator"]);
   });
 
   it("persons - unknown organisation, duplicate id and empty roles each have their message and line", () => {
     expect(problemOf(threeEntries('{ "id": "x.y", "name": "Xavier Y", "organisation": "atlantis", "roles": ["reader"] }')).message).toMatch(
-      /^persons\.json line 4: person "x\.y" of "atlantis": unknown organisation "atlantis"; use one of the registry: antwerpen, .*vvsg$/,
+      /^persons\.json line 4: person "x\.y" of "atlantis": unknown organisation "atlantis"; use one of the registry: antwerpen, .*vvsg, willebroek, .*, nccn, fed-epi$/,
     );
     expect(problemOf(threeEntries('{ "id": "p.lambert", "name": "Paul Lambert", "organisation": "gent", "roles": ["reader"] }')).message).toBe(
       'persons.json line 5: person "p.lambert" of "fed-ocam": duplicate id (first on line 4); a person id is unique: choose another, e.g. add a second initial',

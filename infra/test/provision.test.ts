@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { durableConsumersOf, orgStateBucket, STREAMS } from "@schakel/contracts";
+import { caseStateBucket, durableConsumersOf, orgStateBucket, STREAMS } from "@schakel/contracts";
 import { seedAuthenticator } from "@schakel/contracts/bus";
 import { generatedRegistry } from "../src/generated-registry.ts";
-import { ensureIdentities, provision, startEmbeddedServer, type EmbeddedServer } from "../src/mod.ts";
+import { DEFAULT_RETENTION, ensureIdentities, provision, startEmbeddedServer, type EmbeddedServer } from "../src/mod.ts";
 
 const registry = generatedRegistry(30);
 let dataDir: string;
@@ -33,11 +33,11 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Whether every consumer and the bucket of `org` exist now (asked on the provisioning's own connection, so after its earlier requests). */
+/** Whether every consumer and both buckets of `org` exist now (asked on the provisioning's own connection, so after its earlier requests). */
 async function objectsOf(org: (typeof registry.organisations)[number]): Promise<boolean> {
   const consumers = await Promise.all(durableConsumersOf(org).map((c) => jsm.consumers.info(c.stream, c.name).then(() => true, () => false)));
-  const bucket = await jsm.streams.info(`KV_${orgStateBucket(org.id)}`).then(() => true, () => false);
-  return consumers.every(Boolean) && bucket;
+  const buckets = await Promise.all([orgStateBucket(org.id), caseStateBucket(org.id)].map((b) => jsm.streams.info(`KV_${b}`).then(() => true, () => false)));
+  return consumers.every(Boolean) && buckets.every(Boolean);
 }
 
 describe("provisioning", () => {
@@ -56,6 +56,30 @@ describe("provisioning", () => {
     expect(kinds.indexOf("consumer")).toBeGreaterThan(kinds.lastIndexOf("stream"));
     expect(kinds.indexOf("bucket")).toBeGreaterThan(kinds.lastIndexOf("consumer"));
     expect(results.filter((r) => r.kind === "consumer")).toHaveLength(registry.organisations.flatMap(durableConsumersOf).length);
+    // Two buckets per organisation, whatever the registry's size.
+    const orgBuckets = results.filter((r) => r.kind === "bucket" && registry.organisations.some((o) => [orgStateBucket(o.id), caseStateBucket(o.id)].includes(r.name)));
+    expect(orgBuckets).toHaveLength(registry.organisations.length * 2);
+  });
+
+  it("provision - the case state bucket keeps a write as long as CASE keeps a case message; the organisation's own bucket without limit", async () => {
+    const org = registry.organisations[5]!;
+    const cases = await jsm.streams.info(`KV_${caseStateBucket(org.id)}`);
+    expect(cases.config.max_age).toBe(DEFAULT_RETENTION.caseDays * 86_400e9);
+    expect(cases.config.max_age).toBe((await jsm.streams.info(STREAMS.case.name)).config.max_age);
+    expect(cases.config.max_msgs_per_subject).toBe(1);
+    expect((await jsm.streams.info(`KV_${orgStateBucket(org.id)}`)).config.max_age).toBe(0);
+  });
+
+  it("provision - a case state bucket with another retention is a conflict naming max_age; with update it gets the declared one", async () => {
+    const bucket = caseStateBucket(registry.organisations[9]!.id);
+    const { config } = await jsm.streams.info(`KV_${bucket}`);
+    await jsm.streams.update(config.name, { ...config, max_age: 3_600e9 });
+    const conflict = (await provision(nc, jsm, registry)).find((r) => r.name === bucket)!;
+    expect(conflict).toMatchObject({ kind: "bucket", action: "conflict" });
+    expect(conflict.differences.join("; ")).toMatch(/max_age: declared 7776000000000000, found 3600000000000/);
+    const updated = (await provision(nc, jsm, registry, { update: true })).find((r) => r.name === bucket)!;
+    expect(updated.action).toBe("updated");
+    expect((await jsm.streams.info(`KV_${bucket}`)).config.max_age).toBe(DEFAULT_RETENTION.caseDays * 86_400e9);
   });
 
   it("provision - a second run changes nothing, and makes again only what went missing", async () => {
@@ -80,5 +104,15 @@ describe("provisioning", () => {
     expect(conflict.action).toBe("conflict");
     expect(conflict.differences.join("; ")).toMatch(/max_ack_pending: declared 1000, found 50/);
     expect((await jsm.consumers.info(inbox.stream, inbox.name)).config.max_ack_pending).toBe(50);
+  });
+
+  it("provision - with update, a shorter case retention shortens the case state buckets and their duplicate window", async () => {
+    const retention = { ...DEFAULT_RETENTION, caseDays: 30 / 86_400, duplicateWindowMinutes: 0.25 };
+    const results = await provision(nc, jsm, registry, { update: true, retention });
+    const bucket = caseStateBucket(registry.organisations[2]!.id);
+    expect(results.find((r) => r.name === bucket)?.action).toBe("updated");
+    const { config } = await jsm.streams.info(`KV_${bucket}`);
+    expect([config.max_age, config.duplicate_window <= 30e9]).toEqual([30e9, true]);
+    expect(results.find((r) => r.name === orgStateBucket(registry.organisations[2]!.id))?.action).toBe("unchanged");
   });
 });

@@ -6,6 +6,7 @@
  */
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
+import { headers as natsHeaders } from "@nats-io/transport-node";
 import { BUCKETS, STREAMS, TRACE_KEYS, newMessageId, newTraceId } from "@schakel/contracts";
 import { HEADERS } from "@schakel/contracts/bus";
 import { AUDIENCE, SENDER, startBed, type Bed } from "../bed.ts";
@@ -46,9 +47,12 @@ async function prepareStore(bed: Bed, tracing: Tracing, total: number, size: num
   // Neighbours: the same bytes as the real trace's messages and index page, under their own ids.
   const page = (await (await new Kvm(admin).open(BUCKETS.traces)).get(TRACE_KEYS.trace(first.traceId)))!.value;
   const out = sender.prepare("notice.posted", bed.notice, { to: AUDIENCE.consume });
+  // Without the message id header: the stream would keep one copy of the same id (duplicate window).
+  const headers = natsHeaders();
+  for (const key of out.headers.keys()) if (key !== HEADERS.msgId) headers.set(key, out.headers.get(key));
   const others = total - size;
   const t1 = performance.now();
-  await fillStream(admin, jsm, STREAMS.coord.name, others, () => ({ subject: out.subject, data: out.body, headers: out.headers }), `trace ${TRACE_SIZE_NAME(total)}: messages`);
+  await fillStream(admin, jsm, STREAMS.coord.name, others, () => ({ subject: out.subject, data: out.body, headers }), `trace ${TRACE_SIZE_NAME(total)}: messages`);
   const traceIds = Array.from({ length: Math.ceil(others / size) }, () => newTraceId());
   const enc = new TextEncoder();
   await fillStream(admin, jsm, `KV_traces`, others + traceIds.length, (i) =>

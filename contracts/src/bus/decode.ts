@@ -11,6 +11,7 @@ import { RawEnvelope, sourceOf, type Envelope } from "../envelope.ts";
 import { SchemaError } from "../errors.ts";
 import { PERSON_ROLES, personRolesFor, type PersonRole } from "../persons.ts";
 import { caseLawIssue } from "../case-law.ts";
+import { nearbyAudienceIssue } from "../nearby.ts";
 import { purposeBoundIssue } from "../purpose-bound.ts";
 import { personalDataAdvice, personalDataInClear } from "../personal-data.ts";
 import { parseMessageSubject, ROOTS } from "../subjects.ts";
@@ -136,6 +137,10 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
   if (!allowed.some((r) => roles.includes(r))) {
     return fail(reject("sender-not-allowed", `"${e.sender}" (roles ${roles.join(", ")}) may not send ${e.type}; senders are ${allowed.join(", ")}`));
   }
+  // A municipality's notice reaches only its neighbours and its province (nearby.ts).
+  const from = opts.directory.organisation(e.sender);
+  const far = from && nearbyAudienceIssue(catalog[e.type], from, e.audience, (id) => opts.directory.organisation(id));
+  if (far) return fail(reject("sender-not-allowed", `${e.type} ${e.id}: ${far}`));
   // The acting person: both attributes or neither (earlier releases send neither: the service
   // acted), and a person role the sending organisation can have persons in.
   if ((e.actor === undefined) !== (e.actorrole === undefined)) {

@@ -9,6 +9,7 @@ import { SchakelError, SchemaError } from "../errors.ts";
 import { newMessageId } from "../ids.ts";
 import { Actor, personRolesFor } from "../persons.ts";
 import { caseLawIssue } from "../case-law.ts";
+import { nearbyAudienceIssue } from "../nearby.ts";
 import { purposeBoundIssue } from "../purpose-bound.ts";
 import { personalDataAdvice, personalDataInClear } from "../personal-data.ts";
 import { ROOTS, rootOfType } from "../subjects.ts";
@@ -82,6 +83,8 @@ export function buildOutgoing<T extends MessageType>(
   if (!entry.senders.some((r) => sender.roles.includes(r))) {
     throw new SchakelError("not-allowed", `"${identity.org}" (roles ${sender.roles.join(", ")}) may not send ${type}; senders are ${entry.senders.join(", ")}`, { org: identity.org, type });
   }
+  const far = nearbyAudienceIssue(entry, sender, opts.to, (id) => directory.organisation(id));
+  if (far) throw new SchakelError("not-allowed", `${type}: ${far}`, { org: identity.org, type, audience: opts.to });
   const parsed = entry.schema.safeParse(data);
   if (!parsed.success) throw SchemaError.fromZod(`${type} data`, parsed.error, "data");
   const personal = rootOfType(type) === ROOTS.coord ? personalDataInClear(type, parsed.data) : undefined;

@@ -146,7 +146,7 @@ export function testVectors(): TestVector[] {
   add("refused-dataschema-mismatch", "A dataschema naming another type.", resigned({ dataschema: dataSchemaUri("signal.raised") }), refused("dataschema-mismatch"));
   const ack = exampleMessage("notice.acknowledged");
   const ackEnv = JSON.parse(ack.body) as Record<string, unknown>;
-  add("refused-sender-not-allowed", "mechelen (municipality) may not post a notice.",
+  add("refused-sender-not-allowed", "mechelen (municipality) may post a notice only to the municipalities near it (its neighbours, its province), not to fed-ocam.",
     resigned({ sender: "mechelen", source: sourceOf("mechelen"), audience: "fed-ocam" }, base.subject.replace(".mechelen.fed-ocam.", ".fed-ocam.mechelen.")), refused("sender-not-allowed"));
   add("refused-invalid-data", "The notice's data has no title.", resigned({ data: { ...(env.data as object), title: undefined } }), refused("invalid-data"));
   add("refused-invalid-data-control-character", "An escape character in the title (Content-Type present: held to the current rule).",
@@ -178,8 +178,14 @@ export function testVectors(): TestVector[] {
   const person = (residence: string) => ({ purposes: ["consultation", "follow-up"], sealed: { ...EXAMPLE_SEALED, recipients: [{ ...EXAMPLE_SEALED.recipients[0]!, org: residence }] } });
   add("accepted-person-sealed-to-residence", "A detainee-release notice to mechelen whose person's details are sealed to mechelen, its municipality of residence.",
     resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "mechelen", person: person("mechelen") } }), { verdict: "accepted", type: "notice.posted" });
-  add("refused-unlawful-purpose-person-on-another-copy", "The copy for mechelen carries the person's details sealed to antwerpen, the municipality of residence: every copy but the residence's holds the redaction marker.",
+  add("refused-unlawful-purpose-person-on-another-copy", "The copy for mechelen carries the person's details sealed to antwerpen, the municipality of residence, but not to mechelen: a copy holds them sealed to the residence alone only when it is the residence's.",
     resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "antwerpen", person: person("antwerpen") } }), refused("unlawful-purpose"));
+  // On the copy of a member of the residence's LIVC-R: sealed to the residence and that member.
+  const personFor = (...orgs: string[]) => ({ purposes: ["consultation", "follow-up"], sealed: { ...EXAMPLE_SEALED, recipients: orgs.map((org) => ({ ...EXAMPLE_SEALED.recipients[0]!, org })) } });
+  add("accepted-person-sealed-to-residence-and-member", "The copy for mechelen of a notice about an antwerpen resident, its details sealed to antwerpen and mechelen: the copy of a member of antwerpen's LIVC-R (membership is the sender's check, against the composition it holds).",
+    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "antwerpen", person: personFor("antwerpen", "mechelen") } }), { verdict: "accepted", type: "notice.posted" });
+  add("refused-unlawful-purpose-person-to-a-third", "The copy for mechelen with the details sealed to antwerpen (the residence), mechelen and vilvoorde: a copy opens only for the residence and its own audience.",
+    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "antwerpen", person: personFor("antwerpen", "mechelen", "vilvoorde") } }), refused("unlawful-purpose"));
   const consult = exampleMessage("case.consultation.requested");
   const consultEnv = JSON.parse(consult.body) as Record<string, unknown>;
   const consultData = consultEnv.data as Record<string, unknown>;

@@ -21,7 +21,7 @@ export const NoticePosted = z.object({
   extremismForms: z.array(ExtremismForm).max(4).optional(),
   caseRef: CaseRef.optional().describe("pseudonymous reference when the notice concerns a person"),
   residence: OrgId.optional().describe("the municipality of residence of the person a notice is about (a detainee's release)"),
-  person: purposeBound({ purposes: ["consultation", "follow-up"], to: "residence" }, "the person's details: sealed to the municipality of residence on its copy, redacted on every other")
+  person: purposeBound({ purposes: ["consultation", "follow-up"], to: "residence", withLivc: true }, "the person's details: sealed to the municipality of residence on its copy and to it and the member on the copy of each member of its LIVC-R, redacted on every other")
     .optional(),
 });
 export type NoticePosted = z.infer<typeof NoticePosted>;
@@ -43,8 +43,8 @@ export const NoticeAcknowledged = z.object({
 export type NoticeAcknowledged = z.infer<typeof NoticeAcknowledged>;
 
 /**
- * What a notice's purpose-bound `person` holds once opened by the municipality of residence. Not
- * held to the free-text rule: only that municipality opens it, and it shows it escaped.
+ * What a notice's purpose-bound `person` holds once opened by the municipality of residence or a
+ * member of its LIVC-R. Not held to the free-text rule: only they open it, and they show it escaped.
  */
 export const PersonDetails = z.object({
   name: z.string().trim().min(1).max(200),

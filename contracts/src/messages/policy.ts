@@ -26,6 +26,9 @@ export const DigestItem = z.object({
   title: Title,
   summary: Body,
   link: z.url().optional(),
+  /** From the update; digests of earlier releases have neither field. */
+  effectiveFrom: Timestamp.optional(),
+  preventionTier: PreventionTier.optional(),
 });
 export type DigestItem = z.infer<typeof DigestItem>;
 

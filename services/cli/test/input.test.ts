@@ -1,23 +1,12 @@
 /** What people type: durations, deadlines, feed start points and type filters. No server needed. */
 import { describe, expect, it } from "vitest";
 import { parseTypeFilter } from "../src/commands/feed.ts";
-import { CliError } from "../src/exit-codes.ts";
+import { usageError } from "./support/usage-error.ts";
 import { parseDeadline, parseDuration, parseSince } from "../src/input/time-input.ts";
 import { parsePort } from "../src/up/run.ts";
 
 const now = new Date("2026-11-28T10:00:00.000Z");
 
-function usageError(fn: () => unknown): CliError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(2);
-    expect((err as CliError).message).not.toContain("\n");
-    return err as CliError;
-  }
-  throw new Error("expected a usage error");
-}
 
 describe("cli input", () => {
   it("input - durations combine units", () => {

@@ -32,7 +32,7 @@ describe("cli persons", () => {
     expect(lines[0]).toMatch(/^ID\s+NAME\s+ORGANISATION\s+ROLES\s+STATE$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(["l.peeters", "m.peeters"]);
     const json = await runInProcess(["persons", "list", ...f(), "--role", "liaison", "--json"]);
-    expect((JSON.parse(json.stdout) as Person[]).map((p) => p.organisation).sort()).toEqual(["fed-ocam", "fed-police", "vpr"]);
+    expect((JSON.parse(json.stdout) as Person[]).map((p) => p.organisation).sort()).toEqual(["fed-epi", "fed-ocam", "fed-police", "nccn", "vpr"]);
   });
 
   it("persons - add then list shows the person; the rest of the file is unchanged", async () => {

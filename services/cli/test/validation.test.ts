@@ -63,7 +63,9 @@ describe("cli validation", () => {
   });
 
   it("validation - an organisation without the role may not send the type", async () => {
-    expectUsage(await runInProcess([...g, "notice", "post", "--as", "mechelen", "--to", "gent", "--title", "Threat update", "--body", "x"]), /"mechelen" .* may not send notice.posted/);
+    expectUsage(await runInProcess([...g, "notice", "post", "--as", "onderwijs", "--to", "gent", "--title", "Threat update", "--body", "x"]), /"onderwijs" .* may not send notice.posted/);
+    // A municipality posts notices, but only to its neighbours and its province.
+    expectUsage(await runInProcess([...g, "notice", "post", "--as", "mechelen", "--to", "gent", "--title", "Threat update", "--body", "x"]), /may address only the municipalities that border on it/);
     expectUsage(await runInProcess([...g, "signal", "raise", "--as", "fed-ocam", "--kind", "incident", "--severity", "high", "--title", "Graffiti", "--description", "x"]), /may not send signal.raised/);
   });
 

@@ -138,7 +138,7 @@ describe("console api", () => {
     expect(good.body.published).toHaveLength(1);
     await waitFor(() => consoleApp.model.notices.notices.get(good.body.noticeId!)?.known, { what: "the posted notice" });
     const n = await get<{ notice: { expected: string[] } }>(`/api/notices/${good.body.noticeId}`);
-    expect(n.body.notice.expected.sort()).toEqual(["antwerpen", "gent", "leuven", "mechelen", "vilvoorde"]);
+    expect(n.body.notice.expected.sort()).toEqual(["antwerpen", "caw-mechelen", "clb-mechelen", "gent", "leuven", "mechelen", "pz-antwerpen", "pz-mechelen-willebroek", "vilvoorde", "willebroek"]);
   });
 
   it("console api - a notice sent again with the id of its first attempt is posted once", async () => {

@@ -10,7 +10,7 @@ import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
 import { escalations, noticeStatus, openObligations, openPlatformStores, type PlatformStores } from "@schakel/platform";
 import { localService } from "@schakel/local";
-import { acknowledgeNotice, receivedNotices } from "@schakel/organisation";
+import { acknowledgeNotice, raiseSignal, receivedNotices } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
 import { bearer, demoPersons, tokenFor } from "./sign-in.ts";
@@ -93,5 +93,28 @@ describe("console with the level services", () => {
     const theirEscalations = (await escalations(stores)).filter((e) => e.reference === noticeId);
     expect(ourEscalations.map((e) => e.escalationId)).toEqual(theirEscalations.map((e) => e.escalationId));
     expect(ourEscalations[0]!.audiences.sort()).toEqual(["fed-ocam", "vilvoorde"]);
+  });
+
+  it("console services - the platform coordinator's triage queue shows a signal with its proposal, takes a decision, and charts the signals", async () => {
+    const raised = await raiseSignal(local.bus("vilvoorde"), { kind: "incident", severity: "high", escalate: true, extremismForms: ["far-right"], title: "Graffiti at a place of worship", description: "Far-right symbols; police informed." });
+    const queue = await waitFor(async () => {
+      const page = await fetch(new URL("/signals", consoleApp.url), { headers: coordinator });
+      const text = await page.text();
+      return page.status === 200 && text.includes(raised.signalId) ? text : undefined;
+    }, { what: "the signal in the console's triage queue" });
+    expect(queue).toMatch(/Graffiti at a place of worship/);
+    expect((await fetch(new URL("/signals", consoleApp.url), { headers: liaison })).status).toBe(403);
+    const triage = (headers: Record<string, string>) => fetch(new URL(`/api/signals/${raised.signalId}/triage`, consoleApp.url), {
+      method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ decision: "monitor", reason: "Local follow-up suffices; keep watching." }),
+    });
+    expect((await triage(liaison)).status).toBe(403);
+    const decided = await triage(coordinator);
+    expect(decided.status).toBe(201);
+    expect(await decided.json()).toMatchObject({ decision: "monitor", state: "monitoring", to: ["vilvoorde"] });
+    expect(await (await fetch(new URL(`/signals/${raised.signalId}`, consoleApp.url), { headers: coordinator })).text()).toMatch(/data-decision="monitor"/);
+    expect((await fetch(new URL("/signals/not-a-signal", consoleApp.url), { headers: coordinator })).status).toBe(404);
+    const chart = await (await fetch(new URL("/signals/stats", consoleApp.url), { headers: coordinator })).text();
+    expect(chart).toMatch(/<svg class="bars"[^>]*role="img"/);
+    expect(chart).toMatch(/data-key="vlaams-brabant" data-count="1"/);
   });
 });

@@ -50,15 +50,16 @@ describe("read model", () => {
     put(gent, "notice.acknowledged", { noticeId, recipient: "gent", acknowledgedAt: new Date(t0).toISOString() }, "fed-ocam", t0 + 5_000);
     put(ocam, "notice.posted", { ...sampleData("notice.posted"), noticeId, recipients: ["local"], ackRequired: true, ackBy: new Date(t0 + 60_000).toISOString() }, "local", t0);
     const n = local.notices.notices.get(noticeId)!;
-    // A notice to a group is owed by every member, and never by its sender.
-    expect(n.expected.sort()).toEqual(["antwerpen", "gent", "leuven", "mechelen", "vilvoorde"]);
+    // A notice to a group is owed by every member (the municipalities, their partners, the police zones), and never by its sender.
+    expect(n.expected.sort()).toEqual(["antwerpen", "caw-mechelen", "clb-mechelen", "gent", "leuven", "mechelen", "pz-antwerpen", "pz-mechelen-willebroek", "vilvoorde", "willebroek"]);
     const platform = viewpointOf(bus.directory, "vpr");
     const rows = noticeMatrix(n, platform, t0 + 30_000);
     expect(rows.find((r) => r.org === "gent")?.state).toBe("acknowledged");
-    expect(rows.filter((r) => r.state === "pending")).toHaveLength(4);
-    // After the deadline, the four missing acknowledgements are overdue, oldest obligation first.
+    expect(rows.filter((r) => r.state === "pending")).toHaveLength(9);
+    // After the deadline, the nine missing acknowledgements are overdue, oldest obligation first.
     const later = noticeMatrix(n, platform, t0 + 120_000);
-    expect(later.filter((r) => r.state === "overdue").map((r) => r.org).sort()).toEqual(["antwerpen", "leuven", "mechelen", "vilvoorde"]);
+    expect(later.filter((r) => r.state === "overdue").map((r) => r.org).sort())
+      .toEqual(["antwerpen", "caw-mechelen", "clb-mechelen", "leuven", "mechelen", "pz-antwerpen", "pz-mechelen-willebroek", "vilvoorde", "willebroek"]);
     expect(openObligations(local.notices, platform, t0 + 120_000).every((o) => o.overdue && o.owedTo === "fed-ocam")).toBe(true);
     // The same envelope read twice (a feed that resumed) is ingested once.
     const copy = ocam.prepare("knowledge.shared", sampleData("knowledge.shared"), { to: "all" }).envelope;

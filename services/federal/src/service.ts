@@ -5,7 +5,7 @@
  * answered by an official through `respondToCoordination`, or by an auto-answer policy.
  */
 import type { ConsumeEvent } from "@schakel/contracts/bus";
-import { caseKeysFor, inboxHandlers, orgState } from "@schakel/organisation";
+import { caseKeysFor, inboxHandlers, keepCaseState, orgState } from "@schakel/organisation";
 import { consumeWithLogs, type ServiceDefinition } from "@schakel/runtime";
 import { autoAnswering, demoAutoAnswer, type AutoAnswerPolicy } from "./auto-answer.ts";
 
@@ -26,6 +26,12 @@ export const federalService: ServiceDefinition<FederalOptions> = {
       caseKeys: caseKeysFor(ctx), ...(options.autoAnswer ? { onCoordinationRequest: autoAnswering(options.autoAnswer) } : {}),
     });
     const consumption = consumeWithLogs(ctx, handlers, options.onEvent ? { onEvent: options.onEvent } : {});
-    return { stop: () => consumption.stop(), kill: () => consumption.stop() };
+    // The cases it takes part in stay in its case state bucket while they are open.
+    const cases = keepCaseState(ctx);
+    const stop = async () => {
+      cases.stop();
+      await consumption.stop();
+    };
+    return { stop, kill: stop };
   },
 };

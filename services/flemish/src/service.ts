@@ -5,7 +5,7 @@
  * organisation and publishes through `publishPolicyUpdate` (@schakel/organisation).
  */
 import { SchakelError } from "@schakel/contracts";
-import { caseKeysFor, inboxHandlers, orgState } from "@schakel/organisation";
+import { caseKeysFor, inboxHandlers, keepCaseState, orgState } from "@schakel/organisation";
 import { consumeWithLogs, type ServiceDefinition } from "@schakel/runtime";
 import { startTraceIndexer } from "@schakel/tracing";
 import { startPlatform, type PlatformOptions } from "@schakel/platform";
@@ -46,6 +46,12 @@ export const flemishService: ServiceDefinition<FlemishOptions> = {
       };
     }
     const consumption = consumeWithLogs(ctx, inboxHandlers(ctx, await orgState(ctx.bus), { caseKeys: caseKeysFor(ctx) }));
-    return { stop: () => consumption.stop(), kill: () => consumption.stop() };
+    // The cases it takes part in stay in its case state bucket while they are open.
+    const cases = keepCaseState(ctx);
+    const stop = async () => {
+      cases.stop();
+      await consumption.stop();
+    };
+    return { stop, kill: stop };
   },
 };

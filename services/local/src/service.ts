@@ -24,10 +24,11 @@ export const localService: ServiceDefinition<LocalOptions> = {
   organisations: (directory) => directory.organisations.filter((o) => o.roles.includes("municipality")).map((o) => o.id),
   async start(ctx, options) {
     const consumption = consumeWithLogs(ctx, inboxHandlers(ctx, await orgState(ctx.bus), { caseKeys: caseKeysFor(ctx) }), options.onEvent ? { onEvent: options.onEvent } : {});
-    // The municipality erases its closed cases once their retention ran out.
+    // The municipality erases its closed cases once their retention ran out, and keeps its open ones.
     const retention = watchCaseRetention(ctx.bus, options.caseRetentionMs ?? caseRetentionFrom(), {
       ...(options.retentionTickMs ? { tickMs: options.retentionTickMs } : {}),
       onErased: (caseRef) => ctx.log.warn({ caseRef }, "case erased: its retention after closing ran out"),
+      onKept: (keys) => ctx.log.info({ records: keys.length }, "open cases' records written again, so they do not age out of the case state bucket"),
       onError: (err) => ctx.log.error({ err }, "erasing cases past their retention failed; trying again at the next look"),
     });
     const stop = async () => {

@@ -8,14 +8,16 @@ import type { Delivery, Handlers } from "@schakel/contracts/bus";
 import type { MessageType } from "@schakel/contracts";
 import { messageLogger, type OrgContext } from "@schakel/runtime";
 import { isAddressedTo } from "./addressing.ts";
+import { withNotifications } from "./notifications/inbox.ts";
 import { caseKeyStoreAt, useCaseKeys } from "./cases/case-keys.ts";
 import { caseHandlers, type CaseKeyContext } from "./cases/inbox.ts";
 import { receiveCoordinationRequest, receiveCoordinationResponse } from "./coordination/coordination.ts";
-import { receiveDigest } from "./digests/received.ts";
+import { digestHandlers } from "./digests/inbox.ts";
 import { receiveEscalation } from "./escalations/received.ts";
-import { receiveKnowledge } from "./knowledge/received.ts";
+import { knowledgeHandlers } from "./knowledge/inbox.ts";
 import { receiveNotice } from "./notices/receive.ts";
 import { receiveEscalatedSignal } from "./signals/escalated.ts";
+import { signalHandlers } from "./signals/inbox.ts";
 import type { IncomingRequest } from "./records.ts";
 import type { OrgState } from "./state.ts";
 
@@ -34,7 +36,8 @@ export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, o
   const { directory, org } = ctx;
   const mine = (d: Delivery): boolean => isAddressedTo(directory, org, d.envelope);
   const log = (d: Delivery) => messageLogger(ctx.log, d.envelope);
-  return {
+  // Notified types are followed by the organisation's notifier (notifications/inbox.ts).
+  return withNotifications(ctx, {
     "notice.posted": async (d) => {
       if (!mine(d)) return;
       const n = await receiveNotice(state, d);
@@ -60,11 +63,6 @@ export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, o
       const r = await receiveCoordinationResponse(state, d);
       log(d).info({ requestId: d.data.requestId, outcome: d.data.outcome, known: r !== undefined }, "coordination answered");
     },
-    "digest.published": async (d) => {
-      if (!mine(d)) return;
-      await receiveDigest(state, d);
-      log(d).info({ digestId: d.data.digestId, items: d.data.items.length }, "digest received");
-    },
     "escalation.raised": async (d) => {
       if (!mine(d)) return;
       await receiveEscalation(state, d);
@@ -75,13 +73,11 @@ export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, o
       await receiveEscalatedSignal(state, d);
       log(d).warn({ signalId: d.data.signalId, raisedBy: d.data.raisedBy, severity: d.data.severity }, "escalated signal received");
     },
-    "knowledge.shared": async (d) => {
-      if (!mine(d)) return;
-      await receiveKnowledge(state, d);
-      log(d).info({ knowledgeId: d.data.knowledgeId, format: d.data.format }, "knowledge shared");
-    },
     ...caseHandlers(org, state, mine, log, opts.caseKeys),
-  };
+    ...signalHandlers(org, directory, state, mine, log),
+    ...digestHandlers(directory, state, mine, log),
+    ...knowledgeHandlers(org, directory, state, mine, log),
+  });
 }
 
 /**

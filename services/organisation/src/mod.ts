@@ -1,9 +1,11 @@
 /** @schakel/organisation — what every organisation does, one folder per conversation. Every public export, by name. */
-export { orgState, orgStateIn, ORG_RECORD_PREFIXES } from "./state.ts";
-export type { OrgState } from "./state.ts";
+export { orgState, orgStateIn, ORG_RECORD_PREFIXES, CASE_RECORD_KINDS } from "./state.ts";
+export type { OrgState, CaseStateStore } from "./state.ts";
+export { moveCaseState, CASE_STATE_MOVED_KEY, CASE_STATE_CLAIM_MS } from "./case-state-migration.ts";
+export type { MovedCaseState, MovableStore } from "./case-state-migration.ts";
 export {
   MessageRef, ReceivedNotice, SentNotice, CoordinationAnswer, IncomingRequest, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
-  SignalRecord, ReceivedKnowledge, IncomingConsultation, OutgoingConsultation, LivcComposition, CaseFile, CaseTaskRecord, CaseTransferIn, messageRefOf,
+  SignalRecord, SignalAcknowledgementRecord, SignalRoutingRecord, SignalReportRecord, ReceivedKnowledge, IncomingConsultation, OutgoingConsultation, LivcComposition, CaseFile, CaseTaskRecord, CaseTransferIn, messageRefOf,
 } from "./records.ts";
 export { recipientsOf, isAddressedTo, platformOf, municipalitiesOf } from "./addressing.ts";
 export { receiveNotice, deliveredKey } from "./notices/receive.ts";
@@ -16,14 +18,15 @@ export type { NoticeStatusReport, RecipientReport } from "./notices/status-repor
 export { noticeStatusFor } from "./notices/status-view.ts";
 export type { NoticeMessage, ViewerRecords } from "./notices/status-view.ts";
 export { postNotice, sentNotice, noticeKey } from "./notices/send.ts";
+export { expandNearbyAudiences, NEIGHBOURS_AUDIENCE, PROVINCE_AUDIENCE_PREFIX } from "./notices/addressing-neighbours.ts";
 export { openNoticePerson } from "./notices/person.ts";
-export type { PostNoticeInput, PostedNotice } from "./notices/send.ts";
+export type { PostNoticeInput, PostedNotice, PersonSealing } from "./notices/send.ts";
 export {
   requestCoordination, respondToCoordination, receiveCoordinationRequest, receiveCoordinationResponse, outgoingRequests, incomingRequests,
   requestKey, respondKey,
 } from "./coordination/coordination.ts";
 export type { CoordinationRequestInput, RequestedCoordination, CoordinationAnswerInput, RespondOutcome } from "./coordination/coordination.ts";
-export { setLivcComposition, receiveLivcComposition, livcCompositions, latestVersion } from "./livc/composition.ts";
+export { setLivcComposition, receiveLivcComposition, livcCompositions, latestVersion, noticeSenders } from "./livc/composition.ts";
 export type { SetCompositionInput, SetComposition } from "./livc/composition.ts";
 export {
   openCase, setCasePlan, reportCaseTask, closeCase, transferCase, caseFiles, requireCase,
@@ -39,8 +42,26 @@ export type { CaseConsultationInput, CaseReader, RequestedConsultation, OpenedCo
 export { raiseSignal, signals } from "./signals/raise.ts";
 export type { RaiseSignalInput, RaisedSignal } from "./signals/raise.ts";
 export { escalatedSignals, receiveEscalatedSignal } from "./signals/escalated.ts";
-export { receivedDigests, receiveDigest } from "./digests/received.ts";
-export { receivedKnowledge, receiveKnowledge } from "./knowledge/received.ts";
+export { acknowledgeSignal, reportBackOnSignal, receiveSignal, receiveSignalAcknowledgement, receiveSignalReport, signalAcknowledgedKey, signalReportedKey } from "./signals/received.ts";
+export type { AcknowledgeSignalInput, AcknowledgeSignalOutcome, ReportBackInput, ReportedBack } from "./signals/received.ts";
+export { receiveSignalTriage, requireCoordinatorDecision, TRIAGE_ROLE } from "./signals/routed.ts";
+export { receivedDigests, receivedDigest, receiveDigest, receiveRoutedItem } from "./digests/received.ts";
+export { confirmDigestRead } from "./digests/confirm.ts";
+export type { ConfirmDigestInput, ConfirmedDigest } from "./digests/confirm.ts";
+export { routeDigestItem } from "./digests/route.ts";
+export type { RouteDigestItemInput, RoutedDigestItem } from "./digests/route.ts";
+export { localPartnersOf, localPartnerIssue } from "./digests/local-partners.ts";
+export { policyUpdateStatus, policyUpdates, policyUpdatesIn, receiveDigestRead, receiveDigestRoute } from "./policy/uptake.ts";
+export type { UpdateUptake } from "./policy/uptake.ts";
+export { PolicyUpdateRecord, UpdateReadRecord, UpdateRouteRecord } from "./policy/update-record.ts";
+export { receivedKnowledge, receiveKnowledge, receiveCuratedKnowledge } from "./knowledge/received.ts";
+export { shareKnowledge } from "./knowledge/share.ts";
+export type { ShareKnowledgeInput, SharedKnowledge } from "./knowledge/share.ts";
+export { curateKnowledge } from "./knowledge/curation.ts";
+export type { CurateKnowledgeInput, CuratedKnowledge } from "./knowledge/curation.ts";
+export { knowledgeLibrary, matchesLibraryFilter, inLibrary } from "./knowledge/library.ts";
+export type { LibraryFilter } from "./knowledge/library.ts";
+export { curatorOf, isCurator } from "./knowledge/curator.ts";
 export { receivedEscalations, receiveEscalation } from "./escalations/received.ts";
 export { publishPolicyUpdate } from "./policy/publish.ts";
 export type { PolicyUpdateInput, PublishedPolicyUpdate } from "./policy/publish.ts";
@@ -53,5 +74,22 @@ export { caseReport } from "./cases/report.ts";
 export type { CaseReport, CaseReportEvent } from "./cases/report.ts";
 export type { CorrectionInput } from "./cases/correction.ts";
 export type { EraseInput } from "./cases/erasure.ts";
-export { caseRetentionFrom, watchCaseRetention, CASE_RETENTION_VARIABLE, DEFAULT_CASE_RETENTION_MS } from "./cases/retention.ts";
+export { caseRetentionFrom, keepCaseState, watchCaseRetention, CASE_RETENTION_VARIABLE, DEFAULT_CASE_RETENTION_MS } from "./cases/retention.ts";
+export type { RetentionWatcher, RetentionWatchOptions } from "./cases/retention.ts";
+export { keepOpenCases } from "./cases/keep-open-cases.ts";
+export type { KeptCases } from "./cases/keep-open-cases.ts";
 export type { InboxOptions, InboxContext } from "./inbox.ts";
+export { NOTIFICATION_EVENTS, EVENT_RULES, isUrgentNotice } from "./notifications/events.ts";
+export type { NotificationEvent, EventRule } from "./notifications/events.ts";
+export { NOTIFICATION_CHANNELS, NotificationChannel, NotificationPreferences, NotificationRecord, DELIVERY_STATUSES, notificationKey } from "./notifications/records.ts";
+export type { DeliveryStatus } from "./notifications/records.ts";
+export { defaultChannels, notificationStore, preferencesOf, setPreferences } from "./notifications/preferences.ts";
+export type { EffectivePreferences } from "./notifications/preferences.ts";
+export { listNotifications } from "./notifications/deliveries.ts";
+export type { NotificationRow } from "./notifications/deliveries.ts";
+export { Notifier, notifierFor } from "./notifications/notifier.ts";
+export type { NotifierOptions } from "./notifications/notifier.ts";
+export { notificationSettings, NOTIFICATIONS_FILE, SMTP_URL_VARIABLE, CONSOLE_URL_VARIABLE, MAIL_FROM_VARIABLE, NOTIFY_RETRY_VARIABLE, DEADLINE_LEAD_VARIABLE } from "./notifications/settings.ts";
+export type { NotificationSettings } from "./notifications/settings.ts";
+export { findPerson, personsOf } from "./notifications/persons.ts";
+export { closeMailTransports } from "./notifications/mailer.ts";

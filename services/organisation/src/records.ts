@@ -6,7 +6,7 @@
 import { z } from "zod";
 import {
   ActorRef, Audience, CASE_ERASURE_REASONS, PurposeBoundValue, CORRECTABLE_FIELDS, CaseCloseReason, CasePurpose, CaseRef, CoordinationAsk, CoordinationOutcome, DigestItem, LivcMember, MessageId, NoticeCategory, ObligationKind, OrgId,
-  SealedContent, Severity, SignalKind, Timestamp, type Envelope,
+  SealedContent, Severity, SignalKind, Timestamp, type Envelope, ExtremismForm, PreventionTier, TriageDecision,
 } from "@schakel/contracts";
 
 /** Enough of a received message to answer it later (causation, correlation, trace parent). */
@@ -111,6 +111,18 @@ export const OutgoingRequest = z.object({
 });
 export type OutgoingRequest = z.infer<typeof OutgoingRequest>;
 
+/** An item of a digest this organisation confirmed as read. */
+export const DigestItemReadRecord = z.object({ updateId: MessageId, at: Timestamp, messageId: MessageId, actor: ActorRef.optional() });
+/** An item of a digest this municipality routed to one of its local partners. */
+export const DigestRouteRecord = z.object({
+  routeId: MessageId, updateId: MessageId, partner: OrgId, at: Timestamp, messageId: MessageId, remark: z.string().optional(), actor: ActorRef.optional(),
+});
+
+/**
+ * A digest this organisation received: from the platform, or (a local partner) one item its
+ * municipality routed to it (`routedBy`). `reads`, `routes` and `routedBy` came later: records of
+ * earlier releases have none and read as nothing confirmed yet.
+ */
 export const ReceivedDigest = z.object({
   digestId: MessageId,
   from: OrgId,
@@ -119,6 +131,9 @@ export const ReceivedDigest = z.object({
   items: z.array(DigestItem),
   receivedAt: Timestamp,
   messageId: MessageId,
+  reads: z.array(DigestItemReadRecord).optional(),
+  routes: z.array(DigestRouteRecord).optional(),
+  routedBy: z.object({ municipality: OrgId, digestId: MessageId, remark: z.string().optional() }).optional(),
 });
 export type ReceivedDigest = z.infer<typeof ReceivedDigest>;
 
@@ -137,10 +152,29 @@ export const ReceivedEscalation = z.object({
 });
 export type ReceivedEscalation = z.infer<typeof ReceivedEscalation>;
 
-/** A signal this organisation raised, or (for federal liaisons) one the platform escalated to it. */
+/** An acknowledgement of a signal: by whom (organisation, person) and when. */
+export const SignalAcknowledgementRecord = z.object({
+  by: OrgId, at: Timestamp, messageId: MessageId, remark: z.string().optional(), actor: ActorRef.optional(),
+});
+/** One triage decision on a signal, as the raiser and the named partner receive it. */
+export const SignalRoutingRecord = z.object({
+  decisionId: MessageId, decision: TriageDecision, reason: z.string(), partner: OrgId.optional(),
+  acknowledgeBy: Timestamp.optional(), reportBackBy: Timestamp.optional(), decidedAt: Timestamp, messageId: MessageId, actor: ActorRef.optional(),
+});
+/** A partner's report on a forwarded signal. */
+export const SignalReportRecord = z.object({
+  by: OrgId, outcome: z.string(), at: Timestamp, messageId: MessageId, actor: ActorRef.optional(),
+});
+
+/**
+ * A signal this organisation raised, one addressed to it (a neighbour's: `received`), one the
+ * platform forwarded to it after triage (`forwarded-to-us`), or (earlier releases, federal
+ * liaisons) one the platform escalated to it. Records of earlier releases have none of the
+ * optional fields and read as before.
+ */
 export const SignalRecord = z.object({
   signalId: MessageId,
-  direction: z.enum(["raised", "escalated-to-us"]),
+  direction: z.enum(["raised", "escalated-to-us", "received", "forwarded-to-us"]),
   raisedBy: OrgId,
   from: OrgId,
   to: Audience,
@@ -153,9 +187,31 @@ export const SignalRecord = z.object({
   messageId: MessageId,
   /** The person who raised it (absent: the service, or a record of an earlier release). */
   actor: ActorRef.optional(),
+  description: z.string().optional(),
+  preventionTier: PreventionTier.optional(),
+  extremismForms: z.array(ExtremismForm).optional(),
+  /** The received message, to answer it (received and forwarded signals). */
+  message: MessageRef.optional(),
+  /** Received or forwarded: this organisation's acknowledgement; raised: the addressee's. */
+  acknowledgement: SignalAcknowledgementRecord.optional(),
+  /** Raised to the platform or forwarded to us: the platform coordinator's decisions, oldest first. */
+  routing: z.array(SignalRoutingRecord).optional(),
+  /** Forwarded to us: our report; raised: the partner's report. */
+  reportBack: SignalReportRecord.optional(),
 });
 export type SignalRecord = z.infer<typeof SignalRecord>;
 
+/** The curator's decision on a shared knowledge item. */
+export const KnowledgeCurationRecord = z.object({
+  decision: z.enum(["published", "rejected"]), reason: z.string().optional(), by: OrgId, at: Timestamp, messageId: MessageId, actor: ActorRef.optional(),
+});
+
+/**
+ * A knowledge item: shared by this organisation (`sharedBy` = itself), submitted to it as the
+ * curator, or published to the library. `status`: submitted (waiting for the curator), published,
+ * rejected. Records of earlier releases hold only format, title and summary and no status: an item
+ * shared with all before curation existed, listed in the library as it was.
+ */
 export const ReceivedKnowledge = z.object({
   knowledgeId: MessageId,
   from: OrgId,
@@ -164,6 +220,16 @@ export const ReceivedKnowledge = z.object({
   summary: z.string(),
   receivedAt: Timestamp,
   messageId: MessageId,
+  date: Timestamp.optional(),
+  location: z.string().optional(),
+  link: z.string().optional(),
+  preventionTier: PreventionTier.optional(),
+  extremismForms: z.array(ExtremismForm).optional(),
+  domain: z.string().optional(),
+  status: z.enum(["submitted", "published", "rejected"]).optional(),
+  sharedBy: OrgId.optional(),
+  curation: KnowledgeCurationRecord.optional(),
+  actor: ActorRef.optional(),
 });
 export type ReceivedKnowledge = z.infer<typeof ReceivedKnowledge>;
 

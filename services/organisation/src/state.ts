@@ -1,17 +1,21 @@
 /**
  * An organisation's own state: its KV bucket `org-<id>` (full use by that organisation only),
- * holding one kind of record per key prefix and the ids of the messages its service processed.
+ * holding one kind of record per key prefix and the ids of the messages its service processed;
+ * and its case state bucket `case-<id>` (the same rules), holding the case record kinds
+ * (`CASE_RECORD_KINDS`) for as long as the CASE stream keeps case messages.
  * Opened once per connection and shared by the service and by functions such as
- * `acknowledgeNotice` that the CLI calls with its own connection.
+ * `acknowledgeNotice` that the CLI calls with its own connection; opening moves case records an
+ * earlier release kept in `org-<id>` (case-state-migration.ts).
  */
-import { ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
+import { caseStateBucket, ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
 import { KvProcessedStore, openBucket, RecordBucket, type Bus, type ProcessedStore, type RecordStore } from "@schakel/contracts/bus";
 import {
   CaseFile, CaseTransferIn, IncomingConsultation, IncomingRequest, LivcComposition, OutgoingConsultation, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
   ReceivedKnowledge, ReceivedNotice, SentNotice, SignalRecord,
 } from "./records.ts";
+import { moveCaseState } from "./case-state-migration.ts";
 
-/** Key prefixes of the record kinds in `org-<id>`. */
+/** Key prefixes of the record kinds, in `org-<id>` or, for the `CASE_RECORD_KINDS`, in `case-<id>`. */
 export const ORG_RECORD_PREFIXES = {
   notices: "notice",
   sent: "sent",
@@ -26,6 +30,12 @@ export const ORG_RECORD_PREFIXES = {
   livc: "livc",
   cases: "case-file",
   transfersIn: "case-transfer-in",
+  /** A policy domain's updates, with who read them and who took them up (`policy/update-record.ts`). */
+  policyUpdates: "policy-update",
+  /** Each person's notification preferences (`notifications/records.ts`). */
+  notificationPreferences: "notify-prefs",
+  /** Each notification and its delivery (`notifications/records.ts`). */
+  notifications: "notification",
   processed: ORG_PROCESSED_PREFIX,
 } as const;
 
@@ -49,6 +59,18 @@ export interface OrgState {
   transfersIn: RecordBucket<typeof CaseTransferIn>;
   /** Ids of processed messages, so a redelivered message is not handled twice. */
   processed: ProcessedStore;
+  /** The case state bucket itself (write times, retention), to keep open cases from ageing out; absent in memory. */
+  caseBucket?: CaseStateStore;
+}
+
+/** The record kinds kept in the case state bucket `case-<id>` (same keys as earlier releases used in `org-<id>`). */
+export const CASE_RECORD_KINDS = ["cases", "consultationsIn", "consultationsOut", "transfersIn"] as const satisfies readonly (keyof typeof ORG_RECORD_PREFIXES)[];
+
+/** What the case state bucket tells beyond its records: when each key was last written, and how long it keeps a write. */
+export interface CaseStateStore extends RecordStore {
+  get(key: string): Promise<{ value: Uint8Array; revision: number; operation: string; created: Date } | null>;
+  /** `ttl`: the bucket's max_age in milliseconds (0: kept without limit). */
+  status(): Promise<{ ttl: number }>;
 }
 
 const cache = new WeakMap<Bus, Promise<OrgState>>();
@@ -65,14 +87,17 @@ export function orgState(bus: Bus): Promise<OrgState> {
 }
 
 async function open(bus: Bus): Promise<OrgState> {
-  return orgStateIn(await openBucket(bus, orgStateBucket(bus.org)), bus.org);
+  const [own, cases] = await Promise.all([openBucket(bus, orgStateBucket(bus.org)), openBucket(bus, caseStateBucket(bus.org))]);
+  await moveCaseState(own, cases, CASE_RECORD_KINDS.map((k) => ORG_RECORD_PREFIXES[k]));
+  return { ...orgStateIn(own, bus.org, cases), caseBucket: cases };
 }
 
 /**
- * The state of `org` kept in `kv`: its bucket `org-<id>` in production, an in-memory store
- * (`memoryRecordStore` of @schakel/contracts/bus/testing) in handler tests without a server.
+ * The state of `org` kept in `kv` and, for the case record kinds, in `caseKv`: its buckets
+ * `org-<id>` and `case-<id>` in production; in handler tests without a server an in-memory store
+ * (`memoryRecordStore` of @schakel/contracts/bus/testing), by default the same one for both.
  */
-export function orgStateIn(kv: RecordStore, org: string): OrgState {
+export function orgStateIn(kv: RecordStore, org: string, caseKv: RecordStore = kv): OrgState {
   const p = ORG_RECORD_PREFIXES;
   return {
     org,
@@ -84,11 +109,11 @@ export function orgStateIn(kv: RecordStore, org: string): OrgState {
     escalations: new RecordBucket(kv, ReceivedEscalation, "escalation", p.escalations),
     signals: new RecordBucket(kv, SignalRecord, "signal", p.signals),
     knowledge: new RecordBucket(kv, ReceivedKnowledge, "knowledge", p.knowledge),
-    consultationsIn: new RecordBucket(kv, IncomingConsultation, "incoming case consultation", p.consultationsIn),
-    consultationsOut: new RecordBucket(kv, OutgoingConsultation, "outgoing case consultation", p.consultationsOut),
+    consultationsIn: new RecordBucket(caseKv, IncomingConsultation, "incoming case consultation", p.consultationsIn),
+    consultationsOut: new RecordBucket(caseKv, OutgoingConsultation, "outgoing case consultation", p.consultationsOut),
     livc: new RecordBucket(kv, LivcComposition, "LIVC-R composition", p.livc),
-    cases: new RecordBucket(kv, CaseFile, "case", p.cases),
-    transfersIn: new RecordBucket(kv, CaseTransferIn, "case handed over", p.transfersIn),
+    cases: new RecordBucket(caseKv, CaseFile, "case", p.cases),
+    transfersIn: new RecordBucket(caseKv, CaseTransferIn, "case handed over", p.transfersIn),
     processed: new KvProcessedStore(kv, p.processed),
   };
 }

@@ -1,4 +1,5 @@
 /** What the platform's parts share, and the events they report (for logs, metrics and tests). */
+import type { TriageDecision } from "@schakel/contracts";
 import type { Bus, KeyDirectory } from "@schakel/contracts/bus";
 import type { Logger } from "@schakel/runtime";
 import type { PlatformStores } from "./stores.ts";
@@ -12,8 +13,8 @@ export type PlatformEvent =
   | { kind: "digest-item"; municipality: string; updateId: string }
   | { kind: "digest-closed"; municipality: string; digestId: string; items: number }
   | { kind: "digest-published"; municipality: string; digestId: string; items: number; messageId: string; duplicate: boolean }
-  | { kind: "signal-escalated"; signalId: string; raisedBy: string; messageId: string; duplicate: boolean }
-  | { kind: "signal-kept"; signalId: string; raisedBy: string; route: "not-flagged" | "below-threshold" }
+  | { kind: "signal-queued"; signalId: string; raisedBy: string; proposal: TriageDecision }
+  | { kind: "signal-triaged"; signalId: string; decision: TriageDecision; partner?: string }
   | { kind: "watch-error"; watcher: string; key?: string; error: string };
 
 export interface PlatformContext {

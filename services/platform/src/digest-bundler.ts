@@ -50,6 +50,7 @@ export async function collectPolicyUpdate(p: PlatformContext, d: Delivery<"polic
   const item: DigestItem = {
     updateId: data.updateId, domain: data.domain, publishedBy: envelope.sender, title: data.title, summary: data.summary,
     ...(data.link ? { link: data.link } : {}),
+    ...(data.effectiveFrom ? { effectiveFrom: data.effectiveFrom } : {}), ...(data.preventionTier ? { preventionTier: data.preventionTier } : {}),
   };
   const municipalities = municipalitiesOf(p.directory, data.concerns.filter((a) => p.directory.isAudience(a)));
   for (const m of municipalities) {

@@ -31,6 +31,8 @@ export function escalationDueAt(o: Obligation): number | undefined {
 
 function summary(o: Obligation): string {
   const what = o.title ? `"${o.title.slice(0, 200)}"` : o.reference;
+  if (o.kind === "signal-acknowledgement") return `${o.owedBy} did not acknowledge the signal ${what} from ${o.owedTo} by ${o.deadline}`;
+  if (o.kind === "signal-report") return `${o.owedBy} did not report back on the signal ${what} forwarded to it by ${o.owedTo} by ${o.deadline}`;
   if (o.kind === "case-task") return `${o.owedBy} did not report back on follow-up task ${o.reference} of a case of the LIVC-R of ${o.owedTo} by ${o.deadline}`;
   return o.kind === "acknowledgement"
     ? `${o.owedBy} did not acknowledge the notice ${what} from ${o.owedTo} by ${o.deadline}`

@@ -9,6 +9,11 @@ export { noticeStatus, receiptsByRecipient, openObligations, escalations, digest
 export type { NoticeStatus, OpenObligation, EscalationView, DigestWindowView } from "./read-models.ts";
 export { escalationKey, escalationDueAt } from "./escalation.ts";
 export { addToWindow, closeWindow, DIGEST_LIMITS } from "./digest-bundler.ts";
-export { ESCALATED_SEVERITIES } from "./signal-routing.ts";
+export { ESCALATED_SEVERITIES, SIGNAL_ACKNOWLEDGE_MS, proposalFor } from "./signal-routing.ts";
 export type { SignalRoute } from "./signal-routing.ts";
+export { triageSignal, requireQueued, TRIAGE_DEFAULTS } from "./signal-triage.ts";
+export type { TriageInput, TriageOutcome } from "./signal-triage.ts";
+export { TriageItem, TriageProposal, TriageDecisionRecord, TRIAGE_STATES, TriageState, SIGNAL_ROUTES, signalRecords } from "./triage-records.ts";
+export { signalStats, countSignals, provinceOf, triageQueue } from "./signal-stats.ts";
+export type { SignalStats, SignalStatsRow } from "./signal-stats.ts";
 export { CatchUp } from "./catch-up.ts";

@@ -12,7 +12,7 @@ import { messageRefOf, recipientsOf } from "@schakel/organisation";
 import type { PlatformContext } from "./context.ts";
 import { obligationKey, obligationsOfFilter, type Obligation } from "./records.ts";
 
-interface Opening {
+export interface Opening {
   kind: ObligationKind;
   reference: string;
   owedTo: string;
@@ -22,7 +22,8 @@ interface Opening {
   caseRef?: string;
 }
 
-async function open(p: PlatformContext, o: Opening, owedBy: string, now: string): Promise<void> {
+/** Opens `owedBy`'s obligation (idempotent; a closed placeholder stays closed). */
+export async function openObligation(p: PlatformContext, o: Opening, owedBy: string, now: string): Promise<void> {
   const key = obligationKey(o.kind, o.reference, owedBy);
   const details = { deadline: o.deadline, title: o.title, sourceMessageId: o.envelope.id, source: messageRefOf(o.envelope), ...(o.caseRef ? { caseRef: o.caseRef } : {}) };
   let opened = false;
@@ -45,7 +46,7 @@ export async function openAcknowledgementObligations(p: PlatformContext, d: Deli
   const owedBy = recipientsOf(p.directory, envelope.audience, envelope.sender);
   const now = d.storedAt.toISOString();
   const o: Opening = { kind: "acknowledgement", reference: data.noticeId, owedTo: envelope.sender, deadline: data.ackBy, title: data.title, envelope };
-  for (const org of owedBy) await open(p, o, org, now);
+  for (const org of owedBy) await openObligation(p, o, org, now);
   return owedBy.length;
 }
 
@@ -56,11 +57,12 @@ export async function openResponseObligations(p: PlatformContext, d: Delivery<"c
   const owedBy = recipientsOf(p.directory, envelope.audience, envelope.sender);
   const now = d.storedAt.toISOString();
   const o: Opening = { kind: "response", reference: data.requestId, owedTo: envelope.sender, deadline: data.respondBy, title: data.topic, envelope };
-  for (const org of owedBy) await open(p, o, org, now);
+  for (const org of owedBy) await openObligation(p, o, org, now);
   return owedBy.length;
 }
 
-async function close(p: PlatformContext, kind: ObligationKind, reference: string, owedBy: string, owedTo: string, d: Delivery, placeholder: boolean): Promise<void> {
+/** Closes `owedBy`'s obligation (idempotent); `placeholder`: leave a closed record when none is open yet. */
+export async function closeObligation(p: PlatformContext, kind: ObligationKind, reference: string, owedBy: string, owedTo: string, d: Delivery, placeholder: boolean): Promise<void> {
   const key = obligationKey(kind, reference, owedBy);
   // The broker's storage time, not the sender's claim, decides whether it was in time.
   const closedAt = d.storedAt.toISOString();
@@ -81,7 +83,7 @@ async function close(p: PlatformContext, kind: ObligationKind, reference: string
  */
 export async function closeAcknowledgementObligation(p: PlatformContext, d: Delivery<"notice.acknowledged">, noticeSeen: boolean): Promise<void> {
   // `recipient` is the sender itself: receivers refuse any other (decode.ts, catalog senderField).
-  await close(p, "acknowledgement", d.data.noticeId, d.envelope.sender, d.envelope.audience, d, !noticeSeen);
+  await closeObligation(p, "acknowledgement", d.data.noticeId, d.envelope.sender, d.envelope.audience, d, !noticeSeen);
 }
 
 /** An answer closes the responder's obligation for that request (matched by request id; causation id logged when it differs). */
@@ -91,7 +93,7 @@ export async function closeResponseObligation(p: PlatformContext, d: Delivery<"c
   if (cur?.value.sourceMessageId && d.envelope.causationid && cur.value.sourceMessageId !== d.envelope.causationid) {
     p.log.warn({ key, causationid: d.envelope.causationid, request: cur.value.sourceMessageId }, "answer names another message as its cause; closing by request id");
   }
-  await close(p, "response", d.data.requestId, d.envelope.sender, d.envelope.audience, d, true);
+  await closeObligation(p, "response", d.data.requestId, d.envelope.sender, d.envelope.audience, d, true);
 }
 
 /**
@@ -102,14 +104,14 @@ export async function openCaseTaskObligations(p: PlatformContext, d: Delivery<"c
   const { data, envelope } = d;
   const now = d.storedAt.toISOString();
   for (const t of data.tasks) {
-    await open(p, { kind: "case-task", reference: t.taskId, owedTo: data.livc, deadline: t.dueBy, title: "case follow-up task", envelope, caseRef: data.caseRef }, t.owner, now);
+    await openObligation(p, { kind: "case-task", reference: t.taskId, owedTo: data.livc, deadline: t.dueBy, title: "case follow-up task", envelope, caseRef: data.caseRef }, t.owner, now);
   }
   return data.tasks.length;
 }
 
 /** A task report closes its owner's obligation (a report before its plan leaves a closed placeholder). */
 export async function closeCaseTaskObligation(p: PlatformContext, d: Delivery<"case.task.reported">): Promise<void> {
-  await close(p, "case-task", d.data.taskId, d.envelope.sender, d.data.livc, d, true);
+  await closeObligation(p, "case-task", d.data.taskId, d.envelope.sender, d.data.livc, d, true);
 }
 
 /** Closing or erasing a case ends the open obligations of its tasks (nothing is owed on a closed case). */
@@ -117,6 +119,6 @@ export async function endCaseTaskObligations(p: PlatformContext, d: Delivery<"ca
   const open = (await p.stores.obligations.list(obligationsOfFilter("case-task", "*")))
     .map((s) => s.value)
     .filter((o) => o.caseRef === d.data.caseRef && !o.closedAt);
-  for (const o of open) await close(p, "case-task", o.reference, o.owedBy, o.owedTo, d, false);
+  for (const o of open) await closeObligation(p, "case-task", o.reference, o.owedBy, o.owedTo, d, false);
   return open.length;
 }

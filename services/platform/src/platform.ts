@@ -19,7 +19,8 @@ import {
   openCaseTaskObligations, openResponseObligations,
 } from "./obligations.ts";
 import { observeObligations } from "./metrics.ts";
-import { routeSignal } from "./signal-routing.ts";
+import { routeSignal, SIGNAL_ACKNOWLEDGE_MS } from "./signal-routing.ts";
+import { recordSignalAcknowledgement, recordSignalReport, recordTriageDecision } from "./signal-triage.ts";
 import { openPlatformStores } from "./stores.ts";
 
 export interface PlatformOptions {
@@ -27,6 +28,8 @@ export interface PlatformOptions {
   digestWindowMs?: number;
   /** How often the watchers look at their records (default 250 ms). */
   tickMs?: number;
+  /** Time a neighbour gets to acknowledge a signal addressed to it (default 3 days). */
+  signalAcknowledgeMs?: number;
   /** Observes what the platform does (tests, metrics). Errors thrown by it are logged and ignored. */
   onEvent?: (event: PlatformEvent) => void;
 }
@@ -34,7 +37,7 @@ export interface PlatformOptions {
 export const PLATFORM_DEFAULTS = { digestWindowMs: 60_000, tickMs: 250 } as const;
 
 /** The handlers of the platform's own work, per message type. */
-function platformHandlers(p: PlatformContext, digestWindowMs: number, state: OrgState): Handlers {
+function platformHandlers(p: PlatformContext, digestWindowMs: number, state: OrgState, signalAcknowledgeMs: number): Handlers {
   return {
     "notice.posted": async (d) => {
       await recordNoticePosted(p, d);
@@ -49,7 +52,10 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number, state: Org
     "coordination.requested": async (d) => void (await openResponseObligations(p, d)),
     "coordination.responded": (d) => closeResponseObligation(p, d),
     "policy.update.published": async (d) => void (await collectPolicyUpdate(p, d, digestWindowMs)),
-    "signal.raised": async (d) => void (await routeSignal(p, d)),
+    "signal.raised": async (d) => void (await routeSignal(p, d, signalAcknowledgeMs)),
+    "signal.triaged": (d) => recordTriageDecision(p, d),
+    "signal.acknowledged": (d) => recordSignalAcknowledgement(p, d),
+    "signal.reported": (d) => recordSignalReport(p, d),
     "escalation.raised": (d) => noteOwnEscalation(p, d),
     "digest.published": (d) => noteOwnDigest(p, d),
     // Obligations only for case messages among members (a non-member is refused before: not-a-member).
@@ -90,7 +96,7 @@ export async function startPlatform(ctx: OrgContext, options: PlatformOptions = 
   const feed = platformConsumer(ctx.org);
   const catchUp = new CatchUp(ctx.bus, feed);
   const state = await orgState(ctx.bus);
-  const handlers = mergeHandlers(platformHandlers(p, digestWindowMs, state), inboxHandlers(ctx, state, { caseKeys: caseKeysFor(ctx) }));
+  const handlers = mergeHandlers(platformHandlers(p, digestWindowMs, state, options.signalAcknowledgeMs ?? SIGNAL_ACKNOWLEDGE_MS), inboxHandlers(ctx, state, { caseKeys: caseKeysFor(ctx) }));
   const caseInbox = inboxConsumers(ctx.org, ctx.directory.require(ctx.org).level).filter((c) => c.stream === STREAMS.case.name);
   const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox], interceptors: [readingProgress(catchUp)] });
   const watchers = [deadlineWatcher(p, catchUp, tickMs), digestWatcher(p, catchUp, tickMs)];

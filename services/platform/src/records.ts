@@ -9,8 +9,11 @@ import { z } from "zod";
 import { ActorRef, Audience, CaseRef, DigestItem, MessageId, NoticeCategory, ObligationKind, OrgId, Timestamp } from "@schakel/contracts";
 import { MessageRef } from "@schakel/organisation";
 
-/** Keys of the obligations bucket: `ack.<noticeId>.<org>`, `response.<requestId>.<org>` and `task.<taskId>.<org>`. */
-const KEY_KIND = { acknowledgement: "ack", response: "response", "case-task": "task" } as const;
+/**
+ * Keys of the obligations bucket: `ack.<noticeId>.<org>`, `response.<requestId>.<org>`,
+ * `task.<taskId>.<org>`, and for signals `signal-ack.<signalId>.<org>` and `signal-report.<signalId>.<org>`.
+ */
+const KEY_KIND = { acknowledgement: "ack", response: "response", "case-task": "task", "signal-acknowledgement": "signal-ack", "signal-report": "signal-report" } as const;
 export const obligationKey = (kind: ObligationKind, reference: string, owedBy: string): string => `${KEY_KIND[kind]}.${reference}.${owedBy}`;
 /** KV key filter of every obligation of one notice or request. */
 export const obligationsOfFilter = (kind: ObligationKind, reference: string): string => `${KEY_KIND[kind]}.${reference}.*`;

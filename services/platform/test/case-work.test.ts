@@ -44,13 +44,14 @@ describe("case work - lawful by construction", () => {
     [local, federal, flemish] = await Promise.all([
       // A short case retention, so the retention erasure can be seen here (90 days by default).
       startService(localService, { orgs: ["mechelen", "antwerpen", "vilvoorde"], dataDir: s.dataDir, server: s.url, logger: quiet("local"), options: { caseRetentionMs: 3_000, retentionTickMs: 200 } }),
-      startService(federalService, { orgs: ["fed-police"], dataDir: s.dataDir, server: s.url, logger: quiet("federal") }),
+      startService(federalService, { orgs: ["fed-police", "fed-ocam"], dataDir: s.dataDir, server: s.url, logger: quiet("federal") }),
       startService(flemishService, { orgs: ["vpr"], dataDir: s.dataDir, server: s.url, logger: quiet("flemish"), options: { tickMs: 100 } }),
     ]);
     stores = await openPlatformStores(await s.connectAs("vpr"));
     await setLivcComposition(local.bus("mechelen"), { members: [{ org: "antwerpen", roles: ["livc-member"] }, { org: "fed-police", roles: ["liaison"] }] });
-    for (const org of ["antwerpen", "vpr"]) {
-      const bus = org === "vpr" ? flemish.bus("vpr") : local.bus(org);
+    // The members, the platform and the notice senders (fed-ocam: a liaison, no member) hold it.
+    for (const org of ["antwerpen", "vpr", "fed-ocam"]) {
+      const bus = org === "vpr" ? flemish.bus("vpr") : org === "fed-ocam" ? federal.bus("fed-ocam") : local.bus(org);
       await waitFor(async () => (await (await orgState(bus)).livc.get("mechelen")) ?? undefined, { what: `mechelen's composition at ${org}` });
     }
   });
@@ -255,30 +256,57 @@ describe("case work - lawful by construction", () => {
     }
   });
 
-  it("purpose-bound fields - a detainee's details open only at the municipality of residence; every other copy holds the redaction marker", async () => {
-    const police = federal.bus("fed-police");
+  it("purpose-bound fields - a detainee's details open for the municipality of residence and the LIVC-R members the notice names; every other copy holds the redaction marker", async () => {
+    const ocam = federal.bus("fed-ocam");
     const details = { name: "J. Doe", birthDate: "1999-04-02", nationalRegisterNumber: "85.07.30-033.28", releaseDate: "2026-12-20" };
     // The sending client refuses a person's details not addressed to the municipality of residence itself.
-    await expect(postNotice(police, {
+    await expect(postNotice(ocam, {
       to: ["antwerpen"], title: "Release of a detainee", body: "Release next week.", category: "detainee-release", person: { residence: "mechelen", details },
     })).rejects.toThrow(/must be a municipality named in "to"/);
-    const posted = await postNotice(police, {
-      to: ["mechelen", "antwerpen"], title: "Release of a detainee", body: "A detainee returns to the municipality next week.", category: "detainee-release",
+    // mechelen, fed-police (a member of mechelen's LIVC-R) and vilvoorde (no member).
+    const posted = await postNotice(ocam, {
+      to: ["mechelen", "fed-police", "vilvoorde"], title: "Release of a detainee", body: "A detainee returns to the municipality next week.", category: "detainee-release",
       person: { residence: "mechelen", details },
     });
-    const copies = (await storedOfType<{ noticeId: string; person: { sealed?: { recipients: { org: string }[] }; redacted?: true } }>(await s.jsm(), "notice.posted", "fed-police"))
+    expect(posted.person).toEqual({ residence: "mechelen", sealedTo: ["mechelen", "fed-police"], compositionVersion: 1, warnings: [] });
+    const copies = (await storedOfType<{ noticeId: string; person: { sealed?: { recipients: { org: string }[] }; redacted?: true } }>(await s.jsm(), "notice.posted", "fed-ocam"))
       .filter((m) => m.envelope.data.noticeId === posted.noticeId);
     expect(Object.fromEntries(copies.map((m) => [m.envelope.audience, m.envelope.data.person.redacted ? "redacted" : m.envelope.data.person.sealed!.recipients.map((r) => r.org).join()])))
-      .toEqual({ mechelen: "mechelen", antwerpen: "redacted" });
+      .toEqual({ mechelen: "mechelen", "fed-police": "mechelen,fed-police", vilvoorde: "redacted" });
     for (const m of copies) expect(JSON.stringify(m.envelope)).not.toMatch(/Doe|85\.07\.30/);
+    const copyFor = (audience: string) => copies.find((m) => m.envelope.audience === audience)!.envelope.id;
+    const readsOf = async (org: string) => (await storedMessages<{ person?: string; kind: string; messageIds: string[] }>(await s.jsm(), `reads.${org}.>`, STREAMS.reads.name)).map((m) => m.envelope.data);
 
+    // The residence and the member each open the details from their own copy; each opening is in the read audit.
     const mechelen = local.bus("mechelen");
-    await waitFor(async () => (await receivedNotices(mechelen)).find((n) => n.noticeId === posted.noticeId), { what: "the notice at mechelen" });
+    const police = federal.bus("fed-police");
+    const vilvoorde = local.bus("vilvoorde");
+    for (const [org, bus] of [["mechelen", mechelen], ["fed-police", police], ["vilvoorde", vilvoorde]] as const) {
+      await waitFor(async () => (await receivedNotices(bus)).find((n) => n.noticeId === posted.noticeId), { what: `the notice at ${org}` });
+    }
     expect(await openNoticePerson(mechelen, posted.noticeId, { person: "l.peeters", role: "livc-coordinator", interface: "cli", purpose: "prepare the LIVC-R" })).toEqual(details);
-    const reads = (await storedMessages<{ person?: string; messageIds: string[] }>(await s.jsm(), "reads.mechelen.>", STREAMS.reads.name)).map((m) => m.envelope.data);
-    expect(reads).toContainEqual(expect.objectContaining({ person: "l.peeters", messageIds: [copies.find((m) => m.envelope.audience === "mechelen")!.envelope.id] }));
-    const antwerpen = local.bus("antwerpen");
-    await waitFor(async () => (await receivedNotices(antwerpen)).find((n) => n.noticeId === posted.noticeId), { what: "the notice at antwerpen" });
-    await expect(openNoticePerson(antwerpen, posted.noticeId)).rejects.toThrow(/for mechelen only/);
+    expect(await readsOf("mechelen")).toContainEqual(expect.objectContaining({ person: "l.peeters", kind: "notice", messageIds: [copyFor("mechelen")] }));
+    expect(await openNoticePerson(police, posted.noticeId, { person: "c.dupont", role: "liaison", interface: "cli", purpose: "prepare the LIVC-R" })).toEqual(details);
+    expect(await readsOf("fed-police")).toContainEqual(expect.objectContaining({ person: "c.dupont", kind: "notice", messageIds: [copyFor("fed-police")] }));
+
+    // The non-member holds the marker: a typed error naming who may open the details, and no read recorded.
+    expect((await receivedNotices(vilvoorde)).find((n) => n.noticeId === posted.noticeId)!.person).toEqual({ purposes: ["consultation", "follow-up"], redacted: true });
+    const refused = await openNoticePerson(vilvoorde, posted.noticeId).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(SchakelError);
+    expect((refused as SchakelError).code).toBe("sealed");
+    expect((refused as SchakelError).message).toMatch(/only for mechelen and those members of its LIVC-R (\(.*\) )?the notice is addressed to .*"vilvoorde" received the redaction marker/);
+    expect((await readsOf("vilvoorde")).filter((r) => r.kind === "notice")).toEqual([]);
+  });
+
+  it("purpose-bound fields - the sender says when it could not seal to the members: no composition held, a member reached only through a group", async () => {
+    const ocam = federal.bus("fed-ocam");
+    const details = { name: "A. Janssens" };
+    // antwerpen has set no composition: the details are sealed to antwerpen alone, and the result says why.
+    const alone = await postNotice(ocam, { to: ["antwerpen", "vilvoorde"], title: "Release of a detainee", body: "Release next month.", category: "detainee-release", person: { residence: "antwerpen", details } });
+    expect(alone.person).toMatchObject({ residence: "antwerpen", sealedTo: ["antwerpen"], warnings: [expect.stringMatching(/"fed-ocam" holds no composition of the LIVC-R of antwerpen: the details are sealed to antwerpen alone/)] });
+    expect(alone.person!.compositionVersion).toBeUndefined();
+    // fed-police, a member of mechelen's LIVC-R, reached only through the group "federal": its copy holds the marker.
+    const viaGroup = await postNotice(ocam, { to: ["mechelen", "federal"], title: "Release of a detainee", body: "Release next month.", category: "detainee-release", person: { residence: "mechelen", details } });
+    expect(viaGroup.person).toMatchObject({ sealedTo: ["mechelen"], warnings: [expect.stringMatching(/fed-police \(LIVC-R of mechelen\) is reached only through a group/)] });
   });
 });

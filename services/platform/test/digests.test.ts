@@ -8,7 +8,7 @@ import { flemishService } from "@schakel/flemish";
 import { addToWindow, digestWindows, openPlatformStores, type DigestState } from "../src/mod.ts";
 
 const quiet = (service: string) => createLogger({ service, level: "silent" });
-const MUNICIPALITIES = ["antwerpen", "gent", "leuven", "mechelen", "vilvoorde"];
+const MUNICIPALITIES = ["antwerpen", "gent", "leuven", "mechelen", "vilvoorde", "willebroek"];
 type DigestData = { digestId: string; municipality: string; items: { updateId: string; domain: string; publishedBy: string }[] };
 
 describe("platform - digests of policy updates", () => {

@@ -1,6 +1,7 @@
 /**
  * The level services the stack runs in one process: every service definition of the local,
- * Flemish and federal packages, each for the organisations it serves, every organisation on its
+ * Flemish and federal packages (the local package also serves police zones, local partners and
+ * the supralocal associations), each for the organisations it serves, every organisation on its
  * own connection with its own credentials (the same isolation as separate processes, at a
  * fraction of the memory and start-up time). Their logs go to `<data>/logs/services.log` so the
  * terminal shows the summary, not the chatter.
@@ -11,12 +12,12 @@ import type { KeyDirectory } from "@schakel/contracts/bus";
 import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
 import { privateAppendStream } from "@schakel/infra";
-import { localService } from "@schakel/local";
+import { localPartnerService, localService, supralocalService } from "@schakel/local";
 import { createLogger, fromOrganisations, ServiceHost, type ComponentReadiness, type ServiceDefinition } from "@schakel/runtime";
 import { startBounded } from "./bounded-start.ts";
 
-/** The level services `up` runs, each for the organisations it serves. */
-export const LEVEL_SERVICES = [flemishService, federalService, localService] as ServiceDefinition<object>[];
+/** The level services `up` runs, each for the organisations it serves: together, every organisation of the registry. */
+export const LEVEL_SERVICES = [flemishService, federalService, localService, localPartnerService, supralocalService] as ServiceDefinition<object>[];
 
 export interface RunningService {
   service: string;

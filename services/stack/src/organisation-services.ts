@@ -40,7 +40,7 @@ export function servicesFor(org: string, directory: KeyDirectory): ServiceDefini
   directory.require(org);
   const defs = LEVEL_SERVICES.filter((def) => def.organisations(directory).includes(org));
   if (defs.length === 0) {
-    throw new SchakelError("not-allowed", `no level service serves "${org}" on its own: the platform's work runs with the bus ("schakel up"); run a municipality, a Flemish or a federal organisation`, { org });
+    throw new SchakelError("not-allowed", `no level service serves "${org}" (level ${directory.require(org).level}): the level services are ${LEVEL_SERVICES.map((d) => d.name).join(", ")}; check its level and roles in the registry`, { org });
   }
   return defs;
 }

@@ -1,11 +1,11 @@
 /**
  * Signals and coordination across the levels, across processes (`schakel up` with every service,
- * users acting through `schakel`): a high-severity signal flagged for escalation reaches the
- * federal liaison; a coordination request is answered by the federal level, the answer's
+ * users acting through `schakel`): a high-severity signal flagged for escalation enters the
+ * platform's triage queue with the rules' proposal, and no decision is sent without a coordinator; a coordination request is answered by the federal level, the answer's
  * causation id naming the request.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRunningBus, stopRunningBus, dataOf, feedItems, Observer, schakelJson, type UpProcess } from "../src/mod.ts";
+import { startRunningBus, stopRunningBus, dataOf, eventually, feedItems, Observer, schakel, schakelJson, type UpProcess } from "../src/mod.ts";
 
 let dataDir: string;
 let up: UpProcess;
@@ -15,19 +15,22 @@ beforeAll(async () => ({ dataDir, up, observer } = await startRunningBus("signal
 afterAll(() => stopRunningBus({ dataDir, up, observer }));
 
 describe("e2e signals and coordination", () => {
-  it("signal - a high-severity signal flagged for escalation reaches the federal liaison", async () => {
+  it("signal - a high-severity signal flagged for escalation enters the triage queue with a proposal; nothing is decided without a coordinator", async () => {
     const raised = await schakelJson<{ signalId: string; id: string; traceId: string }>([
       "signal", "raise", "--data", dataDir, "--as", "vilvoorde", "--kind", "incident", "--severity", "high", "--escalate",
       "--title", "Threatening graffiti at a place of worship", "--description", "Far-right symbols on the walls; police informed. No individuals known.",
     ]);
-    const escalated = await observer.waitFor("signal.escalated", (o) => o.type === "signal.escalated" && dataOf(o).signalId === raised.signalId, 15_000);
-    expect(escalated.envelope.sender).toBe("vpr");
-    expect(escalated.envelope.audience).toBe("federal");
-    expect(escalated.envelope.causationid).toBe(raised.id);
-    expect(escalated.envelope.traceparent).toContain(raised.traceId);
-    expect(dataOf(escalated)).toMatchObject({ raisedBy: "vilvoorde", severity: "high", kind: "incident" });
-    const atLiaison = await feedItems(dataDir, "fed-ocam", ["--type", "signal.escalated"]);
-    expect(atLiaison.map((i) => i.data?.signalId)).toEqual([raised.signalId]);
+    await observer.waitFor("signal.raised", (o) => o.type === "signal.raised" && dataOf(o).signalId === raised.signalId, 15_000);
+    const queued = await eventually("the signal in the triage queue", async () => {
+      const queue = await schakelJson<{ signalId: string; state: string; proposal?: { decision: string; partner?: string } }[]>(["signal", "list", "--data", dataDir, "--as", "vpr"]);
+      return queue.find((i) => i.signalId === raised.signalId);
+    }, 15_000, 250);
+    expect(queued).toMatchObject({ state: "open", proposal: { decision: "forward", partner: "fed-police" } });
+    // No coordinator is signed in: the decision is refused as bad input and nothing is sent.
+    const refused = await schakel(["signal", "triage", raised.signalId, "--data", dataDir, "--decision", "forward", "--partner", "fed-police", "--reason", "Police follow-up"]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/platform coordinator's: sign in first/);
+    expect(observer.all((o) => o.type === "signal.triaged" || o.type === "signal.escalated")).toEqual([]);
   });
 
   it("coordination - a local request is answered by the federal level, the answer's causation id naming the request", async () => {

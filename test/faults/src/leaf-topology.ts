@@ -4,7 +4,7 @@
  */
 import { jetstreamManager } from "@nats-io/jetstream";
 import { LEAF, leafDomain } from "@schakel/contracts";
-import { freePort, leafConnections, startServer, waitFor, type NatsServer } from "@schakel/harness";
+import { leafConnections, startServer, waitFor, withFreePorts, type NatsServer } from "@schakel/harness";
 import {
   ensureLinkSecret, leafLinkUser, provision, provisionHubSources, provisionLeafOutbox, renderAuthorization, renderLeafAuthorization,
   renderLeafLinkUsers, renderLeafListenBlock, renderLeafRemoteBlock, type LeafSite, type LinkSecret,
@@ -35,11 +35,14 @@ export interface LeafTopology {
 export async function startLeafTopology(t: TestIdentities, sites: LeafSite[]): Promise<LeafTopology> {
   const secrets = new Map<string, LinkSecret>();
   for (const site of sites) secrets.set(site.name, await ensureLinkSecret(t.dataDir, leafLinkUser(site)));
-  const leafPort = await freePort();
   const deadEnd = await startDeadEnd();
-  const hub = await startServer({
+  // On a fresh leaf port again if another process took the reserved one before the hub bound it.
+  const [hub, leafPort] = await withFreePorts(1, async ([port]) => [await startServer({
     jetstreamDomain: LEAF.hubDomain, serverName: LEAF.hubDomain, monitoring: true,
-    configText: [renderLeafListenBlock("127.0.0.1", leafPort, { noAdvertise: true, advertise: deadEnd.address }), renderAuthorization(t.registry, t.ids, renderLeafLinkUsers(t.registry, sites, secrets))].join("\n"),
+    configText: [renderLeafListenBlock("127.0.0.1", port!, { noAdvertise: true, advertise: deadEnd.address }), renderAuthorization(t.registry, t.ids, renderLeafLinkUsers(t.registry, sites, secrets))].join("\n"),
+  }), port!] as const).catch(async (err: unknown) => {
+    await deadEnd.close();
+    throw err;
   });
   const leaves = new Map<string, LeafNodeHandle>();
   const cleanup = async (): Promise<void> => {

@@ -4,8 +4,8 @@
  * streams provisioned at 3 replicas. Nodes can be killed with SIGKILL and restarted.
  */
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import { fetchMonitor, freePorts, startServer, waitFor, type NatsServer } from "@schakel/harness";
-import { CLUSTER_REPLICAS, ensureLinkSecret, provision, renderAuthorization, renderClusterBlock, ROUTE_USER, type ClusterPlan } from "@schakel/infra";
+import { fetchMonitor, startServer, waitFor, withFreePorts, type NatsServer } from "@schakel/harness";
+import { CLUSTER_REPLICAS, ensureLinkSecret, provision, renderAuthorization, renderClusterBlock, ROUTE_USER, type ClusterPlan, type LinkSecret } from "@schakel/infra";
 import type { TestIdentities } from "./identities.ts";
 
 export interface SecuredCluster {
@@ -22,10 +22,16 @@ interface Jsz {
   meta_cluster?: { leader?: string; cluster_size?: number };
 }
 
-/** Starts the cluster, waits for a meta leader agreed by all nodes and provisions R3 streams. */
+/**
+ * Starts the cluster, waits for a meta leader agreed by all nodes and provisions R3 streams; on
+ * fresh route ports again if another process took one between their reservation and the bind.
+ */
 export async function startSecuredCluster(t: TestIdentities, name = "schakel-faults"): Promise<SecuredCluster> {
   const secret = await ensureLinkSecret(t.dataDir, ROUTE_USER);
-  const routePorts = await freePorts(3);
+  return withFreePorts(3, (routePorts) => startOn(t, name, secret, routePorts));
+}
+
+async function startOn(t: TestIdentities, name: string, secret: LinkSecret, routePorts: number[]): Promise<SecuredCluster> {
   const plan: ClusterPlan = {
     name,
     nodes: routePorts.map((routePort, i) => ({ name: `${name}-${i + 1}`, host: "127.0.0.1", clientPort: -1, routePort, storeDir: "" })),
@@ -41,11 +47,14 @@ export async function startSecuredCluster(t: TestIdentities, name = "schakel-fau
   }
   const names = plan.nodes.map((n) => n.name);
   try {
-    await waitFor(async () => {
+    // A node that cannot bind its route port exits just after it reported ready: fail at once.
+    const ready = await waitFor(async () => {
+      if (servers.some((s) => !s.running)) return "exited";
       const views = await Promise.all(servers.map((s) => fetchMonitor<Jsz>(s.monitorUrl!, "/jsz")));
       const leaders = new Set(views.map((v) => v.meta_cluster?.leader));
       return leaders.size === 1 && !leaders.has(undefined) && !leaders.has("") && views.every((v) => v.meta_cluster?.cluster_size === 3);
     }, { timeoutMs: 30_000, intervalMs: 200, what: `a meta leader agreed by the 3 nodes of ${name}` });
+    if (ready === "exited") throw new Error(`a node of ${name} exited during startup`);
     const urls = servers.map((s) => s.url);
     const admin = await t.admin(urls);
     const jsm = await jetstreamManager(admin);
@@ -62,7 +71,8 @@ export async function startSecuredCluster(t: TestIdentities, name = "schakel-fau
       cleanup,
     };
   } catch (err) {
-    await cleanup();
-    throw err;
+    await cleanup(); // waits for each process's last output lines
+    const outputs = servers.map((s, i) => `--- ${names[i]} ---\n${s.output()}`).join("\n");
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${outputs}`, { cause: err });
   }
 }

@@ -5,9 +5,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "@schakel/harness";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
+/** How long a (re)start may take on a busy machine before it counts as failed. */
+const START_TIMEOUT_MS = 60_000;
 
 export interface ServiceProcess {
   /** Starts (or starts again) and resolves once the service logged "ready". */
@@ -29,13 +30,30 @@ export function serviceProcess(level: string, org: string, dataDir: string, serv
       // process, and a SIGKILL of the wrapper would leave the service itself running.
       const proc = spawn(process.execPath, ["--import", "tsx", main, "--org", org, "--data", dataDir, "--server", server, "--log-level", "info", ...extraArgs], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
       child = proc;
-      const keep = (b: Buffer): void => void lines.push(...b.toString("utf8").split("\n").filter(Boolean));
-      proc.stdout?.on("data", keep);
-      proc.stderr?.on("data", keep);
-      await waitFor(() => {
-        if (proc.exitCode !== null) throw new Error(`${level} service exited with ${proc.exitCode}:\n${lines.slice(-20).join("\n")}`);
-        return lines.some((l) => l.includes('"ready"'));
-      }, { timeoutMs: 60_000, intervalMs: 100, what: `the ${level} service for ${org} to be ready` });
+      // Ready when it logs "ready"; a process that exits first fails the start at once, with its output.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the ${level} service for ${org} was not ready after ${START_TIMEOUT_MS} ms:\n${lines.slice(-20).join("\n")}`)), START_TIMEOUT_MS);
+        // Whole lines only (a chunk may end mid-line), one partial line per stream.
+        const lineReader = (): ((b: Buffer) => void) => {
+          let partial = "";
+          return (b) => {
+            const parts = (partial + b.toString("utf8")).split("\n");
+            partial = parts.pop() ?? "";
+            const added = parts.filter(Boolean);
+            lines.push(...added);
+            if (added.some((l) => l.includes('"ready"'))) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+        };
+        proc.stdout?.on("data", lineReader());
+        proc.stderr?.on("data", lineReader());
+        proc.once("exit", (code, signal) => {
+          clearTimeout(timer);
+          reject(new Error(`the ${level} service for ${org} exited (${signal ?? code}) before it was ready:\n${lines.slice(-20).join("\n")}`));
+        });
+      });
     },
     async kill9() {
       const proc = child;

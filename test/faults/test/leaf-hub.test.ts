@@ -100,10 +100,13 @@ describe("leaf nodes", () => {
     const all = [...linked, ...whileLocalCut, ...whileFederalCut];
     const duplicates = [...effects.values()].filter((n) => n > 1).length;
     const stored = await hubStored();
+    // Deliveries the hub made to the liaison's inbox: more than the signals when it delivered to the
+    // pull request left behind by the cut link (the attempts a server-side max_deliver would count).
+    const inbox = await hubJsm.consumers.info(STREAMS.coord.name, "fed-ocam--federal");
     reportFigures("leaf-cut-off", {
       published: all.length, arrived: arrived(all), lost: all.length - arrived(all), duplicates, hub_stored: stored,
       links: await leafConnections(topo.hub), recovery_publisher_leaf: `${localRecovery.toFixed(1)}s`,
-      recovery_consumer_leaf: `${federalRecovery.toFixed(1)}s`, time: secondsSince(started),
+      recovery_consumer_leaf: `${federalRecovery.toFixed(1)}s`, hub_deliveries: inbox.delivered.consumer_seq, time: secondsSince(started),
     });
     expect(arrived(all)).toBe(all.length);
     expect(duplicates).toBe(0);

@@ -2,12 +2,13 @@
  * An N-node JetStream cluster of real nats-server processes on loopback.
  *
  * Route URLs must be written into every config before any node starts, so
- * cluster listen ports are reserved up front with {@link freePorts}; client
+ * cluster listen ports are reserved up front ({@link withFreePorts}: started
+ * again on fresh ports if another process took one meanwhile); client
  * and monitoring ports stay random. Readiness means every node's `/jsz`
  * agrees on a meta leader and sees all N peers (nats-server 2.9 has no
  * client-free API for that besides the monitoring endpoint).
  */
-import { freePorts } from "./free-port.ts";
+import { withFreePorts } from "./free-port.ts";
 import { fetchMonitor } from "./probe.ts";
 import { startServer, type NatsServer, type ServerOptions } from "./server.ts";
 import { waitFor } from "./wait.ts";
@@ -60,9 +61,13 @@ interface Routez {
  * leader is elected. Each node gets its own temp dir and store, monitoring on
  * a random port, and routes to every other node.
  */
-export async function startCluster(n = 3, opts: ClusterOptions = {}): Promise<NatsCluster> {
+export function startCluster(n = 3, opts: ClusterOptions = {}): Promise<NatsCluster> {
+  return withFreePorts(n, (routePorts) => startClusterOn(routePorts, opts));
+}
+
+async function startClusterOn(routePorts: number[], opts: ClusterOptions): Promise<NatsCluster> {
+  const n = routePorts.length;
   const name = opts.name ?? "schakel-test";
-  const routePorts = await freePorts(n);
   const names = routePorts.map((_, i) => `${name}-${i}`);
   const clusterBlock = (i: number): string => {
     const routes = routePorts.filter((_, j) => j !== i).map((p) => `"nats-route://127.0.0.1:${p}"`);
@@ -130,10 +135,14 @@ export async function startCluster(n = 3, opts: ClusterOptions = {}): Promise<Na
   };
 
   try {
-    await waitForLeader();
+    // A node that cannot bind its route port exits just after it reported ready: fail at once.
+    const ready = await waitFor(async () => (servers.some((s) => !s.running) ? "exited" : agreedLeader()), {
+      timeoutMs: opts.readyTimeoutMs ?? 20_000, intervalMs: 200, what: `a JetStream meta leader agreed by all nodes of cluster ${name}`,
+    });
+    if (ready === "exited") throw new Error(`a node of cluster ${name} exited during startup`);
   } catch (err) {
+    await cleanup(); // waits for each process's last output lines
     const outputs = servers.map((s, i) => `--- ${names[i]} ---\n${s.output()}`).join("\n");
-    await cleanup();
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${outputs}`, { cause: err });
   }
 

@@ -4,7 +4,7 @@
  * hub restarts; a link is "cut" by stopping the leaf and "restored" by
  * restarting it (same ports, same store).
  */
-import { freePort } from "./free-port.ts";
+import { withFreePorts } from "./free-port.ts";
 import { fetchMonitor } from "./probe.ts";
 import { startServer, type NatsServer, type ServerOptions } from "./server.ts";
 import { waitFor } from "./wait.ts";
@@ -26,21 +26,23 @@ export interface LeafNodeOptions extends ServerOptions {
 }
 
 /**
- * Start a hub: a monitored server with `leafnodes { listen: 127.0.0.1:<free> }`.
+ * Start a hub: a monitored server with `leafnodes { listen: 127.0.0.1:<free> }`
+ * (started again on a fresh port if another process took that one meanwhile).
  * JetStream (if on) defaults to domain "hub" (the leaf's to "leaf"): without
  * domains nats-server just denies `$JS.API.>` across the link, with them
  * each side's JetStream stays reachable as `$JS.<domain>.API.>`.
  */
-export async function startLeafHub(opts: ServerOptions = {}): Promise<LeafHub> {
-  const leafPort = await freePort();
-  const server = await startServer({
-    jetstreamDomain: "hub",
-    monitoring: true,
-    ...opts,
-    configText: `leafnodes {\n  listen: "127.0.0.1:${leafPort}"\n}\n${opts.configText ?? ""}`,
+export function startLeafHub(opts: ServerOptions = {}): Promise<LeafHub> {
+  return withFreePorts(1, async ([leafPort]) => {
+    const server = await startServer({
+      jetstreamDomain: "hub",
+      monitoring: true,
+      ...opts,
+      configText: `leafnodes {\n  listen: "127.0.0.1:${leafPort}"\n}\n${opts.configText ?? ""}`,
+    });
+    const cleanup = (): Promise<void> => server.cleanup();
+    return { server, leafPort: leafPort!, leafUrl: `nats-leaf://127.0.0.1:${leafPort}`, cleanup, [Symbol.asyncDispose]: cleanup };
   });
-  const cleanup = (): Promise<void> => server.cleanup();
-  return { server, leafPort, leafUrl: `nats-leaf://127.0.0.1:${leafPort}`, cleanup, [Symbol.asyncDispose]: cleanup };
 }
 
 /**

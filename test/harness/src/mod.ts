@@ -6,7 +6,7 @@
  */
 export { startCluster } from "./cluster.ts";
 export type { ClusterOptions, MetaLeader, NatsCluster } from "./cluster.ts";
-export { freePort, freePorts } from "./free-port.ts";
+export { freePort, freePorts, isPortTaken, withFreePorts } from "./free-port.ts";
 export {
   leafConnections,
   startLeafHub,

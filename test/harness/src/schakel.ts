@@ -38,6 +38,11 @@ export interface SchakelServerOptions {
   registry?: Registry;
   retention?: RetentionSettings;
   server?: Omit<ServerOptions, "configText">;
+  /**
+   * The durable consumers' `ack_wait` (default 30 s, as deployed): crash tests shorten it so a
+   * message delivered to a killed reader comes back in seconds instead of half a minute.
+   */
+  ackWaitMs?: number;
 }
 
 export async function startSchakelServer(opts: SchakelServerOptions = {}): Promise<SchakelServer> {
@@ -60,7 +65,10 @@ export async function startSchakelServer(opts: SchakelServerOptions = {}): Promi
   // The admin connection runs the consumer gate: like `schakel up`'s, it outlasts a server restart.
   const adminNc = await raw(identities.admin.seed, undefined, true);
   const jsm = await jetstreamManager(adminNc);
-  await provision(adminNc, jsm, registry, { ...(opts.retention ? { retention: opts.retention } : {}), ...(opts.server?.maxPayload ? { maxMsgSize: opts.server.maxPayload } : {}) });
+  await provision(adminNc, jsm, registry, {
+    ...(opts.retention ? { retention: opts.retention } : {}), ...(opts.server?.maxPayload ? { maxMsgSize: opts.server.maxPayload } : {}),
+    ...(opts.ackWaitMs ? { ackWaitMs: opts.ackWaitMs } : {}),
+  });
   // Organisations create consumers (feed slots, KV watches) through the gate, as with `schakel up`.
   await startConsumerGate({ nc: adminNc }).ready;
 

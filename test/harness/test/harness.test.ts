@@ -16,6 +16,7 @@ import {
   startLeafPair,
   startServer,
   waitFor,
+  withFreePorts,
 } from "../src/mod.ts";
 
 const live: { cleanup(): Promise<void> }[] = [];
@@ -139,6 +140,34 @@ describe("harness", () => {
     expect(await leafConnections(pair.hub.server)).toBe(0);
     await pair.restore();
     expect(await leafConnections(pair.hub.server)).toBe(1);
+  });
+
+  it("harness - a reserved port taken before the server binds it: started again on a fresh port; other failures are not repeated", async () => {
+    // Another process holds the port the first attempt was given, as a parallel test file might.
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen({ port: 0, host: "127.0.0.1" }, () => resolve()));
+    const taken = (holder.address() as net.AddressInfo).port;
+    try {
+      const tried: number[] = [];
+      const hub = track(await withFreePorts(1, ([port]) => {
+        const leafPort = tried.length === 0 ? taken : port!;
+        tried.push(leafPort);
+        return startServer({ configText: `leafnodes {\n  listen: "127.0.0.1:${leafPort}"\n}` });
+      }));
+      expect(tried).toHaveLength(2);
+      expect(tried[0]).toBe(taken);
+      expect(tried[1]).not.toBe(taken);
+      expect(hub.running).toBe(true);
+      expect(await accepts(tried[1]!)).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+    let calls = 0;
+    await expect(withFreePorts(1, async () => {
+      calls++;
+      throw new Error("bad config");
+    })).rejects.toThrow("bad config");
+    expect(calls).toBe(1);
   });
 
   it("harness - waitFor names what it awaited", async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
-import { inboxConsumers, sampleData, STREAMS } from "@schakel/contracts";
+import { durableConsumersOf, inboxConsumers, sampleData, STREAMS } from "@schakel/contracts";
 import { startSchakelServer, storedMessages, storedOfType, type SchakelServer } from "../src/mod.ts";
 
 describe("harness - secured Schakel server", () => {
@@ -42,5 +42,16 @@ describe("harness - secured Schakel server", () => {
     expect((await storedOfType(jsm, "notice.acknowledged", "gent")).map((m) => m.envelope.type)).toEqual(["notice.acknowledged"]);
     expect(await storedMessages(jsm, "coord.nobody.>")).toEqual([]);
     await expect(storedMessages(jsm, "coord.>", "NO-SUCH-STREAM")).rejects.toThrow();
+  });
+
+  it("harness - durable consumers wait 30 s for an acknowledgement, as deployed, unless a crash test asks for less", async () => {
+    const ackWaits = async (server: SchakelServer): Promise<(number | undefined)[]> => {
+      const jsm = await server.jsm();
+      const vpr = server.registry.organisations.find((o) => o.id === "vpr")!;
+      return Promise.all(durableConsumersOf(vpr).map(async (c) => (await jsm.consumers.info(c.stream, c.name)).config.ack_wait));
+    };
+    expect(new Set(await ackWaits(s))).toEqual(new Set([30e9]));
+    await using short = await startSchakelServer({ ackWaitMs: 2_000 });
+    expect(new Set(await ackWaits(short))).toEqual(new Set([2e9]));
   });
 });

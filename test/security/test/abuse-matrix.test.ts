@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headers } from "@nats-io/transport-node";
 import { inboxConsumers, messageSubject, NATS_CONTROL_HEADERS, newMessageId, sampleData, STREAMS } from "@schakel/contracts";
 import { startSchakelServer, type SchakelServer } from "@schakel/harness";
-import { ATTACKS, HEADER_ATTACKS, type Attack } from "../src/abuse/attacks.ts";
+import { ATTACKS, CASE_BUCKET_ATTACKS, HEADER_ATTACKS, type Attack } from "../src/abuse/attacks.ts";
 import { IDENTITY_ATTACKS } from "../src/abuse/identity-attacks.ts";
 import { LEGITIMATE } from "../src/abuse/legitimate.ts";
 import { READ_AUDIT_ATTACKS } from "../src/abuse/read-audit-attacks.ts";
@@ -47,7 +47,7 @@ describe("abuse matrix - organisation A against organisation B", () => {
   }
 
   it("abuse matrix - every attack path is denied and returns zero bytes of B's data", async () => {
-    const attacks: Attack[] = [...ATTACKS, ...HEADER_ATTACKS, ...IDENTITY_ATTACKS, ...READ_AUDIT_ATTACKS];
+    const attacks: Attack[] = [...ATTACKS, ...HEADER_ATTACKS, ...IDENTITY_ATTACKS, ...READ_AUDIT_ATTACKS, ...CASE_BUCKET_ATTACKS];
     for (const a of attacks) await run(a.area, a.attempt(w), "denied", () => a.run(w));
     const failed = rows.filter((r) => !r.passed);
     expect(failed.map((r) => `${r.attempt}: ${r.how}`)).toEqual([]);

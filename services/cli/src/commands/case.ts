@@ -86,7 +86,7 @@ async function transfer(caseRefArg: string, opts: TransferOptions): Promise<void
 }
 
 export function registerCase(program: Command): void {
-  const c = program.command("case").description("case work in an LIVC-R: open, consult, plan, report, close, hand over; content sealed to the members");
+  const c = program.command("case").description("case work in an LIVC-R: open, consult, answer, plan, report-back, close, transfer, correct, erase, show, list, report; content sealed to the members");
   c
     .command("open")
     .description("open a case in your municipality's LIVC-R for the members taking part")

@@ -9,10 +9,13 @@ import { registerCase } from "./case.ts";
 import { registerContracts } from "./contracts.ts";
 import { registerCoordination } from "./coordination.ts";
 import { registerDeadletter } from "./deadletter.ts";
+import { registerDigest } from "./digest.ts";
 import { registerFeed } from "./feed.ts";
 import { registerIdentities } from "./identities.ts";
+import { registerKnowledge } from "./knowledge.ts";
 import { registerLivc } from "./livc.ts";
 import { registerLogin } from "./login.ts";
+import { registerNotify } from "./notify.ts";
 import { registerNotice } from "./notice.ts";
 import { registerObligations } from "./obligations.ts";
 import { registerOrgs } from "./orgs.ts";
@@ -33,6 +36,8 @@ export function registerCommands(program: Command): void {
   registerObligations(program);
   registerSignal(program);
   registerPolicy(program);
+  registerDigest(program);
+  registerKnowledge(program);
   registerCoordination(program);
   registerLivc(program);
   registerCase(program);
@@ -47,4 +52,5 @@ export function registerCommands(program: Command): void {
   registerDeadletter(program);
   registerPersons(program);
   registerLogin(program);
+  registerNotify(program);
 }

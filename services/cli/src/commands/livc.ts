@@ -1,7 +1,7 @@
 /**
  * `schakel livc set|show`: the composition of a municipality's LIVC-R (local integral security
  * cell for radicalisation). The municipality sets it (a new version each time, sent to every
- * member, every organisation it removes and the platform); every organisation shows the versions
+ * member, every organisation it removes, the platform and the notice senders); every organisation shows the versions
  * it knows. Case content may be shared only with the members of the version in force.
  */
 import type { Command } from "commander";
@@ -54,7 +54,7 @@ async function show(municipality: string | undefined, opts: ShowOptions): Promis
   if (municipality !== undefined) requireOrganisation(directory, municipality, "MUNICIPALITY");
   const compositions = await withBus(opts.as, opts, (bus) => livcCompositions(bus, municipality));
   if (municipality !== undefined && compositions.length === 0) {
-    throw new CliError(`"${opts.as}" knows no composition of the LIVC-R of ${municipality}: its municipality sets it ("schakel livc set"), and only its members (and the platform) receive it`, EXIT.usage);
+    throw new CliError(`"${opts.as}" knows no composition of the LIVC-R of ${municipality}: its municipality sets it ("schakel livc set"), and only its members, the platform and the notice senders receive it`, EXIT.usage);
   }
   const sorted = compositions.sort((a, b) => a.municipality.localeCompare(b.municipality));
   emit(opts, sorted, (list) => (list.length ? list.map(compositionText).join("\n") : color.dim(`no LIVC-R composition is known to ${opts.as}`)));
@@ -66,7 +66,7 @@ export function registerLivc(program: Command): void {
   const livc = program.command("livc").description("the composition of a municipality's LIVC-R: who may share case content");
   livc
     .command("set")
-    .description("set the composition of your municipality's LIVC-R (a new version, sent to its members and the platform)")
+    .description("set the composition of your municipality's LIVC-R (a new version, sent to its members, the platform and the notice senders)")
     .requiredOption("--as <municipality>", "the municipality whose LIVC-R it is")
     .option("--member <org:roles>", "a member and the person roles that take part, e.g. fed-police:liaison (repeatable; the municipality is added as chair when not listed)", collect)
     .option("--json", "print JSON")

@@ -1,17 +1,18 @@
 /**
- * `schakel notice post|ack|status`: a liaison posts a notice to organisations or levels (one copy
- * per audience, one notice id, one trace), a recipient acknowledges it, anyone with the right to
- * read follows who received and acknowledged it.
+ * `schakel notice post|ack|status`: a liaison posts a notice to organisations or levels, a
+ * municipality to its neighbours or province (one copy per audience, one notice id, one trace), a
+ * recipient acknowledges it, anyone with the right to read follows who received and acknowledged it.
  */
 import type { Command } from "commander";
 import { EXTREMISM_FORMS, newMessageId, NOTICE_CATEGORIES, PREVENTION_TIERS, type Actor, type DataOf } from "@schakel/contracts";
 import { acknowledgeNotice, postNotice } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { oneOf, parseForms, parseAudiences, requireMessageId, requireOrganisation, requireSender, validateData } from "../input/checks.ts";
+import { oneOf, parseForms, requireMessageId, requireOrganisation, requireSender, validateData } from "../input/checks.ts";
 import { parseDeadline } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
 import { actorFor } from "../session/acting-person.ts";
+import { noticeAudiences } from "./notice-audiences.ts";
 import { registerNoticeList } from "./notice-list.ts";
 import { registerNoticeStatus } from "./notice-status.ts";
 
@@ -22,7 +23,7 @@ interface PostOptions extends GlobalOptions {
 async function post(opts: PostOptions): Promise<void> {
   const directory = loadDirectory(opts);
   requireSender(directory, opts.as, "notice.posted");
-  const to = parseAudiences(directory, opts.to);
+  const to = noticeAudiences(directory, opts.as, opts.to);
   const ackBy = opts.ackBy !== undefined ? parseDeadline("--ack-by", opts.ackBy) : undefined;
   const noticeId = newMessageId();
   const data = {
@@ -81,8 +82,8 @@ export function registerNotice(program: Command): void {
   notice
     .command("post")
     .description("post a notice to organisations or levels; prints the notice id and trace id")
-    .requiredOption("--as <org>", "the sending organisation (a liaison, e.g. fed-ocam)")
-    .requiredOption("--to <audiences>", "comma-separated organisations or groups (all, local, flemish, federal, supralocal)")
+    .requiredOption("--as <org>", "the sending organisation (a liaison such as nccn, a justice house, the prison service, or a municipality)")
+    .requiredOption("--to <audiences>", "comma-separated organisations or groups (all, local, flemish, federal, supralocal); neighbours or province:<province> for the municipalities near the sender (a municipality may address only those)")
     .requiredOption("--title <text>", "the title (3–200 characters)")
     .requiredOption("--body <text>", "the text of the notice")
     .option("--category <category>", `one of ${NOTICE_CATEGORIES.join(", ")}`, "information")

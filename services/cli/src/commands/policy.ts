@@ -10,6 +10,7 @@ import { CliError, EXIT } from "../exit-codes.ts";
 import { oneOf, parseAudiences, requireSender, validateData } from "../input/checks.ts";
 import { parseTime } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
+import { registerPolicyStatus } from "./policy-status.ts";
 
 interface PublishOptions extends GlobalOptions {
   as: string; title: string; summary: string; concerns: string; link?: string; effectiveFrom?: string; tier?: string;
@@ -49,4 +50,5 @@ export function registerPolicy(program: Command): void {
     .option("--tier <tier>", `prevention tier: ${PREVENTION_TIERS.join(", ")}`)
     .option("--json", "print JSON")
     .action((_o, cmd: Command) => publish(cmd.optsWithGlobals<PublishOptions>()));
+  registerPolicyStatus(policy);
 }

@@ -1,7 +1,9 @@
 /**
  * `schakel signal raise`: a municipality reports polarisation, tension, an incident or an emerging
- * need to the platform — never personal data. `--escalate` asks the platform to pass it on to the
- * federal level.
+ * need to the platform (its triage queue) or to a neighbour — never personal data. `--escalate`
+ * asks the platform to pass it on; a platform coordinator decides. The other subcommands:
+ * list/show (signal-list.ts), triage (signal-triage.ts), ack/report-back (signal-answer.ts),
+ * stats (signal-stats.ts).
  */
 import type { Command } from "commander";
 import { EXTREMISM_FORMS, newMessageId, PREVENTION_TIERS, SEVERITIES, SIGNAL_KINDS } from "@schakel/contracts";
@@ -10,6 +12,10 @@ import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { oneOf, parseAudiences, parseForms, requireSender, validateData } from "../input/checks.ts";
 import { color, emit } from "../output.ts";
 import { actorFor } from "../session/acting-person.ts";
+import { registerSignalAnswers } from "./signal-answer.ts";
+import { registerSignalList } from "./signal-list.ts";
+import { registerSignalStats } from "./signal-stats.ts";
+import { registerSignalTriage } from "./signal-triage.ts";
 
 interface RaiseOptions extends GlobalOptions {
   as: string; kind: string; severity: string; title: string; description: string; to?: string; tier?: string; forms?: string; escalate?: boolean;
@@ -34,7 +40,7 @@ async function raise(opts: RaiseOptions): Promise<void> {
 }
 
 export function registerSignal(program: Command): void {
-  const signal = program.command("signal").description("signals from municipalities to the platform");
+  const signal = program.command("signal").description("signals of polarisation and tension: raise, acknowledge, triage, report back, the picture");
   signal
     .command("raise")
     .description("report polarisation, tension, an incident or an emerging need (no personal data)")
@@ -43,10 +49,14 @@ export function registerSignal(program: Command): void {
     .requiredOption("--severity <severity>", `one of ${SEVERITIES.join(", ")}`)
     .requiredOption("--title <text>", "a short title (3–200 characters)")
     .requiredOption("--description <text>", "what was observed; no names or other personal data")
-    .option("--escalate", "ask the platform to pass it on to the federal level")
-    .option("--to <audience>", "addressee (default: the platform)")
+    .option("--escalate", "ask the platform to pass it on (a platform coordinator decides)")
+    .option("--to <audience>", "addressee (default: the platform's triage queue; a neighbouring municipality acknowledges it)")
     .option("--tier <tier>", `prevention tier: ${PREVENTION_TIERS.join(", ")}`)
     .option("--forms <forms>", `comma-separated forms of extremism: ${EXTREMISM_FORMS.join(", ")}`)
     .option("--json", "print JSON")
     .action((_o, cmd: Command) => raise(cmd.optsWithGlobals<RaiseOptions>()));
+  registerSignalList(signal);
+  registerSignalTriage(signal);
+  registerSignalAnswers(signal);
+  registerSignalStats(signal);
 }

@@ -71,11 +71,17 @@ export function describe(type: MessageType | string, data: unknown): string {
     case "notice.acknowledged": return `${d.recipient} acknowledged notice ${d.noticeId}${d.remark ? `: "${short(d.remark, 50)}"` : ""}`;
     case "signal.raised": return `${d.severity} ${d.kind}: "${short(d.title)}"${d.escalate ? " (escalate)" : ""}`;
     case "signal.escalated": return `from ${d.raisedBy}, ${d.severity} ${d.kind}: "${short(d.title)}" — ${short(d.reason, 50)}`;
+    case "signal.acknowledged": return `${d.recipient} acknowledged signal ${d.signalId}${d.remark ? `: "${short(d.remark, 50)}"` : ""}`;
+    case "signal.triaged": return `${d.decision}${d.partner ? ` to ${d.partner}` : ""} signal ${d.signalId} of ${d.raisedBy}: "${short(d.reason, 60)}"${d.reportBackBy ? ` report back by ${d.reportBackBy}` : ""}`;
+    case "signal.reported": return `${d.partner} reported back on signal ${d.signalId}: "${short(d.outcome, 60)}"`;
     case "policy.update.published": return `${d.domain}: "${short(d.title)}" for ${(d.concerns ?? []).join(", ")}`;
     case "digest.published": return `digest for ${d.municipality}: ${(d.items ?? []).length} item(s) from ${[...new Set((d.items ?? []).map((i: any) => i.domain))].join(", ")}`;
     case "coordination.requested": return `${d.ask}: "${short(d.topic)}"${d.respondBy ? ` respond by ${d.respondBy}` : ""} request ${d.requestId}`;
     case "coordination.responded": return `${d.outcome}: "${short(d.body, 60)}" (request ${d.requestId})`;
     case "knowledge.shared": return `${d.format}: "${short(d.title)}"`;
+    case "knowledge.curated": return `${d.decision} ${d.knowledge?.format}: "${short(d.knowledge?.title ?? "")}" shared by ${d.sharedBy}${d.reason ? ` — ${short(d.reason, 50)}` : ""}`;
+    case "digest.read": return `${d.municipality} read ${(d.items ?? []).length} item(s) of digest ${d.digestId}`;
+    case "digest.item.routed": return `${d.municipality} routed "${short(d.item?.title ?? "")}" (${d.item?.domain}) to ${d.partner}`;
     case "livc.composition.set": return `LIVC-R of ${d.municipality}: composition v${d.version}, members ${(d.members ?? []).map((m: any) => m.org).join(", ")}${d.removed?.length ? `; removed ${d.removed.join(", ")}` : ""}`;
     case "escalation.raised": return `${d.obligation?.owedBy} missed ${d.obligation?.kind} to ${d.obligation?.owedTo} (deadline ${d.obligation?.deadline}): ${short(d.summary, 60)}`;
     default: return "";

@@ -54,6 +54,9 @@ const ACTION_NAMES: Readonly<Record<PersonAction, string>> = {
   "open-case-content": "open case content",
   "correct-case": "correct a case record",
   "erase-case": "erase a case",
+  "triage-signal": "decide on a signal in the triage queue",
+  "acknowledge-signal": "acknowledge a signal",
+  "report-back-signal": "report back on a forwarded signal",
 };
 
 /**

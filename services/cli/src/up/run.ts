@@ -27,6 +27,7 @@ import { playDemoOnce } from "./demo/play-once.ts";
 import { parseDuration } from "../input/time-input.ts";
 import type { ServerBack, ServerDown } from "./server-supervisor.ts";
 import { dataFlag, renderSummary, summarise } from "./summary.ts";
+import { configuredSmtp, removeNotificationSettings, smtpHost, startMailSink, writeNotificationSettings } from "./mail-sink.ts";
 
 export interface UpOptions extends GlobalOptions {
   demo?: boolean;
@@ -145,6 +146,14 @@ export async function runUp(opts: UpOptions): Promise<number> {
     });
     idpStarting.catch(() => undefined); // awaited below; a failure then ends `up` like any other
     stops.push({ what: "sign-in", stop: async () => (await idpStarting.catch(() => undefined))?.stop() });
+    // The demo's mailbox, unless an SMTP server is configured: notifications become real mails under <data>/mail.
+    const mailSink = configuredSmtp() ? undefined : await startMailSink(dataDir);
+    const mailSettings = { ...(mailSink ? { smtpUrl: mailSink.url } : {}), personsFile: resolve(personsPath(opts.persons)) };
+    await writeNotificationSettings(dataDir, mailSettings);
+    stops.push({ what: "mail", stop: async () => {
+      await mailSink?.stop();
+      await removeNotificationSettings(dataDir);
+    } });
     let connection: Connection | undefined;
     const supervision = {
       onDown: (d: ServerDown) => note(color.yellow(
@@ -200,6 +209,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
       if ("url" in consoleRun) idp.consoleAt(consoleRun.url);
       if ("url" in consoleRun) stops.push({ what: "console", stop: consoleRun.stop });
       if ("url" in consoleRun) health.register("console", consoleRun.readiness);
+      if ("url" in consoleRun) await writeNotificationSettings(dataDir, { ...mailSettings, consoleUrl: consoleRun.url });
       lap("console");
       connection = {
         url: bus.url, pid: process.pid, startedAt: new Date().toISOString(), healthUrl: health.url,
@@ -211,6 +221,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
         bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true, healthUrl: health.url, issuer: idp.issuer, persons: idp.persons(),
       });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
+      say(mailSink ? `mail: notifications go to ${mailSink.dir} (local mail sink ${mailSink.url})` : `mail: notifications go to the SMTP server ${smtpHost(configuredSmtp())}`);
       if (opts.demo && !stopping) {
         const storedMessages = summary.streams.find((s) => s.name === STREAMS.coord.name)?.messages ?? 0;
         demoDone = playDemoOnce({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir), storedMessages })

@@ -95,6 +95,7 @@ export function renderSummary(s: UpSummary): string {
     color.bold("Try:"),
     `  npx schakel feed${d} --as vpr --follow`,
     `  npx schakel notice post${d} --as fed-ocam --to mechelen,vilvoorde --title "Threat level update" --body "Level 2 remains." --ack-by 2m`,
+    `  npx schakel notice post${d} --as mechelen --to neighbours,province:antwerpen --category event-warning --title "Demonstration on Saturday" --body "Tension expected near the station." --ack-by 1h`,
     `  npx schakel notice status${d} <notice id>`,
     `  npx schakel notice ack${d} <notice id> --as mechelen --remark "Taken up in the LIVC"`,
     `  npx schakel signal raise${d} --as vilvoorde --kind incident --severity high --title "Graffiti at a place of worship" --description "Far-right symbols; police informed." --escalate`,

@@ -23,8 +23,12 @@ import { languageMiddleware, languageRoutes } from "./language.ts";
 import { FALLBACK_LOCALE, messagesOf } from "../i18n/messages.ts";
 import { postRoutes } from "./post-routes.ts";
 import { signalRoutes } from "./signal-routes.ts";
+import { signalsRoutes } from "./signals-routes.ts";
 import { coordinationRoutes } from "./coordination-routes.ts";
 import { caseRoutes } from "./case-routes.ts";
+import { notificationRoutes } from "./notification-routes.ts";
+import { digestRoutes } from "./digest-routes.ts";
+import { libraryRoutes } from "./library-routes.ts";
 
 export interface ConsoleAppOptions {
   /**
@@ -84,8 +88,12 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
   app.route("/", postRoutes(ctx));
   app.route("/", acknowledgeRoutes(ctx));
   app.route("/", signalRoutes(ctx));
+  app.route("/", signalsRoutes(ctx));
   app.route("/", coordinationRoutes(ctx));
   app.route("/", caseRoutes(ctx));
+  app.route("/", notificationRoutes(ctx));
+  app.route("/", digestRoutes(ctx));
+  app.route("/", libraryRoutes(ctx));
   app.route("/", languageRoutes());
   app.route("/", liveRoutes(ctx, streams));
   app.route("/api", apiRoutes(ctx));

@@ -13,6 +13,13 @@
  * case page opens the content through `openCaseFile` with the person as reader (interface
  * "console"), which records the read before it opens anything; when recording fails nothing is
  * shown (503). Lists and metadata with case references are recorded through the read log first.
+ *
+ * A case page also lists the case's consultations the organisation asked or was asked (metadata,
+ * with the question and answers opened for the participant, each opening recorded by the library
+ * first; the platform coordinator sees the consultation messages as metadata). The cases handed
+ * over to the municipality are listed under its cases; a hand-over's page (`/cases/:ref` of a
+ * case handed over to it) opens the hand-over for a person whose role takes part in the
+ * municipality's own LIVC-R, the read recorded first.
  */
 import { Hono, type Context } from "hono";
 import { html } from "hono/html";
@@ -20,9 +27,13 @@ import { ACTION_ROLES, CaseRef, SchakelError, type Person, type PersonRole } fro
 import { latestVersion, type CaseFile } from "@schakel/organisation";
 import type { ShownRead } from "../audit/read-log.ts";
 import { deny, isApiPath } from "../auth/denials.ts";
+import { consultationsSection, handoverPage, handoversSection } from "../views/case-consultations.ts";
 import { caseList, caseMetadataPage, erasedCasePage, openedCasePage } from "../views/cases.ts";
 import { layout } from "../views/layout.ts";
 import { livcPage } from "../views/livc.ts";
+import {
+  consultationRowsOf, handoverRowOf, platformConsultationRows, withContent, type ConsultationRow, type HandoverRow, type OpenedConsultationRow,
+} from "./case-consultations.ts";
 import { caseRowOf, platformCaseRows, shownFile, type CaseRow } from "./case-rows.ts";
 import type { CaseWork } from "./case-work.ts";
 import { frameOf, type ConsoleContext, type Env } from "./context.ts";
@@ -52,11 +63,29 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
     return w.isPlatformCoordinator(person) ? { as: "platform" } : { as: "none" };
   };
 
-  /** The role in which `person` opens `file`: one that may open content and that the case's LIVC-R lists for the organisation. */
-  const roleFor = async (person: Person, file: CaseFile): Promise<PersonRole | undefined> => {
-    const composition = (await work().compositions(person.organisation)).find((x) => x.municipality === file.livc);
+  /** The role in which `person` opens content of the LIVC-R of `livc`: one that may open content and that its composition lists for the organisation. */
+  const roleIn = async (person: Person, livc: string): Promise<PersonRole | undefined> => {
+    const composition = (await work().compositions(person.organisation)).find((x) => x.municipality === livc);
     const listed = composition ? latestVersion(composition).members.find((m) => m.org === person.organisation)?.roles ?? [] : [];
     return OPENING_ROLES.find((r) => person.roles.includes(r) && listed.includes(r));
+  };
+  const roleFor = (person: Person, file: CaseFile): Promise<PersonRole | undefined> => roleIn(person, file.livc);
+
+  /** The case's consultations for a participant: each opened for `reader` (recorded first by the library), metadata where it does not open. */
+  const openedConsultations = async (org: string, caseRef: string, reader: { person: string; role: PersonRole; purpose: string }): Promise<(ConsultationRow | OpenedConsultationRow)[]> => {
+    const { incoming, outgoing } = await work().consultations(org, caseRef);
+    const rows: (ConsultationRow | OpenedConsultationRow)[] = [];
+    for (const row of consultationRowsOf(org, incoming, outgoing)) {
+      try {
+        const opened = await work().openConsultation(org, row.consultationId, { ...reader, interface: "console" });
+        rows.push(opened ? withContent(row, opened) : row);
+      } catch (err) {
+        // Sealed without this organisation, or under a key it no longer holds: the metadata stays.
+        if (err instanceof SchakelError && err.code === "sealed") rows.push(row);
+        else throw err;
+      }
+    }
+    return rows;
   };
 
   const notTakingPart = (c: Context<Env>) => {
@@ -96,11 +125,20 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
     return files.map((f) => caseRowOf(f, now));
   };
 
+  /** The cases handed over to the person's municipality (metadata; the read audit first). */
+  const handoverRows = async (c: Context<Env>, access: Access, purpose: string): Promise<HandoverRow[]> => {
+    if (access.as !== "participant") return [];
+    const transfers = await work().transfersIn(c.get("person").organisation);
+    await shown(c, { kind: "record", purpose, records: transfers.map((t) => ({ id: t.message.id, caseRef: t.caseRef })) });
+    return transfers.map((t) => handoverRowOf(t));
+  };
+
   type CaseAnswer =
     | { kind: "not-found" } | { kind: "refused" }
     | { kind: "erased"; row: CaseRow }
-    | { kind: "metadata"; row: CaseRow }
-    | { kind: "opened"; row: CaseRow; role: PersonRole; opened: Awaited<ReturnType<CaseWork["open"]>> };
+    | { kind: "metadata"; row: CaseRow; consultations: ConsultationRow[] }
+    | { kind: "handover"; row: HandoverRow; role: PersonRole }
+    | { kind: "opened"; row: CaseRow; role: PersonRole; opened: Awaited<ReturnType<CaseWork["open"]>>; consultations: (ConsultationRow | OpenedConsultationRow)[] };
 
   /** One case for the signed-in person: opened (read recorded by the library first), metadata, erased, refused or unknown. */
   const caseFor = async (c: Context<Env>, ref: string, purpose: string): Promise<CaseAnswer> => {
@@ -109,11 +147,20 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
     if (!CaseRef.safeParse(ref).success) return { kind: "not-found" };
     const file = await fileOf(person.organisation, ref);
     if (!file) {
+      const transfer = (await work().transfersIn(person.organisation)).find((t) => t.caseRef === ref);
+      if (transfer) {
+        // Handed over to this municipality: its own LIVC-R decides who takes it up.
+        const role = await roleIn(person, person.organisation);
+        if (!role) return { kind: "refused" };
+        const opened = await work().openHandover(person.organisation, ref, { person: person.id, role, interface: "console", purpose });
+        return { kind: "handover", row: handoverRowOf(opened.transfer, opened.content), role };
+      }
       if (!work().isPlatformCoordinator(person)) return { kind: "not-found" };
       const { rows, shown: records } = platformRow(ref);
       if (!rows[0]) return { kind: "not-found" };
-      await shown(c, { kind: "record", purpose, records });
-      return { kind: "metadata", row: rows[0] };
+      const consultations = platformConsultationRows(ctx.model.records, ref);
+      await shown(c, { kind: "record", purpose, records: [...records, ...consultations.shown] });
+      return { kind: "metadata", row: rows[0], consultations: consultations.rows };
     }
     const row = caseRowOf(file);
     if (file.erased) {
@@ -124,7 +171,8 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
     if (!role) return { kind: "refused" };
     try {
       const opened = await work().open(person.organisation, ref, { person: person.id, role, interface: "console", purpose });
-      return { kind: "opened", row: caseRowOf(opened.file), role, opened };
+      const consultations = await openedConsultations(person.organisation, ref, { person: person.id, role, purpose });
+      return { kind: "opened", row: caseRowOf(opened.file), role, opened, consultations };
     } catch (err) {
       // The composition or the case changed since it was read: refused or gone, as the library says.
       if (err instanceof SchakelError && err.code === "not-allowed") return { kind: "refused" };
@@ -137,15 +185,18 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
     const access = await accessOf(c.get("person"));
     if (access.as === "none") return notTakingPart(c);
     const rows = await listRows(c, access, "case list");
+    const handovers = await handoverRows(c, access, "case list");
     const t = c.get("t");
-    return c.html(layout(frameOf(ctx, c, t.cases.title, "cases"), caseList(rows, { org: c.get("person").organisation, platform: access.as === "platform", directory, t })));
+    const org = c.get("person").organisation;
+    return c.html(layout(frameOf(ctx, c, t.cases.title, "cases"), html`${caseList(rows, { org, platform: access.as === "platform", directory, t })}${handoversSection(handovers, { org, directory, t })}`));
   });
 
   app.get("/api/cases", async (c) => {
     const access = await accessOf(c.get("person"));
     if (access.as === "none") return notTakingPart(c);
     const items = await listRows(c, access, "GET /api/cases");
-    return c.json({ organisation: c.get("person").organisation, view: access.as, items });
+    const transfersIn = await handoverRows(c, access, "GET /api/cases");
+    return c.json({ organisation: c.get("person").organisation, view: access.as, items, ...(access.as === "participant" ? { transfersIn } : {}) });
   });
 
   app.get("/cases/:ref", async (c) => {
@@ -160,9 +211,11 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
       case "erased":
         return c.html(layout(frameOf(ctx, c, t.cases.erasedTitle(ref), "cases"), erasedCasePage(answer.row, { directory, t })), 410);
       case "metadata":
-        return c.html(layout(frameOf(ctx, c, t.cases.caseTitle(ref), "cases"), caseMetadataPage(answer.row, { directory, t })));
+        return c.html(layout(frameOf(ctx, c, t.cases.caseTitle(ref), "cases"), caseMetadataPage(answer.row, { directory, t, consultations: consultationsSection(answer.consultations, { content: false, directory, t }) })));
+      case "handover":
+        return c.html(layout(frameOf(ctx, c, t.cases.handoverTitle(ref), "cases"), handoverPage(answer.row, { org: c.get("person").organisation, role: answer.role, directory, t })));
       case "opened":
-        return c.html(layout(frameOf(ctx, c, t.cases.caseTitle(ref), "cases"), openedCasePage(answer.opened, answer.row, { role: answer.role, directory, t })));
+        return c.html(layout(frameOf(ctx, c, t.cases.caseTitle(ref), "cases"), openedCasePage(answer.opened, answer.row, { role: answer.role, directory, t, consultations: consultationsSection(answer.consultations, { content: true, directory, t }) })));
     }
   });
 
@@ -179,10 +232,12 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
         return c.json({ error: error.toData() }, 410);
       }
       case "metadata":
-        return c.json({ view: "platform", case: answer.row });
+        return c.json({ view: "platform", case: answer.row, consultations: answer.consultations });
+      case "handover":
+        return c.json({ view: "handover", role: answer.role, handover: answer.row });
       case "opened": {
         const { summary, tasks } = answer.opened;
-        return c.json({ view: "participant", role: answer.role, case: answer.row, ...(summary !== undefined ? { summary } : {}), tasks });
+        return c.json({ view: "participant", role: answer.role, case: answer.row, ...(summary !== undefined ? { summary } : {}), tasks, consultations: answer.consultations });
       }
     }
   });

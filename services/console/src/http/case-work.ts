@@ -5,9 +5,12 @@
  * Which person roles of an organisation take part in an LIVC-R (any composition it knows that
  * lists it) is kept for a short while, so the navigation can ask without waiting on the bus.
  */
-import { personMay, type Person, type PersonRole } from "@schakel/contracts";
+import { personMay, SchakelError, type CaseContent, type Person, type PersonRole } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
-import { caseFiles, latestVersion, livcCompositions, openCaseFile, orgState, requireCase, type CaseFile, type CaseReader, type LivcComposition, type OpenedCase } from "@schakel/organisation";
+import {
+  caseFiles, latestVersion, livcCompositions, openCaseConsultation, openCaseFile, openContent, orgState, requireCase,
+  type CaseFile, type CaseReader, type CaseTransferIn, type IncomingConsultation, type LivcComposition, type OpenedCase, type OpenedConsultation, type OutgoingConsultation,
+} from "@schakel/organisation";
 
 /** How long an organisation's taking part is trusted before it is looked up again. */
 const PARTICIPATION_TTL_MS = 30_000;
@@ -26,6 +29,14 @@ export interface CaseWork {
   open(org: string, caseRef: string, reader: CaseReader): Promise<OpenedCase>;
   /** The LIVC-R compositions `org` knows (every version), by municipality. */
   compositions(org: string): Promise<LivcComposition[]>;
+  /** The consultations of `caseRef` that `org` was asked or asked (records, content sealed). */
+  consultations(org: string, caseRef: string): Promise<{ incoming: IncomingConsultation[]; outgoing: OutgoingConsultation[] }>;
+  /** Opens one consultation for `reader` (the read is recorded first, by the library); undefined when `org` is no party to it. */
+  openConsultation(org: string, consultationId: string, reader: CaseReader): Promise<OpenedConsultation | undefined>;
+  /** The cases handed over to `org`'s LIVC-R, newest first (records, hand-over sealed). */
+  transfersIn(org: string): Promise<CaseTransferIn[]>;
+  /** Opens the hand-over of `caseRef` sealed to `org` for `reader`, the read recorded first; throws SchakelError("not-found") when none reached `org`. */
+  openHandover(org: string, caseRef: string, reader: CaseReader): Promise<{ transfer: CaseTransferIn; content: CaseContent }>;
   /** The person roles of `org` that take part in an LIVC-R it knows (looked up now). */
   participation(org: string): Promise<ReadonlySet<PersonRole>>;
   /**
@@ -78,6 +89,21 @@ export function caseWorkOver(connection: (org: string) => Promise<Bus>, platform
     file: async (org, caseRef) => requireCase(await orgState(await connection(org)), caseRef),
     open: async (org, caseRef, reader) => openCaseFile(await connection(org), caseRef, reader),
     compositions: async (org) => livcCompositions(await connection(org)),
+    consultations: async (org, caseRef) => {
+      const state = await orgState(await connection(org));
+      const [incoming, outgoing] = await Promise.all([state.consultationsIn.list(), state.consultationsOut.list()]);
+      return { incoming: incoming.map((x) => x.value).filter((c) => c.caseRef === caseRef), outgoing: outgoing.map((x) => x.value).filter((c) => c.caseRef === caseRef) };
+    },
+    openConsultation: async (org, consultationId, reader) => openCaseConsultation(await connection(org), consultationId, reader),
+    transfersIn: async (org) => (await (await orgState(await connection(org))).transfersIn.list()).map((x) => x.value).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)),
+    openHandover: async (org, caseRef, reader) => {
+      const bus = await connection(org);
+      const transfer = (await (await orgState(bus)).transfersIn.get(caseRef))?.value;
+      if (!transfer) throw new SchakelError("not-found", `no case ${caseRef} was handed over to "${org}"`, { caseRef });
+      // The hand-over is sealed to the receiving municipality alone, without the old case's key.
+      await bus.recordRead({ ...reader, kind: "case-content", caseRef, messageIds: [transfer.message.id] });
+      return { transfer, content: openContent(bus, transfer.sealed) };
+    },
     participation,
     isPlatformCoordinator,
     inNavigation(person) {

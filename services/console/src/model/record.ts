@@ -76,6 +76,12 @@ function describe(type: MessageType, data: Record<string, unknown>): Described {
     case "signal.raised":
     case "signal.escalated":
       return { summary: `${s("severity")} ${s("kind")}: ${s("title")}`, ...tagged };
+    case "signal.acknowledged":
+      return { recipient: s("recipient"), summary: `signal acknowledged by ${s("recipient")}` };
+    case "signal.triaged":
+      return { summary: `triage: ${s("decision")}${s("partner") ? ` to ${s("partner")}` : ""} — ${s("reason")}` };
+    case "signal.reported":
+      return { summary: `reported back by ${s("partner")}` };
     case "policy.update.published":
       return { summary: `${s("domain")}: ${s("title")}`, ...tagged };
     case "digest.published": {
@@ -107,6 +113,16 @@ function describe(type: MessageType, data: Record<string, unknown>): Described {
     }
     case "knowledge.shared":
       return { summary: `${s("format")}: ${s("title")}`, ...tagged };
+    case "knowledge.curated": {
+      const k = (data.knowledge ?? {}) as Record<string, unknown>;
+      return { summary: `knowledge ${s("decision")} by the curator: ${typeof k.title === "string" ? k.title : s("knowledgeId")}` };
+    }
+    case "digest.read": {
+      const n = Array.isArray(data.items) ? data.items.length : 0;
+      return { summary: `${s("municipality")} read ${n} digest item${n === 1 ? "" : "s"}` };
+    }
+    case "digest.item.routed":
+      return { recipient: s("partner"), summary: `${s("municipality")} routed a digest item to ${s("partner")}` };
     case "read.recorded":
       // Read records live in READS, which the console never reads; named for the exhaustive switch.
       return { summary: "read recorded" };

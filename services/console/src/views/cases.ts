@@ -64,7 +64,7 @@ function facts(row: CaseRow, directory: KeyDirectory, t: Messages): Html {
 }
 
 /** One case as opened for a participant: what is sealed to it, and what is not said to be sealed to others. */
-export function openedCasePage(content: OpenedCase, row: CaseRow, opts: { role: string; directory: KeyDirectory; t: Messages }): Html {
+export function openedCasePage(content: OpenedCase, row: CaseRow, opts: { role: string; directory: KeyDirectory; t: Messages; consultations?: Html }): Html {
   const { t, directory } = opts;
   const ct = t.cases;
   const stateOf = new Map(row.tasks.map((task) => [task.taskId, task.state]));
@@ -87,15 +87,17 @@ ${content.tasks.length === 0 ? html`<p class="empty">${ct.noTasks}</p>` : html`<
 </tr>`)}</tbody>
 </table>`}
 </section>
+${opts.consultations ?? ""}
 <p><a href="/cases">${ct.back}</a></p>`;
 }
 
 /** One case as metadata (the platform coordinator: it takes part in no case). */
-export function caseMetadataPage(row: CaseRow, opts: { directory: KeyDirectory; t: Messages }): Html {
+export function caseMetadataPage(row: CaseRow, opts: { directory: KeyDirectory; t: Messages; consultations?: Html }): Html {
   const { t } = opts;
   return html`<p class="meta" role="status">${t.cases.metadataOnly}</p>
 ${facts(row, opts.directory, t)}
 ${row.tasks.length ? html`<h2>${t.cases.tasks}</h2><ul class="tasks">${row.tasks.map((task) => taskCell(task, opts.directory, t))}</ul>` : ""}
+${opts.consultations ?? ""}
 <p><a href="/cases">${t.cases.back}</a></p>`;
 }
 

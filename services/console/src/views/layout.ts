@@ -21,9 +21,13 @@ export const NAV = [
   { href: "/flows", key: "flows" },
   { href: "/post", key: "post", may: ["post-notice"] },
   { href: "/signal", key: "signal", may: ["raise-signal"] },
+  { href: "/signals", key: "signals", may: ["triage-signal"] },
   { href: "/coordination", key: "coordination", may: ["request-coordination", "answer-coordination"] },
   { href: "/cases", key: "cases", caseWork: true },
   { href: "/livc", key: "livc", caseWork: true },
+  { href: "/notifications", key: "notifications" },
+  { href: "/digests", key: "digests" },
+  { href: "/library", key: "library" },
 ] as const satisfies readonly { href: string; key: string; may?: readonly PersonAction[]; caseWork?: true }[];
 export type NavKey = (typeof NAV)[number]["key"];
 

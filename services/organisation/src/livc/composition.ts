@@ -1,11 +1,13 @@
 /**
  * The composition of a municipality's LIVC-R: set by the municipality itself (a signed
  * `livc.composition.set`, versioned), sent to every member, every organisation the new version
- * removes, and the platform (metadata). Each organisation keeps every version it received, so
- * case messages can be checked against the composition they name.
+ * removes, the platform, and the organisations that post notices about persons (metadata: who
+ * the members are, so a detainee-release notice's details can be sealed to them). Each
+ * organisation keeps every version it received, so case messages can be checked against the
+ * composition they name.
  */
-import { personRolesFor, SchakelError, type Actor, type LivcMember, type PersonRole } from "@schakel/contracts";
-import type { Bus, Delivery } from "@schakel/contracts/bus";
+import { catalog, personRolesFor, SchakelError, type Actor, type LivcMember, type PersonRole } from "@schakel/contracts";
+import type { Bus, Delivery, KeyDirectory } from "@schakel/contracts/bus";
 import { platformOf } from "../addressing.ts";
 import type { LivcComposition } from "../records.ts";
 import { orgState, type OrgState } from "../state.ts";
@@ -27,13 +29,23 @@ export interface SetComposition {
   sentTo: string[];
 }
 
+/**
+ * The organisations that may post notices (`notice.posted`'s senders: the liaisons and the
+ * platform). A notice about a person is sealed to the municipality of residence and the members of
+ * its LIVC-R, so they need the composition; a handful for the whole bus, whatever its size.
+ */
+export function noticeSenders(directory: KeyDirectory): string[] {
+  const roles = catalog["notice.posted"].senders;
+  return directory.organisations.filter((o) => o.roles.some((r) => roles.includes(r))).map((o) => o.id);
+}
+
 /** The latest version of a composition record. */
 export const latestVersion = (c: LivcComposition): LivcComposition["versions"][number] =>
   c.versions.reduce((a, b) => (b.version > a.version ? b : a));
 
 /**
  * Sets the LIVC-R composition of the bus's organisation (a municipality): the next version, sent to
- * the members, the organisations it removes and the platform. Throws SchakelError naming the
+ * the members, the organisations it removes, the platform and the notice senders. Throws SchakelError naming the
  * organisation for one that is unknown, or a person role its persons cannot hold.
  */
 export async function setLivcComposition(bus: Bus, input: SetCompositionInput, now = new Date()): Promise<SetComposition> {
@@ -55,7 +67,7 @@ export async function setLivcComposition(bus: Bus, input: SetCompositionInput, n
   const version = (last?.version ?? 0) + 1;
   const removed = (last?.members ?? []).map((m) => m.org).filter((org) => !members.some((m) => m.org === org));
   const data = { municipality: bus.org, version, members, removed, effectiveFrom: (input.effectiveFrom ?? now).toISOString() };
-  const sentTo = [...new Set([...members.map((m) => m.org), ...removed, platformOf(bus.directory)])];
+  const sentTo = [...new Set([...members.map((m) => m.org), ...removed, platformOf(bus.directory), ...noticeSenders(bus.directory)])];
   const opts = input.actor ? { actor: input.actor } : {};
   let messageId = "";
   for (const to of sentTo) {
@@ -76,7 +88,7 @@ async function recordVersion(state: OrgState, v: { municipality: string; version
   return stored?.value ?? (await state.livc.get(municipality))!.value;
 }
 
-/** Records a composition addressed to this organisation (as member, removed member or platform). */
+/** Records a composition addressed to this organisation (as member, removed member, platform or notice sender). */
 export async function receiveLivcComposition(state: OrgState, d: Delivery<"livc.composition.set">): Promise<LivcComposition> {
   const { data, envelope } = d;
   return recordVersion(state, { municipality: data.municipality, version: data.version, members: data.members, effectiveFrom: data.effectiveFrom, messageId: envelope.id });

@@ -7,6 +7,9 @@ import type { Delivery } from "@schakel/contracts/bus";
 import type { OrgState } from "../state.ts";
 import { messageRefOf, type ReceivedNotice } from "../records.ts";
 
+/** Whether a notice record holds the person's details sealed to `org`. */
+const opensHere = (n: ReceivedNotice, org: string): boolean => n.person !== undefined && "sealed" in n.person && n.person.sealed.recipients.some((r) => r.org === org);
+
 /** Idempotency keys of the recipient's answers to one notice. */
 export const deliveredKey = (noticeId: string): string => `delivered|${noticeId}`;
 
@@ -30,13 +33,21 @@ export function receivedNoticeOf(envelope: Envelope, data: DataOf<"notice.posted
 
 /**
  * Records a notice that reached this organisation (first copy wins when it arrives through
- * several audiences) and sends `notice.delivered` to its sender. Safe to repeat.
+ * several audiences, except that the copy holding the person's details sealed to it replaces one
+ * holding the redaction marker: a member named in `to` and reached through a group too) and sends
+ * `notice.delivered` to its sender. Safe to repeat.
  */
 export async function receiveNotice(state: OrgState, d: Delivery<"notice.posted">, now = new Date()): Promise<ReceivedNotice> {
   const { data, envelope } = d;
   const record = receivedNoticeOf(envelope, data, now);
   const created = await state.notices.create(data.noticeId, record);
-  const stored = created.created ? record : created.existing?.value ?? record;
+  let stored = created.created ? record : created.existing?.value ?? record;
+  if (!created.created && opensHere(record, state.org) && !opensHere(stored, state.org)) {
+    const kept = stored;
+    const upgraded = await state.notices.mutate(data.noticeId, (cur) =>
+      (cur && !opensHere(cur, state.org) ? { ...cur, audience: record.audience, message: record.message, person: record.person } : undefined));
+    stored = upgraded?.value ?? kept;
+  }
   await d.reply("notice.delivered", { noticeId: data.noticeId, recipient: state.org, deliveredAt: stored.receivedAt }, {
     to: envelope.sender,
     idempotencyKey: deliveredKey(data.noticeId),

@@ -6,6 +6,8 @@
 import { newMessageId, PolicyDomain, SchakelError, traceIdOf, type PreventionTier } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { platformOf } from "../addressing.ts";
+import { orgState } from "../state.ts";
+import { recordPublishedUpdate } from "./uptake.ts";
 
 export interface PolicyUpdateInput {
   title: string;
@@ -29,7 +31,8 @@ export interface PublishedPolicyUpdate {
 
 /**
  * Publishes a policy update as the bus's organisation (a policy domain: its `domain` comes from
- * the registry) to the platform. Throws SchakelError when the organisation is not a policy
+ * the registry) to the platform, and records it in the domain's state (where reads and routes of
+ * the municipalities are added: uptake.ts). Throws SchakelError when the organisation is not a policy
  * domain, SchemaError for invalid fields.
  */
 export async function publishPolicyUpdate(bus: Bus, input: PolicyUpdateInput): Promise<PublishedPolicyUpdate> {
@@ -45,5 +48,10 @@ export async function publishPolicyUpdate(bus: Bus, input: PolicyUpdateInput): P
     ...(input.effectiveFrom ? { effectiveFrom: new Date(input.effectiveFrom).toISOString() } : {}),
     ...(input.link ? { link: input.link } : {}), ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}),
   }, { to, idempotencyKey: `policy-update|${updateId}` });
+  await recordPublishedUpdate(await orgState(bus), {
+    updateId, title: input.title, summary: input.summary, concerns: input.concerns, publishedAt: sent.envelope.time, messageId: sent.id,
+    ...(input.effectiveFrom ? { effectiveFrom: new Date(input.effectiveFrom).toISOString() } : {}),
+    ...(input.link ? { link: input.link } : {}), ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}),
+  });
   return { updateId, to, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent), duplicate: sent.duplicate };
 }

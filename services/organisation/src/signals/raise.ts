@@ -1,7 +1,7 @@
 /**
  * Signals: a municipality reports polarisation, tension, an incident or an emerging need to the
- * platform — no personal data. With `escalate` and a high or critical severity the platform
- * passes it on to the federal level.
+ * platform (its triage queue, where a platform coordinator decides; `escalate` asks for it to be
+ * passed on) or to a neighbour, which acknowledges it (received.ts) — no personal data.
  */
 import { actorRefOf, newMessageId, traceIdOf, type Actor, type ExtremismForm, type PreventionTier, type Severity, type SignalKind } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
@@ -55,7 +55,7 @@ export async function raiseSignal(bus: Bus, input: RaiseSignalInput, now = new D
   return { signalId, to, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent), duplicate: sent.duplicate };
 }
 
-/** Signals this organisation raised (or, for a liaison, received escalated), newest first. */
+/** This organisation's signals — raised, received from a neighbour, forwarded to it, escalated to it by an earlier release — newest first. */
 export async function signals(bus: Bus): Promise<SignalRecord[]> {
   return (await (await orgState(bus)).signals.list()).map((r) => r.value).sort((a, b) => b.at.localeCompare(a.at));
 }

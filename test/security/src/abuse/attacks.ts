@@ -6,7 +6,7 @@
 import { headers } from "@nats-io/transport-node";
 import {
   audienceFilter, DEFAULT_INBOX_FILTER, feedConsumerName, inboxConsumers, inboxPrefix, JS_API, JS_MANAGEMENT_API, messageSubject, NATS_CONTROL_HEADERS,
-  orgStateBucket, STREAMS, AUDIT_BUCKET, deadLetterSubject, sampleData, ROOTS,
+  orgStateBucket, caseStateBucket, STREAMS, AUDIT_BUCKET, deadLetterSubject, sampleData, ROOTS,
 } from "@schakel/contracts";
 import type { Attempt } from "./probe.ts";
 import { apiOutcome, violation } from "./outcomes.ts";
@@ -128,6 +128,18 @@ export const ATTACKS: Attack[] = [
   api("KV", () => "watch the platform's bucket obligations", () => JS_API.consumerCreateNamed(JS_API.kvStream("obligations"), "spy"),
     (w) => createBody(JS_API.kvStream("obligations"), "spy", { deliver_subject: `${inboxPrefix(w.attacker)}.spy`, ack_policy: "none" })),
   api("KV", () => "get from the audit's bucket", () => JS_API.streamMsgGet(JS_API.kvStream(AUDIT_BUCKET)), () => ({ seq: 1 })),
+];
+
+/**
+ * B's case state bucket `case-<B>`, which holds B's case records under the same rules as its own
+ * bucket: listed after the read audit's rows, so the earlier rows keep their numbers.
+ */
+export const CASE_BUCKET_ATTACKS: Attack[] = [
+  api("KV", (w) => `get from B's case state bucket ${caseStateBucket(w.victim)}`, (w) => `${JS_API.directGet(JS_API.kvStream(caseStateBucket(w.victim)))}.$KV.${caseStateBucket(w.victim)}.${w.victimKey}`),
+  api("KV", (w) => `MSG.GET from B's case state bucket ${caseStateBucket(w.victim)}`, (w) => JS_API.streamMsgGet(JS_API.kvStream(caseStateBucket(w.victim))), (w) => ({ last_by_subj: `$KV.${caseStateBucket(w.victim)}.${w.victimKey}` })),
+  pubKv("put into B's case state bucket", (w) => caseStateBucket(w.victim)),
+  api("KV", (w) => `watch B's case state bucket ${caseStateBucket(w.victim)}`, (w) => JS_API.consumerCreateNamed(JS_API.kvStream(caseStateBucket(w.victim)), "spy"),
+    (w) => createBody(JS_API.kvStream(caseStateBucket(w.victim)), "spy", { deliver_subject: `${inboxPrefix(w.attacker)}.spy`, ack_policy: "none" })),
 ];
 
 function pubKv(what: string, bucket: (w: World) => string): Attack {

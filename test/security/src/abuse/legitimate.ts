@@ -3,7 +3,7 @@
  * everything passes every deny test; these rows prove the isolation is exact, not total.
  */
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
-import { audienceFilter, feedConsumerName, inboxConsumers, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
+import { audienceFilter, caseStateBucket, feedConsumerName, inboxConsumers, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
 import { openBucket } from "@schakel/contracts/bus";
 import type { Attempt } from "./probe.ts";
 import type { World } from "./world.ts";
@@ -37,23 +37,29 @@ async function feedSlot(w: World, slot: number, filter: string): Promise<Attempt
   return m ? works(`created through the gate, read ${m.subject.split(".").slice(0, 2).join(".")}…, deleted`) : { denied: true, how: "created but empty" };
 }
 
-export const LEGITIMATE: Legitimate[] = [
-  { area: "own consumers", attempt: (w) => `pull and ack its own durable ${inbox(w, COORD, audienceFilter(w.attacker)).name}`, run: (w) => pullOne(w, COORD, inbox(w, COORD, audienceFilter(w.attacker)).name) },
-  { area: "own consumers", attempt: (w) => `pull and ack its level durable ${inbox(w, COORD, audienceFilter("local")).name}`, run: (w) => pullOne(w, COORD, inbox(w, COORD, audienceFilter("local")).name) },
-  { area: "own consumers", attempt: (w) => `pull and ack its case inbox ${inbox(w, STREAMS.case.name).name}`, run: (w) => pullOne(w, STREAMS.case.name, inbox(w, STREAMS.case.name).name) },
-  { area: "own feed slot", attempt: (w) => `create ${feedConsumerName(w.attacker, 3)} with its own filter ${audienceFilter(w.attacker)}`, run: (w) => feedSlot(w, 3, audienceFilter(w.attacker)) },
-  { area: "own feed slot", attempt: (w) => `create ${feedConsumerName(w.attacker, 4)} with its level's filter ${audienceFilter("local")}`, run: (w) => feedSlot(w, 4, audienceFilter("local")) },
-  {
-    area: "own bucket", attempt: (w) => `put, get, list keys and watch ${orgStateBucket(w.attacker)}`,
+/** Put, get and list keys (a watch) in one of A's own buckets. */
+function ownBucket(bucket: (w: World) => string): Legitimate {
+  return {
+    area: "own bucket", attempt: (w) => `put, get, list keys and watch ${bucket(w)}`,
     run: async (w) => {
-      const kv = await openBucket(w.a, orgStateBucket(w.attacker));
+      const kv = await openBucket(w.a, bucket(w));
       await kv.put("probe.one", "1");
       const value = (await kv.get("probe.one"))?.string();
       const keys: string[] = [];
       for await (const k of await kv.keys()) keys.push(k);
       return value === "1" && keys.includes("probe.one") ? works("put, get and keys (a watch made through the gate) all answered") : { denied: true, how: `get=${value} keys=${keys.join(",")}` };
     },
-  },
+  };
+}
+
+export const LEGITIMATE: Legitimate[] = [
+  { area: "own consumers", attempt: (w) => `pull and ack its own durable ${inbox(w, COORD, audienceFilter(w.attacker)).name}`, run: (w) => pullOne(w, COORD, inbox(w, COORD, audienceFilter(w.attacker)).name) },
+  { area: "own consumers", attempt: (w) => `pull and ack its level durable ${inbox(w, COORD, audienceFilter("local")).name}`, run: (w) => pullOne(w, COORD, inbox(w, COORD, audienceFilter("local")).name) },
+  { area: "own consumers", attempt: (w) => `pull and ack its case inbox ${inbox(w, STREAMS.case.name).name}`, run: (w) => pullOne(w, STREAMS.case.name, inbox(w, STREAMS.case.name).name) },
+  { area: "own feed slot", attempt: (w) => `create ${feedConsumerName(w.attacker, 3)} with its own filter ${audienceFilter(w.attacker)}`, run: (w) => feedSlot(w, 3, audienceFilter(w.attacker)) },
+  { area: "own feed slot", attempt: (w) => `create ${feedConsumerName(w.attacker, 4)} with its level's filter ${audienceFilter("local")}`, run: (w) => feedSlot(w, 4, audienceFilter("local")) },
+  ownBucket((w) => orgStateBucket(w.attacker)),
+  ownBucket((w) => caseStateBucket(w.attacker)),
   {
     area: "publish as itself", attempt: () => "publish a signal to the platform with its bus client",
     run: async (w) => {

@@ -6,7 +6,7 @@
  */
 import { jetstream, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { inboxPrefix, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
+import { caseStateBucket, inboxPrefix, orgStateBucket, sampleData, STREAMS } from "@schakel/contracts";
 import { openBucket, seal, type Bus } from "@schakel/contracts/bus";
 import type { SchakelServer } from "@schakel/harness";
 import { Probe } from "./probe.ts";
@@ -29,7 +29,7 @@ export interface World {
   secret: string;
   /** COORD sequences of the messages addressed to B. */
   victimSeqs: number[];
-  /** The KV key B keeps its secret under. */
+  /** The KV key B keeps its secret under, in its own bucket and in its case state bucket. */
   victimKey: string;
 }
 
@@ -53,6 +53,7 @@ export async function buildWorld(s: SchakelServer, attacker = "antwerpen", victi
   const b = await s.connectAs(victim);
   const victimKey = "case.register";
   await (await openBucket(b, orgStateBucket(victim))).put(victimKey, JSON.stringify({ note: secret }));
+  await (await openBucket(b, caseStateBucket(victim))).put(victimKey, JSON.stringify({ note: secret }));
   // B's read record (READS sequence 1): the secret travels in its purpose.
   await b.recordRead({ interface: "service", purpose: `opened ${secret}`, kind: "record", messageIds: [] });
   const a = await s.connectAs(attacker);

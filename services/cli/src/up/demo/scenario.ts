@@ -3,7 +3,9 @@
  * organisations themselves (each on its own connection) while the platform's feed prints every
  * message as it is stored — so a newcomer sees the flows at once: a notice with receipts and
  * acknowledgements, a missed deadline and its escalation, policy updates bundled into digests, a
- * signal passed on to the federal level, a coordination exchange and a sealed case consultation.
+ * neighbour's signal acknowledged and a signal triaged by the platform coordinator, a coordination exchange, a sealed case consultation, a
+ * municipality warning the municipalities near it and a detainee's release with sealed details
+ * (parties.ts).
  */
 import { newMessageId, SchakelError, type DataOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
@@ -11,10 +13,12 @@ import {
   acknowledgeNotice, caseFiles, openCase, openCaseConsultation, platformOf, postNotice, requestCaseConsultation, requestCoordination, respondToCaseConsultation,
   setCasePlan, setLivcComposition,
 } from "@schakel/organisation";
-import { raiseSignal } from "@schakel/organisation";
 import { feedLine } from "../../commands/feed.ts";
 import { color } from "../../output.ts";
 import { Actors } from "./actors.ts";
+import { announceDetaineeRelease, warnNearbyMunicipalities } from "./parties.ts";
+import { playSignalTriage } from "./signal-triage.ts";
+import { confirmDigestItem, shareAndCurateKnowledge } from "./digests-knowledge.ts";
 import { BusWatch } from "./watch.ts";
 
 export interface DemoOptions {
@@ -38,6 +42,9 @@ export interface DemoReport {
   escalated: boolean;
   digests: number;
 }
+
+/** The number of steps the demo plays. */
+const DEMO_STEPS = 10;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -70,14 +77,14 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   const step = async (n: number, text: string) => {
     await watch.settle();
     if (n > 1) await sleep(opts.pauseMs ?? 1_500, signal);
-    say(`\n${color.bold(color.magenta(`demo ${n}/8`))} ${text}`);
+    say(`\n${color.bold(color.magenta(`demo ${n}/${DEMO_STEPS}`))} ${text}`);
   };
   const report: DemoReport = { noticeId: "", escalated: false, digests: 0 };
   const soft = (p: Promise<unknown>, what: string) => p.catch((err) => say(color.yellow(`   (${what}: ${(err as Error).message})`)));
   try {
-    await step(1, `fed-ocam posts a threat assessment to antwerpen, mechelen and vilvoorde — acknowledge within ${ackWindowMs / 1000} s`);
-    const notice = await postNotice(await actors.as("fed-ocam"), {
-      to: ["antwerpen", "mechelen", "vilvoorde"], category: "threat-assessment", ackBy: new Date(Date.now() + ackWindowMs),
+    await step(1, `the crisis centre (nccn) passes OCAM's threat level on to the mayors of antwerpen, mechelen and vilvoorde and their police zones — acknowledge within ${ackWindowMs / 1000} s`);
+    const notice = await postNotice(await actors.as("nccn"), {
+      to: ["antwerpen", "mechelen", "vilvoorde", "pz-antwerpen", "pz-mechelen-willebroek"], category: "threat-assessment", ackBy: new Date(Date.now() + ackWindowMs),
       title: "Threat level for public events in the region", preventionTier: "secondary", extremismForms: ["jihadist", "far-right"],
       body: "The threat level for large public events stays at 2 until further notice. Please inform the event organisers and the local police zone.",
     });
@@ -87,7 +94,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     await soft(Promise.all(["antwerpen", "mechelen", "vilvoorde"].map((o) => watch.waitFor(`delivery receipt from ${o}`, isReceipt(o), 15_000, signal))), "receipts");
     if (signal.aborted) return report;
 
-    await step(2, "antwerpen and mechelen acknowledge; vilvoorde does not");
+    await step(2, "antwerpen and mechelen acknowledge (the police zones' duty officers did already); vilvoorde does not");
     for (const [org, remark] of [["antwerpen", "Shared with the organisers of the city festival"], ["mechelen", "Discussed in the LIVC; police zone informed"]] as const) {
       await whenRecorded(async () => acknowledgeNotice(await actors.as(org), { noticeId: notice.noticeId, remark, by: "coordinating official" }), "unknown-notice", signal);
     }
@@ -105,12 +112,8 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
       }, { to: platform });
     }
 
-    await step(4, "vilvoorde raises a high-severity incident and asks to escalate it; the platform passes it on to the federal level");
-    await raiseSignal(await actors.as("vilvoorde"), {
-      kind: "incident", severity: "high", title: "Threatening graffiti at a place of worship", extremismForms: ["far-right"], escalate: true,
-      description: "Symbols linked to far-right groups on the walls of a mosque; the police zone is informed. No individuals known.",
-    });
-    await soft(watch.waitFor("signal passed on to the federal level", (i) => i.type === "signal.escalated", 10_000, signal), "signal");
+    await step(4, "willebroek signals its neighbour mechelen, which acknowledges; vilvoorde's high-severity incident enters the platform's triage queue, and the platform coordinator forwards it to the federal police");
+    await soft(playSignalTriage({ actors, watch, say, signal }), "signals");
 
     await step(5, "mechelen asks the federal police to align on the release of a detainee; the liaison answers (causation id = the request)");
     const request = await requestCoordination(await actors.as("mechelen"), {
@@ -142,18 +145,22 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     say(`   mechelen → fed-police, vpr case.plan.set: ${plan.tasks.length} follow-up task for fed-police, due in 14 days (an obligation the platform escalates when missed)`);
     say(color.dim("   (case messages live in the CASE stream with a shorter retention; the platform sees the reference, never the content)"));
 
-    await step(7, "VVSG shares a study day with everyone");
-    await (await actors.as("vvsg")).publish("knowledge.shared", {
-      knowledgeId: newMessageId(), format: "study-day", title: "Study day: the local approach to polarisation", location: "Brussel",
-      summary: "Coordinating officials share practice on local cells, prevention tiers and re-integration.", date: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-    }, { to: "all" });
+    await step(7, "mechelen shares an intervision with VVSG, which curates it into everyone's knowledge library");
+    await soft(shareAndCurateKnowledge({ actors, watch, say, signal }), "knowledge");
 
-    await step(8, "waiting for vilvoorde's deadline to pass, and for the platform's digests");
+    await step(8, "mechelen warns the municipalities near it: its neighbour willebroek and antwerpen (same province); willebroek acknowledges");
+    await warnNearbyMunicipalities({ actors, watch, say, signal });
+
+    await step(9, "the prison service (fed-epi) announces a detainee's release to mechelen, its justice house and police zone — the person's details sealed");
+    await announceDetaineeRelease({ actors, watch, say, signal });
+
+    await step(10, "waiting for vilvoorde's deadline to pass, and for the platform's digests");
     const escalation = watch.waitFor("escalation", (i) => i.type === "escalation.raised" && (i.data as DataOf<"escalation.raised">).obligation.reference === notice.noticeId,
       ackWindowMs + 15_000, signal).then(() => (report.escalated = true));
     const digests = watch.waitFor("digests", (i) => i.type === "digest.published", opts.digestWaitMs ?? 90_000, signal);
     await soft(escalation, "escalation");
     await soft(digests, "digests");
+    await soft(confirmDigestItem({ actors, watch, say, signal }), "digest read");
     await sleep(500, signal);
     report.digests = watch.all((i) => i.type === "digest.published").length;
     const d = opts.dataFlag ?? "";

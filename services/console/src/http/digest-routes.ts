@@ -1,0 +1,95 @@
+/**
+ * Digests in the console (`GET /digests`, `GET /api/digests`): the signed-in person's
+ * organisation's digests with every item, and (a policy domain) its updates with who read and
+ * who took them up, read from the organisation's own bucket over the console's connection of it.
+ * `POST /digests/:id/confirm` (an item with `updateId`, else the whole digest) and
+ * `POST /digests/:id/route` (`updateId`, `partner`, `remark`) act as the person, through the same
+ * functions as the CLI; the forms carry the session's CSRF token (checked by the guard).
+ */
+import { Hono, type Context } from "hono";
+import { SchakelError, type Actor, type PersonRole } from "@schakel/contracts";
+import type { Bus } from "@schakel/contracts/bus";
+import { confirmDigestRead, localPartnersOf, policyUpdates, receivedDigests, routeDigestItem } from "@schakel/organisation";
+import { deny } from "../auth/denials.ts";
+import { digestsPage, digestWords } from "../views/digests.ts";
+import { layout } from "../views/layout.ts";
+import { holds, oneOf, type FormBody } from "./action-support.ts";
+import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
+import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
+
+/** Who may confirm reading (anyone who reads the organisation's mail) and who may route an item. */
+const CONFIRM_ROLES: readonly PersonRole[] = ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "reader"];
+const ROUTE_ROLES: readonly PersonRole[] = ["livc-coordinator", "livc-member"];
+
+const actorOf = (c: Context<Env>, roles: readonly PersonRole[]): Actor | undefined => {
+  const person = c.get("person");
+  const role = roles.find((r) => person.roles.includes(r));
+  return role ? { person: person.id, role } : undefined;
+};
+
+export function digestRoutes(ctx: ConsoleContext): Hono<Env> {
+  const app = new Hono<Env>();
+  const busOf = async (c: Context<Env>): Promise<Bus> => {
+    if (!ctx.publisher) throw new SchakelError("unreachable", "this console runs without a bus connection, so it cannot read digests: start it with the bus URL", {}, { retryable: false });
+    return ctx.publisher.connection(c.get("person").organisation);
+  };
+  const page = async (c: Context<Env>, opts: { done?: "confirmed" | "routed"; error?: string; status?: number } = {}) => {
+    const org = c.get("person").organisation;
+    const bus = await busOf(c);
+    const [digests, updates] = await Promise.all([receivedDigests(bus), policyUpdates(bus)]);
+    const mayAct = holds(ctx, org) && actorOf(c, CONFIRM_ROLES) !== undefined;
+    const body = digestsPage({
+      org, digests, updates, partners: actorOf(c, ROUTE_ROLES) ? localPartnersOf(ctx.model.directory, org) : [], locale: c.get("locale"), t: c.get("t"),
+      ...(mayAct ? { csrf: csrfOf(c) } : {}), ...(opts.done ? { done: opts.done } : {}), ...(opts.error ? { error: opts.error } : {}),
+    });
+    return c.html(layout(frameOf(ctx, c, digestWords(c.get("locale")).title, "digests"), body), (opts.status ?? 200) as 200);
+  };
+
+  app.get("/digests", async (c) => {
+    try {
+      const done = c.req.query("done");
+      return await page(c, done === "confirmed" || done === "routed" ? { done } : {});
+    } catch (err) {
+      return errorAnswer(c, asSchakelError(err, "digests"));
+    }
+  });
+
+  app.get("/api/digests", async (c) => {
+    try {
+      const bus = await busOf(c);
+      return c.json({ digests: await receivedDigests(bus), updates: await policyUpdates(bus) });
+    } catch (err) {
+      return errorAnswer(c, asSchakelError(err, "digests"));
+    }
+  });
+
+  const act = (path: string, roles: readonly PersonRole[], done: "confirmed" | "routed", run: (bus: Bus, digestId: string, body: FormBody, actor: Actor) => Promise<unknown>) =>
+    app.post(path, async (c) => {
+      const actor = actorOf(c, roles);
+      if (!actor) return deny(c, 403, "role-not-allowed", `${c.get("person").roles.join(", ")} may not do this; it needs ${roles.join(" or ")}`);
+      if (!holds(ctx, c.get("person").organisation)) return deny(c, 403, "organisation-not-held", `this console does not hold the keys of ${c.get("person").organisation}`);
+      const body = (await c.req.parseBody({ all: true })) as FormBody;
+      try {
+        await run(await busOf(c), c.req.param("id") ?? "", body, actor);
+      } catch (err) {
+        const error = asSchakelError(err, "digest");
+        try {
+          return await page(c, { error: error.message, status: httpStatusOf(error) });
+        } catch {
+          return errorAnswer(c, error);
+        }
+      }
+      return c.redirect(`/digests?done=${done}`, 303);
+    });
+
+  act("/digests/:id/confirm", CONFIRM_ROLES, "confirmed", (bus, digestId, body, actor) => {
+    const updateId = oneOf(body.updateId);
+    return confirmDigestRead(bus, { digestId, ...(updateId ? { updateIds: [updateId] } : {}), actor });
+  });
+  act("/digests/:id/route", ROUTE_ROLES, "routed", (bus, digestId, body, actor) => {
+    const remark = oneOf(body.remark)?.trim();
+    return routeDigestItem(bus, { digestId, updateId: oneOf(body.updateId) ?? "", partner: oneOf(body.partner) ?? "", ...(remark ? { remark: remark.slice(0, 500) } : {}), actor });
+  });
+
+  return app;
+}

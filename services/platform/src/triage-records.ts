@@ -1,0 +1,92 @@
+/**
+ * The platform's record of every signal it saw (bucket `deliveries`, key `triage.<signalId>`,
+ * beside the notices' delivery records): a signal to the platform is an item of the triage queue,
+ * with the automatic rules' proposal and the platform coordinators' decisions; a signal between
+ * organisations is kept as metadata only (no description) for its acknowledgement and the
+ * picture of polarisation. Updated with compare-and-set; every decision is kept once (by id).
+ */
+import { z } from "zod";
+import { ActorRef, Audience, ExtremismForm, MessageId, OrgId, PreventionTier, Severity, SignalKind, Timestamp, TriageDecision } from "@schakel/contracts";
+import { RecordBucket } from "@schakel/contracts/bus";
+import { MessageRef } from "@schakel/organisation";
+import type { PlatformStores } from "./stores.ts";
+
+/** Where a signal went: to the platform (triaged), to one organisation (a neighbour), to a group. */
+export const SIGNAL_ROUTES = ["platform", "neighbour", "group"] as const;
+export const SignalRouteKind = z.enum(SIGNAL_ROUTES);
+
+/** A triage item's state, from the last decision (`open`: none yet). */
+export const TRIAGE_STATES = ["open", "forwarded", "monitoring", "awaiting-information", "closed"] as const;
+export const TriageState = z.enum(TRIAGE_STATES);
+export type TriageState = z.infer<typeof TriageState>;
+
+/** The state a decision leaves a signal in. */
+export const STATE_AFTER: Readonly<Record<TriageDecision, TriageState>> = {
+  forward: "forwarded", monitor: "monitoring", "ask-info": "awaiting-information", close: "closed",
+};
+
+export const TriageProposal = z.object({
+  decision: TriageDecision,
+  partner: OrgId.optional(),
+  reason: z.string(),
+  /** The rule that proposed it. */
+  rule: z.string(),
+});
+export type TriageProposal = z.infer<typeof TriageProposal>;
+
+export const TriageDecisionRecord = z.object({
+  decisionId: MessageId,
+  decision: TriageDecision,
+  reason: z.string(),
+  partner: OrgId.optional(),
+  acknowledgeBy: Timestamp.optional(),
+  reportBackBy: Timestamp.optional(),
+  decidedAt: Timestamp,
+  messageId: MessageId,
+  actor: ActorRef.optional(),
+});
+export type TriageDecisionRecord = z.infer<typeof TriageDecisionRecord>;
+
+export const TriageItem = z.object({
+  signalId: MessageId,
+  raisedBy: OrgId,
+  to: Audience,
+  route: SignalRouteKind,
+  /** The broker's storage time of the signal. */
+  raisedAt: Timestamp,
+  message: MessageRef,
+  kind: SignalKind,
+  severity: Severity,
+  title: z.string(),
+  /** Signals to the platform only: what was observed. */
+  description: z.string().optional(),
+  preventionTier: PreventionTier.optional(),
+  extremismForms: z.array(ExtremismForm).optional(),
+  escalateAsked: z.boolean(),
+  actor: ActorRef.optional(),
+  state: TriageState,
+  proposal: TriageProposal.optional(),
+  decisions: z.array(TriageDecisionRecord),
+  acknowledgement: z.object({ by: OrgId, at: Timestamp, messageId: MessageId }).optional(),
+  reportBack: z.object({ by: OrgId, outcome: z.string(), at: Timestamp, messageId: MessageId }).optional(),
+});
+export type TriageItem = z.infer<typeof TriageItem>;
+
+const views = new WeakMap<PlatformStores["deliveries"], RecordBucket<typeof TriageItem>>();
+
+/** The platform's signal records (`triage.<signalId>` in the bucket `deliveries`). */
+export function signalRecords(stores: Pick<PlatformStores, "deliveries">): RecordBucket<typeof TriageItem> {
+  let view = views.get(stores.deliveries);
+  if (!view) {
+    view = new RecordBucket(stores.deliveries.kv, TriageItem, "signal triage", "triage");
+    views.set(stores.deliveries, view);
+  }
+  return view;
+}
+
+/** The item with a decision applied (undefined when that decision is kept already). */
+export function withDecision(item: TriageItem, decision: TriageDecisionRecord): TriageItem | undefined {
+  if (item.decisions.some((d) => d.decisionId === decision.decisionId)) return undefined;
+  const decisions = [...item.decisions, decision].sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
+  return { ...item, decisions, state: STATE_AFTER[decisions.at(-1)!.decision] };
+}
