@@ -9,6 +9,7 @@ import {
 } from "./messages/case.ts";
 import { CoordinationRequested, CoordinationResponded } from "./messages/coordination.ts";
 import { EscalationRaised } from "./messages/escalation.ts";
+import { GlossaryAdopted, GlossaryProposed } from "./messages/glossary.ts";
 import { KnowledgeCurated, KnowledgeShared } from "./messages/knowledge.ts";
 import { DigestItemRouted, DigestRead } from "./messages/digest.ts";
 import { LivcCompositionSet } from "./messages/livc.ts";
@@ -16,7 +17,7 @@ import { NoticeAcknowledged, NoticeDelivered, NoticePosted } from "./messages/no
 import { DigestPublished, PolicyUpdatePublished } from "./messages/policy.ts";
 import { ReadRecorded } from "./messages/read.ts";
 import { SignalEscalated, SignalRaised } from "./messages/signal.ts";
-import { SignalAcknowledged, SignalReportedBack, SignalTriaged } from "./messages/signal-triage.ts";
+import { SignalAcknowledged, SignalInfoProvided, SignalReportedBack, SignalTriaged } from "./messages/signal-triage.ts";
 import { messageSubject } from "./subjects.ts";
 import type { Classification, Role } from "./vocabulary.ts";
 
@@ -93,6 +94,11 @@ export const catalog = {
     reference: "signalId", answers: "signal.raised", version: 1, schema: SignalTriaged, classification: "restricted", sealed: false,
     description: "A platform coordinator's decision on a signal in the triage queue (forward to a named partner, monitor, ask for information, close), with a reason; the routing status for the raiser and, when forwarded, the signal for the partner.",
     from: "platform (a platform coordinator)", to: "raiser (+ the named partner)", senders: ["platform"],
+  }),
+  "signal.info.provided": entry({
+    reference: "signalId", answers: "signal.triaged", senderField: "raisedBy", version: 1, schema: SignalInfoProvided, classification: "restricted", sealed: false,
+    description: "The raiser answers a platform coordinator's request for more information about its signal; the signal returns to the triage queue as open, with the information added.",
+    from: "raiser", to: "platform", senders: ["municipality", "livc-partner"],
   }),
   "signal.reported": entry({
     reference: "signalId", answers: "signal.triaged", senderField: "partner", version: 1, schema: SignalReportedBack, classification: "restricted", sealed: false,
@@ -208,6 +214,16 @@ export const catalog = {
     reference: "readId", senderField: "organisation", version: 1, schema: ReadRecorded, classification: "restricted", sealed: false,
     description: "The read audit: who (person, organisation, role) saw what (messages, case reference), why and through which interface.",
     from: "the reader's organisation", to: "itself (stream READS, read by the audit only)", senders: anyone,
+  }),
+  "glossary.proposed": entry({
+    reference: "proposalId", version: 1, schema: GlossaryProposed, classification: "public", sealed: false,
+    description: "A policy owner proposes a change to the shared glossary (add, redefine or deprecate a prevention tier, form of extremism or signal kind), with a reason.",
+    from: "Flemish policy domain or knowledge partner (VVSG)", to: "platform", senders: ["policy-domain", "knowledge-partner"],
+  }),
+  "glossary.adopted": entry({
+    reference: "proposalId", answers: "glossary.proposed", version: 1, schema: GlossaryAdopted, classification: "public", sealed: false,
+    description: "The platform adopts a glossary proposal: the new glossary version, whole, for everyone.",
+    from: "platform", to: "all", senders: ["platform"],
   }),
 } as const;
 

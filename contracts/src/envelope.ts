@@ -59,6 +59,11 @@ export const EnvelopeHeader = z.object({
    * sender can have persons in that role (`actor-mismatch`).
    */
   actorrole: z.string().regex(/^[a-z][a-z-]{1,39}$/, "an actor role is a person role like livc-member").optional(),
+  /**
+   * Extension: the version of the shared glossary (contracts/src/glossary.ts) whose definitions the
+   * sender used for the message's terms. Absent (messages of earlier releases): version 1.
+   */
+  glossaryversion: z.number().int().positive().optional(),
 });
 export type EnvelopeHeader = z.infer<typeof EnvelopeHeader>;
 

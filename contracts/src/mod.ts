@@ -25,7 +25,7 @@ export { nearbyAudienceIssue, nearbyMunicipalities } from "./nearby.ts";
 export { Timestamp, Title, Body, Remark } from "./messages/common.ts";
 export { NoticePosted, NoticeDelivered, NoticeAcknowledged, PersonDetails } from "./messages/notice.ts";
 export { SignalRaised, SignalEscalated } from "./messages/signal.ts";
-export { SignalTriaged, SignalAcknowledged, SignalReportedBack, ForwardedSignal, TRIAGE_DECISIONS, TriageDecision } from "./messages/signal-triage.ts";
+export { SignalTriaged, SignalAcknowledged, SignalReportedBack, SignalInfoProvided, ForwardedSignal, TRIAGE_DECISIONS, TriageDecision } from "./messages/signal-triage.ts";
 export { PolicyUpdatePublished, DigestItem, DigestPublished } from "./messages/policy.ts";
 export { DigestRead, ReadDigestItem, DigestItemRouted } from "./messages/digest.ts";
 export { CoordinationRequested, CoordinationResponded, COORDINATION_OUTCOMES, CoordinationOutcome } from "./messages/coordination.ts";
@@ -43,6 +43,12 @@ export { SealedContent, SealedRecipient } from "./messages/sealed.ts";
 export { KnowledgeShared, KnowledgeCurated, KNOWLEDGE_DECISIONS, KnowledgeDecision } from "./messages/knowledge.ts";
 export { EscalationRaised, OBLIGATION_KINDS, ObligationKind } from "./messages/escalation.ts";
 export { ReadRecorded, READ_INTERFACES, ReadInterface, READ_KINDS, ReadKind } from "./messages/read.ts";
+export { GlossaryProposed, GlossaryAdopted } from "./messages/glossary.ts";
+export {
+  VOCABULARIES, Vocabulary, VOCABULARY_TERMS, BUILTIN_GLOSSARY_VERSION, TermId, GlossaryTerm, GlossaryRecord, GlossaryShelf, glossaryVersionOf, findTerm,
+} from "./glossary.ts";
+export { BUILTIN_GLOSSARY } from "./glossary-builtin.ts";
+export { GLOSSARY_ACTIONS, GlossaryAction, GlossaryChange, applyGlossaryChange } from "./glossary-change.ts";
 export { sampleData, EXAMPLE_SEALED } from "./samples.ts";
 export { TRACE_KEYS, isTraceId, isMessageUuid, sandboxConsumer, destinationTemplate, windowFilters } from "./tracing-subjects.ts";
 export type { WindowFilter } from "./tracing-subjects.ts";

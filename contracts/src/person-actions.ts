@@ -9,22 +9,35 @@ import type { PersonRole } from "./persons.ts";
 export const PERSON_ACTIONS = [
   "post-notice", "acknowledge-notice", "raise-signal", "request-coordination", "answer-coordination",
   "set-livc", "open-case", "consult-case", "answer-case", "plan-case", "report-case", "close-case", "transfer-case", "open-case-content",
-  "correct-case", "erase-case", "triage-signal", "acknowledge-signal", "report-back-signal",
+  "correct-case", "erase-case", "triage-signal", "acknowledge-signal", "report-back-signal", "provide-signal-info",
+  "confirm-digest", "route-digest-item", "share-knowledge", "curate-knowledge", "adopt-glossary",
 ] as const;
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
 /** The person roles allowed each action, most specific first (the first held is the role acted in). */
 export const ACTION_ROLES: Readonly<Record<PersonAction, readonly PersonRole[]>> = {
-  "post-notice": ["liaison", "platform-coordinator"],
+  // A municipality's notice (to its neighbours or province: catalog nearbyOnly) is its contact point's, not a case role's.
+  "post-notice": ["liaison", "platform-coordinator", "local-contact-point"],
   // Anyone who works on notices; a reader only reads, an operator runs the services.
-  "acknowledge-notice": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator"],
-  "raise-signal": ["livc-coordinator", "livc-member"],
+  "acknowledge-notice": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "local-contact-point"],
+  "raise-signal": ["livc-coordinator", "livc-member", "local-contact-point"],
+  // The raiser answers the platform coordinator's question about its signal.
+  "provide-signal-info": ["livc-coordinator", "livc-member", "local-contact-point"],
   // Deciding on a signal in the platform's triage queue is the platform coordinator's alone.
   "triage-signal": ["platform-coordinator"],
-  "acknowledge-signal": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator"],
-  "report-back-signal": ["livc-coordinator", "livc-member", "liaison"],
-  "request-coordination": ["platform-coordinator", "livc-coordinator", "liaison"],
-  "answer-coordination": ["liaison", "livc-coordinator", "platform-coordinator"],
+  "acknowledge-signal": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "local-contact-point"],
+  "report-back-signal": ["livc-coordinator", "livc-member", "liaison", "local-contact-point"],
+  "request-coordination": ["platform-coordinator", "livc-coordinator", "liaison", "local-contact-point"],
+  "answer-coordination": ["liaison", "livc-coordinator", "platform-coordinator", "local-contact-point"],
+  // Confirming that a digest was read: anyone who reads the organisation's mail.
+  "confirm-digest": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "local-contact-point", "reader"],
+  // Passing a digest item on to a local partner: the municipality's own officials.
+  "route-digest-item": ["livc-coordinator", "livc-member", "local-contact-point"],
+  // Sharing with the library: anyone who acts for the organisation; publishing or rejecting: the curator's alone.
+  "share-knowledge": ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "local-contact-point", "knowledge-curator", "reader"],
+  "curate-knowledge": ["knowledge-curator"],
+  // Adopting a glossary version for everyone: the platform coordinator's alone.
+  "adopt-glossary": ["platform-coordinator"],
   // The municipality's decisions about its LIVC-R and its cases: its coordinator's.
   "set-livc": ["livc-coordinator"],
   "open-case": ["livc-coordinator"],

@@ -13,14 +13,20 @@ import { Timestamp, lineText } from "./messages/common.ts";
 import type { Role } from "./vocabulary.ts";
 
 /** What a person may do; a closed list. */
-export const PERSON_ROLES = ["platform-coordinator", "livc-coordinator", "livc-member", "liaison", "reader", "operator"] as const;
+export const PERSON_ROLES = [
+  "platform-coordinator", "livc-coordinator", "livc-member", "liaison", "reader", "operator", "local-contact-point", "knowledge-curator",
+] as const;
 export const PersonRole = z.enum(PERSON_ROLES);
 export type PersonRole = z.infer<typeof PersonRole>;
 
 /**
  * The organisation role a person role needs (undefined: any organisation): a platform coordinator
  * works for the platform, the LIVC-R is coordinated by a municipality and its members work for an
- * LIVC partner (municipalities, police, justice houses, …), a liaison for a liaison.
+ * LIVC partner (municipalities, police, justice houses, …), a liaison for a liaison. The local
+ * contact point for radicalisation ("lokaal aanspreekpunt") is the municipal official who speaks
+ * for the municipality towards other governments (warns its neighbours, raises signals, reads the
+ * digests): a municipality's, and apart from the LIVC-R's case roles, which professional secrecy
+ * governs. The knowledge curator works for the knowledge partner (VVSG) and publishes to the library.
  */
 export const PERSON_ROLE_NEEDS: Readonly<Record<PersonRole, Role | undefined>> = {
   "platform-coordinator": "platform",
@@ -29,6 +35,8 @@ export const PERSON_ROLE_NEEDS: Readonly<Record<PersonRole, Role | undefined>> =
   liaison: "liaison",
   reader: undefined,
   operator: undefined,
+  "local-contact-point": "municipality",
+  "knowledge-curator": "knowledge-partner",
 };
 
 /** The person roles open to an organisation with the given roles, in the order of PERSON_ROLES. */

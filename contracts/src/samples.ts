@@ -4,6 +4,7 @@
  */
 import { caseLaw, type CasePurpose } from "./case-law.ts";
 import type { InputOf, MessageType } from "./catalog.ts";
+import { BUILTIN_GLOSSARY } from "./glossary-builtin.ts";
 import { newMessageId } from "./ids.ts";
 import type { SealedContent } from "./messages/sealed.ts";
 
@@ -45,6 +46,9 @@ export function sampleData<T extends MessageType>(type: T, sealed: SealedContent
       decisionId: newMessageId(), signalId: id, raisedBy: "vilvoorde", decision: "forward", partner: "fed-police", reason: "Far-right symbols at a place of worship: the police follow up.",
       acknowledgeBy: inOneDay(), reportBackBy: new Date(Date.now() + 7 * 86_400_000).toISOString(), decidedAt: new Date().toISOString(),
       signal: { kind: "incident", severity: "high", title: "Threatening graffiti at a place of worship", description: "Symbols linked to far-right groups; police informed.", extremismForms: ["far-right"] },
+    }),
+    "signal.info.provided": () => ({
+      signalId: id, decisionId: newMessageId(), raisedBy: "vilvoorde", information: "The graffiti appeared twice this month, both times near the same youth centre.", providedAt: new Date().toISOString(),
     }),
     "signal.reported": () => ({ signalId: id, partner: "fed-police", outcome: "Patrols near the place of worship increased; no further incidents.", reportedAt: new Date().toISOString() }),
     "policy.update.published": () => ({
@@ -98,6 +102,11 @@ export function sampleData<T extends MessageType>(type: T, sealed: SealedContent
       obligation: { kind: "acknowledgement", reference: newMessageId(), sourceMessageId: newMessageId(), owedBy: "vilvoorde", owedTo: "fed-ocam", deadline: new Date().toISOString() },
       missedAt: new Date().toISOString(), summary: "vilvoorde did not acknowledge the notice in time",
     }),
+    "glossary.proposed": () => ({
+      proposalId: id, basedOn: 1, proposedAt: new Date().toISOString(), reason: "Municipalities report online hate campaigns that fit no kind.",
+      change: { action: "add", vocabulary: "signal-kind", term: "online-hate", label: { nl: "online haat", en: "online hate" }, definition: "A campaign of hateful messages online aimed at a group or person in the municipality." },
+    }),
+    "glossary.adopted": () => ({ proposalId: id, proposedBy: "onderwijs", glossary: { ...BUILTIN_GLOSSARY, version: 2, adoptedAt: new Date().toISOString(), adoptedBy: "vpr", proposalId: id } }),
     "read.recorded": () => ({
       readId: id, person: "m.peeters", organisation: "mechelen", role: "livc-member", interface: "console", purpose: "notice detail",
       kind: "notice", messageIds: [newMessageId()], caseRef: "LIVC-MECH-2026-0042",

@@ -53,7 +53,12 @@ beforeAll(async () => {
   const config = await readFile(join(s.server.dir, "nats.conf"), "utf8");
   await writeFile(join(s.server.dir, "nats.conf"), `${config}authorization { timeout: 0.25 }\n`);
   process.kill(s.server.pid, "SIGHUP");
-  await waitFor(() => s.server.output().includes("Reloaded: authorization timeout = 0.25"), { what: "the server to reload with a 0.25 s authentication window" });
+  // The reload is over only at "Reloaded server configuration": before it, nats-server re-checks
+  // every open connection against the new authorization, and refuses one that has not sent its
+  // CONNECT yet (a held connection of the first test would be refused as a credentials problem).
+  await waitFor(() => s.server.output().includes("Reloaded: authorization timeout = 0.25") && s.server.output().includes("Reloaded server configuration"), {
+    what: "the server to finish reloading with a 0.25 s authentication window",
+  });
   relay = await startRelay(s.server.port);
   relayUrl = `nats://127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
 });

@@ -17,6 +17,7 @@ const route: Record<Delivered, { from: string; to: string }> = {
   "signal.acknowledged": { from: "vilvoorde", to: "mechelen" },
   "signal.triaged": { from: "vpr", to: "mechelen" },
   "signal.reported": { from: "fed-police", to: "mechelen" },
+  "signal.info.provided": { from: "vilvoorde", to: "mechelen" },
   "policy.update.published": { from: "onderwijs", to: "local" },
   "digest.published": { from: "vpr", to: "mechelen" },
   "coordination.requested": { from: "fed-police", to: "mechelen" },
@@ -38,6 +39,8 @@ const route: Record<Delivered, { from: string; to: string }> = {
   "digest.read": { from: "antwerpen", to: "mechelen" },
   "digest.item.routed": { from: "antwerpen", to: "mechelen" },
   "escalation.raised": { from: "vpr", to: "mechelen" },
+  "glossary.proposed": { from: "onderwijs", to: "mechelen" },
+  "glossary.adopted": { from: "vpr", to: "all" },
 };
 
 describe("bus - round trip", () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PERSON_ROLES, personRolesFor } from "@schakel/contracts";
+import { actingRole, PERSON_ROLES, personRolesFor } from "@schakel/contracts";
 import { DEFAULT_PERSONS_PATH, PersonsFileError, loadPersons, loadRegistry, parsePersons, personsPath, renderPersons } from "../src/mod.ts";
 
 const registry = loadRegistry();
@@ -64,9 +64,34 @@ describe("persons file", () => {
     const err = problemOf(threeEntries('{ "id": "m.peeters", "name": "Marc Peeters", "organisation": "mechelen", "roles": ["platform-coordinator"] }'));
     expect(err.problems).toEqual([{ line: 4, field: "roles", message: expect.any(String) }]);
     expect(err.message).toBe(
-      'persons.json line 4: person "m.peeters" of "mechelen": role "platform-coordinator" is only for the platform (vpr); use livc-coordinator, livc-member, reader or operator',
+      'persons.json line 4: person "m.peeters" of "mechelen": role "platform-coordinator" is only for the platform (vpr); use livc-coordinator, livc-member, reader, operator or local-contact-point',
     );
     expect(err.code).toBe("schema");
+  });
+
+  it("persons - a local contact point only in a municipality, a knowledge curator only at the knowledge partner; files without them still read", () => {
+    expect(problemOf(threeEntries('{ "id": "r.de-vos", "name": "Rik De Vos", "organisation": "pz-mechelen-willebroek", "roles": ["local-contact-point"] }')).message).toMatch(
+      /line 4: .*role "local-contact-point" is only for municipalities/,
+    );
+    expect(problemOf(threeEntries('{ "id": "b.goossens", "name": "Bart Goossens", "organisation": "onderwijs", "roles": ["knowledge-curator"] }')).message).toMatch(
+      /line 4: .*role "knowledge-curator" is only for organisations with the registry role "knowledge-partner" \(vvsg\)/,
+    );
+    // A file of the previous release (no new roles) reads as before, and its persons keep their actions.
+    const old = parsePersons(threeEntries('{ "id": "g.aerts", "name": "Greet Aerts", "organisation": "vvsg", "roles": ["reader"] }'), registry);
+    expect(old.map((p) => p.roles)).toEqual([["livc-coordinator"], ["reader"], ["liaison"]]);
+    expect(actingRole(old[0]!.roles, "raise-signal")).toBe("livc-coordinator");
+    expect(actingRole(old[0]!.roles, "confirm-digest")).toBe("livc-coordinator");
+    // Who may do what (contracts' person actions): a municipality posts through its contact point; only the curator curates.
+    expect(actingRole(["livc-coordinator"], "post-notice")).toBeUndefined();
+    expect(actingRole(["livc-coordinator", "local-contact-point"], "post-notice")).toBe("local-contact-point");
+    expect(actingRole(["reader"], "curate-knowledge")).toBeUndefined();
+    expect(actingRole(["knowledge-curator", "reader"], "curate-knowledge")).toBe("knowledge-curator");
+    expect(actingRole(["reader"], "confirm-digest")).toBe("reader");
+    expect(actingRole(["reader"], "route-digest-item")).toBeUndefined();
+    expect(actingRole(["livc-member"], "provide-signal-info")).toBe("livc-member");
+    const demo = loadPersons(DEFAULT_PERSONS_PATH, registry);
+    expect(demo.find((p) => p.roles.includes("knowledge-curator"))?.organisation).toBe("vvsg");
+    expect(demo.filter((p) => p.roles.includes("local-contact-point")).map((p) => p.organisation).sort()).toEqual(["mechelen", "willebroek"]);
   });
 
   it("persons - livc members only at LIVC partners, coordinators only in municipalities, liaison only for liaison organisations", () => {

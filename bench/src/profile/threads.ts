@@ -33,19 +33,20 @@ function threadCpu(): { main: number; others: number } {
   return { main, others };
 }
 
+/** The last value of `xs` as a percentage. */
+const pct = (xs: number[]): string => `${Math.round(100 * xs.at(-1)!)}%`;
+
 const bed = await startBed(QUICK);
 try {
   const bus = await bed.connectAs(SENDER);
   const reader = await bed.connectAs(AUDIENCE.consume);
-  const seen: Record<"off" | "on", { main: number[]; others: number[]; rate: number[]; byWorker: number[] }> = {
-    off: { main: [], others: [], rate: [], byWorker: [] },
-    on: { main: [], others: [], rate: [], byWorker: [] },
-  };
+  const sides = () => ({ main: [] as number[], others: [] as number[], rate: [] as number[], byWorker: [] as number[], handed: [] as number[], chunk: [] as number[], readerFirst: [] as number[], met: [] as number[] });
+  const seen = { off: sides(), on: sides() };
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
       const feed = await bed.feedConsumer(AUDIENCE.consume, bed.subject(AUDIENCE.consume), "new");
       await pipelined(count, QUICK.window, () => bus.publish("notice.posted", bed.notice, { to: AUDIENCE.consume }));
-      const before = { cpu: threadCpu(), verified: cryptoPoolStats().verified, t: performance.now() };
+      const before = { cpu: threadCpu(), pool: cryptoPoolStats(), t: performance.now() };
       const rd = schakelReader(reader, feed.consumer, count, QUICK.batch, () => {}, side === "on");
       await rd.done;
       await rd.stop();
@@ -54,14 +55,20 @@ try {
       s.main.push((cpu.main - before.cpu.main) / count);
       s.others.push((cpu.others - before.cpu.others) / count);
       s.rate.push((count * 1000) / (performance.now() - before.t));
-      s.byWorker.push((cryptoPoolStats().verified - before.verified) / count);
+      const pool = cryptoPoolStats();
+      const chunks = pool.chunks - before.pool.chunks;
+      s.byWorker.push((pool.verified - before.pool.verified) / count);
+      s.handed.push((pool.handed - before.pool.handed) / count);
+      s.chunk.push(chunks ? (pool.handed - before.pool.handed) / chunks : 0);
+      s.readerFirst.push((pool.readerFirst - before.pool.readerFirst) / count);
+      s.met.push((pool.met - before.pool.met) / count);
       await feed.remove();
-      progress(`round ${r + 1}/${rounds} workers ${side}: event loop ${s.main.at(-1)!.toFixed(0)} µs, other threads ${s.others.at(-1)!.toFixed(0)} µs CPU per message, ${Math.round(s.rate.at(-1)!)}/s, ${Math.round(100 * s.byWorker.at(-1)!)}% verified by a worker`);
+      progress(`round ${r + 1}/${rounds} workers ${side}: event loop ${s.main.at(-1)!.toFixed(0)} µs, other threads ${s.others.at(-1)!.toFixed(0)} µs CPU per message, ${Math.round(s.rate.at(-1)!)}/s, ${pct(s.byWorker)} verified by a worker (${pct(s.handed)} handed in chunks of ${s.chunk.at(-1)!.toFixed(1)}, reader first on ${pct(s.readerFirst)}, met on ${pct(s.met)})`);
     }
   }
   const line = (side: "off" | "on") => {
     const s = seen[side];
-    return `workers ${side.padEnd(3)}  event loop ${median(s.main).toFixed(0).padStart(4)} µs  other threads ${median(s.others).toFixed(0).padStart(4)} µs  ${Math.round(median(s.rate))}/s  ${Math.round(100 * median(s.byWorker))}% verified by a worker`;
+    return `workers ${side.padEnd(3)}  event loop ${median(s.main).toFixed(0).padStart(4)} µs (min ${Math.min(...s.main).toFixed(0)})  other threads ${median(s.others).toFixed(0).padStart(4)} µs  ${Math.round(median(s.rate))}/s  ${Math.round(100 * median(s.byWorker))}% verified by a worker, ${Math.round(100 * median(s.handed))}% handed, reader first on ${Math.round(100 * median(s.readerFirst))}%, met on ${Math.round(100 * median(s.met))}%`;
   };
   process.stdout.write(`CPU per consumed message by thread, median of ${rounds} rounds of ${count}\n${line("off")}\n${line("on")}\n`);
   await reader.close();

@@ -46,15 +46,40 @@ export function recordDeadLetter(org: string, reason: string, subject: string): 
   countMetric(METRICS.deadLettered, { [A.organisation]: org, [A.reason]: reason, [A.type]: typeOfSubject(subject) });
 }
 
-/** Wraps a consumption's event sink so that every event is also counted. */
+/** The attribute sets of one (type, consumer) of a consumption: made at its first event, reused after. */
+interface ProcessAttributes {
+  process: Attributes;
+  outcome: Map<string, Attributes>;
+  retry: Attributes;
+}
+
+/**
+ * Wraps a consumption's event sink so that every event is also counted. The attribute sets are
+ * few (types × consumers × outcomes) and made once each: a message's events allocate none.
+ */
 export function meteredEvents(org: string, sink: (event: ConsumeEvent) => void): (event: ConsumeEvent) => void {
+  const sets = new Map<string, ProcessAttributes>();
+  const setsOf = (type: string, consumer: string): ProcessAttributes => {
+    const key = `${type}|${consumer}`;
+    let found = sets.get(key);
+    if (!found) {
+      found = {
+        process: { [A.system]: MESSAGING_SYSTEM, [A.operation]: "process", [A.type]: type, [A.organisation]: org, [A.consumer]: consumer },
+        outcome: new Map(),
+        retry: { [A.type]: type, [A.organisation]: org, [A.consumer]: consumer, [A.reason]: "handler-failed" },
+      };
+      sets.set(key, found);
+    }
+    return found;
+  };
   return (e) => {
     if (e.kind !== "consumer-error") {
-      const type = e.kind === "rejected" ? typeOfSubject(e.subject) : e.type;
-      const attributes = { [A.system]: MESSAGING_SYSTEM, [A.operation]: "process", [A.type]: type, [A.organisation]: org, [A.consumer]: e.consumer };
-      countMetric(METRICS.consumed, { ...attributes, [A.outcome]: e.kind });
-      if (e.kind === "processed") recordMetric(METRICS.processDuration, e.ms / 1_000, attributes);
-      if (e.kind === "retry") countMetric(METRICS.retried, { [A.type]: type, [A.organisation]: org, [A.consumer]: e.consumer, [A.reason]: "handler-failed" });
+      const a = setsOf(e.kind === "rejected" ? typeOfSubject(e.subject) : e.type, e.consumer);
+      let outcome = a.outcome.get(e.kind);
+      if (!outcome) a.outcome.set(e.kind, (outcome = { ...a.process, [A.outcome]: e.kind }));
+      countMetric(METRICS.consumed, outcome);
+      if (e.kind === "processed") recordMetric(METRICS.processDuration, e.ms / 1_000, a.process);
+      if (e.kind === "retry") countMetric(METRICS.retried, a.retry);
     }
     sink(e);
   };

@@ -158,7 +158,8 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     if (m.info.deliveryCount > (opts.redeliveryLimit ?? REDELIVERY_LIMIT)) {
       return refuse(m, r, reject("unreadable", `delivered ${m.info.deliveryCount} times without an acknowledgement (a handler that stops its process, or a link that keeps dropping)`));
     }
-    const exhausted = r.attempts.exhausted(keyOf(m));
+    const key = keyOf(m);
+    const exhausted = r.attempts.exhausted(key);
     // Its attempts are used up and its filing failed before: file it now, without another attempt.
     if (exhausted) return refuse(m, r, reject(exhausted.reason, failuresText(exhausted)));
     // Decoded by the reader (stored-message.ts), replayed copies refused unless in replay mode.
@@ -166,7 +167,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     const { type, envelope, replay } = verdict;
     const base = { type, id: envelope.id, consumer, seq: m.seq };
     if (await processed.has(envelope.id)) {
-      r.attempts.clear(keyOf(m));
+      r.attempts.clear(key);
       acks.ack(m);
       return emit({ kind: "duplicate", ...base });
     }
@@ -208,7 +209,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     } catch (err) {
       emit({ kind: "consumer-error", consumer, error: `could not record ${envelope.id} as processed: ${(err as Error)?.message ?? err}` });
     }
-    r.attempts.clear(keyOf(m));
+    r.attempts.clear(key);
     acks.ack(m);
     // Reported inside the message's span, so a log line about it carries its trace and span ids.
     withContext(span.context, () => emit({ kind: "processed", ...base, ms: performance.now() - started }));

@@ -15,6 +15,8 @@ import { nearbyAudienceIssue } from "../nearby.ts";
 import { purposeBoundIssue } from "../purpose-bound.ts";
 import { personalDataAdvice, personalDataInClear } from "../personal-data.ts";
 import { parseMessageSubject, ROOTS } from "../subjects.ts";
+import { LEAF } from "../streams.ts";
+import { freshnessIssue, sourcedFromOutbox } from "./clock-skew.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { reject, type Rejection } from "./rejection.ts";
 import { verifySignature } from "./signature.ts";
@@ -46,6 +48,11 @@ export interface WireHeaders {
   msgId?: string | undefined;
   /** False for replayed copies: their message id is not the envelope's. */
   checkMsgId?: boolean;
+  /**
+   * The Nats-Stream-Source header: one naming a leaf's OUTBOX widens the freshness check to the
+   * OUTBOX's retention (clock-skew.ts).
+   */
+  streamSource?: string | undefined;
 }
 
 export interface DecodeOptions {
@@ -112,10 +119,8 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
     return fail(reject("forged", `signature of message ${e.id} does not match "${e.sender}"'s key over subject and body`));
   }
   if (opts.checkSkew !== false) {
-    const skew = Math.abs(Date.parse(e.time) - input.storedAt.getTime());
-    if (skew > opts.skewMs) {
-      return fail(reject("clock-skew", `message ${e.id} says ${e.time} but was stored at ${input.storedAt.toISOString()} (${Math.round(skew / 1000)} s apart, tolerance ${opts.skewMs / 1000} s): a replayed capture or a wrong clock`));
-    }
+    const stale = freshnessIssue(Date.parse(e.time), input.storedAt.getTime(), opts.skewMs, () => sourcedFromOutbox(h?.streamSource, LEAF.outboxStream));
+    if (stale) return fail(reject("clock-skew", `message ${e.id} says ${e.time} but was stored at ${input.storedAt.toISOString()} (${stale})`));
   }
   // Header checks come after the signature: an unsigned or forged message is refused as such first.
   if (h && h.traceparent !== e.traceparent) {
@@ -132,13 +137,13 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
     return fail(reject("dataschema-mismatch", `${e.type} ${e.id} from "${e.sender}" names dataschema ${e.dataschema}: it must be ${dataSchemaUri(e.type, e.dataversion)} (its type at its dataversion)`));
   }
   // The sending client checks roles too; a hand-built message that skips it is refused here.
-  const roles = opts.directory.organisation(e.sender)?.roles ?? [];
+  const from = opts.directory.organisation(e.sender);
+  const roles = from?.roles ?? [];
   const allowed = catalog[e.type].senders;
   if (!allowed.some((r) => roles.includes(r))) {
     return fail(reject("sender-not-allowed", `"${e.sender}" (roles ${roles.join(", ")}) may not send ${e.type}; senders are ${allowed.join(", ")}`));
   }
   // A municipality's notice reaches only its neighbours and its province (nearby.ts).
-  const from = opts.directory.organisation(e.sender);
   const far = from && nearbyAudienceIssue(catalog[e.type], from, e.audience, (id) => opts.directory.organisation(id));
   if (far) return fail(reject("sender-not-allowed", `${e.type} ${e.id}: ${far}`));
   // The acting person: both attributes or neither (earlier releases send neither: the service

@@ -9,6 +9,8 @@ export const HEADERS = {
   traceparent: "traceparent",
   tracestate: "tracestate",
   msgId: "Nats-Msg-Id",
+  /** Set by the hub's server on a message it sourced (from a leaf's OUTBOX): `<stream>[:<hash>] <seq>`. */
+  streamSource: "Nats-Stream-Source",
   /** Set on replayed copies: the sandbox name or "handler". */
   replay: "Schakel-Replay",
   replayOriginalSeq: "Schakel-Replay-Original-Seq",

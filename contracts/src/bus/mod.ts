@@ -1,6 +1,6 @@
 /** @schakel/contracts/bus — the typed JetStream bus client. Every public export, by name. */
 export { connectBus, Bus } from "./bus.ts";
-export { DEFAULT_SKEW_MS, CLOCK_SKEW_VARIABLE, MAX_SKEW_MS, parseClockSkew, clockSkewFrom } from "./clock-skew.ts";
+export { DEFAULT_SKEW_MS, CLOCK_SKEW_VARIABLE, MAX_SKEW_MS, OUTBOX_WAIT_MS, parseClockSkew, clockSkewFrom, sourcedFromOutbox, freshnessIssue } from "./clock-skew.ts";
 export { AckPipeline } from "./ack-pipeline.ts";
 export type { ConnectOptions, Published } from "./bus.ts";
 export type { ConnectionEvent } from "./connection.ts";

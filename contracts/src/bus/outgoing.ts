@@ -9,6 +9,7 @@ import { SchakelError, SchemaError } from "../errors.ts";
 import { newMessageId } from "../ids.ts";
 import { Actor, personRolesFor } from "../persons.ts";
 import { caseLawIssue } from "../case-law.ts";
+import { BUILTIN_GLOSSARY_VERSION } from "../glossary.ts";
 import { nearbyAudienceIssue } from "../nearby.ts";
 import { purposeBoundIssue } from "../purpose-bound.ts";
 import { personalDataAdvice, personalDataInClear } from "../personal-data.ts";
@@ -43,6 +44,8 @@ export interface PublishOptions {
    * The caller has checked that the person exists, is enabled and belongs to this organisation.
    */
   actor?: Actor;
+  /** The glossary version the sender knows (envelope `glossaryversion`); default the built-in version. */
+  glossaryVersion?: number;
 }
 
 export interface Outgoing<T extends MessageType = MessageType> {
@@ -53,6 +56,16 @@ export interface Outgoing<T extends MessageType = MessageType> {
 }
 
 const encoder = new TextEncoder();
+
+/** The last envelope time written, per millisecond: a busy sender stamps many messages in one. */
+let lastTime = { ms: NaN, iso: "" };
+
+/** `Date.now()` as an ISO 8601 string, formatted once per millisecond. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastTime.ms) lastTime = { ms, iso: new Date(ms).toISOString() };
+  return lastTime.iso;
+}
 
 /** The envelope's `actor`/`actorrole` for `actor`; throws when the role is not one this organisation's persons can hold. */
 function actorAttributes(identity: Identity, orgRoles: readonly Role[], actor: Actor): { actor: string; actorrole: string } {
@@ -94,6 +107,9 @@ export function buildOutgoing<T extends MessageType>(
   const bound = purposeBoundIssue(entry.schema, opts.to, parsed.data);
   if (bound) throw new SchemaError(`${type} data`, [{ path: `data.${bound.field}`, rule: "purpose-bound", message: bound.message }]);
   const actor = opts.actor === undefined ? undefined : actorAttributes(identity, sender.roles, opts.actor);
+  if (opts.glossaryVersion !== undefined && !(Number.isInteger(opts.glossaryVersion) && opts.glossaryVersion > 0)) {
+    throw new SchemaError("publish options", [{ path: "glossaryVersion", rule: "integer", message: `glossary version ${opts.glossaryVersion} is not a positive integer (see "schakel glossary show")` }]);
+  }
   const subject = subjectFor(type, opts.to, identity.org);
   const reply = opts.inReplyTo;
   const id = opts.id ?? (opts.idempotencyKey ? identity.derivedId(`${type}|${opts.to}|${opts.idempotencyKey}`) : newMessageId());
@@ -102,7 +118,7 @@ export function buildOutgoing<T extends MessageType>(
     id,
     source: sourceOf(identity.org),
     type,
-    time: (opts.time ?? new Date()).toISOString(),
+    time: opts.time ? opts.time.toISOString() : isoNow(),
     datacontenttype: "application/json" as const,
     dataschema: dataSchemaUri(type),
     dataversion: entry.version,
@@ -115,6 +131,7 @@ export function buildOutgoing<T extends MessageType>(
     ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
     signingkey: identity.publicKey,
     ...(actor ?? {}),
+    glossaryversion: opts.glossaryVersion ?? BUILTIN_GLOSSARY_VERSION,
     data: parsed.data as InputOf<T>,
   };
   const body = encoder.encode(JSON.stringify(envelope));

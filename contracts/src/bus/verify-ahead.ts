@@ -20,7 +20,14 @@ export interface VerifyAheadOptions<T> {
   inlineUpTo?: number;
   /** Messages per chunk sent to a worker at most (default 32). */
   chunk?: number;
-  /** Messages read ahead at most (default 64: two chunks; each waits within its ack wait). */
+  /**
+   * Messages that must wait undecided before a chunk leaves at once (default 8); fewer leave at the
+   * end of the event loop's turn. Messages arrive in bursts of 20–40 per socket read, and a reader
+   * working through a burst in microtasks does not let the loop turn before it has handled them:
+   * waiting for a whole chunk kept most of a burst inline.
+   */
+  minChunk?: number;
+  /** Messages read ahead at most (default 64; each waits within its ack wait). */
   maxAhead?: number;
   /**
    * Ends the source (its pulls) when the reader stops early or fails; reading then waits for the
@@ -42,6 +49,7 @@ interface Waiting<T> {
 export async function* verifyAhead<T>(source: AsyncIterable<T>, opts: VerifyAheadOptions<T>): AsyncGenerator<{ item: T; pre: PreVerified | undefined }> {
   const inlineUpTo = opts.inlineUpTo ?? 2;
   const chunk = opts.chunk ?? 32;
+  const minChunk = Math.min(chunk, opts.minChunk ?? 8);
   const maxAhead = opts.maxAhead ?? 64;
   const queue: Waiting<T>[] = [];
   /** Index in `queue` of the first message not sent to a worker (or kept inline) yet. */
@@ -55,12 +63,12 @@ export async function* verifyAhead<T>(source: AsyncIterable<T>, opts: VerifyAhea
   let flushing: NodeJS.Immediate | undefined;
   /**
    * Sends what waits behind the head in chunks while a worker is free; the head stays inline.
-   * Only whole chunks leave at once; the rest of a burst leaves at the end of the event loop's
-   * turn (`partial`), when the messages of one pull have all arrived.
+   * A chunk leaves as soon as `minChunk` messages wait undecided (up to `chunk` at once); fewer
+   * leave at the end of the event loop's turn (`partial`).
    */
   const dispatch = (partial = false): void => {
     undecided = Math.max(undecided, 1);
-    if (!partial && queue.length - undecided < chunk) {
+    if (!partial && queue.length - undecided < minChunk) {
       if (queue.length - undecided > 0) flushing ??= setImmediate(() => ((flushing = undefined), dispatch(true)));
       return;
     }

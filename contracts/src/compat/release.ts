@@ -1,11 +1,12 @@
 /**
  * `npm run schemas:release -w @schakel/contracts [-- <type>…|envelope]`: snapshots the catalog's
- * current schema of each given type (default: every type, and the envelope) as
+ * current schema of each given type (default: every type, the envelope and the built-in glossary) as
  * contracts/schemas/<type>/v<N>.json (the envelope: contracts/schemas/envelope.json). Refuses,
  * with the reason, a change that would break readers; exits 1 then. Commit what it writes.
  */
 import { MESSAGE_TYPES, isMessageType } from "../catalog.ts";
 import { releaseEnvelope } from "./envelope.ts";
+import { releaseGlossary } from "./glossary.ts";
 import { planRelease } from "./history.ts";
 import { currentSchemas, readSnapshots, snapshotPath, writeSnapshot } from "./snapshots.ts";
 
@@ -40,5 +41,12 @@ if (withEnvelope) {
     refused++;
     console.error(`refused   envelope.json: ${plan.reason}`);
   } else console.log(`${plan.action === "refreshed" ? "refreshed" : "unchanged"} envelope.json`);
+}
+if (withEnvelope) {
+  const plan = await releaseGlossary();
+  if (plan.action === "refuse") {
+    refused++;
+    console.error(`refused   glossary.json: ${plan.reason}`);
+  } else console.log(`${plan.action === "refreshed" ? "refreshed" : "unchanged"} glossary.json`);
 }
 process.exit(refused ? 1 : 0);

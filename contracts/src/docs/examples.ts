@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { answeredType, catalog, dataSchemaUri, MESSAGE_TYPES, subjectFor, type MessageType } from "../catalog.ts";
 import { sourceOf, type Envelope } from "../envelope.ts";
+import { BUILTIN_GLOSSARY_VERSION } from "../glossary.ts";
 import { MessageId } from "../ids.ts";
 import { Timestamp } from "../messages/common.ts";
 import { sampleData } from "../samples.ts";
@@ -28,6 +29,7 @@ export const EXAMPLE_ROUTES: Record<MessageType, { from: string; to: string }> =
   "signal.escalated": { from: "vpr", to: "federal" },
   "signal.acknowledged": { from: "mechelen", to: "vilvoorde" },
   "signal.triaged": { from: "vpr", to: "vilvoorde" },
+  "signal.info.provided": { from: "vilvoorde", to: "vpr" },
   "signal.reported": { from: "fed-police", to: "vpr" },
   "policy.update.published": { from: "onderwijs", to: "vpr" },
   "digest.published": { from: "vpr", to: "mechelen" },
@@ -50,6 +52,8 @@ export const EXAMPLE_ROUTES: Record<MessageType, { from: string; to: string }> =
   "digest.read": { from: "mechelen", to: "onderwijs" },
   "digest.item.routed": { from: "mechelen", to: "onderwijs" },
   "escalation.raised": { from: "vpr", to: "vilvoorde" },
+  "glossary.proposed": { from: "onderwijs", to: "vpr" },
+  "glossary.adopted": { from: "vpr", to: "all" },
   "read.recorded": { from: "mechelen", to: "mechelen" },
 };
 
@@ -128,6 +132,7 @@ export function exampleMessage(type: MessageType): ExampleMessage {
     ...(answered ? { causationid: answered } : {}),
     traceparent,
     signingkey: identity.publicKey,
+    glossaryversion: BUILTIN_GLOSSARY_VERSION,
     data: exampleData(type),
   };
   const subject = subjectFor(type, route.to, route.from);

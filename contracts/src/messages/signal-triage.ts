@@ -1,7 +1,8 @@
 /**
  * Signals that end somewhere: a neighbour acknowledges a signal addressed to it, a platform
  * coordinator decides on each signal in the platform's triage queue (`signal.triaged`, to the
- * raiser and, when forwarded, to the named partner), and the partner acknowledges and reports back.
+ * raiser and, when forwarded, to the named partner), the raiser answers a request for more
+ * information (`signal.info.provided`), and the partner acknowledges and reports back.
  * Metadata of polarisation and tension only: no names or other personal data.
  */
 import { z } from "zod";
@@ -60,3 +61,13 @@ export const SignalReportedBack = z.object({
   by: lineText().max(120).optional(),
 });
 export type SignalReportedBack = z.infer<typeof SignalReportedBack>;
+
+/** The raiser's answer to a platform coordinator's request for more information (decision `ask-info`). */
+export const SignalInfoProvided = z.object({
+  signalId: MessageId,
+  decisionId: MessageId.describe("the ask-info decision this answers"),
+  raisedBy: OrgId.describe("the organisation that raised the signal: always the sender itself"),
+  information: multilineText().min(3, "give the information in at least 3 characters").max(5_000).describe("what the platform asked for; no names or other personal data"),
+  providedAt: Timestamp,
+});
+export type SignalInfoProvided = z.infer<typeof SignalInfoProvided>;

@@ -125,6 +125,21 @@ describe("schakel deadletter", () => {
     expect(readRedrives(s.dataDir)).toHaveLength(1);
   });
 
+  it("deadletter - list pages: --limit cuts the page and stderr names the --after of the next; bad paging values are exit 2", async () => {
+    const all = JSON.parse((await cli(["deadletter", "list", "--json"])).stdout) as { seq: number }[];
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const first = await cli(["deadletter", "list", "--limit", "1", "--json"]);
+    expect(JSON.parse(first.stdout).map((r: { seq: number }) => r.seq)).toEqual([all[0]!.seq]);
+    expect(first.stderr).toContain(`--after ${all[0]!.seq}`);
+    const rest = await cli(["deadletter", "list", "--after", String(all[0]!.seq), "--json"]);
+    expect(JSON.parse(rest.stdout).map((r: { seq: number }) => r.seq)).toEqual(all.slice(1).map((r) => r.seq));
+    expect(rest.stderr).not.toContain("--after");
+    const bad = await cli(["deadletter", "list", "--limit", "0"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--limit "0" is not a whole number');
+    expect((await cli(["deadletter", "list", "--after", "-3"])).code).toBe(2);
+  });
+
   it("deadletter - bad input is exit 2 naming it: an unknown sequence, a bad SCHAKEL_CLOCK_SKEW (CLI and runtime)", async () => {
     const unknown = await cli(["deadletter", "redrive", "999999"]);
     expect(unknown.code).toBe(2);

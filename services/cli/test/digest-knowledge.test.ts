@@ -3,8 +3,12 @@
  * level services: every digest item shows its tier and effective date; a municipality's read
  * confirmation and its route to a local partner reach the policy domain; a route to an
  * organisation that is not its local partner is refused; knowledge shared with VVSG is curated
- * into the library and found by search; records written by the previous release still read.
+ * into the library and found by search; a signed-in person confirms, routes and curates only in a
+ * role the person actions allow; records written by the previous release still read.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterSubject, newMessageId, orgStateBucket, STREAMS } from "@schakel/contracts";
 import { openBucket } from "@schakel/contracts/bus";
@@ -12,6 +16,8 @@ import { startSchakelServer, storedMessages, waitFor, type SchakelServer } from 
 import { caseKeysFor, inboxHandlers, orgState, ORG_RECORD_PREFIXES } from "@schakel/organisation";
 import { consumeWithLogs, createLogger, ServiceHost, type ServiceDefinition } from "@schakel/runtime";
 import { startLevelServices, type LevelServices } from "@schakel/stack";
+import { DEFAULT_PERSONS_PATH } from "@schakel/infra";
+import { removeSession, writeSession } from "../src/session/store.ts";
 import { runInProcess } from "./support/run-cli.ts";
 
 let s: SchakelServer;
@@ -120,6 +126,33 @@ describe("cli - digests people read and confirm", () => {
   });
 });
 
+/** Signs `person` in at the command line, as `schakel login` leaves it (an hour's session). */
+const signIn = (person: string): void => {
+  const now = Date.now();
+  writeSession(s.dataDir, {
+    person, issuer: "http://127.0.0.1:9/", clientId: "schakel-cli", accessToken: "test",
+    signedInAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString(),
+  });
+};
+
+/** Runs `body` with a persons file of the previous release: VVSG's person a reader only, and a reader at mechelen. */
+async function withOldPersons(body: () => Promise<void>): Promise<void> {
+  const demo = JSON.parse(readFileSync(DEFAULT_PERSONS_PATH, "utf8")) as { persons: { id: string; roles: string[] }[] };
+  for (const p of demo.persons) if (p.id === "g.aerts") p.roles = ["reader"];
+  demo.persons.push({ id: "x.lezer", name: "Xavier Lezer", organisation: "mechelen", roles: ["reader"] } as never);
+  const file = join(mkdtempSync(join(tmpdir(), "schakel-persons-")), "persons.json");
+  writeFileSync(file, JSON.stringify(demo, null, 2));
+  const before = process.env.SCHAKEL_PERSONS;
+  process.env.SCHAKEL_PERSONS = file;
+  try {
+    await body();
+  } finally {
+    if (before === undefined) delete process.env.SCHAKEL_PERSONS;
+    else process.env.SCHAKEL_PERSONS = before;
+    removeSession(s.dataDir);
+  }
+}
+
 describe("cli - the knowledge library", () => {
   it("knowledge - shared with VVSG, curated, then found by search with date, place, link, tier and forms", async () => {
     const shared = await cli<{ knowledgeId: string; to: string }>("knowledge", "share", "--as", "mechelen", "--format", "intervision",
@@ -174,5 +207,31 @@ describe("cli - the knowledge library", () => {
     expect(shown.stdout).toContain("not confirmed");
     expect(await cli("digest", "confirm", oldDigest.digestId, "--as", "leuven")).toMatchObject({ confirmed: [oldDigest.items[0]!.updateId], sentTo: ["werk", "vpr"] });
     expect((await cli<Knowledge[]>("knowledge", "search", "--as", "leuven", "--text", "polarisation")).map((k) => k.knowledgeId)).toEqual([oldKnowledge.knowledgeId]);
+  });
+});
+
+describe("cli - who may confirm, route and curate (person actions)", () => {
+  it("actions - a reader confirms but may not route or curate; the curator curates as knowledge-curator", async () => {
+    const digest = await waitFor(async () => (await cli<Digest[]>("digest", "list", "--as", "mechelen"))[0], { timeoutMs: 15_000, what: "a digest at mechelen" });
+    await withOldPersons(async () => {
+      signIn("x.lezer");
+      expect(await cli("digest", "confirm", digest.digestId, "--as", "mechelen")).toMatchObject({ actor: { person: "x.lezer", role: "reader" } });
+      const route = await runInProcess([...g, "digest", "route", digest.digestId, digest.items[0]!.updateId, "--as", "mechelen", "--to", "clb-mechelen"]);
+      expect(route.code).toBe(2);
+      expect(route.stderr).toContain("to route a digest item to a local partner a person needs livc-coordinator or livc-member or local-contact-point");
+      signIn("g.aerts");
+      const curate = await runInProcess([...g, "knowledge", "curate", newMessageId(), "--as", "vvsg", "--publish"]);
+      expect(curate.code).toBe(2);
+      expect(curate.stderr).toContain("to curate the knowledge library a person needs knowledge-curator");
+    });
+    const shared = await cli<{ knowledgeId: string }>("knowledge", "share", "--as", "gent", "--format", "training", "--title", "Training on online polarisation", "--summary", "Two half days.");
+    await waitFor(async () => (await cli<Knowledge[]>("knowledge", "list", "--as", "vvsg", "--status", "submitted")).some((k) => k.knowledgeId === shared.knowledgeId),
+      { timeoutMs: 10_000, what: "the submission at vvsg" });
+    signIn("g.aerts");
+    try {
+      expect(await cli("knowledge", "curate", shared.knowledgeId, "--as", "vvsg", "--publish")).toMatchObject({ actor: { person: "g.aerts", role: "knowledge-curator" } });
+    } finally {
+      removeSession(s.dataDir);
+    }
   });
 });

@@ -59,7 +59,7 @@ describe("cli persons", () => {
     const before = readFileSync(file, "utf8");
     const add = (...args: string[]) => runInProcess(["persons", "add", ...f(), "--name", "Nele Wuyts", ...args]);
     const cases: [string[], RegExp][] = [
-      [["--id", "n.wuyts", "--org", "mechelen", "--role", "platform-coordinator"], /--role: role "platform-coordinator" is only for the platform \(vpr\); use livc-coordinator, livc-member, reader or operator/],
+      [["--id", "n.wuyts", "--org", "mechelen", "--role", "platform-coordinator"], /--role: role "platform-coordinator" is only for the platform \(vpr\); use livc-coordinator, livc-member, reader, operator or local-contact-point/],
       [["--id", "n.wuyts", "--org", "atlantis", "--role", "reader"], /--org: unknown organisation "atlantis"/],
       [["--id", "n.wuyts", "--org", "gent", "--role", "boss"], /--role: .*platform-coordinator/],
       [["--id", "Nele", "--org", "gent", "--role", "reader"], /--id: a person id is lower case/],

@@ -2,8 +2,9 @@
  * `schakel signal` end to end, against a real secured bus with the services of the organisations
  * taking part running: a neighbour's signal listed and acknowledged; a signal to the platform
  * listed in the triage queue with its proposal; a triage refused without a coordinator signed in
- * (nothing sent), then decided by one; the partner acknowledging and reporting back; the picture
- * of polarisation per province; bad input refused with exit 2.
+ * (nothing sent), then decided by one; the partner acknowledging and reporting back; the raiser
+ * answering a request for information; the picture of polarisation per province; bad input
+ * refused with exit 2.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
@@ -102,5 +103,29 @@ describe("cli - schakel signal", () => {
     expect((await cli("signal", "stats", "--from", "last week")).code).toBe(2);
     expect((await cli("signal", "show", "not-an-id", "--as", "vpr")).code).toBe(2);
     expect((await cli("signal", "list", "--as", "mechelen", "--state", "open")).code).toBe(2);
+  });
+
+  it("signal - info: the raiser answers the platform's question, signed by the person; the queue item is open again with the information", async () => {
+    const raised = await json<{ signalId: string }>("signal", "raise", "--as", "mechelen", "--kind", "tension", "--severity", "low",
+      "--title", "Tension around a youth centre", "--description", "Repeated confrontations in the evening.");
+    await waitFor(async () => (await json<Queued[]>("signal", "list", "--as", "vpr", "--state", "open")).find((i) => i.signalId === raised.signalId), { what: "the queue item" });
+    const early = await cli("signal", "info", raised.signalId, "--as", "mechelen", "--information", "Nobody asked yet.");
+    expect([early.code, early.stderr]).toEqual([2, expect.stringMatching(/has not asked for information/)]);
+    signIn("e.janssens");
+    await json("signal", "triage", raised.signalId, "--decision", "ask-info", "--reason", "Since when, and how often?");
+    removeSession(s.dataDir);
+    await waitFor(async () => (await json<Own[]>("signal", "list", "--as", "mechelen")).find((x) => x.signalId === raised.signalId && x.routing?.length), { what: "the question at mechelen" });
+    expect((await cli("signal", "show", raised.signalId, "--as", "mechelen")).stdout).toContain(`schakel signal info ${raised.signalId} --as mechelen`);
+    expect((await cli("signal", "info", raised.signalId, "--as", "mechelen", "--information", "x")).code).toBe(2);
+    signIn("m.peeters");
+    const answered = await json<{ to: string; duplicate: boolean; actor: { person: string; role: string } }>("signal", "info", raised.signalId, "--as", "mechelen", "--information", "Since September, twice a week.");
+    removeSession(s.dataDir);
+    expect(answered).toMatchObject({ to: "vpr", duplicate: false, actor: { person: "m.peeters", role: "livc-member" } });
+    const item = await waitFor(async () => {
+      const i = await json<Queued & { information?: { information: string }[] }>("signal", "show", raised.signalId, "--as", "vpr");
+      return i.information?.length ? i : undefined;
+    }, { what: "the information on the queue item" });
+    expect(item).toMatchObject({ state: "open", information: [{ information: "Since September, twice a week." }] });
+    expect((await cli("signal", "show", raised.signalId, "--as", "vpr")).stdout).toMatch(/information from mechelen .*: Since September, twice a week\./);
   });
 });

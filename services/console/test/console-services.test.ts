@@ -10,7 +10,7 @@ import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
 import { escalations, noticeStatus, openObligations, openPlatformStores, type PlatformStores } from "@schakel/platform";
 import { localService } from "@schakel/local";
-import { acknowledgeNotice, raiseSignal, receivedNotices } from "@schakel/organisation";
+import { acknowledgeNotice, provideSignalInformation, raiseSignal, receivedNotices, signals } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
 import { bearer, demoPersons, tokenFor } from "./sign-in.ts";
@@ -113,6 +113,18 @@ describe("console with the level services", () => {
     expect(await decided.json()).toMatchObject({ decision: "monitor", state: "monitoring", to: ["vilvoorde"] });
     expect(await (await fetch(new URL(`/signals/${raised.signalId}`, consoleApp.url), { headers: coordinator })).text()).toMatch(/data-decision="monitor"/);
     expect((await fetch(new URL("/signals/not-a-signal", consoleApp.url), { headers: coordinator })).status).toBe(404);
+    // Asked for information, the raiser answers; the item page shows the answer, and the signal is open again.
+    const ask = await fetch(new URL(`/api/signals/${raised.signalId}/triage`, consoleApp.url), {
+      method: "POST", headers: { "content-type": "application/json", ...coordinator }, body: JSON.stringify({ decision: "ask-info", reason: "Were there earlier incidents?" }),
+    });
+    expect(ask.status).toBe(201);
+    await waitFor(async () => (await signals(local.bus("vilvoorde"))).find((x) => x.signalId === raised.signalId)?.routing?.some((r) => r.decision === "ask-info"), { what: "the question at vilvoorde" });
+    await provideSignalInformation(local.bus("vilvoorde"), { signalId: raised.signalId, information: "Twice before, in October." });
+    const item = await waitFor(async () => {
+      const text = await (await fetch(new URL(`/signals/${raised.signalId}`, consoleApp.url), { headers: coordinator })).text();
+      return text.includes("data-information=") ? text : undefined;
+    }, { what: "the answer on the console's item page" });
+    expect(item).toMatch(/Information from vilvoorde, .*: Twice before, in October\./);
     const chart = await (await fetch(new URL("/signals/stats", consoleApp.url), { headers: coordinator })).text();
     expect(chart).toMatch(/<svg class="bars"[^>]*role="img"/);
     expect(chart).toMatch(/data-key="vlaams-brabant" data-count="1"/);

@@ -8,6 +8,8 @@ import { startFeedReader, type FeedReader } from "../src/ingest/feed-reader.ts";
 import { percentile } from "../src/model/flows.ts";
 import { noticeMatrix, openObligations } from "../src/model/notice-query.ts";
 import { viewpointOf } from "../src/model/visibility.ts";
+import { obligationsPage } from "../src/views/obligations.ts";
+import { en } from "../src/i18n/en.ts";
 
 let bus: SchakelServer;
 let vpr: Bus;
@@ -65,6 +67,39 @@ describe("read model", () => {
     const copy = ocam.prepare("knowledge.shared", sampleData("knowledge.shared"), { to: "all" }).envelope;
     expect(local.ingest("knowledge.shared", copy, { stream: "COORD", seq: 10, storedAt: t0 })).toBeDefined();
     expect(local.ingest("knowledge.shared", copy, { stream: "COORD", seq: 11, storedAt: t0 })).toBeUndefined();
+  });
+
+  it("read model - signal obligations: a neighbour's acknowledgement and a forwarded signal's acknowledgement and report are listed like notice obligations until closed", async () => {
+    const local = new ReadModel(bus.directory);
+    const [vilvoorde, mechelen, vprBus, police] = (await Promise.all(["vilvoorde", "mechelen", "vpr", "fed-police"].map((o) => bus.connectAs(o)))) as [Bus, Bus, Bus, Bus];
+    let seq = 0;
+    const put = <T extends MessageType>(sender: Bus, type: T, data: InputOf<T>, to: string, at: number, actor?: { person: string; role: "platform-coordinator" }) =>
+      local.ingest(type, sender.prepare(type, data, { to, ...(actor ? { actor } : {}) }).envelope, { stream: "COORD", seq: ++seq, storedAt: at });
+    const t0 = Date.now();
+    const neighbourSignal = newMessageId();
+    const forwarded = newMessageId();
+    put(vilvoorde, "signal.raised", { ...sampleData("signal.raised"), signalId: neighbourSignal, title: "Tension at the border" }, "mechelen", t0);
+    put(vilvoorde, "signal.raised", { ...sampleData("signal.raised"), signalId: forwarded }, "vpr", t0);
+    const decision = { ...sampleData("signal.triaged"), signalId: forwarded, raisedBy: "vilvoorde", partner: "fed-police", acknowledgeBy: new Date(t0 + 1_000).toISOString(), reportBackBy: new Date(t0 + 60_000).toISOString() };
+    for (const to of ["vilvoorde", "fed-police"]) put(vprBus, "signal.triaged", decision, to, t0 + 10, { person: "e.janssens", role: "platform-coordinator" });
+    const platform = viewpointOf(bus.directory, "vpr");
+    const owed = () => openObligations(local.notices, platform, t0 + 30_000).filter((o) => o.reference === neighbourSignal || o.reference === forwarded)
+      .map((o) => [o.kind, o.reference === neighbourSignal ? "neighbour" : "forwarded", o.owedBy, o.owedTo, o.overdue]);
+    expect(owed()).toEqual([
+      ["signal-acknowledgement", "neighbour", "mechelen", "vilvoorde", false],
+      ["signal-acknowledgement", "forwarded", "fed-police", "vpr", true],
+      ["signal-report", "forwarded", "fed-police", "vpr", false],
+    ]);
+    // What mechelen sees: only its own.
+    expect(openObligations(local.notices, viewpointOf(bus.directory, "mechelen"), t0).map((o) => o.reference)).toEqual([neighbourSignal]);
+    const page = String(obligationsPage(openObligations(local.notices, platform, t0 + 30_000), 3, 1, { page: 1, pages: 1 }, [], bus.directory, en));
+    expect(page).toContain("signal report-back");
+    expect(page).toContain("Tension at the border");
+    put(mechelen, "signal.acknowledged", { signalId: neighbourSignal, recipient: "mechelen", acknowledgedAt: new Date(t0).toISOString() }, "vilvoorde", t0 + 20);
+    put(police, "signal.acknowledged", { signalId: forwarded, recipient: "fed-police", acknowledgedAt: new Date(t0).toISOString() }, "vpr", t0 + 20);
+    expect(owed()).toEqual([["signal-report", "forwarded", "fed-police", "vpr", false]]);
+    put(police, "signal.reported", { signalId: forwarded, partner: "fed-police", outcome: "Followed up.", reportedAt: new Date(t0).toISOString() }, "vpr", t0 + 30);
+    expect(owed()).toEqual([]);
   });
 
   it("read model - with a window, old records leave in chunks; an owed notice stays until acknowledged, then leaves filed where it was posted", async () => {

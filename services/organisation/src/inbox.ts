@@ -15,6 +15,7 @@ import { receiveCoordinationRequest, receiveCoordinationResponse } from "./coord
 import { digestHandlers } from "./digests/inbox.ts";
 import { receiveEscalation } from "./escalations/received.ts";
 import { knowledgeHandlers } from "./knowledge/inbox.ts";
+import { glossaryHandlers } from "./glossary/inbox.ts";
 import { receiveNotice } from "./notices/receive.ts";
 import { receiveEscalatedSignal } from "./signals/escalated.ts";
 import { signalHandlers } from "./signals/inbox.ts";
@@ -77,6 +78,7 @@ export function inboxHandlers<C extends InboxContext>(ctx: C, state: OrgState, o
     ...signalHandlers(org, directory, state, mine, log),
     ...digestHandlers(directory, state, mine, log),
     ...knowledgeHandlers(org, directory, state, mine, log),
+    ...glossaryHandlers(state, mine, log),
   });
 }
 

@@ -160,6 +160,12 @@ export const SignalAcknowledgementRecord = z.object({
 export const SignalRoutingRecord = z.object({
   decisionId: MessageId, decision: TriageDecision, reason: z.string(), partner: OrgId.optional(),
   acknowledgeBy: Timestamp.optional(), reportBackBy: Timestamp.optional(), decidedAt: Timestamp, messageId: MessageId, actor: ActorRef.optional(),
+  /** The decision's message, to answer it (absent in records of earlier releases). */
+  message: MessageRef.optional(),
+});
+/** The raiser's answer to a platform coordinator's request for more information (absent in records of earlier releases). */
+export const SignalInformationRecord = z.object({
+  decisionId: MessageId, information: z.string(), at: Timestamp, messageId: MessageId, actor: ActorRef.optional(),
 });
 /** A partner's report on a forwarded signal. */
 export const SignalReportRecord = z.object({
@@ -196,6 +202,8 @@ export const SignalRecord = z.object({
   acknowledgement: SignalAcknowledgementRecord.optional(),
   /** Raised to the platform or forwarded to us: the platform coordinator's decisions, oldest first. */
   routing: z.array(SignalRoutingRecord).optional(),
+  /** Raised to the platform: the information this organisation gave when the platform asked for it, oldest first. */
+  information: z.array(SignalInformationRecord).optional(),
   /** Forwarded to us: our report; raised: the partner's report. */
   reportBack: SignalReportRecord.optional(),
 });

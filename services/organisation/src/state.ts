@@ -36,6 +36,9 @@ export const ORG_RECORD_PREFIXES = {
   notificationPreferences: "notify-prefs",
   /** Each notification and its delivery (`notifications/records.ts`). */
   notifications: "notification",
+  /** Adopted glossary versions and glossary proposals (`glossary/records.ts`). */
+  glossary: "glossary",
+  glossaryProposals: "glossary-proposal",
   processed: ORG_PROCESSED_PREFIX,
 } as const;
 

@@ -3,7 +3,8 @@
  * service on the runtime host, and a real SMTP server (smtp-server on a free port) that receives
  * what nodemailer sends. An urgent notice and a deadline about to pass reach the person's mailbox
  * with a console link; a refused first attempt is retried and ends delivered; a person who chose
- * "none" gets nothing; a redelivered message notifies nobody twice.
+ * "none" gets nothing; a redelivered message notifies nobody twice; an escalation and a triage
+ * decision addressed to the organisation each reach the person who chose them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newMessageId, sampleData } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
@@ -182,6 +184,32 @@ describe("notifications", () => {
     expect(later.events).not.toHaveProperty("some-later-event");
     await expect(setPreferences(store, { id: "k.claes" }, { digest: "email" })).rejects.toThrow(/k\.claes has no e-mail address/);
     await expect(setPreferences(store, lotte, { digests: "email" })).rejects.toThrow(/unknown notification event "digests"/);
+  });
+
+  it("notifications - an escalation and a triage decision to the organisation each mail the person who chose them, and nobody else", async () => {
+    await setPreferences(await notificationStore(mechelen), mira, { escalation: "email", "triage-decision": "email" });
+    const vpr = await s.connectAs("vpr");
+    const reference = newMessageId();
+    const escalation = await vpr.publish("escalation.raised", {
+      ...sampleData("escalation.raised"), escalationId: newMessageId(),
+      obligation: { kind: "signal-report", reference, sourceMessageId: newMessageId(), owedBy: "fed-police", owedTo: "vpr", deadline: new Date().toISOString() },
+    }, { to: "mechelen" });
+    const triaged = await vpr.publish("signal.triaged", {
+      decisionId: newMessageId(), signalId: newMessageId(), raisedBy: "mechelen", decision: "ask-info", reason: "Since when, and how often?", decidedAt: new Date().toISOString(),
+    }, { to: "mechelen", actor: { person: "e.janssens", role: "platform-coordinator" } });
+    const [escalated] = await waitFor(() => {
+      const m = mailsFor(mira.email, "[Schakel] Escalation: fed-police missed a signal-report deadline");
+      return m.length ? m : undefined;
+    }, { timeoutMs: 15_000, what: "the escalation mail to m.peeters" });
+    expect(plain(escalated!.raw)).toContain(`http://console.test:8480/traces/${escalation.id}`);
+    const [decided] = await waitFor(() => {
+      const m = mailsFor(mira.email, "[Schakel] Triage decision on a signal: ask-info");
+      return m.length ? m : undefined;
+    }, { timeoutMs: 15_000, what: "the triage decision mail to m.peeters" });
+    expect(plain(decided!.raw)).toContain(`http://console.test:8480/traces/${triaged.id}`);
+    // Lotte kept the defaults (neither event by e-mail): nothing for her.
+    expect(mailsFor(lotte.email, "[Schakel] Escalation")).toHaveLength(0);
+    expect(mailsFor(lotte.email, "[Schakel] Triage decision")).toHaveLength(0);
   });
 
   it("notifications - settings: a bad SMTP URL or duration names its variable; without an SMTP URL nothing is configured", () => {

@@ -15,6 +15,7 @@ export type PlatformEvent =
   | { kind: "digest-published"; municipality: string; digestId: string; items: number; messageId: string; duplicate: boolean }
   | { kind: "signal-queued"; signalId: string; raisedBy: string; proposal: TriageDecision }
   | { kind: "signal-triaged"; signalId: string; decision: TriageDecision; partner?: string }
+  | { kind: "signal-info-provided"; signalId: string; state: string }
   | { kind: "watch-error"; watcher: string; key?: string; error: string };
 
 export interface PlatformContext {

@@ -20,7 +20,7 @@ import {
 } from "./obligations.ts";
 import { observeObligations } from "./metrics.ts";
 import { routeSignal, SIGNAL_ACKNOWLEDGE_MS } from "./signal-routing.ts";
-import { recordSignalAcknowledgement, recordSignalReport, recordTriageDecision } from "./signal-triage.ts";
+import { recordSignalAcknowledgement, recordSignalInformation, recordSignalReport, recordTriageDecision } from "./signal-triage.ts";
 import { openPlatformStores } from "./stores.ts";
 
 export interface PlatformOptions {
@@ -56,6 +56,7 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number, state: Org
     "signal.triaged": (d) => recordTriageDecision(p, d),
     "signal.acknowledged": (d) => recordSignalAcknowledgement(p, d),
     "signal.reported": (d) => recordSignalReport(p, d),
+    "signal.info.provided": (d) => recordSignalInformation(p, d),
     "escalation.raised": (d) => noteOwnEscalation(p, d),
     "digest.published": (d) => noteOwnDigest(p, d),
     // Obligations only for case messages among members (a non-member is refused before: not-a-member).

@@ -9,12 +9,12 @@
  * refuses a decision without that person role (`requireCoordinatorDecision`).
  */
 import { actorRefOf, MessageId, newMessageId, SchakelError, type Actor, type TriageDecision } from "@schakel/contracts";
-import type { Bus, Delivery } from "@schakel/contracts/bus";
+import { HandlerRefusal, type Bus, type Delivery } from "@schakel/contracts/bus";
 import { platformOf, requireCoordinatorDecision, TRIAGE_ROLE } from "@schakel/organisation";
 import type { PlatformContext } from "./context.ts";
 import { closeObligation, openObligation } from "./obligations.ts";
 import { openPlatformStores, type PlatformStores } from "./stores.ts";
-import { signalRecords, withDecision, type TriageDecisionRecord, type TriageItem } from "./triage-records.ts";
+import { signalRecords, withDecision, withInformation, type TriageDecisionRecord, type TriageItem } from "./triage-records.ts";
 
 /** Default time a partner gets to acknowledge (2 days) and to report back (14 days) on a forwarded signal. */
 export const TRIAGE_DEFAULTS = { acknowledgeMs: 2 * 86_400_000, reportBackMs: 14 * 86_400_000 } as const;
@@ -161,4 +161,30 @@ export async function recordSignalReport(p: PlatformContext, d: Delivery<"signal
   await closeObligation(p, "signal-report", data.signalId, envelope.sender, p.org, d, false);
   const reportBack = { by: envelope.sender, outcome: data.outcome, at: d.storedAt.toISOString(), messageId: envelope.id };
   await signalRecords(p.stores).mutate(data.signalId, (cur) => (cur && !cur.reportBack ? { ...cur, reportBack } : undefined));
+}
+
+/**
+ * The raiser's answer to a request for information: kept on the queue item, which returns to
+ * `open` when it answers the latest decision. An answer from anyone but the signal's raiser, or to
+ * a decision that was not an ask-info, is refused for good (dead-lettered with the reason).
+ */
+export async function recordSignalInformation(p: PlatformContext, d: Delivery<"signal.info.provided">): Promise<void> {
+  const { data, envelope } = d;
+  if (envelope.audience !== p.org) return;
+  const item = (await signalRecords(p.stores).get(data.signalId))?.value;
+  if (!item) {
+    p.log.warn({ signalId: data.signalId, from: envelope.sender }, "information on a signal the platform has not recorded");
+    return;
+  }
+  const asked = item.decisions.find((x) => x.decisionId === data.decisionId);
+  if (item.raisedBy !== envelope.sender || !asked || asked.decision !== "ask-info") {
+    throw new HandlerRefusal(
+      `signal.info.provided ${envelope.id} from ${envelope.sender} answers ${asked ? `a ${asked.decision} decision` : `no decision ${data.decisionId}`} on signal ${data.signalId} raised by ${item.raisedBy}: only the raiser answers a request for information`,
+      { signalId: data.signalId, decisionId: data.decisionId },
+    );
+  }
+  const actor = actorRefOf(envelope);
+  const info = { decisionId: data.decisionId, information: data.information, at: d.storedAt.toISOString(), messageId: envelope.id, ...(actor ? { actor } : {}) };
+  const kept = await signalRecords(p.stores).mutate(data.signalId, (cur) => (cur ? withInformation(cur, info) : undefined));
+  if (kept) p.emit({ kind: "signal-info-provided", signalId: data.signalId, state: kept.value.state });
 }

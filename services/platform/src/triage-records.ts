@@ -47,6 +47,17 @@ export const TriageDecisionRecord = z.object({
 });
 export type TriageDecisionRecord = z.infer<typeof TriageDecisionRecord>;
 
+/** The raiser's answer to an ask-info decision (signal.info.provided). */
+export const TriageInformation = z.object({
+  decisionId: MessageId,
+  information: z.string(),
+  /** The broker's storage time of the answer. */
+  at: Timestamp,
+  messageId: MessageId,
+  actor: ActorRef.optional(),
+});
+export type TriageInformation = z.infer<typeof TriageInformation>;
+
 export const TriageItem = z.object({
   signalId: MessageId,
   raisedBy: OrgId,
@@ -69,6 +80,8 @@ export const TriageItem = z.object({
   decisions: z.array(TriageDecisionRecord),
   acknowledgement: z.object({ by: OrgId, at: Timestamp, messageId: MessageId }).optional(),
   reportBack: z.object({ by: OrgId, outcome: z.string(), at: Timestamp, messageId: MessageId }).optional(),
+  /** The raiser's answers to requests for information, oldest first (absent in records of earlier releases). */
+  information: z.array(TriageInformation).optional(),
 });
 export type TriageItem = z.infer<typeof TriageItem>;
 
@@ -84,9 +97,27 @@ export function signalRecords(stores: Pick<PlatformStores, "deliveries">): Recor
   return view;
 }
 
+/**
+ * A triage item's state: the last decision's, except that an ask-info the raiser answered leaves
+ * the signal `open` again, for a coordinator to decide with the information added.
+ */
+export function stateOf(decisions: readonly TriageDecisionRecord[], information: readonly TriageInformation[] = []): TriageState {
+  const last = decisions.at(-1);
+  if (!last) return "open";
+  if (last.decision === "ask-info" && information.some((i) => i.decisionId === last.decisionId)) return "open";
+  return STATE_AFTER[last.decision];
+}
+
 /** The item with a decision applied (undefined when that decision is kept already). */
 export function withDecision(item: TriageItem, decision: TriageDecisionRecord): TriageItem | undefined {
   if (item.decisions.some((d) => d.decisionId === decision.decisionId)) return undefined;
   const decisions = [...item.decisions, decision].sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
-  return { ...item, decisions, state: STATE_AFTER[decisions.at(-1)!.decision] };
+  return { ...item, decisions, state: stateOf(decisions, item.information) };
+}
+
+/** The item with the raiser's answer added (undefined when that answer is kept already). */
+export function withInformation(item: TriageItem, info: TriageInformation): TriageItem | undefined {
+  if (item.information?.some((i) => i.messageId === info.messageId || i.decisionId === info.decisionId)) return undefined;
+  const information = [...(item.information ?? []), info];
+  return { ...item, information, state: stateOf(item.decisions, information) };
 }

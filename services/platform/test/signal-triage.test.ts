@@ -4,8 +4,8 @@
  * queued with the rules' proposal and no decision taken silently; a platform coordinator's
  * forward to a named partner that acknowledges, misses its report-back deadline and is escalated,
  * with the routing status and the late report back at the raiser; a decision by anyone else
- * refused by the library and by every reader; the picture of polarisation; and the signal records
- * of the previous release still read.
+ * refused by the library and by every reader; the picture of polarisation; a request for
+ * information answered by the raiser; and the signal records of the previous release still read.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterSubject, SchakelError, STREAMS, type Actor } from "@schakel/contracts";
@@ -13,7 +13,7 @@ import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
 import { startSchakelServer, storedMessages, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { localService } from "@schakel/local";
-import { acknowledgeSignal, escalatedSignals, orgState, raiseSignal, reportBackOnSignal, signals } from "@schakel/organisation";
+import { acknowledgeSignal, escalatedSignals, orgState, provideSignalInformation, raiseSignal, reportBackOnSignal, signals } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { obligationKey, openPlatformStores, provinceOf, signalRecords, signalStats, triageQueue, triageSignal, type PlatformEvent, type PlatformStores } from "../src/mod.ts";
 
@@ -154,12 +154,68 @@ describe("signals - neighbours, triage and the picture of polarisation", () => {
     expect(none.total).toBe(0);
   });
 
+  it("signals - ask-info: the raiser answers, signed; the item returns to open with the information; a second answer, an early one and a stranger's are not kept", async () => {
+    const mechelen = local.bus("mechelen");
+    const vpr = flemish.bus("vpr");
+    const lotte: Actor = { person: "l.peeters", role: "local-contact-point" };
+    const raised = await raiseSignal(mechelen, { kind: "tension", severity: "medium", title: "Tension around a youth centre", description: "Repeated confrontations in the evening." });
+    await waitFor(async () => (await triageQueue(stores, { states: ["open"] })).find((i) => i.signalId === raised.signalId), { what: "the signal in the queue" });
+    await expect(provideSignalInformation(mechelen, { signalId: raised.signalId, information: "Nobody asked yet." })).rejects.toMatchObject({ code: "not-allowed" });
+    await expect(provideSignalInformation(local.bus("vilvoorde"), { signalId: raised.signalId, information: "Not our signal." })).rejects.toMatchObject({ code: "not-found" });
+
+    const asked = await triageSignal(vpr, { signalId: raised.signalId, decision: "ask-info", reason: "Since when, and how often?", actor: coordinator });
+    expect(asked.state).toBe("awaiting-information");
+    await waitFor(async () => (await signals(mechelen)).find((x) => x.signalId === raised.signalId)?.routing?.some((r) => r.decision === "ask-info"), { what: "the question at mechelen" });
+    await expect(provideSignalInformation(mechelen, { signalId: raised.signalId, information: "x" })).rejects.toMatchObject({ code: "schema" });
+
+    const answered = await provideSignalInformation(mechelen, { signalId: raised.signalId, information: "Since September, about twice a week.", actor: lotte });
+    expect(answered).toMatchObject({ decisionId: asked.decisionId, to: "vpr", duplicate: false });
+    expect((await provideSignalInformation(mechelen, { signalId: raised.signalId, information: "Since September, about twice a week." })).duplicate).toBe(true);
+    const item = await waitFor(async () => {
+      const i = (await signalRecords(stores).get(raised.signalId))?.value;
+      return i?.information?.length ? i : undefined;
+    }, { what: "the information on the queue item" });
+    expect(item.state).toBe("open");
+    expect(item.information).toEqual([expect.objectContaining({ decisionId: asked.decisionId, information: "Since September, about twice a week.", messageId: answered.messageId, actor: expect.objectContaining({ role: "local-contact-point" }) })]);
+    expect(events).toContainEqual({ kind: "signal-info-provided", signalId: raised.signalId, state: "open" });
+    const stored = (await storedOfType(await s.jsm(), "signal.info.provided", "mechelen")).filter((m) => m.envelope.id === answered.messageId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.envelope).toMatchObject({ audience: "vpr", actorrole: "local-contact-point", causationid: item.decisions[0]!.messageId });
+    expect((await signals(mechelen)).find((x) => x.signalId === raised.signalId)?.information).toEqual([expect.objectContaining({ decisionId: asked.decisionId })]);
+
+    // Another municipality's answer about mechelen's signal is refused by the platform (dead-lettered with the reason).
+    const stranger = await local.bus("vilvoorde").publish("signal.info.provided", {
+      signalId: raised.signalId, decisionId: asked.decisionId, raisedBy: "vilvoorde", information: "We know more.", providedAt: new Date().toISOString(),
+    }, { to: "vpr" });
+    await waitFor(async () => (await storedMessages(await s.jsm(), deadLetterSubject("vpr", "handler-refused"), STREAMS.deadletter.name)).find((m) => m.envelope.id === stranger.id), { what: "vpr refusing the stranger's answer" });
+    expect((await signalRecords(stores).get(raised.signalId))!.value.information).toHaveLength(1);
+
+    // The coordinator decides with the information added.
+    expect((await triageSignal(vpr, { signalId: raised.signalId, decision: "monitor", reason: "Keep following it with the local cell.", actor: coordinator })).state).toBe("monitoring");
+  });
+
   it("signals - records of the previous release still read", async () => {
     const state = await orgState(federal.bus("fed-ocam"));
     const id = newId();
     const previous = { signalId: id, direction: "escalated-to-us", raisedBy: "vilvoorde", from: "vpr", to: "federal", kind: "incident", severity: "high", title: "An old escalation", escalate: true, reason: "high severity", at: "2026-11-01T10:00:00.000Z", messageId: newId() };
     await state.signals.kv.put(`signal.${id}`, JSON.stringify(previous));
     expect((await escalatedSignals(federal.bus("fed-ocam"))).find((x) => x.signalId === id)).toMatchObject(previous);
+    // A queue item and a raiser's routing of the previous release (no information, no decision message) read as before.
+    const itemId = newId();
+    const decision = { decisionId: newId(), decision: "ask-info", reason: "Since when?", decidedAt: "2026-11-02T10:00:00.000Z", messageId: newId() };
+    const oldItem = {
+      signalId: itemId, raisedBy: "mechelen", to: "vpr", route: "platform", raisedAt: "2026-11-01T10:00:00.000Z",
+      message: { id: newId(), correlationid: newId(), traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+      kind: "tension", severity: "low", title: "An old item", escalateAsked: false, state: "awaiting-information", decisions: [decision],
+    };
+    await stores.deliveries.kv.put(`triage.${itemId}`, JSON.stringify(oldItem));
+    expect((await signalRecords(stores).get(itemId))?.value).toMatchObject({ state: "awaiting-information", decisions: [decision] });
+    const mine = await orgState(local.bus("mechelen"));
+    await mine.signals.kv.put(`signal.${itemId}`, JSON.stringify({
+      signalId: itemId, direction: "raised", raisedBy: "mechelen", from: "mechelen", to: "vpr", kind: "tension", severity: "low", title: "An old item", escalate: false,
+      at: "2026-11-01T10:00:00.000Z", messageId: oldItem.message.id, routing: [decision],
+    }));
+    expect((await signals(local.bus("mechelen"))).find((x) => x.signalId === itemId)?.routing).toEqual([decision]);
   });
 });
 

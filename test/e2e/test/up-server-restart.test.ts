@@ -70,6 +70,9 @@ describe("e2e up server restart", () => {
     for (const org of ["mechelen", "vilvoorde"]) await observer.waitFor(`receipt of ${org}`, about("notice.delivered", before, org));
     await acknowledge(dataDir, before, "mechelen");
     await observer.waitFor("the acknowledgement of mechelen", about("notice.acknowledged", before, "mechelen"));
+    // Recorded by the platform before the kill (it handles the stored acknowledgement on its own time).
+    await eventually(`the platform's record of mechelen's acknowledgement of ${before}`, async () =>
+      (await status(dataDir, before)).recipients.find((r) => r.org === "mechelen")?.state === "acknowledged");
 
     const { monitorUrl } = connectionOf(dataDir);
     const killed = natsPidOf(dataDir);

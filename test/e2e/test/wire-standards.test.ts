@@ -34,6 +34,7 @@ const ROUTES: Record<MessageType, [from: string, to: string]> = {
   "signal.acknowledged": ["mechelen", "vilvoorde"],
   "signal.triaged": ["vpr", "vilvoorde"],
   "signal.reported": ["fed-police", "vpr"],
+  "signal.info.provided": ["vilvoorde", "vpr"],
   "policy.update.published": ["onderwijs", "vpr"],
   "digest.published": ["vpr", "mechelen"],
   "coordination.requested": ["fed-police", "mechelen"],
@@ -55,6 +56,8 @@ const ROUTES: Record<MessageType, [from: string, to: string]> = {
   "digest.read": ["mechelen", "welzijn"],
   "digest.item.routed": ["mechelen", "clb-mechelen"],
   "escalation.raised": ["vpr", "vilvoorde"],
+  "glossary.proposed": ["onderwijs", "vpr"],
+  "glossary.adopted": ["vpr", "all"],
   "read.recorded": ["mechelen", "mechelen"],
 };
 const ASCII = /^[\x20-\x7e]*$/;

@@ -9,7 +9,7 @@ import type { DigestItem } from "@schakel/contracts";
 import { confirmDigestRead, receivedDigest, receivedDigests, routeDigestItem, type ReceivedDigest } from "@schakel/organisation";
 import { withBus, type GlobalOptions } from "../context.ts";
 import { requireMessageId } from "../input/checks.ts";
-import { actingPerson } from "../session/acting-person.ts";
+import { actorFor } from "../session/acting-person.ts";
 import { color, emit } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 
@@ -51,7 +51,7 @@ interface ConfirmOptions extends AsOptions { item?: string[] }
 
 const confirmAction = (digestId: string, opts: ConfirmOptions) => {
   const items = (opts.item ?? []).map((i) => requireMessageId(i, "--item", `digest show ${digestId} --as ${opts.as}`));
-  const actor = actingPerson(opts, { organisation: opts.as, action: "confirm reading a digest", roles: ["livc-coordinator", "livc-member", "liaison", "reader"] });
+  const { actor } = actorFor(opts, opts.as, "confirm-digest");
   return withBus(opts.as, opts, async (bus) => {
     const done = await confirmDigestRead(bus, { digestId: requireMessageId(digestId, "the digest id", `digest list --as ${opts.as}`), updateIds: items, ...(actor ? { actor } : {}) });
     emit(opts, { ...done, actor: actor ?? null }, (r) => r.confirmed.length
@@ -63,7 +63,7 @@ const confirmAction = (digestId: string, opts: ConfirmOptions) => {
 interface RouteOptions extends AsOptions { to: string; remark?: string }
 
 const routeAction = (digestId: string, updateId: string, opts: RouteOptions) => {
-  const actor = actingPerson(opts, { organisation: opts.as, action: "route a digest item to a local partner", roles: ["livc-coordinator", "livc-member"] });
+  const { actor } = actorFor(opts, opts.as, "route-digest-item");
   return withBus(opts.as, opts, async (bus) => {
     const done = await routeDigestItem(bus, {
       digestId: requireMessageId(digestId, "the digest id", `digest list --as ${opts.as}`), updateId: requireMessageId(updateId, "the item id", `digest show ${digestId} --as ${opts.as}`),

@@ -11,6 +11,7 @@ import { registerCoordination } from "./coordination.ts";
 import { registerDeadletter } from "./deadletter.ts";
 import { registerDigest } from "./digest.ts";
 import { registerFeed } from "./feed.ts";
+import { registerGlossary } from "./glossary.ts";
 import { registerIdentities } from "./identities.ts";
 import { registerKnowledge } from "./knowledge.ts";
 import { registerLivc } from "./livc.ts";
@@ -38,6 +39,7 @@ export function registerCommands(program: Command): void {
   registerPolicy(program);
   registerDigest(program);
   registerKnowledge(program);
+  registerGlossary(program);
   registerCoordination(program);
   registerLivc(program);
   registerCase(program);

@@ -11,7 +11,7 @@ import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { oneOf, parseForms, requireMessageId, requireOrganisation, validateData } from "../input/checks.ts";
 import { parseTime } from "../input/time-input.ts";
-import { actingPerson } from "../session/acting-person.ts";
+import { actorFor } from "../session/acting-person.ts";
 import { color, emit } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 
@@ -59,7 +59,7 @@ async function share(opts: ShareOptions): Promise<void> {
     ...(opts.domain ? { domain: oneOf("--domain", opts.domain, POLICY_DOMAINS) } : {}),
   };
   validateData("knowledge.shared", item, { title: "--title", summary: "--summary", location: "--location", link: "--link", extremismForms: "--forms" });
-  const actor = actingPerson(opts, { organisation: opts.as, action: "share knowledge", roles: ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "reader"] });
+  const { actor } = actorFor(opts, opts.as, "share-knowledge");
   const done = await withBus(opts.as, opts, (bus) => shareKnowledge(bus, { ...item, ...(actor ? { actor } : {}) }));
   emit(opts, { ...done, actor: actor ?? null }, (r) => r.status === "published"
     ? `${color.green("published")} ${r.knowledgeId} to the library\ntrace ${r.traceId}`
@@ -102,8 +102,7 @@ async function curate(knowledgeId: string, opts: CurateOptions): Promise<void> {
   const curator = curatorOf(directory);
   if (opts.as !== curator) throw new CliError(`--as ${opts.as}: only the curator (${curator}) publishes to the library; use --as ${curator}`, EXIT.usage);
   const id = requireMessageId(knowledgeId, "the knowledge id", `knowledge list --as ${curator} --status submitted`);
-  const roles = ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "reader"] as const;
-  const actor = actingPerson(opts, { organisation: opts.as, action: "curate the knowledge library", roles });
+  const { actor } = actorFor(opts, opts.as, "curate-knowledge");
   const done = await withBus(opts.as, opts, (bus) => curateKnowledge(bus, {
     knowledgeId: id, decision: opts.publish ? "published" : "rejected", ...(opts.reason ? { reason: opts.reason } : {}), ...(actor ? { actor } : {}),
   }));

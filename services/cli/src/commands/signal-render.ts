@@ -39,6 +39,7 @@ export function queueItemText(i: TriageItem, nameOf: ActorNames = () => undefine
     ...(i.extremismForms?.length || i.preventionTier ? [`forms: ${(i.extremismForms ?? []).join(", ") || "none"}; tier: ${i.preventionTier ?? "-"}`] : []),
     ...(i.proposal ? [color.dim(`proposed by rule ${i.proposal.rule}: ${i.proposal.decision}${i.proposal.partner ? ` to ${i.proposal.partner}` : ""} — ${safeText(i.proposal.reason)}`)] : []),
     ...i.decisions.map((d) => `decided ${time(d.decidedAt)}${d.actor ? ` by ${nameOf(d.actor.pseudonym) ?? d.actor.pseudonym} (${d.actor.role})` : ""}: ${color.bold(d.decision)}${d.partner ? ` to ${d.partner}, acknowledge by ${time(d.acknowledgeBy!)}, report back by ${time(d.reportBackBy!)}` : ""} — ${safeText(d.reason)}`),
+    ...(i.information ?? []).map((x) => `information from ${i.raisedBy} ${time(x.at)}${x.actor ? ` by ${nameOf(x.actor.pseudonym) ?? x.actor.pseudonym} (${x.actor.role})` : ""}: ${safeText(x.information)}`),
     ...(i.acknowledgement ? [`acknowledged by ${i.acknowledgement.by} at ${time(i.acknowledgement.at)}`] : []),
     ...(i.reportBack ? [`reported back by ${i.reportBack.by} at ${time(i.reportBack.at)}: ${safeText(i.reportBack.outcome)}`] : []),
   ];
@@ -51,6 +52,9 @@ export function signalText(s: SignalRecord): string {
     signalLine(s),
     ...(s.description ? [safeText(s.description)] : []),
     ...(s.routing ?? []).map((d) => `routing ${time(d.decidedAt)}: ${color.bold(d.decision)}${d.partner ? ` to ${d.partner}${d.reportBackBy ? `, report back by ${time(d.reportBackBy)}` : ""}` : ""} — ${safeText(d.reason)}`),
+    ...(s.information ?? []).map((x) => `information given ${time(x.at)}: ${safeText(x.information)}`),
+    ...(s.direction === "raised" && s.routing?.at(-1)?.decision === "ask-info" && !s.information?.some((x) => x.decisionId === s.routing!.at(-1)!.decisionId)
+      ? [color.magenta(`the platform asks for more information: schakel signal info ${s.signalId} --as ${s.raisedBy} --information "…"`)] : []),
     ...(s.acknowledgement ? [`acknowledged by ${s.acknowledgement.by} at ${time(s.acknowledgement.at)}${s.acknowledgement.remark ? `: ${safeText(s.acknowledgement.remark)}` : ""}`] : []),
     ...(s.reportBack ? [`reported back by ${s.reportBack.by} at ${time(s.reportBack.at)}: ${safeText(s.reportBack.outcome)}`] : []),
   ].join("\n");

@@ -3,7 +3,7 @@
  * need to the platform (its triage queue) or to a neighbour — never personal data. `--escalate`
  * asks the platform to pass it on; a platform coordinator decides. The other subcommands:
  * list/show (signal-list.ts), triage (signal-triage.ts), ack/report-back (signal-answer.ts),
- * stats (signal-stats.ts).
+ * info (signal-info.ts), stats (signal-stats.ts).
  */
 import type { Command } from "commander";
 import { EXTREMISM_FORMS, newMessageId, PREVENTION_TIERS, SEVERITIES, SIGNAL_KINDS } from "@schakel/contracts";
@@ -13,6 +13,7 @@ import { oneOf, parseAudiences, parseForms, requireSender, validateData } from "
 import { color, emit } from "../output.ts";
 import { actorFor } from "../session/acting-person.ts";
 import { registerSignalAnswers } from "./signal-answer.ts";
+import { registerSignalInfo } from "./signal-info.ts";
 import { registerSignalList } from "./signal-list.ts";
 import { registerSignalStats } from "./signal-stats.ts";
 import { registerSignalTriage } from "./signal-triage.ts";
@@ -58,5 +59,6 @@ export function registerSignal(program: Command): void {
   registerSignalList(signal);
   registerSignalTriage(signal);
   registerSignalAnswers(signal);
+  registerSignalInfo(signal);
   registerSignalStats(signal);
 }

@@ -83,20 +83,32 @@ export function envelopeMetadataOf(body: Uint8Array): { envelope: EnvelopeMetada
   return { envelope };
 }
 
-/** What to list: the refusing organisation, the reason, stored since. */
+/** What to list: the refusing organisation, the reason, stored since, after a sequence (the previous page's last). */
 export interface DeadLetterQuery {
   org?: string;
   reason?: string;
   since?: Date;
+  after?: number;
 }
 
 /** The dead letters matching `q`, oldest first. Throws the JetStream error when the stream cannot be read. */
 export async function* readDeadLetters(op: OperatorConnection, q: DeadLetterQuery): AsyncGenerator<DeadLetter> {
   const filter = q.org ? deadLetterFilter(q.org) : ALL_DEADLETTER;
   for await (const m of op.readRange({ stream: STREAMS.deadletter.name, filter, since: q.since ?? new Date(0) })) {
+    if (q.after !== undefined && m.seq <= q.after) continue;
     const d = deadLetterOf(m);
     if (q.reason === undefined || d.reason === q.reason) yield d;
   }
+}
+
+/** One page of dead letters: at most `limit`, and whether more match after the last one. */
+export async function deadLetterPage(op: OperatorConnection, q: DeadLetterQuery, limit: number): Promise<{ rows: DeadLetter[]; more: boolean }> {
+  const rows: DeadLetter[] = [];
+  for await (const d of readDeadLetters(op, q)) {
+    if (rows.length === limit) return { rows, more: true };
+    rows.push(d);
+  }
+  return { rows, more: false };
 }
 
 /** The DEADLETTER message at `seq`, or undefined when the stream holds none there. Throws the JetStream error otherwise. */

@@ -74,6 +74,7 @@ export function describe(type: MessageType | string, data: unknown): string {
     case "signal.acknowledged": return `${d.recipient} acknowledged signal ${d.signalId}${d.remark ? `: "${short(d.remark, 50)}"` : ""}`;
     case "signal.triaged": return `${d.decision}${d.partner ? ` to ${d.partner}` : ""} signal ${d.signalId} of ${d.raisedBy}: "${short(d.reason, 60)}"${d.reportBackBy ? ` report back by ${d.reportBackBy}` : ""}`;
     case "signal.reported": return `${d.partner} reported back on signal ${d.signalId}: "${short(d.outcome, 60)}"`;
+    case "signal.info.provided": return `${d.raisedBy} answered on signal ${d.signalId}: "${short(d.information, 60)}"`;
     case "policy.update.published": return `${d.domain}: "${short(d.title)}" for ${(d.concerns ?? []).join(", ")}`;
     case "digest.published": return `digest for ${d.municipality}: ${(d.items ?? []).length} item(s) from ${[...new Set((d.items ?? []).map((i: any) => i.domain))].join(", ")}`;
     case "coordination.requested": return `${d.ask}: "${short(d.topic)}"${d.respondBy ? ` respond by ${d.respondBy}` : ""} request ${d.requestId}`;

@@ -57,6 +57,12 @@ const ACTION_NAMES: Readonly<Record<PersonAction, string>> = {
   "triage-signal": "decide on a signal in the triage queue",
   "acknowledge-signal": "acknowledge a signal",
   "report-back-signal": "report back on a forwarded signal",
+  "provide-signal-info": "give the platform the information it asked for about a signal",
+  "confirm-digest": "confirm reading a digest",
+  "route-digest-item": "route a digest item to a local partner",
+  "share-knowledge": "share knowledge",
+  "curate-knowledge": "curate the knowledge library",
+  "adopt-glossary": "adopt a glossary version",
 };
 
 /**

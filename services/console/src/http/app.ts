@@ -29,6 +29,7 @@ import { caseRoutes } from "./case-routes.ts";
 import { notificationRoutes } from "./notification-routes.ts";
 import { digestRoutes } from "./digest-routes.ts";
 import { libraryRoutes } from "./library-routes.ts";
+import { glossaryRoutes } from "./glossary-routes.ts";
 
 export interface ConsoleAppOptions {
   /**
@@ -94,6 +95,7 @@ export function createConsoleApp(ctx: ConsoleContext, opts: ConsoleAppOptions = 
   app.route("/", notificationRoutes(ctx));
   app.route("/", digestRoutes(ctx));
   app.route("/", libraryRoutes(ctx));
+  app.route("/", glossaryRoutes(ctx));
   app.route("/", languageRoutes());
   app.route("/", liveRoutes(ctx, streams));
   app.route("/api", apiRoutes(ctx));

@@ -7,7 +7,7 @@
  * functions as the CLI; the forms carry the session's CSRF token (checked by the guard).
  */
 import { Hono, type Context } from "hono";
-import { SchakelError, type Actor, type PersonRole } from "@schakel/contracts";
+import { actingRole, ACTION_ROLES, SchakelError, type Actor, type PersonAction } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { confirmDigestRead, localPartnersOf, policyUpdates, receivedDigests, routeDigestItem } from "@schakel/organisation";
 import { deny } from "../auth/denials.ts";
@@ -17,13 +17,10 @@ import { holds, oneOf, type FormBody } from "./action-support.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 
-/** Who may confirm reading (anyone who reads the organisation's mail) and who may route an item. */
-const CONFIRM_ROLES: readonly PersonRole[] = ["livc-coordinator", "livc-member", "liaison", "platform-coordinator", "reader"];
-const ROUTE_ROLES: readonly PersonRole[] = ["livc-coordinator", "livc-member"];
-
-const actorOf = (c: Context<Env>, roles: readonly PersonRole[]): Actor | undefined => {
+/** The signed-in person as actor of `action` (contracts' person actions: confirm-digest, route-digest-item), or undefined. */
+const actorOf = (c: Context<Env>, action: PersonAction): Actor | undefined => {
   const person = c.get("person");
-  const role = roles.find((r) => person.roles.includes(r));
+  const role = actingRole(person.roles, action);
   return role ? { person: person.id, role } : undefined;
 };
 
@@ -37,9 +34,9 @@ export function digestRoutes(ctx: ConsoleContext): Hono<Env> {
     const org = c.get("person").organisation;
     const bus = await busOf(c);
     const [digests, updates] = await Promise.all([receivedDigests(bus), policyUpdates(bus)]);
-    const mayAct = holds(ctx, org) && actorOf(c, CONFIRM_ROLES) !== undefined;
+    const mayAct = holds(ctx, org) && actorOf(c, "confirm-digest") !== undefined;
     const body = digestsPage({
-      org, digests, updates, partners: actorOf(c, ROUTE_ROLES) ? localPartnersOf(ctx.model.directory, org) : [], locale: c.get("locale"), t: c.get("t"),
+      org, digests, updates, partners: actorOf(c, "route-digest-item") ? localPartnersOf(ctx.model.directory, org) : [], locale: c.get("locale"), t: c.get("t"),
       ...(mayAct ? { csrf: csrfOf(c) } : {}), ...(opts.done ? { done: opts.done } : {}), ...(opts.error ? { error: opts.error } : {}),
     });
     return c.html(layout(frameOf(ctx, c, digestWords(c.get("locale")).title, "digests"), body), (opts.status ?? 200) as 200);
@@ -63,10 +60,10 @@ export function digestRoutes(ctx: ConsoleContext): Hono<Env> {
     }
   });
 
-  const act = (path: string, roles: readonly PersonRole[], done: "confirmed" | "routed", run: (bus: Bus, digestId: string, body: FormBody, actor: Actor) => Promise<unknown>) =>
+  const act = (path: string, action: PersonAction, done: "confirmed" | "routed", run: (bus: Bus, digestId: string, body: FormBody, actor: Actor) => Promise<unknown>) =>
     app.post(path, async (c) => {
-      const actor = actorOf(c, roles);
-      if (!actor) return deny(c, 403, "role-not-allowed", `${c.get("person").roles.join(", ")} may not do this; it needs ${roles.join(" or ")}`);
+      const actor = actorOf(c, action);
+      if (!actor) return deny(c, 403, "role-not-allowed", `${c.get("person").roles.join(", ")} may not do this; it needs ${ACTION_ROLES[action].join(" or ")}`);
       if (!holds(ctx, c.get("person").organisation)) return deny(c, 403, "organisation-not-held", `this console does not hold the keys of ${c.get("person").organisation}`);
       const body = (await c.req.parseBody({ all: true })) as FormBody;
       try {
@@ -82,11 +79,11 @@ export function digestRoutes(ctx: ConsoleContext): Hono<Env> {
       return c.redirect(`/digests?done=${done}`, 303);
     });
 
-  act("/digests/:id/confirm", CONFIRM_ROLES, "confirmed", (bus, digestId, body, actor) => {
+  act("/digests/:id/confirm", "confirm-digest", "confirmed", (bus, digestId, body, actor) => {
     const updateId = oneOf(body.updateId);
     return confirmDigestRead(bus, { digestId, ...(updateId ? { updateIds: [updateId] } : {}), actor });
   });
-  act("/digests/:id/route", ROUTE_ROLES, "routed", (bus, digestId, body, actor) => {
+  act("/digests/:id/route", "route-digest-item", "routed", (bus, digestId, body, actor) => {
     const remark = oneOf(body.remark)?.trim();
     return routeDigestItem(bus, { digestId, updateId: oneOf(body.updateId) ?? "", partner: oneOf(body.partner) ?? "", ...(remark ? { remark: remark.slice(0, 500) } : {}), actor });
   });

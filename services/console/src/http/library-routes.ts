@@ -6,7 +6,7 @@
  * function as the CLI; the form carries the session's CSRF token (checked by the guard).
  */
 import { Hono, type Context } from "hono";
-import { EXTREMISM_FORMS, KNOWLEDGE_FORMATS, POLICY_DOMAINS, PREVENTION_TIERS, SchakelError, type Actor } from "@schakel/contracts";
+import { ACTION_ROLES, actingRole, EXTREMISM_FORMS, KNOWLEDGE_FORMATS, POLICY_DOMAINS, PREVENTION_TIERS, SchakelError, type Actor } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { curateKnowledge, isCurator, knowledgeLibrary, receivedKnowledge, type LibraryFilter } from "@schakel/organisation";
 import { deny } from "../auth/denials.ts";
@@ -54,7 +54,12 @@ export function libraryRoutes(ctx: ConsoleContext): Hono<Env> {
     if (!ctx.publisher) throw new SchakelError("unreachable", "this console runs without a bus connection, so it cannot read the library: start it with the bus URL", {}, { retryable: false });
     return ctx.publisher.connection(c.get("person").organisation);
   };
-  const curating = (c: Context<Env>): boolean => isCurator(ctx.model.directory, c.get("person").organisation) && holds(ctx, c.get("person").organisation);
+  /** The curator's person whose role may curate (contracts' person action curate-knowledge), on a console holding the curator's keys. */
+  const curatorActor = (c: Context<Env>): Actor | undefined => {
+    const person = c.get("person");
+    const role = actingRole(person.roles, "curate-knowledge");
+    return role && isCurator(ctx.model.directory, person.organisation) && holds(ctx, person.organisation) ? { person: person.id, role } : undefined;
+  };
 
   const page = async (c: Context<Env>, query: LibraryQuery, opts: { decided?: boolean; error?: string; status?: number } = {}) => {
     let error = opts.error;
@@ -66,7 +71,7 @@ export function libraryRoutes(ctx: ConsoleContext): Hono<Env> {
     }
     const bus = await busOf(c);
     const items = error && !opts.error ? [] : await knowledgeLibrary(bus, filter);
-    const curator = curating(c) ? { submissions: (await receivedKnowledge(bus)).filter((k) => k.status === "submitted"), csrf: csrfOf(c) } : undefined;
+    const curator = curatorActor(c) ? { submissions: (await receivedKnowledge(bus)).filter((k) => k.status === "submitted"), csrf: csrfOf(c) } : undefined;
     const body = libraryPage({ items, query, locale: c.get("locale"), t: c.get("t"), ...(curator ? { curator } : {}), ...(opts.decided ? { decided: true } : {}), ...(error ? { error } : {}) });
     return c.html(layout(frameOf(ctx, c, libraryWords(c.get("locale")).title, "library"), body), (opts.status ?? (error ? 422 : 200)) as 200);
   };
@@ -89,8 +94,11 @@ export function libraryRoutes(ctx: ConsoleContext): Hono<Env> {
 
   app.post("/library/:id/curate", async (c) => {
     const person = c.get("person");
-    if (!curating(c)) return deny(c, 403, "role-not-allowed", `${person.organisation} does not curate the knowledge library from this console`);
-    const actor: Actor = { person: person.id, role: person.roles[0]! };
+    const actor = curatorActor(c);
+    if (!actor) {
+      const why = isCurator(ctx.model.directory, person.organisation) ? `${person.roles.join(", ")} may not curate; it needs ${ACTION_ROLES["curate-knowledge"].join(" or ")}` : `${person.organisation} does not curate the knowledge library`;
+      return deny(c, 403, "role-not-allowed", why);
+    }
     const body = (await c.req.parseBody({ all: true })) as FormBody;
     const decision = oneOf(body.decision);
     const reason = oneOf(body.reason)?.trim();

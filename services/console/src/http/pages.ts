@@ -3,6 +3,7 @@ import { Hono, type Context } from "hono";
 import { shownNotices } from "../audit/shown-records.ts";
 import type { ShownRead } from "../audit/read-log.ts";
 import { html } from "hono/html";
+import { catalog } from "@schakel/contracts";
 import { feedFilterOf, feedPage } from "../model/feed-query.ts";
 import { flowStats, PERIODS, type Period } from "../model/flows.ts";
 import { NOTICE_PROGRESS, type NoticeProgress } from "@schakel/organisation";
@@ -83,7 +84,7 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     const q = { ...(status ? { status } : {}), ...(sender ? { sender } : {}), ...(text ? { text } : {}), page: intParam(c, "page") ?? 1, pageSize: 25 };
     const page = await noticePageWithOlder(model, c.get("viewer"), q);
     await shown(c, { kind: "notice", purpose: "notice list", records: shownNotices(model, page.items.map((s) => s.notice)) });
-    const senders = directory.organisations.filter((o) => o.roles.includes("liaison") || o.roles.includes("platform")).map((o) => o.id);
+    const senders = directory.organisations.filter((o) => catalog["notice.posted"].senders.some((r) => o.roles.includes(r))).map((o) => o.id);
     const t = c.get("t");
     return c.html(layout(frameOf(ctx, c, t.notices.title, "notices"), noticeList(page, q, senders, t)));
   });

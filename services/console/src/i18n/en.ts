@@ -11,7 +11,7 @@ export const en = {
   frame: {
     brand: "coordinator console",
     skip: "Skip to content",
-    nav: { overview: "Overview", feed: "Live feed", notices: "Notices", obligations: "Obligations", traces: "Traces", flows: "Flow map", post: "Post a notice", signal: "Raise a signal", coordination: "Coordination", cases: "Cases", livc: "LIVC-R", signals: "Triage", notifications: "Notifications", digests: "Digests", library: "Library" },
+    nav: { overview: "Overview", feed: "Live feed", notices: "Notices", obligations: "Obligations", traces: "Traces", flows: "Flow map", post: "Post a notice", signal: "Raise a signal", coordination: "Coordination", cases: "Cases", livc: "LIVC-R", signals: "Triage", notifications: "Notifications", digests: "Digests", library: "Library", glossary: "Glossary" },
     navLabel: "Main",
     signedInAs: (name: string, org: string) => `Signed in as ${name} (${org})`,
     logout: "Sign out",
@@ -89,7 +89,7 @@ Every notice, signal, request and acknowledgement between them travels over one 
     oldest: "Oldest open obligations", owedBy: "Owed by", kindTo: (kind: string, to: string) => `${kind} to ${to}`,
     nothingOwed: "Nothing is owed right now.", allObligations: "All obligations and escalations →",
   },
-  kinds: { acknowledgement: "acknowledgement", response: "response" } as Record<string, string>,
+  kinds: { acknowledgement: "acknowledgement", response: "response", "signal-acknowledgement": "signal acknowledgement", "signal-report": "signal report-back" } as Record<string, string>,
   notices: {
     title: "Notices", notFoundTitle: "Notice not found",
     notFound: (id: string) => html`No notice with id <code>${id}</code> is visible from this viewpoint. It may still be on its way, or addressed to others: <a href="/notices">see all notices</a>.`,
@@ -141,6 +141,7 @@ Every notice, signal, request and acknowledgement between them travels over one 
     notPosted: (n: number) => `The notice was not posted: ${n === 1 ? "one field needs" : `${n} fields need`} attention`,
     nothingPublished: "Nothing was published.", busRefused: "The bus did not take the notice",
     fromHelp: "Your organisation: notices are sent and signed in its name, and show you as the person who posted.",
+    nearbyHelp: (list: string) => `A municipality warns the municipalities that border on it or lie in its province: ${list}.`,
     groups: "Groups", everyone: "everyone", allOf: (g: string) => `all ${g}`,
     choose: "choose…", notSpecified: "not specified",
     tierHelp: "primary: for all; secondary: groups at risk; tertiary: persons already radicalised.",
@@ -173,6 +174,7 @@ Every notice, signal, request and acknowledgement between them travels over one 
     notDecided: "The decision was not sent", decide: "Decide", labels: { decision: "Decision", reason: "Reason (shown to the raiser and the partner)", partner: "Partner (forward only)", acknowledgeDays: "Acknowledge within (days)", reportBackDays: "Report back within (days)" },
     submit: "Send decision", decided: "Your decision was sent.", closedNote: "This signal is closed: it takes no further decision.",
     acknowledged: (org: string) => `Acknowledged by ${org}`, reportedBack: (org: string) => `Reported back by ${org}`,
+    informationFrom: (org: string) => `Information from ${org}`,
     notFound: (id: string) => `No signal ${id} is in the platform's triage queue.`,
     statsIntro: "Signals the platform saw, counted per month, province, kind and form of extremism. Metadata only: no description and no case data.",
     per: { month: "Per month", province: "Per province", municipality: "Per municipality", kind: "Per kind", form: "Per form of extremism" },
@@ -256,7 +258,7 @@ Every notice, signal, request and acknowledgement between them travels over one 
   errors: { title: "Something went wrong", back: "Back to the overview" },
   auth: {
     signInTitle: "Sign in required", deniedTitle: "Access refused", signIn: "Sign in",
-    mayNotPost: (roles: string) => `Your roles (${roles}) do not allow posting notices: a liaison or a platform coordinator posts them.`,
+    mayNotPost: (roles: string) => `Your roles (${roles}) do not allow posting notices: a liaison, a platform coordinator or a municipality's local contact point posts them.`,
     mayNotAcknowledge: (roles: string) => `Your roles (${roles}) do not allow acknowledging notices.`,
     mayNotRaiseSignal: (roles: string) => `Your roles (${roles}) do not allow raising signals: a LIVC coordinator or LIVC member of a municipality raises them.`,
     orgMayNotRaiseSignal: (org: string) => `${org} does not raise signals from this console: only a municipality or LIVC partner whose keys this console holds does.`,

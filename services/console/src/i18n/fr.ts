@@ -10,7 +10,7 @@ export const fr: Messages = {
   frame: {
     brand: "console de coordination",
     skip: "Aller au contenu",
-    nav: { overview: "Vue d'ensemble", feed: "Messages en direct", notices: "Avis", obligations: "Obligations", traces: "Traces", flows: "Carte des flux", post: "Envoyer un avis", signal: "Signaler", coordination: "Coordination", cases: "Cas", livc: "CSIL-R", signals: "Triage", notifications: "Notifications", digests: "Résumés", library: "Bibliothèque" },
+    nav: { overview: "Vue d'ensemble", feed: "Messages en direct", notices: "Avis", obligations: "Obligations", traces: "Traces", flows: "Carte des flux", post: "Envoyer un avis", signal: "Signaler", coordination: "Coordination", cases: "Cas", livc: "CSIL-R", signals: "Triage", notifications: "Notifications", digests: "Résumés", library: "Bibliothèque", glossary: "Glossaire" },
     navLabel: "Menu principal",
     signedInAs: (name: string, org: string) => `Connecté·e en tant que ${name} (${org})`,
     logout: "Se déconnecter",
@@ -88,7 +88,7 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
     oldest: "Obligations ouvertes les plus anciennes", owedBy: "Due par", kindTo: (kind: string, to: string) => `${kind} à ${to}`,
     nothingOwed: "Aucune obligation ouverte pour le moment.", allObligations: "Toutes les obligations et escalades →",
   },
-  kinds: { acknowledgement: "accusé de réception", response: "réponse" },
+  kinds: { acknowledgement: "accusé de réception", response: "réponse", "signal-acknowledgement": "accusé de réception d'un signal", "signal-report": "rapport sur un signal" },
   notices: {
     title: "Avis", notFoundTitle: "Avis introuvable",
     notFound: (id: string) => html`Aucun avis avec l'identifiant <code>${id}</code> n'est visible depuis ce point de vue. Il est peut-être encore en route, ou adressé à d'autres : <a href="/notices">voir tous les avis</a>.`,
@@ -140,6 +140,7 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
     notPosted: (n: number) => `L'avis n'a pas été envoyé : ${n === 1 ? "un champ demande" : `${n} champs demandent`} votre attention`,
     nothingPublished: "Rien n'a été publié.", busRefused: "Le bus n'a pas accepté l'avis",
     fromHelp: "Votre organisation : les avis sont envoyés et signés en son nom, avec vous comme personne qui les a envoyés.",
+    nearbyHelp: (list: string) => `Une commune avertit les communes voisines ou de sa province : ${list}.`,
     groups: "Groupes", everyone: "tout le monde", allOf: (g: string) => `tous ${g}`,
     choose: "choisir…", notSpecified: "non précisé",
     tierHelp: "primaire : pour tous ; secondaire : groupes à risque ; tertiaire : personnes déjà radicalisées.",
@@ -172,6 +173,7 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
     notDecided: "La décision n'a pas été envoyée", decide: "Décider", labels: { decision: "Décision", reason: "Raison (visible pour l'émetteur et le partenaire)", partner: "Partenaire (transmission seulement)", acknowledgeDays: "Accuser réception dans (jours)", reportBackDays: "Faire rapport dans (jours)" },
     submit: "Envoyer la décision", decided: "Votre décision a été envoyée.", closedNote: "Ce signalement est clôturé : il ne prend plus de décision.",
     acknowledged: (org: string) => `Accusé de réception par ${org}`, reportedBack: (org: string) => `Rapport de ${org}`,
+    informationFrom: (org: string) => `Informations de ${org}`,
     notFound: (id: string) => `Aucun signalement ${id} dans la file de triage de la plateforme.`,
     statsIntro: "Les signalements vus par la plateforme, comptés par mois, province, type et forme d'extrémisme. Métadonnées seulement : ni description ni données de cas.",
     per: { month: "Par mois", province: "Par province", municipality: "Par commune", kind: "Par type", form: "Par forme d'extrémisme" },
@@ -255,7 +257,7 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
   errors: { title: "Une erreur s'est produite", back: "Retour à la vue d'ensemble" },
   auth: {
     signInTitle: "Connexion requise", deniedTitle: "Accès refusé", signIn: "Se connecter",
-    mayNotPost: (roles: string) => `Vos rôles (${roles}) ne permettent pas d'envoyer des avis : c'est le rôle d'un agent de liaison ou d'un coordinateur de plateforme.`,
+    mayNotPost: (roles: string) => `Vos rôles (${roles}) ne permettent pas d'envoyer des avis : c'est le rôle d'un agent de liaison, d'un coordinateur de plateforme ou du point de contact local d'une commune.`,
     mayNotAcknowledge: (roles: string) => `Vos rôles (${roles}) ne permettent pas d'accuser réception des avis.`,
     mayNotRaiseSignal: (roles: string) => `Vos rôles (${roles}) ne permettent pas d'émettre des signalements : c'est le rôle d'un coordinateur ou d'un membre de la CSIL d'une commune.`,
     orgMayNotRaiseSignal: (org: string) => `${org} n'émet pas de signalements depuis cette console : seule une commune ou un partenaire CSIL dont cette console détient les clés le fait.`,

@@ -10,7 +10,7 @@ export const nl: Messages = {
   frame: {
     brand: "coördinatieconsole",
     skip: "Naar de inhoud",
-    nav: { overview: "Overzicht", feed: "Live berichten", notices: "Kennisgevingen", obligations: "Verplichtingen", traces: "Berichtsporen", flows: "Stromenkaart", post: "Kennisgeving versturen", signal: "Signaal melden", coordination: "Afstemming", cases: "Casussen", livc: "LIVC-R", signals: "Triage", notifications: "Meldingen", digests: "Beleidsoverzichten", library: "Kennisbank" },
+    nav: { overview: "Overzicht", feed: "Live berichten", notices: "Kennisgevingen", obligations: "Verplichtingen", traces: "Berichtsporen", flows: "Stromenkaart", post: "Kennisgeving versturen", signal: "Signaal melden", coordination: "Afstemming", cases: "Casussen", livc: "LIVC-R", signals: "Triage", notifications: "Meldingen", digests: "Beleidsoverzichten", library: "Kennisbank", glossary: "Begrippenlijst" },
     navLabel: "Hoofdmenu",
     signedInAs: (name: string, org: string) => `Aangemeld als ${name} (${org})`,
     logout: "Afmelden",
@@ -88,7 +88,7 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
     oldest: "Oudste openstaande verplichtingen", owedBy: "Verschuldigd door", kindTo: (kind: string, to: string) => `${kind} aan ${to}`,
     nothingOwed: "Er staat momenteel niets open.", allObligations: "Alle verplichtingen en escalaties →",
   },
-  kinds: { acknowledgement: "ontvangstbevestiging", response: "antwoord" },
+  kinds: { acknowledgement: "ontvangstbevestiging", response: "antwoord", "signal-acknowledgement": "ontvangstbevestiging van een signaal", "signal-report": "terugkoppeling over een signaal" },
   notices: {
     title: "Kennisgevingen", notFoundTitle: "Kennisgeving niet gevonden",
     notFound: (id: string) => html`Vanuit dit standpunt is geen kennisgeving met id <code>${id}</code> zichtbaar. Ze kan nog onderweg zijn, of aan anderen gericht: <a href="/notices">alle kennisgevingen</a>.`,
@@ -140,6 +140,7 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
     notPosted: (n: number) => `De kennisgeving is niet verstuurd: ${n === 1 ? "één veld vraagt" : `${n} velden vragen`} aandacht`,
     nothingPublished: "Er is niets verstuurd.", busRefused: "De bus heeft de kennisgeving niet aangenomen",
     fromHelp: "Uw organisatie: kennisgevingen worden in haar naam verstuurd en ondertekend, met u als persoon die ze verstuurde.",
+    nearbyHelp: (list: string) => `Een gemeente waarschuwt de gemeenten die eraan grenzen of in haar provincie liggen: ${list}.`,
     groups: "Groepen", everyone: "iedereen", allOf: (g: string) => `alle ${g}`,
     choose: "kies…", notSpecified: "niet opgegeven",
     tierHelp: "primair: voor iedereen; secundair: risicogroepen; tertiair: personen die al geradicaliseerd zijn.",
@@ -172,6 +173,7 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
     notDecided: "De beslissing is niet verstuurd", decide: "Beslissen", labels: { decision: "Beslissing", reason: "Reden (zichtbaar voor de melder en de partner)", partner: "Partner (alleen bij doorsturen)", acknowledgeDays: "Bevestigen binnen (dagen)", reportBackDays: "Terugkoppelen binnen (dagen)" },
     submit: "Beslissing versturen", decided: "Uw beslissing is verstuurd.", closedNote: "Dit signaal is afgesloten: er volgt geen beslissing meer.",
     acknowledged: (org: string) => `Bevestigd door ${org}`, reportedBack: (org: string) => `Teruggekoppeld door ${org}`,
+    informationFrom: (org: string) => `Informatie van ${org}`,
     notFound: (id: string) => `Signaal ${id} staat niet in de triagewachtrij van het platform.`,
     statsIntro: "Signalen die het platform zag, geteld per maand, provincie, soort en vorm van extremisme. Alleen metadata: geen beschrijving en geen casusgegevens.",
     per: { month: "Per maand", province: "Per provincie", municipality: "Per gemeente", kind: "Per soort", form: "Per vorm van extremisme" },
@@ -255,7 +257,7 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
   errors: { title: "Er liep iets mis", back: "Terug naar het overzicht" },
   auth: {
     signInTitle: "Aanmelden vereist", deniedTitle: "Toegang geweigerd", signIn: "Aanmelden",
-    mayNotPost: (roles: string) => `Uw rollen (${roles}) laten niet toe kennisgevingen te versturen: dat doet een contactpersoon of een platformcoördinator.`,
+    mayNotPost: (roles: string) => `Uw rollen (${roles}) laten niet toe kennisgevingen te versturen: dat doet een contactpersoon, een platformcoördinator of het lokaal aanspreekpunt van een gemeente.`,
     mayNotAcknowledge: (roles: string) => `Uw rollen (${roles}) laten niet toe kennisgevingen te bevestigen.`,
     mayNotRaiseSignal: (roles: string) => `Uw rollen (${roles}) laten niet toe signalen te melden: dat doet een LIVC-coördinator of LIVC-lid van een gemeente.`,
     orgMayNotRaiseSignal: (org: string) => `${org} meldt geen signalen vanuit deze console: alleen een gemeente of LIVC-partner waarvan deze console de sleutels heeft.`,

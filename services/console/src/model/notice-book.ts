@@ -9,6 +9,7 @@ import { PersonIndex, type KeyDirectory } from "@schakel/contracts/bus";
 import { recipientsOf } from "@schakel/organisation";
 import { knownActor } from "./persons.ts";
 import type { FlowRecord } from "./record.ts";
+import { SignalObligations } from "./signal-obligations.ts";
 
 /**
  * An acting person as the console knows them: pseudonym and role from the envelope, and the name
@@ -101,10 +102,14 @@ export class NoticeBook {
   list: NoticeState[] = [];
   escalations: EscalationState[] = [];
   readonly requests = new Map<string, RequestState>();
+  /** Open acknowledgements and reports owed about signals. */
+  readonly signals: SignalObligations;
   readonly #escalationsById = new Map<string, EscalationState>();
   #persons = PersonIndex.empty;
 
-  constructor(private readonly directory: KeyDirectory) {}
+  constructor(private readonly directory: KeyDirectory) {
+    this.signals = new SignalObligations(directory);
+  }
 
   /** Resolves acting persons through `index` from now on, and for the receipts already gathered. */
   usePersons(index: PersonIndex): void {
@@ -183,6 +188,7 @@ export class NoticeBook {
     this.#escalationsById.set(d.escalationId, escalation);
     this.escalations.push(escalation);
     if (o.kind === "acknowledgement") this.#receipts(this.#notice(o.reference, r), o.owedBy).escalatedAt ??= r.storedAt;
+    this.signals.escalated(r, o);
   }
 
   /**

@@ -104,9 +104,9 @@ export function noticePage(book: NoticeBook, viewer: Viewpoint, q: NoticeQuery =
   return { items, page, pageSize, total: matching.length, pages };
 }
 
-/** Something an organisation still owes another: an acknowledgement or a response. */
+/** Something an organisation still owes another: an acknowledgement or a response, of a notice, a request or a signal. */
 export interface Obligation {
-  kind: "acknowledgement" | "response";
+  kind: "acknowledgement" | "response" | "signal-acknowledgement" | "signal-report";
   reference: string;
   title: string;
   owedBy: string;
@@ -142,6 +142,13 @@ export function openObligations(book: NoticeBook, viewer: Viewpoint, now = Date.
       overdue: req.respondBy !== undefined && Date.parse(req.respondBy) < now, traceId: req.traceId, ...(req.respondBy ? { deadline: req.respondBy } : {}),
     };
     if (viewer.platform || o.owedTo === viewer.org || req.expected.includes(viewer.org)) out.push(o);
+  }
+  for (const so of book.signals.open.values()) {
+    const o: Obligation = {
+      kind: so.kind, reference: so.signalId, title: so.title, owedBy: so.owedBy, owedTo: so.owedTo, createdAt: so.createdAt, deadline: so.deadline,
+      overdue: Date.parse(so.deadline) < now, traceId: so.traceId, ...(so.escalatedAt !== undefined ? { escalatedAt: so.escalatedAt } : {}),
+    };
+    if (mine(o)) out.push(o);
   }
   return out.sort((a, b) => a.createdAt - b.createdAt);
 }

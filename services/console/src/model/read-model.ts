@@ -10,8 +10,9 @@
  * a trace of an old message are read back on demand (older-records.ts). Without a window (a model
  * filled by hand, with no bus to read back from) it keeps everything.
  */
-import type { DataOf, Envelope, MessageType } from "@schakel/contracts";
+import type { DataOf, Envelope, GlossaryAdopted, MessageType } from "@schakel/contracts";
 import { PersonIndex, type KeyDirectory, type Rejection } from "@schakel/contracts/bus";
+import { learnGlossary } from "./glossary.ts";
 import { chunkAt, chunkOf, CHUNK_SIZE, type Chunk } from "./ledger.ts";
 import { NoticeBook } from "./notice-book.ts";
 import { recordOf, type FlowRecord, type StoredAt } from "./record.ts";
@@ -137,6 +138,7 @@ export class ReadModel {
     if (!trace) this.#byTrace.set(record.traceId, (trace = []));
     trace.push(record.pos);
     this.#apply(type, record, envelope.data);
+    if (type === "glossary.adopted") learnGlossary((envelope.data as GlossaryAdopted).glossary);
     for (const listener of this.#listeners) {
       try {
         listener(record);
@@ -183,6 +185,10 @@ export class ReadModel {
       case "escalation.raised": return book.escalated(r, data as DataOf<"escalation.raised">);
       case "coordination.requested": return book.requested(r, data as DataOf<"coordination.requested">);
       case "coordination.responded": return book.responded(r, data as DataOf<"coordination.responded">);
+      case "signal.raised": return book.signals.raised(r, data as DataOf<"signal.raised">);
+      case "signal.triaged": return book.signals.triaged(r, data as DataOf<"signal.triaged">);
+      case "signal.acknowledged": return book.signals.acknowledged(r, data as DataOf<"signal.acknowledged">);
+      case "signal.reported": return book.signals.reported(r, data as DataOf<"signal.reported">);
       default: return;
     }
   }

@@ -82,6 +82,8 @@ function describe(type: MessageType, data: Record<string, unknown>): Described {
       return { summary: `triage: ${s("decision")}${s("partner") ? ` to ${s("partner")}` : ""} — ${s("reason")}` };
     case "signal.reported":
       return { summary: `reported back by ${s("partner")}` };
+    case "signal.info.provided":
+      return { summary: `information from ${s("raisedBy")}: ${s("information")}` };
     case "policy.update.published":
       return { summary: `${s("domain")}: ${s("title")}`, ...tagged };
     case "digest.published": {
@@ -126,6 +128,14 @@ function describe(type: MessageType, data: Record<string, unknown>): Described {
     case "read.recorded":
       // Read records live in READS, which the console never reads; named for the exhaustive switch.
       return { summary: "read recorded" };
+    case "glossary.proposed": {
+      const c = (data.change ?? {}) as Record<string, unknown>;
+      return { summary: `glossary: ${String(c.action)} ${String(c.vocabulary)} "${String(c.term)}"` };
+    }
+    case "glossary.adopted": {
+      const g = (data.glossary ?? {}) as Record<string, unknown>;
+      return { summary: `glossary v${String(g.version)} adopted` };
+    }
     case "escalation.raised": {
       const o = (data.obligation ?? {}) as Record<string, unknown>;
       // Filed under the obligation it escalates (a notice or request id), not its own escalationId,

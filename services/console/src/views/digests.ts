@@ -9,6 +9,7 @@ import type { DigestItem } from "@schakel/contracts";
 import type { ReceivedDigest, UpdateUptake } from "@schakel/organisation";
 import type { Locale, Messages } from "../i18n/messages.ts";
 import { time, type Html } from "./format.ts";
+import { term } from "./glossary-term.ts";
 
 interface Words {
   title: string; intro: (org: string) => string; none: string; window: string; routedBy: (m: string) => string;
@@ -57,7 +58,7 @@ function itemView(v: DigestPageView, d: ReceivedDigest, i: DigestItem): Html {
 <h3>${i.title}</h3>
 <p>${i.summary}</p>
 <dl><dt>${w.domain}</dt><dd data-field="domain">${i.domain} (${i.publishedBy})</dd>
-<dt>${w.tier}</dt><dd data-field="tier">${i.preventionTier ?? "—"}</dd>
+<dt>${w.tier}</dt><dd data-field="tier">${term("prevention-tier", i.preventionTier, v.t.tag)}</dd>
 <dt>${w.effective}</dt><dd data-field="effective">${i.effectiveFrom ? time(i.effectiveFrom, v.t) : "—"}</dd>
 ${i.link ? html`<dt>${w.link}</dt><dd><a href="${i.link}" rel="noopener noreferrer">${i.link}</a></dd>` : ""}
 <dt>${w.read}</dt><dd data-field="read">${read ? time(read.at, v.t) : w.notRead}</dd>
@@ -73,7 +74,7 @@ function uptakeView(v: DigestPageView): Html {
   const w = digestWords(v.locale);
   return html`<h2>${w.updates}</h2>${v.updates.length === 0 ? html`<p class="empty">${w.noUpdates}</p>` : html`<ul class="uptake">${v.updates.map((u) => html`<li data-update="${u.update.updateId}">
 <h3>${u.update.title ?? u.update.updateId}</h3>
-<dl><dt>${w.tier}</dt><dd>${u.update.preventionTier ?? "—"}</dd><dt>${w.effective}</dt><dd>${u.update.effectiveFrom ? time(u.update.effectiveFrom, v.t) : "—"}</dd>
+<dl><dt>${w.tier}</dt><dd>${term("prevention-tier", u.update.preventionTier, v.t.tag)}</dd><dt>${w.effective}</dt><dd>${u.update.effectiveFrom ? time(u.update.effectiveFrom, v.t) : "—"}</dd>
 <dt>${w.readBy}</dt><dd data-field="read-by">${u.update.reads.length ? u.update.reads.map((r) => html`${r.municipality} (${time(r.at, v.t)}) `) : w.nobody}</dd>
 <dt>${w.notReadBy}</dt><dd data-field="not-read">${u.notRead.length ? u.notRead.join(", ") : "—"}</dd>
 <dt>${w.takenUp}</dt><dd data-field="taken-up">${u.update.routes.length ? u.update.routes.map((r) => `${r.municipality} → ${r.partner}`).join(", ") : w.nobody}</dd></dl></li>`)}</ul>`}`;

@@ -12,13 +12,14 @@ import { LANE_LEVELS } from "../model/feed-query.ts";
 import type { FlowRecord } from "../model/record.ts";
 import { boundsOf, isOpenEnded, SINCE_CHOICES } from "../model/time-window.ts";
 import { count, orgChip, query, time, typeBadge, type Html } from "./format.ts";
+import { term } from "./glossary-term.ts";
 
 const FAMILIES = [...new Set(MESSAGE_TYPES.map((t) => t.split(".")[0]!))];
 
 /** One feed row; the whole row opens the message's trace, the link inside keeps it keyboard-reachable. */
 export function feedRow(r: FlowRecord, directory: KeyDirectory, t: Messages): Html {
   const href = `/traces/${r.traceId}#m-${r.id}`;
-  const tags = [r.preventionTier ? html`<span class="tag">${r.preventionTier}</span>` : "", ...(r.extremismForms ?? []).map((f) => html`<span class="tag">${f}</span>`)];
+  const tags = [r.preventionTier ? html`<span class="tag">${term("prevention-tier", r.preventionTier, t.tag)}</span>` : "", ...(r.extremismForms ?? []).map((f) => html`<span class="tag">${term("extremism-form", f, t.tag)}</span>`)];
   return html`<tr data-href="${href}" data-pos="${r.pos}">
 <td class="when">${time(r.storedAt, t)}</td>
 <td>${typeBadge(r.type)}</td>

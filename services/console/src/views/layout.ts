@@ -28,6 +28,7 @@ export const NAV = [
   { href: "/notifications", key: "notifications" },
   { href: "/digests", key: "digests" },
   { href: "/library", key: "library" },
+  { href: "/glossary", key: "glossary" },
 ] as const satisfies readonly { href: string; key: string; may?: readonly PersonAction[]; caseWork?: true }[];
 export type NavKey = (typeof NAV)[number]["key"];
 

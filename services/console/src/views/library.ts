@@ -8,6 +8,7 @@ import { EXTREMISM_FORMS, KNOWLEDGE_FORMATS, POLICY_DOMAINS, PREVENTION_TIERS } 
 import type { ReceivedKnowledge } from "@schakel/organisation";
 import type { Locale, Messages } from "../i18n/messages.ts";
 import { time, type Html } from "./format.ts";
+import { term, terms } from "./glossary-term.ts";
 
 interface Words {
   title: string; intro: string; none: string; text: string; form: string; tier: string; domain: string; format: string; from: string; to: string; any: string; search: string;
@@ -52,8 +53,8 @@ function select(name: keyof LibraryQuery, label: string, values: readonly string
 function itemView(k: ReceivedKnowledge, w: Words, t: Messages): Html {
   return html`<h3>${k.title}</h3><p>${k.summary}</p>
 <dl><dt>${w.format}</dt><dd data-field="format">${k.format}</dd><dt>${w.date}</dt><dd data-field="date">${k.date ? time(k.date, t) : "—"}</dd>
-<dt>${w.place}</dt><dd data-field="place">${k.location ?? "—"}</dd><dt>${w.tier}</dt><dd data-field="tier">${k.preventionTier ?? "—"}</dd>
-<dt>${w.forms}</dt><dd data-field="forms">${k.extremismForms?.join(", ") ?? "—"}</dd><dt>${w.domain}</dt><dd data-field="domain">${k.domain ?? "—"}</dd>
+<dt>${w.place}</dt><dd data-field="place">${k.location ?? "—"}</dd><dt>${w.tier}</dt><dd data-field="tier">${term("prevention-tier", k.preventionTier, t.tag)}</dd>
+<dt>${w.forms}</dt><dd data-field="forms">${terms("extremism-form", k.extremismForms, t.tag)}</dd><dt>${w.domain}</dt><dd data-field="domain">${k.domain ?? "—"}</dd>
 ${k.link ? html`<dt>${w.link}</dt><dd><a href="${k.link}" rel="noopener noreferrer">${k.link}</a></dd>` : ""}<dt>${w.sharedBy}</dt><dd>${k.sharedBy ?? k.from}</dd></dl>`;
 }
 

@@ -12,6 +12,7 @@ import type { KnownActor } from "../model/notice-book.ts";
 import type { MatrixRow, NoticePage, NoticeQuery } from "../model/notice-query.ts";
 import type { Messages } from "../i18n/messages.ts";
 import { count, duration, orgChip, query, time, type Html } from "./format.ts";
+import { term, terms } from "./glossary-term.ts";
 
 export function statusBadge(status: NoticeProgress, t: Messages): Html {
   return html`<span class="status st-${status}">${t.notices.status[status]}</span>`;
@@ -114,8 +115,8 @@ export function noticeDetail(n: NoticeState, rows: MatrixRow[], status: NoticePr
 <div><dt>${nt.addressedTo}</dt><dd>${n.audiences.map((a) => orgChip(t, directory, a))}</dd></div>
 <div><dt>${nt.category}</dt><dd>${n.category ?? "—"}</dd></div>
 <div><dt>${nt.ackBy}</dt><dd>${n.ackRequired ? (n.ackBy ? time(n.ackBy, t) : nt.ackRequiredNoDeadline) : nt.ackNotRequired}</dd></div>
-<div><dt>${nt.tier}</dt><dd>${n.preventionTier ?? "—"}</dd></div>
-<div><dt>${nt.forms}</dt><dd>${n.extremismForms?.join(", ") ?? "—"}</dd></div>
+<div><dt>${nt.tier}</dt><dd>${term("prevention-tier", n.preventionTier, t.tag)}</dd></div>
+<div><dt>${nt.forms}</dt><dd>${terms("extremism-form", n.extremismForms, t.tag)}</dd></div>
 ${n.caseRef ? html`<div><dt>${nt.caseRef}</dt><dd>${n.caseRef}</dd></div>` : ""}
 <div><dt>${nt.statusLabel}</dt><dd>${statusBadge(status, t)}</dd></div>
 </dl>

@@ -18,8 +18,11 @@ const invalid = (errors: FieldErrors, f: NoticeField, help?: string): Html => {
 };
 const checked = (on: boolean) => (on ? html` checked` : "");
 
-/** The form, sent as `from` (the signed-in person's organisation); `publishError` is a broker failure after validation passed (nothing or part was sent). */
-export function postForm(opts: { from: string; csrf: string; values: NoticeFormInput; errors: FieldErrors; directory: KeyDirectory; t: Messages; publishError?: string }): Html {
+/**
+ * The form, sent as `from` (the signed-in person's organisation); `publishError` is a broker failure after validation passed (nothing or part was sent).
+ * `nearby`: the only recipients offered, for a sender limited to nearby municipalities (catalog `nearbyOnly`); absent: every group and organisation.
+ */
+export function postForm(opts: { from: string; csrf: string; values: NoticeFormInput; errors: FieldErrors; directory: KeyDirectory; t: Messages; publishError?: string; nearby?: readonly string[] }): Html {
   const { values: v, errors, directory, t } = opts;
   const pt = t.post;
   const fieldLabel = (f: NoticeField) => pt.labels[f];
@@ -39,8 +42,9 @@ ${v.noticeId ? html`<input type="hidden" name="noticeId" value="${v.noticeId}">`
 <input type="hidden" name="_csrf" value="${opts.csrf}">
 
 <fieldset class="field" id="f-recipients"${invalid(errors, "recipients")}><legend>${fieldLabel("recipients")}</legend>
-<div class="checks"><span class="group-name">${pt.groups}</span>${AUDIENCE_GROUPS.map((g) => html`<label><input type="checkbox" name="recipients" value="${g}"${checked(recipients.has(g))}> ${g === "all" ? pt.everyone : pt.allOf(levelName(t, g).toLowerCase())}</label>`)}</div>
-${byLevel.map((l) => html`<div class="checks"><span class="group-name">${levelName(t, l)}</span>${directory.organisations.filter((o) => o.level === l).map((o) => html`<label title="${o.name}"><input type="checkbox" name="recipients" value="${o.id}"${checked(recipients.has(o.id))}> ${o.id}</label>`)}</div>`)}
+${opts.nearby ? html`<div class="checks" data-nearby>${opts.nearby.map((id) => html`<label title="${directory.organisation(id)?.name ?? id}"><input type="checkbox" name="recipients" value="${id}"${checked(recipients.has(id))}> ${id}</label>`)}</div>
+<small id="h-recipients">${pt.nearbyHelp(opts.nearby.join(", ") || "—")}</small>` : html`<div class="checks"><span class="group-name">${pt.groups}</span>${AUDIENCE_GROUPS.map((g) => html`<label><input type="checkbox" name="recipients" value="${g}"${checked(recipients.has(g))}> ${g === "all" ? pt.everyone : pt.allOf(levelName(t, g).toLowerCase())}</label>`)}</div>
+${byLevel.map((l) => html`<div class="checks"><span class="group-name">${levelName(t, l)}</span>${directory.organisations.filter((o) => o.level === l).map((o) => html`<label title="${o.name}"><input type="checkbox" name="recipients" value="${o.id}"${checked(recipients.has(o.id))}> ${o.id}</label>`)}</div>`)}`}
 ${errorsOf(t, errors, "recipients")}</fieldset>
 
 <div class="field"><label for="f-title">${fieldLabel("title")}</label>

@@ -10,6 +10,7 @@ import type { SignalStats, TriageItem } from "@schakel/platform";
 import type { Messages } from "../i18n/messages.ts";
 import { publishFailure } from "./form-fields.ts";
 import { count, orgChip, time, type Html } from "./format.ts";
+import { term } from "./glossary-term.ts";
 
 const STATES = ["open", "forwarded", "monitoring", "awaiting-information", "closed"] as const;
 const stateClass = (s: string) => (s === "open" ? "st-open" : s === "closed" ? "st-informational" : s === "forwarded" ? "st-complete" : "st-escalated");
@@ -32,7 +33,7 @@ ${STATES.map((s) => html`<option value="${s}"${s === (state ?? "open") ? html` s
 <td>${stateBadge(t, i.state)}</td>
 <td class="when">${time(i.raisedAt, t)}</td>
 <td>${orgChip(t, directory, i.raisedBy)}</td>
-<td><a href="/signals/${i.signalId}">${i.title}</a> <span class="tag">${i.kind}</span> <span class="tag">${i.severity}</span></td>
+<td><a href="/signals/${i.signalId}">${i.title}</a> <span class="tag">${term("signal-kind", i.kind, t.tag)}</span> <span class="tag">${i.severity}</span></td>
 <td>${i.proposal ? html`${tr.decisions[i.proposal.decision] ?? i.proposal.decision}${i.proposal.partner ? html` → ${orgChip(t, directory, i.proposal.partner)}` : ""}` : t.common.none}</td>
 <td>${last ? html`${tr.decisions[last.decision] ?? last.decision}${last.partner ? html` → ${orgChip(t, directory, last.partner)}` : ""}` : t.common.none}</td>
 </tr>`;
@@ -57,11 +58,12 @@ export function triageItemPage(v: TriageItemView, directory: KeyDirectory, t: Me
   return html`<p><a href="/signals">${tr.toQueue}</a></p>
 ${v.decided ? html`<p class="notice-ok" role="status">${tr.decided}</p>` : ""}
 ${publishFailure(tr.notDecided, v.error)}
-<p>${stateBadge(t, i.state)} <span class="tag">${i.kind}</span> <span class="tag">${i.severity}</span> ${orgChip(t, directory, i.raisedBy)} ${time(i.raisedAt, t)}</p>
+<p>${stateBadge(t, i.state)} <span class="tag">${term("signal-kind", i.kind, t.tag)}</span> <span class="tag">${i.severity}</span> ${orgChip(t, directory, i.raisedBy)} ${time(i.raisedAt, t)}</p>
 ${i.description ? html`<p class="body">${i.description}</p>` : ""}
-${i.extremismForms?.length ? html`<p class="meta">${i.extremismForms.map((f) => html`<span class="tag">${f}</span>`)}</p>` : ""}
+${i.extremismForms?.length ? html`<p class="meta">${i.extremismForms.map((f) => html`<span class="tag">${term("extremism-form", f, t.tag)}</span>`)}</p>` : ""}
 ${proposal ? html`<p class="meta" data-proposal="${proposal.decision}">${tr.proposedBy(proposal.rule)}: <strong>${tr.decisions[proposal.decision] ?? proposal.decision}</strong>${proposal.partner ? html` → ${orgChip(t, directory, proposal.partner)}` : ""} — ${proposal.reason}</p>` : ""}
 <ol class="decisions">${i.decisions.map((d) => html`<li data-decision="${d.decision}">${time(d.decidedAt, t)} <strong>${tr.decisions[d.decision] ?? d.decision}</strong>${d.partner ? html` → ${orgChip(t, directory, d.partner)} (${time(d.reportBackBy, t)})` : ""}${d.actor ? ` ${tr.decidedBy(d.actor.role)}` : ""} — ${d.reason}</li>`)}</ol>
+${(i.information ?? []).map((x) => html`<p data-information="${x.decisionId}">${tr.informationFrom(i.raisedBy)}, ${time(x.at, t)}${x.actor ? ` (${x.actor.role})` : ""}: ${x.information}</p>`)}
 ${i.acknowledgement ? html`<p>${tr.acknowledged(i.acknowledgement.by)}, ${time(i.acknowledgement.at, t)}</p>` : ""}
 ${i.reportBack ? html`<p>${tr.reportedBack(i.reportBack.by)}, ${time(i.reportBack.at, t)}: ${i.reportBack.outcome}</p>` : ""}
 ${i.state === "closed" ? html`<p class="meta">${tr.closedNote}</p>` : html`<h2 id="decide-h">${tr.decide}</h2>

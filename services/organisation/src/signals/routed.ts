@@ -6,7 +6,7 @@
  */
 import { actorRefOf } from "@schakel/contracts";
 import { HandlerRefusal, type Delivery } from "@schakel/contracts/bus";
-import { messageRefOf } from "../records.ts";
+import { messageRefOf, type SignalRecord } from "../records.ts";
 import type { OrgState } from "../state.ts";
 
 /** The person role whose decisions a triage message must carry. */
@@ -30,9 +30,9 @@ export async function receiveSignalTriage(state: OrgState, d: Delivery<"signal.t
   const routing = {
     decisionId: data.decisionId, decision: data.decision, reason: data.reason, decidedAt: data.decidedAt, messageId: envelope.id,
     ...(data.partner ? { partner: data.partner } : {}), ...(data.acknowledgeBy ? { acknowledgeBy: data.acknowledgeBy } : {}),
-    ...(data.reportBackBy ? { reportBackBy: data.reportBackBy } : {}), ...(actor ? { actor } : {}),
+    ...(data.reportBackBy ? { reportBackBy: data.reportBackBy } : {}), ...(actor ? { actor } : {}), message: messageRefOf(envelope),
   };
-  const add = (list: (typeof routing)[] | undefined) => list?.some((r) => r.decisionId === data.decisionId) ? undefined : [...(list ?? []), routing];
+  const add = (list: SignalRecord["routing"]) => list?.some((r) => r.decisionId === data.decisionId) ? undefined : [...(list ?? []), routing];
   if (data.raisedBy === state.org) {
     await state.signals.mutate(data.signalId, (cur) => {
       const next = cur?.direction === "raised" ? add(cur.routing) : undefined;

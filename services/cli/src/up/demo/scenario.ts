@@ -127,7 +127,8 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     const livc = await setLivcComposition(mechelen, { members: [{ org: "fed-police", roles: ["liaison"] }] });
     // A second demo on the same data folder finds the case open already.
     if (!(await caseFiles(mechelen)).some((c) => c.caseRef === "LIVC-MECH-2026-0042")) await openCase(mechelen, { caseRef: "LIVC-MECH-2026-0042", participants: ["fed-police"], summary: "Young adult returning from detention; the family asks for support." });
-    say(`   mechelen → fed-police, vpr livc.composition.set v${livc.version}; mechelen → fed-police case.opened LIVC-MECH-2026-0042 (art-458ter-livc-r, consultation)`);
+    // The composition goes to its members, the platform and the notice senders (who seal a detainee's details to the members).
+    say(`   mechelen → ${livc.sentTo.filter((o) => o !== "mechelen").join(", ")} livc.composition.set v${livc.version} (members, the platform and the notice senders); mechelen → fed-police case.opened LIVC-MECH-2026-0042 (art-458ter-livc-r, consultation)`);
     const consultation = await requestCaseConsultation(mechelen, {
       caseRef: "LIVC-MECH-2026-0042", recipients: ["fed-police"], question: "Is there new information relevant to the follow-up plan?",
     });
