@@ -24,8 +24,11 @@ describe("topology script", () => {
   it("topology script - runs a hub and one leaf per level from generated configs, provisioned and linked", () => {
     const data = mkdtempSync(path.join(tmpdir(), "schakel-topology-"));
     try {
-      // A random base port in a range nats tests do not use; the script leaves 4222 alone.
-      const base = 30_000 + Math.floor(Math.random() * 300) * 100;
+      // The script binds fixed ports from its base (up to base + 1000). A random base below the
+      // kernel's ephemeral range (32768 and up), where the servers other tests start on port -1
+      // get their ports, and below the machine's own services (e.g. 25672): no other test can
+      // hold one of them. The script leaves 4222 alone.
+      const base = 10_000 + Math.floor(Math.random() * 140) * 100;
       const r = run(["leaves", "--data", data, "--base-port", String(base), "--check"]);
       expect(r.stderr + r.stdout).not.toMatch(/topology: /);
       expect(r.status).toBe(0);
