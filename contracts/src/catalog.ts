@@ -19,7 +19,7 @@ import { ReadRecorded } from "./messages/read.ts";
 import { SignalEscalated, SignalRaised } from "./messages/signal.ts";
 import { SignalAcknowledged, SignalInfoProvided, SignalReportedBack, SignalTriaged } from "./messages/signal-triage.ts";
 import { messageSubject } from "./subjects.ts";
-import type { Classification, Role } from "./vocabulary.ts";
+import { ROLES, type Classification, type Role } from "./vocabulary.ts";
 
 /** One catalog entry. */
 export interface CatalogEntry<S extends z.ZodType = z.ZodType> {
@@ -53,10 +53,8 @@ export interface CatalogEntry<S extends z.ZodType = z.ZodType> {
 }
 
 const entry = <S extends z.ZodType>(e: CatalogEntry<S>): CatalogEntry<S> => e;
-const anyone: readonly Role[] = [
-  "municipality", "platform", "policy-domain", "liaison", "livc-partner", "knowledge-partner", "police-zone", "crisis-centre", "justice-house", "prison-service",
-  "local-partner",
-];
+/** Every organisation role but the audit's (which only reads): a new role sends these types without another list to edit. */
+const anyone: readonly Role[] = ROLES.filter((r) => r !== "audit");
 
 export const catalog = {
   "notice.posted": entry({

@@ -4,13 +4,11 @@
  */
 import { z } from "zod";
 import { SchemaError } from "./errors.ts";
-import { findTerm, GlossaryRecord, TermId, Vocabulary, type GlossaryTerm } from "./glossary.ts";
+import { DefinitionText, findTerm, GlossaryRecord, LabelText, TermId, Vocabulary, type GlossaryTerm } from "./glossary.ts";
 
 export const GLOSSARY_ACTIONS = ["add", "redefine", "deprecate"] as const;
 export const GlossaryAction = z.enum(GLOSSARY_ACTIONS);
 export type GlossaryAction = z.infer<typeof GlossaryAction>;
-
-const Line = z.string().trim().min(1).max(80).regex(/^[^\u0000-\u001f\u007f]*$/, "one line without control characters");
 
 /** One change to one term. `add` needs a label and a definition; `redefine` a new definition (and may relabel). */
 export const GlossaryChange = z
@@ -18,8 +16,8 @@ export const GlossaryChange = z
     action: GlossaryAction,
     vocabulary: Vocabulary,
     term: TermId,
-    label: z.object({ nl: Line, en: Line }).optional(),
-    definition: z.string().trim().min(1).max(600).regex(/^[^\u0000-\u001f\u007f]*$/, "one paragraph without control characters").optional(),
+    label: z.object({ nl: LabelText, en: LabelText }).optional(),
+    definition: DefinitionText.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.action === "add" && !c.label) ctx.addIssue({ code: "custom", path: ["label"], message: "a new term needs its label in Dutch and English" });

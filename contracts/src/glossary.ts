@@ -31,8 +31,9 @@ export const BUILTIN_GLOSSARY_VERSION = 1;
 /** A term id: lower-case words joined by hyphens, as the vocabularies' enum values. */
 export const TermId = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a term id is lower-case words joined by '-', e.g. far-right").max(40);
 
-const DefinitionText = z.string().trim().min(1).max(600).regex(/^[^\u0000-\u001f\u007f]*$/, "one paragraph without control characters");
-const LabelText = z.string().trim().min(1).max(80).regex(/^[^\u0000-\u001f\u007f]*$/, "one line without control characters");
+/** A term's definition, and its labels (also what a proposed change carries: glossary-change.ts). */
+export const DefinitionText = z.string().trim().min(1).max(600).regex(/^[^\u0000-\u001f\u007f]*$/, "one paragraph without control characters");
+export const LabelText = z.string().trim().min(1).max(80).regex(/^[^\u0000-\u001f\u007f]*$/, "one line without control characters");
 
 export const GlossaryTerm = z.object({
   term: TermId,

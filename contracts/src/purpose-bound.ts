@@ -81,9 +81,9 @@ export function purposeBoundIssue(schema: z.ZodType, audience: string, data: unk
     if (value === undefined || "redacted" in value) continue;
     const entitled = d[mark.to];
     const sealedTo = value.sealed.recipients.map((r) => r.org);
-    const expected = typeof entitled !== "string" ? [] : entitled === audience || !mark.withLivc ? [entitled] : [entitled, audience];
-    const onItsCopy = audience === entitled || (mark.withLivc === true && expected.length === 2);
-    if (!onItsCopy || sealedTo.length !== expected.length || !expected.every((org) => sealedTo.includes(org))) {
+    // Whom this copy may be sealed to: the named organisation on its own copy; with `withLivc`, it and the copy's audience on any other.
+    const expected = typeof entitled !== "string" ? undefined : entitled === audience ? [entitled] : mark.withLivc ? [entitled, audience] : undefined;
+    if (!expected || sealedTo.length !== expected.length || !expected.every((org) => sealedTo.includes(org))) {
       const named = `${mark.to} (${JSON.stringify(entitled ?? null)})`;
       const whom = mark.withLivc ? `${named} on its own copy, and to ${mark.to} and the member on the copy addressed to a member of its LIVC-R (never on a group's copy)` : `${named}, on the copy addressed to it`;
       return {

@@ -3,9 +3,13 @@
  * accept and stays compatible with the released one (contracts/schemas/glossary.json); removing a
  * term, changing its id or rewording it without a new version fails; adding and deprecating pass.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { applyGlossaryChange, BUILTIN_GLOSSARY, GlossaryRecord, RawEnvelope, type GlossaryRecord as Glossary } from "@schakel/contracts";
-import { checkGlossary, readGlossarySnapshot } from "../src/compat/glossary.ts";
+import { checkGlossary, readGlossarySnapshot, releaseGlossary } from "../src/compat/glossary.ts";
 
 const at = { at: new Date("2026-06-01T10:00:00Z"), by: "vpr", proposalId: "0190a6a0-0000-7000-8000-000000000001" };
 const withSignalKinds = (g: Glossary, edit: (terms: Glossary["terms"]["signal-kind"]) => Glossary["terms"]["signal-kind"]): Glossary => ({
@@ -17,6 +21,17 @@ describe("compat - glossary", () => {
     const released = await readGlossarySnapshot();
     expect(checkGlossary(released, BUILTIN_GLOSSARY)).toEqual([]);
     expect(GlossaryRecord.safeParse(BUILTIN_GLOSSARY).success).toBe(true);
+  });
+
+  it("compat - releasing writes the glossary once; releasing it again leaves the file unchanged", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "glossary-"));
+    try {
+      const file = pathToFileURL(join(dir, "glossary.json"));
+      expect(await releaseGlossary(file)).toEqual({ action: "refreshed" });
+      expect(await releaseGlossary(file)).toEqual({ action: "unchanged" });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("compat - removing a released term fails, naming it and the stored messages that use it", () => {

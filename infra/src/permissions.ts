@@ -94,12 +94,16 @@ function feedGrants(org: Organisation): Grant[] {
 /** Buckets the platform keeps its obligations, digest windows, delivery records and trace index in. */
 export const platformBuckets = ["obligations", "digests", "deliveries", "traces"];
 
+/** The buckets each organisation holds: its own state, and its case state (two whatever the registry's size). */
+export function organisationBuckets(org: string): string[] {
+  return [orgStateBucket(org), caseStateBucket(org)];
+}
+
 /** Everything one organisation's account imports from the platform account. */
 export function organisationGrants(org: Organisation): Grant[] {
   const platform = org.roles.includes("platform");
   const durables = durableConsumersOf(org);
-  // Its own state and its case state: two buckets whatever the registry's size.
-  const buckets = [orgStateBucket(org.id), caseStateBucket(org.id), ...(platform ? platformBuckets : [])];
+  const buckets = [...organisationBuckets(org.id), ...(platform ? platformBuckets : [])];
   return [
     request(senderFilter(org.id, ROOTS.coord)),
     request(senderFilter(org.id, ROOTS.case)),

@@ -8,8 +8,7 @@ import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, 
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { caseStateBucket, durableConsumersOf, orgStateBucket, STREAMS, type Registry } from "@schakel/contracts";
-import { platformBuckets } from "./permissions.ts";
-import { AUDIT_ID } from "./permissions.ts";
+import { AUDIT_ID, organisationBuckets, platformBuckets } from "./permissions.ts";
 
 const DAY_NS = 24 * 3600 * 1e9;
 
@@ -78,17 +77,12 @@ function consumerConfigsOf(org: Registry["organisations"][number], ackWaitMs = D
 }
 
 /** The declared durable consumers: each organisation's inboxes, the platform's all-seeing one. */
-export function consumerConfigs(registry: Registry, ackWaitMs = DEFAULT_ACK_WAIT_MS): Declared[] {
-  return registry.organisations.flatMap((o) => consumerConfigsOf(o, ackWaitMs));
-}
-
-/** The buckets each organisation holds: its own state, and its case state (kept for the CASE retention). */
-function orgBuckets(org: string): string[] {
-  return [orgStateBucket(org), caseStateBucket(org)];
+export function consumerConfigs(registry: Registry): Declared[] {
+  return registry.organisations.flatMap((o) => consumerConfigsOf(o));
 }
 
 export function bucketNames(registry: Registry): string[] {
-  return [...platformBuckets, AUDIT_ID, ...registry.organisations.flatMap((o) => orgBuckets(o.id))];
+  return [...platformBuckets, AUDIT_ID, ...registry.organisations.flatMap((o) => organisationBuckets(o.id))];
 }
 
 /**

@@ -58,17 +58,18 @@ interface ProcessAttributes {
  * few (types × consumers × outcomes) and made once each: a message's events allocate none.
  */
 export function meteredEvents(org: string, sink: (event: ConsumeEvent) => void): (event: ConsumeEvent) => void {
-  const sets = new Map<string, ProcessAttributes>();
+  const sets = new Map<string, Map<string, ProcessAttributes>>();
   const setsOf = (type: string, consumer: string): ProcessAttributes => {
-    const key = `${type}|${consumer}`;
-    let found = sets.get(key);
+    let ofType = sets.get(type);
+    if (!ofType) sets.set(type, (ofType = new Map()));
+    let found = ofType.get(consumer);
     if (!found) {
       found = {
         process: { [A.system]: MESSAGING_SYSTEM, [A.operation]: "process", [A.type]: type, [A.organisation]: org, [A.consumer]: consumer },
         outcome: new Map(),
         retry: { [A.type]: type, [A.organisation]: org, [A.consumer]: consumer, [A.reason]: "handler-failed" },
       };
-      sets.set(key, found);
+      ofType.set(consumer, found);
     }
     return found;
   };

@@ -112,20 +112,28 @@ export async function readRecentMessages(js: JetStreamClient, jsm: JetStreamMana
   return { ...done, messages: await readFrom(js, stream, newest, window.since, state.last_seq, max), truncated: true };
 }
 
+/** Empty pulls in a row after which a read that still has messages pending gives up. */
+const EMPTY_PULLS = 5;
+
 /** Reads up to `limit` messages from `start` through `lastSeq`, keeping those stored since `since`. */
 async function readFrom(js: JetStreamClient, stream: string, start: { deliver_policy: DeliverPolicy; opt_start_seq?: number; opt_start_time?: string }, since: Date, lastSeq: number, limit: number): Promise<RecentMessage[]> {
   const consumer = await js.consumers.get(stream, { ...start, headers_only: true });
   const messages: RecentMessage[] = [];
-  for (;;) {
+  /** What the server said was still pending after the last message read (unknown before the first). */
+  let pending: number | undefined;
+  for (let empty = 0; ; ) {
     const batch = await consumer.fetch({ max_messages: Math.min(RECENT_BATCH, limit - messages.length), expires: 1_000 });
     let got = 0;
     for await (const m of batch) {
       got++;
+      pending = m.info.pending;
       const storedAt = new Date(m.info.timestampNanos / 1e6);
       if (storedAt >= since) messages.push({ seq: m.seq, subject: m.subject, storedAt });
       // A full window stops early: the caller reads its newest part instead.
       if (m.info.pending === 0 || m.seq >= lastSeq || messages.length >= limit) return messages;
     }
-    if (got === 0) return messages;
+    // An empty pull ends the read when nothing is pending; while the server said more is, it was
+    // only slow (a busy machine): ask again, a few times.
+    if (got === 0 && (!pending || ++empty >= EMPTY_PULLS)) return messages;
   }
 }

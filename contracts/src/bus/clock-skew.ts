@@ -17,15 +17,15 @@ export const DEFAULT_SKEW_MS = 5 * 60_000;
 /** The environment variable that sets the tolerance. */
 export const CLOCK_SKEW_VARIABLE = "SCHAKEL_CLOCK_SKEW";
 
-/** The largest tolerance accepted (30 days, what a leaf's OUTBOX keeps). */
-export const MAX_SKEW_MS = 30 * 86_400_000;
-
 /**
  * How long a message may have waited in a leaf's OUTBOX and still be accepted: the OUTBOX's
- * retention (infra's DEFAULT_OUTBOX_DAYS, 30 days). What waited longer is gone from the OUTBOX
- * anyway; a copy that claims more is refused as `clock-skew`.
+ * retention (30 days; infra's DEFAULT_OUTBOX_DAYS is derived from it). What waited longer is gone
+ * from the OUTBOX anyway; a copy that claims more is refused as `clock-skew`.
  */
 export const OUTBOX_WAIT_MS = 30 * 86_400_000;
+
+/** The largest tolerance accepted: what a leaf's OUTBOX keeps. */
+export const MAX_SKEW_MS = OUTBOX_WAIT_MS;
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;

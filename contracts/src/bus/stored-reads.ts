@@ -24,9 +24,17 @@ export interface StoredRange {
   /** One subject filter (nats-server 2.9 takes one filter per consumer). */
   filter: string;
   since: Date;
+  /**
+   * Start after this sequence instead of at `since` (paging: the previous page's last). Storage
+   * order is time order, so what follows it was stored after `since` too.
+   */
+  afterSeq?: number;
   /** Default: what was stored when the read started. */
   until?: Date;
 }
+
+/** Empty pulls in a row after which a range read that still has messages pending gives up. */
+const EMPTY_PULLS = 5;
 
 /** Messages asked for per pull; a range read holds at most this many in memory. */
 const RANGE_BATCH = 256;
@@ -73,20 +81,26 @@ export async function streamStateOf(jsm: JetStreamManager, stream: string): Prom
 export async function* readStoredRange(js: JetStreamClient, jsm: JetStreamManager, range: StoredRange): AsyncGenerator<StoredMessage> {
   const { lastSeq, messages } = await streamStateOf(jsm, range.stream);
   if (messages === 0) return;
-  const consumer = await js.consumers.get(range.stream, {
-    filter_subjects: range.filter, deliver_policy: DeliverPolicy.StartTime, opt_start_time: range.since.toISOString(),
-  });
+  if (range.afterSeq !== undefined && range.afterSeq >= lastSeq) return;
+  const start = range.afterSeq !== undefined
+    ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: range.afterSeq + 1 }
+    : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: range.since.toISOString() };
+  const consumer = await js.consumers.get(range.stream, { filter_subjects: range.filter, ...start });
   const until = range.until?.getTime();
-  for (;;) {
-    // A short expiry: an empty pull means the range is exhausted, not that the server is slow.
+  /** What the server said was still pending after the last message read (unknown before the first). */
+  let pending: number | undefined;
+  for (let empty = 0; ; ) {
+    // A short expiry: an empty pull with nothing pending means the range is exhausted; while the
+    // server said more is pending it was only slow (a busy machine): ask again, a few times.
     const batch = await consumer.fetch({ max_messages: RANGE_BATCH, expires: 1_000 });
     let got = 0;
     for await (const m of batch) {
       got++;
+      pending = m.info.pending;
       if (m.seq > lastSeq || (until !== undefined && m.info.timestampNanos / 1e6 > until)) return;
       yield storedOf(m);
       if (m.info.pending === 0 || m.seq === lastSeq) return;
     }
-    if (got === 0) return;
+    if (got === 0 && (!pending || ++empty >= EMPTY_PULLS)) return;
   }
 }

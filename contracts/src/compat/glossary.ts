@@ -78,7 +78,8 @@ export async function readGlossarySnapshot(file: URL = GLOSSARY_SNAPSHOT): Promi
 /** Records the built-in glossary as released, when compatible; returns the refusal otherwise. */
 export async function releaseGlossary(file: URL = GLOSSARY_SNAPSHOT, current: GlossaryRecord = BUILTIN_GLOSSARY): Promise<{ action: "unchanged" | "refreshed" } | { action: "refuse"; reason: string }> {
   const released = await readGlossarySnapshot(file).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : Promise.reject(e)));
-  if (released && JSON.stringify(released) === JSON.stringify(current)) return { action: "unchanged" };
+  // Compared as read back (parsing puts the keys in the schema's order), so an unchanged glossary is not written again.
+  if (released && JSON.stringify(released) === JSON.stringify(GlossaryRecord.parse(current))) return { action: "unchanged" };
   const problems = released ? checkGlossary(released, current) : [];
   if (problems.length) return { action: "refuse", reason: problems.map((p) => p.problem).join("; ") };
   await writeFile(file, `${JSON.stringify(current, null, 2)}\n`);

@@ -36,17 +36,12 @@ for (const type of types) {
   }
 }
 if (withEnvelope) {
-  const plan = await releaseEnvelope();
-  if (plan.action === "refuse") {
-    refused++;
-    console.error(`refused   envelope.json: ${plan.reason}`);
-  } else console.log(`${plan.action === "refreshed" ? "refreshed" : "unchanged"} envelope.json`);
-}
-if (withEnvelope) {
-  const plan = await releaseGlossary();
-  if (plan.action === "refuse") {
-    refused++;
-    console.error(`refused   glossary.json: ${plan.reason}`);
-  } else console.log(`${plan.action === "refreshed" ? "refreshed" : "unchanged"} glossary.json`);
+  for (const [file, release] of [["envelope.json", releaseEnvelope], ["glossary.json", releaseGlossary]] as const) {
+    const plan = await release();
+    if (plan.action === "refuse") {
+      refused++;
+      console.error(`refused   ${file}: ${plan.reason}`);
+    } else console.log(`${plan.action === "refreshed" ? "refreshed" : "unchanged"} ${file}`);
+  }
 }
 process.exit(refused ? 1 : 0);

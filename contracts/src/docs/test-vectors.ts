@@ -174,18 +174,23 @@ export function testVectors(): TestVector[] {
   add("refused-personal-data-in-clear-case-reference", "A coordination request whose topic names a case: the case is discussed in its consultation.",
     signedWire(key, request.subject, { ...requestEnv, data: { ...(requestEnv.data as object), topic: "Follow-up of LIVC-MECH-2026-0042" } }), refused("personal-data-in-clear"),
     { directory: directoryOf([EXAMPLE_ROUTES["coordination.requested"].from, EXAMPLE_ROUTES["coordination.requested"].to].filter((o) => ORGANISATIONS[o]), key.publicKey) });
-  // A notice about a person: its details sealed to the municipality of residence only, on its own copy.
-  const person = (residence: string) => ({ purposes: ["consultation", "follow-up"], sealed: { ...EXAMPLE_SEALED, recipients: [{ ...EXAMPLE_SEALED.recipients[0]!, org: residence }] } });
+  // A detainee-release notice to mechelen about a resident of `residence`, the person's details sealed to `sealedTo`.
+  const release = (residence: string, ...sealedTo: string[]) => resigned({
+    data: {
+      ...(env.data as object), category: "detainee-release", residence,
+      person: { purposes: ["consultation", "follow-up"], sealed: { ...EXAMPLE_SEALED, recipients: sealedTo.map((org) => ({ ...EXAMPLE_SEALED.recipients[0]!, org })) } },
+    },
+  });
+  // Sealed to the municipality of residence only, on its own copy.
   add("accepted-person-sealed-to-residence", "A detainee-release notice to mechelen whose person's details are sealed to mechelen, its municipality of residence.",
-    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "mechelen", person: person("mechelen") } }), { verdict: "accepted", type: "notice.posted" });
+    release("mechelen", "mechelen"), { verdict: "accepted", type: "notice.posted" });
   add("refused-unlawful-purpose-person-on-another-copy", "The copy for mechelen carries the person's details sealed to antwerpen, the municipality of residence, but not to mechelen: a copy holds them sealed to the residence alone only when it is the residence's.",
-    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "antwerpen", person: person("antwerpen") } }), refused("unlawful-purpose"));
+    release("antwerpen", "antwerpen"), refused("unlawful-purpose"));
   // On the copy of a member of the residence's LIVC-R: sealed to the residence and that member.
-  const personFor = (...orgs: string[]) => ({ purposes: ["consultation", "follow-up"], sealed: { ...EXAMPLE_SEALED, recipients: orgs.map((org) => ({ ...EXAMPLE_SEALED.recipients[0]!, org })) } });
   add("accepted-person-sealed-to-residence-and-member", "The copy for mechelen of a notice about an antwerpen resident, its details sealed to antwerpen and mechelen: the copy of a member of antwerpen's LIVC-R (membership is the sender's check, against the composition it holds).",
-    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "antwerpen", person: personFor("antwerpen", "mechelen") } }), { verdict: "accepted", type: "notice.posted" });
+    release("antwerpen", "antwerpen", "mechelen"), { verdict: "accepted", type: "notice.posted" });
   add("refused-unlawful-purpose-person-to-a-third", "The copy for mechelen with the details sealed to antwerpen (the residence), mechelen and vilvoorde: a copy opens only for the residence and its own audience.",
-    resigned({ data: { ...(env.data as object), category: "detainee-release", residence: "antwerpen", person: personFor("antwerpen", "mechelen", "vilvoorde") } }), refused("unlawful-purpose"));
+    release("antwerpen", "antwerpen", "mechelen", "vilvoorde"), refused("unlawful-purpose"));
   const consult = exampleMessage("case.consultation.requested");
   const consultEnv = JSON.parse(consult.body) as Record<string, unknown>;
   const consultData = consultEnv.data as Record<string, unknown>;

@@ -6,13 +6,17 @@
  */
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamSource } from "@nats-io/jetstream";
 import { JS_API, LEAF, leafDeliverPrefix, leafDomain, leafOutboxSubjects, ROOTS, STREAMS } from "@schakel/contracts";
+import { OUTBOX_WAIT_MS } from "@schakel/contracts/bus";
 import { DEFAULT_RETENTION, type RetentionSettings } from "../provision.ts";
 import type { LeafSite } from "./leaf-sites.ts";
 
 const DAY_NS = 24 * 3600 * 1e9;
 
-/** How long a leaf keeps what it has forwarded (default 30 days: covers a long outage, and a restore). */
-export const DEFAULT_OUTBOX_DAYS = 30;
+/**
+ * How long a leaf keeps what it has forwarded (default 30 days: covers a long outage, and a
+ * restore). Receivers accept a message that waited in an OUTBOX this long (OUTBOX_WAIT_MS).
+ */
+export const DEFAULT_OUTBOX_DAYS = OUTBOX_WAIT_MS / 86_400_000;
 
 /** The OUTBOX stream of a leaf site. */
 export function outboxConfig(site: LeafSite, opts: { retention?: RetentionSettings; maxMsgSize?: number; outboxDays?: number } = {}): Partial<StreamConfig> & { name: string } {

@@ -20,6 +20,9 @@ export function emit<T>(opts: OutputOptions, value: T, human: (v: T) => string):
   else process.stdout.write(human(value) + "\n");
 }
 
+/** A stored time for people: `2026-12-06 10:00:00Z` (no fraction of a second). */
+export const readableTime = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
+
 /** A line on stderr (progress, warnings); never on stdout, so --json stays parseable. */
 export function note(line: string): void {
   process.stderr.write(line + "\n");

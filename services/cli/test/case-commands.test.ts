@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { startOrganisationServices, type OrganisationServices } from "@schakel/stack";
 import type { MessageType } from "@schakel/contracts";
-import { removeSession, writeSession } from "../src/session/store.ts";
+import { removeSession } from "../src/session/store.ts";
 import { runInProcess, type CliResult } from "./support/run-cli.ts";
+import { signInAt } from "./support/sign-in.ts";
 
 const CASE = "LIVC-MECH-2026-0301";
 
@@ -39,13 +40,7 @@ describe("cli - schakel livc and schakel case", () => {
     expect(await stored(type, sender)).toBe(before);
   };
   /** Signs `person` in at the command line, as `schakel login` leaves it (an hour's session). */
-  const signIn = (person: string): void => {
-    const now = Date.now();
-    writeSession(s.dataDir, {
-      person, issuer: "http://127.0.0.1:9/", clientId: "schakel-cli", accessToken: "test",
-      signedInAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString(),
-    });
-  };
+  const signIn = (person: string): void => signInAt(s.dataDir, person);
   let consultationId = "";
   let policeTask = "";
 

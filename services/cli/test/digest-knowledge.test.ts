@@ -17,8 +17,9 @@ import { caseKeysFor, inboxHandlers, orgState, ORG_RECORD_PREFIXES } from "@scha
 import { consumeWithLogs, createLogger, ServiceHost, type ServiceDefinition } from "@schakel/runtime";
 import { startLevelServices, type LevelServices } from "@schakel/stack";
 import { DEFAULT_PERSONS_PATH } from "@schakel/infra";
-import { removeSession, writeSession } from "../src/session/store.ts";
+import { removeSession } from "../src/session/store.ts";
 import { runInProcess } from "./support/run-cli.ts";
+import { signInAt } from "./support/sign-in.ts";
 
 let s: SchakelServer;
 let g: string[];
@@ -127,13 +128,7 @@ describe("cli - digests people read and confirm", () => {
 });
 
 /** Signs `person` in at the command line, as `schakel login` leaves it (an hour's session). */
-const signIn = (person: string): void => {
-  const now = Date.now();
-  writeSession(s.dataDir, {
-    person, issuer: "http://127.0.0.1:9/", clientId: "schakel-cli", accessToken: "test",
-    signedInAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString(),
-  });
-};
+const signIn = (person: string): void => signInAt(s.dataDir, person);
 
 /** Runs `body` with a persons file of the previous release: VVSG's person a reader only, and a reader at mechelen. */
 async function withOldPersons(body: () => Promise<void>): Promise<void> {

@@ -9,8 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { startOrganisationServices, type OrganisationServices } from "@schakel/stack";
-import { removeSession, writeSession } from "../src/session/store.ts";
+import { removeSession } from "../src/session/store.ts";
 import { runInProcess, type CliResult } from "./support/run-cli.ts";
+import { signInAt } from "./support/sign-in.ts";
 
 interface Queued { signalId: string; state: string; proposal?: { decision: string; partner?: string }; decisions: { decision: string; partner?: string; actor?: { role: string } }[]; reportBack?: { by: string } }
 interface Own { signalId: string; direction: string; acknowledgement?: { by: string }; routing?: { decision: string; partner?: string }[]; reportBack?: { outcome: string } }
@@ -24,13 +25,7 @@ describe("cli - schakel signal", () => {
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as T;
   };
-  const signIn = (person: string): void => {
-    const now = Date.now();
-    writeSession(s.dataDir, {
-      person, issuer: "http://127.0.0.1:9/", clientId: "schakel-cli", accessToken: "test",
-      signedInAt: new Date(now).toISOString(), expiresAt: new Date(now + 3_600_000).toISOString(),
-    });
-  };
+  const signIn = (person: string): void => signInAt(s.dataDir, person);
 
   beforeAll(async () => {
     s = await startSchakelServer();

@@ -5,7 +5,7 @@ export { moveCaseState, CASE_STATE_MOVED_KEY, CASE_STATE_CLAIM_MS } from "./case
 export type { MovedCaseState, MovableStore } from "./case-state-migration.ts";
 export {
   MessageRef, ReceivedNotice, SentNotice, CoordinationAnswer, IncomingRequest, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
-  SignalRecord, SignalAcknowledgementRecord, SignalRoutingRecord, SignalReportRecord, ReceivedKnowledge, IncomingConsultation, OutgoingConsultation, LivcComposition, CaseFile, CaseTaskRecord, CaseTransferIn, messageRefOf,
+  SignalRecord, SignalAcknowledgementRecord, SignalRoutingRecord, SignalInformationRecord, SignalReportRecord, ReceivedKnowledge, IncomingConsultation, OutgoingConsultation, LivcComposition, CaseFile, CaseTaskRecord, CaseTransferIn, messageRefOf,
 } from "./records.ts";
 export { recipientsOf, isAddressedTo, platformOf, municipalitiesOf } from "./addressing.ts";
 export { receiveNotice, deliveredKey } from "./notices/receive.ts";
@@ -44,7 +44,7 @@ export type { RaiseSignalInput, RaisedSignal } from "./signals/raise.ts";
 export { escalatedSignals, receiveEscalatedSignal } from "./signals/escalated.ts";
 export { acknowledgeSignal, reportBackOnSignal, receiveSignal, receiveSignalAcknowledgement, receiveSignalReport, signalAcknowledgedKey, signalReportedKey } from "./signals/received.ts";
 export type { AcknowledgeSignalInput, AcknowledgeSignalOutcome, ReportBackInput, ReportedBack } from "./signals/received.ts";
-export { receiveSignalTriage, requireCoordinatorDecision, TRIAGE_ROLE } from "./signals/routed.ts";
+export { receiveSignalTriage, requireCoordinatorDecision, triageDecisionOf, TRIAGE_ROLE } from "./signals/routed.ts";
 export { provideSignalInformation, signalInfoKey } from "./signals/information.ts";
 export type { ProvideSignalInfoInput, ProvidedSignalInfo } from "./signals/information.ts";
 export { receivedDigests, receivedDigest, receiveDigest, receiveRoutedItem } from "./digests/received.ts";
@@ -99,5 +99,5 @@ export { Notifier, notifierFor } from "./notifications/notifier.ts";
 export type { NotifierOptions } from "./notifications/notifier.ts";
 export { notificationSettings, NOTIFICATIONS_FILE, SMTP_URL_VARIABLE, CONSOLE_URL_VARIABLE, MAIL_FROM_VARIABLE, NOTIFY_RETRY_VARIABLE, DEADLINE_LEAD_VARIABLE } from "./notifications/settings.ts";
 export type { NotificationSettings } from "./notifications/settings.ts";
-export { findPerson, personsOf } from "./notifications/persons.ts";
+export { personsOf } from "./notifications/persons.ts";
 export { closeMailTransports } from "./notifications/mailer.ts";

@@ -163,6 +163,7 @@ export const SignalRoutingRecord = z.object({
   /** The decision's message, to answer it (absent in records of earlier releases). */
   message: MessageRef.optional(),
 });
+export type SignalRoutingRecord = z.infer<typeof SignalRoutingRecord>;
 /** The raiser's answer to a platform coordinator's request for more information (absent in records of earlier releases). */
 export const SignalInformationRecord = z.object({
   decisionId: MessageId, information: z.string(), at: Timestamp, messageId: MessageId, actor: ActorRef.optional(),

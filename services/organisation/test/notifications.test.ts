@@ -29,6 +29,8 @@ interface Received {
 const LEAD_MS = 60 * 60_000;
 const mails: Received[] = [];
 let refuseNext = 0;
+/** While set, a delivery waits at RCPT TO until it settles: the state between two attempts stays visible for the test. */
+let held: Promise<void> | undefined;
 let smtp: SMTPServer;
 let s: SchakelServer;
 let host: ServiceHost;
@@ -48,6 +50,7 @@ function startSmtp(): Promise<number> {
         const err = Object.assign(new Error("mailbox busy, try again later"), { responseCode: 451 });
         return callback(err);
       }
+      if (held) return void held.then(() => callback());
       callback();
     },
     onData(stream, session, callback) {
@@ -160,17 +163,26 @@ describe("notifications", () => {
 
   it("notifications - a delivery the SMTP server refuses is retried, shown as retrying with the error, then delivered", async () => {
     refuseNext = 1;
-    const seen: string[] = [];
+    let release!: () => void;
+    held = new Promise<void>((r) => (release = r));
     const posted = await postNotice(ocam, { to: ["mechelen"], title: "Second threat assessment", body: "Details in the console.", category: "threat-assessment" });
     const path = `/notices/${posted.noticeId}`;
+    const notification = async () => (await listNotifications(mechelen)).find((n) => n.path === path && n.event === "urgent-notice");
+    // The first attempt is refused; the second waits at the server until the refusal has been seen.
+    const retrying = await waitFor(async () => {
+      const r = await notification();
+      return r?.status === "retrying" ? r : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 50, what: "the refused notification shown as retrying" });
+    expect(retrying).toMatchObject({ person: lotte.id, attempts: 1, status: "retrying" });
+    expect(retrying.lastError).toMatch(/mailbox busy/);
+    held = undefined;
+    release();
     const final = await waitFor(async () => {
-      const [r] = (await listNotifications(mechelen)).filter((n) => n.path === path && n.event === "urgent-notice");
-      if (r && seen.at(-1) !== r.status) seen.push(r.status);
+      const r = await notification();
       return r?.status === "delivered" ? r : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 20, what: "the retried notification delivered" });
+    }, { timeoutMs: 15_000, intervalMs: 50, what: "the retried notification delivered" });
     expect(final).toMatchObject({ person: lotte.id, attempts: 2, status: "delivered" });
     expect(final.lastError).toMatch(/mailbox busy/);
-    expect(seen).toContain("retrying");
     expect(mailsFor(lotte.email, "Second threat assessment")).toHaveLength(1);
   });
 

@@ -35,8 +35,7 @@ export interface SignalStats {
 
 /** The province a directory entry names, or "unknown" (the field is optional in the registry). */
 export function provinceOf(directory: KeyDirectory, org: string): string {
-  const entry = directory.organisation(org) as { province?: unknown } | undefined;
-  return typeof entry?.province === "string" && entry.province ? entry.province : "unknown";
+  return directory.organisation(org)?.province ?? "unknown";
 }
 
 const add = (m: Record<string, number>, k: string, n = 1) => void (m[k] = (m[k] ?? 0) + n);

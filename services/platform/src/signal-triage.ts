@@ -10,7 +10,7 @@
  */
 import { actorRefOf, MessageId, newMessageId, SchakelError, type Actor, type TriageDecision } from "@schakel/contracts";
 import { HandlerRefusal, type Bus, type Delivery } from "@schakel/contracts/bus";
-import { platformOf, requireCoordinatorDecision, TRIAGE_ROLE } from "@schakel/organisation";
+import { platformOf, requireCoordinatorDecision, triageDecisionOf, TRIAGE_ROLE } from "@schakel/organisation";
 import type { PlatformContext } from "./context.ts";
 import { closeObligation, openObligation } from "./obligations.ts";
 import { openPlatformStores, type PlatformStores } from "./stores.ts";
@@ -127,18 +127,13 @@ export async function recordTriageDecision(p: PlatformContext, d: Delivery<"sign
   if (d.envelope.sender !== p.org) return;
   requireCoordinatorDecision(d);
   const { data, envelope } = d;
-  const actor = actorRefOf(envelope);
-  const record: TriageDecisionRecord = {
-    decisionId: data.decisionId, decision: data.decision, reason: data.reason, decidedAt: data.decidedAt, messageId: envelope.id,
-    ...(data.partner ? { partner: data.partner } : {}), ...(data.acknowledgeBy ? { acknowledgeBy: data.acknowledgeBy } : {}),
-    ...(data.reportBackBy ? { reportBackBy: data.reportBackBy } : {}), ...(actor ? { actor } : {}),
-  };
-  const before = await signalRecords(p.stores).get(data.signalId);
-  await signalRecords(p.stores).mutate(data.signalId, (cur) => (cur ? withDecision(cur, record) : undefined));
-  if (!before) p.log.warn({ signalId: data.signalId, decisionId: data.decisionId }, "triage decision on a signal the platform has not recorded");
+  const record = triageDecisionOf(d);
+  // The item as it was, or with the decision: either way it says whether the signal is known, and its title.
+  const item = await signalRecords(p.stores).mutate(data.signalId, (cur) => (cur ? withDecision(cur, record) : undefined));
+  if (!item) p.log.warn({ signalId: data.signalId, decisionId: data.decisionId }, "triage decision on a signal the platform has not recorded");
   if (data.decision === "forward" && data.partner && data.acknowledgeBy && data.reportBackBy && envelope.audience === data.partner) {
     const now = d.storedAt.toISOString();
-    const title = data.signal?.title ?? before?.value.title ?? data.signalId;
+    const title = data.signal?.title ?? item?.value.title ?? data.signalId;
     await openObligation(p, { kind: "signal-acknowledgement", reference: data.signalId, owedTo: p.org, deadline: data.acknowledgeBy, title, envelope }, data.partner, now);
     await openObligation(p, { kind: "signal-report", reference: data.signalId, owedTo: p.org, deadline: data.reportBackBy, title, envelope }, data.partner, now);
   }
@@ -148,9 +143,7 @@ export async function recordTriageDecision(p: PlatformContext, d: Delivery<"sign
 /** An acknowledgement of a signal closes its sender's obligation to acknowledge (a neighbour's, or a partner's). */
 export async function recordSignalAcknowledgement(p: PlatformContext, d: Delivery<"signal.acknowledged">): Promise<void> {
   const { data, envelope } = d;
-  const item = await signalRecords(p.stores).get(data.signalId);
   await closeObligation(p, "signal-acknowledgement", data.signalId, envelope.sender, envelope.audience, d, false);
-  if (!item) return;
   const acknowledgement = { by: envelope.sender, at: d.storedAt.toISOString(), messageId: envelope.id };
   await signalRecords(p.stores).mutate(data.signalId, (cur) => (cur && !cur.acknowledgement ? { ...cur, acknowledgement } : undefined));
 }

@@ -8,12 +8,12 @@
 import { z } from "zod";
 import { ActorRef, Audience, ExtremismForm, MessageId, OrgId, PreventionTier, Severity, SignalKind, Timestamp, TriageDecision } from "@schakel/contracts";
 import { RecordBucket } from "@schakel/contracts/bus";
-import { MessageRef } from "@schakel/organisation";
+import { MessageRef, SignalAcknowledgementRecord, SignalInformationRecord, SignalReportRecord, SignalRoutingRecord } from "@schakel/organisation";
 import type { PlatformStores } from "./stores.ts";
 
 /** Where a signal went: to the platform (triaged), to one organisation (a neighbour), to a group. */
 export const SIGNAL_ROUTES = ["platform", "neighbour", "group"] as const;
-export const SignalRouteKind = z.enum(SIGNAL_ROUTES);
+const SignalRouteKind = z.enum(SIGNAL_ROUTES);
 
 /** A triage item's state, from the last decision (`open`: none yet). */
 export const TRIAGE_STATES = ["open", "forwarded", "monitoring", "awaiting-information", "closed"] as const;
@@ -21,7 +21,7 @@ export const TriageState = z.enum(TRIAGE_STATES);
 export type TriageState = z.infer<typeof TriageState>;
 
 /** The state a decision leaves a signal in. */
-export const STATE_AFTER: Readonly<Record<TriageDecision, TriageState>> = {
+const STATE_AFTER: Readonly<Record<TriageDecision, TriageState>> = {
   forward: "forwarded", monitor: "monitoring", "ask-info": "awaiting-information", close: "closed",
 };
 
@@ -34,28 +34,12 @@ export const TriageProposal = z.object({
 });
 export type TriageProposal = z.infer<typeof TriageProposal>;
 
-export const TriageDecisionRecord = z.object({
-  decisionId: MessageId,
-  decision: TriageDecision,
-  reason: z.string(),
-  partner: OrgId.optional(),
-  acknowledgeBy: Timestamp.optional(),
-  reportBackBy: Timestamp.optional(),
-  decidedAt: Timestamp,
-  messageId: MessageId,
-  actor: ActorRef.optional(),
-});
+/** One decision, as the raiser and the partner keep it too (`SignalRoutingRecord`), without the message to answer. */
+export const TriageDecisionRecord = SignalRoutingRecord.omit({ message: true });
 export type TriageDecisionRecord = z.infer<typeof TriageDecisionRecord>;
 
-/** The raiser's answer to an ask-info decision (signal.info.provided). */
-export const TriageInformation = z.object({
-  decisionId: MessageId,
-  information: z.string(),
-  /** The broker's storage time of the answer. */
-  at: Timestamp,
-  messageId: MessageId,
-  actor: ActorRef.optional(),
-});
+/** The raiser's answer to an ask-info decision (signal.info.provided), as the raiser keeps it too; `at`: the broker's storage time. */
+export const TriageInformation = SignalInformationRecord;
 export type TriageInformation = z.infer<typeof TriageInformation>;
 
 export const TriageItem = z.object({
@@ -78,8 +62,8 @@ export const TriageItem = z.object({
   state: TriageState,
   proposal: TriageProposal.optional(),
   decisions: z.array(TriageDecisionRecord),
-  acknowledgement: z.object({ by: OrgId, at: Timestamp, messageId: MessageId }).optional(),
-  reportBack: z.object({ by: OrgId, outcome: z.string(), at: Timestamp, messageId: MessageId }).optional(),
+  acknowledgement: SignalAcknowledgementRecord.optional(),
+  reportBack: SignalReportRecord.optional(),
   /** The raiser's answers to requests for information, oldest first (absent in records of earlier releases). */
   information: z.array(TriageInformation).optional(),
 });

@@ -37,10 +37,10 @@ export interface OrganisationServices {
 
 /** The level services that serve `org` in `directory`; throws when none does (e.g. the platform). */
 export function servicesFor(org: string, directory: KeyDirectory): ServiceDefinition<object>[] {
-  directory.require(org);
+  const { level } = directory.require(org);
   const defs = LEVEL_SERVICES.filter((def) => def.organisations(directory).includes(org));
   if (defs.length === 0) {
-    throw new SchakelError("not-allowed", `no level service serves "${org}" (level ${directory.require(org).level}): the level services are ${LEVEL_SERVICES.map((d) => d.name).join(", ")}; check its level and roles in the registry`, { org });
+    throw new SchakelError("not-allowed", `no level service serves "${org}" (level ${level}): the level services are ${LEVEL_SERVICES.map((d) => d.name).join(", ")}; check its level and roles in the registry`, { org });
   }
   return defs;
 }

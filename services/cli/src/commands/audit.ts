@@ -20,7 +20,7 @@ import { waitForBus, waitOf } from "../bus-wait.ts";
 import { dataDirOf, serverUrl, serverUrlSource, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { parseDuration, parseTime } from "../input/time-input.ts";
-import { color, emit, note } from "../output.ts";
+import { color, emit, note, readableTime } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 
 const OperatorFile = z.object({ id: z.string(), seed: z.string().regex(/^SU[A-Z2-7]{56}$/) });
@@ -89,7 +89,7 @@ function sinceOf(text: string | undefined, now = Date.now()): Date | undefined {
 function readLine(r: ChainedRead): string {
   const who = r.read.person ? `${r.read.person} (${r.read.role ?? "?"})` : r.read.role === "operator" ? "an operator (no sign-in)" : "the service";
   const what = `${r.read.kind}${r.read.caseRef ? ` about ${r.read.caseRef}` : ""}, ${r.read.messageIds.length} message(s)`;
-  return `${color.dim(r.storedAt.replace("T", " ").replace(/\.\d+Z$/, "Z"))} ${color.bold(who)} of ${r.read.organisation} via ${r.read.interface}: ${what} — ${safeText(r.read.purpose)}`
+  return `${color.dim(readableTime(r.storedAt))} ${color.bold(who)} of ${r.read.organisation} via ${r.read.interface}: ${what} — ${safeText(r.read.purpose)}`
     + (r.read.messageIds.length ? `\n  ${color.dim(r.read.messageIds.join(" "))}` : "");
 }
 

@@ -12,7 +12,7 @@ import { loadDirectory, type GlobalOptions } from "../context.ts";
 import { deadLetterPage } from "../deadletter/records.ts";
 import { renderDeadLetterList } from "../deadletter/render.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { oneOf, requireOrganisation } from "../input/checks.ts";
+import { oneOf, requireOrganisation, wholeNumber } from "../input/checks.ts";
 import { parseDuration, parseTime } from "../input/time-input.ts";
 import { emit, note } from "../output.ts";
 import { registerDeadletterRedrive } from "./deadletter-redrive.ts";
@@ -23,14 +23,6 @@ interface ListOptions extends GlobalOptions { org?: string; reason?: string; sin
 /** Rows per page unless --limit says otherwise, and the most one page may hold. */
 const PAGE = 100;
 const MAX_PAGE = 10_000;
-
-/** A whole number from `min` to `max` given to `option`. @throws CliError (exit 2) for anything else */
-function wholeNumber(option: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(n >= min && n <= max)) throw new CliError(`${option} "${text}" is not a whole number from ${min} to ${max}`, EXIT.usage);
-  return n;
-}
 
 /** `--since 2h` (that long ago) or `--since 2026-12-06T10:00:00Z`. @throws CliError (exit 2) for anything else */
 function sinceOf(text: string | undefined): Date | undefined {
@@ -47,7 +39,7 @@ async function list(opts: ListOptions): Promise<void> {
   const reason = opts.reason === undefined ? undefined : oneOf("--reason", opts.reason, REJECT_REASONS);
   const since = sinceOf(opts.since);
   const limit = wholeNumber("--limit", opts.limit, 1, MAX_PAGE) ?? PAGE;
-  const after = wholeNumber("--after", opts.after, 0, Number.MAX_SAFE_INTEGER);
+  const after = wholeNumber("--after", opts.after, 0);
   const bus = await runningBus(opts, "schakel-cli:deadletter");
   try {
     const query = { ...(opts.org ? { org: opts.org } : {}), ...(reason ? { reason } : {}), ...(since ? { since } : {}), ...(after !== undefined ? { after } : {}) };

@@ -42,18 +42,22 @@ const listAction = (opts: AsOptions & { unread?: boolean }) => withBus(opts.as, 
   emit(opts, rows, (r) => (r.length ? r.map(renderDigest).join("\n\n") : color.dim(`no digests at ${opts.as}`)));
 });
 
-const showAction = (digestId: string, opts: AsOptions) => withBus(opts.as, opts, async (bus) => {
-  const d = await receivedDigest(bus, requireMessageId(digestId, "the digest id", `digest list --as ${opts.as}`));
-  emit(opts, d, renderDigest);
-});
+/** The digest id typed as an argument, checked before anything connects. */
+const digestIdOf = (text: string, opts: AsOptions): string => requireMessageId(text, "the digest id", `digest list --as ${opts.as}`);
+
+const showAction = (digestId: string, opts: AsOptions) => {
+  const id = digestIdOf(digestId, opts);
+  return withBus(opts.as, opts, async (bus) => emit(opts, await receivedDigest(bus, id), renderDigest));
+};
 
 interface ConfirmOptions extends AsOptions { item?: string[] }
 
 const confirmAction = (digestId: string, opts: ConfirmOptions) => {
-  const items = (opts.item ?? []).map((i) => requireMessageId(i, "--item", `digest show ${digestId} --as ${opts.as}`));
+  const id = digestIdOf(digestId, opts);
+  const items = (opts.item ?? []).map((i) => requireMessageId(i, "--item", `digest show ${id} --as ${opts.as}`));
   const { actor } = actorFor(opts, opts.as, "confirm-digest");
   return withBus(opts.as, opts, async (bus) => {
-    const done = await confirmDigestRead(bus, { digestId: requireMessageId(digestId, "the digest id", `digest list --as ${opts.as}`), updateIds: items, ...(actor ? { actor } : {}) });
+    const done = await confirmDigestRead(bus, { digestId: id, updateIds: items, ...(actor ? { actor } : {}) });
     emit(opts, { ...done, actor: actor ?? null }, (r) => r.confirmed.length
       ? `${color.green("confirmed")} ${r.confirmed.length} item(s) of digest ${r.digestId} as read (to ${r.sentTo.join(", ")})${r.alreadyRead.length ? `; ${r.alreadyRead.length} already read` : ""}${r.traceId ? `\ntrace ${r.traceId}` : ""}`
       : `${color.dim("already confirmed")}: ${r.alreadyRead.length} item(s) of digest ${r.digestId}; nothing sent`);
@@ -63,10 +67,12 @@ const confirmAction = (digestId: string, opts: ConfirmOptions) => {
 interface RouteOptions extends AsOptions { to: string; remark?: string }
 
 const routeAction = (digestId: string, updateId: string, opts: RouteOptions) => {
+  const id = digestIdOf(digestId, opts);
+  const item = requireMessageId(updateId, "the item id", `digest show ${id} --as ${opts.as}`);
   const { actor } = actorFor(opts, opts.as, "route-digest-item");
   return withBus(opts.as, opts, async (bus) => {
     const done = await routeDigestItem(bus, {
-      digestId: requireMessageId(digestId, "the digest id", `digest list --as ${opts.as}`), updateId: requireMessageId(updateId, "the item id", `digest show ${digestId} --as ${opts.as}`),
+      digestId: id, updateId: item,
       partner: opts.to, ...(opts.remark !== undefined ? { remark: opts.remark } : {}), ...(actor ? { actor } : {}),
     });
     emit(opts, { ...done, actor: actor ?? null }, (r) => `${color.green(r.alreadyRouted ? "already routed" : "routed")} item ${r.updateId} to ${r.partner} (sent to ${r.sentTo.join(", ")})${r.traceId ? `\ntrace ${r.traceId}` : ""}`);

@@ -16,7 +16,7 @@ import { readFeed } from "../feed/reading.ts";
 import { requireOrganisation } from "../input/checks.ts";
 import { parseSince } from "../input/time-input.ts";
 import { recordCliRead } from "../reads/record-cli-read.ts";
-import { color, note } from "../output.ts";
+import { color, note, readableTime } from "../output.ts";
 import { safeJson, safeText } from "../safe-text.ts";
 
 interface FeedOptions extends GlobalOptions { as: string; type?: string; since?: string; follow?: boolean }
@@ -30,11 +30,9 @@ export function parseTypeFilter(text: string | undefined): ((type: string) => bo
   return match;
 }
 
-const clock = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
-
 /** One line for people. */
 export function feedLine(i: FeedItem): string {
-  const head = `${color.dim(`#${i.seq}`)} ${color.dim(clock(i.storedAt))} ${i.sender} → ${i.audience} ${color.cyan(i.type)}`;
+  const head = `${color.dim(`#${i.seq}`)} ${color.dim(readableTime(i.storedAt))} ${i.sender} → ${i.audience} ${color.cyan(i.type)}`;
   if (i.refused) return `${head} ${color.red(`refused (${i.refused.reason}): ${safeText(i.refused.detail)}`)}`;
   return `${head} ${safeText(describe(i.type, i.data))}${i.traceId ? color.dim(` trace ${i.traceId.slice(0, 12)}…`) : ""}`;
 }

@@ -6,10 +6,10 @@
  */
 import type { Command } from "commander";
 import { BUILTIN_GLOSSARY, GLOSSARY_ACTIONS, VOCABULARIES, type GlossaryChange, type GlossaryRecord } from "@schakel/contracts";
-import { adoptGlossaryProposal, glossaryProposals, glossaryShelf, orgState, proposeGlossaryChange, type GlossaryProposalRecord } from "@schakel/organisation";
+import { adoptGlossaryProposal, glossaryProposals, glossaryShelf, orgState, platformOf, proposeGlossaryChange, type GlossaryProposalRecord } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { oneOf, requireMessageId, requireOrganisation } from "../input/checks.ts";
+import { oneOf, requireMessageId, requireOrganisation, wholeNumber } from "../input/checks.ts";
 import { actorFor } from "../session/acting-person.ts";
 import { color, emit } from "../output.ts";
 import { safeText } from "../safe-text.ts";
@@ -34,15 +34,8 @@ const renderProposal = (p: GlossaryProposalRecord): string =>
   `  ${p.change.action} ${p.change.vocabulary} "${p.change.term}" · from ${p.from} · based on v${p.basedOn} · ${p.proposedAt}\n` +
   `${p.change.definition ? `  definition: ${safeText(p.change.definition)}\n` : ""}  reason: ${safeText(p.reason)}`;
 
-function versionOption(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--version "${text}" is not a glossary version (1, 2, …)`, EXIT.usage);
-  return n;
-}
-
 async function show(opts: Partial<AsOptions> & { version?: string }): Promise<void> {
-  const version = versionOption(opts.version);
+  const version = wholeNumber("--version", opts.version, 1);
   if (!opts.as) {
     if (version !== undefined && version !== BUILTIN_GLOSSARY.version) {
       throw new CliError(`glossary v${version} is not built in (v${BUILTIN_GLOSSARY.version} is): add --as <org> to read the versions an organisation holds`, EXIT.usage);
@@ -77,9 +70,8 @@ const proposals = (opts: AsOptions) =>
   withBus(opts.as, opts, async (bus) => emit(opts, await glossaryProposals(await orgState(bus)), (rows) => (rows.length ? rows.map(renderProposal).join("\n\n") : color.dim(`no glossary proposals at ${opts.as}`))));
 
 async function adopt(proposalId: string, opts: AsOptions): Promise<void> {
-  const directory = loadDirectory(opts);
-  const platform = directory.organisations.find((o) => o.roles.includes("platform"))?.id;
-  if (opts.as !== platform) throw new CliError(`--as ${opts.as}: only the platform${platform ? ` (${platform})` : ""} adopts glossary proposals`, EXIT.usage);
+  const platform = platformOf(loadDirectory(opts));
+  if (opts.as !== platform) throw new CliError(`--as ${opts.as}: only the platform (${platform}) adopts glossary proposals`, EXIT.usage);
   const id = requireMessageId(proposalId, "the proposal id", `glossary proposals --as ${platform}`);
   const { actor } = actorFor(opts, opts.as, "adopt-glossary");
   const done = await withBus(opts.as, opts, (bus) => adoptGlossaryProposal(bus, id, actor ? { actor } : {}));

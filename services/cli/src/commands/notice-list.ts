@@ -8,9 +8,8 @@ import type { Command } from "commander";
 import { noticeStatus, openPlatformStores, type NoticeStatus } from "@schakel/platform";
 import { platformOf } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
-import { CliError, EXIT } from "../exit-codes.ts";
-import { oneOf, requireOrganisation } from "../input/checks.ts";
-import { color, emit } from "../output.ts";
+import { oneOf, requireOrganisation, wholeNumber } from "../input/checks.ts";
+import { color, emit, readableTime } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 
 interface ListOptions extends GlobalOptions { from?: string; to?: string; progress?: string; limit?: string }
@@ -36,7 +35,7 @@ const rowOf = (s: NoticeStatus): NoticeRow => ({
   overdue: s.recipients.filter((r) => r.state === "overdue").map((r) => r.org), escalated: s.recipients.filter((r) => r.escalated).map((r) => r.org),
 });
 
-const time = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
+const time = (iso: string | null): string => (iso ? readableTime(iso) : "—");
 const PAINT: Record<string, (t: string) => string> = { overdue: color.red, open: color.yellow, complete: color.green, informational: color.dim };
 
 function render(rows: NoticeRow[]): string {
@@ -48,19 +47,12 @@ function render(rows: NoticeRow[]): string {
   ].join("\n")).join("\n");
 }
 
-/** `--limit N`: a positive whole number. */
-function parseLimit(text: string | undefined): number {
-  if (text === undefined) return 20;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new CliError(`--limit "${text}" is not a positive whole number (e.g. 50)`, EXIT.usage);
-  return Number(text);
-}
-
 async function list(opts: ListOptions): Promise<void> {
   const directory = loadDirectory(opts);
   if (opts.from) requireOrganisation(directory, opts.from, "--from");
   if (opts.to) requireOrganisation(directory, opts.to, "--to");
   const progress = opts.progress !== undefined ? oneOf("--progress", opts.progress, PROGRESS) : undefined;
-  const limit = parseLimit(opts.limit);
+  const limit = wholeNumber("--limit", opts.limit, 1) ?? 20;
   const rows = await withBus(platformOf(directory), opts, async (bus) => {
     const stores = await openPlatformStores(bus);
     const records = (await stores.deliveries.list()).map((r) => r.value)

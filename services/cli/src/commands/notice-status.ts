@@ -21,7 +21,7 @@ import { dataDirOf, loadDirectory, withBus, type GlobalOptions } from "../contex
 import { CliError, EXIT } from "../exit-codes.ts";
 import { requireMessageId, requireOrganisation } from "../input/checks.ts";
 import { setTimeout as sleep } from "node:timers/promises";
-import { color, emit, note } from "../output.ts";
+import { color, emit, note, readableTime } from "../output.ts";
 import { safeJson, safeText } from "../safe-text.ts";
 
 /** The status, and where it was read: the platform's read model or the viewer's own messages and records. */
@@ -79,7 +79,7 @@ function acknowledgedByText(r: NoticeStatusView["recipients"][number]): string {
   return r.acknowledgedBy ? `${who}, "${safeText(r.acknowledgedBy)}"` : who;
 }
 
-const time = (iso: string | null): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
+const time = (iso: string | null): string => (iso ? readableTime(iso) : "—");
 
 const STATE_TEXT: Record<RecipientState, string> = {
   pending: "pending", delivered: "delivered", acknowledged: "acknowledged", overdue: "overdue", "not-visible": "not visible to you",

@@ -10,6 +10,7 @@ import type { Person } from "@schakel/contracts";
 import { listNotifications, notificationStore, preferencesOf, setPreferences, EVENT_RULES, NOTIFICATION_EVENTS, type EffectivePreferences, type NotificationRow } from "@schakel/organisation";
 import { dataDirOf, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
+import { wholeNumber } from "../input/checks.ts";
 import { color, emit } from "../output.ts";
 import { cliPersons, signedInPerson } from "../session/acting-person.ts";
 import { readSession } from "../session/store.ts";
@@ -92,8 +93,7 @@ export function registerNotify(program: Command): void {
     .option("--json", "print JSON")
     .action((_o, cmd: Command) => {
       const opts = cmd.optsWithGlobals<NotifyOptions & { limit: string }>();
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit "${opts.limit}" is not a positive whole number`, EXIT.usage);
+      const limit = wholeNumber("--limit", opts.limit, 1)!;
       return withBus(opts.as, opts, async (bus) => {
         const rows = await listNotifications(bus, { ...(opts.person ? { person: opts.person } : {}), limit });
         emit(opts, rows, (r) => renderRows(r, opts.as));

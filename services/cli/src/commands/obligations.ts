@@ -9,12 +9,11 @@ import { openObligations, openPlatformStores, type OpenObligation } from "@schak
 import { platformOf } from "@schakel/organisation";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { oneOf, requireOrganisation } from "../input/checks.ts";
-import { color, emit } from "../output.ts";
+import { color, emit, readableTime as time } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 
 interface ObligationsOptions extends GlobalOptions { owedBy?: string; owedTo?: string; kind?: string; overdue?: boolean }
 
-const time = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
 
 function render(list: OpenObligation[]): string {
   if (!list.length) return color.green("nothing is owed");

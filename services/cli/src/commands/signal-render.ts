@@ -1,10 +1,8 @@
 /** How `schakel signal list|show` print signals: one line per signal, message text made terminal-safe. */
 import type { SignalRecord } from "@schakel/organisation";
 import type { TriageItem } from "@schakel/platform";
-import { color } from "../output.ts";
+import { color, readableTime as time } from "../output.ts";
 import { safeText } from "../safe-text.ts";
-
-const time = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
 
 const STATE_COLOUR: Record<TriageItem["state"], (s: string) => string> = {
   open: color.yellow, forwarded: color.cyan, monitoring: color.blue, "awaiting-information": color.magenta, closed: color.dim,

@@ -8,16 +8,17 @@ import { platformOf } from "@schakel/organisation";
 import { openPlatformStores, signalStats, type SignalStats } from "@schakel/platform";
 import { loadDirectory, withBus, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
+import { parseTime } from "../input/time-input.ts";
 import { color, emit } from "../output.ts";
 
 interface StatsOptions extends GlobalOptions { from?: string; to?: string }
 
-/** `2026-11` (that month's start) or a full time. */
+/** `2026-11` (that month's start, UTC) or a time with its zone, as every option that takes a time. */
 function parseMonthOrTime(option: string, text: string): Date {
-  const t = /^\d{4}-\d{2}$/.test(text) ? `${text}-01T00:00:00Z` : text;
-  const ms = Date.parse(t);
-  if (Number.isNaN(ms)) throw new CliError(`${option} "${text}" is neither a month (2026-11) nor a time (2026-11-15T00:00:00Z)`, EXIT.usage);
-  return new Date(ms);
+  const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(text.trim()) ? new Date(`${text.trim()}-01T00:00:00Z`) : undefined;
+  const at = month ?? parseTime(text, option);
+  if (!at) throw new CliError(`${option} "${text}" is neither a month (2026-11) nor a time (2026-11-15T00:00:00Z)`, EXIT.usage);
+  return at;
 }
 
 const table = (title: string, m: Record<string, number>): string =>

@@ -94,8 +94,7 @@ export interface DeadLetterQuery {
 /** The dead letters matching `q`, oldest first. Throws the JetStream error when the stream cannot be read. */
 export async function* readDeadLetters(op: OperatorConnection, q: DeadLetterQuery): AsyncGenerator<DeadLetter> {
   const filter = q.org ? deadLetterFilter(q.org) : ALL_DEADLETTER;
-  for await (const m of op.readRange({ stream: STREAMS.deadletter.name, filter, since: q.since ?? new Date(0) })) {
-    if (q.after !== undefined && m.seq <= q.after) continue;
+  for await (const m of op.readRange({ stream: STREAMS.deadletter.name, filter, since: q.since ?? new Date(0), ...(q.after !== undefined ? { afterSeq: q.after } : {}) })) {
     const d = deadLetterOf(m);
     if (q.reason === undefined || d.reason === q.reason) yield d;
   }

@@ -4,12 +4,11 @@
  * metadata, and what a re-drive did. Text from the record goes through `safeText`: its detail and
  * subject were written by whoever sent the refused message.
  */
-import { color } from "../output.ts";
+import { color, readableTime as time } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 import type { RedriveResult } from "./redrive.ts";
 import type { DeadLetter, EnvelopeMetadata } from "./records.ts";
 
-const time = (iso: string): string => iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The table of `list`; "no dead letters" when empty. */

@@ -73,3 +73,16 @@ export function requireMessageId(id: string, what: string, printedBy: string): s
 export function parseForms(text: string | undefined): ExtremismForm[] | undefined {
   return text?.split(",").map((f) => oneOf("--forms", f.trim(), EXTREMISM_FORMS));
 }
+
+/**
+ * A whole number of at least `min` (and at most `max`, when given) typed for `option`; undefined
+ * when not given. @throws CliError (exit 2) for anything else, naming the option and the range.
+ */
+export function wholeNumber(option: string, text: string | undefined, min: number, max?: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))) {
+    throw new CliError(`${option} "${text}" is not a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`, EXIT.usage);
+  }
+  return n;
+}

@@ -5,7 +5,7 @@
  * helpers (none with NO_COLOR or off a terminal); reasons another process gave go through
  * `safeText`.
  */
-import { color } from "../output.ts";
+import { color, readableTime } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 import { shortDuration, type OrgStatus, type StatusReport } from "./judge.ts";
 
@@ -88,7 +88,7 @@ export function renderStatus(r: StatusReport, opts: { all?: boolean } = {}): str
   const s = r.summary;
   const state = r.health === "healthy" ? color.green("HEALTHY") : color.red("DEGRADED");
   const lines = [
-    `${color.bold("schakel status")}  ${r.url}  ${r.at.replace("T", " ").replace(/\.\d+Z$/, "Z")}  ${state}`,
+    `${color.bold("schakel status")}  ${r.url}  ${readableTime(r.at)}  ${state}`,
     color.dim(`${count(s.organisations)} organisations: ${count(s.connected)} connected · ${count(s.disconnected)} disconnected · ${count(s.lagging)} behind · `
       + `${count(s.overdueObligations)} overdue · ${count(s.deadLetters)} dead letters/${shortDuration(r.window.ms)}`),
     "",

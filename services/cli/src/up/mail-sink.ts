@@ -5,14 +5,13 @@
  * notifiers send there and link to this run's console. It accepts mail only from this machine and
  * relays nothing. Removed again on a clean stop, like connection.json.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
-import { createWriteStream } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { SMTPServer } from "smtp-server";
-import { closeMailTransports, NOTIFICATIONS_FILE, SMTP_URL_VARIABLE } from "@schakel/organisation";
+import { closeMailTransports, NOTIFICATIONS_FILE, SMTP_URL_VARIABLE, type NotificationSettings } from "@schakel/organisation";
 
 export interface MailSink {
   /** smtp://127.0.0.1:<port> */
@@ -55,13 +54,12 @@ export async function startMailSink(dataDir: string): Promise<MailSink> {
 }
 
 /** What the organisations' notifiers read from the data folder (see @schakel/organisation's settings). */
-export async function writeNotificationSettings(dataDir: string, settings: { smtpUrl?: string; consoleUrl?: string; personsFile?: string }): Promise<void> {
+export async function writeNotificationSettings(dataDir: string, settings: Partial<Pick<NotificationSettings, "smtpUrl" | "consoleUrl" | "personsFile">>): Promise<void> {
   await writeFile(join(dataDir, NOTIFICATIONS_FILE), JSON.stringify(settings, null, 2) + "\n", { mode: 0o600 });
 }
 
 export async function removeNotificationSettings(dataDir: string): Promise<void> {
-  const file = join(dataDir, NOTIFICATIONS_FILE);
-  if (existsSync(file)) await rm(file, { force: true });
+  await rm(join(dataDir, NOTIFICATIONS_FILE), { force: true });
 }
 
 /** Whether an SMTP server is configured outside `up` (then no sink is started). */

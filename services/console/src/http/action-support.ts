@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import { actingRole, SchakelError, SchemaError, type Actor, type PersonAction } from "@schakel/contracts";
+import type { Bus } from "@schakel/contracts/bus";
 import type { ReadModel } from "../model/read-model.ts";
 import { html } from "hono/html";
 import { deny, isApiPath } from "../auth/denials.ts";
@@ -60,6 +61,15 @@ export function refuse(ctx: ConsoleContext, c: Context<Env>, refusal: Refusal, r
 
 /** Whether the console holds `org`'s keys (so it can sign in its name). */
 export const holds = (ctx: ConsoleContext, org: string): boolean => ctx.identities.available().includes(org);
+
+/**
+ * The console's connection of the signed-in person's organisation, to read and write its own
+ * records (`what`: what the page does, for the error). @throws SchakelError `unreachable` without a bus
+ */
+export async function ownBus(ctx: ConsoleContext, c: Context<Env>, what: string): Promise<Bus> {
+  if (!ctx.publisher) throw new SchakelError("unreachable", `this console runs without a bus connection, so it cannot ${what}: start it with the bus URL`, {}, { retryable: false });
+  return ctx.publisher.connection(c.get("person").organisation);
+}
 
 /** The outcome of sending: what was sent, the schema's complaint (by field), or another failure. */
 export type Sent<T> = { sent: T } | { invalid: SchemaError } | { failure: SchakelError };

@@ -147,13 +147,13 @@ export function caseRoutes(ctx: ConsoleContext): Hono<Env> {
     if (!CaseRef.safeParse(ref).success) return { kind: "not-found" };
     const file = await fileOf(person.organisation, ref);
     if (!file) {
-      const transfer = (await work().transfersIn(person.organisation)).find((t) => t.caseRef === ref);
+      const transfer = await work().transferIn(person.organisation, ref);
       if (transfer) {
         // Handed over to this municipality: its own LIVC-R decides who takes it up.
         const role = await roleIn(person, person.organisation);
         if (!role) return { kind: "refused" };
-        const opened = await work().openHandover(person.organisation, ref, { person: person.id, role, interface: "console", purpose });
-        return { kind: "handover", row: handoverRowOf(opened.transfer, opened.content), role };
+        const content = await work().openHandover(person.organisation, transfer, { person: person.id, role, interface: "console", purpose });
+        return { kind: "handover", row: handoverRowOf(transfer, content), role };
       }
       if (!work().isPlatformCoordinator(person)) return { kind: "not-found" };
       const { rows, shown: records } = platformRow(ref);

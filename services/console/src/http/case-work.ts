@@ -5,7 +5,7 @@
  * Which person roles of an organisation take part in an LIVC-R (any composition it knows that
  * lists it) is kept for a short while, so the navigation can ask without waiting on the bus.
  */
-import { personMay, SchakelError, type CaseContent, type Person, type PersonRole } from "@schakel/contracts";
+import { personMay, type CaseContent, type Person, type PersonRole } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import {
   caseFiles, latestVersion, livcCompositions, openCaseConsultation, openCaseFile, openContent, orgState, requireCase,
@@ -35,8 +35,10 @@ export interface CaseWork {
   openConsultation(org: string, consultationId: string, reader: CaseReader): Promise<OpenedConsultation | undefined>;
   /** The cases handed over to `org`'s LIVC-R, newest first (records, hand-over sealed). */
   transfersIn(org: string): Promise<CaseTransferIn[]>;
-  /** Opens the hand-over of `caseRef` sealed to `org` for `reader`, the read recorded first; throws SchakelError("not-found") when none reached `org`. */
-  openHandover(org: string, caseRef: string, reader: CaseReader): Promise<{ transfer: CaseTransferIn; content: CaseContent }>;
+  /** The case `caseRef` handed over to `org`'s LIVC-R, if one was (record, hand-over sealed). */
+  transferIn(org: string, caseRef: string): Promise<CaseTransferIn | undefined>;
+  /** Opens the hand-over `transfer` (one of `org`'s `transferIn`) for `reader`, the read recorded first. */
+  openHandover(org: string, transfer: CaseTransferIn, reader: CaseReader): Promise<CaseContent>;
   /** The person roles of `org` that take part in an LIVC-R it knows (looked up now). */
   participation(org: string): Promise<ReadonlySet<PersonRole>>;
   /**
@@ -96,13 +98,12 @@ export function caseWorkOver(connection: (org: string) => Promise<Bus>, platform
     },
     openConsultation: async (org, consultationId, reader) => openCaseConsultation(await connection(org), consultationId, reader),
     transfersIn: async (org) => (await (await orgState(await connection(org))).transfersIn.list()).map((x) => x.value).sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)),
-    openHandover: async (org, caseRef, reader) => {
+    transferIn: async (org, caseRef) => (await (await orgState(await connection(org))).transfersIn.get(caseRef))?.value,
+    openHandover: async (org, transfer, reader) => {
       const bus = await connection(org);
-      const transfer = (await (await orgState(bus)).transfersIn.get(caseRef))?.value;
-      if (!transfer) throw new SchakelError("not-found", `no case ${caseRef} was handed over to "${org}"`, { caseRef });
       // The hand-over is sealed to the receiving municipality alone, without the old case's key.
-      await bus.recordRead({ ...reader, kind: "case-content", caseRef, messageIds: [transfer.message.id] });
-      return { transfer, content: openContent(bus, transfer.sealed) };
+      await bus.recordRead({ ...reader, kind: "case-content", caseRef: transfer.caseRef, messageIds: [transfer.message.id] });
+      return openContent(bus, transfer.sealed);
     },
     participation,
     isPlatformCoordinator,

@@ -11,9 +11,9 @@ import { actingRole, ACTION_ROLES, SchakelError, type Actor, type PersonAction }
 import type { Bus } from "@schakel/contracts/bus";
 import { confirmDigestRead, localPartnersOf, policyUpdates, receivedDigests, routeDigestItem } from "@schakel/organisation";
 import { deny } from "../auth/denials.ts";
-import { digestsPage, digestWords } from "../views/digests.ts";
+import { digestsPage } from "../views/digests.ts";
 import { layout } from "../views/layout.ts";
-import { holds, oneOf, type FormBody } from "./action-support.ts";
+import { holds, oneOf, ownBus, type FormBody } from "./action-support.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 
@@ -26,20 +26,17 @@ const actorOf = (c: Context<Env>, action: PersonAction): Actor | undefined => {
 
 export function digestRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
-  const busOf = async (c: Context<Env>): Promise<Bus> => {
-    if (!ctx.publisher) throw new SchakelError("unreachable", "this console runs without a bus connection, so it cannot read digests: start it with the bus URL", {}, { retryable: false });
-    return ctx.publisher.connection(c.get("person").organisation);
-  };
+  const busOf = (c: Context<Env>): Promise<Bus> => ownBus(ctx, c, "read digests");
   const page = async (c: Context<Env>, opts: { done?: "confirmed" | "routed"; error?: string; status?: number } = {}) => {
     const org = c.get("person").organisation;
     const bus = await busOf(c);
     const [digests, updates] = await Promise.all([receivedDigests(bus), policyUpdates(bus)]);
     const mayAct = holds(ctx, org) && actorOf(c, "confirm-digest") !== undefined;
     const body = digestsPage({
-      org, digests, updates, partners: actorOf(c, "route-digest-item") ? localPartnersOf(ctx.model.directory, org) : [], locale: c.get("locale"), t: c.get("t"),
+      org, digests, updates, partners: actorOf(c, "route-digest-item") ? localPartnersOf(ctx.model.directory, org) : [], t: c.get("t"),
       ...(mayAct ? { csrf: csrfOf(c) } : {}), ...(opts.done ? { done: opts.done } : {}), ...(opts.error ? { error: opts.error } : {}),
     });
-    return c.html(layout(frameOf(ctx, c, digestWords(c.get("locale")).title, "digests"), body), (opts.status ?? 200) as 200);
+    return c.html(layout(frameOf(ctx, c, c.get("t").digests.title, "digests"), body), (opts.status ?? 200) as 200);
   };
 
   app.get("/digests", async (c) => {

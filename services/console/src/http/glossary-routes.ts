@@ -8,22 +8,30 @@ import { SchakelError, type GlossaryRecord } from "@schakel/contracts";
 import { glossaryShelf, orgState } from "@schakel/organisation";
 import { consoleGlossary, learnGlossary } from "../model/glossary.ts";
 import { layout } from "../views/layout.ts";
-import { glossaryPage, glossaryWords } from "../views/glossary.ts";
+import { glossaryPage } from "../views/glossary.ts";
 import { frameOf, intParam, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer } from "./errors.ts";
 
 export function glossaryRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
+  /** Organisations whose recorded versions were read: once each, as later versions reach the console at ingest (again after a failure). */
+  const learned = new Map<string, Promise<void>>();
+  const learnRecorded = (org: string): Promise<void> | undefined => {
+    const publisher = ctx.publisher;
+    if (!publisher || learned.has(org)) return learned.get(org);
+    const reading = (async () => {
+      const own = await glossaryShelf(await orgState(await publisher.connection(org)));
+      for (const n of own.versions()) learnGlossary(own.at(n)!);
+    })().catch(() => {
+      // The console's own reading of the bus still answers; the records are read again next time.
+      learned.delete(org);
+    });
+    learned.set(org, reading);
+    return reading;
+  };
   /** The version asked (default the newest held). @throws SchakelError `not-found` naming the versions held */
   const versionOf = async (c: Context<Env>): Promise<GlossaryRecord> => {
-    if (ctx.publisher) {
-      try {
-        const own = await glossaryShelf(await orgState(await ctx.publisher.connection(c.get("person").organisation)));
-        for (const n of own.versions()) learnGlossary(own.at(n)!);
-      } catch {
-        // The console's own reading of the bus still answers.
-      }
-    }
+    await learnRecorded(c.get("person").organisation);
     const asked = c.req.query("version");
     if (asked === undefined) return consoleGlossary.latest!;
     const n = intParam(c, "version");
@@ -36,7 +44,7 @@ export function glossaryRoutes(ctx: ConsoleContext): Hono<Env> {
     try {
       const glossary = await versionOf(c);
       const body = glossaryPage({ glossary, versions: consoleGlossary.versions(), locale: c.get("locale"), t: c.get("t") });
-      return c.html(layout(frameOf(ctx, c, glossaryWords(c.get("locale")).title, "glossary"), body));
+      return c.html(layout(frameOf(ctx, c, c.get("t").glossary.title, "glossary"), body));
     } catch (err) {
       return errorAnswer(c, asSchakelError(err, "glossary"));
     }

@@ -11,8 +11,8 @@ import type { Bus } from "@schakel/contracts/bus";
 import { curateKnowledge, isCurator, knowledgeLibrary, receivedKnowledge, type LibraryFilter } from "@schakel/organisation";
 import { deny } from "../auth/denials.ts";
 import { layout } from "../views/layout.ts";
-import { libraryPage, libraryWords, type LibraryQuery } from "../views/library.ts";
-import { holds, oneOf, type FormBody } from "./action-support.ts";
+import { libraryPage, type LibraryQuery } from "../views/library.ts";
+import { holds, oneOf, ownBus, type FormBody } from "./action-support.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 
@@ -50,10 +50,7 @@ const queryOf = (c: Context<Env>): LibraryQuery => {
 
 export function libraryRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
-  const busOf = async (c: Context<Env>): Promise<Bus> => {
-    if (!ctx.publisher) throw new SchakelError("unreachable", "this console runs without a bus connection, so it cannot read the library: start it with the bus URL", {}, { retryable: false });
-    return ctx.publisher.connection(c.get("person").organisation);
-  };
+  const busOf = (c: Context<Env>): Promise<Bus> => ownBus(ctx, c, "read the library");
   /** The curator's person whose role may curate (contracts' person action curate-knowledge), on a console holding the curator's keys. */
   const curatorActor = (c: Context<Env>): Actor | undefined => {
     const person = c.get("person");
@@ -72,8 +69,8 @@ export function libraryRoutes(ctx: ConsoleContext): Hono<Env> {
     const bus = await busOf(c);
     const items = error && !opts.error ? [] : await knowledgeLibrary(bus, filter);
     const curator = curatorActor(c) ? { submissions: (await receivedKnowledge(bus)).filter((k) => k.status === "submitted"), csrf: csrfOf(c) } : undefined;
-    const body = libraryPage({ items, query, locale: c.get("locale"), t: c.get("t"), ...(curator ? { curator } : {}), ...(opts.decided ? { decided: true } : {}), ...(error ? { error } : {}) });
-    return c.html(layout(frameOf(ctx, c, libraryWords(c.get("locale")).title, "library"), body), (opts.status ?? (error ? 422 : 200)) as 200);
+    const body = libraryPage({ items, query, t: c.get("t"), ...(curator ? { curator } : {}), ...(opts.decided ? { decided: true } : {}), ...(error ? { error } : {}) });
+    return c.html(layout(frameOf(ctx, c, c.get("t").library.title, "library"), body), (opts.status ?? (error ? 422 : 200)) as 200);
   };
 
   app.get("/library", async (c) => {

@@ -12,24 +12,21 @@ import { SchakelError } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { listNotifications, notificationStore, preferencesOf, setPreferences, NOTIFICATION_EVENTS } from "@schakel/organisation";
 import { layout } from "../views/layout.ts";
-import { notificationsPage, notificationWords, preferencesPage } from "../views/notifications.ts";
-import { jsonObject, oneOf, type FormBody } from "./action-support.ts";
+import { notificationsPage, preferencesPage } from "../views/notifications.ts";
+import { jsonObject, oneOf, ownBus, type FormBody } from "./action-support.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer } from "./errors.ts";
 
 export function notificationRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
 
-  const busOf = async (c: Context<Env>): Promise<Bus> => {
-    if (!ctx.publisher) throw new SchakelError("unreachable", "this console runs without a bus connection, so it cannot read notifications: start it with the bus URL", {}, { retryable: false });
-    return ctx.publisher.connection(c.get("person").organisation);
-  };
+  const busOf = (c: Context<Env>): Promise<Bus> => ownBus(ctx, c, "read notifications");
   const prefsOf = async (c: Context<Env>) => preferencesOf(await notificationStore(await busOf(c)), c.get("person"));
 
   const prefsPage = async (c: Context<Env>, opts: { saved?: boolean; error?: string } = {}) => {
-    const w = notificationWords(c.get("locale"));
-    return layout(frameOf(ctx, c, w.prefsTitle, "notifications"), preferencesPage({
-      prefs: await prefsOf(c), csrf: csrfOf(c), saved: opts.saved === true, locale: c.get("locale"), ...(opts.error ? { error: opts.error } : {}),
+    const t = c.get("t");
+    return layout(frameOf(ctx, c, t.notifications.prefsTitle, "notifications"), preferencesPage({
+      prefs: await prefsOf(c), csrf: csrfOf(c), saved: opts.saved === true, t, ...(opts.error ? { error: opts.error } : {}),
     }));
   };
 
@@ -37,7 +34,7 @@ export function notificationRoutes(ctx: ConsoleContext): Hono<Env> {
     try {
       const org = c.get("person").organisation;
       const rows = await listNotifications(await busOf(c), { limit: 200 });
-      return c.html(layout(frameOf(ctx, c, notificationWords(c.get("locale")).title, "notifications"), notificationsPage({ org, rows, locale: c.get("locale"), t: c.get("t") })));
+      return c.html(layout(frameOf(ctx, c, c.get("t").notifications.title, "notifications"), notificationsPage({ org, rows, t: c.get("t") })));
     } catch (err) {
       return errorAnswer(c, asSchakelError(err, "notifications"));
     }

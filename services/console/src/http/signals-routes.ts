@@ -14,7 +14,7 @@ import { platformOf } from "@schakel/organisation";
 import { openPlatformStores, signalRecords, signalStats, TRIAGE_STATES, triageQueue, triageSignal, type PlatformStores, type TriageState } from "@schakel/platform";
 import { layout } from "../views/layout.ts";
 import { signalStatsPage, triageItemPage, triageQueuePage } from "../views/signals.ts";
-import { actorFor, holds, isActor, jsonObject, oneOf, refuse, strOf, type FormBody, type Refusal } from "./action-support.ts";
+import { actorFor, holds, isActor, jsonObject, oneOf, refuse, sendWith, strOf, type FormBody, type Refusal } from "./action-support.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
 
@@ -59,11 +59,14 @@ export function signalsRoutes(ctx: ConsoleContext): Hono<Env> {
       throw new SchakelError("schema", `decision: one of ${TRIAGE_DECISIONS.join(", ")}`, { field: "decision" });
     }
     const forward = input.decision === "forward";
-    return triageSignal(await ctx.publisher!.connection(platform), {
+    // Sent only over a bus that is there (nothing left waiting in the client's buffer after a refusal).
+    const outcome = await sendWith(ctx, "triage decision", async (p) => triageSignal(await p.connection(platform), {
       signalId: id, decision: input.decision as TriageDecision, reason: input.reason ?? "", actor,
       ...(forward && input.partner ? { partner: input.partner } : {}),
       ...(forward && input.acknowledgeBy ? { acknowledgeBy: input.acknowledgeBy } : {}), ...(forward && input.reportBackBy ? { reportBackBy: input.reportBackBy } : {}),
-    });
+    }));
+    if ("sent" in outcome) return outcome.sent;
+    throw "invalid" in outcome ? outcome.invalid : outcome.failure;
   };
   const inDays = (v: string | undefined): Date | undefined => {
     const n = Number(v);

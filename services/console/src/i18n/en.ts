@@ -266,6 +266,37 @@ Every notice, signal, request and acknowledgement between them travels over one 
     mayNotAnswerCoordination: (roles: string) => `Your roles (${roles}) do not allow answering coordination requests: a liaison, LIVC coordinator or platform coordinator does.`,
     orgNotHeld: (org: string) => `This console does not hold the keys of ${org}, so it cannot send in its name.`,
   },
+  notifications: {
+    title: "Notifications", prefsTitle: "My notification preferences", prefsLink: "My notification preferences", listLink: "All notifications of my organisation",
+    none: "No notifications yet.", intro: (org: string) => `Every e-mail notification to the persons of ${org}, newest first, with its delivery.`,
+    when: "When", person: "Person", event: "Event", subject: "Subject", status: "Delivery", attempts: "Attempts", lastError: "Last error",
+    statuses: { pending: "pending", retrying: "retrying", delivered: "delivered", failed: "failed", "not-configured": "not sent: no mail server configured" }, next: "next attempt",
+    prefsIntro: (email: string | undefined) => (email ? `Mails go to ${email} (from the persons file). They say what happened and link here; they carry no case or personal data.` : "The persons file gives you no e-mail address: ask an operator to add one, then choose e-mail here."),
+    defaults: "You have not chosen yet: these are the defaults.", email: "E-mail", off: "None", save: "Save", saved: "Saved.",
+    events: {
+      "urgent-notice": "An urgent notice addressed to my organisation (a threat assessment, or an acknowledgement due within a day)",
+      deadline: "A notice my organisation has not acknowledged, shortly before its deadline",
+      escalation: "An escalation my organisation receives", "triage-decision": "A triage decision on a signal of my organisation", digest: "A digest for my organisation",
+    },
+  },
+  digests: {
+    title: "Digests", intro: (org: string) => `The policy updates bundled for ${org}, newest first. Confirm what you read; route an item to a local partner.`,
+    none: "No digests yet.", window: "Window", routedBy: (m: string) => `Routed to you by ${m}`, domain: "Domain", tier: "Prevention tier", effective: "Effective",
+    link: "More", read: "Read", notRead: "Not confirmed yet", routedTo: "Routed to", confirm: "Confirm read", confirmAll: "Confirm the whole digest as read",
+    route: "Route to partner", remark: "Note for the partner", partner: "Local partner", confirmed: "Confirmed as read.", routed: "Routed.",
+    updates: "Our updates and their uptake", noUpdates: "No updates recorded.", readBy: "Read by", notReadBy: "Not read yet by", takenUp: "Taken up (routed to a local partner)", nobody: "nobody",
+  },
+  library: {
+    title: "Knowledge library", intro: "Trainings, intervisions, study days and expertise documents, curated by the knowledge partner.", none: "Nothing in the library matches.",
+    text: "Words", form: "Form of extremism", tier: "Prevention tier", domain: "Policy domain", format: "Format", from: "From", to: "To", any: "any", search: "Search",
+    date: "Date", place: "Place", link: "Link", forms: "Forms", sharedBy: "Shared by", submissions: "Submissions waiting for curation", noSubmissions: "No submissions waiting.",
+    publish: "Publish to the library", reject: "Reject", reason: "Reason (required to reject)", decided: "Decision sent.",
+  },
+  glossary: {
+    title: "Glossary", intro: "The shared definitions every message uses. A policy domain or VVSG proposes a change; the platform adopts it as a new version.",
+    version: (n: number) => `Version ${n}`, adopted: "Adopted", by: "by", versions: "Versions", since: "since version", revised: "revised in version", deprecated: "deprecated since version",
+    vocabularies: { "prevention-tier": "Prevention tiers", "extremism-form": "Forms of extremism", "signal-kind": "Signal kinds" },
+  },
   languageNames: { nl: "Nederlands", fr: "Français", en: "English" },
   actors: {
     acknowledgedBy: (who: string, role: string) => `acknowledged by ${who} (${role})`,

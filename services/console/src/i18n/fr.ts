@@ -265,6 +265,37 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
     mayNotAnswerCoordination: (roles: string) => `Vos rôles (${roles}) ne permettent pas de répondre aux demandes de coordination : c'est le rôle d'un agent de liaison, d'un coordinateur CSIL ou d'un coordinateur de plateforme.`,
     orgNotHeld: (org: string) => `Cette console ne détient pas les clés de ${org} et ne peut donc pas envoyer en son nom.`,
   },
+  notifications: {
+    title: "Notifications", prefsTitle: "Mes préférences de notification", prefsLink: "Mes préférences de notification", listLink: "Toutes les notifications de mon organisation",
+    none: "Pas encore de notifications.", intro: (org) => `Chaque notification par e-mail aux personnes de ${org}, la plus récente d'abord, avec sa remise.`,
+    when: "Quand", person: "Personne", event: "Événement", subject: "Objet", status: "Remise", attempts: "Tentatives", lastError: "Dernière erreur",
+    statuses: { pending: "en attente", retrying: "nouvel essai", delivered: "remise", failed: "échec", "not-configured": "non envoyée : aucun serveur de messagerie configuré" }, next: "prochain essai",
+    prefsIntro: (email) => (email ? `Les e-mails vont à ${email} (du fichier des personnes). Ils disent ce qui s'est passé et renvoient ici ; ils ne contiennent aucune donnée de cas ni personnelle.` : "Le fichier des personnes ne vous donne pas d'adresse e-mail : demandez à un opérateur d'en ajouter une, puis choisissez l'e-mail ici."),
+    defaults: "Vous n'avez pas encore choisi : voici les choix par défaut.", email: "E-mail", off: "Aucune", save: "Enregistrer", saved: "Enregistré.",
+    events: {
+      "urgent-notice": "Un avis urgent adressé à mon organisation (une évaluation de la menace, ou un accusé de réception dû dans la journée)",
+      deadline: "Un avis que mon organisation n'a pas encore confirmé, peu avant l'échéance",
+      escalation: "Une escalade que reçoit mon organisation", "triage-decision": "Une décision de triage sur un signal de mon organisation", digest: "Un résumé pour mon organisation",
+    },
+  },
+  digests: {
+    title: "Résumés", intro: (org) => `Les informations politiques regroupées pour ${org}, les plus récentes d'abord. Confirmez ce que vous avez lu ; transmettez un élément à un partenaire local.`,
+    none: "Pas encore de résumés.", window: "Période", routedBy: (m) => `Transmis par ${m}`, domain: "Domaine", tier: "Niveau de prévention", effective: "En vigueur",
+    link: "Plus", read: "Lu", notRead: "Pas encore confirmé", routedTo: "Transmis à", confirm: "Confirmer la lecture", confirmAll: "Confirmer la lecture du résumé entier",
+    route: "Transmettre", remark: "Note pour le partenaire", partner: "Partenaire local", confirmed: "Lecture confirmée.", routed: "Transmis.",
+    updates: "Nos informations et leur suivi", noUpdates: "Aucune information enregistrée.", readBy: "Lu par", notReadBy: "Pas encore lu par", takenUp: "Reprise (transmise à un partenaire local)", nobody: "personne",
+  },
+  library: {
+    title: "Bibliothèque de connaissances", intro: "Formations, intervisions, journées d'étude et documents d'expertise, sélectionnés par le partenaire de connaissance.", none: "Rien ne correspond dans la bibliothèque.",
+    text: "Mots", form: "Forme d'extrémisme", tier: "Niveau de prévention", domain: "Domaine politique", format: "Format", from: "Du", to: "Au", any: "tous", search: "Rechercher",
+    date: "Date", place: "Lieu", link: "Lien", forms: "Formes", sharedBy: "Partagé par", submissions: "Soumissions en attente", noSubmissions: "Aucune soumission en attente.",
+    publish: "Publier dans la bibliothèque", reject: "Refuser", reason: "Raison (obligatoire pour refuser)", decided: "Décision envoyée.",
+  },
+  glossary: {
+    title: "Glossaire", intro: "Les définitions partagées qu'utilise chaque message. Un domaine politique ou la VVSG propose une modification ; la plateforme l'adopte comme nouvelle version.",
+    version: (n) => `Version ${n}`, adopted: "Adoptée", by: "par", versions: "Versions", since: "depuis la version", revised: "révisé dans la version", deprecated: "obsolète depuis la version",
+    vocabularies: { "prevention-tier": "Niveaux de prévention", "extremism-form": "Formes d'extrémisme", "signal-kind": "Types de signaux" },
+  },
   languageNames: { nl: "Nederlands", fr: "Français", en: "English" },
   actors: {
     acknowledgedBy: (who: string, role: string) => `accusé par ${who} (${role})`,

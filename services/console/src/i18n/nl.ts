@@ -265,6 +265,37 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
     mayNotAnswerCoordination: (roles: string) => `Uw rollen (${roles}) laten niet toe afstemmingsvragen te beantwoorden: dat doet een contactpersoon, LIVC-coördinator of platformcoördinator.`,
     orgNotHeld: (org: string) => `Deze console heeft de sleutels van ${org} niet en kan dus niet in zijn naam versturen.`,
   },
+  notifications: {
+    title: "Meldingen", prefsTitle: "Mijn meldingsvoorkeuren", prefsLink: "Mijn meldingsvoorkeuren", listLink: "Alle meldingen van mijn organisatie",
+    none: "Nog geen meldingen.", intro: (org) => `Elke e-mailmelding aan de personen van ${org}, nieuwste eerst, met haar aflevering.`,
+    when: "Wanneer", person: "Persoon", event: "Gebeurtenis", subject: "Onderwerp", status: "Aflevering", attempts: "Pogingen", lastError: "Laatste fout",
+    statuses: { pending: "in wachtrij", retrying: "opnieuw proberen", delivered: "afgeleverd", failed: "mislukt", "not-configured": "niet verstuurd: geen mailserver ingesteld" }, next: "volgende poging",
+    prefsIntro: (email) => (email ? `Mails gaan naar ${email} (uit het personenbestand). Ze zeggen wat er gebeurde en verwijzen hierheen; ze bevatten geen casus- of persoonsgegevens.` : "Het personenbestand geeft u geen e-mailadres: vraag een beheerder er een toe te voegen en kies dan hier e-mail."),
+    defaults: "U koos nog niets: dit zijn de standaardkeuzes.", email: "E-mail", off: "Geen", save: "Bewaren", saved: "Bewaard.",
+    events: {
+      "urgent-notice": "Een dringende kennisgeving aan mijn organisatie (een dreigingsevaluatie, of een bevestiging binnen een dag)",
+      deadline: "Een kennisgeving die mijn organisatie nog niet bevestigde, kort voor de termijn",
+      escalation: "Een escalatie die mijn organisatie ontvangt", "triage-decision": "Een triagebeslissing over een signaal van mijn organisatie", digest: "Een overzicht voor mijn organisatie",
+    },
+  },
+  digests: {
+    title: "Beleidsoverzichten", intro: (org) => `De beleidsberichten gebundeld voor ${org}, nieuwste eerst. Bevestig wat u las; stuur een bericht door naar een lokale partner.`,
+    none: "Nog geen overzichten.", window: "Periode", routedBy: (m) => `Doorgestuurd door ${m}`, domain: "Beleidsdomein", tier: "Preventieniveau", effective: "Van kracht",
+    link: "Meer", read: "Gelezen", notRead: "Nog niet bevestigd", routedTo: "Doorgestuurd naar", confirm: "Bevestig gelezen", confirmAll: "Bevestig het hele overzicht als gelezen",
+    route: "Doorsturen", remark: "Notitie voor de partner", partner: "Lokale partner", confirmed: "Bevestigd als gelezen.", routed: "Doorgestuurd.",
+    updates: "Onze berichten en hun opvolging", noUpdates: "Geen berichten bewaard.", readBy: "Gelezen door", notReadBy: "Nog niet gelezen door", takenUp: "Opgenomen (doorgestuurd naar een lokale partner)", nobody: "niemand",
+  },
+  library: {
+    title: "Kennisbank", intro: "Opleidingen, intervisies, studiedagen en expertisedocumenten, gecureerd door de kennispartner.", none: "Niets in de kennisbank komt overeen.",
+    text: "Woorden", form: "Vorm van extremisme", tier: "Preventieniveau", domain: "Beleidsdomein", format: "Vorm", from: "Van", to: "Tot", any: "alle", search: "Zoeken",
+    date: "Datum", place: "Plaats", link: "Link", forms: "Vormen", sharedBy: "Gedeeld door", submissions: "Inzendingen die op curatie wachten", noSubmissions: "Geen inzendingen.",
+    publish: "Publiceren in de kennisbank", reject: "Weigeren", reason: "Reden (verplicht bij weigeren)", decided: "Beslissing verstuurd.",
+  },
+  glossary: {
+    title: "Begrippenlijst", intro: "De gedeelde definities die elk bericht gebruikt. Een beleidsdomein of VVSG stelt een wijziging voor; het platform neemt ze aan als nieuwe versie.",
+    version: (n) => `Versie ${n}`, adopted: "Aangenomen", by: "door", versions: "Versies", since: "sinds versie", revised: "herzien in versie", deprecated: "vervallen sinds versie",
+    vocabularies: { "prevention-tier": "Preventieniveaus", "extremism-form": "Vormen van extremisme", "signal-kind": "Soorten signalen" },
+  },
   languageNames: { nl: "Nederlands", fr: "Français", en: "English" },
   actors: {
     acknowledgedBy: (who: string, role: string) => `bevestigd door ${who} (${role})`,

@@ -224,6 +224,8 @@ export class NoticeBook {
         if (this.requests.get(r.reference)?.responses.size) this.requests.delete(r.reference);
       } else if (r.type === "escalation.raised") {
         goneEscalations.add(r.id);
+      } else {
+        this.signals.leave(r);
       }
     }
     // Notices kept while owed and acknowledged since leave now, filed where they were posted.

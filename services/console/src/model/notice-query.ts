@@ -5,6 +5,7 @@
  * notices are one pass of a few milliseconds — so it is never stale. Where a recipient stands is
  * the organisation package's notice-status fold; this file only feeds it and pages the results.
  */
+import type { ObligationKind } from "@schakel/contracts";
 import { acknowledgedReceipt, noticeProgress, recipientStatuses, type NoticeProgress, type NoticeReceipt, type RecipientStatus } from "@schakel/organisation";
 import type { EscalationState, KnownActor, NoticeBook, NoticeState } from "./notice-book.ts";
 import { shownActor } from "./persons.ts";
@@ -106,7 +107,8 @@ export function noticePage(book: NoticeBook, viewer: Viewpoint, q: NoticeQuery =
 
 /** Something an organisation still owes another: an acknowledgement or a response, of a notice, a request or a signal. */
 export interface Obligation {
-  kind: "acknowledgement" | "response" | "signal-acknowledgement" | "signal-report";
+  /** Every kind the escalation watcher knows (contracts), but case tasks: the console does not follow them. */
+  kind: Exclude<ObligationKind, "case-task">;
   reference: string;
   title: string;
   owedBy: string;

@@ -5,12 +5,12 @@
  * decision's deadlines. An acknowledgement or report closes its obligation; an escalation of one
  * marks it. Only open obligations are kept, so memory grows with what is owed, not with history.
  */
-import type { DataOf } from "@schakel/contracts";
+import type { DataOf, ObligationKind } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import { SIGNAL_ACKNOWLEDGE_MS } from "@schakel/platform";
 import type { FlowRecord } from "./record.ts";
 
-export type SignalObligationKind = "signal-acknowledgement" | "signal-report";
+export type SignalObligationKind = Extract<ObligationKind, "signal-acknowledgement" | "signal-report">;
 
 /** One open obligation about a signal. */
 export interface SignalObligation {
@@ -70,6 +70,17 @@ export class SignalObligations {
 
   reported(_r: FlowRecord, d: DataOf<"signal.reported">): void {
     this.#close("signal-report", d.signalId, d.partner);
+  }
+
+  /**
+   * Forgets a closing leaving the read model's memory (`r`): the obligation it closed was opened
+   * long before, and the second copy of a closing (it goes to the raiser and the platform) need not
+   * be remembered any longer, so what is kept does not grow with history.
+   */
+  leave(r: FlowRecord): void {
+    const kind = r.type === "signal.acknowledged" ? "signal-acknowledgement" : r.type === "signal.reported" ? "signal-report" : undefined;
+    // The receipt's sender is the organisation that owed it (verified when it was read).
+    if (kind && r.reference) this.#closed.delete(keyOf(kind, r.reference, r.sender));
   }
 
   /** Marks an open signal obligation as escalated. */

@@ -2,55 +2,23 @@
  * The digest page: a municipality's digests with every item in full (title, summary, domain,
  * effective date, prevention tier, link), whether it was confirmed as read and to which local
  * partner it was routed, with the forms to confirm and route; and a policy domain's updates with
- * who read them, who has not, and who took them up. Its words are here, in the three languages.
+ * who read them, who has not, and who took them up.
  */
 import { html } from "hono/html";
 import type { DigestItem } from "@schakel/contracts";
 import type { ReceivedDigest, UpdateUptake } from "@schakel/organisation";
-import type { Locale, Messages } from "../i18n/messages.ts";
+import type { Messages } from "../i18n/messages.ts";
 import { time, type Html } from "./format.ts";
 import { term } from "./glossary-term.ts";
-
-interface Words {
-  title: string; intro: (org: string) => string; none: string; window: string; routedBy: (m: string) => string;
-  domain: string; tier: string; effective: string; link: string; read: string; notRead: string; routedTo: string;
-  confirm: string; confirmAll: string; route: string; remark: string; partner: string; confirmed: string; routed: string;
-  updates: string; noUpdates: string; readBy: string; notReadBy: string; takenUp: string; nobody: string;
-}
-
-const WORDS: Readonly<Record<Locale, Words>> = {
-  en: {
-    title: "Digests", intro: (org) => `The policy updates bundled for ${org}, newest first. Confirm what you read; route an item to a local partner.`,
-    none: "No digests yet.", window: "Window", routedBy: (m) => `Routed to you by ${m}`, domain: "Domain", tier: "Prevention tier", effective: "Effective",
-    link: "More", read: "Read", notRead: "Not confirmed yet", routedTo: "Routed to", confirm: "Confirm read", confirmAll: "Confirm the whole digest as read",
-    route: "Route to partner", remark: "Note for the partner", partner: "Local partner", confirmed: "Confirmed as read.", routed: "Routed.",
-    updates: "Our updates and their uptake", noUpdates: "No updates recorded.", readBy: "Read by", notReadBy: "Not read yet by", takenUp: "Taken up (routed to a local partner)", nobody: "nobody",
-  },
-  nl: {
-    title: "Beleidsoverzichten", intro: (org) => `De beleidsberichten gebundeld voor ${org}, nieuwste eerst. Bevestig wat u las; stuur een bericht door naar een lokale partner.`,
-    none: "Nog geen overzichten.", window: "Periode", routedBy: (m) => `Doorgestuurd door ${m}`, domain: "Beleidsdomein", tier: "Preventieniveau", effective: "Van kracht",
-    link: "Meer", read: "Gelezen", notRead: "Nog niet bevestigd", routedTo: "Doorgestuurd naar", confirm: "Bevestig gelezen", confirmAll: "Bevestig het hele overzicht als gelezen",
-    route: "Doorsturen", remark: "Notitie voor de partner", partner: "Lokale partner", confirmed: "Bevestigd als gelezen.", routed: "Doorgestuurd.",
-    updates: "Onze berichten en hun opvolging", noUpdates: "Geen berichten bewaard.", readBy: "Gelezen door", notReadBy: "Nog niet gelezen door", takenUp: "Opgenomen (doorgestuurd naar een lokale partner)", nobody: "niemand",
-  },
-  fr: {
-    title: "Résumés", intro: (org) => `Les informations politiques regroupées pour ${org}, les plus récentes d'abord. Confirmez ce que vous avez lu ; transmettez un élément à un partenaire local.`,
-    none: "Pas encore de résumés.", window: "Période", routedBy: (m) => `Transmis par ${m}`, domain: "Domaine", tier: "Niveau de prévention", effective: "En vigueur",
-    link: "Plus", read: "Lu", notRead: "Pas encore confirmé", routedTo: "Transmis à", confirm: "Confirmer la lecture", confirmAll: "Confirmer la lecture du résumé entier",
-    route: "Transmettre", remark: "Note pour le partenaire", partner: "Partenaire local", confirmed: "Lecture confirmée.", routed: "Transmis.",
-    updates: "Nos informations et leur suivi", noUpdates: "Aucune information enregistrée.", readBy: "Lu par", notReadBy: "Pas encore lu par", takenUp: "Reprise (transmise à un partenaire local)", nobody: "personne",
-  },
-};
-export const digestWords = (locale: Locale): Words => WORDS[locale] ?? WORDS.en;
 
 export interface DigestPageView {
   org: string; digests: ReceivedDigest[]; updates: UpdateUptake[]; partners: string[];
   /** The forms' CSRF token; absent: no forms (the person may not act for the organisation). */
-  csrf?: string; done?: "confirmed" | "routed"; error?: string; locale: Locale; t: Messages;
+  csrf?: string; done?: "confirmed" | "routed"; error?: string; t: Messages;
 }
 
 function itemView(v: DigestPageView, d: ReceivedDigest, i: DigestItem): Html {
-  const w = digestWords(v.locale);
+  const w = v.t.digests;
   const read = d.reads?.find((r) => r.updateId === i.updateId);
   const routes = (d.routes ?? []).filter((r) => r.updateId === i.updateId);
   const forms = v.csrf !== undefined && !d.routedBy;
@@ -71,7 +39,7 @@ ${forms && v.partners.length ? html`<form method="post" action="/digests/${d.dig
 }
 
 function uptakeView(v: DigestPageView): Html {
-  const w = digestWords(v.locale);
+  const w = v.t.digests;
   return html`<h2>${w.updates}</h2>${v.updates.length === 0 ? html`<p class="empty">${w.noUpdates}</p>` : html`<ul class="uptake">${v.updates.map((u) => html`<li data-update="${u.update.updateId}">
 <h3>${u.update.title ?? u.update.updateId}</h3>
 <dl><dt>${w.tier}</dt><dd>${term("prevention-tier", u.update.preventionTier, v.t.tag)}</dd><dt>${w.effective}</dt><dd>${u.update.effectiveFrom ? time(u.update.effectiveFrom, v.t) : "—"}</dd>
@@ -81,7 +49,7 @@ function uptakeView(v: DigestPageView): Html {
 }
 
 export function digestsPage(v: DigestPageView): Html {
-  const w = digestWords(v.locale);
+  const w = v.t.digests;
   return html`${v.done ? html`<p class="notice-ok" role="status">${v.done === "confirmed" ? w.confirmed : w.routed}</p>` : ""}
 ${v.error ? html`<p class="notice-error" role="alert">${v.error}</p>` : ""}
 <p>${w.intro(v.org)}</p>

@@ -6,41 +6,14 @@
 import { html } from "hono/html";
 import { EXTREMISM_FORMS, KNOWLEDGE_FORMATS, POLICY_DOMAINS, PREVENTION_TIERS } from "@schakel/contracts";
 import type { ReceivedKnowledge } from "@schakel/organisation";
-import type { Locale, Messages } from "../i18n/messages.ts";
+import type { Messages } from "../i18n/messages.ts";
 import { time, type Html } from "./format.ts";
 import { term, terms } from "./glossary-term.ts";
-
-interface Words {
-  title: string; intro: string; none: string; text: string; form: string; tier: string; domain: string; format: string; from: string; to: string; any: string; search: string;
-  date: string; place: string; link: string; forms: string; sharedBy: string; submissions: string; noSubmissions: string; publish: string; reject: string; reason: string; decided: string;
-}
-
-const WORDS: Readonly<Record<Locale, Words>> = {
-  en: {
-    title: "Knowledge library", intro: "Trainings, intervisions, study days and expertise documents, curated by the knowledge partner.", none: "Nothing in the library matches.",
-    text: "Words", form: "Form of extremism", tier: "Prevention tier", domain: "Policy domain", format: "Format", from: "From", to: "To", any: "any", search: "Search",
-    date: "Date", place: "Place", link: "Link", forms: "Forms", sharedBy: "Shared by", submissions: "Submissions waiting for curation", noSubmissions: "No submissions waiting.",
-    publish: "Publish to the library", reject: "Reject", reason: "Reason (required to reject)", decided: "Decision sent.",
-  },
-  nl: {
-    title: "Kennisbank", intro: "Opleidingen, intervisies, studiedagen en expertisedocumenten, gecureerd door de kennispartner.", none: "Niets in de kennisbank komt overeen.",
-    text: "Woorden", form: "Vorm van extremisme", tier: "Preventieniveau", domain: "Beleidsdomein", format: "Vorm", from: "Van", to: "Tot", any: "alle", search: "Zoeken",
-    date: "Datum", place: "Plaats", link: "Link", forms: "Vormen", sharedBy: "Gedeeld door", submissions: "Inzendingen die op curatie wachten", noSubmissions: "Geen inzendingen.",
-    publish: "Publiceren in de kennisbank", reject: "Weigeren", reason: "Reden (verplicht bij weigeren)", decided: "Beslissing verstuurd.",
-  },
-  fr: {
-    title: "Bibliothèque de connaissances", intro: "Formations, intervisions, journées d'étude et documents d'expertise, sélectionnés par le partenaire de connaissance.", none: "Rien ne correspond dans la bibliothèque.",
-    text: "Mots", form: "Forme d'extrémisme", tier: "Niveau de prévention", domain: "Domaine politique", format: "Format", from: "Du", to: "Au", any: "tous", search: "Rechercher",
-    date: "Date", place: "Lieu", link: "Lien", forms: "Formes", sharedBy: "Partagé par", submissions: "Soumissions en attente", noSubmissions: "Aucune soumission en attente.",
-    publish: "Publier dans la bibliothèque", reject: "Refuser", reason: "Raison (obligatoire pour refuser)", decided: "Décision envoyée.",
-  },
-};
-export const libraryWords = (locale: Locale): Words => WORDS[locale] ?? WORDS.en;
 
 export type LibraryQuery = Partial<Record<"text" | "form" | "tier" | "domain" | "format" | "from" | "to", string>>;
 
 export interface LibraryPageView {
-  items: ReceivedKnowledge[]; query: LibraryQuery; locale: Locale; t: Messages;
+  items: ReceivedKnowledge[]; query: LibraryQuery; t: Messages;
   /** The curator's view: submissions and the CSRF token of their forms. */
   curator?: { submissions: ReceivedKnowledge[]; csrf: string };
   decided?: boolean; error?: string;
@@ -50,7 +23,7 @@ function select(name: keyof LibraryQuery, label: string, values: readonly string
   return html`<label>${label} <select name="${name}"><option value="">${any}</option>${values.map((v) => html`<option value="${v}"${q[name] === v ? " selected" : ""}>${v}</option>`)}</select></label>`;
 }
 
-function itemView(k: ReceivedKnowledge, w: Words, t: Messages): Html {
+function itemView(k: ReceivedKnowledge, w: Messages["library"], t: Messages): Html {
   return html`<h3>${k.title}</h3><p>${k.summary}</p>
 <dl><dt>${w.format}</dt><dd data-field="format">${k.format}</dd><dt>${w.date}</dt><dd data-field="date">${k.date ? time(k.date, t) : "—"}</dd>
 <dt>${w.place}</dt><dd data-field="place">${k.location ?? "—"}</dd><dt>${w.tier}</dt><dd data-field="tier">${term("prevention-tier", k.preventionTier, t.tag)}</dd>
@@ -59,7 +32,7 @@ ${k.link ? html`<dt>${w.link}</dt><dd><a href="${k.link}" rel="noopener noreferr
 }
 
 export function libraryPage(v: LibraryPageView): Html {
-  const w = libraryWords(v.locale);
+  const w = v.t.library;
   const q = v.query;
   return html`${v.decided ? html`<p class="notice-ok" role="status">${w.decided}</p>` : ""}
 ${v.error ? html`<p class="notice-error" role="alert">${v.error}</p>` : ""}

@@ -91,8 +91,9 @@ export function watchCaseRetention(bus: Bus, retentionMs: number, opts: Retentio
 
 /**
  * For an organisation that takes part in cases but does not own them (a member of another
- * municipality's LIVC-R, the platform): keeps the records of its open cases in its case state
- * bucket, logging what fails (tried again at the next look).
+ * municipality's LIVC-R): keeps the records of its open cases in its case state bucket, logging
+ * what fails (tried again at the next look). The platform holds no case records (it sees case
+ * metadata through its trace index and its case-task obligations), so it runs none.
  */
 export function keepCaseState(ctx: { bus: Bus; log: { error(obj: object, msg: string): void } }): RetentionWatcher {
   return watchCaseRetention(ctx.bus, caseRetentionFrom(), { onError: (err) => ctx.log.error({ err }, "keeping open cases' records failed; trying again at the next look") });

@@ -6,6 +6,7 @@
 import { actorRefOf } from "@schakel/contracts";
 import type { Delivery, Handlers } from "@schakel/contracts/bus";
 import type { Logger } from "@schakel/runtime";
+import { messageRefOf } from "../records.ts";
 import type { OrgState } from "../state.ts";
 import { glossaryStoreOf } from "./records.ts";
 
@@ -18,7 +19,7 @@ export function glossaryHandlers(state: OrgState, mine: (d: Delivery) => boolean
       const by = actorRefOf(e);
       await store.proposals.create(d.data.proposalId, {
         ...d.data, from: e.sender, status: "proposed",
-        message: { id: e.id, correlationid: e.correlationid, traceparent: e.traceparent, ...(e.tracestate ? { tracestate: e.tracestate } : {}) },
+        message: messageRefOf(e),
         ...(by ? { actor: by } : {}),
       });
       log(d).info({ proposalId: d.data.proposalId, action: d.data.change.action, vocabulary: d.data.change.vocabulary, term: d.data.change.term }, "glossary change proposed");

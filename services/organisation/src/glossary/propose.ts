@@ -6,6 +6,7 @@
 import { actorRefOf, applyGlossaryChange, GlossaryChange, newMessageId, SchakelError, SchemaError, traceIdOf, type Actor } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { platformOf } from "../addressing.ts";
+import { messageRefOf } from "../records.ts";
 import { orgState } from "../state.ts";
 import { glossaryShelf, glossaryStoreOf } from "./records.ts";
 
@@ -51,7 +52,7 @@ export async function proposeGlossaryChange(bus: Bus, input: ProposeGlossaryInpu
   const e = sent.envelope;
   await glossaryStoreOf(state).proposals.create(proposalId, {
     proposalId, from: bus.org, change: parsed.data, reason: input.reason, basedOn: base.version, proposedAt, status: "sent",
-    message: { id: e.id, correlationid: e.correlationid, traceparent: e.traceparent, ...(e.tracestate ? { tracestate: e.tracestate } : {}) },
+    message: messageRefOf(e),
     ...(by ? { actor: by } : {}),
   });
   return { proposalId, to: platform, basedOn: base.version, messageId: sent.id, traceId: traceIdOf(e.traceparent), duplicate: sent.duplicate };

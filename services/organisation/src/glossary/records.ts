@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { ActorRef, BUILTIN_GLOSSARY, GlossaryChange, GlossaryRecord, GlossaryShelf, MessageId, OrgId, Timestamp } from "@schakel/contracts";
 import { RecordBucket, type RecordStore } from "@schakel/contracts/bus";
+import { MessageRef } from "../records.ts";
 import { ORG_RECORD_PREFIXES, type OrgState } from "../state.ts";
 
 export const PROPOSAL_STATUSES = ["sent", "proposed", "adopted"] as const;
@@ -20,7 +21,7 @@ export const GlossaryProposalRecord = z.object({
   basedOn: z.number().int().positive(),
   proposedAt: Timestamp,
   /** The proposal message (the adoption answers it). */
-  message: z.object({ id: MessageId, correlationid: MessageId, traceparent: z.string(), tracestate: z.string().optional() }),
+  message: MessageRef,
   status: z.enum(PROPOSAL_STATUSES),
   adoptedVersion: z.number().int().positive().optional(),
   actor: ActorRef.optional(),

@@ -8,6 +8,7 @@ import type { Bus } from "@schakel/contracts/bus";
 import { orgState } from "../state.ts";
 import type { ReceivedKnowledge } from "../records.ts";
 import { isCurator } from "./curator.ts";
+import { knowledgeFields } from "./received.ts";
 
 export interface CurateKnowledgeInput {
   knowledgeId: string;
@@ -26,12 +27,8 @@ export interface CuratedKnowledge {
   traceId: string;
 }
 
-const itemOf = (r: ReceivedKnowledge): KnowledgeShared => ({
-  knowledgeId: r.knowledgeId, format: r.format as KnowledgeShared["format"], title: r.title, summary: r.summary,
-  ...(r.date ? { date: r.date } : {}), ...(r.location ? { location: r.location } : {}), ...(r.link ? { link: r.link } : {}),
-  ...(r.preventionTier ? { preventionTier: r.preventionTier } : {}), ...(r.extremismForms?.length ? { extremismForms: r.extremismForms } : {}),
-  ...(r.domain ? { domain: r.domain as KnowledgeShared["domain"] } : {}),
-});
+// A record holds what a valid knowledge.shared said (the curator's service recorded it), so its fields are the message's.
+const itemOf = (r: ReceivedKnowledge): KnowledgeShared => ({ knowledgeId: r.knowledgeId, ...knowledgeFields(r) }) as KnowledgeShared;
 
 /**
  * Decides on a submitted item as the bus's organisation (the curator). @throws SchakelError

@@ -2,14 +2,16 @@
  * Knowledge records: items shared with this organisation as the curator (submitted), items
  * published to the library, and (earlier releases) items shared with all directly.
  */
-import type { KnowledgeShared } from "@schakel/contracts";
 import type { Bus, Delivery } from "@schakel/contracts/bus";
 import { actorRefOf } from "@schakel/contracts";
 import { orgState, type OrgState } from "../state.ts";
 import type { ReceivedKnowledge } from "../records.ts";
 
-/** The record fields that describe the item itself. */
-export function knowledgeFields(k: KnowledgeShared): Pick<ReceivedKnowledge, "format" | "title" | "summary" | "date" | "location" | "link" | "preventionTier" | "extremismForms" | "domain"> {
+/** The fields that describe the item itself, the same in the message and in the record. */
+type KnowledgeFields = Pick<ReceivedKnowledge, "format" | "title" | "summary" | "date" | "location" | "link" | "preventionTier" | "extremismForms" | "domain">;
+
+/** The fields that describe the item, from a message (to record it) or a record (to send it on); the empty ones left out. */
+export function knowledgeFields(k: KnowledgeFields): KnowledgeFields {
   return {
     format: k.format, title: k.title, summary: k.summary,
     ...(k.date ? { date: k.date } : {}), ...(k.location ? { location: k.location } : {}), ...(k.link ? { link: k.link } : {}),

@@ -58,7 +58,7 @@ export function isUrgentNotice(data: Record<string, unknown>, receivedAt: Date):
 }
 
 /** A notice's title as a mail may show it: not for a notice about a person. */
-export function mailableTitle(data: Record<string, unknown>): string {
+function mailableTitle(data: Record<string, unknown>): string {
   return data.category === "detainee-release" || data.person !== undefined ? `a ${str(data.category)} notice` : `"${str(data.title)}"`;
 }
 
@@ -132,10 +132,4 @@ export function deadlineContent(n: { noticeId: string; from: string; title: stri
     text: `Your organisation has not acknowledged ${title} from ${n.from} yet.\nThe deadline is ${n.ackBy}; after it, the platform escalates.`,
     path: `/notices/${n.noticeId}`,
   };
-}
-
-/** Throws a clear error for an event name that is not one of NOTIFICATION_EVENTS. */
-export function parseEvent(name: string): NotificationEvent {
-  if ((NOTIFICATION_EVENTS as readonly string[]).includes(name)) return name as NotificationEvent;
-  throw new Error(`unknown notification event "${name}": use one of ${NOTIFICATION_EVENTS.join(", ")}`);
 }

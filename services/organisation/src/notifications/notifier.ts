@@ -12,7 +12,7 @@
  * deadline and per planned retry, and one look at its own records a few seconds after start —
  * only when one of its persons has an e-mail address.
  */
-import { newMessageId } from "@schakel/contracts";
+import { newMessageId, type Person } from "@schakel/contracts";
 import type { Bus } from "@schakel/contracts/bus";
 import { orgState } from "../state.ts";
 import type { ReceivedNotice } from "../records.ts";
@@ -82,6 +82,11 @@ export class Notifier {
     return this.#settings;
   }
 
+  /** The organisation's enabled persons with an e-mail address: only they can be notified. */
+  #mailable(): Person[] {
+    return personsOf(this.org, this.settings.personsFile).filter((p) => p.email);
+  }
+
   #records(): Promise<NotificationStore> {
     this.#store ??= notificationStore(this.#bus);
     return this.#store;
@@ -89,11 +94,12 @@ export class Notifier {
 
   /** A message the organisation's service recorded: notify whoever wants to hear of it. */
   async observe(m: EventSource): Promise<void> {
-    if (!personsOf(this.org, this.settings.personsFile).some((p) => p.email)) return;
-    for (const rule of rulesFor(m.type)) {
-      if (rule.matches?.(m) && rule.content) await this.notify(rule.event, m.id, rule.content(m));
-    }
-    if (m.type === "notice.posted" && m.data.ackBy !== undefined) {
+    // The rules first: most messages match none, and then the persons are not looked at.
+    const matched = rulesFor(m.type).filter((rule) => rule.content && rule.matches?.(m));
+    const watch = m.type === "notice.posted" && m.data.ackBy !== undefined;
+    if ((!matched.length && !watch) || !this.#mailable().length) return;
+    for (const rule of matched) await this.notify(rule.event, m.id, rule.content!(m));
+    if (watch) {
       const notice = await (await orgState(this.#bus)).notices.get(String(m.data.noticeId));
       if (notice) this.watchDeadline(notice.value);
     }
@@ -104,7 +110,7 @@ export class Notifier {
     const store = await this.#records();
     const created: NotificationRecord[] = [];
     // Only persons with an address can be mailed: the others cost nothing, not even a read.
-    for (const person of personsOf(this.org, this.settings.personsFile).filter((p) => p.email)) {
+    for (const person of this.#mailable()) {
       const prefs = await preferencesOf(store, person);
       if (prefs.events[event] !== "email") continue;
       const key = notificationKey(event, messageId, person.id);
@@ -144,7 +150,7 @@ export class Notifier {
   /** After a restart: sends what was pending, plans the retries and the deadline reminders again. */
   async resume(): Promise<void> {
     // An organisation nobody can be mailed at (most, at national scale) has nothing to resume.
-    if (!personsOf(this.org, this.settings.personsFile).some((p) => p.email)) return;
+    if (!this.#mailable().length) return;
     const state = await orgState(this.#bus);
     for (const n of await state.notices.list(">", () => {})) this.watchDeadline(n.value);
     const store = await this.#records();

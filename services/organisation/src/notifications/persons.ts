@@ -7,34 +7,30 @@ import { readFileSync, statSync } from "node:fs";
 import { Person, PersonsFile } from "@schakel/contracts";
 import { personsPath } from "@schakel/infra";
 
-let cached: { path: string; mtimeMs: number; persons: Person[] } | undefined;
+/** The parsed file, by organisation: a look-up per message costs a stat and a map read, however many persons the file lists. */
+let cached: { path: string; mtimeMs: number; byOrg: Map<string, Person[]> } | undefined;
 
-function load(path: string): Person[] {
+function load(path: string): Map<string, Person[]> {
   const mtimeMs = statSync(path).mtimeMs;
-  if (cached?.path === path && cached.mtimeMs === mtimeMs) return cached.persons;
+  if (cached?.path === path && cached.mtimeMs === mtimeMs) return cached.byOrg;
   const file = PersonsFile.parse(JSON.parse(readFileSync(path, "utf8")));
-  const persons = file.persons.flatMap((p) => {
+  const byOrg = new Map<string, Person[]>();
+  for (const p of file.persons) {
     const parsed = Person.safeParse(p);
-    return parsed.success ? [parsed.data] : [];
-  });
-  cached = { path, mtimeMs, persons };
-  return persons;
+    if (!parsed.success) continue;
+    const list = byOrg.get(parsed.data.organisation);
+    if (list) list.push(parsed.data);
+    else byOrg.set(parsed.data.organisation, [parsed.data]);
+  }
+  cached = { path, mtimeMs, byOrg };
+  return byOrg;
 }
 
 /** The enabled persons of `org`; none when the persons file cannot be read. */
 export function personsOf(org: string, file?: string): Person[] {
   try {
-    return load(personsPath(file)).filter((p) => p.organisation === org && !p.disabled);
+    return (load(personsPath(file)).get(org) ?? []).filter((p) => !p.disabled);
   } catch {
     return [];
-  }
-}
-
-/** One person of `org`, enabled or not; undefined when unknown. */
-export function findPerson(org: string, id: string, file?: string): Person | undefined {
-  try {
-    return load(personsPath(file)).find((p) => p.organisation === org && p.id === id);
-  } catch {
-    return undefined;
   }
 }

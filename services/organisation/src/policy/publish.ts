@@ -43,15 +43,13 @@ export async function publishPolicyUpdate(bus: Bus, input: PolicyUpdateInput): P
   }
   const updateId = input.updateId ?? newMessageId();
   const to = platformOf(bus.directory);
-  const sent = await bus.publish("policy.update.published", {
-    updateId, domain: domain.data, title: input.title, summary: input.summary, concerns: input.concerns,
+  // What the update says: sent, and kept in the domain's record of it.
+  const update = {
+    updateId, title: input.title, summary: input.summary, concerns: input.concerns,
     ...(input.effectiveFrom ? { effectiveFrom: new Date(input.effectiveFrom).toISOString() } : {}),
     ...(input.link ? { link: input.link } : {}), ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}),
-  }, { to, idempotencyKey: `policy-update|${updateId}` });
-  await recordPublishedUpdate(await orgState(bus), {
-    updateId, title: input.title, summary: input.summary, concerns: input.concerns, publishedAt: sent.envelope.time, messageId: sent.id,
-    ...(input.effectiveFrom ? { effectiveFrom: new Date(input.effectiveFrom).toISOString() } : {}),
-    ...(input.link ? { link: input.link } : {}), ...(input.preventionTier ? { preventionTier: input.preventionTier } : {}),
-  });
+  };
+  const sent = await bus.publish("policy.update.published", { ...update, domain: domain.data }, { to, idempotencyKey: `policy-update|${updateId}` });
+  await recordPublishedUpdate(await orgState(bus), { ...update, publishedAt: sent.envelope.time, messageId: sent.id });
   return { updateId, to, messageId: sent.id, traceId: traceIdOf(sent.envelope.traceparent), duplicate: sent.duplicate };
 }

@@ -6,7 +6,7 @@
  */
 import { actorRefOf } from "@schakel/contracts";
 import { HandlerRefusal, type Delivery } from "@schakel/contracts/bus";
-import { messageRefOf, type SignalRecord } from "../records.ts";
+import { messageRefOf, type SignalRecord, type SignalRoutingRecord } from "../records.ts";
 import type { OrgState } from "../state.ts";
 
 /** The person role whose decisions a triage message must carry. */
@@ -22,16 +22,22 @@ export function requireCoordinatorDecision(d: Delivery<"signal.triaged">): void 
   }
 }
 
+/** What a received triage decision says, as the raiser, the partner and the platform keep it (without the message to answer). */
+export function triageDecisionOf(d: Delivery<"signal.triaged">): Omit<SignalRoutingRecord, "message"> {
+  const { data, envelope } = d;
+  const actor = actorRefOf(envelope);
+  return {
+    decisionId: data.decisionId, decision: data.decision, reason: data.reason, decidedAt: data.decidedAt, messageId: envelope.id,
+    ...(data.partner ? { partner: data.partner } : {}), ...(data.acknowledgeBy ? { acknowledgeBy: data.acknowledgeBy } : {}),
+    ...(data.reportBackBy ? { reportBackBy: data.reportBackBy } : {}), ...(actor ? { actor } : {}),
+  };
+}
+
 /** Keeps a triage decision: on the raiser's signal, or as a forwarded signal for the partner. Safe to repeat. */
 export async function receiveSignalTriage(state: OrgState, d: Delivery<"signal.triaged">, now = new Date()): Promise<"routing-status" | "forwarded" | "ignored"> {
   requireCoordinatorDecision(d);
   const { data, envelope } = d;
-  const actor = actorRefOf(envelope);
-  const routing = {
-    decisionId: data.decisionId, decision: data.decision, reason: data.reason, decidedAt: data.decidedAt, messageId: envelope.id,
-    ...(data.partner ? { partner: data.partner } : {}), ...(data.acknowledgeBy ? { acknowledgeBy: data.acknowledgeBy } : {}),
-    ...(data.reportBackBy ? { reportBackBy: data.reportBackBy } : {}), ...(actor ? { actor } : {}), message: messageRefOf(envelope),
-  };
+  const routing: SignalRoutingRecord = { ...triageDecisionOf(d), message: messageRefOf(envelope) };
   const add = (list: SignalRecord["routing"]) => list?.some((r) => r.decisionId === data.decisionId) ? undefined : [...(list ?? []), routing];
   if (data.raisedBy === state.org) {
     await state.signals.mutate(data.signalId, (cur) => {

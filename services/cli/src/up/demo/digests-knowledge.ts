@@ -5,16 +5,11 @@
  */
 import { confirmDigestRead, curateKnowledge, receivedDigests, shareKnowledge } from "@schakel/organisation";
 import type { PartiesStep } from "./parties.ts";
+import { retryUntil } from "./retry.ts";
 
 /** Waits (about 10 s at most) until `attempt` finds what a service had to record first. */
-async function whenFound<T>(step: PartiesStep, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
-  for (let i = 0; i < 50 && !step.signal.aborted; i++) {
-    const r = await attempt();
-    if (r !== undefined) return r;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return undefined;
-}
+const whenFound = <T>(step: PartiesStep, attempt: () => Promise<T | undefined>): Promise<T | undefined> =>
+  retryUntil(attempt, (r) => r !== undefined, step.signal);
 
 /** Mechelen shares an intervision with the curator; VVSG publishes it to everyone's library. */
 export async function shareAndCurateKnowledge(step: PartiesStep): Promise<void> {

@@ -19,6 +19,7 @@ import { Actors } from "./actors.ts";
 import { announceDetaineeRelease, warnNearbyMunicipalities } from "./parties.ts";
 import { playSignalTriage } from "./signal-triage.ts";
 import { confirmDigestItem, shareAndCurateKnowledge } from "./digests-knowledge.ts";
+import { pause, retryUntil } from "./retry.ts";
 import { BusWatch } from "./watch.ts";
 
 export interface DemoOptions {
@@ -46,26 +47,9 @@ export interface DemoReport {
 /** The number of steps the demo plays. */
 const DEMO_STEPS = 10;
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-
 /** Repeats `attempt` until it reports done (the addressee's service has recorded what it answers). */
-async function whenRecorded<T extends { outcome: string }>(attempt: () => Promise<T>, unknown: string, signal: AbortSignal, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await attempt();
-    if (r.outcome !== unknown || Date.now() > deadline || signal.aborted) return r;
-    await sleep(200, signal);
-  }
-}
+const whenRecorded = <T extends { outcome: string }>(attempt: () => Promise<T>, unknown: string, signal: AbortSignal): Promise<T> =>
+  retryUntil(attempt, (r) => r.outcome !== unknown, signal);
 
 /** Plays the scenario; resolves with what happened (also when stopped half-way through). */
 export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
@@ -76,7 +60,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   const watch = await BusWatch.start(await actors.as(platform), (item) => say(`   ${feedLine(item)}`));
   const step = async (n: number, text: string) => {
     await watch.settle();
-    if (n > 1) await sleep(opts.pauseMs ?? 1_500, signal);
+    if (n > 1) await pause(opts.pauseMs ?? 1_500, signal);
     say(`\n${color.bold(color.magenta(`demo ${n}/${DEMO_STEPS}`))} ${text}`);
   };
   const report: DemoReport = { noticeId: "", escalated: false, digests: 0 };
@@ -162,7 +146,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     await soft(escalation, "escalation");
     await soft(digests, "digests");
     await soft(confirmDigestItem({ actors, watch, say, signal }), "digest read");
-    await sleep(500, signal);
+    await pause(500, signal);
     report.digests = watch.all((i) => i.type === "digest.published").length;
     const d = opts.dataFlag ?? "";
     say(`\n${color.green(color.bold("demo done"))} — the notice's matrix: npx schakel notice status${d} ${notice.noticeId}`);

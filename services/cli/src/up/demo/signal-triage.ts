@@ -8,18 +8,13 @@ import { SchakelError } from "@schakel/contracts";
 import { acknowledgeSignal, platformOf, raiseSignal } from "@schakel/organisation";
 import { triageSignal } from "@schakel/platform";
 import type { PartiesStep } from "./parties.ts";
+import { retryUntil } from "./retry.ts";
 
 const NOT_YET = "not-yet" as const;
 
 /** Tries again while the service that `attempt` relies on has not recorded the signal yet (about 10 s at most). */
-async function whenRecorded<T>(step: PartiesStep, attempt: () => Promise<T | typeof NOT_YET>): Promise<T | typeof NOT_YET> {
-  for (let i = 0; i < 50 && !step.signal.aborted; i++) {
-    const r = await attempt();
-    if (r !== NOT_YET) return r;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return NOT_YET;
-}
+const whenRecorded = <T>(step: PartiesStep, attempt: () => Promise<T | typeof NOT_YET>): Promise<T | typeof NOT_YET> =>
+  retryUntil(attempt, (r) => r !== NOT_YET, step.signal);
 
 const acknowledged = (r: Awaited<ReturnType<typeof acknowledgeSignal>>) => (r.outcome === "unknown-signal" ? NOT_YET : r.outcome);
 
