@@ -12,6 +12,7 @@ import { SchakelError } from "../errors.ts";
 import type { Bus } from "./bus.ts";
 import type { OperatorConnection } from "./operator-connection.ts";
 import { jetStreamApiCode } from "./errors-map.ts";
+import { registerBucketStream, storedKeys } from "./bucket-keys.ts";
 import { transportOf } from "./transport.ts";
 
 /**
@@ -46,7 +47,9 @@ export type BucketUser = Bus | OperatorConnection;
  * or the bus does not answer.
  */
 export async function openBucket(user: BucketUser, bucket: string): Promise<KV> {
-  return new Kvm(transportOf(user).js).open(bucket);
+  const kv = await new Kvm(transportOf(user).js).open(bucket);
+  registerBucketStream(kv, bucket, user);
+  return kv;
 }
 
 /** Opens a provisioned bucket as typed records of `schema` (see RecordBucket). Throws like {@link openBucket}. */
@@ -161,14 +164,18 @@ export class RecordBucket<S extends z.ZodType> {
     throw new SchakelError("conflict", `${this.what} record "${key}" kept changing under ${attempts} attempts to update it; try again`, { key });
   }
 
-  /** Keys matching a filter (KV wildcards `*` and `>`), without deleted ones. */
+  /**
+   * Keys matching a filter (KV wildcards `*` and `>`) as stored at one moment, each once (see
+   * bucket-keys.ts). A deleted key may be among them: {@link get} answers undefined for it.
+   */
   async keys(filter = ">"): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of await this.kv.keys(this.#k(filter))) out.push(k.slice(this.#prefix.length));
-    return out;
+    return (await storedKeys(this.kv, this.#k(filter))).map((k) => k.slice(this.#prefix.length));
   }
 
-  /** Every record matching a filter. Corrupt records are skipped and reported through `onInvalid`. */
+  /**
+   * Every record matching a filter, as stored at one moment (each key once, also while records
+   * change). Corrupt records are skipped and reported through `onInvalid`.
+   */
   async list(filter = ">", onInvalid?: (key: string, err: unknown) => void): Promise<Stored<z.infer<S>>[]> {
     const keys = await this.keys(filter);
     const out: Stored<z.infer<S>>[] = [];

@@ -26,12 +26,8 @@ export async function writeCheckpoint(checkpoints: Checkpoints, c: Checkpoint, a
 
 /** Every checkpoint in the bucket, by index; entries that do not parse are reported, not skipped. */
 export async function readCheckpoints(checkpoints: Checkpoints): Promise<StoredCheckpoint[]> {
-  const out: StoredCheckpoint[] = [];
-  for (const key of await checkpoints.keys(AUDIT_CHECKPOINT_FILTER)) {
-    const e = await checkpoints.get(key).catch((cause: unknown) => {
-      throw new Error(`audit checkpoint ${key} is not a checkpoint: the bucket "${AUDIT_BUCKET}" was written by something else`, { cause });
-    });
-    if (e) out.push(e.value);
-  }
-  return out.sort((a, b) => a.i - b.i);
+  const stored = await checkpoints.list(AUDIT_CHECKPOINT_FILTER, (key, cause) => {
+    throw new Error(`audit checkpoint ${key} is not a checkpoint: the bucket "${AUDIT_BUCKET}" was written by something else`, { cause });
+  });
+  return stored.map((e) => e.value).sort((a, b) => a.i - b.i);
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jetstream } from "@nats-io/jetstream";
 import { AUDIT_ID, sampleData, STREAMS } from "@schakel/contracts";
 import { OperatorConnection, seal } from "@schakel/contracts/bus";
-import { startSchakelServer, type SchakelServer } from "@schakel/harness";
+import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
 import { AuditRecord, messageDigest, openCheckpoints, readCheckpoints, startAuditor, verifyAuditLog, type Auditor } from "../src/mod.ts";
 
 const lines = async (p: string) => (await readFile(p, "utf8")).trimEnd().split("\n");
@@ -30,14 +30,16 @@ describe("audit - the chain over every stored message", () => {
     const ocam = await s.connectAs("fed-ocam");
     const antwerpen = await s.connectAs("antwerpen");
     for (let i = 0; i < n; i++) await ocam.publish("notice.posted", sampleData("notice.posted"), { to: i % 2 ? "mechelen" : "local" });
+    const jsm = await s.jsm();
+    const filed = (await jsm.streams.info(STREAMS.deadletter.name)).state.messages;
     const sealed = seal({ question: "Known to your service?" }, [{ org: "mechelen", key: s.directory.sealingKeyOf("mechelen") }]);
     await antwerpen.publish("case.consultation.requested", sampleData("case.consultation.requested", sealed), { to: "mechelen" });
     // A dead letter, filed by a receiver that refuses an unsigned message.
     await jetstream(await s.admin()).publish("coord.mechelen.fed-ocam.notice.posted", JSON.stringify({ not: "an envelope" }));
     const receiver = await s.connectAs("mechelen");
     const c = receiver.consume({ handlers: {}, consumers: [{ stream: STREAMS.coord.name, name: "mechelen--mechelen", filter: "coord.mechelen.>" }] });
-    const jsm = await s.jsm();
-    for (let t = 0; t < 100 && (await jsm.consumers.info(STREAMS.coord.name, "mechelen--mechelen")).num_pending > 0; t++) await new Promise((r) => setTimeout(r, 50));
+    // Until the receiver has filed it: its inbox being empty is not enough, the filing may still be under way.
+    await waitFor(async () => (await jsm.streams.info(STREAMS.deadletter.name)).state.messages > filed, { timeoutMs: 20_000, what: "the dead letter filed by mechelen" });
     await c.stop();
   }
 

@@ -82,6 +82,8 @@ describe("platform - obligations and escalations", () => {
     // A late acknowledgement closes the obligation; the escalation stays, and is not repeated.
     await acknowledgeNotice(local.bus("vilvoorde"), { noticeId: posted.noticeId });
     await waitFor(async () => (await noticeStatus(stores, posted.noticeId))?.recipients.find((r) => r.org === "vilvoorde" && r.state === "acknowledged")?.late === true, { what: "the late acknowledgement in the status" });
+    // The receipt and the obligation are two records, written one after the other.
+    await waitFor(async () => (await stores.obligations.get(obligationKey("acknowledgement", posted.noticeId, "vilvoorde")))?.value.closedAt !== undefined, { what: "vilvoorde's obligation closed" });
     expect((await openObligations(stores)).some((o) => o.reference === posted.noticeId)).toBe(false);
     expect((await storedOfType<EscalationData>(await s.jsm(), "escalation.raised", "vpr")).filter((m) => m.envelope.data.obligation.reference === posted.noticeId)).toHaveLength(2);
   });
