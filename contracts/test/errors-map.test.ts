@@ -48,6 +48,34 @@ describe("errors - publishError maps nats.js errors by class and JetStream code"
     expect(e.cause).toBeInstanceOf(JetStreamApiError);
   });
 
+  it("errors - full storage (10023, 503 from a used-up max_file_store) says so: not stored, publish again with the same id, what the operator does", () => {
+    const e = publishError(apiError(JS_API_CODES.insufficientResources, 503, "insufficient resources"), SUBJECT, "fed-ocam");
+    // A 503 that is not an outage: a retry loop would only fill the log until an operator acts.
+    expect([e.code, e.retryable]).toEqual(["limit", false]);
+    for (const part of [
+      "COORD could not store notice.posted on " + SUBJECT, "the server's JetStream storage is full", "max_file_store", "the disk",
+      "insufficient resources (JetStream error 10023)", "NOT stored", "nothing acknowledged before is lost", "same id",
+      "free disk space", "lower the streams' retention",
+    ]) expect(e.message).toContain(part);
+    // The advice for a stream's own limits would be wrong here.
+    expect(e.message).not.toContain("max_msgs");
+    expect(e.message).not.toContain("raise it in provisioning");
+    expect(e.details).toMatchObject({ subject: SUBJECT, stream: "COORD", jsCode: 10023, status: 503, reason: "storage-full" });
+    expect(e.cause).toBeInstanceOf(JetStreamApiError);
+  });
+
+  it("errors - the other storage codes: 10047 is the server's storage, 10002 the account's max_file; 10077 keeps the stream-limit advice", () => {
+    const server = publishError(apiError(JS_API_CODES.storageResourcesExceeded, 500, "insufficient storage resources available"), SUBJECT, "fed-ocam");
+    expect([server.code, server.details["reason"]]).toEqual(["limit", "storage-full"]);
+    expect(server.message).toContain("the server's JetStream storage is full");
+    const account = publishError(apiError(JS_API_CODES.accountResourcesExceeded, 400, "resource limits exceeded for account"), SUBJECT, "fed-ocam");
+    expect([account.code, account.details["reason"]]).toEqual(["limit", "storage-full"]);
+    for (const part of ["the account's JetStream storage is full", "raise the account's max_file", "NOT stored", SUBJECT]) expect(account.message).toContain(part);
+    const stream = publishError(apiError(JS_API_CODES.streamStoreFailed, 503, "maximum messages exceeded"), SUBJECT, "fed-ocam");
+    expect(stream.details["reason"]).toBeUndefined();
+    expect(stream.message).not.toContain("storage is full");
+  });
+
   it("errors - the code decides, not the text: the same limit in other words maps the same way", () => {
     expect(publishError(apiError(JS_API_CODES.accountResourcesExceeded, 400, "whatever"), SUBJECT, "fed-ocam").code).toBe("limit");
     expect(publishError(apiError(JS_API_CODES.messageExceedsMaximum, 400, "whatever"), SUBJECT, "fed-ocam").code).toBe("payload-too-large");

@@ -17,9 +17,16 @@ import { parseMessageSubject } from "../subjects.ts";
  * a few of them in `JetStreamApiCodes`; the others are the server's numbers.
  */
 export const JS_API_CODES = {
-  /** JSAccountResourcesExceededErr: the account's JetStream limits are reached. */
+  /**
+   * JSAccountResourcesExceededErr: the account's JetStream limits are reached. A publication gets
+   * it (status 400, "resource limits exceeded for account") once the account's `max_file` is used up.
+   */
   accountResourcesExceeded: 10002,
-  /** JSInsufficientResourcesErr. */
+  /**
+   * JSInsufficientResourcesErr: the server's JetStream storage is used up. On nats-server 2.9 a
+   * publication gets it (status 503, "insufficient resources") once the server's `max_file_store`
+   * is reached, whatever the stream's own limits.
+   */
   insufficientResources: 10023,
   /** JSMaximumConsumersLimitErr. */
   maximumConsumers: 10026,
@@ -27,7 +34,10 @@ export const JS_API_CODES = {
   maximumStreams: 10027,
   /** JSMemoryResourcesExceededErr. */
   memoryResourcesExceeded: 10028,
-  /** JSStorageResourcesExceededErr. */
+  /**
+   * JSStorageResourcesExceededErr (status 500, "insufficient storage resources available"): what is
+   * left of the server's or the account's file storage is too small, e.g. for a stream's max_bytes.
+   */
   storageResourcesExceeded: 10047,
   /** JSStreamLimitsErrF. */
   streamLimits: 10053,
@@ -52,6 +62,15 @@ const LIMIT_CODES: ReadonlySet<number> = new Set([
   JS_API_CODES.accountResourcesExceeded, JS_API_CODES.insufficientResources, JS_API_CODES.maximumConsumers,
   JS_API_CODES.maximumStreams, JS_API_CODES.memoryResourcesExceeded, JS_API_CODES.storageResourcesExceeded,
   JS_API_CODES.streamLimits, JS_API_CODES.streamStoreFailed,
+]);
+
+/**
+ * Of the limit codes, those that mean JetStream's file storage is full (the server's, or the
+ * account's share of it) rather than a limit of the stream: every Schakel stream and bucket is on
+ * file storage, so raising max_msgs or max_bytes would not help.
+ */
+const STORAGE_FULL_CODES: ReadonlySet<number> = new Set([
+  JS_API_CODES.accountResourcesExceeded, JS_API_CODES.insufficientResources, JS_API_CODES.storageResourcesExceeded,
 ]);
 
 /** `err` and its causes, outermost first (at most 8: a cycle must not hang us). */
@@ -117,6 +136,19 @@ function apiError(api: JetStreamApiError, subject: string, cause: unknown): Scha
   const what = `${typeOf(subject)}on ${subject}`;
   if (api.code === JS_API_CODES.messageExceedsMaximum || api.code === JS_API_CODES.headerExceedsMaximum) {
     return new SchakelError("payload-too-large", `${what} is larger than the stream's max_msg_size: shorten the text or link to a document (or raise the stream limit in provisioning)`, details, { cause });
+  }
+  if (STORAGE_FULL_CODES.has(api.code)) {
+    const stream = streamOf(subject);
+    const account = api.code === JS_API_CODES.accountResourcesExceeded;
+    const full = account
+      ? "the account's JetStream storage is full (the max_file of its jetstream block)"
+      : "the server's JetStream storage is full (its max_file_store, or the disk under its store_dir)";
+    return new SchakelError(
+      "limit",
+      `${stream} could not store ${what}: ${full}: ${api.message} (JetStream error ${api.code}). The message was NOT stored; nothing acknowledged before is lost, and it may be published again with the same id once there is room (it is then stored once). Operator: free disk space, raise ${account ? "the account's max_file" : "max_file_store"}, or lower the streams' retention`,
+      { ...details, stream, reason: "storage-full" },
+      { cause },
+    );
   }
   if (LIMIT_CODES.has(api.code)) {
     const stream = streamOf(subject);

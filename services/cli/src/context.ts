@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { clockSkewFrom, connectBus, KeyDirectory, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
+import { orgStateBucket } from "@schakel/contracts";
+import { clockSkewFrom, connectBus, KeyDirectory, openBucket, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
 import { caseKeyStoreAt, useCaseKeys } from "@schakel/organisation";
 import { NoRunningBusError, seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
@@ -170,6 +171,12 @@ export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAs
     const resend = resendUntilAcknowledged({ waitMs, connectionClosed: () => bus?.isClosed === true });
     const options: ConnectOptions = { servers: url, credentials, directory, skewMs, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}`, interceptors: { outbound: [resend] } };
     bus = await connectBus(options);
+    // Right after a server (re)start JetStream may take connections before it answers in time: a
+    // request to it that times out is waited for like an unreachable bus, not a failed command.
+    await openBucket(bus, orgStateBucket(org)).catch(async (err: unknown) => {
+      await bus?.kill();
+      throw err;
+    });
     // The organisation's case keys live in the data folder, beside its credentials, never on the bus.
     useCaseKeys(bus, caseKeyStoreAt(dataDirOf(opts), org));
     return Object.assign(bus, { url, waitMs });
