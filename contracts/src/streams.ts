@@ -112,6 +112,8 @@ export const BUCKETS = {
 export const LEAF = {
   hubDomain: "hub",
   outboxStream: "OUTBOX",
+  /** The leaf's account holding the OUTBOX (and its JetStream); each hosted organisation has an account of its own beside it. */
+  outboxAccount: "outbox",
 } as const;
 
 /** The JetStream domain of the leaf node `leaf` (a registry level or organisation id). */

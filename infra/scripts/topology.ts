@@ -15,9 +15,9 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 import { LEAF, leafDomain, STREAMS } from "@schakel/contracts";
 import {
-  CLUSTER_REPLICAS, checkLeafSites, ensureIdentities, ensureLinkSecret, leafLinkUser, leavesPerLevel, leavesPerOrganisation, loadRegistry,
-  loopbackClusterPlan, provision, provisionHubSources, provisionLeafOutbox, renderClusterNodeConfig, renderLeafLinkUsers, renderLeafNodeConfig,
-  renderHubConfig, ROUTE_USER, supportsSyncAlways, type LinkSecret,
+  CLUSTER_REPLICAS, checkLeafSites, ensureIdentities, ensureLeafSecrets, ensureLinkSecret, leavesPerLevel, leavesPerOrganisation, loadRegistry,
+  loopbackClusterPlan, provision, provisionHubSources, provisionLeafOutbox, renderClusterNodeConfig, renderHubAuthorization, renderLeafNodeConfig,
+  renderHubConfig, ROUTE_USER, supportsSyncAlways, moveOutboxToItsAccount,
 } from "../src/mod.ts";
 import { findNatsServerBinary } from "../src/embedded/binary.ts";
 import { natsServerVersion, startNode, stopNodes, type RunningNode } from "./processes.ts";
@@ -89,15 +89,13 @@ async function main(): Promise<void> {
     const clustered = mode === "cluster" || values.hub === "cluster";
     const sites = mode === "leaves" ? (values.per === "organisation" ? leavesPerOrganisation(registry) : leavesPerLevel(registry)) : [];
     checkLeafSites(registry, sites);
-    const secrets = new Map<string, LinkSecret>();
-    for (const site of sites) secrets.set(site.name, await ensureLinkSecret(dataDir, leafLinkUser(site)));
-    const linkUsers = renderLeafLinkUsers(registry, sites, secrets);
+    const secrets = await ensureLeafSecrets(dataDir, sites);
 
     // The hub: a cluster (cluster mode, or --hub cluster) or a single node.
     const plan = loopbackClusterPlan(dataDir, base, { leaves: mode === "leaves", size: clustered ? 3 : 1 });
     const routeSecret = await ensureLinkSecret(dataDir, ROUTE_USER);
     const single = plan.nodes.length === 1;
-    const hubOpts = { routeSecret, extraUsers: linkUsers, syncAlways, ...(mode === "leaves" ? { jetStreamDomain: LEAF.hubDomain } : {}) };
+    const hubOpts = { routeSecret, authorization: renderHubAuthorization(registry, ids, sites, secrets), syncAlways, ...(mode === "leaves" ? { jetStreamDomain: LEAF.hubDomain } : {}) };
     await Promise.all(plan.nodes.map(async (node, i) => {
       const text = single
         ? renderHubConfig(registry, ids, sites, secrets, { serverName: LEAF.hubDomain, host: node.host, port: node.clientPort, leafPort: node.leafPort!, storeDir: node.storeDir, httpPort: node.httpPort!, syncAlways })
@@ -113,10 +111,13 @@ async function main(): Promise<void> {
 
     for (const [i, site] of sites.entries()) {
       const port = base + 10 + i;
+      const storeDir = path.join(dataDir, "leaves", site.name);
       const text = renderLeafNodeConfig(registry, ids, site, {
-        host: "127.0.0.1", port, storeDir: path.join(dataDir, "leaves", site.name), httpPort: base + 310 + i, syncAlways,
-        hubLeafUrls: plan.nodes.map((n) => `nats-leaf://127.0.0.1:${n.leafPort}`), secret: secrets.get(site.name)!,
+        host: "127.0.0.1", port, storeDir, httpPort: base + 310 + i, syncAlways,
+        hubLeafUrls: plan.nodes.map((n) => `nats-leaf://127.0.0.1:${n.leafPort}`), secrets,
       });
+      // A store the previous release left: its OUTBOX moves to its own account before the leaf starts.
+      if ((await moveOutboxToItsAccount(storeDir)) === "moved") console.log(`leaf ${site.name}: OUTBOX moved to account "${LEAF.outboxAccount}" (store of the previous release)`);
       nodes.push(await startNode(bin, leafDomain(site.name), await write(leafDomain(site.name), text), port));
       const leafAdmin = await admin([port]);
       const leafJsm = await retry(`waiting for leaf ${site.name}'s JetStream`, () => jetstreamManager(leafAdmin));

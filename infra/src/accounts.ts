@@ -8,9 +8,11 @@
  * one per subject shape (export-shapes.ts); the imports stay exact per tenant.
  */
 import { AUDIT_ACCOUNT, AUDIT_ID, inboxPrefix, PLATFORM_ACCOUNT, type Registry } from "@schakel/contracts";
+import type { LinkSecret } from "./cluster/link-secret.ts";
 import { exportedSubject, probeGrantsOf, serviceExports } from "./export-shapes.ts";
 import type { Identities } from "./identities.ts";
 import { activeUserKey, publicKeyOfSeed } from "./identities.ts";
+import { hubDomainMappings, organisationLinkPermissions } from "./leaf/leaf-permissions.ts";
 import { auditGrants, organisationGrants, permissionsOf, type Grant, type Permissions } from "./permissions.ts";
 
 /** Marks the generated block, so `schakel identities generate` can replace it inside a larger config. */
@@ -27,20 +29,29 @@ export interface Tenant {
   grants: Grant[];
   /** The same grants for the probe organisation (export-shapes.ts); undefined: exported exactly (the audit). */
   probeGrants?: Grant[];
+  /** The link from the organisation's leaf into this account, when a leaf hosts it (leaf-permissions.ts). */
+  leafLink?: { secret: LinkSecret; permissions: Permissions };
 }
 
 const q = (s: string): string => JSON.stringify(s);
 
-/** The tenants of a registry: every organisation (account = its id) and the audit. */
-export function tenantsOf(registry: Registry, ids: Identities): Tenant[] {
-  const orgs = registry.organisations.map((org) => ({
-    id: org.id,
-    account: org.id,
-    comment: `${org.id}: ${org.name} (${org.level}; ${org.roles.join(", ")})`,
-    userKey: activeUserKey(ids, org.id),
-    grants: organisationGrants(org),
-    probeGrants: probeGrantsOf(org),
-  }));
+/**
+ * The tenants of a registry: every organisation (account = its id) and the audit. `leafLinks`:
+ * the link secret of each organisation a leaf hosts, by organisation.
+ */
+export function tenantsOf(registry: Registry, ids: Identities, leafLinks: ReadonlyMap<string, LinkSecret> = new Map()): Tenant[] {
+  const orgs = registry.organisations.map((org): Tenant => {
+    const link = leafLinks.get(org.id);
+    return {
+      id: org.id,
+      account: org.id,
+      comment: `${org.id}: ${org.name} (${org.level}; ${org.roles.join(", ")})`,
+      userKey: activeUserKey(ids, org.id),
+      grants: organisationGrants(org),
+      probeGrants: probeGrantsOf(org),
+      ...(link ? { leafLink: { secret: link, permissions: organisationLinkPermissions(org) } } : {}),
+    };
+  });
   const audit = { id: AUDIT_ID, account: AUDIT_ACCOUNT, comment: "audit: reads every stored message, writes only its checkpoints", userKey: publicKeyOfSeed(ids.audit.seed), grants: auditGrants() };
   return [audit, ...orgs];
 }
@@ -64,24 +75,38 @@ function renderExports(tenants: readonly Tenant[]): string[] {
   return lines;
 }
 
+function renderImport(t: Tenant, g: Grant): string {
+  return g.kind === "gate"
+    ? `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(exportedSubject(t.account, g))} }, to: ${q(g.subject)} }`
+    : `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(g.subject)} } }`;
+}
+
+/** What its leaf sends at the hub's domain, mapped back to the names its imports carry (leaf-permissions.ts). */
+function renderMappings(t: Tenant): string {
+  const mappings = hubDomainMappings(t.grants.map((g) => g.subject)).map(([from, to]) => `${q(from)}: ${q(to)}`);
+  return `      mappings: { ${mappings.join(", ")} }\n`;
+}
+
 function renderTenant(t: Tenant): string {
-  const imports = t.grants.map((g) =>
-    g.kind === "gate"
-      ? `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(exportedSubject(t.account, g))} }, to: ${q(g.subject)} }`
-      : `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(g.subject)} } }`);
+  const imports = t.grants.map((g) => renderImport(t, g));
   imports.push(`      { stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(t.id)}.>`)} } }`);
-  const user = t.userKey
+  const users = [t.userKey
     ? `{ nkey: ${q(t.userKey)}, permissions: ${renderPermissions(permissionsOf(t.id, t.grants))} }`
-    : `\n        # suspended: its signing key is revoked and no new key was issued (schakel identities rotate ${t.id})\n      `;
-  return `    # ${t.comment}\n    ${q(t.account)}: {\n      users: [ ${user} ]\n      imports: [\n${imports.join("\n")}\n      ]\n    }`;
+    : `\n        # suspended: its signing key is revoked and no new key was issued (schakel identities rotate ${t.id})\n      `];
+  // A suspended organisation's leaf link is refused too.
+  if (t.leafLink && t.userKey) {
+    users.push(`\n        # the link from ${t.id}'s leaf into this account (bcrypt hash only)\n        { user: ${q(t.leafLink.secret.user)}, password: ${q(t.leafLink.secret.hash)}, permissions: ${renderPermissions(t.leafLink.permissions)} }\n      `);
+  }
+  return `    # ${t.comment}\n    ${q(t.account)}: {\n${t.leafLink ? renderMappings(t) : ""}      users: [ ${users.join(", ")} ]\n      imports: [\n${imports.join("\n")}\n      ]\n    }`;
 }
 
 /**
  * The `accounts { … }` block: no anonymous access, one account per tenant. `extraPlatformUsers`
- * are further rendered user entries of the platform account (e.g. leaf-node link users).
+ * are further rendered user entries of the platform account (e.g. the leaves' sourcing links);
+ * `leafLinks` the link secrets of the organisations leaves host, by organisation.
  */
-export function renderAccounts(registry: Registry, ids: Identities, extraPlatformUsers: readonly string[] = []): string {
-  const tenants = tenantsOf(registry, ids);
+export function renderAccounts(registry: Registry, ids: Identities, extraPlatformUsers: readonly string[] = [], leafLinks: ReadonlyMap<string, LinkSecret> = new Map()): string {
+  const tenants = tenantsOf(registry, ids, leafLinks);
   const platformUsers = [`      # operator: provisioning, the consumer gate, supervision\n      { nkey: ${q(publicKeyOfSeed(ids.admin.seed))} }`, ...extraPlatformUsers];
   const platform = `    ${q(PLATFORM_ACCOUNT)}: {\n      jetstream: enabled\n      users: [\n${platformUsers.join("\n")}\n      ]\n      exports: [\n${renderExports(tenants).join("\n")}\n      ]\n    }`;
   return `${ACCOUNTS_BEGIN}\naccounts {\n${[platform, ...tenants.map(renderTenant)].join("\n")}\n}\n${ACCOUNTS_END}\n`;

@@ -5,6 +5,7 @@
  */
 import type { Registry } from "@schakel/contracts";
 import { renderAccounts } from "./accounts.ts";
+import type { LinkSecret } from "./cluster/link-secret.ts";
 import type { Identities } from "./identities.ts";
 
 export { renderPermissions } from "./accounts.ts";
@@ -29,11 +30,11 @@ const q = (s: string): string => JSON.stringify(s);
 /**
  * The authorization part of the config (also used by cluster and leaf configs): the accounts
  * block of accounts.ts — the platform account with the admin and `extraUsers` (further rendered
- * user entries, e.g. the leaf-node link users of a hub), one account per organisation and one for
- * the audit. The name is kept from when this was an `authorization { users }` block.
+ * user entries, e.g. the leaves' sourcing links of a hub), one account per organisation (with the
+ * link user of its leaf, when `leafLinks` has one) and one for the audit. The name is kept from when this was an `authorization { users }` block.
  */
-export function renderAuthorization(registry: Registry, ids: Identities, extraUsers: readonly string[] = []): string {
-  return renderAccounts(registry, ids, extraUsers);
+export function renderAuthorization(registry: Registry, ids: Identities, extraUsers: readonly string[] = [], leafLinks: ReadonlyMap<string, LinkSecret> = new Map()): string {
+  return renderAccounts(registry, ids, extraUsers, leafLinks);
 }
 
 /** The complete nats-server config of one node (the embedded server of `schakel up`). */

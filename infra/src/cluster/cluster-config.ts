@@ -94,8 +94,8 @@ export function renderLeafListenBlock(host: string, port: number, opts: { noAdve
 
 export interface ClusterConfigOptions {
   routeSecret: LinkSecret;
-  /** Extra authorization entries, e.g. leaf link users when the cluster is a hub. */
-  extraUsers?: readonly string[];
+  /** The authorization block when the cluster is a hub for leaves (`renderHubAuthorization`); default: the registry's accounts. */
+  authorization?: string;
   jetStreamDomain?: string;
   syncAlways?: boolean;
   portsFileDir?: string;
@@ -117,7 +117,7 @@ export function renderClusterNodeConfig(registry: Registry, ids: Identities, pla
   return renderNodeConfig(frame, [
     renderClusterBlock(plan, index, opts.routeSecret),
     node.leafPort !== undefined ? renderLeafListenBlock(node.host, node.leafPort) : "",
-    renderAuthorization(registry, ids, opts.extraUsers ?? []),
+    opts.authorization ?? renderAuthorization(registry, ids),
   ]);
 }
 

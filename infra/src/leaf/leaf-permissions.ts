@@ -1,28 +1,54 @@
 /**
- * Permissions at the edge. An organisation whose services connect to a leaf keeps the exact
- * allow list it has at the hub, with its JetStream API grants moved to the hub's domain
- * (`$JS.hub.API.…`): its consumers, feed slots and buckets live at the hub. Its publications
- * are stored first in the leaf's OUTBOX and reach the hub by sourcing, never over the link
- * directly. The link itself authenticates as a dedicated link user per leaf, whose permissions
- * (seen from the leaf: publish = towards the hub) are the union of what its organisations need
- * plus the few subjects sourcing uses.
+ * Permissions at the edge. An organisation whose services connect to a leaf has an account of its
+ * own there, and its own link from that account into its account at the hub: whatever it does at
+ * its leaf meets the same account boundary, imports and consumer gate as at the hub. It keeps the
+ * exact allow list it has at the hub, with its JetStream API and KV grants at the hub's domain
+ * (`$JS.hub.API.…`): the leaf runs a JetStream of its own, so nats-server does not carry
+ * `$JS.API.>` or `$KV.>` across a link. Its publications are stored first in the leaf's OUTBOX
+ * and reach the hub by sourcing, never over a link. The leaf's sourcing link authenticates in the
+ * platform account and carries only what sourcing uses.
  */
 import {
-  deadLetterFilter, JS_API, LEAF, leafDeliverPrefix, leafDomain, inboxPrefix, readsFilter, ROOTS, senderFilter, type Organisation, type Registry,
+  deadLetterFilter, JS_API, LEAF, leafDeliverPrefix, leafDomain, inboxPrefix, readsFilter, ROOTS, senderFilter, type Organisation,
 } from "@schakel/contracts";
 import { organisationPermissions, type Permissions } from "../permissions.ts";
-import { siteOrganisations, type LeafSite } from "./leaf-sites.ts";
+import type { LeafSite } from "./leaf-sites.ts";
 
-const LOCAL_API = `${JS_API.info.slice(0, -".INFO".length)}.`;
+const LOCAL_API = `${JS_API.info.slice(0, -"INFO".length)}`;
 const HUB_API = `${JS_API.domainApi(LEAF.hubDomain)}.`;
+const KV = "$KV.";
 
-/** Rewrites a local JetStream API grant to the hub's domain; other subjects are unchanged. */
-function toHub(subject: string): string {
-  return subject.startsWith(LOCAL_API) ? HUB_API + subject.slice(LOCAL_API.length) : subject;
+/**
+ * A granted subject as an organisation at a leaf sends it: JetStream API and KV subjects at the
+ * hub's domain; undefined for the others (publications, acks, flow control), which keep their name.
+ */
+export function atHubDomain(subject: string): string | undefined {
+  if (subject.startsWith(LOCAL_API)) return HUB_API + subject.slice(LOCAL_API.length);
+  if (subject.startsWith(KV)) return HUB_API + subject;
+  return undefined;
 }
 
-/** An organisation's own publication subjects: stored by the leaf's OUTBOX, not sent over the link. */
-function publications(org: string): string[] {
+/**
+ * The account mappings that turn what an organisation's leaf sends at the hub's domain back into
+ * the names its imports carry: one per API area its grants use (`$JS.hub.API.CONSUMER.>` →
+ * `$JS.API.CONSUMER.>`, …, `$JS.hub.API.$KV.>` → `$KV.>`), as nats-server itself maps the domain
+ * for an account with JetStream. A handful per organisation instead of a second import per grant.
+ */
+export function hubDomainMappings(subjects: readonly string[]): [from: string, to: string][] {
+  const mappings = new Map<string, string>();
+  for (const subject of subjects) {
+    const atHub = atHubDomain(subject);
+    if (!atHub) continue;
+    const area = subject.startsWith(KV) ? KV.slice(0, -1) : `${LOCAL_API}${subject.slice(LOCAL_API.length).split(".")[0]}`;
+    const exact = area === subject;
+    const to = exact ? area : `${area}.>`;
+    mappings.set(atHubDomain(to)!, to);
+  }
+  return [...mappings];
+}
+
+/** An organisation's own publication subjects: stored by the leaf's OUTBOX, never sent over a link. */
+export function publications(org: string): string[] {
   return [senderFilter(org, ROOTS.coord), senderFilter(org, ROOTS.case), deadLetterFilter(org), readsFilter(org)];
 }
 
@@ -30,8 +56,21 @@ function publications(org: string): string[] {
 export function leafOrganisationPermissions(org: Organisation): Permissions {
   const p = organisationPermissions(org);
   return {
-    publish: { allow: p.publish.allow.map(toHub) },
+    publish: { allow: p.publish.allow.map((s) => atHubDomain(s) ?? s) },
     subscribe: { allow: p.subscribe.allow },
+  };
+}
+
+/**
+ * The permissions of an organisation's link user at the hub, from the leaf's side (`publish`: what
+ * the leaf may send to the hub, `subscribe`: what the hub may send to the leaf; nats-server swaps
+ * them for a leaf connection): its grants at the hub's domain, and its own reply inbox.
+ */
+export function organisationLinkPermissions(org: Organisation): Permissions {
+  const own = new Set(publications(org.id));
+  return {
+    publish: { allow: leafOrganisationPermissions(org).publish.allow.filter((s) => !own.has(s)) },
+    subscribe: { allow: [`${inboxPrefix(org.id)}.>`] },
   };
 }
 
@@ -41,27 +80,15 @@ export function linkDeniedSubjects(): string[] {
 }
 
 /**
- * The permissions of a leaf's link user at the hub, from the leaf's side: `publish` is what the
- * leaf may send to the hub, `subscribe` what the hub may send to the leaf (nats-server swaps them
- * for a leaf connection).
+ * The permissions of a leaf's sourcing link at the hub (platform account), from the leaf's side:
+ * the hub creates the source consumers on the leaf's OUTBOX, the leaf delivers into them.
  */
-export function leafLinkPermissions(registry: Registry, site: LeafSite): Permissions {
-  const orgs = siteOrganisations(registry, site);
-  const own = new Set(orgs.flatMap((o) => publications(o.id)));
-  const up = orgs.flatMap((o) => leafOrganisationPermissions(o).publish.allow.filter((s) => !own.has(s)));
+export function leafLinkPermissions(site: LeafSite): Permissions {
   const domainApi = JS_API.domainApi(leafDomain(site.name));
   return {
-    publish: {
-      allow: [
-        ...new Set(up),
-        // Sourcing of the OUTBOX by the hub: the consumer-create reply and the deliveries.
-        "$JSC.R.>",
-        `${leafDeliverPrefix(site.name)}.>`,
-      ],
-    },
+    publish: { allow: ["$JSC.R.>", `${leafDeliverPrefix(site.name)}.>`] },
     subscribe: {
       allow: [
-        ...orgs.map((o) => `${inboxPrefix(o.id)}.>`),
         `${domainApi}.CONSUMER.CREATE.${LEAF.outboxStream}`,
         `${domainApi}.CONSUMER.CREATE.${LEAF.outboxStream}.>`,
         JS_API.flowControl(LEAF.outboxStream),

@@ -56,7 +56,12 @@ export function checkLeafSites(registry: Registry, sites: readonly LeafSite[]): 
   }
 }
 
-/** The user name a leaf's link authenticates with at the hub. */
+/** The user name a leaf's sourcing link authenticates with at the hub (platform account). */
 export function leafLinkUser(site: LeafSite): string {
   return leafDomain(site.name);
+}
+
+/** The user name of an organisation's link from its leaf into its own account at the hub. */
+export function organisationLinkUser(site: LeafSite, org: string): string {
+  return `${leafDomain(site.name)}--${org}`;
 }

@@ -1,9 +1,12 @@
 /** Leaf nodes: one per level or organisation, linked to the hub, configured from the registry. */
-export { leavesPerLevel, leavesPerOrganisation, siteOrganisations, checkLeafSites, leafLinkUser } from "./leaf-sites.ts";
+export { leavesPerLevel, leavesPerOrganisation, siteOrganisations, checkLeafSites, leafLinkUser, organisationLinkUser } from "./leaf-sites.ts";
+export { ensureLeafSecrets } from "./leaf-secrets.ts";
+export type { LeafSecrets } from "./leaf-secrets.ts";
 export type { LeafSite } from "./leaf-sites.ts";
-export { leafOrganisationPermissions, leafLinkPermissions, linkDeniedSubjects } from "./leaf-permissions.ts";
-export { renderLeafLinkUsers, renderLeafRemoteBlock, renderLeafAuthorization, renderLeafNodeConfig, renderHubConfig } from "./leaf-config.ts";
+export { atHubDomain, leafOrganisationPermissions, leafLinkPermissions, linkDeniedSubjects, organisationLinkPermissions } from "./leaf-permissions.ts";
+export { renderLeafLinkUsers, renderHubAuthorization, renderLeafRemoteBlock, renderLeafAuthorization, renderLeafNodeConfig, renderHubConfig } from "./leaf-config.ts";
 export type { LeafNodeOptions, HubOptions } from "./leaf-config.ts";
 export { outboxConfig, provisionLeafOutbox, outboxSource, provisionHubSources, DEFAULT_OUTBOX_DAYS } from "./leaf-provision.ts";
+export { moveOutboxToItsAccount, outboxFolder, type OutboxMove } from "./leaf-store-upgrade.ts";
 export { observeLeafLinks, countLeafLinks, LEAFZ_SAMPLE_MS } from "./link-metrics.ts";
 export type { LeafLinkWatchOptions } from "./link-metrics.ts";

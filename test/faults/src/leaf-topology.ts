@@ -6,8 +6,8 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { LEAF, leafDomain } from "@schakel/contracts";
 import { leafConnections, startServer, waitFor, withFreePorts, type NatsServer } from "@schakel/harness";
 import {
-  ensureLinkSecret, leafLinkUser, provision, provisionHubSources, provisionLeafOutbox, renderAuthorization, renderLeafAuthorization,
-  renderLeafLinkUsers, renderLeafListenBlock, renderLeafRemoteBlock, type LeafSite, type LinkSecret,
+  ensureLeafSecrets, provision, provisionHubSources, provisionLeafOutbox, renderHubAuthorization, renderLeafAuthorization,
+  renderLeafListenBlock, renderLeafRemoteBlock, type LeafSite,
 } from "@schakel/infra";
 import type { TestIdentities } from "./identities.ts";
 import { startDeadEnd } from "./dead-end.ts";
@@ -22,8 +22,8 @@ export interface LeafNodeHandle {
 export interface LeafTopology {
   hub: NatsServer;
   leaves: Map<string, LeafNodeHandle>;
-  /** Wait until the hub counts `n` leaf links. */
-  waitForLinks(n: number): Promise<void>;
+  /** Wait until the hub counts the links of exactly these leaves (each: its sourcing link and one per hosted organisation). */
+  waitForLinks(linked: readonly string[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -33,13 +33,12 @@ export interface LeafTopology {
  * reconnect around its relay.
  */
 export async function startLeafTopology(t: TestIdentities, sites: LeafSite[]): Promise<LeafTopology> {
-  const secrets = new Map<string, LinkSecret>();
-  for (const site of sites) secrets.set(site.name, await ensureLinkSecret(t.dataDir, leafLinkUser(site)));
+  const secrets = await ensureLeafSecrets(t.dataDir, sites);
   const deadEnd = await startDeadEnd();
   // On a fresh leaf port again if another process took the reserved one before the hub bound it.
   const [hub, leafPort] = await withFreePorts(1, async ([port]) => [await startServer({
     jetstreamDomain: LEAF.hubDomain, serverName: LEAF.hubDomain, monitoring: true,
-    configText: [renderLeafListenBlock("127.0.0.1", port!, { noAdvertise: true, advertise: deadEnd.address }), renderAuthorization(t.registry, t.ids, renderLeafLinkUsers(t.registry, sites, secrets))].join("\n"),
+    configText: [renderLeafListenBlock("127.0.0.1", port!, { noAdvertise: true, advertise: deadEnd.address }), renderHubAuthorization(t.registry, t.ids, sites, secrets)].join("\n"),
   }), port!] as const).catch(async (err: unknown) => {
     await deadEnd.close();
     throw err;
@@ -57,7 +56,7 @@ export async function startLeafTopology(t: TestIdentities, sites: LeafSite[]): P
       const link = await startLinkProxy(leafPort);
       const server = await startServer({
         jetstreamDomain: leafDomain(site.name), serverName: leafDomain(site.name), monitoring: true,
-        configText: [renderLeafRemoteBlock([`nats-leaf://127.0.0.1:${link.port}`], secrets.get(site.name)!), renderLeafAuthorization(t.registry, t.ids, site)].join("\n"),
+        configText: [renderLeafRemoteBlock([`nats-leaf://127.0.0.1:${link.port}`], site, secrets), renderLeafAuthorization(t.registry, t.ids, site)].join("\n"),
       });
       leaves.set(site.name, { site, server, link });
       await provisionLeafOutbox(await jetstreamManager(await t.admin(server.url)), site);
@@ -67,8 +66,10 @@ export async function startLeafTopology(t: TestIdentities, sites: LeafSite[]): P
     await cleanup();
     throw err;
   }
-  const waitForLinks = (n: number): Promise<void> =>
-    waitFor(async () => (await leafConnections(hub)) === n, { timeoutMs: 15_000, intervalMs: 100, what: `${n} leaf links at the hub` }).then(() => undefined);
-  await waitForLinks(sites.length);
+  // Each leaf has a sourcing link and one link per organisation it hosts.
+  const linksOf = (names: readonly string[]): number => sites.filter((site) => names.includes(site.name)).reduce((sum, site) => sum + 1 + site.organisations.length, 0);
+  const waitForLinks = (linked: readonly string[]): Promise<void> =>
+    waitFor(async () => (await leafConnections(hub)) === linksOf(linked), { timeoutMs: 15_000, intervalMs: 100, what: `the links of ${linked.length ? linked.join(", ") : "no leaf"} at the hub` }).then(() => undefined);
+  await waitForLinks(sites.map((site) => site.name));
   return { hub, leaves, waitForLinks, cleanup };
 }

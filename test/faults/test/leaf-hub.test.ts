@@ -78,23 +78,23 @@ describe("leaf nodes", () => {
     // The municipality's leaf loses its link: publications are acknowledged by its OUTBOX.
     const local = topo.leaves.get("local")!;
     local.link.cut();
-    await topo.waitForLinks(1);
+    await topo.waitForLinks(["federal"]);
     const whileLocalCut = await publishSignals(BATCH);
     await sleep(1_000);
     expect(arrived(whileLocalCut)).toBe(0);
     local.link.restore();
-    await topo.waitForLinks(2);
+    await topo.waitForLinks(["local", "federal"]);
     const localRecovery = await waitArrived(whileLocalCut, "published at a cut-off leaf");
 
     // The liaison's leaf loses its link: the hub stores what the municipality publishes meanwhile.
     const federal = topo.leaves.get("federal")!;
     federal.link.cut();
-    await topo.waitForLinks(1);
+    await topo.waitForLinks(["local"]);
     const whileFederalCut = await publishSignals(BATCH);
     await waitFor(async () => (await hubStored()) === 3 * BATCH, { timeoutMs: 15_000, what: "the signals to be stored at the hub" });
     expect(arrived(whileFederalCut)).toBe(0);
     federal.link.restore();
-    await topo.waitForLinks(2);
+    await topo.waitForLinks(["local", "federal"]);
     const federalRecovery = await waitArrived(whileFederalCut, "stored while the receiving leaf was cut off");
 
     const all = [...linked, ...whileLocalCut, ...whileFederalCut];

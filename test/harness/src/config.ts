@@ -20,8 +20,15 @@ export interface ServerOptions {
   port?: number;
   /** Extra config text appended verbatim (authorization, cluster, leafnodes...). */
   configText?: string;
+  /**
+   * JetStream `store_dir` instead of one in the temp dir: a store another server left (e.g. the
+   * same node started again with another config). The caller owns it; `cleanup()` leaves it.
+   */
+  storeDir?: string;
   /** Readiness timeout per start, in ms (default 10 000). */
   startTimeoutMs?: number;
+  /** JetStream `max_file_store` in bytes: a small one runs the node out of storage on purpose. */
+  maxFileStore?: number;
 }
 
 /** Contents of the `<exe>_<pid>.ports` file nats-server writes when ready. */
@@ -41,7 +48,8 @@ export function renderConfig(opts: ServerOptions, dir: string, storeDir: string,
   if (opts.serverName) lines.push(`server_name: ${q(opts.serverName)}`);
   if (opts.jetstream ?? true) {
     const domain = opts.jetstreamDomain ? `, domain: ${q(opts.jetstreamDomain)}` : "";
-    lines.push(`jetstream { store_dir: ${q(storeDir)}${domain} }`);
+    const maxFileStore = opts.maxFileStore !== undefined ? `, max_file_store: ${opts.maxFileStore}` : "";
+    lines.push(`jetstream { store_dir: ${q(storeDir)}${domain}${maxFileStore} }`);
   }
   if (opts.configText) lines.push(opts.configText);
   return lines.join("\n") + "\n";

@@ -8,9 +8,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transport-node";
-import { inboxPrefix, type Registry } from "@schakel/contracts";
+import { inboxPrefix, LEAF, type Registry } from "@schakel/contracts";
 import { Bus, connectBus, KeyDirectory, type ConnectOptions } from "@schakel/contracts/bus";
-import { ensureIdentities, loadRegistry, provision, renderAuthorization, startConsumerGate, type Identities, type RetentionSettings } from "@schakel/infra";
+import {
+  ensureIdentities, ensureLeafSecrets, loadRegistry, provision, renderAuthorization, renderHubAuthorization, renderLeafListenBlock, startConsumerGate,
+  type Identities, type LeafSecrets, type LeafSite, type RetentionSettings,
+} from "@schakel/infra";
+import { withFreePorts } from "./free-port.ts";
 import { startServer, type NatsServer, type ServerOptions } from "./server.ts";
 
 export interface SchakelServer extends AsyncDisposable {
@@ -31,6 +35,8 @@ export interface SchakelServer extends AsyncDisposable {
    */
   rawAs(org: string): Promise<NatsConnection>;
   jsm(): Promise<JetStreamManager>;
+  /** When started with `leaves`: the hub's leaf URL and the links' secrets (see schakel-leaf.ts). */
+  leafHub?: { url: string; sites: readonly LeafSite[]; secrets: LeafSecrets };
   cleanup(): Promise<void>;
 }
 
@@ -43,13 +49,26 @@ export interface SchakelServerOptions {
    * message delivered to a killed reader comes back in seconds instead of half a minute.
    */
   ackWaitMs?: number;
+  /**
+   * Leaf sites the bus is a hub for: it runs JetStream domain `hub`, accepts their links (each
+   * hosted organisation's into its own account) and `startSchakelLeaf` starts them.
+   */
+  leaves?: LeafSite[];
 }
 
 export async function startSchakelServer(opts: SchakelServerOptions = {}): Promise<SchakelServer> {
   const registry = opts.registry ?? loadRegistry();
   const dataDir = await mkdtemp(path.join(tmpdir(), "schakel-data-"));
   const identities = await ensureIdentities(registry, dataDir);
-  const server = await startServer({ ...opts.server, configText: renderAuthorization(registry, identities) });
+  const leaves = opts.leaves;
+  const secrets = leaves ? await ensureLeafSecrets(dataDir, leaves) : undefined;
+  // A hub names its leaf port in its config: on a fresh port again if another process took the reserved one.
+  const [server, leafPort] = leaves && secrets
+    ? await withFreePorts(1, async ([port]) => [await startServer({
+      jetstreamDomain: LEAF.hubDomain, serverName: LEAF.hubDomain, ...opts.server,
+      configText: [renderLeafListenBlock("127.0.0.1", port!), renderHubAuthorization(registry, identities, leaves, secrets)].join("\n"),
+    }), port] as const)
+    : [await startServer({ ...opts.server, configText: renderAuthorization(registry, identities) }), undefined];
   const directory = new KeyDirectory(identities.directory);
   const open: { close(): Promise<void> }[] = [];
   const enc = new TextEncoder();
@@ -74,6 +93,7 @@ export async function startSchakelServer(opts: SchakelServerOptions = {}): Promi
 
   const handle: SchakelServer = {
     server, url: server.url, dataDir, registry, identities, directory,
+    ...(leaves && secrets ? { leafHub: { url: `nats-leaf://127.0.0.1:${leafPort}`, sites: leaves, secrets } } : {}),
     async connectAs(org, extra = {}) {
       const creds = identities.organisations.get(org);
       if (!creds) throw new Error(`no credentials for "${org}" in the test registry`);

@@ -196,7 +196,7 @@ class ManagedServer implements NatsServer {
 export async function startServer(opts: ServerOptions = {}): Promise<NatsServer> {
   const bin = findNatsServerBinary();
   const dir = await mkdtemp(path.join(tmpdir(), "schakel-nats-"));
-  const server = new ManagedServer(dir, path.join(dir, "js"), opts, bin);
+  const server = new ManagedServer(dir, opts.storeDir ?? path.join(dir, "js"), opts, bin);
   try {
     await server.start(opts.port ?? -1);
   } catch (err) {

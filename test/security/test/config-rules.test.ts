@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_ID, inboxPrefix } from "@schakel/contracts";
-import { checkConsumerRequest, ensureIdentities, loadRegistry, renderAccounts, tenantsOf, type Identities } from "@schakel/infra";
+import {
+  checkConsumerRequest, ensureIdentities, ensureLeafSecrets, loadRegistry, organisationLinkPermissions, renderAccounts, revokeSigningKey, tenantsOf, type Identities,
+} from "@schakel/infra";
 
 const enc = new TextEncoder();
 const body = (config: Record<string, unknown>, stream = "COORD") => enc.encode(JSON.stringify({ stream_name: stream, config }));
@@ -41,6 +43,32 @@ describe("config - the generated accounts and the consumer gate's rules", () => 
           for (const o of others) expect(g.subject, `${t.id} → ${o.id}`).not.toMatch(new RegExp(`(\\.${o.id}--|org-${o.id}\\b|\\.\\*\\.${o.id}\\.>|^deadletter\\.${o.id}\\.)`));
         }
       }
+    }
+  });
+
+  it("config - an organisation a leaf hosts links into its own account: mapped hub-domain names, its grants only, none for a suspended one", async () => {
+    const site = { name: "mechelen", organisations: ["mechelen"] };
+    const secrets = await ensureLeafSecrets(dir, [site]);
+    const link = secrets.organisations.get("mechelen")!;
+    const accountOf = (text: string, id: string): string => text.slice(text.indexOf(`${JSON.stringify(id)}: {`), text.indexOf("\n    }", text.indexOf(`${JSON.stringify(id)}: {`)));
+    const text = renderAccounts(registry, ids, [], secrets.organisations);
+    const mechelen = accountOf(text, "mechelen");
+    expect(link.user).toBe("leaf-mechelen--mechelen");
+    expect(mechelen).toContain(`{ user: "leaf-mechelen--mechelen", password: ${JSON.stringify(link.hash)}`);
+    expect(mechelen).toContain('mappings: { "$JS.hub.API.INFO": "$JS.API.INFO", "$JS.hub.API.CONSUMER.>": "$JS.API.CONSUMER.>", "$JS.hub.API.$KV.>": "$KV.>"');
+    expect(accountOf(text, "antwerpen")).not.toMatch(/leaf-|mappings/);
+    const allowed = organisationLinkPermissions(registry.organisations.find((o) => o.id === "mechelen")!).publish.allow;
+    // Its own grants at the hub's domain, acks and flow control; never a publication (those travel by the OUTBOX) nor another's objects.
+    for (const subject of allowed) expect(subject, subject).toMatch(/^(\$JS\.hub\.API\.|\$JS\.ACK\.|\$JS\.FC\.)/);
+    expect(allowed.filter((subject) => /antwerpen|vilvoorde/.test(subject))).toEqual([]);
+    // A suspended organisation (its key revoked, none issued) has no link user either.
+    const suspendedDir = await mkdtemp(path.join(tmpdir(), "schakel-config-suspended-"));
+    try {
+      await ensureIdentities(registry, suspendedDir);
+      const suspended = await revokeSigningKey(registry, suspendedDir, "mechelen", { replace: false });
+      expect(accountOf(renderAccounts(registry, suspended, [], secrets.organisations), "mechelen")).not.toContain("leaf-mechelen--mechelen");
+    } finally {
+      await rm(suspendedDir, { recursive: true, force: true });
     }
   });
 

@@ -25,10 +25,10 @@ async function refusedConnection(url: string, authenticator?: Authenticator): Pr
 export const VICTIM_IDEMPOTENCY_KEY = "ack-of-notice-42";
 
 export const IDENTITY_ATTACKS: Attack[] = [
-  { area: "identity", attempt: () => "connect without credentials", run: (w) => refusedConnection(w.s.url) },
+  { area: "identity", attempt: () => "connect without credentials", run: (w) => refusedConnection(w.url) },
   {
     area: "identity", attempt: () => "connect presenting B's public key, signing with A's seed",
-    run: (w) => refusedConnection(w.s.url, (nonce?: string) => ({ nkey: w.b.identity.publicKey, sig: w.a.identity.sign(new TextEncoder().encode(nonce ?? "")).toString("base64url") })),
+    run: (w) => refusedConnection(w.url, (nonce?: string) => ({ nkey: w.b.identity.publicKey, sig: w.a.identity.sign(new TextEncoder().encode(nonce ?? "")).toString("base64url") })),
   },
   {
     area: "dedupe", attempt: () => "pre-empt B's next message by publishing first with the Nats-Msg-Id A guesses for it",

@@ -1,6 +1,7 @@
 /**
  * An attacker's connection under observation. Every byte the broker sends to the connection on
- * its inbox prefix is recorded (a wiretap subscription next to the attempt's own), so a test can
+ * its inbox prefix (or on every subject, where the attacker may subscribe to all) is recorded (a
+ * wiretap subscription next to the attempt's own), so a test can
  * count how many bytes of the victim's secret reached it; every "Permissions Violation" the broker
  * reports is collected, so an attempt can say how it was stopped.
  */
@@ -28,8 +29,12 @@ export class Probe {
   #violations: PermissionViolationError[] = [];
   #wiretap: Subscription;
 
-  constructor(readonly nc: NatsConnection, inboxPrefix: string) {
-    this.#wiretap = nc.subscribe(`${inboxPrefix}.>`, { callback: (e, m) => void (!e && m && this.#received.push(m.data)) });
+  /**
+   * `at`: how A names a subject where it connects (at a leaf, JetStream API and KV subjects are
+   * sent at the hub's domain); requests and publishes go out under that name.
+   */
+  constructor(readonly nc: NatsConnection, inboxPrefix: string, readonly at: (subject: string) => string = (subject) => subject, wiretap = `${inboxPrefix}.>`) {
+    this.#wiretap = nc.subscribe(wiretap, { callback: (e, m) => void (!e && m && this.#received.push(m.data)) });
     void (async () => {
       for await (const s of nc.status()) if (s.type === "error" && s.error instanceof PermissionViolationError) this.#violations.push(s.error);
     })();
@@ -60,7 +65,8 @@ export class Probe {
   }
 
   /** A request, classified. */
-  async request(subject: string, body: string | Uint8Array = "", opts: { headers?: MsgHdrs; timeoutMs?: number } = {}): Promise<ReplyOutcome> {
+  async request(name: string, body: string | Uint8Array = "", opts: { headers?: MsgHdrs; timeoutMs?: number } = {}): Promise<ReplyOutcome> {
+    const subject = this.at(name);
     try {
       const m = await this.nc.request(subject, body, { timeout: opts.timeoutMs ?? 1_500, ...(opts.headers ? { headers: opts.headers } : {}) });
       return m.headers?.code === 503 ? { kind: "no-responders" } : { kind: "reply", data: m.data, ...(m.headers ? { headers: m.headers } : {}) };
@@ -77,8 +83,9 @@ export class Probe {
   }
 
   /** A core publish; true when the broker refused it. */
-  async publishRefused(subject: string, body: string | Uint8Array = "", opts: { reply?: string; headers?: MsgHdrs } = {}): Promise<boolean> {
-    this.nc.publish(subject, body, opts);
+  async publishRefused(name: string, body: string | Uint8Array = "", opts: { reply?: string; headers?: MsgHdrs } = {}): Promise<boolean> {
+    const subject = this.at(name);
+    this.nc.publish(subject, body, { ...opts, ...(opts.reply ? { reply: this.at(opts.reply) } : {}) });
     await this.settled();
     return this.#violations.some((v) => v.operation === "publish" && v.subject === subject);
   }

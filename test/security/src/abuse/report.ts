@@ -15,8 +15,23 @@ export interface MatrixRow {
   leakedBytes: number;
 }
 
-export const TABLE_BEGIN = "<!-- BEGIN abuse matrix (written by test/security/test/abuse-matrix.test.ts) -->";
-export const TABLE_END = "<!-- END abuse matrix -->";
+/** The two markers around a published table. */
+export interface TableMarkers {
+  begin: string;
+  end: string;
+}
+
+/** A at the hub. */
+export const HUB_TABLE: TableMarkers = {
+  begin: "<!-- BEGIN abuse matrix (written by test/security/test/abuse-matrix.test.ts) -->",
+  end: "<!-- END abuse matrix -->",
+};
+
+/** A at its own leaf. */
+export const LEAF_TABLE: TableMarkers = {
+  begin: "<!-- BEGIN leaf abuse matrix (written by test/security/test/leaf-abuse-matrix.test.ts) -->",
+  end: "<!-- END leaf abuse matrix -->",
+};
 
 export function printLine(i: number, r: MatrixRow): string {
   const verdict = r.passed ? (r.expected === "denied" ? "DENIED" : "WORKS ") : "FAILED";
@@ -25,23 +40,23 @@ export function printLine(i: number, r: MatrixRow): string {
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/`/g, "'");
 
-export function markdownTable(rows: readonly MatrixRow[], attacker: string, victim: string): string {
+export function markdownTable(rows: readonly MatrixRow[], attacker: string, victim: string, markers: TableMarkers = HUB_TABLE, where = ""): string {
   const head = [
-    `A = \`${attacker}\`, B = \`${victim}\` (both local: A legitimately reads \`coord.local.>\` and \`coord.all.>\`). Each row is run with A's real credentials.`,
+    `A = \`${attacker}\`, B = \`${victim}\` (both local: A legitimately reads \`coord.local.>\` and \`coord.all.>\`). Each row is run with A's real credentials${where}.`,
     "",
     "| # | area | A tries to … | expected | result | bytes of B's data A received |",
     "|---|---|---|---|---|---|",
   ];
   const lines = rows.map((r, i) => `| ${i + 1} | ${cell(r.area)} | ${cell(r.attempt)} | ${r.expected} | ${r.passed ? "" : "**FAILED** "}${cell(r.how)} | ${r.leakedBytes} |`);
-  return [TABLE_BEGIN, ...head, ...lines, TABLE_END].join("\n");
+  return [markers.begin, ...head, ...lines, markers.end].join("\n");
 }
 
 /** The table as published in a document, or undefined when the markers are missing. */
-export async function publishedTable(path: string): Promise<string | undefined> {
+export async function publishedTable(path: string, markers: TableMarkers = HUB_TABLE): Promise<string | undefined> {
   const text = await readFile(path, "utf8").catch(() => "");
-  const start = text.indexOf(TABLE_BEGIN);
-  const end = text.indexOf(TABLE_END);
-  return start >= 0 && end > start ? text.slice(start, end + TABLE_END.length) : undefined;
+  const start = text.indexOf(markers.begin);
+  const end = text.indexOf(markers.end);
+  return start >= 0 && end > start ? text.slice(start, end + markers.end.length) : undefined;
 }
 
 export async function writeTable(path: string, table: string): Promise<void> {
