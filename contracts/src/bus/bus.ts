@@ -8,6 +8,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import type { InputOf, MessageType } from "../catalog.ts";
 import { traceIdOf, type Envelope } from "../envelope.ts";
+import { BUILTIN_GLOSSARY_VERSION } from "../glossary.ts";
 import { SchakelError } from "../errors.ts";
 import { inboxPrefix } from "../subjects.ts";
 import { consume, type ConsumeOptions, type Consumption } from "./consume.ts";
@@ -118,6 +119,7 @@ export class Bus {
   readonly #js: JetStreamClient;
   /** The refusal that ended reconnecting, if one did (connection.ts). */
   #refusedWith: Error | undefined;
+  #glossaryVersion = BUILTIN_GLOSSARY_VERSION;
   readonly org: string;
   readonly skewMs: number;
   readonly directory: KeyDirectory;
@@ -180,9 +182,27 @@ export class Bus {
     return this.identity.pseudonymOf(personId);
   }
 
+  /** The glossary version this bus's messages name when a publication names none (see {@link useGlossaryVersion}). */
+  get glossaryVersion(): number {
+    return this.#glossaryVersion;
+  }
+
+  /**
+   * Names `version` in this bus's messages from now on, when it is newer than the version named
+   * so far: the organisation's newest adopted glossary, set when its state is opened and when a
+   * new version arrives. A publication's own `glossaryVersion` still wins.
+   */
+  useGlossaryVersion(version: number): void {
+    if (Number.isInteger(version) && version > this.#glossaryVersion) this.#glossaryVersion = version;
+  }
+
+  #withGlossary(opts: PublishOptions): PublishOptions {
+    return opts.glossaryVersion !== undefined || this.#glossaryVersion === BUILTIN_GLOSSARY_VERSION ? opts : { ...opts, glossaryVersion: this.#glossaryVersion };
+  }
+
   /** Builds, validates and signs a message without sending it (also used for pipelined sends). */
   prepare<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Outgoing<T> {
-    return buildOutgoing(this.identity, this.directory, type, data, opts, opts.trace ?? wireContext(opts.inReplyTo));
+    return buildOutgoing(this.identity, this.directory, type, data, this.#withGlossary(opts), opts.trace ?? wireContext(opts.inReplyTo));
   }
 
   /**
@@ -193,7 +213,7 @@ export class Bus {
   async publish<T extends MessageType>(type: T, data: InputOf<T>, opts: PublishOptions): Promise<Published> {
     const span = startSendSpan({ type, sender: this.org, audience: opts.to, server: this.server }, opts.trace ?? opts.inReplyTo);
     try {
-      const out = buildOutgoing(this.identity, this.directory, type, data, opts, span.wire);
+      const out = buildOutgoing(this.identity, this.directory, type, data, this.#withGlossary(opts), span.wire);
       span.built(out);
       const ack = await this.send(out);
       span.stored(ack);

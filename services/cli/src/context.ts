@@ -9,7 +9,7 @@ import { z } from "zod";
 import { orgStateBucket } from "@schakel/contracts";
 import { clockSkewFrom, connectBus, KeyDirectory, openBucket, readCredentials, type Bus, type ConnectOptions } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
-import { caseKeyStoreAt, useCaseKeys } from "@schakel/organisation";
+import { caseKeyStoreAt, nameNewestGlossary, useCaseKeys } from "@schakel/organisation";
 import { NoRunningBusError, seconds, unreachableReason, waitForBus, waitOf } from "./bus-wait.ts";
 import { watchConnection } from "./bus-watch.ts";
 import { CliError, EXIT } from "./exit-codes.ts";
@@ -170,15 +170,18 @@ export async function connectAs(org: string, opts: GlobalOptions, how: ConnectAs
     let bus: Bus | undefined;
     const resend = resendUntilAcknowledged({ waitMs, connectionClosed: () => bus?.isClosed === true });
     const options: ConnectOptions = { servers: url, credentials, directory, skewMs, reconnect: how.reconnect ?? true, name: `schakel-cli:${org}`, interceptors: { outbound: [resend] } };
-    bus = await connectBus(options);
+    const connected = (bus = await connectBus(options));
+    // The organisation's messages name the newest glossary version it holds (read from its bucket).
     // Right after a server (re)start JetStream may take connections before it answers in time: a
     // request to it that times out is waited for like an unreachable bus, not a failed command.
-    await openBucket(bus, orgStateBucket(org)).catch(async (err: unknown) => {
-      await bus?.kill();
+    try {
+      await nameNewestGlossary(connected, await openBucket(connected, orgStateBucket(org)));
+    } catch (err) {
+      await connected.kill();
       throw err;
-    });
+    }
     // The organisation's case keys live in the data folder, beside its credentials, never on the bus.
-    useCaseKeys(bus, caseKeyStoreAt(dataDirOf(opts), org));
-    return Object.assign(bus, { url, waitMs });
+    useCaseKeys(connected, caseKeyStoreAt(dataDirOf(opts), org));
+    return Object.assign(connected, { url, waitMs });
   }, { waitMs, ...(how.since !== undefined ? { since: how.since } : {}), ...(how.signal ? { signal: how.signal } : {}) });
 }

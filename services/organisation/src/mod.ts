@@ -1,5 +1,5 @@
 /** @schakel/organisation — what every organisation does, one folder per conversation. Every public export, by name. */
-export { orgState, orgStateIn, ORG_RECORD_PREFIXES, CASE_RECORD_KINDS } from "./state.ts";
+export { orgState, orgStateIn, nameNewestGlossary, ORG_RECORD_PREFIXES, CASE_RECORD_KINDS } from "./state.ts";
 export type { OrgState, CaseStateStore } from "./state.ts";
 export { moveCaseState, CASE_STATE_MOVED_KEY, CASE_STATE_CLAIM_MS } from "./case-state-migration.ts";
 export type { MovedCaseState, MovableStore } from "./case-state-migration.ts";

@@ -7,7 +7,7 @@
  * `acknowledgeNotice` that the CLI calls with its own connection; opening moves case records an
  * earlier release kept in `org-<id>` (case-state-migration.ts).
  */
-import { caseStateBucket, ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
+import { caseStateBucket, GlossaryRecord, ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
 import { KvProcessedStore, openBucket, RecordBucket, type Bus, type ProcessedStore, type RecordStore } from "@schakel/contracts/bus";
 import {
   CaseFile, CaseTransferIn, IncomingConsultation, IncomingRequest, LivcComposition, OutgoingConsultation, OutgoingRequest, ReceivedDigest, ReceivedEscalation,
@@ -64,6 +64,8 @@ export interface OrgState {
   processed: ProcessedStore;
   /** The case state bucket itself (write times, retention), to keep open cases from ageing out; absent in memory. */
   caseBucket?: CaseStateStore;
+  /** Names a newly adopted glossary version in the organisation's messages from now on (its bus's default); absent in memory. */
+  useGlossaryVersion?: (version: number) => void;
 }
 
 /** The record kinds kept in the case state bucket `case-<id>` (same keys as earlier releases used in `org-<id>`). */
@@ -89,10 +91,20 @@ export function orgState(bus: Bus): Promise<OrgState> {
   return state;
 }
 
+/**
+ * Makes the bus's messages name the newest glossary version the organisation holds in `own` (its
+ * bucket `org-<id>`): one keys listing, the versions being the keys. Reads only.
+ */
+export async function nameNewestGlossary(bus: Bus, own: RecordStore): Promise<void> {
+  const held = await new RecordBucket(own, GlossaryRecord, "glossary version", ORG_RECORD_PREFIXES.glossary).keys();
+  for (const version of held) bus.useGlossaryVersion(Number(version));
+}
+
 async function open(bus: Bus): Promise<OrgState> {
   const [own, cases] = await Promise.all([openBucket(bus, orgStateBucket(bus.org)), openBucket(bus, caseStateBucket(bus.org))]);
   await moveCaseState(own, cases, CASE_RECORD_KINDS.map((k) => ORG_RECORD_PREFIXES[k]));
-  return { ...orgStateIn(own, bus.org, cases), caseBucket: cases };
+  await nameNewestGlossary(bus, own);
+  return { ...orgStateIn(own, bus.org, cases), caseBucket: cases, useGlossaryVersion: (version) => bus.useGlossaryVersion(version) };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The glossary conversation on a real server: a policy domain proposes a term, the platform adopts
  * it as version 2 and every organisation's service records that version; messages name the version
- * they use, and a reader that holds only version 1 still reads a message naming a newer one, as it
- * reads a message of an earlier release that names none.
+ * they use (by default the newest version their organisation holds), and a reader that holds only
+ * version 1 still reads a message naming a newer one, as it reads a message of an earlier release
+ * that names none.
  */
 import { jetstream } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
@@ -81,6 +82,17 @@ describe("glossary", () => {
     expect(message?.envelope).toMatchObject({ audience: "all", glossaryversion: 2, causationid: expect.any(String) });
     const [proposal] = (await storedOfType<unknown>(await s.jsm(), "glossary.proposed", "onderwijs")).filter((m) => m.envelope.id === proposed.messageId);
     expect(proposal?.envelope).toMatchObject({ glossaryversion: 1 });
+
+    // From now on mechelen's messages name v2 unless they say otherwise: its service's bus took it
+    // when the version arrived, and a new connection takes it when it opens mechelen's state.
+    const named = await mechelen.publish("notice.acknowledged", sampleData("notice.acknowledged"), { to: "fed-ocam" });
+    const later = await s.connectAs("mechelen");
+    expect(later.glossaryVersion).toBe(1);
+    await orgState(later);
+    const fromLater = await later.publish("notice.acknowledged", sampleData("notice.acknowledged"), { to: "fed-ocam" });
+    const explicit = await later.publish("notice.acknowledged", sampleData("notice.acknowledged"), { to: "fed-ocam", glossaryVersion: 1 });
+    const versions = new Map((await storedOfType<unknown>(await s.jsm(), "notice.acknowledged", "mechelen")).map((m) => [m.envelope.id, glossaryVersionOf(m.envelope as Envelope)]));
+    expect([named.id, fromLater.id, explicit.id].map((id) => versions.get(id))).toEqual([2, 2, 1]);
 
     // Adopting again re-sends the same message: no second version.
     const again = await adoptGlossaryProposal(vpr, proposed.proposalId);

@@ -1,7 +1,7 @@
 /**
  * The glossary handlers of every organisation's inbox (see `inboxHandlers`): the platform records
  * the proposals sent to it; everyone records each adopted version (create-if-absent: a version is
- * never rewritten, a redelivery changes nothing).
+ * never rewritten, a redelivery changes nothing) and names the newest in its messages from then on.
  */
 import { actorRefOf } from "@schakel/contracts";
 import type { Delivery, Handlers } from "@schakel/contracts/bus";
@@ -32,6 +32,8 @@ export function glossaryHandlers(state: OrgState, mine: (d: Delivery) => boolean
       if (kept && kept.proposalId !== proposalId) {
         log(d).warn({ version: glossary.version, proposalId, kept: kept.proposalId }, "a different glossary version of this number is already held; the first is kept");
       }
+      // From now on the organisation's messages name the newest version it holds.
+      state.useGlossaryVersion?.(glossary.version);
       await store.proposals.mutate(proposalId, (p) => p && { ...p, status: "adopted", adoptedVersion: glossary.version });
       log(d).info({ version: glossary.version, proposalId }, "glossary version adopted");
     },
