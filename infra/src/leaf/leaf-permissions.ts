@@ -8,9 +8,7 @@
  * and reach the hub by sourcing, never over a link. The leaf's sourcing link authenticates in the
  * platform account and carries only what sourcing uses.
  */
-import {
-  deadLetterFilter, JS_API, LEAF, leafDeliverPrefix, leafDomain, inboxPrefix, readsFilter, ROOTS, senderFilter, type Organisation,
-} from "@schakel/contracts";
+import { JS_API, LEAF, leafDeliverPrefix, leafDomain, leafOutboxSubjects, inboxPrefix, ROOTS, type Organisation } from "@schakel/contracts";
 import { organisationPermissions, type Permissions } from "../permissions.ts";
 import type { LeafSite } from "./leaf-sites.ts";
 
@@ -49,7 +47,7 @@ export function hubDomainMappings(subjects: readonly string[]): [from: string, t
 
 /** An organisation's own publication subjects: stored by the leaf's OUTBOX, never sent over a link. */
 export function publications(org: string): string[] {
-  return [senderFilter(org, ROOTS.coord), senderFilter(org, ROOTS.case), deadLetterFilter(org), readsFilter(org)];
+  return leafOutboxSubjects([org]);
 }
 
 /** The permissions of an organisation's user on the leaf that hosts it. */

@@ -13,6 +13,7 @@ import { CatchUp } from "./catch-up.ts";
 import { safeEmitter, type PlatformContext, type PlatformEvent } from "./context.ts";
 import { noticeSeen, recordNoticeAcknowledged, recordNoticeDelivered, recordNoticePosted } from "./deliveries.ts";
 import { collectPolicyUpdate, digestWatcher, noteOwnDigest } from "./digest-bundler.ts";
+import { recordDigestRead } from "./digest-reads.ts";
 import { deadlineWatcher, noteOwnEscalation } from "./escalation.ts";
 import {
   closeAcknowledgementObligation, closeCaseTaskObligation, closeResponseObligation, endCaseTaskObligations, openAcknowledgementObligations,
@@ -59,6 +60,7 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number, state: Org
     "signal.info.provided": (d) => recordSignalInformation(p, d),
     "escalation.raised": (d) => noteOwnEscalation(p, d),
     "digest.published": (d) => noteOwnDigest(p, d),
+    "digest.read": (d) => recordDigestRead(p, d),
     // Obligations only for case messages among members (a non-member is refused before: not-a-member).
     "case.plan.set": async (d) => {
       await checkCaseMessage(state, d);

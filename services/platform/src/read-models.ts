@@ -137,7 +137,8 @@ export interface DigestWindowView {
   municipality: string;
   open: { windowStart: string; windowEnd: string; items: number; domains: string[] } | null;
   pending: number;
-  published: { digestId: string; windowStart: string; windowEnd: string; items: number; publishedAt: string; messageId: string }[];
+  /** Each published digest, with how many of its items the municipality confirmed reading and when it last did. */
+  published: { digestId: string; windowStart: string; windowEnd: string; items: number; publishedAt: string; messageId: string; readItems: number; lastReadAt: string | null }[];
 }
 
 export async function digestWindows(stores: PlatformStores): Promise<DigestWindowView[]> {
@@ -145,6 +146,8 @@ export async function digestWindows(stores: PlatformStores): Promise<DigestWindo
     municipality: s.municipality,
     open: s.open ? { windowStart: s.open.windowStart, windowEnd: s.open.windowEnd, items: s.open.items.length, domains: [...new Set(s.open.items.map((i) => i.domain))] } : null,
     pending: s.pending.length,
-    published: s.published,
+    published: s.published.map(({ reads, ...p }) => ({
+      ...p, readItems: new Set((reads ?? []).flatMap((r) => r.items)).size, lastReadAt: (reads ?? []).map((r) => r.readAt).sort().at(-1) ?? null,
+    })),
   })).sort((a, b) => a.municipality.localeCompare(b.municipality));
 }

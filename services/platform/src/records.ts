@@ -119,6 +119,8 @@ export const DigestState = z.object({
   bundled: z.array(MessageId),
   published: z.array(z.object({
     digestId: MessageId, windowStart: Timestamp, windowEnd: Timestamp, items: z.number().int(), publishedAt: Timestamp, messageId: MessageId,
+    /** What the municipality confirmed reading, one entry per `digest.read` (digest-reads.ts); absent in earlier records. */
+    reads: z.array(z.object({ messageId: MessageId, readAt: Timestamp, items: z.array(MessageId) })).optional(),
   })),
 });
 export type DigestState = z.infer<typeof DigestState>;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newMessageId, type DigestItem } from "@schakel/contracts";
 import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
 import { localService } from "@schakel/local";
-import { publishPolicyUpdate, receivedDigests } from "@schakel/organisation";
+import { confirmDigestRead, publishPolicyUpdate, receivedDigests } from "@schakel/organisation";
 import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { flemishService } from "@schakel/flemish";
 import { addToWindow, digestWindows, openPlatformStores, type DigestState } from "../src/mod.ts";
@@ -49,6 +49,12 @@ describe("platform - digests of policy updates", () => {
     }
     const atMechelen = await waitFor(async () => (await receivedDigests(local.bus("mechelen"))).find((x) => x.items.length === 4), { what: "the digest at mechelen" });
     expect(atMechelen.from).toBe("vpr");
+    // Mechelen confirms reading it: the platform keeps that on the digest it published.
+    await confirmDigestRead(local.bus("mechelen"), { digestId: atMechelen.digestId });
+    const vprStores = await openPlatformStores(await s.connectAs("vpr"));
+    const read = await waitFor(async () => (await digestWindows(vprStores)).find((w) => w.municipality === "mechelen")?.published.find((p) => p.digestId === atMechelen.digestId && p.readItems > 0), { what: "mechelen's read at the platform" });
+    expect(read).toMatchObject({ items: 4, readItems: 4, lastReadAt: expect.any(String) });
+    expect((await digestWindows(vprStores)).find((w) => w.municipality === "gent")?.published[0]).toMatchObject({ readItems: 0, lastReadAt: null });
 
     // The next update opens a new window: a second digest with that update only.
     const later = await publishPolicyUpdate(welzijn, { title: "Training for youth workers", summary: "Two sessions in spring.", concerns: ["gent"] });
