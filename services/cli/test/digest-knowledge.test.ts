@@ -100,6 +100,18 @@ describe("cli - digests people read and confirm", () => {
     }, { timeoutMs: 10_000, what: "welzijn to see mechelen's read" });
     expect(welzijn.notRead).toEqual(["gent"]);
     expect(await cli("digest", "confirm", digestId, "--as", "mechelen")).toMatchObject({ confirmed: [], sentTo: [] });
+    // The platform sees the digest it published for mechelen read in full, and gent's not at all.
+    type Published = { municipality: string; published: { digestId: string; items: number; readItems: number; lastReadAt: string | null }[] };
+    const atPlatform = await waitFor(async () => {
+      const rows = await cli<Published[]>("digest", "list", "--as", "vpr");
+      return rows.find((w) => w.municipality === "mechelen")?.published.find((p) => p.digestId === digestId && p.readItems === 2) ? rows : undefined;
+    }, { timeoutMs: 10_000, what: "the platform's record of mechelen's reads" });
+    expect(atPlatform.find((w) => w.municipality === "gent")?.published[0]).toMatchObject({ readItems: 0, lastReadAt: null });
+    const unread = await cli<Published[]>("digest", "list", "--as", "vpr", "--unread");
+    expect(unread.map((w) => w.municipality)).toContain("gent");
+    expect(unread.find((w) => w.municipality === "mechelen")?.published.some((p) => p.digestId === digestId)).not.toBe(true);
+    const human = await runInProcess([...g, "digest", "list", "--as", "vpr"]);
+    expect(human.stdout).toMatch(new RegExp(`mechelen\\s+${digestId}.*2/2 read`));
   });
 
   it("digest - an item routed to a local partner reaches it and the policy domain; a non-partner is refused by name", async () => {

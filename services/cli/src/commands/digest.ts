@@ -2,12 +2,14 @@
  * `schakel digest list|show|confirm|route`: a municipality reads the digests of policy updates the
  * platform bundled for it, every item with its title, summary, domain, effective date and
  * prevention tier; confirms reading items (or a whole digest) to the policy domains; and routes an
- * item to one of its local partners. A local partner sees the items routed to it the same way.
+ * item to one of its local partners. A local partner sees the items routed to it the same way; the
+ * platform sees the digests it published and how far each was read.
  */
 import type { Command } from "commander";
 import type { DigestItem } from "@schakel/contracts";
-import { confirmDigestRead, receivedDigest, receivedDigests, routeDigestItem, type ReceivedDigest } from "@schakel/organisation";
+import { confirmDigestRead, platformOf, receivedDigest, receivedDigests, routeDigestItem, type ReceivedDigest } from "@schakel/organisation";
 import { withBus, type GlobalOptions } from "../context.ts";
+import { publishedDigests, renderPublished } from "./digest-reads.ts";
 import { requireMessageId } from "../input/checks.ts";
 import { actorFor } from "../session/acting-person.ts";
 import { color, emit } from "../output.ts";
@@ -37,6 +39,12 @@ function renderDigest(d: ReceivedDigest): string {
 }
 
 const listAction = (opts: AsOptions & { unread?: boolean }) => withBus(opts.as, opts, async (bus) => {
+  // The platform receives no digests: it sees the ones it published and how far they were read.
+  if (opts.as === platformOf(bus.directory)) {
+    const published = await publishedDigests(bus);
+    const rows = opts.unread ? published.map((w) => ({ ...w, published: w.published.filter((p) => p.readItems < p.items) })).filter((w) => w.published.length) : published;
+    return emit(opts, rows, renderPublished);
+  }
   const all = await receivedDigests(bus);
   const rows = opts.unread ? all.filter((d) => !d.routedBy && (d.reads?.length ?? 0) < d.items.length) : all;
   emit(opts, rows, (r) => (r.length ? r.map(renderDigest).join("\n\n") : color.dim(`no digests at ${opts.as}`)));
@@ -81,8 +89,8 @@ const routeAction = (digestId: string, updateId: string, opts: RouteOptions) => 
 
 export function registerDigest(program: Command): void {
   const digest = program.command("digest").description("digests of policy updates: read every item, confirm reading, route an item to a local partner");
-  digest.command("list").description("the digests that reached an organisation, newest first, every item with all its fields")
-    .requiredOption("--as <org>", "the municipality (or local partner)")
+  digest.command("list").description("the digests that reached an organisation, newest first, every item with all its fields; as the platform: the digests it published and how far each was read")
+    .requiredOption("--as <org>", "the municipality (or local partner), or the platform")
     .option("--unread", "only digests with items not confirmed yet")
     .option("--json", "print JSON")
     .action((_o, cmd: Command) => listAction(cmd.optsWithGlobals<AsOptions & { unread?: boolean }>()));
