@@ -7,6 +7,7 @@
  * deleted keys (their last message is the delete marker); readers skip those when they get them.
  */
 import type { KV } from "@nats-io/kv";
+import { JS_API } from "../js-api.ts";
 import type { BucketUser, RecordStore } from "./records.ts";
 import { managerOf } from "./transport.ts";
 
@@ -20,7 +21,7 @@ const streams = new WeakMap<object, BucketStream>();
 
 /** Called by `openBucket`: where the bucket's stream is, for {@link storedKeys}. */
 export function registerBucketStream(kv: KV, bucket: string, user: BucketUser): void {
-  streams.set(kv, { user, stream: `KV_${bucket}`, subjectPrefix: `$KV.${bucket}.` });
+  streams.set(kv, { user, stream: JS_API.kvStream(bucket), subjectPrefix: JS_API.kvKeys(bucket).slice(0, -1) });
 }
 
 /**
