@@ -84,7 +84,7 @@ describe("up started again", () => {
       expect(second.cli.stderr()).toContain(`nats-server listens on port ${natsPort} again, as in the previous run of this data folder`);
       await waitFor(() => second.cli.stderr().includes("the demo data is already there"), { what: "the demo note" });
       expect(second.cli.stderr()).toContain(`the demo data is already there (played ${played.playedAt}, schakel 0.1.0); start with --fresh for a new one`);
-      expect(second.cli.stderr()).not.toMatch(/demo 1\/10/);
+      expect(second.cli.stderr()).not.toMatch(/demo 1\/\d+/);
     } finally {
       await second.stop();
     }
@@ -129,7 +129,7 @@ describe("up started again", () => {
       expect(existsSync(join(tmp, aside[0]!, "demo-played.json"))).toBe(true);
       expect(fresh.summary.resumed).toBe(false);
       await waitFor(() => existsSync(join(data, "demo-played.json")), { what: "the new demo marker" });
-      await waitFor(() => /demo 1\/10/.test(fresh.cli.stderr()), { what: "the first demo step" });
+      await waitFor(() => /demo 1\/\d+/.test(fresh.cli.stderr()), { what: "the first demo step" });
     } finally {
       await fresh.stop();
     }

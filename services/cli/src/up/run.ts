@@ -224,7 +224,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
       say(mailSink ? `mail: notifications go to ${mailSink.dir} (local mail sink ${mailSink.url})` : `mail: notifications go to the SMTP server ${smtpHost(configuredSmtp())}`);
       if (opts.demo && !stopping) {
         const storedMessages = summary.streams.find((s) => s.name === STREAMS.coord.name)?.messages ?? 0;
-        demoDone = playDemoOnce({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir), storedMessages })
+        demoDone = playDemoOnce({ url: bus.url, dataDir, directory, say, signal: demoAbort.signal, dataFlag: dataFlag(dataDir), storedMessages, ...(mailSink ? { mailDir: mailSink.dir } : {}) })
           .catch((err) => note(color.red(`demo stopped: ${(err as Error).message}`)));
       }
     }

@@ -4,7 +4,7 @@
  */
 import { connectBus, readCredentials, type Bus, type KeyDirectory } from "@schakel/contracts/bus";
 import { credentialsPath } from "@schakel/infra";
-import { caseKeyStoreAt, useCaseKeys } from "@schakel/organisation";
+import { caseKeyStoreAt, nameNewestGlossary, orgState, useCaseKeys } from "@schakel/organisation";
 
 export class Actors {
   #buses = new Map<string, Promise<Bus>>();
@@ -20,6 +20,17 @@ export class Actors {
       this.#buses.set(org, bus);
     }
     return bus;
+  }
+
+  /**
+   * Makes every open connection name the newest glossary version its organisation holds now, as a
+   * connection opened afresh (a CLI command) would: the demo's connections outlive an adoption.
+   */
+  async nameNewestGlossary(): Promise<void> {
+    await Promise.allSettled([...this.#buses.values()].map(async (b) => {
+      const bus = await b;
+      await nameNewestGlossary(bus, (await orgState(bus)).notices.kv);
+    }));
   }
 
   async close(): Promise<void> {
