@@ -8,8 +8,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { sampleData } from "@schakel/contracts";
+import { newMessageId, sampleData } from "@schakel/contracts";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
+import { openPlatformStores } from "@schakel/platform";
 import type { RunningConsole } from "../src/mod.ts";
 import { axeViolations, launchBrowser, screenshot } from "./browser.ts";
 import { runDemoFlow, type DemoFlow } from "./demo-flow.ts";
@@ -207,7 +208,11 @@ describe("console for everyone", () => {
     const gent = await bus.connectAs("gent");
     const asked = await gent.publish("coordination.requested", sampleData("coordination.requested"), { to: "vpr" });
     await waitFor(() => consoleApp.model.trace(asked.traceId).length, { what: "the request to vpr in the console" });
-    const paths = ["/", "/feed", "/notices", `/notices/${demo.noticeId}`, "/obligations", "/traces", `/traces/${demo.traceId}`, "/flows", "/post", "/coordination", "/coordination/request", `/traces?id=${ack.id.slice(0, 8)}`, "/nowhere"];
+    // A digest the platform published to gent, so the platform's digest page shows its table.
+    await (await openPlatformStores(await bus.connectAs("vpr"))).digests.put("gent", { municipality: "gent", pending: [], bundled: [], published: [
+      { digestId: newMessageId(), windowStart: "2027-01-10T09:00:00.000Z", windowEnd: "2027-01-10T09:01:00.000Z", items: 2, publishedAt: "2027-01-10T09:01:00.500Z", messageId: newMessageId() },
+    ] });
+    const paths = ["/", "/feed", "/notices", `/notices/${demo.noticeId}`, "/obligations", "/traces", `/traces/${demo.traceId}`, "/flows", "/post", "/coordination", "/coordination/request", `/traces?id=${ack.id.slice(0, 8)}`, "/digests", "/nowhere"];
     const found: Record<string, string[]> = {};
     // Every page in Dutch; in French the pages with the most text of their own (same markup otherwise).
     const pagesIn = { "nl-BE": paths, "fr-BE": ["/", "/feed", `/notices/${demo.noticeId}`, `/traces/${demo.traceId}`, "/post", "/coordination"] };
@@ -216,6 +221,7 @@ describe("console for everyone", () => {
       for (const path of list) {
         await page.goto(at(path));
         if (path === "/coordination") expect(await page.locator("form.answer").count(), "an answer form on the coordination page").toBeGreaterThan(0);
+        if (path === "/digests") expect(await page.locator("table.published-digests tbody tr").count(), "the platform's published digests").toBe(1);
         const v = await axeViolations(page);
         if (v.length) found[`${locale} ${path}`] = v;
       }

@@ -5,12 +5,17 @@
  * refuses an unknown filter naming it; the curator's person publishes a submission to everyone;
  * who may confirm, route, curate and post is the person actions' (a reader confirms but does not
  * route, VVSG's reader does not curate, a municipality posts through its local contact point, to
- * the municipalities near it only).
+ * the municipalities near it only, refused at the field in the reader's language); the platform's
+ * coordinator sees per municipality how far each digest it published was read, as the platform
+ * service recorded the municipality's digest.read.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newMessageId } from "@schakel/contracts";
 import { orgState, policyUpdatesIn } from "@schakel/organisation";
 import { startSchakelServer, storedOfType, waitFor, type SchakelServer } from "@schakel/harness";
+import { flemishService } from "@schakel/flemish";
+import { openPlatformStores } from "@schakel/platform";
+import { createLogger, startService, type ServiceHost } from "@schakel/runtime";
 import { startConsole, type RunningConsole } from "../src/mod.ts";
 import { bearer, demoPersons, tokenFor } from "./sign-in.ts";
 
@@ -22,12 +27,16 @@ let bert: string;
 let reader: string;
 let vvsgReader: string;
 let marc: string;
+let coordinator: string;
+let platform: ServiceHost;
 const digestId = newMessageId();
+const olderDigest = newMessageId();
+const gentDigest = newMessageId();
 const schools = newMessageId();
 const budget = newMessageId();
 
-const call = (token: string, path: string, init: RequestInit = {}): Promise<Response> =>
-  fetch(new URL(path, app.url), { redirect: "manual", ...init, headers: { ...bearer(token), ...(init.body ? { "content-type": "application/x-www-form-urlencoded", origin: new URL(app.url).origin } : {}) } });
+const call = (token: string, path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> =>
+  fetch(new URL(path, app.url), { redirect: "manual", ...init, headers: { ...bearer(token), ...(init.body ? { "content-type": "application/x-www-form-urlencoded", origin: new URL(app.url).origin } : {}), ...init.headers } });
 
 beforeAll(async () => {
   bus = await startSchakelServer();
@@ -37,6 +46,7 @@ beforeAll(async () => {
   reader = tokenFor(bus, "x.lezer");
   vvsgReader = tokenFor(bus, "o.aerts");
   marc = tokenFor(bus, "m.peeters");
+  coordinator = tokenFor(bus, "e.janssens");
   await policyUpdatesIn(await orgState(await bus.connectAs("onderwijs"))).put(schools, {
     updateId: schools, title: "Contact point for polarisation in schools", concerns: ["mechelen", "gent"], preventionTier: "primary", publishedAt: "2027-01-10T08:00:00.000Z",
     reads: [{ municipality: "mechelen", digestId, at: "2027-01-11T10:00:00.000Z", messageId: newMessageId() }],
@@ -50,6 +60,16 @@ beforeAll(async () => {
       { updateId: budget, domain: "welzijn", publishedBy: "welzijn", title: "Support for families of detainees", summary: "New support.", preventionTier: "tertiary" },
     ],
   });
+  // The platform's record of the digests it published: mechelen's digest above (two items) and an
+  // older one read in part, gent's not read; the platform service records the reads that follow.
+  const window = (at: string) => ({ windowStart: `${at}T09:00:00.000Z`, windowEnd: `${at}T09:01:00.000Z`, publishedAt: `${at}T09:01:00.500Z`, messageId: newMessageId() });
+  const vpr = await openPlatformStores(await bus.connectAs("vpr"));
+  await vpr.digests.put("mechelen", { municipality: "mechelen", pending: [], bundled: [schools, budget], published: [
+    { digestId: olderDigest, ...window("2027-01-03"), items: 3, reads: [{ messageId: newMessageId(), readAt: "2027-01-04T08:00:00.000Z", items: [newMessageId()] }] },
+    { digestId, ...window("2027-01-10"), items: 2 },
+  ] });
+  await vpr.digests.put("gent", { municipality: "gent", pending: [], bundled: [schools], published: [{ digestId: gentDigest, ...window("2027-01-10"), items: 1 }] });
+  platform = await startService(flemishService, { orgs: ["vpr"], dataDir: bus.dataDir, server: bus.url, logger: createLogger({ service: "flemish", level: "silent" }) });
   const published = { from: "vvsg", receivedAt: "2027-01-01T00:00:00.000Z", messageId: newMessageId(), sharedBy: "gent", status: "published" as const };
   await mechelen.knowledge.put("k1", { ...published, knowledgeId: newMessageId(), format: "intervision", title: "Far-right groups and families", summary: "Practice.", date: "2027-03-10T09:00:00.000Z", preventionTier: "secondary", extremismForms: ["far-right"], domain: "jeugd", location: "Gent" });
   await mechelen.knowledge.put("k2", { ...published, knowledgeId: newMessageId(), format: "training", title: "Online recruitment", summary: "Training.", date: "2027-05-01T09:00:00.000Z", preventionTier: "primary", extremismForms: ["jihadist"] });
@@ -62,6 +82,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
+  await platform?.stop();
   await bus?.cleanup();
 });
 
@@ -151,9 +172,56 @@ describe("console digests and library", () => {
     const far = await post(["gent"]);
     expect(far.status).toBe(422);
     expect(JSON.stringify(await far.json())).toContain('may address only the municipalities that border on it');
+    // The form refuses at the field, in the reader's language, naming whom it refused and whom mechelen may address.
+    const farForm = (language: string) => call(lotte, "/post", {
+      method: "POST", headers: { "accept-language": language },
+      body: new URLSearchParams([["recipients", "gent"], ["recipients", "fed-ocam"], ["title", "Tension after a local event"], ["body", "Groups may move."], ["category", "information"]]).toString(),
+    });
+    const nl = await farForm("nl-BE,nl;q=0.9");
+    expect(nl.status).toBe(422);
+    expect(await nl.text()).toMatch(/<p class="error" id="err-recipients">.*mechelen mag geen kennisgeving sturen aan gent, fed-ocam: een gemeente richt zich alleen tot de gemeenten die eraan grenzen of in haar provincie liggen \(antwerpen\): antwerpen, willebroek<\/p>/);
+    const en = await farForm("en");
+    expect(en.status).toBe(422);
+    expect(await en.text()).toMatch(/<p class="error" id="err-recipients">.*mechelen may not address gent, fed-ocam: as a municipality it may address only the municipalities that border on it or lie in its province \(antwerpen\): antwerpen, willebroek<\/p>/);
+    expect((await storedOfType(await bus.jsm(), "notice.posted", "mechelen")).length).toBe(0);
     const near = await post(["willebroek"]);
     expect(near.status, await near.clone().text()).toBe(201);
     const stored = await waitFor(async () => (await storedOfType(await bus.jsm(), "notice.posted", "mechelen")).find((m) => m.envelope.audience === "willebroek"), { what: "mechelen's notice to willebroek" });
     expect(stored.envelope).toMatchObject({ actorrole: "local-contact-point" });
+  });
+
+  it("console digests - the platform sees per municipality how far each digest it published was read, filters those not read in full, in en and nl", async () => {
+    type Row = { municipality: string; digestId: string; items: number; readItems: number; lastReadAt: string | null; state: string };
+    // Mechelen confirmed both items from this console (its coordinator, then its reader); the platform service recorded each digest.read.
+    const api = await waitFor(async () => {
+      const { published } = await (await call(coordinator, "/api/digests")).json() as { published: Row[] };
+      return published.find((r) => r.digestId === digestId)?.readItems === 2 ? published : undefined;
+    }, { what: "the platform's record of mechelen's two reads" });
+    expect(api.map((r) => [r.municipality, r.digestId, `${r.readItems}/${r.items}`, r.state])).toEqual([
+      ["gent", gentDigest, "0/1", "not-read"], ["mechelen", digestId, "2/2", "read"], ["mechelen", olderDigest, "1/3", "partly-read"],
+    ]);
+    const reads = (await storedOfType<{ readAt: string }>(await bus.jsm(), "digest.read", "mechelen")).filter((m) => m.envelope.audience === "vpr").map((m) => m.envelope.data.readAt).sort();
+    expect(reads).toHaveLength(2);
+    expect(api.find((r) => r.digestId === digestId)?.lastReadAt).toBe(reads[1]);
+
+    const rowOf = (page: string, id: string) => page.match(new RegExp(`<tr data-digest="${id}"[^>]*>[\\s\\S]*?</tr>`))?.[0] ?? "";
+    const en = await (await call(coordinator, "/digests")).text();
+    expect(rowOf(en, digestId)).toMatch(/data-read="read".*<td data-field="reading"><span[^>]*>2\/2 read<\/span>/s);
+    expect(rowOf(en, digestId)).toContain(`<td data-field="last-read"><time datetime="${reads[1]}"`);
+    expect(rowOf(en, olderDigest)).toMatch(/1\/3 read<\/span>.*<time datetime="2027-01-04T08:00:00.000Z"/s);
+    expect(rowOf(en, gentDigest)).toMatch(/data-municipality="gent" data-read="not-read".*>not read<\/span>.*<td data-field="last-read">—<\/td>/s);
+    const unread = await (await call(coordinator, "/digests?unread=1")).text();
+    expect(unread).toMatch(/<input type="checkbox" name="unread" value="1" checked>/);
+    expect([rowOf(unread, digestId), rowOf(unread, olderDigest) !== "", rowOf(unread, gentDigest) !== ""]).toEqual(["", true, true]);
+    const unreadApi = await (await call(coordinator, "/api/digests?unread=1")).json() as { published: Row[] };
+    expect(unreadApi.published.map((r) => r.digestId)).toEqual([gentDigest, olderDigest]);
+
+    const nl = await (await call(coordinator, "/digests", { headers: { "accept-language": "nl-BE" } })).text();
+    expect(nl).toContain("Alleen overzichten die niet volledig gelezen zijn");
+    expect(rowOf(nl, digestId)).toContain(">2/2 gelezen</span>");
+    expect(rowOf(nl, olderDigest)).toContain(">1/3 gelezen</span>");
+    expect(rowOf(nl, gentDigest)).toContain(">niet gelezen</span>");
+    // A municipality still sees its own digests, never the platform's follow-up.
+    expect(await (await call(lotte, "/digests")).text()).not.toContain("published-digests");
   });
 });

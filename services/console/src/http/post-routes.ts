@@ -6,7 +6,7 @@
  * schema first and publish nothing when a field is wrong; the notice carries the person as actor.
  */
 import { Hono, type Context } from "hono";
-import { actingRole, catalog, nearbyAudienceIssue, nearbyMunicipalities, newMessageId, SchakelError, SchemaError, type Actor, type Person } from "@schakel/contracts";
+import { actingRole, catalog, nearbyMunicipalities, newMessageId, SchakelError, SchemaError, type Actor, type Person } from "@schakel/contracts";
 import { noticeSenders } from "../identities.ts";
 import type { ReadModel } from "../model/read-model.ts";
 import { validateNoticeForm, type NoticeFormInput } from "../post/notice-form.ts";
@@ -75,10 +75,6 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
   const publish = async (input: NoticeFormInput, actor: Actor, t?: Messages): Promise<{ posted?: PostedNotice; errors?: Record<string, string[]>; failure?: SchakelError }> => {
     const result = validateNoticeForm(input, senders(), directory, t);
     if (!result.ok) return { errors: result.errors };
-    // A municipality reaches only the municipalities near it: said at the field, before anything is sent.
-    const sender = directory.organisation(result.from);
-    const far = sender ? result.audiences.map((a) => nearbyAudienceIssue(catalog["notice.posted"], sender, a, (id) => directory.organisation(id))).filter((x): x is string => x !== undefined) : [];
-    if (far.length) return { errors: { recipients: far } };
     // Waiting does not help a console started without a bus: not retryable (still a 503 by its code).
     if (!ctx.publisher) return { failure: new SchakelError("unreachable", "this console runs without a bus connection, so it cannot post: start it with the bus URL", {}, { retryable: false }) };
     // While the bus is away a publish would wait in the client's buffer and might still leave

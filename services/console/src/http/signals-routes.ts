@@ -11,8 +11,9 @@ import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import { MessageId, SchakelError, TRIAGE_DECISIONS, type Actor, type TriageDecision } from "@schakel/contracts";
 import { platformOf } from "@schakel/organisation";
-import { openPlatformStores, signalRecords, signalStats, TRIAGE_STATES, triageQueue, triageSignal, type PlatformStores, type TriageState } from "@schakel/platform";
+import { signalRecords, signalStats, TRIAGE_STATES, triageQueue, triageSignal, type PlatformStores, type TriageState } from "@schakel/platform";
 import { layout } from "../views/layout.ts";
+import { platformStores as platformStoresOf } from "./platform-stores.ts";
 import { signalStatsPage, triageItemPage, triageQueuePage } from "../views/signals.ts";
 import { actorFor, holds, isActor, jsonObject, oneOf, refuse, sendWith, strOf, type FormBody, type Refusal } from "./action-support.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
@@ -28,15 +29,8 @@ export function signalsRoutes(ctx: ConsoleContext): Hono<Env> {
   const refused = (c: Context<Env>, why: Refusal) => refuse(ctx, c, why, c.get("t").triage.mayNotTriage, c.get("t").triage.orgMayNotTriage, "signals");
   const partners = () => directory.organisations.map((o) => o.id).filter((id) => id !== platform).sort();
 
-  let stores: Promise<PlatformStores> | undefined;
   /** The platform's stores over its connection (opened once; again after a failure). */
-  const platformStores = (): Promise<PlatformStores> => {
-    if (!ctx.publisher) throw new SchakelError("unreachable", "this console runs without a bus connection, so it cannot read the triage queue: start it with the bus URL", {}, { retryable: false });
-    if (ctx.busStatus?.down) throw new SchakelError("unreachable", `the bus at ${ctx.busStatus.state.url} cannot be reached, so the triage queue cannot be read now; try again when the banner is gone`, { url: ctx.busStatus.state.url });
-    stores ??= ctx.publisher.connection(platform).then(openPlatformStores);
-    stores.catch(() => (stores = undefined));
-    return stores;
-  };
+  const platformStores = (): Promise<PlatformStores> => platformStoresOf(ctx, "the triage queue");
 
   const stateOf = (c: Context<Env>): { param: string; states?: TriageState[] } => {
     const q = c.req.query("state") ?? "open";

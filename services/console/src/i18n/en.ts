@@ -254,6 +254,7 @@ Every notice, signal, request and acknowledgement between them travels over one 
     pastDeadline: "the deadline is already past: pick a moment in the future",
     notYourself: "pick another organisation or group than your own",
     deadlineNeedsAck: (label: string) => `a deadline only applies when "${label}" is ticked: tick it or clear the deadline`,
+    notNearby: (sender: string, refused: string, province: string, nearby: string) => `${sender} may not address ${refused}: as a municipality it may address only the municipalities that border on it or lie in its province (${province}): ${nearby}`,
   },
   errors: { title: "Something went wrong", back: "Back to the overview" },
   auth: {
@@ -285,6 +286,12 @@ Every notice, signal, request and acknowledgement between them travels over one 
     link: "More", read: "Read", notRead: "Not confirmed yet", routedTo: "Routed to", confirm: "Confirm read", confirmAll: "Confirm the whole digest as read",
     route: "Route to partner", remark: "Note for the partner", partner: "Local partner", confirmed: "Confirmed as read.", routed: "Routed.",
     updates: "Our updates and their uptake", noUpdates: "No updates recorded.", readBy: "Read by", notReadBy: "Not read yet by", takenUp: "Taken up (routed to a local partner)", nobody: "nobody",
+    published: {
+      intro: "The digests the platform published to each municipality, newest first, and how far each was read: the items the municipality confirmed reading, and when it last did.",
+      filterLabel: "Filter the digests", tableLabel: "Digests published per municipality", municipality: "Municipality", publishedAt: "Published", reading: "Read", lastRead: "Last read",
+      readCount: (read: number, items: number) => `${read}/${items} read`, notRead: "not read", unreadOnly: "Only digests not read in full",
+      none: "The platform has published no digest yet.", noneUnread: "Every digest the platform published was read in full.",
+    },
   },
   library: {
     title: "Knowledge library", intro: "Trainings, intervisions, study days and expertise documents, curated by the knowledge partner.", none: "Nothing in the library matches.",

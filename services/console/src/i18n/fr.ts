@@ -253,6 +253,7 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
     pastDeadline: "l'échéance est déjà passée : choisissez un moment futur",
     notYourself: "choisissez une autre organisation ou un autre groupe que le vôtre",
     deadlineNeedsAck: (label: string) => `une échéance ne s'applique que si « ${label} » est coché : cochez-le ou effacez l'échéance`,
+    notNearby: (sender: string, refused: string, province: string, nearby: string) => `${sender} ne peut pas adresser d'avis à ${refused} : une commune ne s'adresse qu'aux communes voisines ou de sa province (${province}) : ${nearby}`,
   },
   errors: { title: "Une erreur s'est produite", back: "Retour à la vue d'ensemble" },
   auth: {
@@ -284,6 +285,12 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
     link: "Plus", read: "Lu", notRead: "Pas encore confirmé", routedTo: "Transmis à", confirm: "Confirmer la lecture", confirmAll: "Confirmer la lecture du résumé entier",
     route: "Transmettre", remark: "Note pour le partenaire", partner: "Partenaire local", confirmed: "Lecture confirmée.", routed: "Transmis.",
     updates: "Nos informations et leur suivi", noUpdates: "Aucune information enregistrée.", readBy: "Lu par", notReadBy: "Pas encore lu par", takenUp: "Reprise (transmise à un partenaire local)", nobody: "personne",
+    published: {
+      intro: "Les résumés que la plateforme a envoyés à chaque commune, les plus récents d'abord, et jusqu'où chacun a été lu : les éléments dont la commune a confirmé la lecture, et quand elle l'a fait pour la dernière fois.",
+      filterLabel: "Filtrer les résumés", tableLabel: "Résumés envoyés par commune", municipality: "Commune", publishedAt: "Envoyé", reading: "Lu", lastRead: "Dernière lecture",
+      readCount: (read, items) => `${read}/${items} lus`, notRead: "non lu", unreadOnly: "Seulement les résumés qui ne sont pas lus en entier",
+      none: "La plateforme n'a encore envoyé aucun résumé.", noneUnread: "Chaque résumé envoyé par la plateforme a été lu en entier.",
+    },
   },
   library: {
     title: "Bibliothèque de connaissances", intro: "Formations, intervisions, journées d'étude et documents d'expertise, sélectionnés par le partenaire de connaissance.", none: "Rien ne correspond dans la bibliothèque.",

@@ -253,6 +253,7 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
     pastDeadline: "de termijn is al verstreken: kies een moment in de toekomst",
     notYourself: "kies een andere organisatie of groep dan uw eigen",
     deadlineNeedsAck: (label: string) => `een termijn geldt alleen als "${label}" aangevinkt is: vink het aan of wis de termijn`,
+    notNearby: (sender: string, refused: string, province: string, nearby: string) => `${sender} mag geen kennisgeving sturen aan ${refused}: een gemeente richt zich alleen tot de gemeenten die eraan grenzen of in haar provincie liggen (${province}): ${nearby}`,
   },
   errors: { title: "Er liep iets mis", back: "Terug naar het overzicht" },
   auth: {
@@ -284,6 +285,12 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
     link: "Meer", read: "Gelezen", notRead: "Nog niet bevestigd", routedTo: "Doorgestuurd naar", confirm: "Bevestig gelezen", confirmAll: "Bevestig het hele overzicht als gelezen",
     route: "Doorsturen", remark: "Notitie voor de partner", partner: "Lokale partner", confirmed: "Bevestigd als gelezen.", routed: "Doorgestuurd.",
     updates: "Onze berichten en hun opvolging", noUpdates: "Geen berichten bewaard.", readBy: "Gelezen door", notReadBy: "Nog niet gelezen door", takenUp: "Opgenomen (doorgestuurd naar een lokale partner)", nobody: "niemand",
+    published: {
+      intro: "De overzichten die het platform elke gemeente stuurde, nieuwste eerst, en hoever elk gelezen werd: de berichten waarvan de gemeente bevestigde dat ze ze las, en wanneer ze dat laatst deed.",
+      filterLabel: "Overzichten filteren", tableLabel: "Verstuurde overzichten per gemeente", municipality: "Gemeente", publishedAt: "Verstuurd", reading: "Gelezen", lastRead: "Laatst gelezen",
+      readCount: (read, items) => `${read}/${items} gelezen`, notRead: "niet gelezen", unreadOnly: "Alleen overzichten die niet volledig gelezen zijn",
+      none: "Het platform heeft nog geen overzicht verstuurd.", noneUnread: "Elk overzicht dat het platform verstuurde, werd volledig gelezen.",
+    },
   },
   library: {
     title: "Kennisbank", intro: "Opleidingen, intervisies, studiedagen en expertisedocumenten, gecureerd door de kennispartner.", none: "Niets in de kennisbank komt overeen.",

@@ -1,10 +1,11 @@
 /**
  * The "post a notice" form: turns submitted fields into `notice.posted` data and validates it
  * with the catalog's own zod schema, plus what only the console can know (who the user may post
- * as, which audiences exist, that a deadline is not already past). Every problem is reported at
- * its field; nothing is published unless the whole form is valid.
+ * as, which audiences exist and, for a municipality, which are near it, that a deadline is not
+ * already past). Every problem is reported at its field; nothing is published unless the whole
+ * form is valid.
  */
-import { catalog, newMessageId, type InputOf } from "@schakel/contracts";
+import { catalog, nearbyAudienceIssue, nearbyMunicipalities, newMessageId, type InputOf } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import { en } from "../i18n/en.ts";
 import type { Messages } from "../i18n/messages.ts";
@@ -84,6 +85,14 @@ export function validateNoticeForm(input: NoticeFormInput, senders: string[], di
   const recipients = [...new Set((input.recipients ?? []).map((r) => r.trim()).filter(Boolean))];
   const unknown = recipients.filter((r) => !directory.isAudience(r));
   if (unknown.length) add("recipients", v.unknownAudience(unknown.join(", ")));
+  // A municipality reaches only the municipalities near it (the contracts' rule, which the bus
+  // applies again): said at the field, in the reader's language, naming whom it may address.
+  const sender = from ? directory.organisation(from) : undefined;
+  const far = sender ? recipients.filter((r) => !unknown.includes(r) && nearbyAudienceIssue(catalog["notice.posted"], sender, r, (id) => directory.organisation(id)) !== undefined) : [];
+  if (sender && far.length) {
+    const nearby = nearbyMunicipalities(sender, directory.organisations);
+    add("recipients", v.notNearby(sender.id, far.join(", "), sender.province ?? t.common.none, nearby.length ? nearby.join(", ") : t.common.none));
+  }
 
   const ackBy = blank(input.ackBy);
   const draft: Record<string, unknown> = {

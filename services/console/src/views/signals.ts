@@ -24,7 +24,7 @@ export function triageQueuePage(items: TriageItem[], state: string | undefined, 
 <form method="get" action="/signals" class="filter"><label for="state">${tr.filter}</label>
 <select id="state" name="state"><option value="all"${state === "all" ? html` selected` : ""}>${tr.all}</option>
 ${STATES.map((s) => html`<option value="${s}"${s === (state ?? "open") ? html` selected` : ""}>${tr.states[s]}</option>`)}</select>
-<button type="submit" class="secondary">${tr.apply}</button></form>
+<button type="submit">${tr.apply}</button></form>
 <table class="triage" aria-label="${tr.tableLabel}">
 <thead><tr><th scope="col">${tr.cols.state}</th><th scope="col">${tr.cols.raised}</th><th scope="col">${tr.cols.by}</th><th scope="col">${tr.cols.what}</th><th scope="col">${tr.cols.proposal}</th><th scope="col">${tr.cols.decision}</th></tr></thead>
 <tbody>${items.map((i) => {
