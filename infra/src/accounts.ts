@@ -88,8 +88,10 @@ function renderMappings(t: Tenant): string {
 }
 
 function renderTenant(t: Tenant): string {
-  const imports = t.grants.map((g) => renderImport(t, g));
-  imports.push(`      { stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(t.id)}.>`)} } }`);
+  // A suspended organisation's account keeps its name but imports nothing: nats-server 2.9 does not
+  // re-check an open leaf link on a reload, so the link stays up until it drops, reaching nothing.
+  const imports = t.userKey ? t.grants.map((g) => renderImport(t, g)) : [];
+  if (t.userKey) imports.push(`      { stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(t.id)}.>`)} } }`);
   const users = [t.userKey
     ? `{ nkey: ${q(t.userKey)}, permissions: ${renderPermissions(permissionsOf(t.id, t.grants))} }`
     : `\n        # suspended: its signing key is revoked and no new key was issued (schakel identities rotate ${t.id})\n      `];

@@ -23,7 +23,7 @@ export { sleep, waitFor } from "./wait.ts";
 export type { WaitOptions } from "./wait.ts";
 export { startSchakelServer } from "./schakel.ts";
 export { startSchakelLeaf } from "./schakel-leaf.ts";
-export type { SchakelLeaf, SchakelLeafOptions } from "./schakel-leaf.ts";
+export type { LeafConfigText, SchakelLeaf, SchakelLeafOptions } from "./schakel-leaf.ts";
 export { startPrometheus, promtool, findPrometheusTool } from "./prometheus.ts";
 export type { PrometheusServer, PrometheusOptions, Sample } from "./prometheus.ts";
 export { storedMessages, storedOfType } from "./stored.ts";

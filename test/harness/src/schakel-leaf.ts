@@ -34,6 +34,22 @@ export interface SchakelLeafOptions {
    * them and the bus.
    */
   openUsers?: boolean;
+  /**
+   * Changes the generated config before the leaf starts: the deployment an operator in control of
+   * its leaf could make of it (another secret in a remote, no deny lists). Applied after `openUsers`.
+   */
+  alterConfig?: (config: LeafConfigText) => LeafConfigText;
+  /**
+   * How many of its links to wait for (default: all of them, 1 + its organisations); a leaf whose
+   * links the hub must refuse waits for fewer. Its OUTBOX and the hub's sources are provisioned either way.
+   */
+  links?: number;
+}
+
+/** The two parts of a leaf's generated config: its `leafnodes { remotes }` block and its accounts. */
+export interface LeafConfigText {
+  remotes: string;
+  accounts: string;
 }
 
 /** The generated leaf accounts with every hosted organisation's user stripped of its permissions. */
@@ -49,9 +65,12 @@ export async function startSchakelLeaf(hub: SchakelServer, site: LeafSite, opts:
   const linked = hub.leafHub;
   if (!linked?.sites.some((s) => s.name === site.name)) throw new Error(`the hub was not started with leaf "${site.name}" (startSchakelServer({ leaves }))`);
   const accounts = renderLeafAuthorization(hub.registry, hub.identities, site);
+  const generated: LeafConfigText = { remotes: renderLeafRemoteBlock([linked.url], site, linked.secrets), accounts: opts.openUsers ? withOpenUsers(accounts, site) : accounts };
+  const config = opts.alterConfig ? opts.alterConfig(generated) : generated;
+  const links = opts.links ?? 1 + site.organisations.length;
   const server = await startServer({
     jetstreamDomain: leafDomain(site.name), serverName: leafDomain(site.name), monitoring: true,
-    configText: [renderLeafRemoteBlock([linked.url], site, linked.secrets), opts.openUsers ? withOpenUsers(accounts, site) : accounts].join("\n"),
+    configText: [config.remotes, config.accounts].join("\n"),
   });
   const open: { close(): Promise<void> }[] = [];
   let closing: Promise<void> | undefined;
@@ -65,7 +84,7 @@ export async function startSchakelLeaf(hub: SchakelServer, site: LeafSite, opts:
     return nc;
   };
   try {
-    await waitFor(async () => (await leafConnections(server)) === 1 + site.organisations.length, { timeoutMs: 15_000, intervalMs: 100, what: `the links of leaf ${site.name}` });
+    await waitFor(async () => (await leafConnections(server)) === links, { timeoutMs: 15_000, intervalMs: 100, what: `${links} link(s) of leaf ${site.name}` });
     await provisionLeafOutbox(await jetstreamManager(await raw(hub.identities.admin.seed)), site);
     await provisionHubSources(await hub.jsm(), [site]);
   } catch (err) {
