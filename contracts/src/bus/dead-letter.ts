@@ -38,15 +38,20 @@ function recordHeaders(m: JsMsg, consumer: string, rejection: Rejection): MsgHdr
   h.set(HEADERS.sourceSeq, String(m.seq));
   h.set(HEADERS.sourceSubject, oneLine(m.subject));
   h.set(HEADERS.consumer, consumer);
-  for (const name of [HEADERS.signature, HEADERS.traceparent, HEADERS.replay] as const) {
-    let value: string | undefined;
+  const original = (name: string): string | undefined => {
     try {
-      value = m.headers?.get(name);
+      return m.headers?.get(name) || undefined;
     } catch {
-      value = undefined;
+      return undefined;
     }
+  };
+  for (const name of [HEADERS.signature, HEADERS.traceparent, HEADERS.replay] as const) {
+    const value = original(name);
     if (value) h.set(name, oneLine(value));
   }
+  // Where it waited before the hub stored it: a re-drive keeps its OUTBOX allowance (redrive.ts).
+  const origin = original(HEADERS.streamSource) ?? original(HEADERS.waitedIn);
+  if (origin) h.set(HEADERS.sourceOrigin, oneLine(origin));
   return h;
 }
 

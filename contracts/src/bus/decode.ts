@@ -53,6 +53,8 @@ export interface WireHeaders {
    * OUTBOX's retention (clock-skew.ts).
    */
   streamSource?: string | undefined;
+  /** Schakel-Waited-In: a re-driven copy of a message that had waited in that OUTBOX (the same widening). */
+  waitedIn?: string | undefined;
 }
 
 export interface DecodeOptions {
@@ -119,7 +121,7 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
     return fail(reject("forged", `signature of message ${e.id} does not match "${e.sender}"'s key over subject and body`));
   }
   if (opts.checkSkew !== false) {
-    const stale = freshnessIssue(Date.parse(e.time), input.storedAt.getTime(), opts.skewMs, () => sourcedFromOutbox(h?.streamSource, LEAF.outboxStream));
+    const stale = freshnessIssue(Date.parse(e.time), input.storedAt.getTime(), opts.skewMs, () => sourcedFromOutbox(h?.streamSource, LEAF.outboxStream) || sourcedFromOutbox(h?.waitedIn, LEAF.outboxStream));
     if (stale) return fail(reject("clock-skew", `message ${e.id} says ${e.time} but was stored at ${input.storedAt.toISOString()} (${stale})`));
   }
   // Header checks come after the signature: an unsigned or forged message is refused as such first.

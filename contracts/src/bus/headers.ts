@@ -11,6 +11,11 @@ export const HEADERS = {
   msgId: "Nats-Msg-Id",
   /** Set by the hub's server on a message it sourced (from a leaf's OUTBOX): `<stream>[:<hash>] <seq>`. */
   streamSource: "Nats-Stream-Source",
+  /**
+   * Set by a re-drive on the copy of a message whose original had waited in a leaf's OUTBOX (the
+   * stream's name): receivers give the copy the OUTBOX's freshness allowance, as the original had.
+   */
+  waitedIn: "Schakel-Waited-In",
   /** Set on replayed copies: the sandbox name or "handler". */
   replay: "Schakel-Replay",
   replayOriginalSeq: "Schakel-Replay-Original-Seq",
@@ -21,6 +26,8 @@ export const HEADERS = {
   sourceStream: "Schakel-Source-Stream",
   sourceSeq: "Schakel-Source-Seq",
   sourceSubject: "Schakel-Source-Subject",
+  /** The original's Nats-Stream-Source, when the hub had sourced it (from a leaf's OUTBOX). */
+  sourceOrigin: "Schakel-Source-Origin",
   consumer: "Schakel-Consumer",
 } as const;
 

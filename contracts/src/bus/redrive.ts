@@ -34,8 +34,12 @@ export interface Redriven {
   duplicate: boolean;
 }
 
-/** Headers of the original that travel with it (the signature covers subject and body only). */
-const CARRIED = [HEADERS.contentType, HEADERS.signature, HEADERS.traceparent, HEADERS.tracestate] as const;
+/**
+ * Headers of the original that travel with it (the signature covers subject and body only), and
+ * where it waited before the hub stored it (a leaf's OUTBOX), so receivers judge its age as they
+ * judged the original's.
+ */
+const CARRIED = [HEADERS.contentType, HEADERS.signature, HEADERS.traceparent, HEADERS.tracestate, HEADERS.waitedIn] as const;
 
 /**
  * Publishes `original` on its live subject into the stream of its root (the broker refuses any

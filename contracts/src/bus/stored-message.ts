@@ -97,7 +97,7 @@ export function verifyStored(bus: Pick<Bus, "directory" | "skewMs">, m: Pick<Sto
     {
       subject: signedSubject, body: m.body, signature: headerOf(m.headers, HEADERS.signature), storedAt,
       // A replayed copy's message id names its replay run, not the envelope.
-      headers: { contentType: headerOf(m.headers, HEADERS.contentType), traceparent: headerOf(m.headers, HEADERS.traceparent), msgId: headerOf(m.headers, HEADERS.msgId), checkMsgId: !(replay || isSandbox), streamSource: headerOf(m.headers, HEADERS.streamSource) },
+      headers: { contentType: headerOf(m.headers, HEADERS.contentType), traceparent: headerOf(m.headers, HEADERS.traceparent), msgId: headerOf(m.headers, HEADERS.msgId), checkMsgId: !(replay || isSandbox), streamSource: headerOf(m.headers, HEADERS.streamSource), waitedIn: headerOf(m.headers, HEADERS.waitedIn) },
     },
     checkSignature ? { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay, checkSignature } : { directory: bus.directory, skewMs: bus.skewMs, checkSkew: !replay },
   );

@@ -4,11 +4,15 @@
  * lists and shows it; a re-drive with the default tolerance still fails and publishes nothing; with
  * SCHAKEL_CLOCK_SKEW=30m (and mechelen's service reconnected with the same setting through the
  * runtime) it is delivered once, written to the re-drive log, and a second re-drive stores nothing
- * (the stream's duplicate window). A forged message is not re-driven; bad input is exit 2.
+ * (the stream's duplicate window). A forged message is not re-driven; bad input is exit 2. A message
+ * that waited in a leaf's OUTBOX and was dead-lettered by an earlier release's receiver (without the
+ * OUTBOX allowance) is re-driven with the default tolerance: its copy says where it waited.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statSync } from "node:fs";
-import { sampleData } from "@schakel/contracts";
+import { jetstream } from "@nats-io/jetstream";
+import { headers as natsHeaders } from "@nats-io/transport-node";
+import { deadLetterSubject, sampleData, STREAMS } from "@schakel/contracts";
 import { CLOCK_SKEW_VARIABLE, DEFAULT_SKEW_MS, HEADERS, type Bus, type ConsumeEvent, type Consumption } from "@schakel/contracts/bus";
 import { connectService, createLogger, loadOrgConfig } from "@schakel/runtime";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
@@ -153,5 +157,38 @@ describe("schakel deadletter", () => {
     expect(feed.stderr).toContain(CLOCK_SKEW_VARIABLE);
     await expect(loadOrgConfig({ org: "mechelen", dataDir: s.dataDir, server: s.url, env: { [CLOCK_SKEW_VARIABLE]: "5 minutes" } })).rejects.toThrow(/SCHAKEL_CLOCK_SKEW "5 minutes"/);
     expect(readRedrives(s.dataDir)).toHaveLength(1);
+  });
+
+  it("deadletter - a message that waited in a leaf's OUTBOX, dead-lettered as clock-skew by an earlier release, is re-driven with the default tolerance and delivered once", async () => {
+    await consumption.stop();
+    // Stored at the hub two hours after it was written, sourced from a leaf's OUTBOX (the header the
+    // hub's server sets); without its message id, as if the duplicate window had passed since.
+    const out = await send("waited", new Date(Date.now() - 2 * 3_600_000), (b, h) => {
+      h.delete(HEADERS.msgId);
+      (h as unknown as { set(k: string, v: string): void }).set(HEADERS.streamSource, "OUTBOX:9f3c2a1b 7");
+      return b;
+    });
+    // The earlier release's receiver, without the OUTBOX allowance, filed it as clock-skew (its record
+    // names no origin) and terminated it.
+    const admin = await s.admin();
+    const m = await (await jetstream(admin).consumers.get(STREAMS.coord.name, "mechelen--mechelen")).next({ expires: 5_000 });
+    expect(m?.subject).toBe(out.subject);
+    const h = natsHeaders();
+    for (const [k, v] of [[HEADERS.reason, "clock-skew"], [HEADERS.detail, "7200 s apart, tolerance 300 s"], [HEADERS.sourceStream, STREAMS.coord.name],
+      [HEADERS.sourceSeq, String(m!.seq)], [HEADERS.sourceSubject, m!.subject], [HEADERS.consumer, "mechelen--mechelen"], [HEADERS.signature, m!.headers!.get(HEADERS.signature)], [HEADERS.traceparent, m!.headers!.get(HEADERS.traceparent)]]) h.set(k!, v!);
+    const filed = await jetstream(admin).publish(deadLetterSubject("mechelen", "clock-skew"), m!.data, { headers: h });
+    m!.term();
+
+    const receiver = await s.connectAs("mechelen");
+    expect(receiver.skewMs).toBe(DEFAULT_SKEW_MS);
+    consumption = receiver.consume({ handlers: { "notice.posted": (d) => void handled.push(d.data.title) }, onEvent: (e) => void events.push(e) });
+    const done = await cli(["deadletter", "redrive", String(filed.seq), "--json"]);
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout).results).toMatchObject([{ redriven: true, stored: { stream: "COORD" } }]);
+    await waitFor(() => handled.includes("Dead letter waited"), { what: "the re-driven notice handled under the default tolerance" });
+    const copy = await (await s.jsm()).streams.getMessage(STREAMS.coord.name, { seq: JSON.parse(done.stdout).results[0].stored.seq });
+    expect(copy?.header.get(HEADERS.waitedIn)).toBe("OUTBOX");
+    expect(handled.filter((t) => t === "Dead letter waited")).toHaveLength(1);
+    expect(events.filter((e) => e.kind === "rejected" && e.rejection.reason === "clock-skew")).toHaveLength(1); // only the first test's
   });
 });

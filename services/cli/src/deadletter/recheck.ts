@@ -6,10 +6,11 @@
  * those that will be sent: the signature and trace context the record kept, and the content type
  * and tracestate of the original where the source stream still holds it (otherwise structured
  * mode, what every sender of this release announces). The message id is not checked: the copy
- * goes out with the envelope id, which is what receivers require.
+ * goes out with the envelope id, which is what receivers require. An original that waited in a
+ * leaf's OUTBOX is judged with the OUTBOX's allowance, and its copy says so (Schakel-Waited-In).
  */
-import { isSandboxSubject, parseMessageSubject, ROOTS } from "@schakel/contracts";
-import { CLOUDEVENTS_JSON, decodeMessage, HEADERS, type KeyDirectory, type RedriveOriginal, type StoredMessage } from "@schakel/contracts/bus";
+import { isSandboxSubject, LEAF, parseMessageSubject, ROOTS } from "@schakel/contracts";
+import { CLOUDEVENTS_JSON, decodeMessage, HEADERS, sourcedFromOutbox, type KeyDirectory, type RedriveOriginal, type StoredMessage } from "@schakel/contracts/bus";
 import { headerValue } from "./records.ts";
 
 /** Why a dead letter is not re-driven: a receiver's rejection reason, or one of the re-drive's own. */
@@ -54,13 +55,17 @@ export function recheck(record: StoredMessage, source: StoredMessage | undefined
   const tracestate = original ? headerValue(original, HEADERS.tracestate) : undefined;
   const signature = headerValue(record, HEADERS.signature);
   const traceparent = headerValue(record, HEADERS.traceparent);
+  // An original that waited in a leaf's OUTBOX (the record says so, or its stored copy does) keeps
+  // that allowance: the copy says where it waited, and receivers judge its age as the original's.
+  const origin = headerValue(record, HEADERS.sourceOrigin) ?? (original && (headerValue(original, HEADERS.streamSource) ?? headerValue(original, HEADERS.waitedIn)));
+  const waitedIn = sourcedFromOutbox(origin, LEAF.outboxStream) ? LEAF.outboxStream : undefined;
   const decoded = decodeMessage(
-    { subject, body: record.body, signature, storedAt: opts.now ?? new Date(), headers: { contentType, traceparent, checkMsgId: false } },
+    { subject, body: record.body, signature, storedAt: opts.now ?? new Date(), headers: { contentType, traceparent, checkMsgId: false, waitedIn } },
     { directory: opts.directory, skewMs: opts.skewMs },
   );
   if (!decoded.ok) return refused(decoded.rejection.reason, decoded.rejection.detail);
   const headers: Record<string, string> = {};
-  for (const [k, v] of [[HEADERS.contentType, contentType], [HEADERS.signature, signature], [HEADERS.traceparent, traceparent], [HEADERS.tracestate, tracestate]] as const) {
+  for (const [k, v] of [[HEADERS.contentType, contentType], [HEADERS.signature, signature], [HEADERS.traceparent, traceparent], [HEADERS.tracestate, tracestate], [HEADERS.waitedIn, waitedIn]] as const) {
     if (v) headers[k] = v;
   }
   return { ok: true, original: { subject, body: record.body, id: decoded.envelope.id, headers } };
