@@ -72,6 +72,11 @@ export const DirectoryEntry = Organisation.extend({
   signingKeys: z.array(SigningKey).min(1),
   /** X25519 public key (nkeys curve key, X…) that case content is sealed to. */
   sealingKey: z.string().regex(/^X[A-Z2-7]{55}$/, "a public curve nkey (X…)"),
+  /**
+   * When the organisation left the registry: its keys are revoked from then on, so what it stored
+   * before still verifies, but nobody addresses it and it is served no more. Absent: a member.
+   */
+  leftAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 

@@ -114,6 +114,19 @@ export function renderAccounts(registry: Registry, ids: Identities, extraPlatfor
   return `${ACCOUNTS_BEGIN}\naccounts {\n${[platform, ...tenants.map(renderTenant)].join("\n")}\n}\n${ACCOUNTS_END}\n`;
 }
 
+/** The generated block of a config text (markers included), or undefined when it has none. */
+export function accountsBlockOf(configText: string): string | undefined {
+  const start = configText.indexOf(ACCOUNTS_BEGIN);
+  const end = configText.indexOf(ACCOUNTS_END);
+  if (start < 0 || end < start) return undefined;
+  return configText.slice(start, end + ACCOUNTS_END.length) + "\n";
+}
+
+/** The names of the accounts a generated block defines (the platform's, the audit's, one per organisation). */
+export function accountNamesOf(block: string): string[] {
+  return [...block.matchAll(/^ {4}"([^"]+)": \{$/gm)].map((m) => m[1]!);
+}
+
 /** Replaces the generated block inside an existing config text; throws when the markers are missing. */
 export function replaceAccounts(configText: string, block: string): string {
   const start = configText.indexOf(ACCOUNTS_BEGIN);

@@ -51,6 +51,8 @@ async function connectAdmin(url: string, seed: string, name: string, reconnect =
 export interface ProvisioningSession extends Omit<AdminSession, "provisioned"> {
   /** Settles once every stream, consumer and bucket of the registry exists (or with the provisioning error). */
   provisioned: Promise<ProvisionResult[]>;
+  /** Provisions again for a changed registry (what exists is kept; only the missing objects are made). */
+  provisionFor(registry: Registry, onOrganisation?: (org: string) => void): Promise<ProvisionResult[]>;
 }
 
 export interface AdminSessionOptions {
@@ -78,6 +80,7 @@ export async function startAdminSession(opts: AdminSessionOptions): Promise<Prov
     provisioned.catch(() => undefined); // the caller awaits it; unawaited, a failure must not end the process
     return {
       provisioned,
+      provisionFor: (registry, onOrganisation) => provision(admin, jsm, registry, onOrganisation ? { onOrganisation } : {}),
       gateReadiness: () => gate.readiness(),
       storedMessages: async (stream) => (await jsm.streams.info(stream)).state.messages,
       async close(o = {}) {

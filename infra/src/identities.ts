@@ -77,10 +77,13 @@ export async function ensureIdentities(registry: Registry, dataDir: string, now 
   const previous = await readJson<Directory>(directoryPath(dataDir));
   const earlierKeys = new Map<string, SigningKey[]>();
   for (const o of previous?.organisations ?? []) if (!earlierKeys.has(o.id)) earlierKeys.set(o.id, o.signingKeys);
+  const members = new Set(registry.organisations.map((o) => o.id));
+  // One that comes back gets a new key: its old ones stay revoked from the day it left.
+  const returning = new Set((previous?.organisations ?? []).filter((o) => o.leftAt && members.has(o.id)).map((o) => o.id));
   // Each organisation's file read, or made, a few at a time: hundreds one after the other took seconds.
   const credentials = await inBatches(registry.organisations, FILE_BATCH, async (org) => {
     const path = credentialsPath(dataDir, org.id);
-    let creds = await readJson<OrgCredentials>(path);
+    let creds = returning.has(org.id) ? undefined : await readJson<OrgCredentials>(path);
     if (!creds) {
       creds = { org: org.id, seed: dec.decode(createUser().getSeed()), curveSeed: dec.decode(createCurve().getSeed()) };
       await writeSecret(path, creds);
@@ -101,6 +104,13 @@ export async function ensureIdentities(registry: Registry, dataDir: string, now 
       : [...earlier.map((k) => (k.revokedAt ? k : { ...k, revokedAt: now.toISOString() })), { key: current, createdAt: now.toISOString() }];
     entries.push({ ...org, signingKeys, sealingKey: publicKeyOfCurveSeed(creds.curveSeed) });
   });
+  // One that left the registry stays in the directory with its keys revoked from then on, so what it
+  // stored before still verifies (a feed read back, a replay, the audit), and nothing after.
+  for (const o of previous?.organisations ?? []) {
+    if (members.has(o.id)) continue;
+    const leftAt = o.leftAt ?? now.toISOString();
+    entries.push({ ...o, leftAt, signingKeys: o.signingKeys.map((k) => (k.revokedAt ? k : { ...k, revokedAt: leftAt })) });
+  }
   const directory: Directory = { generatedAt: now.toISOString(), organisations: entries };
   await writeFile(directoryPath(dataDir), JSON.stringify(directory, null, 2) + "\n");
   return { organisations, admin: await operator(dataDir, ADMIN_ID), audit: await operator(dataDir, AUDIT_ID), directory };

@@ -16,13 +16,13 @@ export { openAdminSession, startAdminSession, provisionAsAdmin, AdminConnectErro
 export type { AdminSession, AdminSessionOptions, ProvisioningSession } from "./admin-session.ts";
 export type { ConsumerGate, ConsumerGateOptions, GateDecision } from "./consumer-gate.ts";
 export { checkConsumerRequest } from "./consumer-request.ts";
-export { rewriteServerConfig, runningPid, reloadServer } from "./reload.ts";
+export { needsRestart, rewriteServerConfig, runningPid, reloadServer, type ConfigRewrite } from "./reload.ts";
 export type { RequestVerdict, ConsumerRequest } from "./consumer-request.ts";
 export { renderServerConfig, renderAuthorization } from "./server-config.ts";
 export type { ServerConfigOptions } from "./server-config.ts";
 export { provision, streamConfigs, consumerConfigs, bucketNames, caseStateMaxAge, DEFAULT_RETENTION, PROVISION_CONCURRENCY } from "./provision.ts";
 export type { ProvisionResult, ProvisionOptions, RetentionSettings, Action } from "./provision.ts";
-export { startEmbeddedServer, embeddedPaths, EmbeddedServerError, findNatsServerBinary, NatsServerMissingError, findOnPath, ensureSystemTool, missingTools, SystemToolMissingError, SYSTEM_TOOLS, type SystemTool, type EnsureOptions, clearLeftoverServer, processAlive, commandLineOf, waitForExit, type EmbeddedServer, type EmbeddedServerOptions, type LeftoverOutcome } from "./embedded/mod.ts";
+export { startEmbeddedServer, embeddedPaths, EmbeddedServerError, startTimeoutFor, findNatsServerBinary, NatsServerMissingError, findOnPath, ensureSystemTool, missingTools, SystemToolMissingError, SYSTEM_TOOLS, type SystemTool, type EnsureOptions, clearLeftoverServer, processAlive, commandLineOf, waitForExit, type EmbeddedServer, type EmbeddedServerOptions, type LeftoverOutcome } from "./embedded/mod.ts";
 export * from "./cluster/mod.ts";
 export * from "./leaf/mod.ts";
 export { ALERTS, SCRAPE_JOB, renderAlertRules, renderScrapeConfig } from "./alerts.ts";

@@ -2,27 +2,50 @@
  * Applying a registry or key change to a running server: the generated accounts block inside the
  * server's config file is replaced (everything around it — ports, store, cluster — stays), then
  * nats-server re-reads its config on SIGHUP (supported on 2.9): a removed or rotated key is refused
- * from then on, and its open connections are closed by the server.
+ * from then on, and its open connections are closed by the server. An account added or removed
+ * needs a restart instead ({@link needsRestart}): `schakel up` does it when asked (registry-change.ts).
  */
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { SchakelError, type Registry } from "@schakel/contracts";
-import { renderAccounts, replaceAccounts } from "./accounts.ts";
+import { accountNamesOf, accountsBlockOf, renderAccounts, replaceAccounts } from "./accounts.ts";
 import type { Identities } from "./identities.ts";
 
+/** What rewriting the accounts block changed. */
+export interface ConfigRewrite {
+  changed: boolean;
+  /** Accounts (organisations) the new block defines and the old one did not, and the reverse. */
+  accountsAdded: string[];
+  accountsRemoved: string[];
+}
+
 /**
- * Rewrites the accounts block of `configPath` for `ids`; true when the text changed.
+ * A reload is enough for new, rotated or revoked users of existing accounts; an account added or
+ * removed needs a restart: nats-server 2.9 wires a new account's imports only when it starts (after
+ * a reload every request through them answers "no responders").
+ */
+export const needsRestart = (r: ConfigRewrite): boolean => r.accountsAdded.length > 0 || r.accountsRemoved.length > 0;
+
+/**
+ * Rewrites the accounts block of `configPath` for `ids`, saying what changed.
  * @throws SchakelError `not-found` when there is no config file yet (`schakel up` writes it).
  */
-export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities): Promise<boolean> {
+export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities): Promise<ConfigRewrite> {
   if (!existsSync(configPath)) {
     throw new SchakelError("not-found", `no server config at ${configPath}: start the bus once with "schakel up" (it writes the config), then rotate`, { path: configPath });
   }
   const before = await readFile(configPath, "utf8");
-  const after = replaceAccounts(before, renderAccounts(registry, ids));
-  if (after === before) return false;
-  await writeFile(configPath, after);
-  return true;
+  const block = renderAccounts(registry, ids);
+  const after = replaceAccounts(before, block);
+  const had = new Set(accountNamesOf(accountsBlockOf(before) ?? ""));
+  const has = new Set(accountNamesOf(block));
+  const rewrite = {
+    changed: after !== before,
+    accountsAdded: [...has].filter((a) => !had.has(a)),
+    accountsRemoved: [...had].filter((a) => !has.has(a)),
+  };
+  if (rewrite.changed) await writeFile(configPath, after);
+  return rewrite;
 }
 
 /** The pid in a pid file, when that process is alive. */

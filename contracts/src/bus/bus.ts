@@ -13,12 +13,13 @@ import { SchakelError } from "../errors.ts";
 import { inboxPrefix } from "../subjects.ts";
 import { consume, type ConsumeOptions, type Consumption } from "./consume.ts";
 import type { OrgCredentials } from "./credentials.ts";
+import type { CredentialsSource } from "./credentials-file.ts";
 import type { KeyDirectory } from "./directory.ts";
 import { AckPipeline } from "./ack-pipeline.ts";
 import { AuthenticationRetriesExhausted, withAuthenticationRetry, type AuthenticationRetry, type AuthenticationRetryEvent } from "./authentication-retry.ts";
 import { connectError, publishError } from "./errors-map.ts";
 import { headerBytes, HEADERS } from "./headers.ts";
-import { seedAuthenticator } from "./nkey-authenticator.ts";
+import { changingSeedAuthenticator, seedAuthenticator } from "./nkey-authenticator.ts";
 import { identityFrom, type Identity } from "./identity.ts";
 import { chain, type BusInterceptors } from "./interceptors.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
@@ -33,6 +34,15 @@ import { recordRead, type ReadInput } from "./record-read.ts";
 export interface ConnectOptions {
   servers: string | string[];
   credentials: OrgCredentials;
+  /**
+   * Credentials that may change while the connection lives (credentials-file.ts): asked again
+   * before every reconnect, and for every message signed, so that after a rotation of the
+   * organisation's key the bus authenticates and signs with the new one without a restart.
+   * `credentials` are then the ones to start with; both must be of the same organisation.
+   * Refused credentials then do not end the reconnecting (connection.ts): the new file may arrive
+   * after the server already refuses the old key, and every attempt asks the source again.
+   */
+  credentialsSource?: CredentialsSource;
   directory: KeyDirectory;
   /** Connection name shown in the server's monitoring. */
   name?: string;
@@ -82,6 +92,10 @@ export interface Published {
 export async function connectBus(opts: ConnectOptions): Promise<Bus> {
   const identity = identityFrom(opts.credentials);
   opts.directory.require(identity.org);
+  const source = opts.credentialsSource;
+  if (source && source.org !== identity.org) {
+    throw new SchakelError("unknown-organisation", `the credentials source is of "${source.org}", the credentials of "${identity.org}": give both of the same organisation`, { org: identity.org });
+  }
   const servers = Array.isArray(opts.servers) ? opts.servers : [opts.servers];
   let nc: NatsConnection;
   const backoff = reconnectBackoff();
@@ -89,7 +103,7 @@ export async function connectBus(opts: ConnectOptions): Promise<Bus> {
     nc = await withAuthenticationRetry(() => connect({
       servers,
       name: opts.name ?? `schakel:${identity.org}`,
-      authenticator: seedAuthenticator(opts.credentials.seed),
+      authenticator: source ? changingSeedAuthenticator(() => source.refresh().seed) : seedAuthenticator(opts.credentials.seed),
       inboxPrefix: inboxPrefix(identity.org),
       noAsyncTraces: true,
       maxReconnectAttempts: opts.reconnect === false ? 0 : -1,
@@ -123,17 +137,38 @@ export class Bus {
   readonly org: string;
   readonly skewMs: number;
   readonly directory: KeyDirectory;
+  #identity: Identity;
+  /** The credentials #identity was built from. */
+  #signingWith: OrgCredentials;
+  readonly #credentialsSource: CredentialsSource | undefined;
 
-  constructor(nc: NatsConnection, readonly identity: Identity, opts: ConnectOptions) {
+  constructor(nc: NatsConnection, identity: Identity, opts: ConnectOptions) {
     this.org = identity.org;
+    this.#identity = identity;
+    this.#signingWith = opts.credentials;
+    this.#credentialsSource = opts.credentialsSource;
     this.directory = opts.directory;
     this.skewMs = opts.skewMs ?? DEFAULT_SKEW_MS;
     this.#nc = nc;
     this.#js = jetstream(nc, { timeout: opts.timeoutMs ?? 5_000, ...(opts.jetStreamDomain ? { domain: opts.jetStreamDomain } : {}) });
     registerTransport(this, { nc, js: this.#js });
-    if (opts.reconnect !== false) void closeOnRepeatedRefusal(nc, (err) => (this.#refusedWith = err));
+    // Credentials that can change are tried again after a refusal: the new ones may not be there yet.
+    if (opts.reconnect !== false && !opts.credentialsSource) void closeOnRepeatedRefusal(nc, (err) => (this.#refusedWith = err));
     // Composed once: without interceptors a send calls #transmit directly.
     this.#send = chain(opts.interceptors?.outbound ?? [], (out) => this.#transmit(out));
+  }
+
+  /**
+   * The organisation's signing and opening side: with a `credentialsSource`, the one of the
+   * credentials it holds now (a rotated key is taken up for the next message signed).
+   */
+  get identity(): Identity {
+    const now = this.#credentialsSource?.current();
+    if (now && (now.seed !== this.#signingWith.seed || now.curveSeed !== this.#signingWith.curveSeed)) {
+      this.#identity = identityFrom(now);
+      this.#signingWith = now;
+    }
+    return this.#identity;
   }
 
   /** The server this bus is connected to now, as `host:port` (another one after a reconnect elsewhere); "" when none. */

@@ -139,14 +139,15 @@ export function decodeMessage(input: DecodeInput, opts: DecodeOptions): Decoded 
     return fail(reject("dataschema-mismatch", `${e.type} ${e.id} from "${e.sender}" names dataschema ${e.dataschema}: it must be ${dataSchemaUri(e.type, e.dataversion)} (its type at its dataversion)`));
   }
   // The sending client checks roles too; a hand-built message that skips it is refused here.
-  const from = opts.directory.organisation(e.sender);
+  // Read with the roles it had: an organisation that has left since still sent what it sent.
+  const from = opts.directory.memberOrFormer(e.sender);
   const roles = from?.roles ?? [];
   const allowed = catalog[e.type].senders;
   if (!allowed.some((r) => roles.includes(r))) {
     return fail(reject("sender-not-allowed", `"${e.sender}" (roles ${roles.join(", ")}) may not send ${e.type}; senders are ${allowed.join(", ")}`));
   }
   // A municipality's notice reaches only its neighbours and its province (nearby.ts).
-  const far = from && nearbyAudienceIssue(catalog[e.type], from, e.audience, (id) => opts.directory.organisation(id));
+  const far = from && nearbyAudienceIssue(catalog[e.type], from, e.audience, (id) => opts.directory.memberOrFormer(id));
   if (far) return fail(reject("sender-not-allowed", `${e.type} ${e.id}: ${far}`));
   // The acting person: both attributes or neither (earlier releases send neither: the service
   // acted), and a person role the sending organisation can have persons in.

@@ -3,7 +3,7 @@
  * keys (and since when a key is revoked) and which sealing key. Built from the generated
  * directory file; `replace()` swaps in a new one (after a rotation) without a restart.
  */
-import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import { readFileSync, unwatchFile, watchFile, type Stats } from "node:fs";
 import type { KeyObject } from "node:crypto";
 import { SchakelError } from "../errors.ts";
 import { Directory, type DirectoryEntry } from "../organisation.ts";
@@ -14,8 +14,15 @@ export type KeyCheck =
   | { ok: true; key: KeyObject }
   | { ok: false; reason: "unknown-organisation" | "unknown-key" | "revoked-key"; detail: string };
 
+/** Whether a followed file was written or replaced between two polls (not only read). */
+export function fileChanged(now: Stats, before: Stats): boolean {
+  return now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino;
+}
+
 export class KeyDirectory {
   #byId = new Map<string, DirectoryEntry>();
+  /** Members and organisations that left: only their keys are still looked up (what they stored before verifies). */
+  #withFormer = new Map<string, DirectoryEntry>();
   #verifiers = new Map<string, KeyObject>();
   #sealing = new Map<string, KeyObject>();
 
@@ -40,16 +47,21 @@ export class KeyDirectory {
 
   /**
    * Follows a directory file: each time it changes (a rotation, a revocation, a new organisation)
-   * the new directory replaces this one, without a restart. A file that does not parse is reported
-   * and ignored (the current directory stays). Returns a function that stops following.
+   * the new directory replaces this one, without a restart, and `onReplaced` is told. A file that
+   * does not parse (e.g. half-written) is reported once per change and ignored (the current
+   * directory stays). Returns a function that stops following.
    */
-  watchFile(path: string, onError: (err: Error) => void = () => {}, intervalMs = 1_000): () => void {
-    const listener = (): void => {
+  watchFile(path: string, onError: (err: Error) => void = () => {}, intervalMs = 1_000, onReplaced: (directory: KeyDirectory) => void = () => {}): () => void {
+    const listener = (now: Stats, before: Stats): void => {
+      // fs.watchFile also reports reads (access time): only a changed file is read again.
+      if (!fileChanged(now, before)) return;
       try {
         this.replace(KeyDirectory.fromFile(path).#directory);
       } catch (err) {
         onError(err as Error);
+        return;
       }
+      onReplaced(this);
     };
     watchFile(path, { interval: intervalMs, persistent: false }, listener);
     return () => unwatchFile(path, listener);
@@ -59,10 +71,12 @@ export class KeyDirectory {
 
   replace(directory: Directory): void {
     this.#directory = directory;
-    this.#byId = new Map(directory.organisations.map((o) => [o.id, o]));
+    this.#withFormer = new Map(directory.organisations.map((o) => [o.id, o]));
+    this.#byId = new Map(directory.organisations.filter((o) => !o.leftAt).map((o) => [o.id, o]));
     this.#sealing.clear();
   }
 
+  /** The members: organisations that left the registry are not among them. */
   get organisations(): DirectoryEntry[] {
     return [...this.#byId.values()];
   }
@@ -71,10 +85,17 @@ export class KeyDirectory {
     return this.#byId.get(id);
   }
 
-  /** The organisation, or an error that names it and lists what exists. */
+  /** A member, or an organisation that has left: who stored messages are read against (roles, places). */
+  memberOrFormer(id: string): DirectoryEntry | undefined {
+    return this.#withFormer.get(id);
+  }
+
+  /** The organisation, or an error that names it and lists what exists (or when it left). */
   require(id: string): DirectoryEntry {
     const org = this.#byId.get(id);
     if (!org) {
+      const left = this.#withFormer.get(id)?.leftAt;
+      if (left) throw new SchakelError("unknown-organisation", `organisation "${id}" left the registry at ${left}: it is no longer addressed or served`, { org: id });
       throw new SchakelError("unknown-organisation", `unknown organisation "${id}"; known: ${[...this.#byId.keys()].join(", ")}`, { org: id });
     }
     return org;
@@ -101,7 +122,7 @@ export class KeyDirectory {
 
   /** Is `key` a signing key of `org` that was valid at `at` (the broker's storage time)? */
   checkSigningKey(org: string, key: string, at: Date): KeyCheck {
-    const entry = this.#byId.get(org);
+    const entry = this.#withFormer.get(org);
     if (!entry) return { ok: false, reason: "unknown-organisation", detail: `sender "${org}" is not in the directory` };
     const registered = entry.signingKeys.find((k) => k.key === key);
     if (!registered) return { ok: false, reason: "unknown-key", detail: `key ${key.slice(0, 10)}… is not a key of "${org}"` };

@@ -31,6 +31,8 @@ export type { FeedStart, FeedSource, FeedSlot, OpenSlotsOptions } from "./feed-s
 export { findInFeed, collectFromFeed } from "./find-in-feed.ts";
 export type { FoundMessage, FindOptions } from "./find-in-feed.ts";
 export { OrgCredentials, readCredentials } from "./credentials.ts";
+export { CredentialsFile } from "./credentials-file.ts";
+export type { CredentialsSource, FollowCredentialsOptions } from "./credentials-file.ts";
 export { KeyDirectory } from "./directory.ts";
 export type { KeyCheck } from "./directory.ts";
 export { identityFrom } from "./identity.ts";
@@ -59,7 +61,7 @@ export { SIGNATURE_HEADER, signingBytes, encodeSignature, verifySignature } from
 export { startSendSpan, startProcessSpan, startRefusalSpan, startFlowSpan, withContext, wireContext, parseTraceparent, formatTraceparent } from "./tracing.ts";
 export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescription } from "./tracing.ts";
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey, userNkeyOfSeed, curveNkeyOfSeed, x25519FromRaw } from "./nkey-codec.ts";
-export { seedAuthenticator } from "./nkey-authenticator.ts";
+export { changingSeedAuthenticator, seedAuthenticator } from "./nkey-authenticator.ts";
 export { RecordBucket, openBucket, openRecords, isRevisionConflict } from "./records.ts";
 export type { Stored, CreateOutcome, UpdateOutcome, RecordStore, BucketUser } from "./records.ts";
 export { TextRecords } from "./text-records.ts";

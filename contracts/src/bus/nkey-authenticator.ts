@@ -14,3 +14,21 @@ export function seedAuthenticator(seed: string): Authenticator {
   const nkey = userNkeyOfSeed(seed);
   return (nonce) => ({ nkey, sig: nonce ? sign(null, new TextEncoder().encode(nonce), privateKey).toString("base64") : "" });
 }
+
+/**
+ * The authenticator of a seed that may change while the connection lives (a rotated key):
+ * `seedNow()` is asked at every connect and reconnect, and the key objects are built again only
+ * when it gives another seed.
+ */
+export function changingSeedAuthenticator(seedNow: () => string): Authenticator {
+  let seed: string | undefined;
+  let answer: Authenticator | undefined;
+  return (nonce) => {
+    const now = seedNow();
+    if (!answer || now !== seed) {
+      answer = seedAuthenticator(now);
+      seed = now;
+    }
+    return answer(nonce);
+  };
+}

@@ -10,7 +10,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Registry } from "@schakel/contracts";
 import type { Identities } from "../identities.ts";
-import { renderServerConfig } from "../server-config.ts";
+import { accountsBlockOf } from "../accounts.ts";
+import { renderServerConfig, renderServerConfigAround } from "../server-config.ts";
 import { findNatsServerBinary } from "./binary.ts";
 import { privateAppendStream, privateDir } from "../private-files.ts";
 import { clearLeftoverServer, type LeftoverOutcome } from "./leftover.ts";
@@ -45,6 +46,12 @@ export interface EmbeddedServerOptions {
   maxPayload?: number;
   /** Reports what was done about a server left running by an earlier run. */
   onLeftover?: (outcome: LeftoverOutcome) => void;
+  /**
+   * Keep the accounts block of the config file, when there is one (a restart): `schakel identities`
+   * rewrites it while the server runs, and a restart must not undo that. Ports and store are
+   * rendered from these options as always.
+   */
+  keepAccounts?: boolean;
 }
 
 /** The embedded server could not start: one line saying why; `serverOutput` holds its last lines. */
@@ -132,9 +139,9 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   for (const f of await readdir(paths.runDir)) if (f.endsWith(".ports")) await rm(join(paths.runDir, f), { force: true });
 
   const requested = opts.port === undefined || opts.port === 0 ? -1 : opts.port; // nats-server reads 0 as 4222
-  await writeIfChanged(paths.config, renderServerConfig(opts.registry, opts.identities, {
-    port: requested, storeDir: paths.storeDir, portsFileDir: paths.runDir, httpPort: opts.monitorPort ?? -1, maxPayload: opts.maxPayload,
-  }));
+  const settings = { port: requested, storeDir: paths.storeDir, portsFileDir: paths.runDir, httpPort: opts.monitorPort ?? -1, maxPayload: opts.maxPayload };
+  const kept = opts.keepAccounts ? accountsBlockOf(await readFile(paths.config, "utf8").catch(() => "")) : undefined;
+  await writeIfChanged(paths.config, kept ? renderServerConfigAround(kept, settings) : renderServerConfig(opts.registry, opts.identities, settings));
 
   const log: WriteStream = privateAppendStream(paths.logFile);
   const logClosed = new Promise<void>((resolve) => log.once("close", () => resolve()));

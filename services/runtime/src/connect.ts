@@ -3,7 +3,7 @@
  * clock-skew tolerance, reconnecting forever (a service outlives server restarts), waiting for
  * the server at start-up, and logging every disconnect and reconnect.
  */
-import { connectBus, type Bus } from "@schakel/contracts/bus";
+import { connectBus, type Bus, type CredentialsSource } from "@schakel/contracts/bus";
 import type { OrgConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 
@@ -12,6 +12,8 @@ export interface ServiceConnectOptions {
   name?: string;
   service: string;
   log: Logger;
+  /** Credentials that may change while it runs (a rotated key, credentials-file.ts); default the config's, fixed. */
+  credentialsSource?: CredentialsSource;
 }
 
 /** Connects one organisation; throws SchakelError when the credentials are refused. */
@@ -19,6 +21,7 @@ export async function connectService(config: OrgConfig, opts: ServiceConnectOpti
   const bus = await connectBus({
     servers: config.servers,
     credentials: config.credentials,
+    ...(opts.credentialsSource ? { credentialsSource: opts.credentialsSource } : {}),
     directory: config.directory,
     skewMs: config.skewMs,
     name: opts.name ?? `schakel-${opts.service}:${config.org}`,

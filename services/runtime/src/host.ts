@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { ORG_PROCESSED_PREFIX, orgStateBucket } from "@schakel/contracts";
-import { KvProcessedStore, openBucket, type Bus, type KeyDirectory, type OrgCredentials, type ReachabilityWatch } from "@schakel/contracts/bus";
+import { KvProcessedStore, openBucket, type Bus, type CredentialsSource, type KeyDirectory, type OrgCredentials, type ReachabilityWatch } from "@schakel/contracts/bus";
 import { loadDirectory, loadOrgConfig } from "./config.ts";
 import { connectService } from "./connect.ts";
 import { observeConsumerLag } from "./consumer-lag.ts";
@@ -29,6 +29,11 @@ export interface StartServiceOptions<O extends object> {
   directory?: KeyDirectory;
   /** Credentials by organisation, for a deployment handed them in a file; default read from the data folder. */
   credentials?: ReadonlyMap<string, OrgCredentials>;
+  /**
+   * Credentials by organisation that may change while it runs (a file followed after a key
+   * rotation, credentials-file.ts): the connection authenticates and signs with what they hold now.
+   */
+  credentialSources?: ReadonlyMap<string, CredentialsSource>;
 }
 
 interface Running {
@@ -65,11 +70,12 @@ export class ServiceHost {
   }
 
   async #startOne<O extends object>(def: ServiceDefinition<O>, org: string, dataDir: string, directory: KeyDirectory, opts: StartServiceOptions<O>): Promise<void> {
-    const credentials = opts.credentials?.get(org);
+    const source = opts.credentialSources?.get(org);
+    const credentials = source?.current() ?? opts.credentials?.get(org);
     const config = await loadOrgConfig({ org, dataDir, directory, ...(opts.server ? { server: opts.server } : {}), ...(credentials ? { credentials } : {}) });
     const log = this.log.child({ org });
     log.debug({ servers: config.servers }, "connecting to the bus (waits until it is up)");
-    const bus = await connectService(config, { service: def.name, log });
+    const bus = await connectService(config, { service: def.name, log, ...(source ? { credentialsSource: source } : {}) });
     this.#reachability.set(org, watchOrganisation(bus));
     try {
       const processed = new KvProcessedStore(await openBucket(bus, orgStateBucket(org)), ORG_PROCESSED_PREFIX);

@@ -8,10 +8,10 @@
  */
 import type { WriteStream } from "node:fs";
 import { join } from "node:path";
-import type { KeyDirectory } from "@schakel/contracts/bus";
+import { CredentialsFile, readCredentials, type KeyDirectory } from "@schakel/contracts/bus";
 import { federalService } from "@schakel/federal";
 import { flemishService } from "@schakel/flemish";
-import { privateAppendStream } from "@schakel/infra";
+import { credentialsPath, privateAppendStream } from "@schakel/infra";
 import { localPartnerService, localService, supralocalService } from "@schakel/local";
 import { createLogger, fromOrganisations, ServiceHost, type ComponentReadiness, type ServiceDefinition } from "@schakel/runtime";
 import { startBounded } from "./bounded-start.ts";
@@ -26,10 +26,21 @@ export interface RunningService {
 }
 
 export interface LevelServices {
-  running: RunningService[];
+  /** What runs now, per service (it changes with {@link LevelServices.reconcile}). */
+  readonly running: RunningService[];
   logFile: string;
   /** Every hosted organisation's readiness (connected, consumers bound, caught up), for the health server. */
   readiness(): ComponentReadiness;
+  /**
+   * After a registry change on a running bus, before the server restarts: stops (drains) the
+   * services of the organisations the directory no longer holds. Resolves with those organisations.
+   */
+  stopDeparted(): Promise<string[]>;
+  /**
+   * After the restart: starts the services of the organisations the directory gained, once
+   * `provisioned` says their objects exist. Resolves with those organisations.
+   */
+  startArrived(provisioned: (org: string) => Promise<void>): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -64,30 +75,65 @@ export async function startLevelServices(opts: LevelServicesOptions): Promise<Le
   // Owner-only: log lines carry ids (organisations, messages, case references), never titles or bodies.
   const logFile = join(opts.dataDir, "logs", "services.log");
   const stream: WriteStream = privateAppendStream(logFile);
-  const running: RunningService[] = [];
+  const loggers = new Map(LEVEL_SERVICES.map((def) => [def, createLogger({ service: def.name, destination: stream })]));
+  /** One host per service and organisation, in the order of LEVEL_SERVICES. */
+  const hosts = new Map<string, { def: ServiceDefinition<object>; host: ServiceHost }>();
+  const keyOf = (def: ServiceDefinition<object>, org: string): string => `${def.name}/${org}`;
+  const wanted = () => LEVEL_SERVICES.flatMap((def) => def.organisations(opts.directory).map((org) => ({ def, org })));
+
+  // A bounded number of organisations start at a time (bounded-start.ts); after a failure nothing
+  // new starts and the starts under way are settled, so the caller can stop every one that did.
+  const startAll = async (jobs: { def: ServiceDefinition<object>; org: string }[], provisioned = opts.provisioned, onProgress = opts.onProgress) => {
+    const { started, failure } = await startBounded(jobs, async ({ def, org }) => {
+      await provisioned?.(org);
+      // Read again at every reconnect: after `schakel identities rotate` the service goes on with the new key.
+      const path = credentialsPath(opts.dataDir, org);
+      const credentials = CredentialsFile.onDemand(path, await readCredentials(path), {
+        onChange: () => loggers.get(def)!.info({ org }, "new credentials taken up (key rotated)"),
+        onError: (err) => loggers.get(def)!.warn({ org, err: err.message }, "credentials file not taken up"),
+      });
+      return ServiceHost.start(def, {
+        orgs: [org], dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
+        logger: loggers.get(def)!, options: opts.options?.[def.name] ?? {}, credentialSources: new Map([[org, credentials]]),
+      });
+    }, { limit: opts.concurrency ?? START_CONCURRENCY, ...(onProgress ? { onProgress } : {}) });
+    for (const { item, value } of started) hosts.set(keyOf(item.def, item.org), { def: item.def, host: value });
+    return { started: started.map((s) => s.item.org), failure };
+  };
+  const stopHosts = async (keys: string[]): Promise<void> => {
+    await Promise.allSettled(keys.map((k) => hosts.get(k)!.host.stop()));
+    for (const k of keys) hosts.delete(k);
+  };
   const stop = async (): Promise<void> => {
-    await Promise.allSettled(running.flatMap((r) => r.hosts.map((h) => h.stop())));
+    await stopHosts([...hosts.keys()]);
     await new Promise<void>((resolve) => stream.end(() => resolve()));
   };
-  // One host per organisation, a bounded number starting at a time (bounded-start.ts); after a
-  // failure nothing new starts and the starts under way are settled, so none is left running.
-  const jobs = LEVEL_SERVICES.flatMap((def) => def.organisations(opts.directory).map((org) => ({ def, org })));
-  const loggers = new Map(LEVEL_SERVICES.map((def) => [def, createLogger({ service: def.name, destination: stream })]));
-  const { started, failure } = await startBounded(jobs, async ({ def, org }) => {
-    await opts.provisioned?.(org);
-    return ServiceHost.start(def, {
-      orgs: [org], dataDir: opts.dataDir, server: opts.url, directory: opts.directory,
-      logger: loggers.get(def)!, options: opts.options?.[def.name] ?? {},
-    });
-  }, { limit: opts.concurrency ?? START_CONCURRENCY, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-  for (const def of LEVEL_SERVICES) {
-    const hosts = started.flatMap((s) => (s.item.def === def ? [s.value] : []));
-    if (hosts.length) running.push({ service: def.name, orgs: hosts.flatMap((h) => h.orgs), hosts });
-  }
-  if (failure) {
+
+  const first = await startAll(wanted());
+  if (first.failure) {
     await stop();
-    throw failure.error;
+    throw first.failure.error;
   }
-  const readiness = (): ComponentReadiness => fromOrganisations(Object.assign({}, ...running.flatMap((r) => r.hosts.map((h) => h.readiness()))));
-  return { running, logFile, readiness, stop };
+  return {
+    get running(): RunningService[] {
+      return LEVEL_SERVICES.flatMap((def) => {
+        const mine = [...hosts.values()].filter((h) => h.def === def).map((h) => h.host);
+        return mine.length ? [{ service: def.name, orgs: mine.flatMap((h) => h.orgs), hosts: mine }] : [];
+      });
+    },
+    logFile,
+    readiness: (): ComponentReadiness => fromOrganisations(Object.assign({}, ...[...hosts.values()].map((h) => h.host.readiness()))),
+    async stopDeparted() {
+      const keep = new Set(wanted().map((j) => keyOf(j.def, j.org)));
+      const gone = [...hosts.keys()].filter((k) => !keep.has(k));
+      await stopHosts(gone);
+      return gone.map((k) => k.slice(k.indexOf("/") + 1));
+    },
+    async startArrived(provisioned) {
+      const { started, failure } = await startAll(wanted().filter((j) => !hosts.has(keyOf(j.def, j.org))), provisioned, undefined);
+      if (failure) throw failure.error;
+      return started;
+    },
+    stop,
+  };
 }

@@ -7,7 +7,7 @@
 import type { WriteStream } from "node:fs";
 import { join } from "node:path";
 import { SchakelError } from "@schakel/contracts";
-import type { KeyDirectory, OrgCredentials } from "@schakel/contracts/bus";
+import type { CredentialsSource, KeyDirectory, OrgCredentials } from "@schakel/contracts/bus";
 import { privateAppendStream } from "@schakel/infra";
 import { createLogger, ServiceHost, type ComponentReadiness, fromOrganisations, type ServiceDefinition } from "@schakel/runtime";
 import { LEVEL_SERVICES } from "./level-services.ts";
@@ -18,7 +18,12 @@ export interface OrganisationServicesOptions {
   servers: string[];
   /** The organisation's credentials (its `<org>.creds.json`). */
   credentials: OrgCredentials;
-  /** The bus's public key directory. */
+  /**
+   * The organisation's credentials file, followed (CredentialsFile): after a rotation of its key
+   * the services reconnect and sign with the new one without a restart. Must be of `org`.
+   */
+  credentialsSource?: CredentialsSource;
+  /** The bus's public key directory (follow its file with `KeyDirectory.watchFile` to take up changes). */
   directory: KeyDirectory;
   /** The organisation's own data folder (logs, processed markers are on the bus). */
   dataDir: string;
@@ -47,8 +52,8 @@ export function servicesFor(org: string, directory: KeyDirectory): ServiceDefini
 
 /** Starts the services of one organisation; resolves once every one consumes. */
 export async function startOrganisationServices(opts: OrganisationServicesOptions): Promise<OrganisationServices> {
-  if (opts.credentials.org !== opts.org) {
-    throw new SchakelError("unknown-organisation", `the credentials given belong to "${opts.credentials.org}", not "${opts.org}": pass the file of ${opts.org}`, { org: opts.org });
+  for (const given of [opts.credentials.org, opts.credentialsSource?.org ?? opts.org]) {
+    if (given !== opts.org) throw new SchakelError("unknown-organisation", `the credentials given belong to "${given}", not "${opts.org}": pass the file of ${opts.org}`, { org: opts.org });
   }
   const defs = servicesFor(opts.org, opts.directory);
   const logFile = join(opts.dataDir, "logs", `${opts.org}.log`);
@@ -63,6 +68,7 @@ export async function startOrganisationServices(opts: OrganisationServicesOption
       hosts.push(await ServiceHost.start(def, {
         orgs: [opts.org], dataDir: opts.dataDir, server: opts.servers, directory: opts.directory,
         credentials: new Map([[opts.org, opts.credentials]]),
+        ...(opts.credentialsSource ? { credentialSources: new Map([[opts.org, opts.credentialsSource]]) } : {}),
         logger: createLogger({ service: def.name, destination: stream }), options: opts.options?.[def.name] ?? {},
       }));
     }

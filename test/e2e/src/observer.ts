@@ -34,10 +34,15 @@ export class Observer {
   static async start(dataDir: string, url: string): Promise<Observer> {
     const admin = JSON.parse(readFileSync(credentialsPath(dataDir, "admin"), "utf8")) as { seed: string };
     const directory = KeyDirectory.fromFile(directoryPath(dataDir));
+    // Organisations added while the bus runs (schakel identities generate) are verified too.
+    const unwatch = directory.watchFile(directoryPath(dataDir), undefined, 100);
     const nc = await connect({ servers: url, authenticator: nkeyAuthenticator(new TextEncoder().encode(admin.seed)), name: "e2e-observer", maxReconnectAttempts: -1 });
     const observer = new Observer(nc);
+    void nc.closed().then(unwatch);
     const consumer: Consumer = await jetstream(nc, { timeout: 30_000 }).consumers.get(STREAMS.coord.name);
-    const messages = await consumer.consume();
+    // Short pulls: after a server restart the ordered consumer notices its lost pull by missed
+    // heartbeats (two of half this) and starts again where it was, within seconds.
+    const messages = await consumer.consume({ expires: 2_000 });
     void (async () => {
       for await (const m of messages) {
         const storedAt = new Date(m.info.timestampNanos / 1e6);

@@ -20,7 +20,7 @@ const reloads = (s: SchakelServer): number => s.server.output().split("\n").filt
 /** Applies new identities to the harness's running server: rewrite its accounts, SIGHUP, wait, swap the directory. */
 async function apply(s: SchakelServer, ids: Identities): Promise<void> {
   const before = reloads(s);
-  expect(await rewriteServerConfig(path.join(s.server.dir, "nats.conf"), s.registry, ids)).toBe(true);
+  expect((await rewriteServerConfig(path.join(s.server.dir, "nats.conf"), s.registry, ids)).changed).toBe(true);
   reloadServer(s.server.pid);
   await waitFor(() => reloads(s) > before, { timeoutMs: 10_000, what: "nats-server to log the reload" });
   s.directory.replace(ids.directory);

@@ -1,19 +1,24 @@
 /**
  * `schakel identities generate|list|rotate ORG|revoke ORG`: the organisations' keys. Each change
  * writes the credentials and the public key directory, rewrites the accounts in the data folder's
- * server config and asks a running server to reload it (SIGHUP), so that a registry change or a
- * rotation is one command. Services that hold the old credentials must be restarted with the new
- * ones; receivers pick up the new directory (KeyDirectory.watchFile) without a restart.
+ * server config and applies it to a running server: a reload (SIGHUP) for new, rotated or revoked
+ * keys; for organisations added to or removed from the registry, a restart that the running
+ * `schakel up` does when asked (nats-server 2.9 wires an account only at start), starting the new
+ * organisations' services and stopping those of the ones that left. Receivers pick up the new
+ * directory (KeyDirectory.watchFile) without a restart.
  */
 import type { Command } from "commander";
+import { resolve } from "node:path";
 import {
-  activeUserKey, AdminConnectError, embeddedPaths, ensureIdentities, loadRegistry, provisionAsAdmin, publicKeyOfSeed, reloadServer, revokeSigningKey,
-  rewriteServerConfig, rotateSigningKey, runningPid, type Identities,
+  activeUserKey, AdminConnectError, directoryPath, embeddedPaths, ensureIdentities, loadRegistry, needsRestart, processAlive, provisionAsAdmin, publicKeyOfSeed, reloadServer,
+  revokeSigningKey, rewriteServerConfig, rotateSigningKey, runningPid, startTimeoutFor, type ConfigRewrite, type Identities,
 } from "@schakel/infra";
 import type { Registry } from "@schakel/contracts";
+import { KeyDirectory } from "@schakel/contracts/bus";
 import { dataDirOf, readConnection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
-import { emit, note } from "../output.ts";
+import { color, emit, note } from "../output.ts";
+import { requestRegistryChange } from "../up/registry-change.ts";
 
 interface IdentityOptions extends GlobalOptions {
   registry?: string;
@@ -25,21 +30,56 @@ interface Applied {
   config: "rewritten" | "unchanged" | "absent";
   reloaded: boolean;
   provisioned: boolean;
+  /** Organisations added or removed on a running bus: `schakel up` restarted its server to wire them. */
+  restarted?: { ms: number; added: string[]; removed: string[]; started: string[]; stopped: string[] };
 }
 
-/** Rewrites the server config of the data folder and reloads a running server. */
+/** The pid of the `schakel up` that supervises nats-server `natsPid` in this data folder, if one does. */
+function supervisingUp(dataDir: string, natsPid: number): number | undefined {
+  const connection = (() => {
+    try {
+      return readConnection(dataDir);
+    } catch {
+      return undefined;
+    }
+  })();
+  const up = connection?.natsPid === natsPid ? connection.pid : undefined;
+  return up !== undefined && processAlive(up) ? up : undefined;
+}
+
+const listed = (orgs: string[]): string => orgs.length ? orgs.join(", ") : "none";
+
+/**
+ * Rewrites the server config of the data folder and applies it to a running server: a reload for
+ * new, rotated or revoked keys; organisations added or removed need a restart (nats-server 2.9
+ * wires an account only at start), which the running `schakel up` does when asked (registry-change.ts).
+ */
 async function applyToServer(opts: IdentityOptions, registry: Registry, ids: Identities, provisionToo: boolean): Promise<Applied> {
   const dataDir = dataDirOf(opts);
   const paths = embeddedPaths(dataDir);
   const applied: Applied = { config: "absent", reloaded: false, provisioned: false };
+  let rewrite: ConfigRewrite;
   try {
-    applied.config = (await rewriteServerConfig(paths.config, registry, ids)) ? "rewritten" : "unchanged";
+    rewrite = await rewriteServerConfig(paths.config, registry, ids);
   } catch {
     note(`no server config in ${dataDir} yet: "npx schakel up" writes it with these identities`);
     return applied;
   }
+  applied.config = rewrite.changed ? "rewritten" : "unchanged";
   const pid = await runningPid(paths.pidFile);
-  if (pid !== undefined && applied.config === "rewritten") {
+  if (pid !== undefined && needsRestart(rewrite)) {
+    const up = supervisingUp(dataDir, pid);
+    if (up !== undefined) {
+      note(`organisations added: ${listed(rewrite.accountsAdded)}; removed: ${listed(rewrite.accountsRemoved)} — asking "schakel up" (pid ${up}) to restart nats-server, which wires accounts only at start`);
+      const answer = await requestRegistryChange(dataDir, opts.registry ? resolve(opts.registry) : undefined, 2 * startTimeoutFor(registry));
+      if (answer.error) throw new CliError(`"schakel up" could not apply the registry change: ${answer.error}`, EXIT.failure);
+      applied.restarted = { ms: answer.restartMs, added: rewrite.accountsAdded, removed: rewrite.accountsRemoved, started: answer.started, stopped: answer.stopped };
+      applied.provisioned = true;
+      return applied;
+    }
+    note(color.yellow(`organisations added: ${listed(rewrite.accountsAdded)}; removed: ${listed(rewrite.accountsRemoved)}. nats-server wires accounts only at start: restart the bus to apply them (keys of existing organisations are reloaded now)`));
+  }
+  if (pid !== undefined && rewrite.changed) {
     reloadServer(pid);
     applied.reloaded = true;
     await new Promise((r) => setTimeout(r, 500));
@@ -76,20 +116,43 @@ async function generate(opts: IdentityOptions): Promise<void> {
   const registry = loadRegistry(opts.registry);
   const ids = await ensureIdentities(registry, dataDirOf(opts));
   const applied = await applyToServer(opts, registry, ids, true);
-  emit(opts, { organisations: registry.organisations.length, ...applied }, (r) =>
-    `${r.organisations} organisations have keys; server config ${r.config}${r.reloaded ? ", server reloaded" : ""}${r.provisioned ? ", consumers and buckets provisioned" : ""}`);
+  emit(opts, { organisations: registry.organisations.length, ...applied }, (r) => [
+    `${r.organisations} organisations have keys; server config ${r.config}${r.reloaded ? ", server reloaded" : ""}${r.restarted ? `, server restarted in ${(r.restarted.ms / 1000).toFixed(1)} s` : ""}${r.provisioned ? ", consumers and buckets provisioned" : ""}`,
+    ...(r.restarted ? [`added: ${listed(r.restarted.added)} (services started: ${listed(r.restarted.started)}); removed: ${listed(r.restarted.removed)} (services stopped: ${listed(r.restarted.stopped)})`] : []),
+  ].join("\n"));
 }
 
 async function list(opts: IdentityOptions): Promise<void> {
   const registry = loadRegistry(opts.registry);
   const ids = await ensureIdentities(registry, dataDirOf(opts));
-  const rows = ids.directory.organisations.map((o) => ({ org: o.id, level: o.level, active: activeUserKey(ids, o.id) ?? null, keys: o.signingKeys }));
-  emit(opts, rows, (rs) => rs.map((r) => `${r.org.padEnd(12)} ${r.level.padEnd(10)} ${r.active ? `${r.active.slice(0, 12)}…` : "SUSPENDED"}  ${r.keys.length - 1} earlier key(s)`).join("\n"));
+  const rows = ids.directory.organisations.map((o) => ({ org: o.id, level: o.level, active: activeUserKey(ids, o.id) ?? null, keys: o.signingKeys, leftAt: o.leftAt ?? null }));
+  const state = (r: (typeof rows)[number]): string => r.leftAt ? `LEFT ${r.leftAt}` : r.active ? `${r.active.slice(0, 12)}…` : "SUSPENDED";
+  emit(opts, rows, (rs) => rs.map((r) => `${r.org.padEnd(12)} ${r.level.padEnd(10)} ${state(r)}  ${r.keys.length - 1} earlier key(s)`).join("\n"));
+}
+
+/**
+ * A rotation or revocation changes one organisation's key, never who is a member: a registry that
+ * differs from the organisations the data folder holds keys for is refused (usage), naming the difference.
+ */
+function requireSameMembers(registry: Registry, dataDir: string, opts: IdentityOptions): void {
+  let members: string[];
+  try {
+    members = KeyDirectory.fromFile(directoryPath(dataDir)).organisations.map((o) => o.id);
+  } catch {
+    return; // no directory yet: the first keys are made with this registry
+  }
+  const inRegistry = new Set(registry.organisations.map((o) => o.id));
+  const added = [...inRegistry].filter((id) => !members.includes(id));
+  const removed = members.filter((id) => !inRegistry.has(id));
+  if (added.length || removed.length) {
+    throw new CliError(`the registry ${opts.registry ?? "(the default)"} differs from the organisations of ${dataDir} (it adds: ${listed(added)}; it removes: ${listed(removed)}): pass the registry the bus runs with (--registry), or apply the change first with "schakel identities generate --registry …"`, EXIT.usage);
+  }
 }
 
 async function change(org: string, opts: IdentityOptions, how: "rotate" | "revoke"): Promise<void> {
   const registry = loadRegistry(opts.registry);
   const dataDir = dataDirOf(opts);
+  requireSameMembers(registry, dataDir, opts);
   const before = keyOf(await ensureIdentities(registry, dataDir), org);
   const ids = how === "rotate"
     ? await rotateSigningKey(registry, dataDir, org)
@@ -99,7 +162,7 @@ async function change(org: string, opts: IdentityOptions, how: "rotate" | "revok
   const now = activeUserKey(ids, org) ?? null;
   emit(opts, { org, revokedKey: before, revokedAt, activeKey: now, ...applied }, (r) =>
     [`${org}: key ${r.revokedKey.slice(0, 12)}… revoked from ${r.revokedAt}`,
-      r.activeKey ? `new key ${r.activeKey.slice(0, 12)}… (credentials in the data folder; restart ${org}'s services with them)` : `${org} is suspended until "npx schakel identities rotate ${org}"`,
+      r.activeKey ? `new key ${r.activeKey.slice(0, 12)}… (credentials in the data folder; ${org}'s services under "schakel up" or "schakel run" reconnect with them, elsewhere restart them)` : `${org} is suspended until "npx schakel identities rotate ${org}"`,
       `server config ${r.config}${r.reloaded ? ", server reloaded: the old key is refused from now on" : ""}`].join("\n"));
 }
 

@@ -2,7 +2,8 @@
  * `schakel run`: one organisation's own deployment. Reads its credentials file and the bus's key
  * directory, starts the metrics pipeline and a health server before anything connects, then the
  * level service that serves the organisation (@schakel/stack), and waits for a stop signal.
- * With `--console`, also the organisation's own console (organisation-console.ts).
+ * With `--console`, also the organisation's own console (organisation-console.ts). It follows the
+ * directory and credentials files while it runs (followed-files.ts): key changes need no restart.
  * Every problem with the options or the files is exit 2 and names the option or file; a bus that
  * does not accept the credentials, or a start that fails, is exit 1.
  */
@@ -16,6 +17,7 @@ import { dataDirOf, type GlobalOptions } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
 import { parsePort, STOP_SIGNALS } from "../up/run.ts";
+import { followDeploymentFiles } from "./followed-files.ts";
 import { startOrganisationConsole, type OrganisationConsoleOptions } from "./organisation-console.ts";
 
 export interface RunOptions extends GlobalOptions, OrganisationConsoleOptions {
@@ -47,12 +49,16 @@ export async function runOrganisation(opts: RunOptions): Promise<number> {
   };
   try {
     const healthPort = parsePort(opts.healthPort, "--health-port");
-    const directory = KeyDirectory.fromFile(resolve(opts.directory ?? directoryPath(dataDir)));
+    const directoryFile = resolve(opts.directory ?? directoryPath(dataDir));
+    const directory = KeyDirectory.fromFile(directoryFile);
     if (!directory.organisations.some((o) => o.id === opts.org)) {
       throw new SchakelError("unknown-organisation", `--org "${opts.org}" is not in the key directory; known: ${directory.organisations.map((o) => o.id).join(", ")}`, { org: opts.org });
     }
-    const credentials = await credentialsOf(opts.org, resolve(opts.creds ?? credentialsPath(dataDir, opts.org)));
+    const credentialsFile = resolve(opts.creds ?? credentialsPath(dataDir, opts.org));
+    const credentials = await credentialsOf(opts.org, credentialsFile);
     const servers = resolveServers({ dataDir, ...(opts.server ? { server: opts.server } : {}) });
+    const followed = followDeploymentFiles({ org: opts.org, directory, directoryFile, credentials, credentialsFile });
+    stops.push(async () => followed.stop());
 
     const metrics = await startMetrics({ serviceName: `schakel-run-${opts.org}`, orgs: [opts.org] });
     stops.push(() => metrics.shutdown());
@@ -65,7 +71,7 @@ export async function runOrganisation(opts: RunOptions): Promise<number> {
     const signalled = new Promise<NodeJS.Signals>((resolve) => {
       for (const sig of STOP_SIGNALS) process.once(sig, resolve);
     });
-    const started = startOrganisationServices({ org: opts.org, servers, credentials, directory, dataDir });
+    const started = startOrganisationServices({ org: opts.org, servers, credentials, credentialsSource: followed.credentials, directory, dataDir });
     const first = await Promise.race([started, signalled]);
     if (typeof first === "string") {
       void started.then((s) => s.stop(), () => undefined);
@@ -75,7 +81,7 @@ export async function runOrganisation(opts: RunOptions): Promise<number> {
     const services = first;
     stops.push(() => services.stop());
     health.register("services", () => services.readiness());
-    const console = opts.console ? await startOrganisationConsole({ org: opts.org, credentials, directory, servers, dataDir }, opts) : undefined;
+    const console = opts.console ? await startOrganisationConsole({ org: opts.org, credentials: followed.credentials.current(), directory, servers, dataDir }, opts) : undefined;
     if (console) {
       stops.push(() => console.stop());
       health.register("console", () => console.readiness());

@@ -42,6 +42,13 @@ export interface RunningBus {
   gateReadiness(): { ready: boolean; reason?: string };
   /** How many messages a stream holds now (read with the admin identity). */
   storedMessages(stream: string): Promise<number>;
+  /**
+   * Applies a registry change that added or removed accounts: restarts the embedded server (it wires
+   * accounts only at start), then provisions what `registry` needs, telling `onOrganisation` as each
+   * organisation's objects exist. Resolves with how long the server was away (ms).
+   * @throws CliError when the bus runs on a server `up` did not start (it cannot restart that one).
+   */
+  applyRegistry(registry: Registry, onOrganisation: (org: string) => void): Promise<{ restartMs: number; provisioned: Promise<ProvisionResult[]> }>;
   /** Closes the admin connection, then stops the embedded server (if any). */
   stop(): Promise<void>;
 }
@@ -56,6 +63,26 @@ async function openAdmin(url: string, identities: Identities, registry: Registry
       throw new CliError(`the server at ${url} refused the admin identity of this data folder: run it with the config "schakel up" generates (nats-server.conf in the data folder), or leave out --server/NATS_URL to start one`, EXIT.unreachable);
     }
     throw new CliError(`${err.message}: start it, or leave out --server/NATS_URL to let "schakel up" start one`, EXIT.unreachable);
+  }
+}
+
+/** How long provisioning is tried again while the admin connection finds the restarted server. */
+const RECONNECT_PATIENCE_MS = 30_000;
+
+/**
+ * Provisioning right after a restart: the admin connection reconnects on its own (every 250 ms), and
+ * until it has, a request fails for want of a connection; provisioning is idempotent, so it is
+ * simply tried again.
+ */
+async function provisionOnceReconnected(attempt: () => Promise<ProvisionResult[]>): Promise<ProvisionResult[]> {
+  const deadline = Date.now() + RECONNECT_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }
 
@@ -115,6 +142,13 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
     return {
       url, embedded, provisioned, provisionedFor: (org) => organisations.of(org), gateReadiness: () => admin.gateReadiness(),
       storedMessages: (stream) => admin.storedMessages(stream),
+      async applyRegistry(registry, onOrganisation) {
+        if (!embedded) throw new CliError(`the bus runs on ${url}, a server "schakel up" did not start: restart it with the rewritten config yourself, then run "schakel identities generate" again to provision`, EXIT.usage);
+        const restartMs = await embedded.restart();
+        const provisioned = provisionOnceReconnected(() => admin.provisionFor(registry, onOrganisation));
+        provisioned.catch(() => undefined); // awaited by the caller
+        return { restartMs, provisioned };
+      },
       async stop() {
         // The gate's last flush needs the server; when it is gone, closing the connection is all there is to do.
         await admin.close({ serverRunning: !embedded || embedded.running });

@@ -10,7 +10,7 @@
 import { resolve } from "node:path";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { STREAMS } from "@schakel/contracts";
-import { ensureIdentities, loadRegistry, observeLeafLinks, personsPath, type LeftoverOutcome } from "@schakel/infra";
+import { directoryPath, ensureIdentities, loadRegistry, observeLeafLinks, personsPath, type LeftoverOutcome } from "@schakel/infra";
 import { notReady, startHealthServer, startMetrics, startTelemetry } from "@schakel/runtime";
 import {
   DEMO_DIGEST_WINDOW_MS, demoServiceOptions, startLevelServices, startStackAuditor, startStackConsole, startStackIdentityProvider, watchedPersons,
@@ -27,6 +27,8 @@ import { playDemoOnce } from "./demo/play-once.ts";
 import { parseDuration } from "../input/time-input.ts";
 import type { ServerBack, ServerDown } from "./server-supervisor.ts";
 import { dataFlag, renderSummary, summarise } from "./summary.ts";
+import { applyRegistryChange } from "./apply-registry.ts";
+import { clearStaleRegistryChange, followRegistryChanges } from "./registry-change.ts";
 import { configuredSmtp, removeNotificationSettings, smtpHost, startMailSink, writeNotificationSettings } from "./mail-sink.ts";
 
 export interface UpOptions extends GlobalOptions {
@@ -102,6 +104,8 @@ export async function runUp(opts: UpOptions): Promise<number> {
   const identities = await ensureIdentities(registry, dataDir);
   lap("identities");
   const directory = new KeyDirectory(identities.directory);
+  // A rotation, a revocation or a new organisation reaches every service of this process without a restart.
+  const unwatchDirectory = directory.watchFile(directoryPath(dataDir), (err) => note(color.yellow(`key directory: ${err.message} (the previous one stays in use)`)));
   // Narration goes to stdout for people; with --json stdout carries the one summary line only.
   const say = (line: string) => (opts.json ? note(line) : process.stdout.write(line + "\n"));
 
@@ -221,6 +225,12 @@ export async function runUp(opts: UpOptions): Promise<number> {
         bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true, healthUrl: health.url, issuer: idp.issuer, persons: idp.persons(),
       });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
+      if (bus.embedded) {
+        // Organisations added or removed by "schakel identities generate": applied here, where the server runs.
+        await clearStaleRegistryChange(dataDir);
+        const unfollow = followRegistryChanges(dataDir, (request) => applyRegistryChange({ dataDir, bus, directory, services, say }, request));
+        stops.push({ what: "registry changes", stop: async () => unfollow() });
+      }
       say(mailSink ? `mail: notifications go to ${mailSink.dir} (local mail sink ${mailSink.url})` : `mail: notifications go to the SMTP server ${smtpHost(configuredSmtp())}`);
       if (opts.demo && !stopping) {
         const storedMessages = summary.streams.find((s) => s.name === STREAMS.coord.name)?.messages ?? 0;
@@ -238,6 +248,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
       // Without a server, a connection can wait for it forever: give each part a moment, not more.
       await (serverGone ? withinGrace(stopped, s.what) : stopped);
     }
+    unwatchDirectory();
     await removeConnection(dataDir);
     for (const sig of STOP_SIGNALS) process.removeListener(sig, onSignal);
   }

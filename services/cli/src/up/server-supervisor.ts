@@ -4,7 +4,10 @@
  * the same config and JetStream store, so every connection — the services, the console, the
  * auditor, the consumer gate's admin connection, all of which reconnect without limit — finds it
  * where it was. Supervision gives up when the server dies more than `maxRestarts` times within
- * `windowMs`, or does not start again; an exit caused by `stop()` is never restarted.
+ * `windowMs`, or does not start again; an exit caused by `stop()` is never restarted. `restart()`
+ * stops and starts it on purpose (a registry change that adds or removes accounts, which
+ * nats-server 2.9 wires only at start); that is not counted as a crash. Every restart keeps the
+ * accounts block of the config file as `schakel identities` last wrote it.
  */
 import { EmbeddedServerError, startEmbeddedServer, type EmbeddedServer, type EmbeddedServerOptions } from "@schakel/infra";
 
@@ -54,6 +57,12 @@ export interface SupervisedServer {
   output(): string;
   /** Resolves when supervision gives up; never after `stop()`. */
   gaveUp: Promise<GaveUp>;
+  /**
+   * Stops the server (SIGTERM: JetStream flushes) and starts it again on the same ports with the
+   * same store, resolving with the ms it was away. Not counted as a crash.
+   * @throws EmbeddedServerError when it does not start again (supervision has then given up).
+   */
+  restart(): Promise<number>;
   /** Stops the server (waiting for a restart under way first); it is not restarted. */
   stop(): Promise<void>;
 }
@@ -69,7 +78,7 @@ export async function startSupervisedServer(opts: EmbeddedServerOptions, supervi
   const monitorPort = current.monitorUrl ? Number(new URL(current.monitorUrl).port) : undefined;
   // A restart pins the ports clients know; a leftover server was already dealt with on the first start.
   const { onLeftover: _reported, ...again } = opts;
-  const restartOptions: EmbeddedServerOptions = { ...again, port, ...(monitorPort ? { monitorPort } : {}) };
+  const restartOptions: EmbeddedServerOptions = { ...again, port, ...(monitorPort ? { monitorPort } : {}), keepAccounts: true };
   const exits: number[] = [];
   let stopping = false;
   let restarting: Promise<void> = Promise.resolve();
@@ -101,10 +110,31 @@ export async function startSupervisedServer(opts: EmbeddedServerOptions, supervi
 
   const watch = (server: EmbeddedServer): void => {
     void server.exited.then((exit) => {
-      if (!stopping) restarting = restart(server, describeExit(exit));
+      if (!stopping && server === current && !onPurpose) restarting = restart(server, describeExit(exit));
     });
   };
   watch(current);
+
+  let onPurpose = false;
+  const restartOnPurpose = async (): Promise<number> => {
+    await restarting;
+    const began = performance.now();
+    onPurpose = true;
+    try {
+      await current.stop();
+      current = await startEmbeddedServer(restartOptions);
+    } catch (err) {
+      const lines = err instanceof EmbeddedServerError ? err.serverOutput : current.output();
+      giveUp({ reason: `nats-server was restarted to apply a registry change and did not start again: ${(err as Error).message}`, output: lines });
+      throw err;
+    } finally {
+      onPurpose = false;
+    }
+    watch(current);
+    const ms = performance.now() - began;
+    supervision.onBack?.({ url, pid: current.pid, ms });
+    return ms;
+  };
 
   return {
     url, port, paths, gaveUp,
@@ -118,6 +148,11 @@ export async function startSupervisedServer(opts: EmbeddedServerOptions, supervi
       return current.running;
     },
     output: () => current.output(),
+    restart() {
+      const done = restartOnPurpose();
+      restarting = done.then(() => undefined, () => undefined);
+      return done;
+    },
     async stop() {
       stopping = true;
       await restarting;
