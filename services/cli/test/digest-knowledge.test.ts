@@ -102,10 +102,12 @@ describe("cli - digests people read and confirm", () => {
     expect(await cli("digest", "confirm", digestId, "--as", "mechelen")).toMatchObject({ confirmed: [], sentTo: [] });
     // The platform sees the digest it published for mechelen read in full, and gent's not at all.
     type Published = { municipality: string; published: { digestId: string; items: number; readItems: number; lastReadAt: string | null }[] };
+    // Both records are the platform's own writes, each in its own time: wait for both.
     const atPlatform = await waitFor(async () => {
       const rows = await cli<Published[]>("digest", "list", "--as", "vpr");
-      return rows.find((w) => w.municipality === "mechelen")?.published.find((p) => p.digestId === digestId && p.readItems === 2) ? rows : undefined;
-    }, { timeoutMs: 10_000, what: "the platform's record of mechelen's reads" });
+      const mechelenRead = rows.find((w) => w.municipality === "mechelen")?.published.find((p) => p.digestId === digestId && p.readItems === 2);
+      return mechelenRead && rows.find((w) => w.municipality === "gent")?.published.length ? rows : undefined;
+    }, { timeoutMs: 10_000, what: "the platform's record of mechelen's reads and of gent's digest" });
     expect(atPlatform.find((w) => w.municipality === "gent")?.published[0]).toMatchObject({ readItems: 0, lastReadAt: null });
     const unread = await cli<Published[]>("digest", "list", "--as", "vpr", "--unread");
     expect(unread.map((w) => w.municipality)).toContain("gent");
