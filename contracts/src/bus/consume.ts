@@ -22,6 +22,7 @@ import { interceptHandlers, type InboundInterceptor } from "./interceptors.ts";
 import type { Outgoing, PublishOptions } from "./outgoing.ts";
 import { MemoryProcessedStore, type ProcessedStore } from "./processed.ts";
 import { readStream, StreamRead } from "./read-stream.ts";
+import { SideBySide } from "./side-by-side.ts";
 import { HandlerRefusal, reject, type Rejection } from "./rejection.ts";
 import { headerOf, type Verdict } from "./stored-message.ts";
 import { HEADERS } from "./headers.ts";
@@ -91,9 +92,18 @@ export interface ConsumeOptions {
   /**
    * Verify a backlog's signatures in the crypto pool's worker threads, ahead of the handlers
    * (default true; see read-stream.ts and crypto-pool.ts). Handlers still run one at a time in
-   * stream order; false verifies every message on the event-loop thread.
+   * stream order (but for `independent` types); false verifies every message on the event-loop thread.
    */
   verifyInWorkers?: boolean;
+  /**
+   * Types whose handlers only change a record of the message's own (e.g. one recipient's receipt)
+   * and may run twice without a second effect: they may be handled side by side, up to
+   * `sideBySide` at once (side-by-side.ts); every other type still waits for all before it, so
+   * the order of effects changes only among these. Default: none, one at a time.
+   */
+  independent?: readonly MessageType[];
+  /** How many independent messages of one consumer at most are handled at once (default 16). */
+  sideBySide?: number;
 }
 
 export interface Consumption {
@@ -128,6 +138,9 @@ function replier(bus: Bus, envelope: Envelope, span: ActiveSpan, unsent: boolean
   return (t, d, o) => (unsent ? unsentAnswer(bus.prepare(t, d, { ...o, inReplyTo: envelope, trace: span.wire })) : bus.publish(t, d, { ...o, inReplyTo: envelope, trace: span.wire }));
 }
 
+/** Independent messages of one consumer handled at once at most, by default. */
+const SIDE_BY_SIDE = 16;
+
 const backoffMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1), 10_000);
 
 export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
@@ -152,6 +165,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
     attempts: HandlerAttempts;
   }
   const keyOf = (m: JsMsg): string => `${m.info.stream}#${m.seq}`;
+  const independent = new Set<string>(opts.independent ?? []);
 
   async function handle(m: JsMsg, r: Reading, verdict: Verdict): Promise<void> {
     const { consumer } = r;
@@ -252,6 +266,7 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
   /** Reads one consumer through the bus client's read path (read-stream.ts) until stopped. */
   function run(c: InboxConsumer): Promise<void> {
     let r: Reading | undefined;
+    const lanes = new SideBySide(opts.sideBySide ?? SIDE_BY_SIDE);
     const binding: ConsumerBinding = { stream: c.stream, name: c.name, bound: false, caughtUp: false };
     bindings.push(binding);
     const reading = readStream(bus, {
@@ -269,24 +284,29 @@ export function consume(bus: Bus, opts: ConsumeOptions): Consumption {
       },
     }, async (read) => {
       const m = StreamRead.jsMsgOf(read);
-      try {
-        await handle(m, r!, read.verdict!);
-        if (read.pending === 0) binding.caughtUp = true;
-      } catch (err) {
-        // Unexpected (e.g. the processed store is unreachable): not the message's fault, so
-        // try again later; only a message that keeps failing is filed as unreadable.
-        const error = `could not process ${c.stream}#${m.seq}: ${(err as Error)?.message ?? err}`;
-        const failures = r!.attempts.failed(keyOf(m), { what: `processing ${c.stream}#${m.seq}`, error: (err as Error)?.message ?? String(err), reason: "unreadable" });
-        if (failures.count >= r!.attempts.maxAttempts) await refuse(m, r!, reject("unreadable", failuresText(failures)));
-        else {
-          m.nak(backoffMs(failures.count));
-          emit({ kind: "consumer-error", consumer: c.name, error });
+      const verdict = read.verdict!;
+      await lanes.run(verdict.ok && independent.has(verdict.type), async () => {
+        try {
+          await handle(m, r!, verdict);
+          if (read.pending === 0) binding.caughtUp = true;
+        } catch (err) {
+          // Unexpected (e.g. the processed store is unreachable): not the message's fault, so
+          // try again later; only a message that keeps failing is filed as unreadable.
+          const error = `could not process ${c.stream}#${m.seq}: ${(err as Error)?.message ?? err}`;
+          const failures = r!.attempts.failed(keyOf(m), { what: `processing ${c.stream}#${m.seq}`, error: (err as Error)?.message ?? String(err), reason: "unreadable" });
+          if (failures.count >= r!.attempts.maxAttempts) await refuse(m, r!, reject("unreadable", failuresText(failures)));
+          else {
+            m.nak(backoffMs(failures.count));
+            emit({ kind: "consumer-error", consumer: c.name, error });
+          }
         }
-      }
+      });
     });
     stops.push(() => reading.stop());
     if (stopped) reading.stop();
-    return reading.closed.then(() => acks.flush());
+    return reading.closed
+      .then(() => lanes.settled().catch((err: unknown) => emit({ kind: "consumer-error", consumer: c.name, error: `while stopping: ${(err as Error)?.message ?? err}` })))
+      .finally(() => acks.flush());
   }
 
   const bindings: ConsumerBinding[] = [];

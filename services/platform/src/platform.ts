@@ -5,7 +5,7 @@
  * addressed to the platform itself also go through the common inbox, so it can be a recipient
  * like any organisation. Its case inbox is consumed for consultations addressed to it.
  */
-import { inboxConsumers, platformConsumer, STREAMS } from "@schakel/contracts";
+import { inboxConsumers, platformConsumer, STREAMS, type MessageType } from "@schakel/contracts";
 import type { Handlers, InboundInterceptor } from "@schakel/contracts/bus";
 import { caseKeysFor, checkCaseMessage, inboxHandlers, mergeHandlers, orgState, type OrgState } from "@schakel/organisation";
 import { consumeWithLogs, type OrgContext, type OrgInstance } from "@schakel/runtime";
@@ -79,14 +79,23 @@ function platformHandlers(p: PlatformContext, digestWindowMs: number, state: Org
 }
 
 /**
+ * Delivery receipts each change only their recipient's own record (deliveries.ts) and a second
+ * run changes nothing: the platform handles them side by side (a notice to hundreds of
+ * municipalities brings hundreds at once), everything else one at a time in stream order.
+ */
+export const PLATFORM_INDEPENDENT: readonly MessageType[] = ["notice.delivered"];
+
+/**
  * Tells the watchers how far the platform has read: the storage time of each coordination message
  * once its handlers succeeded (a failed one comes back, so it is not read yet). Every catalog type
  * has a handler here (the platform's own or the common inbox's), so every message read passes.
+ * Messages handled side by side are not counted: one may finish before an earlier one, so "read
+ * through" would claim too much; the watchers then ask the consumer's backlog (catch-up.ts).
  */
-export function readingProgress(catchUp: Pick<CatchUp, "observe">): InboundInterceptor {
+export function readingProgress(catchUp: Pick<CatchUp, "observe">, sideBySide: readonly MessageType[] = PLATFORM_INDEPENDENT): InboundInterceptor {
   return async (d, next) => {
     await next(d);
-    if (d.stream === STREAMS.coord.name) catchUp.observe(d.storedAt);
+    if (d.stream === STREAMS.coord.name && !sideBySide.includes(d.type)) catchUp.observe(d.storedAt);
   };
 }
 
@@ -101,7 +110,7 @@ export async function startPlatform(ctx: OrgContext, options: PlatformOptions = 
   const state = await orgState(ctx.bus);
   const handlers = mergeHandlers(platformHandlers(p, digestWindowMs, state, options.signalAcknowledgeMs ?? SIGNAL_ACKNOWLEDGE_MS), inboxHandlers(ctx, state, { caseKeys: caseKeysFor(ctx) }));
   const caseInbox = inboxConsumers(ctx.org, ctx.directory.require(ctx.org).level).filter((c) => c.stream === STREAMS.case.name);
-  const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox], interceptors: [readingProgress(catchUp)] });
+  const consumption = consumeWithLogs(ctx, handlers, { consumers: [feed, ...caseInbox], interceptors: [readingProgress(catchUp)], independent: PLATFORM_INDEPENDENT });
   const watchers = [deadlineWatcher(p, catchUp, tickMs), digestWatcher(p, catchUp, tickMs)];
   for (const w of watchers) w.start();
   const stopMetrics = observeObligations(stores);

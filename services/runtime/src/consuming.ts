@@ -11,7 +11,7 @@
  * any handler runs.
  */
 import type { ConsumeEvent, Consumption, Handlers, InboundInterceptor } from "@schakel/contracts/bus";
-import type { InboxConsumer } from "@schakel/contracts";
+import type { InboxConsumer, MessageType } from "@schakel/contracts";
 import type { OrgContext } from "./service.ts";
 import { trackConsumption } from "./health/organisation-readiness.ts";
 
@@ -23,6 +23,8 @@ export interface ConsumeWithLogsOptions {
   /** Also called for every event (metrics, tests). */
   onEvent?: (event: ConsumeEvent) => void;
   batch?: number;
+  /** Types whose handlers may run side by side (contracts' consume, `independent`). */
+  independent?: readonly MessageType[];
 }
 
 /** Starts consuming with typed handlers; stop it with the returned `Consumption.stop()`. */
@@ -34,6 +36,7 @@ export function consumeWithLogs(ctx: OrgContext, handlers: Handlers, opts: Consu
     ...(opts.consumers ? { consumers: opts.consumers } : {}),
     ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),
     ...(opts.batch ? { batch: opts.batch } : {}),
+    ...(opts.independent ? { independent: opts.independent } : {}),
     onEvent: (e) => {
       switch (e.kind) {
         case "processed":
