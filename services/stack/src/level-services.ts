@@ -26,7 +26,7 @@ export interface RunningService {
 }
 
 export interface LevelServices {
-  /** What runs now, per service (it changes with {@link LevelServices.reconcile}). */
+  /** What runs now, per service (it changes with stopDeparted and startArrived). */
   readonly running: RunningService[];
   logFile: string;
   /** Every hosted organisation's readiness (connected, consumers bound, caught up), for the health server. */

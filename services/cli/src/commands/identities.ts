@@ -124,6 +124,7 @@ async function generate(opts: IdentityOptions): Promise<void> {
 
 async function list(opts: IdentityOptions): Promise<void> {
   const registry = loadRegistry(opts.registry);
+  requireSameMembers(registry, dataDirOf(opts), opts);
   const ids = await ensureIdentities(registry, dataDirOf(opts));
   const rows = ids.directory.organisations.map((o) => ({ org: o.id, level: o.level, active: activeUserKey(ids, o.id) ?? null, keys: o.signingKeys, leftAt: o.leftAt ?? null }));
   const state = (r: (typeof rows)[number]): string => r.leftAt ? `LEFT ${r.leftAt}` : r.active ? `${r.active.slice(0, 12)}…` : "SUSPENDED";
@@ -131,8 +132,9 @@ async function list(opts: IdentityOptions): Promise<void> {
 }
 
 /**
- * A rotation or revocation changes one organisation's key, never who is a member: a registry that
- * differs from the organisations the data folder holds keys for is refused (usage), naming the difference.
+ * Listing, rotating or revoking never changes who is a member (only `generate` does): a registry
+ * that differs from the organisations the data folder holds keys for is refused (usage), naming the
+ * difference.
  */
 function requireSameMembers(registry: Registry, dataDir: string, opts: IdentityOptions): void {
   let members: string[];
