@@ -28,13 +28,18 @@ export const needsRestart = (r: ConfigRewrite): boolean => r.accountsAdded.lengt
 
 /**
  * Rewrites the accounts block of `configPath` for `ids`, saying what changed.
- * @throws SchakelError `not-found` when there is no config file yet (`schakel up` writes it).
+ * @throws SchakelError `not-found` when there is no config file yet (`schakel up` writes it);
+ * `schema` for a config with leaf links (a hub's or a leaf's), whose link users this would drop.
  */
 export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities): Promise<ConfigRewrite> {
   if (!existsSync(configPath)) {
     throw new SchakelError("not-found", `no server config at ${configPath}: start the bus once with "schakel up" (it writes the config), then rotate`, { path: configPath });
   }
   const before = await readFile(configPath, "utf8");
+  // A hub's accounts carry its leaves' link users, a leaf's are its own: rendered here they would be lost.
+  if (/^leafnodes\s*\{/m.test(before)) {
+    throw new SchakelError("schema", `the server config at ${configPath} has leaf links (a hub's or a leaf's): "schakel identities" rewrites only the config "schakel up" writes; render the hub and its leaves again with infra/scripts/topology.ts (it keeps the link secrets), then reload them`, { path: configPath });
+  }
   const block = renderAccounts(registry, ids);
   const after = replaceAccounts(before, block);
   const had = new Set(accountNamesOf(accountsBlockOf(before) ?? ""));

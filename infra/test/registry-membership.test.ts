@@ -5,14 +5,15 @@
  * gets a new key. The server config says which accounts a change adds or removes (those need a
  * restart of nats-server 2.9, not a reload).
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { accountNamesOf, renderAccounts } from "../src/accounts.ts";
 import { generatedRegistry } from "../src/generated-registry.ts";
-import { activeUserKey, ensureIdentities } from "../src/mod.ts";
+import { activeUserKey, ensureIdentities, rewriteServerConfig } from "../src/mod.ts";
+import { ensureLeafSecrets, renderHubConfig } from "../src/leaf/mod.ts";
 
 const everyone = generatedRegistry(15);
 const leaving = everyone.organisations.find((o) => o.id === "jh-mechelen")!;
@@ -70,5 +71,16 @@ describe("registry membership", () => {
     expect(all.filter((a) => !fewer.includes(a))).toEqual([leaving.id]);
     expect(fewer.filter((a) => !all.includes(a))).toEqual([]);
     expect(all).toEqual(expect.arrayContaining(everyone.organisations.map((o) => o.id)));
+  });
+
+  it("server config - a hub's config with its leaves' link users is not rewritten (they would be lost): refused, naming what to do", async () => {
+    const ids = await ensureIdentities(everyone, dataDir);
+    const sites = [{ name: "site-a", organisations: ["gemeente-0001"] }];
+    const hub = renderHubConfig(everyone, ids, sites, await ensureLeafSecrets(dataDir, sites), { host: "127.0.0.1", port: -1, leafPort: -1, storeDir: join(dataDir, "hub-store") });
+    const path = join(dataDir, "hub.conf");
+    await writeFile(path, hub);
+    expect(hub).toContain("leaf-site-a--gemeente-0001");
+    await expect(rewriteServerConfig(path, without, ids)).rejects.toThrow(/has leaf links .*infra\/scripts\/topology\.ts/);
+    expect(await readFile(path, "utf8")).toBe(hub);
   });
 });

@@ -13,7 +13,7 @@ import {
   activeUserKey, AdminConnectError, directoryPath, embeddedPaths, ensureIdentities, loadRegistry, needsRestart, processAlive, provisionAsAdmin, publicKeyOfSeed, reloadServer,
   revokeSigningKey, rewriteServerConfig, rotateSigningKey, runningPid, startTimeoutFor, type ConfigRewrite, type Identities,
 } from "@schakel/infra";
-import type { Registry } from "@schakel/contracts";
+import { SchakelError, type Registry } from "@schakel/contracts";
 import { KeyDirectory } from "@schakel/contracts/bus";
 import { dataDirOf, readConnection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
@@ -61,7 +61,8 @@ async function applyToServer(opts: IdentityOptions, registry: Registry, ids: Ide
   let rewrite: ConfigRewrite;
   try {
     rewrite = await rewriteServerConfig(paths.config, registry, ids);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SchakelError) || err.code !== "not-found") throw err;
     note(`no server config in ${dataDir} yet: "npx schakel up" writes it with these identities`);
     return applied;
   }
