@@ -8,7 +8,7 @@
  */
 import { leafDomain, LEAF, type Registry } from "@schakel/contracts";
 import type { Identities } from "../identities.ts";
-import { publicKeyOfSeed } from "../identities.ts";
+import { activeUserKey, publicKeyOfSeed } from "../identities.ts";
 import { renderPermissions } from "../server-config.ts";
 import { renderAuthorization } from "../server-config.ts";
 import { renderLeafListenBlock } from "../cluster/cluster-config.ts";
@@ -71,10 +71,14 @@ export function renderLeafAuthorization(registry: Registry, ids: Identities, sit
   const exports = orgs.flatMap((org) => publications(org.id).map((subject) => `      { service: ${q(subject)}, accounts: [${q(org.id)}] }`));
   const outbox = `    ${q(LEAF.outboxAccount)}: {\n      jetstream: enabled\n      users: [\n        # operator: provisions this leaf's OUTBOX\n        { nkey: ${q(publicKeyOfSeed(ids.admin.seed))} }\n      ]\n      exports: [\n${exports.join("\n")}\n      ]\n    }`;
   const accounts = orgs.map((org) => {
-    const creds = ids.organisations.get(org.id);
-    if (!creds) throw new Error(`no credentials for "${org.id}": run identities generation first`);
+    if (!ids.organisations.has(org.id)) throw new Error(`no credentials for "${org.id}": run identities generation first`);
+    // A suspended organisation (its key revoked, none issued) has no user at its leaf either.
+    const key = activeUserKey(ids, org.id);
+    const user = key
+      ? `{ nkey: ${q(key)}, permissions: ${renderPermissions(leafOrganisationPermissions(org))} }`
+      : `\n        # suspended: its signing key is revoked and no new key was issued (schakel identities rotate ${org.id})\n      `;
     const imports = publications(org.id).map((subject) => `        { service: { account: ${q(LEAF.outboxAccount)}, subject: ${q(subject)} } }`);
-    return `    # ${org.id}: ${org.name} (${org.level}); JetStream API at domain ${LEAF.hubDomain}\n    ${q(org.id)}: {\n      users: [ { nkey: ${q(publicKeyOfSeed(creds.seed))}, permissions: ${renderPermissions(leafOrganisationPermissions(org))} } ]\n      imports: [\n${imports.join("\n")}\n      ]\n    }`;
+    return `    # ${org.id}: ${org.name} (${org.level}); JetStream API at domain ${LEAF.hubDomain}\n    ${q(org.id)}: {\n      users: [ ${user} ]\n      imports: [\n${imports.join("\n")}\n      ]\n    }`;
   });
   return `accounts {\n${[outbox, ...accounts].join("\n")}\n}\n`;
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_ID, inboxPrefix } from "@schakel/contracts";
 import {
-  checkConsumerRequest, ensureIdentities, ensureLeafSecrets, loadRegistry, organisationLinkPermissions, renderAccounts, revokeSigningKey, tenantsOf, type Identities,
+  checkConsumerRequest, ensureIdentities, ensureLeafSecrets, loadRegistry, organisationLinkPermissions, renderAccounts, renderLeafAuthorization, revokeSigningKey, tenantsOf, type Identities,
 } from "@schakel/infra";
 
 const enc = new TextEncoder();
@@ -46,7 +46,7 @@ describe("config - the generated accounts and the consumer gate's rules", () => 
     }
   });
 
-  it("config - an organisation a leaf hosts links into its own account: mapped hub-domain names, its grants only, none for a suspended one", async () => {
+  it("config - an organisation a leaf hosts links into its own account: mapped hub-domain names, its grants only, none for a suspended one (nor a user at its leaf)", async () => {
     const site = { name: "mechelen", organisations: ["mechelen"] };
     const secrets = await ensureLeafSecrets(dir, [site]);
     const link = secrets.organisations.get("mechelen")!;
@@ -67,6 +67,11 @@ describe("config - the generated accounts and the consumer gate's rules", () => 
       await ensureIdentities(registry, suspendedDir);
       const suspended = await revokeSigningKey(registry, suspendedDir, "mechelen", { replace: false });
       expect(accountOf(renderAccounts(registry, suspended, [], secrets.organisations), "mechelen")).not.toContain("leaf-mechelen--mechelen");
+      // Nor a user at its own leaf: it cannot publish there until it is rotated.
+      const atLeaf = renderLeafAuthorization(registry, suspended, site);
+      expect(atLeaf).toContain("suspended: its signing key is revoked");
+      expect(accountOf(atLeaf, "mechelen")).not.toContain("nkey:");
+      expect(accountOf(renderLeafAuthorization(registry, ids, site), "mechelen")).toContain("nkey:");
     } finally {
       await rm(suspendedDir, { recursive: true, force: true });
     }
