@@ -163,8 +163,9 @@ export class Bus {
    * credentials it holds now (a rotated key is taken up for the next message signed).
    */
   get identity(): Identity {
+    // A source hands out a new credentials object only when the file brought other seeds.
     const now = this.#credentialsSource?.current();
-    if (now && (now.seed !== this.#signingWith.seed || now.curveSeed !== this.#signingWith.curveSeed)) {
+    if (now && now !== this.#signingWith) {
       this.#identity = identityFrom(now);
       this.#signingWith = now;
     }

@@ -56,7 +56,7 @@ export class KeyDirectory {
       // fs.watchFile also reports reads (access time): only a changed file is read again.
       if (!fileChanged(now, before)) return;
       try {
-        this.replace(KeyDirectory.fromFile(path).#directory);
+        this.replaceFromFile(path);
       } catch (err) {
         onError(err as Error);
         return;
@@ -68,6 +68,15 @@ export class KeyDirectory {
   }
 
   #directory: Directory = { generatedAt: new Date(0).toISOString(), organisations: [] };
+
+  /**
+   * Reads the directory file again and puts it in place of this one now (a caller that must not
+   * wait for {@link watchFile}'s next poll).
+   * @throws SchakelError as {@link fromFile}; this directory is then left as it was.
+   */
+  replaceFromFile(path: string): void {
+    this.replace(KeyDirectory.fromFile(path).#directory);
+  }
 
   replace(directory: Directory): void {
     this.#directory = directory;

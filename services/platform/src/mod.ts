@@ -5,7 +5,7 @@ export type { PlatformEvent, PlatformContext } from "./context.ts";
 export { openPlatformStores, deliveryReceipts } from "./stores.ts";
 export type { PlatformStores } from "./stores.ts";
 export { Obligation, Escalation, NoticeRecord, Receipt, DeliveryReceipt, deliveryReceiptKey, DigestState, DigestWindow, obligationKey } from "./records.ts";
-export { noticeStatus, receiptsByRecipient, openObligations, escalations, digestWindows } from "./read-models.ts";
+export { noticeStatus, receiptsByRecipient, openObligations, escalations, digestWindows, newestDigestsFirst, readInFull } from "./read-models.ts";
 export type { NoticeStatus, OpenObligation, EscalationView, DigestWindowView } from "./read-models.ts";
 export { escalationKey, escalationDueAt } from "./escalation.ts";
 export { addToWindow, closeWindow, DIGEST_LIMITS } from "./digest-bundler.ts";

@@ -141,6 +141,10 @@ export interface DigestWindowView {
   published: { digestId: string; windowStart: string; windowEnd: string; items: number; publishedAt: string; messageId: string; readItems: number; lastReadAt: string | null }[];
 }
 
+/** A published digest every item of which the municipality confirmed reading. */
+export const readInFull = (p: Pick<DigestWindowView["published"][number], "items" | "readItems">): boolean => p.readItems >= p.items;
+
+/** Per municipality (alphabetical): its open window, and the digests published to it, oldest first. */
 export async function digestWindows(stores: PlatformStores): Promise<DigestWindowView[]> {
   return (await stores.digests.list()).map(({ value: s }) => ({
     municipality: s.municipality,
@@ -150,4 +154,9 @@ export async function digestWindows(stores: PlatformStores): Promise<DigestWindo
       ...p, readItems: new Set((reads ?? []).flatMap((r) => r.items)).size, lastReadAt: (reads ?? []).map((r) => r.readAt).sort().at(-1) ?? null,
     })),
   })).sort((a, b) => a.municipality.localeCompare(b.municipality));
+}
+
+/** The same windows with each municipality's published digests newest first, as people follow them up (CLI and console). */
+export function newestDigestsFirst(windows: readonly DigestWindowView[]): DigestWindowView[] {
+  return windows.map((w) => ({ ...w, published: [...w.published].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)) }));
 }

@@ -4,19 +4,20 @@
  * record of `digest.read`, `digestWindows`).
  */
 import type { Bus } from "@schakel/contracts/bus";
-import { digestWindows, openPlatformStores, type DigestWindowView } from "@schakel/platform";
+import { digestWindows, newestDigestsFirst, openPlatformStores, readInFull, type DigestWindowView } from "@schakel/platform";
 import { color } from "../output.ts";
 
-/** The platform's digests by municipality, newest first within each. */
-export async function publishedDigests(bus: Bus): Promise<DigestWindowView[]> {
-  const windows = await digestWindows(await openPlatformStores(bus));
-  return windows.map((w) => ({ ...w, published: [...w.published].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)) }));
+/** The platform's digests by municipality, newest first within each; `unread`: only those not read in full. */
+export async function publishedDigests(bus: Bus, filter: { unread?: boolean } = {}): Promise<DigestWindowView[]> {
+  const windows = newestDigestsFirst(await digestWindows(await openPlatformStores(bus)));
+  if (!filter.unread) return windows;
+  return windows.map((w) => ({ ...w, published: w.published.filter((p) => !readInFull(p)) })).filter((w) => w.published.length);
 }
 
 /** One line per published digest: municipality, digest, window, items read. */
 export function renderPublished(windows: readonly DigestWindowView[]): string {
   const lines = windows.flatMap((w) => w.published.map((p) => {
-    const read = p.readItems === p.items ? color.green(`${p.readItems}/${p.items} read`) : p.readItems ? color.yellow(`${p.readItems}/${p.items} read`) : color.yellow("not read");
+    const read = readInFull(p) ? color.green(`${p.readItems}/${p.items} read`) : p.readItems ? color.yellow(`${p.readItems}/${p.items} read`) : color.yellow("not read");
     return `${w.municipality.padEnd(14)} ${p.digestId}  ${p.windowStart} – ${p.windowEnd}  ${read}${p.lastReadAt ? ` (last ${p.lastReadAt})` : ""}`;
   }));
   return lines.length ? lines.join("\n") : color.dim("no digests published yet");

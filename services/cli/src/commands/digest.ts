@@ -41,9 +41,7 @@ function renderDigest(d: ReceivedDigest): string {
 const listAction = (opts: AsOptions & { unread?: boolean }) => withBus(opts.as, opts, async (bus) => {
   // The platform receives no digests: it sees the ones it published and how far they were read.
   if (opts.as === platformOf(bus.directory)) {
-    const published = await publishedDigests(bus);
-    const rows = opts.unread ? published.map((w) => ({ ...w, published: w.published.filter((p) => p.readItems < p.items) })).filter((w) => w.published.length) : published;
-    return emit(opts, rows, renderPublished);
+    return emit(opts, await publishedDigests(bus, { unread: opts.unread === true }), renderPublished);
   }
   const all = await receivedDigests(bus);
   const rows = opts.unread ? all.filter((d) => !d.routedBy && (d.reads?.length ?? 0) < d.items.length) : all;

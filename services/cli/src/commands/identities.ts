@@ -36,14 +36,13 @@ interface Applied {
 
 /** The pid of the `schakel up` that supervises nats-server `natsPid` in this data folder, if one does. */
 function supervisingUp(dataDir: string, natsPid: number): number | undefined {
-  const connection = (() => {
-    try {
-      return readConnection(dataDir);
-    } catch {
-      return undefined;
-    }
-  })();
-  const up = connection?.natsPid === natsPid ? connection.pid : undefined;
+  let up: number | undefined;
+  try {
+    const connection = readConnection(dataDir);
+    if (connection?.natsPid === natsPid) up = connection.pid;
+  } catch {
+    return undefined; // unreadable: written by a run that died mid-write
+  }
   return up !== undefined && processAlive(up) ? up : undefined;
 }
 

@@ -7,8 +7,6 @@
  * own), the new organisations' consumers and bucket are provisioned and their services started.
  * Their data stays when organisations leave: erasure is its own step (`schakel case erase`).
  */
-import { readFileSync } from "node:fs";
-import { Directory } from "@schakel/contracts";
 import type { KeyDirectory } from "@schakel/contracts/bus";
 import { directoryPath, loadRegistry } from "@schakel/infra";
 import type { LevelServices } from "@schakel/stack";
@@ -26,7 +24,7 @@ export interface RunningParts {
 
 export async function applyRegistryChange(parts: RunningParts, request: RegistryChangeRequest): Promise<Omit<RegistryChangeAnswer, "id">> {
   const registry = loadRegistry(request.registry);
-  parts.directory.replace(Directory.parse(JSON.parse(readFileSync(directoryPath(parts.dataDir), "utf8"))));
+  parts.directory.replaceFromFile(directoryPath(parts.dataDir));
   const stopped = (await parts.services?.stopDeparted()) ?? [];
   if (stopped.length) parts.say(`registry change: stopped the services of ${stopped.join(", ")}`);
   const organisations = new OrganisationsProvisioned(registry.organisations.map((o) => o.id));

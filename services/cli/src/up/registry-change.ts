@@ -45,10 +45,17 @@ async function writeWhole(path: string, value: object): Promise<void> {
   await rename(partial, path);
 }
 
+/** The file's content as `schema` reads it; undefined when it is missing, not JSON or not that shape. */
 async function readParsed<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   const text = await readFile(path, "utf8").catch(() => undefined);
   if (text === undefined) return undefined;
-  const parsed = schema.safeParse(JSON.parse(text));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(raw);
   return parsed.success ? parsed.data : undefined;
 }
 

@@ -1,10 +1,10 @@
 /**
  * The digests the platform published, as its coordinators follow them up: one row per published
  * digest, by municipality and newest first within each, with how far the municipality confirmed
- * reading it. The counts come from the platform's own record of `digest.read` (`digestWindows`);
- * this only orders them and names the reading state once, for the page and the JSON answer.
+ * reading it. The counts come from the platform's own record of `digest.read` (`digestWindows`,
+ * ordered by `newestDigestsFirst`); this names the reading state once, for the page and the JSON answer.
  */
-import type { DigestWindowView } from "@schakel/platform";
+import { newestDigestsFirst, readInFull, type DigestWindowView } from "@schakel/platform";
 
 /** How far a municipality read a digest: every item, some of them, or none yet. */
 export const DIGEST_READ_STATES = ["read", "partly-read", "not-read"] as const;
@@ -23,10 +23,10 @@ export interface PublishedDigestRow {
   state: DigestReadState;
 }
 
-/** The reading state of a digest of `items` items of which `readItems` were confirmed. */
-export function digestReadState(items: number, readItems: number): DigestReadState {
-  if (readItems >= items) return "read";
-  return readItems > 0 ? "partly-read" : "not-read";
+/** The reading state of a published digest: every item confirmed, some of them, or none yet. */
+export function digestReadState(p: Pick<DigestWindowView["published"][number], "items" | "readItems">): DigestReadState {
+  if (readInFull(p)) return "read";
+  return p.readItems > 0 ? "partly-read" : "not-read";
 }
 
 /**
@@ -34,13 +34,10 @@ export function digestReadState(items: number, readItems: number): DigestReadSta
  * `unread`: only those not read in full.
  */
 export function publishedDigestRows(windows: readonly DigestWindowView[], filter: { unread?: boolean } = {}): PublishedDigestRow[] {
-  return [...windows]
-    .sort((a, b) => a.municipality.localeCompare(b.municipality))
-    .flatMap((w) => [...w.published]
-      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt))
-      .map((p): PublishedDigestRow => ({
-        municipality: w.municipality, digestId: p.digestId, windowStart: p.windowStart, windowEnd: p.windowEnd, publishedAt: p.publishedAt,
-        items: p.items, readItems: p.readItems, lastReadAt: p.lastReadAt, state: digestReadState(p.items, p.readItems),
-      })))
+  return newestDigestsFirst(windows)
+    .flatMap((w) => w.published.map((p): PublishedDigestRow => ({
+      municipality: w.municipality, digestId: p.digestId, windowStart: p.windowStart, windowEnd: p.windowEnd, publishedAt: p.publishedAt,
+      items: p.items, readItems: p.readItems, lastReadAt: p.lastReadAt, state: digestReadState(p),
+    })))
     .filter((r) => !filter.unread || r.state !== "read");
 }
