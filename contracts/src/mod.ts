@@ -18,7 +18,7 @@ export type { LiveRoot, SubjectParts } from "./subjects.ts";
 export { catalog, MESSAGE_TYPES, isMessageType, subjectFor, dataSchemaUri, answeredType, referenceOf } from "./catalog.ts";
 export type { Catalog, CatalogEntry, MessageType, DataOf, InputOf } from "./catalog.ts";
 export { JS_API } from "./js-api.ts";
-export { STREAMS, streamOfRoot, inboxConsumers, durableConsumersOf, platformConsumer, platformConsumers, traceIndexConsumers, FEED_SLOTS, feedConsumerName, orgStateBucket, caseStateBucket, ORG_PROCESSED_PREFIX, BUCKETS, LEAF, leafDomain, leafOutboxSubjects, leafDeliverPrefix } from "./streams.ts";
+export { STREAMS, streamOfRoot, inboxConsumers, durableConsumersOf, platformConsumer, platformConsumers, traceIndexConsumers, FEED_SLOTS, feedConsumerName, orgStateBucket, caseStateBucket, ORG_PROCESSED_PREFIX, CASE_STATE_MOVED_KEY, BUCKETS, LEAF, leafDomain, leafOutboxSubjects, leafDeliverPrefix } from "./streams.ts";
 export type { StreamName, InboxConsumer } from "./streams.ts";
 export { Organisation, Registry, SigningKey, DirectoryEntry, Directory } from "./organisation.ts";
 export { nearbyAudienceIssue, nearbyMunicipalities } from "./nearby.ts";

@@ -94,6 +94,13 @@ export function caseStateBucket(org: string): string {
  */
 export const ORG_PROCESSED_PREFIX = "processed";
 
+/**
+ * The key in `org-<id>` that says the organisation's case records live in `case-<id>`: moved there
+ * from where an earlier release kept them (services/organisation, case-state-migration.ts), or never
+ * anywhere else because provisioning created `org-<id>` with the marker already in it.
+ */
+export const CASE_STATE_MOVED_KEY = "moved.case-state";
+
 /** KV buckets (each is a stream `KV_<bucket>`). */
 export const BUCKETS = {
   obligations: "obligations",

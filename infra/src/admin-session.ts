@@ -10,7 +10,7 @@ import { connect, nkeyAuthenticator, type NatsConnection } from "@nats-io/transp
 import type { Registry } from "@schakel/contracts";
 import { connectionFailure } from "@schakel/contracts/bus";
 import { startConsumerGate } from "./consumer-gate.ts";
-import { provision, type ProvisionResult } from "./provision.ts";
+import { provision, type ProvisionOptions, type ProvisionResult } from "./provision.ts";
 
 /** The server refused the admin identity, or could not be reached; `refused` says which. */
 export class AdminConnectError extends Error {
@@ -47,6 +47,24 @@ async function connectAdmin(url: string, seed: string, name: string, reconnect =
   }
 }
 
+/**
+ * Connections provisioning opens beside the admin session's own (closed when it is done): at 600
+ * organisations four connections provision in about half the time of one.
+ */
+export const PROVISION_HELPERS = 3;
+
+/** Provisions over `admin` and {@link PROVISION_HELPERS} short-lived helper connections of the same identity. */
+async function provisionWithHelpers(admin: NatsConnection, url: string, seed: string, registry: Registry, opts: ProvisionOptions = {}): Promise<ProvisionResult[]> {
+  const helpers = await Promise.all(Array.from({ length: PROVISION_HELPERS }, (_, i) =>
+    connectAdmin(url, seed, `schakel-admin-provision-${i + 1}`, false).catch(() => undefined)));
+  const open = helpers.filter((h): h is NatsConnection => h !== undefined);
+  try {
+    return await provision(admin, await jetstreamManager(admin), registry, { ...opts, helpers: open });
+  } finally {
+    await Promise.all(open.map((h) => h.close().catch(() => {})));
+  }
+}
+
 /** An admin session whose provisioning may still be under way (see {@link startAdminSession}). */
 export interface ProvisioningSession extends Omit<AdminSession, "provisioned"> {
   /** Settles once every stream, consumer and bucket of the registry exists (or with the provisioning error). */
@@ -76,11 +94,11 @@ export async function startAdminSession(opts: AdminSessionOptions): Promise<Prov
     const gate = startConsumerGate({ nc: admin });
     await gate.ready;
     const jsm = await jetstreamManager(admin);
-    const provisioned = provision(admin, jsm, opts.registry, opts.onOrganisation ? { onOrganisation: opts.onOrganisation } : {});
+    const provisioned = provisionWithHelpers(admin, opts.url, opts.adminSeed, opts.registry, opts.onOrganisation ? { onOrganisation: opts.onOrganisation } : {});
     provisioned.catch(() => undefined); // the caller awaits it; unawaited, a failure must not end the process
     return {
       provisioned,
-      provisionFor: (registry, onOrganisation) => provision(admin, jsm, registry, onOrganisation ? { onOrganisation } : {}),
+      provisionFor: (registry, onOrganisation) => provisionWithHelpers(admin, opts.url, opts.adminSeed, registry, onOrganisation ? { onOrganisation } : {}),
       gateReadiness: () => gate.readiness(),
       storedMessages: async (stream) => (await jsm.streams.info(stream)).state.messages,
       async close(o = {}) {

@@ -1,7 +1,8 @@
 /**
- * Provisioning many organisations: their objects made a few at a time, each organisation reported
- * once its own consumers and bucket exist, and a second run that finds everything in place (read
- * in paged lists) and makes only what is missing.
+ * Provisioning many organisations: their objects made a few at a time over several connections,
+ * each organisation reported once its own consumers and bucket exist, a new `org-<id>` starting
+ * with the case-state marker, and a second run that finds everything in place (read in paged
+ * lists) and makes only what is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -9,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { caseStateBucket, durableConsumersOf, orgStateBucket, STREAMS } from "@schakel/contracts";
+import { Kvm } from "@nats-io/kv";
+import { CASE_STATE_MOVED_KEY, caseStateBucket, durableConsumersOf, orgStateBucket, STREAMS } from "@schakel/contracts";
 import { seedAuthenticator } from "@schakel/contracts/bus";
 import { generatedRegistry } from "../src/generated-registry.ts";
 import { DEFAULT_RETENTION, ensureIdentities, provision, startEmbeddedServer, type EmbeddedServer } from "../src/mod.ts";
@@ -18,6 +20,7 @@ const registry = generatedRegistry(30);
 let dataDir: string;
 let server: EmbeddedServer;
 let nc: NatsConnection;
+let helpers: NatsConnection[];
 let jsm: JetStreamManager;
 
 beforeAll(async () => {
@@ -26,14 +29,16 @@ beforeAll(async () => {
   server = await startEmbeddedServer({ dataDir, registry, identities, port: 0 });
   nc = await connect({ servers: server.url, authenticator: seedAuthenticator(identities.admin.seed), noAsyncTraces: true });
   jsm = await jetstreamManager(nc);
+  helpers = await Promise.all([1, 2].map(() => connect({ servers: server.url, authenticator: seedAuthenticator(identities.admin.seed), noAsyncTraces: true })));
 });
 afterAll(async () => {
+  await Promise.all((helpers ?? []).map((h) => h.close()));
   await nc?.close();
   await server?.stop(1_000);
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Whether every consumer and both buckets of `org` exist now (asked on the provisioning's own connection, so after its earlier requests). */
+/** Whether every consumer and both buckets of `org` exist now (the server answers a create once the object exists). */
 async function objectsOf(org: (typeof registry.organisations)[number]): Promise<boolean> {
   const consumers = await Promise.all(durableConsumersOf(org).map((c) => jsm.consumers.info(c.stream, c.name).then(() => true, () => false)));
   const buckets = await Promise.all([orgStateBucket(org.id), caseStateBucket(org.id)].map((b) => jsm.streams.info(`KV_${b}`).then(() => true, () => false)));
@@ -45,6 +50,7 @@ describe("provisioning", () => {
     const checks: Promise<[string, boolean]>[] = [];
     const results = await provision(nc, jsm, registry, {
       concurrency: 6,
+      helpers,
       onOrganisation: (id) => checks.push(objectsOf(registry.organisations.find((o) => o.id === id)!).then((ok) => [id, ok])),
     });
     const reported = await Promise.all(checks);
@@ -59,6 +65,20 @@ describe("provisioning", () => {
     // Two buckets per organisation, whatever the registry's size.
     const orgBuckets = results.filter((r) => r.kind === "bucket" && registry.organisations.some((o) => [orgStateBucket(o.id), caseStateBucket(o.id)].includes(r.name)));
     expect(orgBuckets).toHaveLength(registry.organisations.length * 2);
+  });
+
+  it("provision - a new org bucket starts with the marker that its case records live in the case bucket", async () => {
+    const kvm = new Kvm(nc);
+    for (const org of [registry.organisations[0]!, registry.organisations[17]!]) {
+      const own = await kvm.open(orgStateBucket(org.id));
+      const marker = await own.get(CASE_STATE_MOVED_KEY);
+      expect(marker?.operation).toBe("PUT");
+      expect(JSON.parse(marker!.string())).toEqual({ createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      // Only the marker: nothing else was written.
+      expect((await jsm.streams.info(`KV_${orgStateBucket(org.id)}`)).state.messages).toBe(1);
+      // The case bucket is left empty.
+      expect((await jsm.streams.info(`KV_${caseStateBucket(org.id)}`)).state.messages).toBe(0);
+    }
   });
 
   it("provision - the case state bucket keeps a write as long as CASE keeps a case message; the organisation's own bucket without limit", async () => {
@@ -85,6 +105,8 @@ describe("provisioning", () => {
   it("provision - a second run changes nothing, and makes again only what went missing", async () => {
     const again = await provision(nc, jsm, registry);
     expect(again.filter((r) => r.action !== "unchanged")).toEqual([]);
+    // An existing bucket is never written: the marker only goes into a bucket this call created.
+    expect((await jsm.streams.info(`KV_${orgStateBucket(registry.organisations[2]!.id)}`)).state.messages).toBe(1);
 
     const org = registry.organisations[7]!;
     const inbox = durableConsumersOf(org)[0]!;

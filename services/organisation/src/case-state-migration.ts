@@ -5,7 +5,8 @@
  * only as long as the CASE stream keeps case messages. Opening the state moves what an earlier
  * release left behind: each record is copied under the same key, then its old key is purged (the
  * purge takes the key's history with it), and a marker records that the move is done, so a later
- * opening costs one read.
+ * opening costs one read. A bucket this release provisioned never held them: it is created with the
+ * marker in it, so an organisation's first start costs that one read too.
  *
  * Two processes of one organisation opening at once: one claims the move (a compare-and-set
  * create of a claim key), the other waits for the marker (a watch, not a poll). Listing keys while
@@ -15,7 +16,10 @@
  * exists, and a copy is a create, so a record already in the case bucket (copied before, or
  * written there since) is kept as it is.
  */
+import { CASE_STATE_MOVED_KEY } from "@schakel/contracts";
 import { isRevisionConflict, storedKeys, type RecordStore } from "@schakel/contracts/bus";
+
+export { CASE_STATE_MOVED_KEY };
 
 /** A bucket's record store that can also purge a key with its history and watch a key (a KV bucket). */
 export interface MovableStore extends RecordStore {
@@ -23,8 +27,6 @@ export interface MovableStore extends RecordStore {
   watch: NonNullable<RecordStore["watch"]>;
 }
 
-/** The key in `org-<id>` that says the case records were moved (not a record prefix of any kind). */
-export const CASE_STATE_MOVED_KEY = "moved.case-state";
 /** The key in `org-<id>` a process holds while it moves them. */
 const CLAIM_KEY = "moving.case-state";
 /** How long a claim holds before another process may take the move over. */

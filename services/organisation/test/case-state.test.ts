@@ -6,6 +6,7 @@
  * so that they outlive the bucket's max_age, while a closed case's records age out.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Kvm } from "@nats-io/kv";
 import { caseStateBucket, EXAMPLE_SEALED, newMessageId, orgStateBucket } from "@schakel/contracts";
 import { openBucket, type Bus } from "@schakel/contracts/bus";
 import { startSchakelServer, waitFor, type SchakelServer } from "@schakel/harness";
@@ -29,6 +30,15 @@ const consultation = (caseRef: string): IncomingConsultation => ({
   consultationId: newMessageId(), caseRef, from: "antwerpen", recipients: ["mechelen"], sealed: EXAMPLE_SEALED, receivedAt: new Date().toISOString(), message: ref(),
 });
 
+/**
+ * Makes `org-<id>` again as the previous release provisioned it: a bucket without the marker that
+ * this release's provisioning writes into a new one (whose case records so never need a move).
+ */
+async function previousReleaseBucket(org: string): Promise<void> {
+  await (await s.jsm()).streams.delete(`KV_${orgStateBucket(org)}`);
+  await new Kvm(await s.admin()).create(orgStateBucket(org), { history: 1 });
+}
+
 /** The values a bucket's stream still holds for `key` (every revision, purge markers as empty). */
 async function history(bus: Bus, bucket: string, key: string): Promise<{ operation: string; bytes: number }[]> {
   const out: { operation: string; bytes: number }[] = [];
@@ -49,6 +59,7 @@ describe("case state - its own bucket, with the CASE retention", () => {
   });
 
   it("case state - records an earlier release kept in org-<id> are moved on opening, by two processes at once, and read as before", async () => {
+    await previousReleaseBucket("mechelen");
     const writer = await s.connectAs("mechelen");
     const own = await openBucket(writer, orgStateBucket("mechelen"));
     // As the previous release wrote them: every kind in org-<id>, under its prefix.
@@ -98,7 +109,19 @@ describe("case state - its own bucket, with the CASE retention", () => {
     expect(await later.cases.get("LIVC-MECH-2026-0803")).toBeUndefined();
   });
 
+  it("case state - a bucket this release provisioned starts with the marker: opening it moves nothing and writes nothing", async () => {
+    const stream = `KV_${orgStateBucket("leuven")}`;
+    const before = (await (await s.jsm()).streams.info(stream)).state;
+    expect(before.messages).toBe(1);
+    const state = await orgState(await s.connectAs("leuven"));
+    expect(await caseFiles(await s.connectAs("leuven"))).toEqual([]);
+    expect(await state.cases.get("LIVC-LEUV-2026-0001")).toBeUndefined();
+    // No claim, no marker written again: the stream holds what it held.
+    expect((await (await s.jsm()).streams.info(stream)).state).toMatchObject({ messages: 1, last_seq: before.last_seq });
+  });
+
   it("case state - a claim on the move left by a process that died is taken over once it is old", async () => {
+    await previousReleaseBucket("antwerpen");
     const writer = await s.connectAs("antwerpen");
     const own = await openBucket(writer, orgStateBucket("antwerpen"));
     const file = caseFile("LIVC-ANTW-2026-0821", "antwerpen");
