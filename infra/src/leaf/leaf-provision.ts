@@ -1,11 +1,19 @@
 /**
  * Provisioning of leaf sites: each leaf gets its OUTBOX (its organisations' publications, kept
  * on the leaf's disk until long after the hub has them), and the hub's COORD, CASE, READS and
- * DEADLETTER streams source every OUTBOX across the link, each with its root as filter. Both
- * steps are idempotent: re-running adds what is missing and leaves the rest alone.
+ * DEADLETTER streams source every OUTBOX across the link. Both steps are idempotent: re-running
+ * adds what is missing, corrects a source's filter, and leaves the rest alone.
+ *
+ * The source filter is what the hub takes from a leaf whose operator controls everything there
+ * (its OUTBOX's subjects included). For a leaf that hosts one organisation it is that
+ * organisation's own subjects of the root (`deadletter.<org>.>`, `coord.*.<org>.>`, …), so nothing
+ * stored there under another organisation's name reaches the hub — not even an unsigned
+ * dead-letter record, which no reader verifies. nats-server 2.9 takes one filter per source (and
+ * one source per stream and leaf), so a leaf that hosts several organisations is sourced by root;
+ * its signed messages are still verified by every reader.
  */
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamSource } from "@nats-io/jetstream";
-import { JS_API, LEAF, leafDeliverPrefix, leafDomain, leafOutboxSubjects, ROOTS, STREAMS } from "@schakel/contracts";
+import { deadLetterFilter, JS_API, LEAF, leafDeliverPrefix, leafDomain, leafOutboxSubjects, readsFilter, ROOTS, senderFilter, STREAMS } from "@schakel/contracts";
 import { OUTBOX_WAIT_MS } from "@schakel/contracts/bus";
 import { DEFAULT_RETENTION, type RetentionSettings } from "../provision.ts";
 import type { LeafSite } from "./leaf-sites.ts";
@@ -52,16 +60,34 @@ export async function provisionLeafOutbox(jsm: JetStreamManager, site: LeafSite,
   return "updated";
 }
 
+/** What the hub takes of `root` from a leaf: its one organisation's subjects, or the whole root when it hosts several. */
+export function outboxFilter(site: LeafSite, root: HubRoot): string {
+  const [only, ...more] = site.organisations;
+  if (only === undefined || more.length) return `${root}.>`;
+  switch (root) {
+    case ROOTS.coord:
+    case ROOTS.case:
+      return senderFilter(only, root);
+    case ROOTS.deadletter:
+      return deadLetterFilter(only);
+    case ROOTS.reads:
+      return readsFilter(only);
+  }
+}
+
 /** The source of one leaf's OUTBOX for the hub stream of `root`. */
-export function outboxSource(site: LeafSite, root: string): StreamSource {
+export function outboxSource(site: LeafSite, root: HubRoot): StreamSource {
   return {
     name: LEAF.outboxStream,
-    filter_subject: `${root}.>`,
+    filter_subject: outboxFilter(site, root),
     external: { api: JS_API.domainApi(leafDomain(site.name)), deliver: leafDeliverPrefix(site.name) },
   };
 }
 
-const HUB_STREAMS = [
+/** The roots the hub sources from every OUTBOX. */
+export type HubRoot = typeof ROOTS.coord | typeof ROOTS.case | typeof ROOTS.deadletter | typeof ROOTS.reads;
+
+const HUB_STREAMS: { stream: string; root: HubRoot }[] = [
   { stream: STREAMS.coord.name, root: ROOTS.coord },
   { stream: STREAMS.case.name, root: ROOTS.case },
   { stream: STREAMS.deadletter.name, root: ROOTS.deadletter },
@@ -70,20 +96,27 @@ const HUB_STREAMS = [
 
 /**
  * Adds the OUTBOX of every site as a source of the hub's COORD, CASE, DEADLETTER and READS streams
- * (connected as the operator to the hub, after `provision`). Returns the streams it changed.
+ * (connected as the operator to the hub, after `provision`), and corrects the filter of a source
+ * that has another one (a hub provisioned by the previous release sourced every leaf by root; the
+ * server then goes on from the last message it took). Returns the streams it changed.
  */
 export async function provisionHubSources(jsm: JetStreamManager, sites: readonly LeafSite[]): Promise<string[]> {
   const changed: string[] = [];
+  const keyOf = (s: StreamSource) => `${s.name}|${s.external?.api ?? ""}`;
   for (const { stream, root } of HUB_STREAMS) {
     const info = await jsm.streams.info(stream);
-    const sources = [...(info.config.sources ?? [])];
-    const have = new Set(sources.map((s) => `${s.name}|${s.external?.api ?? ""}`));
-    for (const site of sites) {
+    const before = info.config.sources ?? [];
+    const wanted = new Map(sites.map((site) => {
       const source = outboxSource(site, root);
-      if (have.has(`${source.name}|${source.external?.api}`)) continue;
-      sources.push(source);
-    }
-    if (sources.length === (info.config.sources ?? []).length) continue;
+      return [keyOf(source), source] as const;
+    }));
+    const sources = before.map((s) => {
+      const want = wanted.get(keyOf(s));
+      wanted.delete(keyOf(s));
+      return want && want.filter_subject !== s.filter_subject ? { ...s, filter_subject: want.filter_subject } : s;
+    });
+    sources.push(...wanted.values());
+    if (JSON.stringify(sources) === JSON.stringify(before)) continue;
     await jsm.streams.update(stream, { ...info.config, sources });
     changed.push(stream);
   }

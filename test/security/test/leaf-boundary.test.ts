@@ -7,8 +7,11 @@
  * 2. A leaf whose remote for A presents B's link user and secret (a stolen credential): the link
  *    lands in B's account at the hub, so it may do exactly B's grants — none of A's.
  * 3. A leaf operator in full control of its config stores a message claiming to come from an
- *    organisation it does not host: the link's permissions keep it off the live subject; sourced
- *    through the OUTBOX it reaches COORD, and its receiver dead-letters it as `forged`.
+ *    organisation it does not host: the link's permissions keep it off the live subject. From a
+ *    leaf that hosts several organisations (sourced by root: one filter per source on 2.9) it
+ *    reaches COORD through the OUTBOX, and its receiver dead-letters it as `forged`; from a leaf
+ *    that hosts one, the hub's source takes only that organisation's subjects, so neither the
+ *    message nor a forged dead-letter record (which no reader verifies) leaves the leaf.
  * 4. A suspended organisation: after the hub's reload its open link reaches nothing (nats-server
  *    2.9 does not re-check open leaf links on a reload), its next link is refused, and what it
  *    stores at its leaf meanwhile is dead-lettered as `revoked-key`.
@@ -16,24 +19,25 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, nkeyAuthenticator, RequestError, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  audienceFilter, deadLetterSubject, feedConsumerName, inboxPrefix, JS_API, LEAF, leafOutboxSubjects, messageSubject, orgStateBucket, PLATFORM_ACCOUNT, sampleData, senderFilter, sourceOf, STREAMS,
+  audienceFilter, deadLetterFilter, deadLetterSubject, feedConsumerName, inboxPrefix, JS_API, LEAF, leafDeliverPrefix, leafOutboxSubjects, messageSubject, orgStateBucket, PLATFORM_ACCOUNT, sampleData, senderFilter, sourceOf, STREAMS,
 } from "@schakel/contracts";
 import { buildOutgoing, identityFrom, wireContext, type Bus, type Consumption } from "@schakel/contracts/bus";
 import { fetchMonitor, startSchakelLeaf, startSchakelServer, storedMessages, waitFor, type NatsServer, type SchakelLeaf, type SchakelLeafOptions, type SchakelServer } from "@schakel/harness";
-import { atHubDomain, publicKeyOfSeed, reloadServer, renderHubAuthorization, replaceAccounts, revokeSigningKey, type LeafSite } from "@schakel/infra";
+import { atHubDomain, provisionHubSources, publicKeyOfSeed, reloadServer, renderHubAuthorization, replaceAccounts, revokeSigningKey, type LeafSite } from "@schakel/infra";
 import { deadLetterFor } from "../src/bus/dead-letters.ts";
 import { envelopeOf, signed } from "../src/bus/forge.ts";
 
 const IMPOSTOR: LeafSite = { name: "gent", organisations: ["gent"] };
 const THIEF: LeafSite = { name: "antwerpen", organisations: ["antwerpen"] };
 const VICTIM: LeafSite = { name: "mechelen", organisations: ["mechelen"] };
-const FORGER: LeafSite = { name: "leuven", organisations: ["leuven"] };
+const FORGER: LeafSite = { name: "leuven", organisations: ["leuven", "caw-mechelen"] };
+const LONE_FORGER: LeafSite = { name: "vilvoorde", organisations: ["vilvoorde"] };
 const SUSPENDED: LeafSite = { name: "willebroek", organisations: ["willebroek"] };
-const SITES = [IMPOSTOR, THIEF, VICTIM, FORGER, SUSPENDED];
+const SITES = [IMPOSTOR, THIEF, VICTIM, FORGER, LONE_FORGER, SUSPENDED];
 const enc = new TextEncoder();
 
 /**
@@ -89,6 +93,12 @@ async function ask(nc: NatsConnection, subject: string, body = ""): Promise<Answ
 }
 
 const secretUrlPart = (s: { user: string; password: string }): string => `${encodeURIComponent(s.user)}:${encodeURIComponent(s.password)}`;
+
+/** The filter of the hub stream's source of `site`'s OUTBOX. */
+async function sourceFilter(jsm: JetStreamManager, stream: string, site: LeafSite): Promise<string | undefined> {
+  const sources = (await jsm.streams.info(stream)).config.sources ?? [];
+  return sources.find((src) => src.external?.deliver === leafDeliverPrefix(site.name))?.filter_subject;
+}
 
 /** `text` with `change` applied; throws when it changed nothing (the generated format moved on). */
 function altered(text: string, change: (text: string) => string, what: string): string {
@@ -191,11 +201,13 @@ describe("leaf boundary - bad input from a leaf is refused by a running hub", ()
     await l.cleanup();
   });
 
-  it("leaf boundary - a leaf operator's message claiming an organisation it does not host stays off the live subject and is dead-lettered as forged, never handled", async () => {
+  it("leaf boundary - a leaf operator's message claiming an organisation it does not host stays off the live subject and, from a leaf of several organisations, is dead-lettered as forged, never handled", async () => {
     // The operator of this leaf gives its users every permission and drops the links' deny lists.
     const l = await leaf(FORGER, {
       openUsers: true, alterConfig: (c) => ({ ...c, remotes: altered(c.remotes, (t) => t.replace(/, deny_exports: \[[^\]]*\], deny_imports: \[[^\]]*\]/g, ""), "dropping the deny lists") }),
     });
+    // A leaf of two organisations is sourced by root: nats-server 2.9 takes one filter per source.
+    expect(await sourceFilter(await s.jsm(), STREAMS.coord.name, FORGER)).toBe("coord.>");
     const nc = await admin(l);
     // Claims mechelen (hosted elsewhere) with mechelen's public key; only leuven's seed is at hand.
     const leuven = identityFrom(s.identities.organisations.get("leuven")!);
@@ -224,6 +236,48 @@ describe("leaf boundary - bad input from a leaf is refused by a running hub", ()
     const stored = await storedMessages(await s.jsm(), sourced.subject);
     expect(stored.map((m) => m.envelope.id)).toEqual([sourced.id]);
     expect(handled.filter((id) => id === live.id || id === sourced.id)).toEqual([]);
+    await l.cleanup();
+  });
+
+  it("leaf boundary - from a leaf that hosts one organisation the hub takes only its subjects: a forged message and a forged dead-letter record stay at the leaf", async () => {
+    const hubJsm = await s.jsm();
+    const l = await leaf(LONE_FORGER, {
+      openUsers: true, alterConfig: (c) => ({ ...c, remotes: altered(c.remotes, (t) => t.replace(/, deny_exports: \[[^\]]*\], deny_imports: \[[^\]]*\]/g, ""), "dropping the deny lists") }),
+    });
+    // A hub the previous release provisioned sourced it by root; provisioning again corrects the filter.
+    const dl = await hubJsm.streams.info(STREAMS.deadletter.name);
+    await hubJsm.streams.update(STREAMS.deadletter.name, {
+      ...dl.config, sources: dl.config.sources!.map((src) => (src.external?.deliver === leafDeliverPrefix(LONE_FORGER.name) ? { ...src, filter_subject: "deadletter.>" } : src)),
+    });
+    expect(await sourceFilter(hubJsm, STREAMS.deadletter.name, LONE_FORGER)).toBe("deadletter.>");
+    expect(await provisionHubSources(hubJsm, [LONE_FORGER])).toEqual([STREAMS.deadletter.name]);
+    // The hub sources this leaf by its one organisation's subjects.
+    expect([await sourceFilter(hubJsm, STREAMS.deadletter.name, LONE_FORGER), await sourceFilter(hubJsm, STREAMS.coord.name, LONE_FORGER)])
+      .toEqual([deadLetterFilter("vilvoorde"), senderFilter("vilvoorde")]);
+    const nc = await admin(l);
+    const jsm = await jetstreamManager(nc);
+    const outbox = await jsm.streams.info(LEAF.outboxStream);
+    await jsm.streams.update(LEAF.outboxStream, { ...outbox.config, subjects: [...outbox.config.subjects!, ...leafOutboxSubjects(["mechelen"])] });
+    const vilvoorde = identityFrom(s.identities.organisations.get("vilvoorde")!);
+    const js = jetstream(nc);
+    // A message claiming mechelen, and a dead-letter record filed in mechelen's name (unsigned, as every one is).
+    const claimed = buildOutgoing(vilvoorde, s.directory, "signal.raised", { ...sampleData("signal.raised"), description: "forged-at-a-lone-leaf" }, { to: "federal" }, wireContext());
+    const envelope = envelopeOf(claimed.body);
+    Object.assign(envelope, { sender: "mechelen", source: sourceOf("mechelen"), signingkey: publicKeyOfSeed(s.identities.organisations.get("mechelen")!.seed) });
+    const forged = signed(vilvoorde, messageSubject("signal.raised", "federal", "mechelen"), envelope);
+    await js.publish(forged.subject, forged.body, { headers: forged.headers });
+    const forgedRecord = deadLetterSubject("mechelen", "forged-at-a-lone-leaf");
+    await js.publish(forgedRecord, enc.encode(JSON.stringify({ reason: "handler-failed", note: "filed at vilvoorde's leaf in mechelen's name" })));
+    // Then vilvoorde's own message, stored after both: the source takes the OUTBOX in order.
+    const genuine = buildOutgoing(vilvoorde, s.directory, "signal.raised", { ...sampleData("signal.raised"), description: "genuine-at-a-lone-leaf" }, { to: "federal" }, wireContext());
+    await js.publish(genuine.subject, genuine.body, { headers: genuine.headers, msgID: genuine.envelope.id });
+
+    await timed("lone leaf: its own message at the hub", () => waitFor(async () => (await storedMessages(hubJsm, genuine.subject)).some((m) => m.envelope.id === genuine.envelope.id), { timeoutMs: 20_000, intervalMs: 100, what: "vilvoorde's message sourced from its leaf" }));
+    // (The subject is the one the forger of the test before used too: its copy is there, this one is not.)
+    expect((await storedMessages(hubJsm, forged.subject)).filter((m) => m.envelope.id === envelope["id"])).toEqual([]);
+    expect(await storedMessages(hubJsm, forgedRecord, STREAMS.deadletter.name)).toEqual([]);
+    // Both are still in the leaf's OUTBOX: kept out by the hub, not lost on the way.
+    expect((await storedMessages(jsm, forgedRecord, LEAF.outboxStream)).length).toBe(1);
     await l.cleanup();
   });
 
