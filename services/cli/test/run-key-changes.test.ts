@@ -4,7 +4,8 @@
  * bus's operator hands over new versions of them. A new organisation in the directory, another
  * organisation's rotated key, and its own rotated key (the server refuses the old one and closes
  * its connection) each reach the running process; a directory caught half-written is ignored with
- * one line. The tests share one `run` process and build on each other, in order.
+ * one line; its console (`--console`) follows the same credentials file. The tests share one `run`
+ * process and build on each other, in order.
  */
 import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -26,6 +27,7 @@ let registry: Registry;
 let deployment: string;
 let mechelen: RunningCli;
 let logFile: string;
+let healthUrl: string;
 const buses: Bus[] = [];
 
 const creds = (ids: Identities, org: string): OrgCredentials => ids.organisations.get(org)!;
@@ -62,6 +64,12 @@ async function receiptFor(noticeId: string) {
   return found!;
 }
 
+/** The console's part of the run process's /readyz. */
+async function consoleReadiness(): Promise<{ ready: boolean; reason?: string }> {
+  const body = await (await fetch(`${healthUrl}/readyz`)).json() as { components?: Record<string, { ready: boolean; reason?: string }> };
+  return body.components?.["console"] ?? { ready: false, reason: `no console in ${JSON.stringify(body)}` };
+}
+
 async function busOf(ids: Identities, org: string): Promise<Bus> {
   const bus = await connectBus({ servers: s.url, credentials: creds(ids, org), directory: new KeyDirectory(ids.directory) });
   buses.push(bus);
@@ -79,9 +87,10 @@ beforeAll(async () => {
   const before: Directory = { ...s.identities.directory, organisations: s.identities.directory.organisations.filter((o) => o.id !== NEWCOMER.id) };
   await handOver("directory.json", before);
   mechelen = spawnCli(["run", "--org", "mechelen", "--data", inDeployment("data"), "--server", s.url,
-    "--directory", inDeployment("directory.json"), "--creds", inDeployment("mechelen.creds.json"), "--json"]);
+    "--directory", inDeployment("directory.json"), "--creds", inDeployment("mechelen.creds.json"), "--json",
+    "--console", "--console-port", "0", "--idp-port", "0", "--health-port", "0"]);
   await waitFor(() => mechelen.stdout().includes("\n"), { what: `schakel run to be ready (stderr: ${mechelen.stderr()})`, timeoutMs: 30_000 });
-  logFile = (JSON.parse(mechelen.stdout().trim()) as { logFile: string }).logFile;
+  ({ logFile, healthUrl } = JSON.parse(mechelen.stdout().trim()) as { logFile: string; healthUrl: string });
 }, 60_000);
 
 afterAll(async () => {
@@ -129,10 +138,13 @@ describe("cli - schakel run takes up key changes without a restart", () => {
     // The new file reaches mechelen's own machine later: until then every attempt is refused (more than the two that close a fixed connection).
     const refusals = async () => (await readFile(logFile, "utf8")).split("\n").filter((l) => l.includes("bus connection error") && l.includes("Authorization Violation")).length;
     await waitFor(async () => (await refusals()) >= 3, { what: `the run process to be refused a few times (stderr: ${mechelen.stderr()})`, timeoutMs: 15_000 });
+    await waitFor(async () => !(await consoleReadiness()).ready, { what: "mechelen's console to lose the bus with the old key", timeoutMs: 15_000 });
     await handOver("mechelen.creds.json", creds(ids, "mechelen"));
     await handOver("directory.json", ids.directory);
     await waitFor(async () => (await readFile(logFile, "utf8")).includes("reconnected to the bus"), { what: `mechelen to reconnect (stderr: ${mechelen.stderr()})` });
     expect(linesWith(/new credentials in \S+ taken up/)).toHaveLength(1);
+    // Its console follows the same file: refused like the services, it is back on the bus with the new key.
+    await waitFor(async () => (await consoleReadiness()).ready, { what: `mechelen's console to reconnect (readyz: ${JSON.stringify(await consoleReadiness())}; stderr: ${mechelen.stderr()})`, timeoutMs: 15_000 });
 
     const ocam = await busOf(ids, "fed-ocam");
     const posted = await postNotice(ocam, { to: ["mechelen"], title: "After mechelen's rotation", body: "Answer with the new key.", category: "event-warning" });

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { catalog, type Directory, SchakelError } from "@schakel/contracts";
-import { KeyDirectory, readCredentials, type OrgCredentials } from "@schakel/contracts/bus";
+import { CredentialsFile, KeyDirectory, readCredentials, type CredentialsSource, type OrgCredentials } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
 import { platformOf } from "@schakel/organisation";
 
@@ -15,12 +15,19 @@ export interface IdentitySource {
   /** Organisations whose credentials are available. */
   available(): string[];
   credentials(org: string): Promise<OrgCredentials>;
+  /**
+   * The followed credentials of `org` (after `credentials(org)`): its file read again before each
+   * connect, or the caller's followed source; a connection takes a rotated key up with it.
+   */
+  credentialsSource(org: string): CredentialsSource | undefined;
 }
 
 /** Where the console finds its identities: a data folder, or explicit credentials and directory. */
 export interface IdentityOptions {
   dataDir?: string;
   credentials?: Map<string, OrgCredentials> | Record<string, OrgCredentials>;
+  /** Followed credentials by organisation (e.g. `schakel run`'s own file): they win over `credentials`. */
+  credentialSources?: Map<string, CredentialsSource>;
   directory?: KeyDirectory | Directory;
 }
 
@@ -36,13 +43,16 @@ export function identitySource(opts: IdentityOptions): IdentitySource {
   if (!directory) {
     throw new SchakelError("unknown-organisation", `the console needs the key directory: pass dataDir (the folder "schakel up" writes) or directory`);
   }
+  const followed = opts.credentialSources ?? new Map<string, CredentialsSource>();
+  const credentialsSource = (org: string): CredentialsSource | undefined => followed.get(org);
   const given = opts.credentials instanceof Map ? opts.credentials : opts.credentials ? new Map(Object.entries(opts.credentials)) : undefined;
   if (given) {
     return {
       directory,
-      available: () => directory.organisations.map((o) => o.id).filter((id) => given.has(id)),
+      credentialsSource,
+      available: () => directory.organisations.map((o) => o.id).filter((id) => given.has(id) || followed.has(id)),
       async credentials(org) {
-        const c = given.get(org);
+        const c = followed.get(org)?.current() ?? given.get(org);
         if (!c) throw new SchakelError("unknown-organisation", `the console holds no credentials for "${org}"; it has ${[...given.keys()].join(", ")}`, { org });
         return c;
       },
@@ -50,10 +60,18 @@ export function identitySource(opts: IdentityOptions): IdentitySource {
   }
   const dataDir = opts.dataDir;
   if (!dataDir) throw new SchakelError("unknown-organisation", `the console needs credentials: pass dataDir (the folder "schakel up" writes) or credentials`);
+  // The data folder's files are read again before each connect: a key rotated by `schakel identities rotate` is taken up at the reconnect.
+  const read = new Map<string, CredentialsSource>();
   return {
     directory,
+    credentialsSource: (org) => followed.get(org) ?? read.get(org),
     available: () => directory.organisations.map((o) => o.id).filter((id) => existsSync(credentialsPath(dataDir, id))),
-    credentials: (org) => readCredentials(credentialsPath(dataDir, org)),
+    async credentials(org) {
+      const path = credentialsPath(dataDir, org);
+      const source = CredentialsFile.onDemand(path, await readCredentials(path));
+      read.set(org, source);
+      return source.current();
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { SchakelError, type Directory, type Person } from "@schakel/contracts";
 import { apiTokensPath } from "@schakel/infra";
-import { clockSkewFrom, connectBus, type KeyDirectory, type OrgCredentials } from "@schakel/contracts/bus";
+import { clockSkewFrom, connectBus, type CredentialsSource, type KeyDirectory, type OrgCredentials } from "@schakel/contracts/bus";
 import { identitySource, platformOrg } from "./identities.ts";
 import { createConsoleApp } from "./http/app.ts";
 import { BusStatus, watchConnection } from "./ingest/bus-status.ts";
@@ -45,6 +45,8 @@ export interface ConsoleOptions {
   dataDir?: string;
   /** Instead of `dataDir`: credentials by organisation (must include the platform) … */
   credentials?: Map<string, OrgCredentials> | Record<string, OrgCredentials>;
+  /** Followed credentials by organisation (`schakel run --console`: its own file): a rotated key is taken up without a restart. */
+  credentialSources?: Map<string, CredentialsSource>;
   /** … and the key directory. */
   directory?: KeyDirectory | Directory;
   /** HTTP port; 0 (default) picks a free one. */
@@ -115,7 +117,12 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const platform = opts.readAs ? identities.directory.require(opts.readAs).id : platformOrg(identities.directory, opts.platform);
   const note = opts.onNote ?? ((line: string) => process.stderr.write(`console: ${line}\n`));
   // The same tolerance as the services (SCHAKEL_CLOCK_SKEW): the console shows what they accept.
-  const bus = await connectBus({ servers: opts.servers, credentials: await identities.credentials(platform), directory: identities.directory, name: "schakel-console", skewMs: clockSkewFrom() });
+  const credentials = await identities.credentials(platform);
+  const source = identities.credentialsSource(platform);
+  const bus = await connectBus({
+    servers: opts.servers, credentials, directory: identities.directory, name: "schakel-console", skewMs: clockSkewFrom(),
+    ...(source ? { credentialsSource: source } : {}),
+  });
   const model = new ReadModel(identities.directory, { window: opts.window ?? DEFAULT_WINDOW, older: olderRecords(bus, { onNote: note }) });
   // Acting persons are shown by name (to those allowed) for the organisations whose keys are here;
   // a persons file that changed (someone added) is indexed again within PERSONS_RECHECK_MS.

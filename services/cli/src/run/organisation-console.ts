@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Person, Registry } from "@schakel/contracts";
-import type { KeyDirectory, OrgCredentials } from "@schakel/contracts/bus";
+import type { CredentialsSource, KeyDirectory } from "@schakel/contracts/bus";
 import { startStackConsole, startStackIdentityProvider, watchedPersons, type RunningConsole } from "@schakel/stack";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
@@ -45,7 +45,7 @@ async function clientSecretOf(opts: OrganisationConsoleOptions): Promise<string 
 
 /** Starts the organisation's console (and the development provider when no issuer is given). */
 export async function startOrganisationConsole(
-  own: { org: string; credentials: OrgCredentials; directory: KeyDirectory; servers: string[]; dataDir: string },
+  own: { org: string; credentials: CredentialsSource; directory: KeyDirectory; servers: string[]; dataDir: string },
   opts: OrganisationConsoleOptions,
 ): Promise<OrganisationConsole> {
   const port = consolePortOf(opts);
@@ -54,7 +54,8 @@ export async function startOrganisationConsole(
   const persons = (): readonly Person[] => everyone().filter((p) => p.organisation === own.org);
   if (persons().length === 0) note(color.yellow(`the persons file lists nobody of ${own.org}: nobody can sign in to its console (add people with "schakel persons add")`));
   const onNote = (line: string): void => note(color.dim(`console: ${line}`));
-  const organisation = { org: own.org, credentials: own.credentials, directory: own.directory };
+  // Its credentials file is followed: after the organisation's own rotation the console reconnects and signs with the new key.
+  const organisation = { org: own.org, credentials: own.credentials.current(), credentialsSource: own.credentials, directory: own.directory };
 
   if (opts.issuer) {
     if (!opts.clientId) throw new CliError(`--issuer needs --client-id: the client id the provider registered for this console`, EXIT.usage);

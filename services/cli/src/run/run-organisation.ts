@@ -81,7 +81,7 @@ export async function runOrganisation(opts: RunOptions): Promise<number> {
     const services = first;
     stops.push(() => services.stop());
     health.register("services", () => services.readiness());
-    const console = opts.console ? await startOrganisationConsole({ org: opts.org, credentials: followed.credentials.current(), directory, servers, dataDir }, opts) : undefined;
+    const console = opts.console ? await startOrganisationConsole({ org: opts.org, credentials: followed.credentials, directory, servers, dataDir }, opts) : undefined;
     if (console) {
       stops.push(() => console.stop());
       health.register("console", () => console.readiness());
