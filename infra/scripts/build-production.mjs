@@ -18,7 +18,7 @@
  * `--entry` builds another program the same way (the benchmark builds its console probe with it);
  * the output must lie inside the repository, so that its imports find node_modules.
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -103,8 +103,21 @@ const common = {
   plugins: [lazyPackages, externalPackages, sourceUrls],
 };
 const banner = (from) => ({ js: `// Built by infra/scripts/build-production.mjs from ${from}; do not edit.` });
+// The program is split at its dynamic imports (each command loads its implementation when it runs):
+// what only `up` or the console needs (the HTTP server, the sign-in, the mail sink) is in chunks of
+// its own beside the bundle, and a process that does not run them never loads them or their
+// packages. Chunks lie in the bundle's folder, so `import.meta.url` rewritten above holds for them.
+// Chunks are named after their program (another program may be built into the same folder), and
+// the ones of an earlier build of this program are removed first.
+const OUT_DIR = path.dirname(OUT);
+const NAME = path.basename(OUT, ".mjs");
+const CHUNK = new RegExp(`^${NAME}-[A-Z0-9]{8}\\.mjs(\\.map)?$`);
+for (const f of await readdir(OUT_DIR).catch(() => [])) if (CHUNK.test(f)) await rm(path.join(OUT_DIR, f));
 const [result] = await Promise.all([
-  build({ ...common, entryPoints: [ENTRY], outfile: OUT, metafile: args.includes("--metafile"), banner: banner(path.relative(ROOT, ENTRY)) }),
+  build({
+    ...common, entryPoints: { [NAME]: ENTRY }, outdir: OUT_DIR, splitting: true, chunkNames: `${NAME}-[hash]`,
+    outExtension: { ".js": ".mjs" }, metafile: args.includes("--metafile"), banner: banner(path.relative(ROOT, ENTRY)),
+  }),
   ...WORKERS.map((w) => build({ ...common, entryPoints: [path.join(ROOT, w.worker)], outfile: path.join(path.dirname(OUT), w.out), banner: banner(w.worker) })),
 ]);
 if (result.metafile) {

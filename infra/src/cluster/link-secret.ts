@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import bcrypt from "bcryptjs";
 import { z } from "zod";
 import { identitiesDir } from "../identities.ts";
 
@@ -38,6 +37,8 @@ export async function ensureLinkSecret(dataDir: string, user: string): Promise<L
   await mkdir(identitiesDir(dataDir), { recursive: true, mode: 0o700 });
   // base64url: no characters that need escaping inside a URL's userinfo or a config string.
   const password = randomBytes(32).toString("base64url");
+  // Loaded here, where a link is first made: no other process needs it.
+  const { default: bcrypt } = await import("bcryptjs");
   const secret: LinkSecret = { user, password, hash: bcrypt.hashSync(password, 10) };
   await writeFile(path, JSON.stringify(secret, null, 2) + "\n", { mode: 0o600 });
   await chmod(path, 0o600);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseTypeFilter } from "../src/commands/feed.ts";
 import { usageError } from "./support/usage-error.ts";
 import { parseDeadline, parseDuration, parseSince } from "../src/input/time-input.ts";
-import { parsePort } from "../src/up/run.ts";
+import { parsePort } from "../src/input/port.ts";
 
 const now = new Date("2026-11-28T10:00:00.000Z");
 

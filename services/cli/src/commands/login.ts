@@ -13,7 +13,7 @@ import { dataDirOf, type GlobalOptions } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { color, emit, note } from "../output.ts";
 import { cliPersons, signedInPerson } from "../session/acting-person.ts";
-import { deviceSignIn, discoverProvider, issuerOf, revokeSession, type DevicePrompt } from "../session/sign-in.ts";
+import type { DevicePrompt } from "../session/sign-in.ts";
 import { readSession, removeSession, sessionExpired, sessionPath, writeSession, type CliSession } from "../session/store.ts";
 
 interface LoginOptions extends GlobalOptions { issuer?: string }
@@ -45,7 +45,11 @@ function waiting(expiresInS: number): () => void {
   };
 }
 
+/** The OpenID client (openid-client), loaded only by the commands that talk to the provider. */
+const signIn = () => import("../session/sign-in.ts");
+
 async function login(opts: LoginOptions): Promise<void> {
+  const { deviceSignIn, discoverProvider, issuerOf } = await signIn();
   const dataDir = dataDirOf(opts);
   const issuer = issuerOf(opts);
   const config = await discoverProvider(issuer);
@@ -86,7 +90,7 @@ async function logout(opts: GlobalOptions): Promise<void> {
     emit(opts, { signedOut: false, reason: "not signed in" }, () => color.dim("not signed in: nothing to do"));
     return;
   }
-  const revoked = await revokeSession(session);
+  const revoked = await (await signIn()).revokeSession(session);
   removeSession(dataDir);
   emit(opts, { signedOut: true, person: session.person, revoked }, (r) =>
     `${color.green("signed out")} ${r.person}${r.revoked ? "" : color.dim(" (the provider could not be reached to revoke the token; it ends by itself at " + clock(session.expiresAt) + ")")}`);

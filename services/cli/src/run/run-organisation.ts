@@ -12,13 +12,14 @@ import { SchakelError } from "@schakel/contracts";
 import { KeyDirectory, readCredentials, type OrgCredentials } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath } from "@schakel/infra";
 import { notReady, resolveServers, startHealthServer, startMetrics } from "@schakel/runtime";
-import { startOrganisationServices } from "@schakel/stack";
+import { startOrganisationServices } from "@schakel/stack/organisation-services";
 import { dataDirOf, type GlobalOptions } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { color, note } from "../output.ts";
-import { parsePort, STOP_SIGNALS } from "../up/run.ts";
+import { parsePort } from "../input/port.ts";
+import { STOP_SIGNALS } from "../stop-signals.ts";
 import { followDeploymentFiles } from "./followed-files.ts";
-import { startOrganisationConsole, type OrganisationConsoleOptions } from "./organisation-console.ts";
+import type { OrganisationConsoleOptions } from "./organisation-console.ts";
 
 export interface RunOptions extends GlobalOptions, OrganisationConsoleOptions {
   org: string;
@@ -81,7 +82,8 @@ export async function runOrganisation(opts: RunOptions): Promise<number> {
     const services = first;
     stops.push(() => services.stop());
     health.register("services", () => services.readiness());
-    const console = opts.console ? await startOrganisationConsole({ org: opts.org, credentials: followed.credentials, directory, servers, dataDir }, opts) : undefined;
+    // The console (its HTTP server, its sign-in) is loaded only when asked for: a process without it stays small.
+    const console = opts.console ? await (await import("./organisation-console.ts")).startOrganisationConsole({ org: opts.org, credentials: followed.credentials, directory, servers, dataDir }, opts) : undefined;
     if (console) {
       stops.push(() => console.stop());
       health.register("console", () => console.readiness());

@@ -25,6 +25,8 @@ import { prepareDataFolder } from "./preparation.ts";
 import { progressLine } from "./progress.ts";
 import { playDemoOnce } from "./demo/play-once.ts";
 import { parseDuration } from "../input/time-input.ts";
+import { parsePort } from "../input/port.ts";
+import { STOP_SIGNALS } from "../stop-signals.ts";
 import type { ServerBack, ServerDown } from "./server-supervisor.ts";
 import { dataFlag, renderSummary, summarise } from "./summary.ts";
 import { applyRegistryChange } from "./apply-registry.ts";
@@ -48,7 +50,6 @@ export interface UpOptions extends GlobalOptions {
   fresh?: boolean;
 }
 
-export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** How long each part may take to stop once the server is gone for good. */
 const STOP_GRACE_WITHOUT_SERVER_MS = 2_000;
 
@@ -59,13 +60,6 @@ function withinGrace(stopped: Promise<unknown>, what: string): Promise<unknown> 
     resolve(undefined);
   }, STOP_GRACE_WITHOUT_SERVER_MS)));
   return Promise.race([stopped, late]).finally(() => clearTimeout(timer));
-}
-
-/** `--port N`: a TCP port, or 0 for a free one. */
-export function parsePort(text: string | undefined, option = "--port"): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new CliError(`${option} "${text}" is not a port number (1–65535, or 0 for a free one)`, EXIT.usage);
-  return Number(text);
 }
 
 function leftoverNote(o: LeftoverOutcome): void {
