@@ -32,14 +32,16 @@ export function transportOf(bus: TransportOwner): Transport {
 const managers = new WeakMap<TransportOwner, Promise<JetStreamManager>>();
 
 /**
- * The JetStream manager of a bus (or operator connection), made once per connection: making one
- * asks the server for the account's JetStream info first. A failed first attempt (the bus away)
- * does not stick: the next call tries again. Bus client modules only.
+ * The JetStream manager of a bus (or operator connection), made once per connection, without
+ * first asking the server for the account's JetStream info: every organisation's service makes
+ * one as it starts (600 requests at a national start), and a request it then makes says the same
+ * as that info would (no JetStream: a clear error naming the request). A failed first attempt does
+ * not stick: the next call tries again. Bus client modules only.
  */
 export function managerOf(owner: TransportOwner): Promise<JetStreamManager> {
   let jsm = managers.get(owner);
   if (!jsm) {
-    jsm = transportOf(owner).js.jetstreamManager();
+    jsm = transportOf(owner).js.jetstreamManager(false);
     jsm.catch(() => managers.delete(owner));
     managers.set(owner, jsm);
   }
