@@ -6,14 +6,17 @@
  *
  * Lost pulls: a pull request left at a hub by a leaf link (or cluster node) that dropped is
  * noticed by missed heartbeats (two of half `expiresMs`) and pulled again, so `expiresMs` bounds
- * how long a reader stalls after such a loss. Any other trouble (consumer not there yet, JetStream
- * not back after a restart) is reported and the consumer is opened again after `retryMs`.
+ * how long a reader stalls after such a loss. After a reconnect of its own connection a reading
+ * starts again on a new inbox (`endOnReconnect`), so the pulls of the connection that was gone get
+ * nothing. Any other trouble (consumer not there yet, JetStream not back after a restart) is
+ * reported and the consumer is opened again after `retryMs`.
  *
  * Verified reads by a Bus verify a backlog's signatures in the crypto pool's worker threads ahead
  * of the reader (verify-ahead.ts, crypto-pool.ts); the reader still gets one message at a time,
  * in delivery order, and a lone message is verified inline.
  */
 import type { JsMsg } from "@nats-io/jetstream";
+import type { NatsConnection, Status } from "@nats-io/transport-node";
 import type { Bus } from "./bus.ts";
 import type { OperatorConnection } from "./operator-connection.ts";
 import { checkWith, leaseCryptoPool, type CryptoPoolLease, type PreVerified } from "./crypto-pool.ts";
@@ -162,7 +165,7 @@ function keepReading(opts: ReadStreamOptions, session: (state: { stopped: () => 
  * @throws Error at once when a verified read is asked of something other than a Bus.
  */
 export function readStream(reader: StreamReader, opts: ReadStreamOptions, onRead: (read: StreamRead) => Promise<void> | void): StreamReading {
-  const { js } = transportOf(reader);
+  const { js, nc } = transportOf(reader);
   const verdictOf = verdictFor(reader, opts);
   const lease = poolFor(reader, opts);
   const { stream, name } = opts.consumer;
@@ -173,20 +176,49 @@ export function readStream(reader: StreamReader, opts: ReadStreamOptions, onRead
     const messages = await consumer.consume({ max_messages: opts.batch ?? 100, expires: opts.expiresMs ?? 10_000 });
     onStop(() => void messages.stop());
     if (stopped()) messages.stop();
-    if (!lease) {
-      for await (const m of messages) {
-        await onRead(new StreamRead(m, verdictOf));
+    const reconnected = endOnReconnect(nc, () => void messages.stop());
+    try {
+      if (!lease) {
+        for await (const m of messages) {
+          await onRead(new StreamRead(m, verdictOf));
+          if (stopped()) break;
+        }
+        return;
+      }
+      // A backlog's signatures are verified in worker threads ahead of the reader (verify-ahead.ts).
+      const ahead = verifyAhead<JsMsg>(messages, { lease, signedOf: (m) => signedOf({ subject: m.subject, body: m.data, headers: m.headers }), stopSource: () => void messages.stop() });
+      for await (const { item, pre } of ahead) {
+        await onRead(new StreamRead(item, (s) => verdictOf(s, pre)));
         if (stopped()) break;
       }
-      return;
-    }
-    // A backlog's signatures are verified in worker threads ahead of the reader (verify-ahead.ts).
-    const ahead = verifyAhead<JsMsg>(messages, { lease, signedOf: (m) => signedOf({ subject: m.subject, body: m.data, headers: m.headers }), stopSource: () => void messages.stop() });
-    for await (const { item, pre } of ahead) {
-      await onRead(new StreamRead(item, (s) => verdictOf(s, pre)));
-      if (stopped()) break;
+    } finally {
+      reconnected.stop();
     }
   });
+}
+
+/**
+ * Ends a reading when its connection reconnects, so that the next one pulls on a new inbox. The
+ * server still holds the pull requests made before: nats-server 2.9 delivers to the oldest one
+ * while its reply inbox has a subscriber in the organisation's account — and the client subscribes
+ * that inbox again when it reconnects — but the reply crosses the account boundary through a
+ * mapping made for the connection that is gone. The first messages after any reconnect were lost
+ * on the way and came again only after the consumer's ack_wait (30 s, measured). Once the old
+ * inbox has no subscriber, the server drops those requests and serves the new one. What the
+ * reading already received is still handed on before it ends (a stopped iterator yields what it
+ * holds).
+ */
+function endOnReconnect(nc: NatsConnection, end: () => void): { stop(): void } {
+  // nats.js's status iterator; stopping it removes it from the connection's listeners.
+  const status = nc.status() as AsyncIterable<Status> & { stop?: () => void };
+  void (async () => {
+    for await (const s of status) {
+      if (s.type !== "reconnect") continue;
+      end();
+      break;
+    }
+  })().catch(() => undefined);
+  return { stop: () => status.stop?.() };
 }
 
 /**

@@ -79,8 +79,8 @@ async function busOf(ids: Identities, org: string): Promise<Bus> {
 beforeAll(async () => {
   const base = loadRegistry();
   registry = { ...base, organisations: [...base.organisations, { ...NEWCOMER, roles: [...NEWCOMER.roles] }] };
-  // After any reconnect the first delivery may go to the closed connection's pull and come again
-  // after ack_wait (30 s as deployed; docs/OPERATIONS.md): shortened so the test does not wait for it.
+  // A delivery lost on the way comes again after ack_wait (30 s as deployed): shortened so that a
+  // run on a loaded machine does not wait for one.
   s = await startSchakelServer({ registry, ackWaitMs: 3_000 });
   deployment = await mkdtemp(join(tmpdir(), "schakel-mechelen-keys-"));
   await handOver("mechelen.creds.json", creds(s.identities, "mechelen"));
