@@ -27,6 +27,17 @@ async function put(value: unknown): Promise<void> {
   await rename(`${path}.new`, path);
 }
 
+/** mechelen's first credentials, put in the file, which is then followed with `opts`. */
+async function followFirst(opts: Parameters<typeof CredentialsFile.follow>[2]): Promise<{ first: OrgCredentials; file: CredentialsFile }> {
+  const first = credentialsOf("mechelen");
+  await put(first);
+  const file = CredentialsFile.follow(path, first, opts);
+  following.push(file);
+  return { first, file };
+}
+
+const rotatedFrom = (c: OrgCredentials): OrgCredentials => ({ ...c, seed: dec.decode(createUser().getSeed()) });
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "schakel-creds-"));
   path = join(dir, "mechelen.creds.json");
@@ -38,16 +49,13 @@ afterEach(async () => {
 
 describe("credentials - a followed credentials file", () => {
   it("credentials - a rotated seed is taken up when asked before authenticating, and the authenticator answers with the new key", async () => {
-    const first = credentialsOf("mechelen");
-    await put(first);
     const changes: OrgCredentials[] = [];
     // Polled rarely: here the refresh before authenticating must find the new seed on its own.
-    const file = CredentialsFile.follow(path, first, { intervalMs: 60_000, onChange: (c) => changes.push(c) });
-    following.push(file);
+    const { first, file } = await followFirst({ intervalMs: 60_000, onChange: (c) => changes.push(c) });
     const authenticate = changingSeedAuthenticator(() => file.refresh().seed);
     expect((authenticate("nonce-1") as { nkey: string }).nkey).toBe(userNkeyOfSeed(first.seed));
 
-    const rotated = { ...first, seed: dec.decode(createUser().getSeed()) };
+    const rotated = rotatedFrom(first);
     await put(rotated);
     expect((authenticate("nonce-2") as { nkey: string }).nkey).toBe(userNkeyOfSeed(rotated.seed));
     expect(file.current()).toEqual(rotated);
@@ -55,23 +63,17 @@ describe("credentials - a followed credentials file", () => {
   });
 
   it("credentials - the file's poll takes up a change without being asked", async () => {
-    const first = credentialsOf("mechelen");
-    await put(first);
-    const file = CredentialsFile.follow(path, first, { intervalMs: 50 });
-    following.push(file);
-    const rotated = { ...first, seed: dec.decode(createUser().getSeed()) };
+    const { first, file } = await followFirst({ intervalMs: 50 });
+    const rotated = rotatedFrom(first);
     await put(rotated);
     await waitFor(() => file.current().seed === rotated.seed, { what: "the poll to take up the rotated seed", timeoutMs: 5_000 });
   });
 
   it("credentials - a half-written file or another organisation's is reported once, naming the file, and the credentials held stay", async () => {
-    const first = credentialsOf("mechelen");
-    await put(first);
     const problems: SchakelError[] = [];
-    const file = CredentialsFile.follow(path, first, { intervalMs: 60_000, onError: (e) => problems.push(e) });
-    following.push(file);
+    const { first, file } = await followFirst({ intervalMs: 60_000, onError: (e) => problems.push(e) });
 
-    const text = JSON.stringify({ ...first, seed: dec.decode(createUser().getSeed()) });
+    const text = JSON.stringify(rotatedFrom(first));
     await put(text.slice(0, text.length / 2));
     expect(file.refresh()).toEqual(first);
     expect(file.refresh()).toEqual(first);

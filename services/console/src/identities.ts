@@ -67,6 +67,9 @@ export function identitySource(opts: IdentityOptions): IdentitySource {
     credentialsSource: (org) => followed.get(org) ?? read.get(org),
     available: () => directory.organisations.map((o) => o.id).filter((id) => existsSync(credentialsPath(dataDir, id))),
     async credentials(org) {
+      // One source per organisation: asked again, it reads its file again (what a connection's reconnect asks too).
+      const known = read.get(org);
+      if (known) return known.refresh();
       const path = credentialsPath(dataDir, org);
       const source = CredentialsFile.onDemand(path, await readCredentials(path));
       read.set(org, source);

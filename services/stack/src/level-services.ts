@@ -77,7 +77,7 @@ export async function startLevelServices(opts: LevelServicesOptions): Promise<Le
   const stream: WriteStream = privateAppendStream(logFile);
   const loggers = new Map(LEVEL_SERVICES.map((def) => [def, createLogger({ service: def.name, destination: stream })]));
   /** One host per service and organisation, in the order of LEVEL_SERVICES. */
-  const hosts = new Map<string, { def: ServiceDefinition<object>; host: ServiceHost }>();
+  const hosts = new Map<string, { def: ServiceDefinition<object>; org: string; host: ServiceHost }>();
   const keyOf = (def: ServiceDefinition<object>, org: string): string => `${def.name}/${org}`;
   const wanted = () => LEVEL_SERVICES.flatMap((def) => def.organisations(opts.directory).map((org) => ({ def, org })));
 
@@ -97,7 +97,7 @@ export async function startLevelServices(opts: LevelServicesOptions): Promise<Le
         logger: loggers.get(def)!, options: opts.options?.[def.name] ?? {}, credentialSources: new Map([[org, credentials]]),
       });
     }, { limit: opts.concurrency ?? START_CONCURRENCY, ...(onProgress ? { onProgress } : {}) });
-    for (const { item, value } of started) hosts.set(keyOf(item.def, item.org), { def: item.def, host: value });
+    for (const { item, value } of started) hosts.set(keyOf(item.def, item.org), { ...item, host: value });
     return { started: started.map((s) => s.item.org), failure };
   };
   const stopHosts = async (keys: string[]): Promise<void> => {
@@ -126,8 +126,9 @@ export async function startLevelServices(opts: LevelServicesOptions): Promise<Le
     async stopDeparted() {
       const keep = new Set(wanted().map((j) => keyOf(j.def, j.org)));
       const gone = [...hosts.keys()].filter((k) => !keep.has(k));
+      const orgs = gone.map((k) => hosts.get(k)!.org);
       await stopHosts(gone);
-      return gone.map((k) => k.slice(k.indexOf("/") + 1));
+      return orgs;
     },
     async startArrived(provisioned) {
       const { started, failure } = await startAll(wanted().filter((j) => !hosts.has(keyOf(j.def, j.org))), provisioned, undefined);
