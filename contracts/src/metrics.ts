@@ -137,7 +137,7 @@ export const METRICS = {
   },
   gateRefusals: {
     name: "schakel.consumer_gate.refusals", kind: "counter", unit: "{request}", source: "the consumer gate",
-    description: "Consumer create requests the consumer gate refused, by tenant and reason (request-refused, bad-subject, forward-failed).",
+    description: "Consumer create and delete requests the consumer gate refused, by tenant and reason (not-granted, request-refused, bad-subject, forward-failed).",
     attributes: [A.organisation, A.reason],
   },
   readAuditAppends: {
@@ -150,8 +150,12 @@ export const METRICS = {
 
 export type MetricKey = keyof typeof METRICS;
 
-/** Why the consumer gate refused a create request (the bounded `schakel.reason` of `gateRefusals`). */
-export const GATE_REFUSALS = ["request-refused", "bad-subject", "forward-failed"] as const;
+/**
+ * Why the consumer gate refused a request (the bounded `schakel.reason` of `gateRefusals`):
+ * a stream, consumer or filter outside the tenant's grants, a body it may not send, a subject that
+ * is not the gate's, or JetStream not answering.
+ */
+export const GATE_REFUSALS = ["not-granted", "request-refused", "bad-subject", "forward-failed"] as const;
 export type GateRefusal = (typeof GATE_REFUSALS)[number];
 
 /** An attribute name or a metric name as Prometheus shows it (`.` and other characters become `_`). */

@@ -56,7 +56,7 @@ export { METRICS, METRIC_ATTRIBUTES, METRIC_KINDS, MESSAGING_SYSTEM, UNKNOWN_TYP
 export type { MetricDefinition, MetricKind, MetricKey, MetricAttribute, GateRefusal } from "./metrics.ts";
 export { METER_NAME, DURATION_BUCKETS, countMetric, recordMetric, observeGauge, cachedSample, metricAttributes } from "./instruments.ts";
 export type { GaugeSource, Observe } from "./instruments.ts";
-export { PLATFORM_ACCOUNT, ADMIN_ID, AUDIT_ID, AUDIT_ACCOUNT, OPERATOR_IDS, AUDIT_BUCKET, auditConsumers, auditCheckpointKey, AUDIT_CHECKPOINT_FILTER, CONSUMER_GATE, NATS_CONTROL_HEADERS, DEFAULT_INBOX_FILTER, JS_MANAGEMENT_API } from "./security.ts";
+export { PLATFORM_ACCOUNT, ADMIN_ID, AUDIT_ID, AUDIT_ACCOUNT, OPERATOR_IDS, AUDIT_BUCKET, auditConsumers, auditCheckpointKey, AUDIT_CHECKPOINT_FILTER, CONSUMER_GATE, GATE_VERBS, type GateVerb, NATS_CONTROL_HEADERS, DEFAULT_INBOX_FILTER, JS_MANAGEMENT_API } from "./security.ts";
 export { PERSON_ROLES, PersonRole, PERSON_ROLE_NEEDS, personRolesFor, PersonId, PersonDisabled, Person, PersonsFile, Actor } from "./persons.ts";
 export { PERSON_ACTIONS, ACTION_ROLES, actingRole, personMay } from "./person-actions.ts";
 export type { PersonAction } from "./person-actions.ts";

@@ -48,40 +48,60 @@ export function auditCheckpointKey(index: number): string {
 }
 export const AUDIT_CHECKPOINT_FILTER = "checkpoint.>";
 
-const JS_CONSUMER_CREATE = "$JS.API.CONSUMER.CREATE";
+const JS_CONSUMER = "$JS.API.CONSUMER";
 const GATE_ROOT = "gate";
 const TENANT = /^[A-Za-z][A-Za-z0-9-]{1,39}$/;
 
+/** What the consumer gate does for a tenant: create a consumer, or delete one. */
+export type GateVerb = "create" | "delete";
+export const GATE_VERBS: readonly GateVerb[] = ["create", "delete"];
+const API_VERB: Record<GateVerb, string> = { create: "CREATE", delete: "DELETE" };
+
 /**
- * Consumer creation never reaches JetStream directly from a tenant: its account maps
- * `$JS.API.CONSUMER.CREATE.<tail>` to `gate.<tenant>.create.<tail>` in the platform account, where
- * the consumer gate checks the request body (no deliver subject outside the tenant's own inbox,
- * pull only on shared streams) before forwarding it. The tenant is the subject's second token.
+ * Consumer creation and deletion never reach JetStream directly from a tenant: its account maps
+ * `$JS.API.CONSUMER.CREATE.>` to `gate.<tenant>.create.>` and `$JS.API.CONSUMER.DELETE.>` to
+ * `gate.<tenant>.delete.>` in the platform account (one import per verb), where the consumer gate
+ * checks the subject against the tenant's grants and the request body (no deliver subject outside
+ * the tenant's own inbox, pull only on shared streams) before forwarding it. The tenant is the
+ * subject's second token, bound to the importing account by the export.
  */
 export const CONSUMER_GATE = {
   /** What the gate subscribes to. */
-  filter: `${GATE_ROOT}.*.create.>`,
-  /** The platform-side subject a tenant's create request for `tail` is mapped to. */
-  subject(tenant: string, tail: string): string {
+  filter: `${GATE_ROOT}.*.*.>`,
+  /** The platform-side subject a tenant's request `verb` for `tail` is mapped to. */
+  subject(tenant: string, tail: string, verb: GateVerb = "create"): string {
     if (!TENANT.test(tenant)) throw new SubjectError(`${GATE_ROOT}.${tenant}`, "names an invalid tenant");
-    return `${GATE_ROOT}.${tenant}.create.${tail}`;
+    return `${GATE_ROOT}.${tenant}.${verb}.${tail}`;
   },
-  /** Everything the gate accepts from one tenant (the platform account's export). */
-  tenantExport(tenant: string): string {
-    return `${GATE_ROOT}.${tenant}.create.>`;
+  /** Everything the gate accepts from one tenant for `verb` (the tenant's import, the platform account's export). */
+  tenantExport(tenant: string, verb: GateVerb = "create"): string {
+    return `${GATE_ROOT}.${tenant}.${verb}.>`;
   },
-  /** The client-side create subject for `tail` (what nats.js publishes). */
-  createSubject(tail: string): string {
-    return `${JS_CONSUMER_CREATE}.${tail}`;
+  /** The client-side JetStream API subject of `verb` for `tail` (what nats.js publishes). */
+  apiSubject(tail: string, verb: GateVerb = "create"): string {
+    return `${JS_CONSUMER}.${API_VERB[verb]}.${tail}`;
   },
-  /** Splits a gate subject into the tenant and the JetStream create subject it stands for. */
-  parse(subject: string): { tenant: string; createSubject: string; tail: string } {
+  /** Everything a tenant sends for `verb`: what its account maps to {@link CONSUMER_GATE.tenantExport}. */
+  apiFilter(verb: GateVerb): string {
+    return `${JS_CONSUMER}.${API_VERB[verb]}.>`;
+  },
+  /** The verb and tail of a JetStream API subject the gate serves; undefined for any other subject. */
+  verbOf(apiSubject: string): { verb: GateVerb; tail: string } | undefined {
+    for (const verb of GATE_VERBS) {
+      const prefix = `${JS_CONSUMER}.${API_VERB[verb]}.`;
+      if (apiSubject.startsWith(prefix) && apiSubject.length > prefix.length) return { verb, tail: apiSubject.slice(prefix.length) };
+    }
+    return undefined;
+  },
+  /** Splits a gate subject into the tenant, the verb and the JetStream API subject it stands for. */
+  parse(subject: string): { tenant: string; verb: GateVerb; apiSubject: string; tail: string } {
     const t = subject.split(".");
-    if (t[0] !== GATE_ROOT || t[2] !== "create" || t.length < 4 || !TENANT.test(t[1] ?? "")) {
-      throw new SubjectError(subject, `is not a consumer-gate subject (${GATE_ROOT}.<tenant>.create.<stream>[.<name>[.<filter>]])`);
+    const verb = GATE_VERBS.find((v) => v === t[2]);
+    if (t[0] !== GATE_ROOT || !verb || t.length < 4 || !TENANT.test(t[1] ?? "")) {
+      throw new SubjectError(subject, `is not a consumer-gate subject (${GATE_ROOT}.<tenant>.create|delete.<stream>[.<name>[.<filter>]])`);
     }
     const tail = t.slice(3).join(".");
-    return { tenant: t[1]!, tail, createSubject: `${JS_CONSUMER_CREATE}.${tail}` };
+    return { tenant: t[1]!, verb, tail, apiSubject: `${JS_CONSUMER}.${API_VERB[verb]}.${tail}` };
   },
 } as const;
 

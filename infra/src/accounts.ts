@@ -5,11 +5,13 @@
  * account boundary, a reply subject is replaced by the broker with a private `_R_` subject, so a
  * tenant can never aim a reply at a subject of the platform account (such as another tenant's
  * pull-request subject), and nothing it does lands in another tenant's account. The exports are
- * one per subject shape (export-shapes.ts); the imports stay exact per tenant.
+ * one per subject shape (export-shapes.ts); the imports stay exact per tenant, except consumer
+ * creation and deletion: one import per verb into the consumer gate, which checks the exact grants
+ * (gate-grants.ts).
  */
-import { AUDIT_ACCOUNT, AUDIT_ID, inboxPrefix, PLATFORM_ACCOUNT, type Registry } from "@schakel/contracts";
+import { AUDIT_ACCOUNT, AUDIT_ID, CONSUMER_GATE, GATE_VERBS, inboxPrefix, PLATFORM_ACCOUNT, type Registry } from "@schakel/contracts";
 import type { LinkSecret } from "./cluster/link-secret.ts";
-import { exportedSubject, probeGrantsOf, serviceExports } from "./export-shapes.ts";
+import { probeGrantsOf, serviceExports } from "./export-shapes.ts";
 import type { Identities } from "./identities.ts";
 import { activeUserKey, publicKeyOfSeed } from "./identities.ts";
 import { hubDomainMappings, organisationLinkPermissions } from "./leaf/leaf-permissions.ts";
@@ -75,10 +77,17 @@ function renderExports(tenants: readonly Tenant[]): string[] {
   return lines;
 }
 
-function renderImport(t: Tenant, g: Grant): string {
-  return g.kind === "gate"
-    ? `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(exportedSubject(t.account, g))} }, to: ${q(g.subject)} }`
-    : `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(g.subject)} } }`;
+/**
+ * A tenant's imports: each granted subject exactly, except consumer creates and deletes, which go
+ * to the consumer gate with one import per verb (the gate checks them against the exact grants).
+ */
+function renderImports(t: Tenant): string[] {
+  const service = (subject: string, to?: string) => `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(subject)} }${to ? `, to: ${q(to)}` : ""} }`;
+  const gated = new Set(t.grants.filter((g) => g.kind === "gate").map((g) => CONSUMER_GATE.verbOf(g.subject)?.verb));
+  return [
+    ...t.grants.filter((g) => g.kind !== "gate").map((g) => service(g.subject)),
+    ...GATE_VERBS.filter((verb) => gated.has(verb)).map((verb) => service(CONSUMER_GATE.tenantExport(t.account, verb), CONSUMER_GATE.apiFilter(verb))),
+  ];
 }
 
 /** What its leaf sends at the hub's domain, mapped back to the names its imports carry (leaf-permissions.ts). */
@@ -90,7 +99,7 @@ function renderMappings(t: Tenant): string {
 function renderTenant(t: Tenant): string {
   // A suspended organisation's account keeps its name but imports nothing: nats-server 2.9 does not
   // re-check an open leaf link on a reload, so the link stays up until it drops, reaching nothing.
-  const imports = t.userKey ? t.grants.map((g) => renderImport(t, g)) : [];
+  const imports = t.userKey ? renderImports(t) : [];
   if (t.userKey) imports.push(`      { stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(t.id)}.>`)} } }`);
   const users = [t.userKey
     ? `{ nkey: ${q(t.userKey)}, permissions: ${renderPermissions(permissionsOf(t.id, t.grants))} }`

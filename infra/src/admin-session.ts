@@ -69,7 +69,7 @@ async function provisionWithHelpers(admin: NatsConnection, url: string, seed: st
 export interface ProvisioningSession extends Omit<AdminSession, "provisioned"> {
   /** Settles once every stream, consumer and bucket of the registry exists (or with the provisioning error). */
   provisioned: Promise<ProvisionResult[]>;
-  /** Provisions again for a changed registry (what exists is kept; only the missing objects are made). */
+  /** Provisions again for a changed registry (what exists is kept; only the missing objects are made); the gate checks its grants from now on. */
   provisionFor(registry: Registry, onOrganisation?: (org: string) => void): Promise<ProvisionResult[]>;
 }
 
@@ -77,6 +77,8 @@ export interface AdminSessionOptions {
   url: string;
   adminSeed: string;
   registry: Registry;
+  /** Reads the registry again, for the consumer gate when an organisation it does not know asks. */
+  readRegistry?: () => Registry;
   name?: string;
   /** Told once an organisation's own consumers and bucket exist, so its services can start before the others' are made. */
   onOrganisation?: (org: string) => void;
@@ -91,14 +93,17 @@ export interface AdminSessionOptions {
 export async function startAdminSession(opts: AdminSessionOptions): Promise<ProvisioningSession> {
   const admin = await connectAdmin(opts.url, opts.adminSeed, opts.name ?? "schakel-admin");
   try {
-    const gate = startConsumerGate({ nc: admin });
+    const gate = startConsumerGate({ nc: admin, registry: opts.registry, ...(opts.readRegistry ? { readRegistry: opts.readRegistry } : {}) });
     await gate.ready;
     const jsm = await jetstreamManager(admin);
     const provisioned = provisionWithHelpers(admin, opts.url, opts.adminSeed, opts.registry, opts.onOrganisation ? { onOrganisation: opts.onOrganisation } : {});
     provisioned.catch(() => undefined); // the caller awaits it; unawaited, a failure must not end the process
     return {
       provisioned,
-      provisionFor: (registry, onOrganisation) => provisionWithHelpers(admin, opts.url, opts.adminSeed, registry, onOrganisation ? { onOrganisation } : {}),
+      provisionFor: (registry, onOrganisation) => {
+        gate.useRegistry(registry);
+        return provisionWithHelpers(admin, opts.url, opts.adminSeed, registry, onOrganisation ? { onOrganisation } : {});
+      },
       gateReadiness: () => gate.readiness(),
       storedMessages: async (stream) => (await jsm.streams.info(stream)).state.messages,
       async close(o = {}) {

@@ -105,7 +105,7 @@ export const ALERTS: readonly AlertRule[] = [
     alert: "SchakelConsumerGateRefusals", expr: rose(METRICS.gateRefusals, [ORG, REASON], "10m"), for: "0m", severity: "warning",
     summary: "The consumer gate refused a consumer request",
     description: `{{ $labels.${ORG} }} sent a consumer create request the gate refused ({{ $labels.${REASON} }}) in the last 10 minutes.`,
-    action: "request-refused is a client asking for push delivery outside its inbox or another filter: find which client (the gate's log names the subject) — outdated software or an attempt to read another inbox (docs/SECURITY.md). forward-failed: JetStream did not answer the gate.",
+    action: "not-granted is a client naming a stream, consumer or filter that is not its own; request-refused a client asking for push delivery outside its inbox or a body that differs from its subject: find which client (the gate's log names the subject) — outdated software or an attempt to read another inbox (docs/SECURITY.md). forward-failed: JetStream did not answer the gate.",
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
- * The consumer gate's check of one create request body. The broker has matched the subject (the
- * tenant's own stream, consumer name and filter); this checks the body against it and refuses
+ * The consumer gate's check of one create request body. The gate has matched the subject against
+ * the tenant's grants (its own stream, consumer name and filter); this checks the body against it and refuses
  * every field that makes the server publish somewhere or bypass the filter.
  */
 

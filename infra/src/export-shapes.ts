@@ -70,9 +70,12 @@ function collide(x: string, y: string): boolean {
   return a.length === b.length;
 }
 
-/** The platform-side subject of a grant: the gate's subject for consumer creation, else itself. */
+/** The platform-side subject a grant reaches: the gate's subject for consumer creation and deletion, else itself. */
 export function exportedSubject(account: string, g: Grant): string {
-  return g.kind === "gate" ? CONSUMER_GATE.subject(account, g.subject.slice(CONSUMER_GATE.createSubject("").length)) : g.subject;
+  if (g.kind !== "gate") return g.subject;
+  const api = CONSUMER_GATE.verbOf(g.subject);
+  if (!api) throw new Error(`the gate grant ${g.subject} is neither a consumer create nor a delete`);
+  return CONSUMER_GATE.subject(account, api.tail, api.verb);
 }
 
 /** A probe grant's shape and the token that is the probe id (-1: none), by probe subject: the same few for every tenant. */
@@ -104,21 +107,22 @@ function shapeKey(e: { subject: string; stream: boolean; tokenPosition?: number 
 }
 
 /**
- * The service exports covering every tenant's grants, one per shape. Consumer creation (the gate's
- * subjects, whose second token is the tenant's account) is one export bound to that token. An
+ * The service exports covering every tenant's grants, one per shape. Consumer creation and deletion
+ * (the gate's subjects, whose second token is the tenant's account) are one export per verb bound
+ * to that token. An
  * export covered by a wider one with the same rule is folded into it. Throws when two exports
  * still overlap: nats-server decides an import by the first wildcard export it finds that covers
  * it (in map order), so no import may be covered by two.
  */
 export function serviceExports(tenants: readonly ExportingTenant[]): ServiceExport[] {
-  const gate = CONSUMER_GATE.tenantExport("*");
   const gatePosition = tokens(CONSUMER_GATE.tenantExport(PROBE_ID)).indexOf(PROBE_ID) + 1;
+  const gateShape = (g: Grant) => ({ subject: CONSUMER_GATE.tenantExport("*", CONSUMER_GATE.parse(exportedSubject(PROBE_ID, g)).verb), tokenPosition: gatePosition });
   const shapes = new Map<string, ServiceExport>();
   for (const t of tenants) {
     if (t.probeGrants && t.probeGrants.length !== t.grants.length) throw new Error(`the probe grants of account ${t.account} do not match its grants`);
     t.grants.forEach((g, i) => {
       const probe = t.probeGrants?.[i];
-      const shape = g.kind === "gate" ? { subject: gate, tokenPosition: gatePosition } : shapeOf(g.subject, probe?.subject, t.account);
+      const shape = g.kind === "gate" ? gateShape(g) : shapeOf(g.subject, probe?.subject, t.account);
       const stream = g.kind === "stream";
       const key = shapeKey({ ...shape, stream });
       // An export is made once per shape (about 180 grants per tenant fall into some 30 shapes).

@@ -16,6 +16,8 @@ export { openAdminSession, startAdminSession, provisionAsAdmin, AdminConnectErro
 export type { AdminSession, AdminSessionOptions, ProvisioningSession } from "./admin-session.ts";
 export type { ConsumerGate, ConsumerGateOptions, GateDecision } from "./consumer-gate.ts";
 export { checkConsumerRequest } from "./consumer-request.ts";
+export { gateGrantsOf } from "./gate-grants.ts";
+export type { GateGrants } from "./gate-grants.ts";
 export { needsRestart, rewriteServerConfig, runningPid, reloadServer, type ConfigRewrite } from "./reload.ts";
 export type { RequestVerdict, ConsumerRequest } from "./consumer-request.ts";
 export { renderServerConfig, renderAuthorization } from "./server-config.ts";

@@ -7,8 +7,9 @@
  * - read only what is addressed to it, through its own durable consumers (created by the admin
  *   with a fixed filter: info, next, ack) and a finite set of feed slots whose create subject
  *   carries a filter inside its own audiences;
- * - consumer creation goes through the consumer gate (kind "gate"), which refuses deliver subjects
- *   outside the tenant's inbox — nats-server ≤ 2.12 does not check them itself;
+ * - consumer creation and deletion go through the consumer gate (kind "gate"), which checks the
+ *   subject against these grants and refuses deliver subjects outside the tenant's inbox —
+ *   nats-server ≤ 2.12 does not check them itself;
  * - its own KV buckets (`org-<org>`, and `case-<org>` for its case state); no stream management, no MSG.GET / DIRECT.GET on shared streams, no `$JS.>`;
  * - its own reply-inbox prefix (`_INBOX_<org>`), never `_INBOX.>`.
  * The same list, as user permissions, also makes the tenant's own connection refuse anything else
@@ -24,7 +25,7 @@ export { AUDIT_ID };
 /**
  * How a granted subject crosses from the tenant's account into the platform account:
  * `request` one reply (publish acks, API calls, acks), `stream` many replies (pull requests),
- * `gate` consumer creation, forwarded to the consumer gate instead of JetStream.
+ * `gate` consumer creation and deletion, forwarded to the consumer gate instead of JetStream.
  */
 export type GrantKind = "request" | "stream" | "gate";
 export interface Grant {
@@ -56,7 +57,7 @@ export function bucketGrants(bucket: string): Grant[] {
     gate(`${CREATE}.${stream}`),
     gate(`${CREATE}.${stream}.>`),
     request(JS_API.consumerInfo(stream, "*")),
-    request(JS_API.consumerDelete(stream, "*")),
+    gate(JS_API.consumerDelete(stream, "*")),
     request(JS_API.flowControl(stream)),
   ];
 }
@@ -85,7 +86,7 @@ function feedGrants(org: Organisation): Grant[] {
     // The filter travels in the create subject; JetStream refuses a body whose filter differs.
     for (const { stream, filter } of filters) grants.push(gate(JS_API.consumerCreateFiltered(stream, name, filter)));
     for (const stream of new Set(filters.map((f) => f.stream))) {
-      grants.push(request(JS_API.consumerInfo(stream, name)), pull(JS_API.consumerNext(stream, name)), request(JS_API.consumerDelete(stream, name)), request(JS_API.ack(stream, name)));
+      grants.push(request(JS_API.consumerInfo(stream, name)), pull(JS_API.consumerNext(stream, name)), gate(JS_API.consumerDelete(stream, name)), request(JS_API.ack(stream, name)));
     }
   }
   return grants;
@@ -120,7 +121,7 @@ export function organisationGrants(org: Organisation): Grant[] {
 export function auditGrants(): Grant[] {
   const grants: Grant[] = [request(JS_API.info)];
   for (const c of auditConsumers()) {
-    grants.push(gate(JS_API.consumerCreateFiltered(c.stream, c.name, c.filter)), request(JS_API.consumerDelete(c.stream, c.name)));
+    grants.push(gate(JS_API.consumerCreateFiltered(c.stream, c.name, c.filter)), gate(JS_API.consumerDelete(c.stream, c.name)));
     // Stream info tells the auditor how far the stream goes; MSG.GET lets `audit verify` re-read a record.
     grants.push(request(JS_API.streamInfo(c.stream)), request(JS_API.streamMsgGet(c.stream)));
   }

@@ -60,8 +60,27 @@ describe("exports - one per subject shape", () => {
         }
       }
     }
-    // Publishing as itself, dead letters and consumer creation are bound by the token for every organisation.
+    // Publishing as itself, dead letters and consumer creation and deletion are bound by the token for every organisation.
     expect(bound).toBeGreaterThanOrEqual(large.organisations.length * 3);
+  });
+
+  it("imports - an organisation imports the same subjects at 13 and 150 organisations, its consumer creates and deletes in one import per verb", () => {
+    const accountOf = (text: string, id: string): string => text.slice(text.indexOf(`${JSON.stringify(id)}: {`), text.indexOf("\n    }", text.indexOf(`${JSON.stringify(id)}: {`)));
+    const importsOf = (text: string, id: string) => {
+      const block = accountOf(text, id);
+      return block.slice(block.indexOf("imports: [")).split("\n").filter((l) => l.includes("{ service: "));
+    };
+    const at13 = renderAccounts(small, smallIds);
+    const at150 = renderAccounts(large, largeIds);
+    for (const id of ["gemeente-0001", "fed-ocam", "vpr", "jh-mechelen"]) {
+      const few = importsOf(at13, id);
+      expect(importsOf(at150, id), id).toEqual(few);
+      // Into the gate: exactly two, each only the tenant's own gate subjects.
+      expect(few.filter((l) => l.includes('"$JS.API.CONSUMER.CREATE') || l.includes('"$JS.API.CONSUMER.DELETE')), id).toEqual([
+        `      { service: { account: "SCHAKEL", subject: "gate.${id}.create.>" }, to: "$JS.API.CONSUMER.CREATE.>" }`,
+        `      { service: { account: "SCHAKEL", subject: "gate.${id}.delete.>" }, to: "$JS.API.CONSUMER.DELETE.>" }`,
+      ]);
+    }
   });
 
   it("exports - the generated registry is refused below the demo registry's fixed organisations", () => {

@@ -89,7 +89,7 @@ export async function startSchakelServer(opts: SchakelServerOptions = {}): Promi
     ...(opts.ackWaitMs ? { ackWaitMs: opts.ackWaitMs } : {}),
   });
   // Organisations create consumers (feed slots, KV watches) through the gate, as with `schakel up`.
-  await startConsumerGate({ nc: adminNc }).ready;
+  await startConsumerGate({ nc: adminNc, registry }).ready;
 
   const handle: SchakelServer = {
     server, url: server.url, dataDir, registry, identities, directory,

@@ -8,9 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUDIT_ID, inboxPrefix } from "@schakel/contracts";
+import { AUDIT_ACCOUNT, AUDIT_ID, audienceFilter, auditConsumers, caseStateBucket, feedConsumerName, inboxPrefix, JS_API, orgStateBucket, STREAMS } from "@schakel/contracts";
 import {
-  checkConsumerRequest, ensureIdentities, ensureLeafSecrets, loadRegistry, organisationLinkPermissions, renderAccounts, renderLeafAuthorization, revokeSigningKey, tenantsOf, type Identities,
+  checkConsumerRequest, ensureIdentities, gateGrantsOf, ensureLeafSecrets, loadRegistry, organisationLinkPermissions, renderAccounts, renderLeafAuthorization, revokeSigningKey, tenantsOf, type Identities,
 } from "@schakel/infra";
 
 const enc = new TextEncoder();
@@ -97,5 +97,31 @@ describe("config - the generated accounts and the consumer gate's rules", () => 
     expect(kv(`${inboxPrefix("antwerpen")}.abc`).ok).toBe(false);
     expect(kv(`${inbox}.*`).ok).toBe(false);
     expect(checkConsumerRequest({ tail: "KV_org-mechelen", body: enc.encode("not json"), inbox }).ok).toBe(false);
+  });
+
+  it("gate - a tenant may create and delete only its own feed slots, bucket consumers and (the audit) its own consumers", () => {
+    const gate = gateGrantsOf(registry);
+    const create = (stream: string, name: string, filter: string) => JS_API.consumerCreateFiltered(stream, name, filter);
+    const kv = (bucket: string) => JS_API.kvStream(bucket);
+    const slot = (org: string) => create(STREAMS.coord.name, feedConsumerName(org, 1), audienceFilter(org));
+    expect(gate.allows("mechelen", slot("mechelen"))).toBe(true);
+    expect(gate.allows("mechelen", JS_API.consumerDelete(STREAMS.coord.name, feedConsumerName("mechelen", 12)))).toBe(true);
+    expect(gate.allows("mechelen", create(kv(orgStateBucket("mechelen")), "oc_1", `$KV.${orgStateBucket("mechelen")}.>`))).toBe(true);
+    expect(gate.allows("mechelen", JS_API.consumerDelete(kv(caseStateBucket("mechelen")), "oc_1"))).toBe(true);
+    // Another's slot, another's bucket, an audience not its own, a slot it does not have, the audit's consumers.
+    expect(gate.allows("mechelen", slot("antwerpen"))).toBe(false);
+    expect(gate.allows("mechelen", create(STREAMS.coord.name, feedConsumerName("mechelen", 1), audienceFilter("antwerpen")))).toBe(false);
+    expect(gate.allows("mechelen", create(STREAMS.coord.name, feedConsumerName("mechelen", 13), audienceFilter("mechelen")))).toBe(false);
+    expect(gate.allows("mechelen", create(kv(orgStateBucket("antwerpen")), "oc_1", `$KV.${orgStateBucket("antwerpen")}.>`))).toBe(false);
+    expect(gate.allows("mechelen", JS_API.consumerDelete(kv(orgStateBucket("antwerpen")), "oc_1"))).toBe(false);
+    expect(gate.allows("mechelen", JS_API.consumerDelete(STREAMS.coord.name, "mechelen--mechelen"))).toBe(false);
+    const [audit] = auditConsumers();
+    expect(gate.allows("mechelen", create(audit!.stream, audit!.name, audit!.filter))).toBe(false);
+    expect(gate.allows(AUDIT_ACCOUNT, create(audit!.stream, audit!.name, audit!.filter))).toBe(true);
+    expect(gate.allows("nobody", slot("mechelen"))).toBe(false);
+    expect(gate.knows("nobody")).toBe(false);
+    // Wildcards belong to the grant, never to the request: a request's `*` is one literal token.
+    expect(gate.allows("mechelen", JS_API.consumerDelete(kv(orgStateBucket("mechelen")), "*"))).toBe(true);
+    expect(gate.allows("mechelen", JS_API.consumerDelete(STREAMS.coord.name, "*"))).toBe(false);
   });
 });

@@ -52,6 +52,10 @@ describe("abuse - importing another organisation's subjects through a collapsed 
     ["record reads as B (reads.<B>.<B>.>)", () => service(readsFilter(B))],
     ["create B's feed slot on B's inbox through the gate", () =>
       `{ service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(CONSUMER_GATE.subject(B, `${STREAMS.coord.name}.${feedConsumerName(B, 1)}.${audienceFilter(B)}`))} }, to: ${q(JS_API.consumerCreateFiltered(STREAMS.coord.name, feedConsumerName(B, 1), audienceFilter(B)))} }`],
+    ["send consumer creates into the gate as B (gate.<B>.create.>)", () =>
+      `{ service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(CONSUMER_GATE.tenantExport(B, "create"))} }, to: "as-b.create.>" }`],
+    ["send consumer deletes into the gate as B (gate.<B>.delete.>)", () =>
+      `{ service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(CONSUMER_GATE.tenantExport(B, "delete"))} }, to: "as-b.delete.>" }`],
     ["receive B's reply inbox (stream import of _INBOX_<B>.>)", () => `{ stream: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(`${inboxPrefix(B)}.>`)} } }`],
   ];
   for (const [attack, importLine] of rows) {

@@ -22,6 +22,8 @@ import { startSupervisedServer, type SupervisedServer, type SupervisionOptions }
 export interface BusOptions {
   dataDir: string;
   registry: Registry;
+  /** Reads the registry file again: the consumer gate asks when an organisation it does not know creates a consumer. */
+  readRegistry?: () => Registry;
   identities: Identities;
   /** Use this server instead of starting one. */
   server?: string;
@@ -54,9 +56,11 @@ export interface RunningBus {
 }
 
 /** The admin session, or the CLI error that says what to do when the server is not ours or not there. */
-async function openAdmin(url: string, identities: Identities, registry: Registry, onOrganisation: (org: string) => void): Promise<ProvisioningSession> {
+async function openAdmin(url: string, opts: BusOptions, onOrganisation: (org: string) => void): Promise<ProvisioningSession> {
   try {
-    return await startAdminSession({ url, adminSeed: identities.admin.seed, registry, name: "schakel-up:admin", onOrganisation });
+    return await startAdminSession({
+      url, adminSeed: opts.identities.admin.seed, registry: opts.registry, ...(opts.readRegistry ? { readRegistry: opts.readRegistry } : {}), name: "schakel-up:admin", onOrganisation,
+    });
   } catch (err) {
     if (!(err instanceof AdminConnectError)) throw err;
     if (err.refused) {
@@ -126,7 +130,7 @@ export async function startBus(opts: BusOptions): Promise<RunningBus> {
   }
   try {
     const organisations = new OrganisationsProvisioned(opts.registry.organisations.map((o) => o.id));
-    const admin = await openAdmin(url, opts.identities, opts.registry, (org) => organisations.done(org));
+    const admin = await openAdmin(url, opts, (org) => organisations.done(org));
     const provisioned = admin.provisioned.then((results) => {
       const conflicts = results.filter((p) => p.action === "conflict");
       if (conflicts.length) {

@@ -163,7 +163,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
         writeConnection(dataDir, connection).catch((err) => note(color.red(`cannot update connection.json: ${(err as Error).message}`)));
       },
     };
-    const bus = await startBus({ dataDir, registry, identities, port, server: opts.server ?? process.env.NATS_URL, onLeftover: leftoverNote, supervision });
+    const bus = await startBus({ dataDir, registry, readRegistry: () => loadRegistry(opts.registry), identities, port, server: opts.server ?? process.env.NATS_URL, onLeftover: leftoverNote, supervision });
     stops.push({ what: "bus", stop: bus.stop });
     health.register("gate", () => bus.gateReadiness());
     // Leaf link gauges from the embedded server's /leafz (the server keeps its monitoring port across restarts).
