@@ -77,10 +77,6 @@ export const CONSUMER_GATE = {
   tenantExport(tenant: string, verb: GateVerb = "create"): string {
     return `${GATE_ROOT}.${tenant}.${verb}.>`;
   },
-  /** The client-side JetStream API subject of `verb` for `tail` (what nats.js publishes). */
-  apiSubject(tail: string, verb: GateVerb = "create"): string {
-    return `${JS_CONSUMER}.${API_VERB[verb]}.${tail}`;
-  },
   /** Everything a tenant sends for `verb`: what its account maps to {@link CONSUMER_GATE.tenantExport}. */
   apiFilter(verb: GateVerb): string {
     return `${JS_CONSUMER}.${API_VERB[verb]}.>`;

@@ -2,9 +2,10 @@
  * Giving back what reading the backlog took. Reading a large store at start verifies and parses
  * every stored message once; the model keeps a fixed window of them and the rest is garbage, but
  * V8 collects the old space only as it grows again, so the heap the backlog grew stays reserved
- * while the console idles. One full collection right after the backlog, as the console goes from
- * reading to serving, gives it back (docs/BENCHMARKS.md: console RSS after 50 000 stored against
- * 10 000, 1.28× before, 1.13–1.24× after).
+ * while the console idles. A full collection every so many messages of the backlog, and one as
+ * the console goes from reading to serving (feed-reader.ts), keep it near the window's size
+ * (docs/BENCHMARKS.md: console RSS after 50 000 stored against 10 000, 1.28–1.30× before,
+ * 1.17–1.19× after).
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
