@@ -15,7 +15,7 @@ import { probeGrantsOf, serviceExports } from "./export-shapes.ts";
 import type { Identities } from "./identities.ts";
 import { activeUserKey, publicKeyOfSeed } from "./identities.ts";
 import { hubDomainMappings, organisationLinkPermissions } from "./leaf/leaf-permissions.ts";
-import { auditGrants, organisationGrants, permissionsOf, type Grant, type Permissions } from "./permissions.ts";
+import { auditGrants, gateRequestOf, organisationGrants, permissionsOf, type Grant, type Permissions } from "./permissions.ts";
 
 /** Marks the generated block, so `schakel identities generate` can replace it inside a larger config. */
 export const ACCOUNTS_BEGIN = "# BEGIN schakel accounts (generated from the registry: run `schakel identities generate`, do not edit)";
@@ -83,7 +83,7 @@ function renderExports(tenants: readonly Tenant[]): string[] {
  */
 function renderImports(t: Tenant): string[] {
   const service = (subject: string, to?: string) => `      { service: { account: ${q(PLATFORM_ACCOUNT)}, subject: ${q(subject)} }${to ? `, to: ${q(to)}` : ""} }`;
-  const gated = new Set(t.grants.filter((g) => g.kind === "gate").map((g) => CONSUMER_GATE.verbOf(g.subject)?.verb));
+  const gated = new Set(t.grants.filter((g) => g.kind === "gate").map((g) => gateRequestOf(g).verb));
   return [
     ...t.grants.filter((g) => g.kind !== "gate").map((g) => service(g.subject)),
     ...GATE_VERBS.filter((verb) => gated.has(verb)).map((verb) => service(CONSUMER_GATE.tenantExport(t.account, verb), CONSUMER_GATE.apiFilter(verb))),

@@ -53,7 +53,7 @@ export interface ConsumerGateOptions {
 
 const enc = new TextEncoder();
 /** The least time between two readings of the registry for unknown tenants. */
-export const REREAD_MS = 2_000;
+const REREAD_MS = 2_000;
 
 /** The identity behind an account name (an organisation's account is its id). */
 function identityOf(account: string): string {

@@ -16,7 +16,7 @@
  * export, decide what a tenant can reach at run time.
  */
 import { CONSUMER_GATE, type Organisation } from "@schakel/contracts";
-import { organisationGrants, type Grant } from "./permissions.ts";
+import { gateRequestOf, organisationGrants, type Grant } from "./permissions.ts";
 
 /** One rendered service export of the platform account. */
 export interface ServiceExport {
@@ -73,9 +73,8 @@ function collide(x: string, y: string): boolean {
 /** The platform-side subject a grant reaches: the gate's subject for consumer creation and deletion, else itself. */
 export function exportedSubject(account: string, g: Grant): string {
   if (g.kind !== "gate") return g.subject;
-  const api = CONSUMER_GATE.verbOf(g.subject);
-  if (!api) throw new Error(`the gate grant ${g.subject} is neither a consumer create nor a delete`);
-  return CONSUMER_GATE.subject(account, api.tail, api.verb);
+  const { verb, tail } = gateRequestOf(g);
+  return CONSUMER_GATE.subject(account, tail, verb);
 }
 
 /** A probe grant's shape and the token that is the probe id (-1: none), by probe subject: the same few for every tenant. */
@@ -116,7 +115,7 @@ function shapeKey(e: { subject: string; stream: boolean; tokenPosition?: number 
  */
 export function serviceExports(tenants: readonly ExportingTenant[]): ServiceExport[] {
   const gatePosition = tokens(CONSUMER_GATE.tenantExport(PROBE_ID)).indexOf(PROBE_ID) + 1;
-  const gateShape = (g: Grant) => ({ subject: CONSUMER_GATE.tenantExport("*", CONSUMER_GATE.parse(exportedSubject(PROBE_ID, g)).verb), tokenPosition: gatePosition });
+  const gateShape = (g: Grant) => ({ subject: CONSUMER_GATE.tenantExport("*", gateRequestOf(g).verb), tokenPosition: gatePosition });
   const shapes = new Map<string, ServiceExport>();
   for (const t of tenants) {
     if (t.probeGrants && t.probeGrants.length !== t.grants.length) throw new Error(`the probe grants of account ${t.account} do not match its grants`);

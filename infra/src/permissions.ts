@@ -16,8 +16,8 @@
  * with a clear "Permissions Violation" (defence in depth, and the model for leaf-node users).
  */
 import {
-  AUDIT_BUCKET, AUDIT_ID, auditConsumers, audienceFilter, deadLetterFilter, FEED_SLOTS, durableConsumersOf, feedConsumerName, inboxPrefix,
-  JS_API, caseStateBucket, orgStateBucket, readsFilter, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type InboxConsumer, type Organisation,
+  AUDIT_BUCKET, AUDIT_ID, auditConsumers, CONSUMER_GATE, audienceFilter, deadLetterFilter, FEED_SLOTS, durableConsumersOf, feedConsumerName, inboxPrefix,
+  JS_API, caseStateBucket, orgStateBucket, readsFilter, ROOTS, senderFilter, STREAMS, ALL_COORD, ALL_CASE, type GateVerb, type InboxConsumer, type Organisation,
 } from "@schakel/contracts";
 
 export { AUDIT_ID };
@@ -31,6 +31,13 @@ export type GrantKind = "request" | "stream" | "gate";
 export interface Grant {
   subject: string;
   kind: GrantKind;
+}
+
+/** The verb and tail of a `gate` grant (a consumer create or delete); throws for any other grant. */
+export function gateRequestOf(g: Grant): { verb: GateVerb; tail: string } {
+  const request = g.kind === "gate" ? CONSUMER_GATE.verbOf(g.subject) : undefined;
+  if (!request) throw new Error(`the grant ${g.subject} (${g.kind}) is not a consumer create or delete for the gate`);
+  return request;
 }
 
 export interface Permissions {

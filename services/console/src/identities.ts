@@ -9,6 +9,12 @@ import { CredentialsFile, KeyDirectory, readCredentials, type CredentialsSource,
 import { credentialsPath, directoryPath } from "@schakel/infra";
 import { platformOf } from "@schakel/organisation";
 
+/** What a connection as an organisation starts with, and the followed source it asks again at each reconnect. */
+export interface ConnectionCredentials {
+  credentials: OrgCredentials;
+  credentialsSource?: CredentialsSource;
+}
+
 /** Credentials by organisation, read lazily. */
 export interface IdentitySource {
   directory: KeyDirectory;
@@ -16,10 +22,11 @@ export interface IdentitySource {
   available(): string[];
   credentials(org: string): Promise<OrgCredentials>;
   /**
-   * The followed credentials of `org` (after `credentials(org)`): its file read again before each
-   * connect, or the caller's followed source; a connection takes a rotated key up with it.
+   * For a connection as `org`: its credentials and, where they are followed (the data folder's file,
+   * read again before each connect, or the caller's followed source), that source, so a rotated key
+   * is taken up at the reconnect.
    */
-  credentialsSource(org: string): CredentialsSource | undefined;
+  connection(org: string): Promise<ConnectionCredentials>;
 }
 
 /** Where the console finds its identities: a data folder, or explicit credentials and directory. */
@@ -44,17 +51,21 @@ export function identitySource(opts: IdentityOptions): IdentitySource {
     throw new SchakelError("unknown-organisation", `the console needs the key directory: pass dataDir (the folder "schakel up" writes) or directory`);
   }
   const followed = opts.credentialSources ?? new Map<string, CredentialsSource>();
-  const credentialsSource = (org: string): CredentialsSource | undefined => followed.get(org);
   const given = opts.credentials instanceof Map ? opts.credentials : opts.credentials ? new Map(Object.entries(opts.credentials)) : undefined;
-  if (given) {
+  if (given || opts.credentialSources) {
+    const held = (org: string): OrgCredentials | undefined => followed.get(org)?.current() ?? given?.get(org);
+    const credentials = async (org: string): Promise<OrgCredentials> => {
+      const c = held(org);
+      if (!c) throw new SchakelError("unknown-organisation", `the console holds no credentials for "${org}"; it has ${[...new Set([...(given?.keys() ?? []), ...followed.keys()])].join(", ")}`, { org });
+      return c;
+    };
     return {
       directory,
-      credentialsSource,
-      available: () => directory.organisations.map((o) => o.id).filter((id) => given.has(id) || followed.has(id)),
-      async credentials(org) {
-        const c = followed.get(org)?.current() ?? given.get(org);
-        if (!c) throw new SchakelError("unknown-organisation", `the console holds no credentials for "${org}"; it has ${[...given.keys()].join(", ")}`, { org });
-        return c;
+      available: () => directory.organisations.map((o) => o.id).filter((id) => held(id) !== undefined),
+      credentials,
+      async connection(org) {
+        const source = followed.get(org);
+        return source ? { credentials: await credentials(org), credentialsSource: source } : { credentials: await credentials(org) };
       },
     };
   }
@@ -62,18 +73,25 @@ export function identitySource(opts: IdentityOptions): IdentitySource {
   if (!dataDir) throw new SchakelError("unknown-organisation", `the console needs credentials: pass dataDir (the folder "schakel up" writes) or credentials`);
   // The data folder's files are read again before each connect: a key rotated by `schakel identities rotate` is taken up at the reconnect.
   const read = new Map<string, CredentialsSource>();
+  /** One source per organisation: asked again, it reads its file again (what a connection's reconnect asks too). */
+  const fileOf = async (org: string): Promise<CredentialsSource> => {
+    const known = read.get(org);
+    if (known) {
+      known.refresh();
+      return known;
+    }
+    const path = credentialsPath(dataDir, org);
+    const source = CredentialsFile.onDemand(path, await readCredentials(path));
+    read.set(org, source);
+    return source;
+  };
   return {
     directory,
-    credentialsSource: (org) => followed.get(org) ?? read.get(org),
     available: () => directory.organisations.map((o) => o.id).filter((id) => existsSync(credentialsPath(dataDir, id))),
-    async credentials(org) {
-      // One source per organisation: asked again, it reads its file again (what a connection's reconnect asks too).
-      const known = read.get(org);
-      if (known) return known.refresh();
-      const path = credentialsPath(dataDir, org);
-      const source = CredentialsFile.onDemand(path, await readCredentials(path));
-      read.set(org, source);
-      return source.current();
+    credentials: async (org) => (await fileOf(org)).current(),
+    async connection(org) {
+      const source = await fileOf(org);
+      return { credentials: source.current(), credentialsSource: source };
     },
   };
 }

@@ -117,12 +117,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const platform = opts.readAs ? identities.directory.require(opts.readAs).id : platformOrg(identities.directory, opts.platform);
   const note = opts.onNote ?? ((line: string) => process.stderr.write(`console: ${line}\n`));
   // The same tolerance as the services (SCHAKEL_CLOCK_SKEW): the console shows what they accept.
-  const credentials = await identities.credentials(platform);
-  const source = identities.credentialsSource(platform);
-  const bus = await connectBus({
-    servers: opts.servers, credentials, directory: identities.directory, name: "schakel-console", skewMs: clockSkewFrom(),
-    ...(source ? { credentialsSource: source } : {}),
-  });
+  const bus = await connectBus({ servers: opts.servers, ...(await identities.connection(platform)), directory: identities.directory, name: "schakel-console", skewMs: clockSkewFrom() });
   const model = new ReadModel(identities.directory, { window: opts.window ?? DEFAULT_WINDOW, older: olderRecords(bus, { onNote: note }) });
   // Acting persons are shown by name (to those allowed) for the organisations whose keys are here;
   // a persons file that changed (someone added) is indexed again within PERSONS_RECHECK_MS.

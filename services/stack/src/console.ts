@@ -6,7 +6,7 @@
  * provider (`signIn`), which learns the console's redirect URI once it listens.
  */
 import { startConsole, type ConsoleOptions } from "@schakel/console";
-import type { CredentialsSource, KeyDirectory, OrgCredentials } from "@schakel/contracts/bus";
+import type { CredentialsSource, KeyDirectory } from "@schakel/contracts/bus";
 
 /**
  * The console's port when none is given: stable across restarts. 8480 is not assigned to a common
@@ -33,15 +33,14 @@ export async function startStackConsole(opts: {
   dataDir: string; url: string | string[]; port?: number; onNote?: (line: string) => void; signIn?: ConsoleOptions["signIn"];
   /**
    * An organisation's own console (`schakel run --console`): its credentials only, reading the bus
-   * as it; with `credentialsSource` (its followed file) a rotation of its key is taken up.
+   * as it; followed (its credentials file), so a rotation of its key is taken up.
    */
-  organisation?: { org: string; credentials: OrgCredentials; credentialsSource?: CredentialsSource; directory: KeyDirectory };
+  organisation?: { org: string; credentials: CredentialsSource; directory: KeyDirectory };
 }): Promise<RunningConsole> {
   const own = opts.organisation;
   const start = (port: number) => startConsole({
     dataDir: opts.dataDir, servers: [opts.url].flat(), host: "127.0.0.1", port,
-    ...(own ? { readAs: own.org, credentials: { [own.org]: own.credentials }, directory: own.directory } : {}),
-    ...(own?.credentialsSource ? { credentialSources: new Map([[own.org, own.credentialsSource]]) } : {}),
+    ...(own ? { readAs: own.org, credentialSources: new Map([[own.org, own.credentials]]), directory: own.directory } : {}),
     ...(opts.onNote ? { onNote: opts.onNote } : {}),
     ...(opts.signIn ? { signIn: opts.signIn } : {}),
   });

@@ -55,7 +55,7 @@ export async function startOrganisationConsole(
   if (persons().length === 0) note(color.yellow(`the persons file lists nobody of ${own.org}: nobody can sign in to its console (add people with "schakel persons add")`));
   const onNote = (line: string): void => note(color.dim(`console: ${line}`));
   // Its credentials file is followed: after the organisation's own rotation the console reconnects and signs with the new key.
-  const organisation = { org: own.org, credentials: own.credentials.current(), credentialsSource: own.credentials, directory: own.directory };
+  const organisation = { org: own.org, credentials: own.credentials, directory: own.directory };
 
   if (opts.issuer) {
     if (!opts.clientId) throw new CliError(`--issuer needs --client-id: the client id the provider registered for this console`, EXIT.usage);

@@ -10,12 +10,23 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
+/** V8's `gc`, taken once: undefined until first asked, null when this V8 does not offer one. */
+let collector: (() => void) | null | undefined;
+
+/** V8's `gc`: it exists only in contexts made after the flag is set, so the process's own global stays as it was. */
+function gcFunction(): (() => void) | null {
+  if (collector === undefined) {
+    setFlagsFromString("--expose-gc");
+    const gc: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
+    collector = typeof gc === "function" ? (gc as () => void) : null;
+  }
+  return collector;
+}
+
 /** Runs one full garbage collection now; false when this V8 does not offer one. */
 export function releaseBacklogMemory(): boolean {
-  // `gc` exists only in contexts made after the flag is set: the process's own global stays as it was.
-  setFlagsFromString("--expose-gc");
-  const gc: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
-  if (typeof gc !== "function") return false;
+  const gc = gcFunction();
+  if (!gc) return false;
   // Without arguments: a full, synchronous collection (measured; `{ type: "major", … }` collected nothing here).
   gc();
   return true;

@@ -48,10 +48,7 @@ export function noticePublisher(servers: string | string[], identities: Identity
   const busOf = (org: string): Promise<Bus> => {
     let bus = buses.get(org);
     if (!bus) {
-      bus = identities.credentials(org).then((credentials) => {
-        const source = identities.credentialsSource(org);
-        return connectBus({ servers, credentials, directory: identities.directory, name: `schakel-console:${org}`, ...(source ? { credentialsSource: source } : {}) });
-      }).then((b) => {
+      bus = identities.connection(org).then((connection) => connectBus({ servers, ...connection, directory: identities.directory, name: `schakel-console:${org}` })).then((b) => {
         if (opts.caseKeys) useCaseKeys(b, opts.caseKeys(org));
         return b;
       });
