@@ -69,12 +69,17 @@ describe("up started again", () => {
 
   it("up - the demo is played once; a second start resumes on the same ports and says the demo data is there", async () => {
     const first = await up(["--demo"]);
-    natsPort = portOf(first.summary.url);
-    expect(portOf(first.summary.consoleUrl)).toBe(consolePort);
-    await waitFor(() => existsSync(join(data, "demo-played.json")), { what: "the demo marker" });
-    const played = JSON.parse(await readFile(join(data, "demo-played.json"), "utf8")) as { playedAt: string; version: string };
-    expect(played.version).toBe("0.1.0");
-    await first.stop();
+    let played: { playedAt: string; version: string };
+    try {
+      natsPort = portOf(first.summary.url);
+      expect(portOf(first.summary.consoleUrl)).toBe(consolePort);
+      await waitFor(() => existsSync(join(data, "demo-played.json")), { what: "the demo marker" });
+      // The marker is written whole (a partial file renamed over it): once it is there, it is complete.
+      played = JSON.parse(await readFile(join(data, "demo-played.json"), "utf8")) as { playedAt: string; version: string };
+      expect(played.version).toBe("0.1.0");
+    } finally {
+      await first.stop();
+    }
 
     const second = await up(["--demo"]);
     try {

@@ -4,7 +4,8 @@
  * sees that one is already running. Removed again on a clean stop.
  */
 import { existsSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
+import { writeWhole } from "../write-whole.ts";
 import { commandLineOf, processAlive } from "@schakel/infra";
 import { connectionPath, readConnection, type Connection } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
@@ -28,7 +29,7 @@ export function ensureNotRunning(dataDir: string): void {
 }
 
 export async function writeConnection(dataDir: string, conn: Connection): Promise<void> {
-  await writeFile(connectionPath(dataDir), JSON.stringify(conn, null, 2) + "\n");
+  await writeWhole(connectionPath(dataDir), JSON.stringify(conn, null, 2) + "\n");
 }
 
 /** Removes the file if it is still this process's. */

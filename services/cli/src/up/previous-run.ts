@@ -5,7 +5,7 @@
  * stays after a clean stop.
  */
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { writeWhole } from "../write-whole.ts";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -29,5 +29,5 @@ export function readPreviousRun(dataDir: string): PreviousRun | undefined {
 }
 
 export async function recordPreviousRun(dataDir: string, run: Omit<PreviousRun, "at">, at = new Date()): Promise<void> {
-  await writeFile(previousRunPath(dataDir), JSON.stringify({ ...run, at: at.toISOString() }, null, 2) + "\n");
+  await writeWhole(previousRunPath(dataDir), JSON.stringify({ ...run, at: at.toISOString() }, null, 2) + "\n");
 }

@@ -10,10 +10,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, unwatchFile, watchFile } from "node:fs";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { embeddedPaths } from "@schakel/infra";
+import { writeWhole } from "../write-whole.ts";
 
 const Request = z.object({
   id: z.string(),
@@ -39,11 +40,7 @@ const requestFile = (dataDir: string): string => join(embeddedPaths(dataDir).run
 const answerFile = (dataDir: string): string => join(embeddedPaths(dataDir).runDir, "registry-change.answer.json");
 
 /** Written whole or not at all: a reader never sees half a file. */
-async function writeWhole(path: string, value: object): Promise<void> {
-  const partial = `${path}.${process.pid}.partial`;
-  await writeFile(partial, JSON.stringify(value) + "\n", { mode: 0o600 });
-  await rename(partial, path);
-}
+const writeJson = (path: string, value: object): Promise<void> => writeWhole(path, JSON.stringify(value) + "\n", 0o600);
 
 /** The file's content as `schema` reads it; undefined when it is missing, not JSON or not that shape. */
 async function readParsed<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
@@ -63,7 +60,7 @@ async function readParsed<T>(path: string, schema: z.ZodType<T>): Promise<T | un
 export async function requestRegistryChange(dataDir: string, registry: string | undefined, timeoutMs: number): Promise<RegistryChangeAnswer> {
   const id = randomUUID();
   await rm(answerFile(dataDir), { force: true });
-  await writeWhole(requestFile(dataDir), { id, ...(registry ? { registry } : {}), requestedAt: new Date().toISOString() });
+  await writeJson(requestFile(dataDir), { id, ...(registry ? { registry } : {}), requestedAt: new Date().toISOString() });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const answer = await readParsed(answerFile(dataDir), Answer);
@@ -98,7 +95,7 @@ export function followRegistryChanges(
       await rm(path, { force: true });
       if (!request) return;
       const answer = await apply(request).catch((err: unknown) => ({ restartMs: 0, started: [], stopped: [], error: (err as Error).message }));
-      await writeWhole(answerFile(dataDir), { id: request.id, ...answer });
+      await writeJson(answerFile(dataDir), { id: request.id, ...answer });
     } finally {
       busy = false;
     }

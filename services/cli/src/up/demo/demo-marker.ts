@@ -4,7 +4,7 @@
  * adding the same notices, escalations and digests again. `schakel up --demo --fresh` starts over.
  */
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { writeWhole } from "../../write-whole.ts";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -32,6 +32,6 @@ export function demoPlayed(dataDir: string): DemoPlayed | undefined {
 /** Records that the demo is being played (written as it starts: half a demo is demo data too). */
 export async function markDemoPlayed(dataDir: string, at = new Date()): Promise<DemoPlayed> {
   const played = { playedAt: at.toISOString(), version: cliVersion() };
-  await writeFile(markerPath(dataDir), JSON.stringify(played, null, 2) + "\n");
+  await writeWhole(markerPath(dataDir), JSON.stringify(played, null, 2) + "\n");
   return played;
 }
