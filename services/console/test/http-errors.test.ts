@@ -6,7 +6,8 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { SchakelError, type ErrorCode } from "@schakel/contracts";
-import { errorAnswer, httpStatusOf } from "../src/http/errors.ts";
+import { errors } from "@nats-io/transport-node";
+import { asSchakelError, errorAnswer, httpStatusOf } from "../src/http/errors.ts";
 
 const status = (code: ErrorCode, retryable?: boolean) => httpStatusOf(new SchakelError(code, "x", {}, retryable === undefined ? {} : { retryable }));
 
@@ -21,6 +22,19 @@ describe("console http errors", () => {
     expect(status("timeout")).toBe(503);
     expect(status("conflict")).toBe(503);
     for (const code of ["limit", "failed", "credentials-refused", "signature"] as const) expect(status(code), code).toBe(500);
+  });
+
+  it("console http errors - a thrown outage (no answer in time, a lost connection) is unreachable and retryable, anything else failed", () => {
+    const timedOut = asSchakelError(new errors.TimeoutError(), "publishing the notice failed");
+    expect(timedOut).toMatchObject({ code: "unreachable", retryable: true });
+    expect(timedOut.message).toBe("publishing the notice failed: the bus did not answer (timeout); try again in a moment");
+    expect(httpStatusOf(timedOut)).toBe(503);
+    expect(asSchakelError(new errors.ClosedConnectionError(), "digests")).toMatchObject({ code: "unreachable", retryable: true });
+    const other = asSchakelError(new Error("disk full"), "digests");
+    expect(other).toMatchObject({ code: "failed", message: "digests: disk full", retryable: false });
+    expect(httpStatusOf(other)).toBe(500);
+    const known = new SchakelError("schema", "title is required");
+    expect(asSchakelError(known, "x")).toBe(known);
   });
 
   it("console http errors - the body is { error: toData() }", async () => {

@@ -59,6 +59,12 @@ async function postNotice(sender: Bus, title: string): Promise<string> {
   return title;
 }
 
+/** The words of an HTML answer (its error summary when it has one), for a failure message. */
+function textOf(html: string): string {
+  const summary = /class="error-summary"[^>]*>([\s\S]*?)<\/(?:div|section)>/.exec(html)?.[1] ?? html;
+  return summary.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 500);
+}
+
 /** How many feed rows of `page` carry `title`. */
 const rowsWith = (page: Page, title: string) => page.locator("table.feed tbody tr", { hasText: title }).count();
 
@@ -188,8 +194,14 @@ describe("console while the bus is down", () => {
     // Anything the refused posts had left in a buffer would be stored before these: none is.
     const postedWhileDown = app.model.notices.list.filter((n) => n.title.startsWith(formTitle)).length;
 
-    // The refused form, sent again, posts the notice once.
-    await form.click("form.post button[type=submit]");
+    // The refused form, sent again, posts the notice once: the answer is the redirect to it, or
+    // the failure names what the console answered instead.
+    const [resend] = await Promise.all([
+      form.waitForResponse((r) => r.url() === at("/post") && r.request().method() === "POST", { timeout: 30_000 }),
+      form.click("form.post button[type=submit]"),
+    ]);
+    const resendAnswer = resend.status() === 303 ? "" : textOf(await resend.text().catch((err: Error) => err.message));
+    expect(resend.status(), `the re-sent form answered ${resend.status()}: ${resendAnswer}`).toBe(303);
     await form.waitForURL(/\/notices\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     await waitFor(() => app.model.notices.list.some((n) => n.title === formTitle), { what: "the re-sent form's notice in the console" });
 

@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { SchakelError, type ErrorCode } from "@schakel/contracts";
+import { connectionFailure } from "@schakel/contracts/bus";
 
 export type ErrorStatus = 400 | 403 | 404 | 413 | 500 | 503;
 
@@ -33,8 +34,15 @@ export function errorAnswer(c: Context, err: SchakelError): Response {
   return c.json({ error: err.toData() }, httpStatusOf(err));
 }
 
-/** Any thrown value as a SchakelError (`failed`, with its text, when it is not one already). */
+/**
+ * Any thrown value as a SchakelError: an outage (no answer in time, a lost connection) is
+ * `unreachable` and worth trying again; anything else `failed`, with its text.
+ */
 export function asSchakelError(err: unknown, what: string): SchakelError {
   if (err instanceof SchakelError) return err;
+  const outage = connectionFailure(err);
+  if (outage?.kind === "unreachable") {
+    return new SchakelError("unreachable", `${what}: the bus did not answer (${outage.reason}); try again in a moment`, {}, { cause: err, retryable: true });
+  }
   return new SchakelError("failed", `${what}: ${(err as Error)?.message ?? String(err)}`, {}, { cause: err });
 }

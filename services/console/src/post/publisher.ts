@@ -2,9 +2,11 @@
  * Publishing a validated notice as a liaison (acknowledging one as a recipient, raising a signal,
  * requesting and answering coordination), through the runtime's `postNotice` — the same path
  * the liaison's own service uses, so the notice is recorded among its sent notices and the
- * receipts that come back find it. Each carries the signed-in person who acted (`actor`). One bus connection per organisation posted as, opened on
- * first use and kept until the console stops; told where the organisation keeps its case keys
- * (`<data>/case-keys/<org>`), so case content opens on it (the case pages).
+ * receipts that come back find it. Each carries the signed-in person who acted (`actor`). One bus
+ * connection per organisation posted as, opened on first use and kept until the console stops;
+ * after an outage an action waits for it to reconnect (connection-ready.ts); told where the
+ * organisation keeps its case keys (`<data>/case-keys/<org>`), so case content opens on it (the
+ * case pages).
  */
 import type { Actor, InputOf } from "@schakel/contracts";
 import { connectBus, type Bus, type ReadInput } from "@schakel/contracts/bus";
@@ -13,6 +15,7 @@ import {
   type AcknowledgeOutcome, type RaisedSignal, type RequestedCoordination, type RespondOutcome,
 } from "@schakel/organisation";
 import type { IdentitySource } from "../identities.ts";
+import { connectionReady, type ConnectionReady } from "./connection-ready.ts";
 
 export interface PostedNotice {
   noticeId: string;
@@ -44,18 +47,21 @@ export interface PublisherOptions {
 
 /** A publisher that connects to `servers` with the credentials of the organisation posting. */
 export function noticePublisher(servers: string | string[], identities: IdentitySource, opts: PublisherOptions = {}): NoticePublisher {
-  const buses = new Map<string, Promise<Bus>>();
-  const busOf = (org: string): Promise<Bus> => {
-    let bus = buses.get(org);
-    if (!bus) {
-      bus = identities.connection(org).then((connection) => connectBus({ servers, ...connection, directory: identities.directory, name: `schakel-console:${org}` })).then((b) => {
-        if (opts.caseKeys) useCaseKeys(b, opts.caseKeys(org));
-        return b;
+  const buses = new Map<string, Promise<{ bus: Bus; connected: ConnectionReady }>>();
+  /** `org`'s connection, once it is connected (after an outage it may reconnect later than the console's feed). */
+  const busOf = async (org: string): Promise<Bus> => {
+    let opened = buses.get(org);
+    if (!opened) {
+      opened = identities.connection(org).then((connection) => connectBus({ servers, ...connection, directory: identities.directory, name: `schakel-console:${org}` })).then((bus) => {
+        if (opts.caseKeys) useCaseKeys(bus, opts.caseKeys(org));
+        return { bus, connected: connectionReady(bus, org) };
       });
       // A failed connection is not cached: the next post tries again.
-      bus.catch(() => buses.delete(org));
-      buses.set(org, bus);
+      opened.catch(() => buses.delete(org));
+      buses.set(org, opened);
     }
+    const { bus, connected } = await opened;
+    await connected.ready();
     return bus;
   };
   return {
@@ -90,7 +96,11 @@ export function noticePublisher(servers: string | string[], identities: Identity
     async close() {
       const all = [...buses.values()];
       buses.clear();
-      await Promise.allSettled(all.map(async (b) => (await b).close()));
+      await Promise.allSettled(all.map(async (opened) => {
+        const { bus, connected } = await opened;
+        connected.stop();
+        await bus.close();
+      }));
     },
   };
 }
