@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { newMessageId, STREAMS } from "@schakel/contracts";
 import { waitFor } from "@schakel/harness";
+import { MemoryProcessedStore } from "../src/bus/processed.ts";
 import { SideBySide } from "../src/bus/side-by-side.ts";
 import { fileBus, waitForDrained } from "./helpers.ts";
 
@@ -56,12 +57,12 @@ describe("side by side", () => {
   describe("on a real server", () => {
     const t = fileBus({ ocam: "fed-ocam", mechelen: "mechelen" });
 
-    it("consume - receipts run side by side, an acknowledgement after them waits for all of them, each is handled once", async () => {
+    it("consume - receipts run side by side, an acknowledgement after them waits for all of them, each is handled once; only the acknowledgement is kept as processed", async () => {
       const noticeId = newMessageId();
       const receipt = () => ({ noticeId: newMessageId(), recipient: "mechelen", deliveredAt: new Date().toISOString() });
       const before = [];
       for (let i = 0; i < 8; i++) before.push(await t.mechelen.publish("notice.delivered", receipt(), { to: "fed-ocam" }));
-      await t.mechelen.publish("notice.acknowledged", { noticeId, recipient: "mechelen", acknowledgedAt: new Date().toISOString() }, { to: "fed-ocam" });
+      const ack = await t.mechelen.publish("notice.acknowledged", { noticeId, recipient: "mechelen", acknowledgedAt: new Date().toISOString() }, { to: "fed-ocam" });
       const after = [];
       for (let i = 0; i < 4; i++) after.push(await t.mechelen.publish("notice.delivered", receipt(), { to: "fed-ocam" }));
 
@@ -71,8 +72,9 @@ describe("side by side", () => {
       const receipts: string[] = [];
       let receiptsBeforeAck: number | undefined;
       let runningDuringAck: number | undefined;
+      const processed = new MemoryProcessedStore();
       const c = t.ocam.consume({
-        independent: ["notice.delivered"], sideBySide: 4,
+        independent: ["notice.delivered"], sideBySide: 4, processed,
         handlers: {
           "notice.delivered": async (d) => {
             running++;
@@ -97,6 +99,9 @@ describe("side by side", () => {
       expect(runningDuringAck).toBe(0);
       expect(new Set(receipts)).toEqual(new Set([...before, ...after].map((p) => p.id)));
       expect(receipts).toHaveLength(12);
+      // A receipt handled again changes nothing, so its id is not kept; the acknowledgement's is.
+      expect(await processed.has(ack.id)).toBe(true);
+      for (const p of [...before, ...after]) expect(await processed.has(p.id)).toBe(false);
     });
   });
 });

@@ -23,11 +23,12 @@ export interface OrgsUp {
   stop(opts?: { keep?: boolean }): Promise<void>;
 }
 
-export async function startOrgsUp(registryFile: string, personsFile: string, timeoutMs: number, dataDir?: string): Promise<OrgsUp> {
+/** `nodeFlags` go before the bundle (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+export async function startOrgsUp(registryFile: string, personsFile: string, timeoutMs: number, dataDir?: string, nodeFlags: readonly string[] = []): Promise<OrgsUp> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), "schakel-bench-orgs-up-")));
   const args = await productionArgs(["up", "--json", "--data", dir, "--registry", registryFile, "--persons", personsFile, "--port", "0", "--console-port", "0", "--idp-port", "0", "--health-port", "0"]);
   const t0 = performance.now();
-  const c = spawnSummaryChild(args);
+  const c = spawnSummaryChild([...nodeFlags, ...args]);
   const stop = async (opts: { keep?: boolean } = {}): Promise<void> => {
     await stopSummaryChild(c, "SIGINT", 30_000);
     if (!opts.keep) await rm(dir, { recursive: true, force: true });
