@@ -10,12 +10,13 @@
  * With CPU_PROFILE_DIR set, `up` writes a CPU profile there (node --cpu-prof); the pause marks each
  * notice in it as the idle stretch before.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
 import { connect } from "@nats-io/transport-node";
-import { audienceFilter, STREAMS } from "@schakel/contracts";
+import { audienceFilter, BUCKETS, STREAMS } from "@schakel/contracts";
 import { connectBus, KeyDirectory, readCredentials, seedAuthenticator } from "@schakel/contracts/bus";
 import { credentialsPath, directoryPath, generatedPersons, generatedRegistry, renderPersons } from "@schakel/infra";
 import { postNotice } from "@schakel/organisation";
@@ -42,10 +43,12 @@ try {
   const connectAs = async (org: string) => connectBus({ servers: up.url, credentials: await readCredentials(credentialsPath(up.dataDir, org)), directory });
   const sender = await connectAs(NOTICE_SENDER);
   const asPlatform = await connectAs(platform);
-  const admin = JSON.parse(await (await import("node:fs/promises")).readFile(credentialsPath(up.dataDir, "admin"), "utf8")) as { seed: string };
+  const admin = JSON.parse(await readFile(credentialsPath(up.dataDir, "admin"), "utf8")) as { seed: string };
   const nc = await connect({ servers: up.url, authenticator: seedAuthenticator(admin.seed), noAsyncTraces: true });
   const stores = await openPlatformStores(asPlatform);
   const receiptRecords = deliveryReceipts(stores);
+  // The bucket as the admin reads it: its entries carry the server's storage time.
+  const deliveriesBucket = await new Kvm(nc).open(BUCKETS.deliveries);
   for (let i = 1; i <= notices; i++) {
     if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
     const receipts = await jetstream(nc).consumers.get(STREAMS.coord.name, { filter_subjects: audienceFilter(NOTICE_SENDER), deliver_policy: DeliverPolicy.New });
@@ -77,7 +80,7 @@ try {
     // The server's storage time of each of the platform's records of a receipt.
     const recorded: number[] = [];
     for (const r of await receiptRecords.list(`${posted.noticeId}.*`)) {
-      const e = await stores.deliveries.kv.get(`receipt.${r.key}`);
+      const e = await deliveriesBucket.get(`receipt.${r.key}`);
       if (e) recorded.push(e.created.getTime());
     }
     recorded.sort((a, b) => a - b);
