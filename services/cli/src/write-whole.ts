@@ -5,8 +5,11 @@
  */
 import { rename, writeFile } from "node:fs/promises";
 
+/** Numbers this process's partial files, so two writes of one file at once do not share one. */
+let written = 0;
+
 export async function writeWhole(path: string, text: string, mode?: number): Promise<void> {
-  const partial = `${path}.${process.pid}.partial`;
+  const partial = `${path}.${process.pid}-${++written}.partial`;
   await writeFile(partial, text, mode === undefined ? {} : { mode });
   await rename(partial, path);
 }

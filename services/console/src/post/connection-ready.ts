@@ -24,8 +24,9 @@ export function connectionReady(bus: Bus, org: string, waitMs = RECONNECT_WAIT_M
   let back: { promise: Promise<void>; resolve(): void } | undefined;
   const watch = watchReachability(bus, {
     lost: () => {
+      if (back) return;
       let resolve!: () => void;
-      back ??= { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
+      back = { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
     },
     back: () => {
       back?.resolve();
