@@ -84,10 +84,12 @@ try {
       if (e) recorded.push(e.created.getTime());
     }
     recorded.sort((a, b) => a - b);
+    // The platform's record of the notice itself, written before it handles any receipt of it.
+    const noticeRecorded = (await deliveriesBucket.get(`notice.${posted.noticeId}`))?.created.getTime();
     stored.sort((a, b) => a - b);
     console.log([
       `notice ${i}: receipts stored ${ms(stored[0]! - postedAt)} … ${ms(held - postedAt)} after posting`,
-      `platform records ${ms(recorded[0]! - postedAt)} … ${ms(recorded.at(-1)! - postedAt)} (${recorded.length}; the last ${ms(recorded.at(-1)! - held)} after the last receipt)`,
+      `platform: the notice recorded ${noticeRecorded ? ms(noticeRecorded - postedAt) : "?"}, the receipts ${ms(recorded[0]! - postedAt)} … ${ms(recorded.at(-1)! - postedAt)} (${recorded.length}; the last ${ms(recorded.at(-1)! - held)} after the last receipt)`,
       `read model complete ${ms(shownAt - held)} after the last receipt; ${reads.length} reads of ${Math.min(...reads)}–${Math.max(...reads)} ms`,
     ].join("\n  "));
   }
