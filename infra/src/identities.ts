@@ -4,12 +4,13 @@
  * provisioning, audit for the audit trail) get user nkeys. Seeds are written once, 0600, under
  * `<data>/identities/` and kept across runs; the public directory is regenerated from them.
  */
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createCurve, createUser } from "@nats-io/nkeys";
 import { curveNkeyOfSeed, OrgCredentials, userNkeyOfSeed } from "@schakel/contracts/bus";
 import { ADMIN_ID, AUDIT_ID, OPERATOR_IDS, SchakelError, type Directory, type Registry, type SigningKey } from "@schakel/contracts";
+import { writeWhole } from "./write-whole.ts";
 
 const dec = new TextDecoder();
 
@@ -32,7 +33,7 @@ export const credentialsPath = (dataDir: string, id: string): string => join(ide
 export const directoryPath = (dataDir: string): string => join(dataDir, "directory.json");
 
 async function writeSecret(path: string, value: unknown): Promise<void> {
-  await writeFile(path, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
+  await writeWhole(path, JSON.stringify(value, null, 2) + "\n", 0o600);
   await chmod(path, 0o600);
 }
 
@@ -112,7 +113,8 @@ export async function ensureIdentities(registry: Registry, dataDir: string, now 
     entries.push({ ...o, leftAt, signingKeys: o.signingKeys.map((k) => (k.revokedAt ? k : { ...k, revokedAt: leftAt })) });
   }
   const directory: Directory = { generatedAt: now.toISOString(), organisations: entries };
-  await writeFile(directoryPath(dataDir), JSON.stringify(directory, null, 2) + "\n");
+  // Written whole: running services follow this file (KeyDirectory.watchFile).
+  await writeWhole(directoryPath(dataDir), JSON.stringify(directory, null, 2) + "\n");
   return { organisations, admin: await operator(dataDir, ADMIN_ID), audit: await operator(dataDir, AUDIT_ID), directory };
 }
 

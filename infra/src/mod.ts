@@ -10,6 +10,7 @@ export { renderAccounts, replaceAccounts, renderPermissions, tenantsOf, ACCOUNTS
 export type { Tenant } from "./accounts.ts";
 export { startConsumerGate } from "./consumer-gate.ts";
 export { privateAppendStream, privateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./private-files.ts";
+export { writeWhole } from "./write-whole.ts";
 export { apiTokensPath, issueApiToken, revokeApiToken, readApiTokens, checkApiToken, ApiTokenEntry, API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS } from "./api-tokens.ts";
 export type { ApiTokenCheck } from "./api-tokens.ts";
 export { openAdminSession, startAdminSession, provisionAsAdmin, AdminConnectError } from "./admin-session.ts";

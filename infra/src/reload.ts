@@ -6,10 +6,11 @@
  * needs a restart instead ({@link needsRestart}): `schakel up` does it when asked (registry-change.ts).
  */
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { SchakelError, type Registry } from "@schakel/contracts";
 import { accountNamesOf, accountsBlockOf, renderAccounts, replaceAccounts } from "./accounts.ts";
 import type { Identities } from "./identities.ts";
+import { writeWhole } from "./write-whole.ts";
 
 /** What rewriting the accounts block changed. */
 export interface ConfigRewrite {
@@ -49,7 +50,7 @@ export async function rewriteServerConfig(configPath: string, registry: Registry
     accountsAdded: [...has].filter((a) => !had.has(a)),
     accountsRemoved: [...had].filter((a) => !has.has(a)),
   };
-  if (rewrite.changed) await writeFile(configPath, after);
+  if (rewrite.changed) await writeWhole(configPath, after);
   return rewrite;
 }
 

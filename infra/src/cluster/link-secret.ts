@@ -6,10 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { identitiesDir } from "../identities.ts";
+import { writeWhole } from "../write-whole.ts";
 
 export const LinkSecret = z.object({
   user: z.string().regex(/^[a-z][a-z0-9-]{1,60}$/),
@@ -40,7 +41,7 @@ export async function ensureLinkSecret(dataDir: string, user: string): Promise<L
   // Loaded here, where a link is first made: no other process needs it.
   const { default: bcrypt } = await import("bcryptjs");
   const secret: LinkSecret = { user, password, hash: bcrypt.hashSync(password, 10) };
-  await writeFile(path, JSON.stringify(secret, null, 2) + "\n", { mode: 0o600 });
+  await writeWhole(path, JSON.stringify(secret, null, 2) + "\n", 0o600);
   await chmod(path, 0o600);
   return secret;
 }

@@ -14,6 +14,7 @@ import { accountsBlockOf } from "../accounts.ts";
 import { renderServerConfig, renderServerConfigAround } from "../server-config.ts";
 import { findNatsServerBinary } from "./binary.ts";
 import { privateAppendStream, privateDir } from "../private-files.ts";
+import { writeWhole } from "../write-whole.ts";
 import { clearLeftoverServer, type LeftoverOutcome } from "./leftover.ts";
 import { cpuTicks, NotReadyError, waitUntilReady } from "./readiness.ts";
 
@@ -83,7 +84,7 @@ export interface EmbeddedServer {
  */
 async function writeIfChanged(path: string, text: string): Promise<void> {
   const current = await readFile(path, "utf8").catch(() => undefined);
-  if (current !== text) await writeFile(path, text);
+  if (current !== text) await writeWhole(path, text);
 }
 
 const MAX_LINES = 80;

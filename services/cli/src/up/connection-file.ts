@@ -5,8 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { writeWhole } from "../write-whole.ts";
-import { commandLineOf, processAlive } from "@schakel/infra";
+import { commandLineOf, processAlive, writeWhole } from "@schakel/infra";
 import { connectionPath, readConnection, type Connection } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 

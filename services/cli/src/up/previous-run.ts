@@ -5,7 +5,7 @@
  * stays after a clean stop.
  */
 import { readFileSync } from "node:fs";
-import { writeWhole } from "../write-whole.ts";
+import { writeWhole } from "@schakel/infra";
 import { join } from "node:path";
 import { z } from "zod";
 

@@ -13,8 +13,7 @@ import { existsSync, unwatchFile, watchFile } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { embeddedPaths } from "@schakel/infra";
-import { writeWhole } from "../write-whole.ts";
+import { embeddedPaths, writeWhole } from "@schakel/infra";
 
 const Request = z.object({
   id: z.string(),

@@ -4,7 +4,7 @@
  * adding the same notices, escalations and digests again. `schakel up --demo --fresh` starts over.
  */
 import { readFileSync } from "node:fs";
-import { writeWhole } from "../../write-whole.ts";
+import { writeWhole } from "@schakel/infra";
 import { join } from "node:path";
 import { z } from "zod";
 
