@@ -32,15 +32,23 @@ function runWatched(command: string[], stallMs: number): Promise<Outcome> {
     const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: ["inherit", "pipe", "pipe"], env: { ...process.env, ...color } });
     let last = Date.now();
     let stalled = false;
+    /** Signals the command's whole group; one that has already ended is left alone. */
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // ESRCH: the group ended meanwhile.
+      }
+    };
     child.stdout!.on("data", (chunk: Buffer) => ((last = Date.now()), process.stdout.write(chunk)));
     child.stderr!.on("data", (chunk: Buffer) => ((last = Date.now()), process.stderr.write(chunk)));
     const watch = setInterval(() => {
       if (Date.now() - last < stallMs || stalled) return;
       stalled = true;
-      process.kill(-child.pid!, "SIGKILL");
+      signalGroup("SIGKILL");
     }, Math.min(15_000, Math.max(100, stallMs / 10)));
     // Ctrl-C or a CI stop ends the whole group, not only this watcher.
-    const forward = (signal: NodeJS.Signals) => () => process.kill(-child.pid!, signal);
+    const forward = (signal: NodeJS.Signals) => () => signalGroup(signal);
     const onInt = forward("SIGINT");
     const onTerm = forward("SIGTERM");
     process.on("SIGINT", onInt).on("SIGTERM", onTerm);
