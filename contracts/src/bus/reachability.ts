@@ -9,6 +9,8 @@ import type { ConnectionEvent } from "./connection.ts";
 export interface ReachabilityWatch {
   /** The bus is unreachable right now. */
   readonly down: boolean;
+  /** Resolves at once while the bus is reachable, else when it is back. */
+  reachable(): Promise<void>;
   stop(): void;
 }
 
@@ -23,6 +25,8 @@ export interface ReachabilityHandlers {
 export function watchReachability(bus: { connectionEvents(): AsyncIterable<ConnectionEvent> }, on: ReachabilityHandlers): ReachabilityWatch {
   let lostAt: number | undefined;
   let stopped = false;
+  /** Told when the bus is back: who asked for `reachable()` while it was away. */
+  const waiting: (() => void)[] = [];
   void (async () => {
     for await (const e of bus.connectionEvents()) {
       if (stopped) return;
@@ -32,6 +36,7 @@ export function watchReachability(bus: { connectionEvents(): AsyncIterable<Conne
       } else if (e.kind === "reconnected" && lostAt !== undefined) {
         const downMs = Date.now() - lostAt;
         lostAt = undefined;
+        for (const resolve of waiting.splice(0)) resolve();
         on.back?.(downMs);
       }
     }
@@ -40,6 +45,7 @@ export function watchReachability(bus: { connectionEvents(): AsyncIterable<Conne
     get down() {
       return lostAt !== undefined;
     },
+    reachable: () => (lostAt === undefined ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve))),
     stop() {
       stopped = true;
     },

@@ -21,24 +21,13 @@ export interface ConnectionReady {
 }
 
 export function connectionReady(bus: Bus, org: string, waitMs = RECONNECT_WAIT_MS): ConnectionReady {
-  let back: { promise: Promise<void>; resolve(): void } | undefined;
-  const watch = watchReachability(bus, {
-    lost: () => {
-      if (back) return;
-      let resolve!: () => void;
-      back = { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
-    },
-    back: () => {
-      back?.resolve();
-      back = undefined;
-    },
-  });
+  const watch = watchReachability(bus, {});
   return {
     async ready() {
-      if (!back) return;
+      if (!watch.down) return;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
-      const reconnected = await Promise.race([back.promise.then(() => true as const), late]);
+      const reconnected = await Promise.race([watch.reachable().then(() => true as const), late]);
       clearTimeout(timer);
       if (!reconnected) {
         throw new SchakelError("unreachable", `the console's connection for ${org} has not reached the bus again within ${waitMs / 1_000} s; nothing was sent: try again in a moment`, { org }, { retryable: true });
