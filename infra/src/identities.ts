@@ -4,7 +4,7 @@
  * provisioning, audit for the audit trail) get user nkeys. Seeds are written once, 0600, under
  * `<data>/identities/` and kept across runs; the public directory is regenerated from them.
  */
-import { chmod, mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createCurve, createUser } from "@nats-io/nkeys";
@@ -34,7 +34,6 @@ export const directoryPath = (dataDir: string): string => join(dataDir, "directo
 
 async function writeSecret(path: string, value: unknown): Promise<void> {
   await writeWhole(path, JSON.stringify(value, null, 2) + "\n", 0o600);
-  await chmod(path, 0o600);
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {

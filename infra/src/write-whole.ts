@@ -5,7 +5,7 @@
  * crash — never sees half a file. Followers poll the path (fs.watchFile), so the new file is seen.
  * A path that is a symbolic link is written through: the file it points to is replaced, the link stays.
  */
-import { realpath, rename, writeFile } from "node:fs/promises";
+import { chmod, realpath, rename, writeFile } from "node:fs/promises";
 
 /** Numbers this process's partial files, so two writes of one file at once do not share one. */
 let written = 0;
@@ -14,5 +14,7 @@ export async function writeWhole(path: string, text: string, mode?: number): Pro
   const target = await realpath(path).catch(() => path);
   const partial = `${target}.${process.pid}-${++written}.partial`;
   await writeFile(partial, text, mode === undefined ? {} : { mode });
+  // The mode asked for, whatever the process's umask took from it at creation.
+  if (mode !== undefined) await chmod(partial, mode);
   await rename(partial, target);
 }

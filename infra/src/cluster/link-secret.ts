@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { identitiesDir } from "../identities.ts";
@@ -42,6 +42,5 @@ export async function ensureLinkSecret(dataDir: string, user: string): Promise<L
   const { default: bcrypt } = await import("bcryptjs");
   const secret: LinkSecret = { user, password, hash: bcrypt.hashSync(password, 10) };
   await writeWhole(path, JSON.stringify(secret, null, 2) + "\n", 0o600);
-  await chmod(path, 0o600);
   return secret;
 }
