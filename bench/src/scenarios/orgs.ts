@@ -8,14 +8,14 @@
  * platform's delivery record shows them all. There is no raw nats.js side
  * to any of these: they are Schakel's own start-up and spread.
  */
-import { writeFile, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { generatedPersons, generatedRegistry, renderPersons } from "@schakel/infra";
 import type { Bed } from "../bed.ts";
 import { rssOf } from "../footprint/rss.ts";
 import { measureBusParts } from "../orgs/bus-parts.ts";
 import { measureNoticeReach } from "../orgs/notice-reach.ts";
+import { platformOf, writeGeneratedRegistry } from "../orgs/registry-files.ts";
 import { startOrgsUp } from "../orgs/up-run.ts";
 import { progress } from "../progress.ts";
 import { makeFigure, unavailable, type Figure, type FigureInput, type Target } from "../report/figure.ts";
@@ -29,11 +29,7 @@ const PLATFORM_TARGET: Target = { on: "schakel", op: "<=", value: 2, text: "≤ 
 
 /** One size's figures; a part that fails is reported as not available with its error, the others still run. */
 async function measureSize(n: number, dir: string): Promise<Figure[]> {
-  const registry = generatedRegistry(n);
-  const registryFile = path.join(dir, `registry-${n}.json`);
-  const personsFile = path.join(dir, `persons-${n}.json`);
-  await writeFile(registryFile, JSON.stringify(registry));
-  await writeFile(personsFile, renderPersons(generatedPersons(registry)));
+  const { registry, registryFile, personsFile } = await writeGeneratedRegistry(n, dir);
   const fig = (id: string, name: string, unit: string, value: number, extra: Partial<FigureInput> = {}): Figure =>
     makeFigure({ scenario: NUMBER, id: `orgs-${n}-${id}`, name: `${n} orgs: ${name}`, unit, better: "lower", rounds: { schakel: [value] }, ...extra });
   const missing = (id: string, name: string, unit: string, err: unknown, target?: Target): Figure =>
@@ -70,9 +66,8 @@ async function measureSize(n: number, dir: string): Promise<Figure[]> {
       fig("up-rss", "schakel up process RSS at ready", "MB", rssOf(up.pid) ?? NaN),
       fig("nats-rss", "its nats-server RSS at ready", "MB", up.natsPid ? rssOf(up.natsPid) ?? NaN : NaN),
     );
-    const platform = registry.organisations.find((o) => o.roles.includes("platform"))!.id;
     try {
-      const reach = await measureNoticeReach(up.url, up.dataDir, platform, 60_000);
+      const reach = await measureNoticeReach(up.url, up.dataDir, platformOf(registry), 60_000);
       out.push(
         fig("notice-held", `notice to all ${reach.municipalities} municipalities: held by every one`, "s", reach.heldMs / 1000, { target: HELD_TARGET, note: "post until the last municipality's delivery receipt is stored (its service recorded the notice)" }),
         fig("notice-platform", "… then the platform's delivery record complete", "s", reach.platformMs / 1000, { target: PLATFORM_TARGET, note: "the platform's read model (noticeStatus, one record per recipient), asked every 100 ms" }),
