@@ -18,6 +18,7 @@ import { startFeedReader } from "./ingest/feed-reader.ts";
 import { ReadModel } from "./model/read-model.ts";
 import { olderRecords } from "./ingest/older-records.ts";
 import { noticePublisher } from "./post/publisher.ts";
+import { RecentPosts } from "./post/recent-posts.ts";
 import { caseKeyStoreAt, platformOf } from "@schakel/organisation";
 import { caseWorkOver } from "./http/case-work.ts";
 import { consoleReadLog } from "./audit/read-log.ts";
@@ -91,6 +92,8 @@ export interface RunningConsole {
   model: ReadModel;
   /** Whether the bus is reachable now, since when, and the newest message read. */
   busStatus: BusStatus;
+  /** The notices posted through this console lately (for tests: a post whose record is still on its way). */
+  recentPosts: RecentPosts;
   /** The signed-in sessions (for tests: how many are open). */
   sessions: SessionStore;
   /** Resolves once the existing record has been read (the dashboard is complete). */
@@ -138,6 +141,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   // The organisations' connections open case content with the case keys of the data folder (`<data>/case-keys/<org>`).
   const dataDir = opts.dataDir;
   const publisher = noticePublisher(opts.servers, identities, dataDir ? { caseKeys: (org) => caseKeyStoreAt(dataDir, org) } : {});
+  const recentPosts = new RecentPosts();
   const host = opts.host ?? "127.0.0.1";
   const sessions = new SessionStore(opts.sessions);
   const tokens = opts.apiTokens ?? (opts.dataDir ? apiTokensPath(opts.dataDir) : undefined);
@@ -147,7 +151,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     ...(oidc && "issuer" in signIn ? { oidc, issuerOrigin: new URL(signIn.issuer).origin } : {}), ...(tokens ? { apiTokens: tokens } : {}),
     baseUrl: () => baseUrl, redirectUri: () => `${baseUrl}auth/callback`, secure: () => baseUrl.startsWith("https:"),
   };
-  const { app, streams } = createConsoleApp({ model, identities, platform, publisher, busStatus, auth, reads: consoleReadLog((org, read) => publisher.recordRead(org, read)), caseWork: caseWorkOver(publisher.connection, platformOf(identities.directory), { reachable: () => !busStatus.down }) }, LOOPBACK.has(host) ? {} : { allowedHosts: [] });
+  const { app, streams } = createConsoleApp({ model, identities, platform, publisher, recentPosts, busStatus, auth, reads: consoleReadLog((org, read) => publisher.recordRead(org, read)), caseWork: caseWorkOver(publisher.connection, platformOf(identities.directory), { reachable: () => !busStatus.down }) }, LOOPBACK.has(host) ? {} : { allowedHosts: [] });
 
   let server: ReturnType<typeof serve>;
   const port = await new Promise<number>((resolve, reject) => {
@@ -166,6 +170,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     url: baseUrl,
     port,
     model,
+    recentPosts,
     sessions,
     busStatus,
     caughtUp: reader.caughtUp,

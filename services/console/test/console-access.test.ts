@@ -295,6 +295,8 @@ describe("console for everyone", () => {
     await page.waitForURL(/\/notices\/[0-9a-f-]{36}$/);
     const noticeId = new URL(page.url()).pathname.split("/").pop()!;
     expect(await page.locator("h1").textContent()).toBe(title);
+    // A page still reading the notice back looks again by itself, until the notice's own page shows it.
+    await page.locator("table.matrix").waitFor();
     // Signing in as another demo person (mechelen's LIVC member) with the header's button, then acknowledging it.
     await tabTo(page, "form[action='/logout?next=login'] button");
     await page.keyboard.press("Enter");

@@ -160,6 +160,31 @@ describe("console api", () => {
     expect(form.text).toMatch(/<input type="hidden" name="noticeId" value="[0-9a-f-]{36}">/);
   });
 
+
+  it("console api - a notice posted a moment ago and not yet read back: its poster's page says it is on its way and looks again; others are told it is not found", async () => {
+    // A post the console's record has not read back yet (its feed lags on a busy machine).
+    const waiting = newMessageId();
+    consoleApp.recentPosts.remember({ noticeId: waiting, from: "fed-ocam", title: "Still on its way", at: Date.now() });
+    const poster = await get(`/notices/${waiting}`, as("fed-ocam"));
+    expect(poster.status).toBe(202);
+    expect(poster.text).toContain('<meta http-equiv="refresh" content="2">');
+    expect(poster.text).toContain("<h1>Still on its way</h1>");
+    expect((await get(`/notices/${waiting}`, as("gent"))).status).toBe(404);
+    // Forgotten after two minutes: then "not found" says it may still be on its way.
+    consoleApp.recentPosts.remember({ noticeId: waiting, from: "fed-ocam", title: "Still on its way", at: Date.now() - 121_000 });
+    expect((await get(`/notices/${waiting}`, as("fed-ocam"))).status).toBe(404);
+    // A real post is remembered; once read back, its page is the notice's own, with no refresh.
+    const posted = await get<{ noticeId: string }>("/api/notices", as("fed-ocam", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ recipients: ["gent"], title: "Read back", body: "Text", category: "information" }),
+    }));
+    expect(posted.status).toBe(201);
+    expect(consoleApp.recentPosts.pending(posted.body.noticeId, "fed-ocam")?.title).toBe("Read back");
+    await waitFor(() => consoleApp.model.notices.notices.get(posted.body.noticeId)?.known === true, { what: "the posted notice in the console's record" });
+    const page = await get(`/notices/${posted.body.noticeId}`, as("fed-ocam"));
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('http-equiv="refresh"');
+    expect(page.text).toContain('class="matrix');
+  });
   it("console api - the status route says whether the bus is reachable, where, and how current the record is", async () => {
     const newest = (): string => new Date(Math.max(...consoleApp.model.records.map((r) => r.storedAt))).toISOString();
     // Copies of the earlier tests' messages may still be arriving: the answer is the newest record held when it was made.

@@ -125,6 +125,8 @@ describe("console in a browser", () => {
     await screenshot(page, "post-form");
     await page.click("form.post button[type=submit]");
     await page.waitForURL(/\/notices\/[0-9a-f-]{36}$/);
+    // On a busy machine the console may still be reading the notice back: its page says so and looks again.
+    await page.locator("table.matrix").waitFor();
     const noticeId = page.url().split("/").pop()!;
     const n = consoleApp.model.notices.notices.get(noticeId)!;
     expect(n.audiences.sort()).toEqual(["gent", "leuven"]);

@@ -11,6 +11,7 @@ import type { BusStatus } from "../ingest/bus-status.ts";
 import type { ReadModel } from "../model/read-model.ts";
 import type { Viewpoint } from "../model/visibility.ts";
 import type { NoticePublisher } from "../post/publisher.ts";
+import type { RecentPosts } from "../post/recent-posts.ts";
 import type { Frame, NavKey } from "../views/layout.ts";
 import type { PersonsSource } from "../auth/people.ts";
 import type { RelyingParty } from "../auth/relying-party.ts";
@@ -54,6 +55,8 @@ export interface ConsoleContext {
   reads: ConsoleReadLog;
   /** Case work in the organisations' own buckets (the case pages); absent when the console runs without a bus. */
   caseWork?: CaseWork;
+  /** The notices this console posted lately; absent when the console runs without a bus. */
+  recentPosts?: RecentPosts;
 }
 
 export type Env = {

@@ -22,6 +22,10 @@ import { obligationsPage } from "../views/obligations.ts";
 import { overviewPage } from "../views/overview.ts";
 import { traceIndex, tracePage } from "../views/trace.ts";
 import { frameOf, intParam, type ConsoleContext, type Env } from "./context.ts";
+import { time } from "../views/format.ts";
+
+/** How often the page of a notice still being read back looks again. */
+const PENDING_REFRESH_S = 2;
 
 /**
  * The trace an id found in the search box names, if the viewpoint may see it: a trace id (one of
@@ -94,6 +98,14 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
     const t = c.get("t");
     const found = await olderNotice(model, c.req.param("id"));
     const n = found?.notice;
+    if (!n) {
+      // Posted through this console a moment ago, and not yet read back from the bus.
+      const post = ctx.recentPosts?.pending(c.req.param("id"), viewer.org);
+      if (post) {
+        const frame = { ...frameOf(ctx, c, post.title, "notices"), refreshSeconds: PENDING_REFRESH_S };
+        return c.html(layout(frame, html`<p class="notice-pending" role="status">${t.notices.pending(time(post.at, t))}</p>`), 202);
+      }
+    }
     if (!n || !canSeeNotice(viewer, n)) {
       return c.html(layout(frameOf(ctx, c, t.notices.notFoundTitle, "notices"), html`<p>${t.notices.notFound(c.req.param("id"))}</p>`), 404);
     }

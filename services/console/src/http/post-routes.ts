@@ -8,9 +8,9 @@
 import { Hono, type Context } from "hono";
 import { actingRole, catalog, nearbyMunicipalities, newMessageId, SchakelError, SchemaError, type Actor, type Person } from "@schakel/contracts";
 import { noticeSenders } from "../identities.ts";
-import type { ReadModel } from "../model/read-model.ts";
 import { validateNoticeForm, type NoticeFormInput } from "../post/notice-form.ts";
 import type { PostedNotice } from "../post/publisher.ts";
+import { noticeReadBack } from "../post/recent-posts.ts";
 import { layout } from "../views/layout.ts";
 import { postForm } from "../views/post.ts";
 import type { Messages } from "../i18n/messages.ts";
@@ -35,23 +35,13 @@ export function formInputOf(body: FormBody, from: string): NoticeFormInput {
 const unreachable = (url: string) => new SchakelError("unreachable", `The bus at ${url} cannot be reached; your notice was not sent. Try again when the banner is gone.`, { url });
 
 /** A publication that returned neither a notice nor an error (the publisher's contract forbids it). */
-const noPost = () => new SchakelError("failed", "the notice was not posted, for no known reason: try again");
+/**
+ * How long a post waits for the console's own record to show the notice before sending the poster
+ * to its page (a page that has not caught up says "sent, on its way" and looks again by itself).
+ */
+const READ_BACK_MS = 5_000;
 
-/** Resolves once the read model has the notice (so the page we redirect to shows it), or after `ms`. */
-function seen(model: ReadModel, noticeId: string, ms: number): Promise<void> {
-  if (model.notices.notices.get(noticeId)?.known) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    const unsubscribe = model.subscribe((r) => {
-      if (r.type === "notice.posted" && r.reference === noticeId) finish();
-    });
-    function finish() {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    }
-  });
-}
+const noPost = () => new SchakelError("failed", "the notice was not posted, for no known reason: try again");
 
 export function postRoutes(ctx: ConsoleContext): Hono<Env> {
   const app = new Hono<Env>();
@@ -81,7 +71,9 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
     // after the user was told it failed: refuse before anything is handed to the connection.
     if (ctx.busStatus?.down) return { failure: unreachable(ctx.busStatus.state.url) };
     try {
-      return { posted: await ctx.publisher.post(result.from, result.audiences, result.data, actor) };
+      const posted = await ctx.publisher.post(result.from, result.audiences, result.data, actor);
+      ctx.recentPosts?.remember({ noticeId: posted.noticeId, from: result.from, title: result.data.title, at: Date.now() });
+      return { posted };
     } catch (err) {
       if (err instanceof SchemaError) return { errors: { title: [err.message] } };
       return { failure: asSchakelError(err, "publishing the notice failed") };
@@ -113,7 +105,7 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
       const error = failure ?? noPost();
       return c.html(form(c, input, {}, error.message), httpStatusOf(error));
     }
-    await seen(ctx.model, posted.noticeId, 2_000);
+    await noticeReadBack(ctx.model, posted.noticeId, READ_BACK_MS);
     return c.redirect(`/notices/${posted.noticeId}`, 303);
   });
 
