@@ -16,6 +16,7 @@ import { noticeDetail, type AcknowledgeOffer } from "../views/notices.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { deny } from "../auth/denials.ts";
 import { asSchakelError, httpStatusOf, type ErrorStatus } from "./errors.ts";
+import { whenSeen } from "./action-support.ts";
 
 /** The signed-in person as acknowledger, when their roles allow it. */
 function actorOf(c: Context<Env>): Actor | undefined {
@@ -40,23 +41,6 @@ export function noticeDetailOf(ctx: ConsoleContext, c: Context<Env>, n: NoticeSt
   const acknowledge: AcknowledgeOffer | undefined = org ? { org, csrf: csrfOf(c), ...(error ? { error } : {}) } : undefined;
   return noticeDetail(n, matrixRows(n, viewer), summarise(n, viewer).status, ctx.model.directory, c.get("t"), {
     ...(acknowledge ? { acknowledge } : {}), acknowledged: c.req.query("acknowledged") === "1",
-  });
-}
-
-/** Resolves once the read model holds `org`'s acknowledgement of the notice, or after `ms`. */
-function acknowledgementSeen(ctx: ConsoleContext, noticeId: string, org: string, ms: number): Promise<void> {
-  const has = () => ctx.model.notices.notices.get(noticeId)?.receipts.get(org)?.acknowledgedAt !== undefined;
-  if (has()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    const unsubscribe = ctx.model.subscribe(() => {
-      if (has()) finish();
-    });
-    function finish() {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    }
   });
 }
 
@@ -85,7 +69,7 @@ export function acknowledgeRoutes(ctx: ConsoleContext): Hono<Env> {
       const error = asSchakelError(err, "sending the acknowledgement failed");
       return page(httpStatusOf(error), error.message);
     }
-    await acknowledgementSeen(ctx, noticeId, org, 2_000);
+    await whenSeen(ctx.model, () => ctx.model.notices.notices.get(noticeId)?.receipts.get(org)?.acknowledgedAt !== undefined);
     return c.redirect(`/notices/${noticeId}?acknowledged=1`, 303);
   });
 

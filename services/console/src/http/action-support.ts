@@ -93,8 +93,15 @@ export async function sendWith<T>(ctx: ConsoleContext, what: string, send: (publ
 export const invalidAnswer = (c: Context<Env>, what: string, fields: Record<string, string[] | undefined>): Response =>
   c.json({ error: { ...new SchakelError("schema", `the ${what} is invalid; nothing was published`).toData(), fields } }, 422);
 
+/**
+ * How long an action waits for the console's own record to show what it sent before it sends the
+ * person on to the page that shows it (the record reads the bus through a feed that may lag behind
+ * by seconds on a busy machine).
+ */
+const READ_BACK_MS = 5_000;
+
 /** Resolves once `check()` holds for the read model, or after `ms`. */
-export function whenSeen(model: ReadModel, check: () => boolean, ms = 2_000): Promise<void> {
+export function whenSeen(model: ReadModel, check: () => boolean, ms = READ_BACK_MS): Promise<void> {
   if (check()) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(finish, ms);

@@ -10,13 +10,13 @@ import { actingRole, catalog, nearbyMunicipalities, newMessageId, SchakelError, 
 import { noticeSenders } from "../identities.ts";
 import { validateNoticeForm, type NoticeFormInput } from "../post/notice-form.ts";
 import type { PostedNotice } from "../post/publisher.ts";
-import { noticeReadBack } from "../post/recent-posts.ts";
 import { layout } from "../views/layout.ts";
 import { postForm } from "../views/post.ts";
 import type { Messages } from "../i18n/messages.ts";
 import { deny } from "../auth/denials.ts";
 import { csrfOf, frameOf, type ConsoleContext, type Env } from "./context.ts";
 import { asSchakelError, errorAnswer, httpStatusOf } from "./errors.ts";
+import { whenSeen } from "./action-support.ts";
 
 type FormBody = Record<string, string | File | (string | File)[]>;
 
@@ -35,12 +35,6 @@ export function formInputOf(body: FormBody, from: string): NoticeFormInput {
 const unreachable = (url: string) => new SchakelError("unreachable", `The bus at ${url} cannot be reached; your notice was not sent. Try again when the banner is gone.`, { url });
 
 /** A publication that returned neither a notice nor an error (the publisher's contract forbids it). */
-/**
- * How long a post waits for the console's own record to show the notice before sending the poster
- * to its page (a page that has not caught up says "sent, on its way" and looks again by itself).
- */
-const READ_BACK_MS = 5_000;
-
 const noPost = () => new SchakelError("failed", "the notice was not posted, for no known reason: try again");
 
 export function postRoutes(ctx: ConsoleContext): Hono<Env> {
@@ -105,7 +99,8 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
       const error = failure ?? noPost();
       return c.html(form(c, input, {}, error.message), httpStatusOf(error));
     }
-    await noticeReadBack(ctx.model, posted.noticeId, READ_BACK_MS);
+    // A notice not read back in time gets a page that says so and looks again (pages.ts).
+    await whenSeen(ctx.model, () => ctx.model.notices.notices.get(posted.noticeId)?.known === true);
     return c.redirect(`/notices/${posted.noticeId}`, 303);
   });
 

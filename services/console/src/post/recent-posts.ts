@@ -4,8 +4,6 @@
  * posting asks here, so it says "sent, still on its way" and looks again by itself, instead of
  * "not found" for a notice that the bus has stored.
  */
-import type { ReadModel } from "../model/read-model.ts";
-
 export interface RecentPost {
   noticeId: string;
   /** The posting organisation: only its persons are shown the pending page. */
@@ -41,20 +39,4 @@ export class RecentPosts {
     }
     return post.from === organisation ? post : undefined;
   }
-}
-
-/** Resolves once the read model has the notice (so the page a poster is sent to shows it), or after `ms`. */
-export function noticeReadBack(model: ReadModel, noticeId: string, ms: number): Promise<void> {
-  if (model.notices.notices.get(noticeId)?.known) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    const unsubscribe = model.subscribe((r) => {
-      if (r.type === "notice.posted" && r.reference === noticeId) finish();
-    });
-    function finish() {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    }
-  });
 }
