@@ -212,7 +212,10 @@ describe("console for everyone", () => {
     await (await openPlatformStores(await bus.connectAs("vpr"))).digests.put("gent", { municipality: "gent", pending: [], bundled: [], published: [
       { digestId: newMessageId(), windowStart: "2027-01-10T09:00:00.000Z", windowEnd: "2027-01-10T09:01:00.000Z", items: 2, publishedAt: "2027-01-10T09:01:00.500Z", messageId: newMessageId() },
     ] });
-    const paths = ["/", "/feed", "/notices", `/notices/${demo.noticeId}`, "/obligations", "/traces", `/traces/${demo.traceId}`, "/flows", "/post", "/coordination", "/coordination/request", `/traces?id=${ack.id.slice(0, 8)}`, "/digests", "/nowhere"];
+    // A notice this console posted and has not read in yet: its page says so.
+    const pendingId = newMessageId();
+    consoleApp.recentPosts.remember({ noticeId: pendingId, from: "vpr", title: "Nog onderweg", at: Date.now() });
+    const paths = ["/", "/feed", "/notices", `/notices/${demo.noticeId}`, `/notices/${pendingId}`, "/obligations", "/traces", `/traces/${demo.traceId}`, "/flows", "/post", "/coordination", "/coordination/request", `/traces?id=${ack.id.slice(0, 8)}`, "/digests", "/nowhere"];
     const found: Record<string, string[]> = {};
     // Every page in Dutch; in French the pages with the most text of their own (same markup otherwise).
     const pagesIn = { "nl-BE": paths, "fr-BE": ["/", "/feed", `/notices/${demo.noticeId}`, `/traces/${demo.traceId}`, "/post", "/coordination"] };

@@ -161,14 +161,17 @@ describe("console api", () => {
   });
 
 
-  it("console api - a notice posted a moment ago and not yet read back: its poster's page says it is on its way and looks again; others are told it is not found", async () => {
+  it("console api - a notice posted a moment ago and not yet read back: its poster's page says it is on its way and what to ask; others are told it is not found", async () => {
     // A post the console's record has not read back yet (its feed lags on a busy machine).
     const waiting = newMessageId();
     consoleApp.recentPosts.remember({ noticeId: waiting, from: "fed-ocam", title: "Still on its way", at: Date.now() });
     const poster = await get(`/notices/${waiting}`, as("fed-ocam"));
     expect(poster.status).toBe(202);
-    expect(poster.text).toContain('<meta http-equiv="refresh" content="2">');
     expect(poster.text).toContain("<h1>Still on its way</h1>");
+    // What its script asks: on its way, for the poster's organisation only.
+    expect(poster.text).toContain(`data-pending-notice="/api/notices/${waiting}/read-in"`);
+    expect((await get(`/api/notices/${waiting}/read-in`, as("fed-ocam"))).body).toEqual({ noticeId: waiting, state: "on-its-way" });
+    expect((await get(`/api/notices/${waiting}/read-in`, as("gent"))).status).toBe(404);
     expect((await get(`/notices/${waiting}`, as("gent"))).status).toBe(404);
     // Forgotten after two minutes: then "not found" says it may still be on its way.
     consoleApp.recentPosts.remember({ noticeId: waiting, from: "fed-ocam", title: "Still on its way", at: Date.now() - 121_000 });
@@ -180,9 +183,10 @@ describe("console api", () => {
     expect(posted.status).toBe(201);
     expect(consoleApp.recentPosts.pending(posted.body.noticeId, "fed-ocam")?.title).toBe("Read back");
     await waitFor(() => consoleApp.model.notices.notices.get(posted.body.noticeId)?.known === true, { what: "the posted notice in the console's record" });
+    expect((await get(`/api/notices/${posted.body.noticeId}/read-in`, as("fed-ocam"))).body).toEqual({ noticeId: posted.body.noticeId, state: "read-in" });
     const page = await get(`/notices/${posted.body.noticeId}`, as("fed-ocam"));
     expect(page.status).toBe(200);
-    expect(page.text).not.toContain('http-equiv="refresh"');
+    expect(page.text).not.toContain("data-pending-notice");
     expect(page.text).toContain('class="matrix');
   });
   it("console api - the status route says whether the bus is reachable, where, and how current the record is", async () => {

@@ -3,6 +3,7 @@
  * the demo scenario, the real CLI posting and acknowledging. Screenshots of every page go to
  * test-artifacts/console/.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { STREAMS } from "@schakel/contracts";
@@ -134,6 +135,33 @@ describe("console in a browser", () => {
     expect(n.sender).toBe("vpr");
     expect(await page.locator("#f-from").count()).toBe(0);
     expect(await page.locator("table.matrix tbody tr").count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it("console - the page of a notice still being read in says so, and shows the notice once it is read in", async () => {
+    // A post this console knows of and has not read back (as when its feed lags on a busy machine).
+    const noticeId = randomUUID();
+    const title = `Still being read in ${Date.now()}`;
+    consoleApp.recentPosts.remember({ noticeId, from: "vpr", title, at: Date.now() });
+    const pending = await page.goto(at(`/notices/${noticeId}`));
+    expect(pending?.status()).toBe(202);
+    expect(await page.locator("h1").textContent()).toBe(title);
+    expect(await page.locator(".notice-pending[role=status]").count()).toBe(1);
+    expect(await page.locator(`.notice-pending a[href="/notices/${noticeId}"]`).count()).toBe(1);
+    // Now the notice is really posted (as a script on the page would, with the session's CSRF token);
+    // the page's script sees it read in and loads the page again, without a hand on the keyboard.
+    const posted = await page.evaluate(async ({ noticeId, title }) => {
+      const csrf = document.querySelector<HTMLInputElement>("input[name=_csrf]")!.value;
+      const res = await fetch("/api/notices", {
+        method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrf },
+        body: JSON.stringify({ noticeId, recipients: ["gent"], title, body: "Read in while its page waited.", category: "information" }),
+      });
+      return res.status;
+    }, { noticeId, title });
+    expect(posted).toBe(201);
+    await page.locator("table.matrix").waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(at(`/notices/${noticeId}`));
+    expect(await page.locator(".notice-pending").count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

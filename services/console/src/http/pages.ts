@@ -24,9 +24,6 @@ import { traceIndex, tracePage } from "../views/trace.ts";
 import { frameOf, intParam, type ConsoleContext, type Env } from "./context.ts";
 import { time } from "../views/format.ts";
 
-/** How often the page of a notice still being read back looks again. */
-const PENDING_REFRESH_S = 2;
-
 /**
  * The trace an id found in the search box names, if the viewpoint may see it: a trace id (one of
  * its messages is visible), a message id (that message is visible), or a notice, request or
@@ -102,8 +99,9 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
       // Posted through this console a moment ago, and not yet read back from the bus.
       const post = ctx.recentPosts?.pending(c.req.param("id"), viewer.org);
       if (post) {
-        const frame = { ...frameOf(ctx, c, post.title, "notices"), refreshSeconds: PENDING_REFRESH_S };
-        return c.html(layout(frame, html`<p class="notice-pending" role="status">${t.notices.pending(time(post.at, t))}</p>`), 202);
+        // The page's script asks whether it is read in and loads the page again when it is.
+        return c.html(layout(frameOf(ctx, c, post.title, "notices"), html`<p class="notice-pending" role="status" data-pending-notice="/api/notices/${post.noticeId}/read-in">${t.notices.pending(time(post.at, t))}
+<a href="/notices/${post.noticeId}">${t.notices.lookAgain}</a></p>`), 202);
       }
     }
     if (!n || !canSeeNotice(viewer, n)) {

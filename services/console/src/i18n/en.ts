@@ -93,7 +93,8 @@ Every notice, signal, request and acknowledgement between them travels over one 
   notices: {
     title: "Notices", notFoundTitle: "Notice not found",
     notFound: (id: string) => html`No notice with id <code>${id}</code> is visible from this viewpoint. It may still be on its way, or addressed to others: <a href="/notices">see all notices</a>.`,
-    pending: (time: ReturnType<typeof html> | string) => html`Sent at ${time}: the bus has stored this notice, and this console is still reading it into its record. The page looks again by itself every two seconds.`,
+    pending: (time: ReturnType<typeof html> | string) => html`Sent at ${time}: the bus has stored this notice, and this console is still reading it into its record. This page shows it as soon as it is read in.`,
+    lookAgain: "Look again",
     status: { overdue: "overdue", open: "awaiting acknowledgements", complete: "all acknowledged", informational: "for information" },
     filterLabel: "Filter notices", statusLabel: "Status", postedBy: "Posted by", titleContains: "Title contains",
     count: (n: string) => `${n} notices, newest first.`,

@@ -92,7 +92,8 @@ Chaque avis, signalement, demande et accusé de réception entre eux passe par u
   notices: {
     title: "Avis", notFoundTitle: "Avis introuvable",
     notFound: (id: string) => html`Aucun avis avec l'identifiant <code>${id}</code> n'est visible depuis ce point de vue. Il est peut-être encore en route, ou adressé à d'autres : <a href="/notices">voir tous les avis</a>.`,
-    pending: (time: ReturnType<typeof html> | string) => html`Envoyé à ${time} : le bus a enregistré cet avis et la console est encore en train de le lire. La page se recharge d'elle-même toutes les deux secondes.`,
+    pending: (time: ReturnType<typeof html> | string) => html`Envoyé à ${time} : le bus a enregistré cet avis et la console est encore en train de le lire. Cette page l'affiche dès qu'il est lu.`,
+    lookAgain: "Vérifier à nouveau",
     status: { overdue: "en retard", open: "en attente d'accusés de réception", complete: "tous confirmés", informational: "pour information" },
     filterLabel: "Filtrer les avis", statusLabel: "État", postedBy: "Envoyé par", titleContains: "Le titre contient",
     count: (n: string) => `${n} avis, les plus récents d'abord.`,

@@ -92,7 +92,8 @@ Elke kennisgeving, elk signaal, elke vraag en elke ontvangstbevestiging tussen h
   notices: {
     title: "Kennisgevingen", notFoundTitle: "Kennisgeving niet gevonden",
     notFound: (id: string) => html`Vanuit dit standpunt is geen kennisgeving met id <code>${id}</code> zichtbaar. Ze kan nog onderweg zijn, of aan anderen gericht: <a href="/notices">alle kennisgevingen</a>.`,
-    pending: (time: ReturnType<typeof html> | string) => html`Verzonden om ${time}: de bus heeft deze kennisgeving opgeslagen en de console leest ze nog in. De pagina kijkt om de twee seconden zelf opnieuw.`,
+    pending: (time: ReturnType<typeof html> | string) => html`Verzonden om ${time}: de bus heeft deze kennisgeving opgeslagen en de console leest ze nog in. Deze pagina toont ze zodra ze ingelezen is.`,
+    lookAgain: "Opnieuw kijken",
     status: { overdue: "termijn verstreken", open: "wacht op ontvangstbevestigingen", complete: "volledig bevestigd", informational: "ter informatie" },
     filterLabel: "Kennisgevingen filteren", statusLabel: "Stand", postedBy: "Verstuurd door", titleContains: "Titel bevat",
     count: (n: string) => `${n} kennisgevingen, nieuwste eerst.`,

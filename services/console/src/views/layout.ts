@@ -60,8 +60,6 @@ export interface Frame {
   /** The language of the page and its catalog. */
   locale: Locale;
   t: Messages;
-  /** Load the page again after this many seconds (a page waiting for the record to catch up). */
-  refreshSeconds?: number;
 }
 
 export function layout(frame: Frame, content: Html): Html {
@@ -72,7 +70,6 @@ export function layout(frame: Frame, content: Html): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${frame.title} · Schakel console</title>
-${frame.refreshSeconds ? html`<meta http-equiv="refresh" content="${frame.refreshSeconds}">` : ""}
 <link rel="stylesheet" href="/assets/console.css">
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <script type="module" src="/assets/console.js"></script>
