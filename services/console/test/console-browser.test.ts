@@ -148,16 +148,13 @@ describe("console in a browser", () => {
     expect(await page.locator("h1").textContent()).toBe(title);
     expect(await page.locator(".notice-pending[role=status]").count()).toBe(1);
     expect(await page.locator(`.notice-pending a[href="/notices/${noticeId}"]`).count()).toBe(1);
-    // Now the notice is really posted (as a script on the page would, with the session's CSRF token);
-    // the page's script sees it read in and loads the page again, without a hand on the keyboard.
-    const posted = await page.evaluate(async ({ noticeId, title }) => {
-      const csrf = document.querySelector<HTMLInputElement>("input[name=_csrf]")!.value;
-      const res = await fetch("/api/notices", {
-        method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrf },
-        body: JSON.stringify({ noticeId, recipients: ["gent"], title, body: "Read in while its page waited.", category: "information" }),
-      });
-      return res.status;
-    }, { noticeId, title });
+    // Now the notice is really posted, in the same browser session (its cookie and CSRF token); the
+    // page's script sees it read in and loads the page again, without a hand on the keyboard.
+    const csrf = await page.locator("input[name=_csrf]").first().inputValue();
+    const posted = (await page.request.post(at("/api/notices"), {
+      headers: { "x-csrf-token": csrf },
+      data: { noticeId, recipients: ["gent"], title, body: "Read in while its page waited.", category: "information" },
+    })).status();
     expect(posted).toBe(201);
     await page.locator("table.matrix").waitFor({ timeout: 15_000 });
     expect(page.url()).toBe(at(`/notices/${noticeId}`));
