@@ -9,7 +9,7 @@ export interface RecentPost {
   /** The posting organisation: only its persons are shown the pending page. */
   from: string;
   title: string;
-  /** When the bus stored it (ms since the epoch). */
+  /** When the bus acknowledged it to this console (ms since the epoch). */
   at: number;
 }
 
