@@ -124,7 +124,8 @@ describe("console actions", () => {
       body: new URLSearchParams({ outcome: "informed", answer: "Sent by mail." }).toString(),
     });
     expect([sent.status, sent.headers.get("location")]).toEqual([303, `/coordination?answered=${toAll.body.traceId}`]);
-    const answer = consoleApp.model.notices.requests.get(groupRequest)?.responses.get("mechelen");
+    // The answer page waited for the console's record; on a loaded machine it may still be on its way.
+    const answer = await waitFor(() => consoleApp.model.notices.requests.get(groupRequest)?.responses.get("mechelen"), { what: "mechelen's answer in the console" });
     expect([answer?.outcome, answer?.actor?.role]).toEqual(["informed", "livc-coordinator"]);
   });
 
@@ -153,7 +154,7 @@ describe("console actions", () => {
     const traceId = new URL(page.url()).searchParams.get("raised")!;
     expect(await page.locator(".notice-ok").textContent()).toContain("Your signal was raised");
     await screenshot(page, "signal-raised");
-    const record = consoleApp.model.trace(traceId).find((r) => r.type === "signal.raised")!;
+    const record = await waitFor(() => consoleApp.model.trace(traceId).find((r) => r.type === "signal.raised"), { what: "the raised signal in the console" });
     const envelope = await stored(record.id);
     expect([envelope.sender, envelope.actorrole, envelope.actor]).toEqual(["mechelen", "livc-member", await pseudonymOf("mechelen", "m.peeters")]);
 
