@@ -38,6 +38,27 @@ const get = async <T = Record<string, unknown>>(path: string, init: RequestInit 
   return { status: res.status, body, text };
 };
 
+/** What a live stream sends as a person of `org`, until its first `fragment` event or `ms`. */
+async function liveUntilFragment(path: string, org: string, ms: number): Promise<string> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), ms);
+  let text = "";
+  try {
+    const res = await fetch(new URL(path, consoleApp.url), { ...as(org), signal: stop.signal });
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.includes("event: fragment")) break;
+    }
+  } catch (err) {
+    if (!stop.signal.aborted) throw err;
+  } finally {
+    clearTimeout(timer);
+    stop.abort();
+  }
+  return text;
+}
+
 interface MessagesPage {
   items: { sender: string; audience: string; type: string; summary: string; caseRef?: string }[];
   total: number;
@@ -161,17 +182,16 @@ describe("console api", () => {
   });
 
 
-  it("console api - a notice posted a moment ago and not yet read back: its poster's page says it is on its way and what to ask; others are told it is not found", async () => {
+  it("console api - a notice posted a moment ago and not yet read back: its poster's page says it is on its way and follows the notice's live stream; others are told it is not found", async () => {
     // A post the console's record has not read back yet (its feed lags on a busy machine).
     const waiting = newMessageId();
     consoleApp.recentPosts.remember({ noticeId: waiting, from: "fed-ocam", title: "Still on its way", at: Date.now() });
     const poster = await get(`/notices/${waiting}`, as("fed-ocam"));
     expect(poster.status).toBe(202);
     expect(poster.text).toContain("<h1>Still on its way</h1>");
-    // What its script asks: on its way, for the poster's organisation only.
-    expect(poster.text).toContain(`data-pending-notice="/api/notices/${waiting}/read-in"`);
-    expect((await get(`/api/notices/${waiting}/read-in`, as("fed-ocam"))).body).toEqual({ noticeId: waiting, state: "on-its-way" });
-    expect((await get(`/api/notices/${waiting}/read-in`, as("gent"))).status).toBe(404);
+    // What its script follows: the notice's live stream, which has no matrix to send while it is on its way.
+    expect(poster.text).toContain(`data-pending-notice="/live/notices/${waiting}"`);
+    expect(await liveUntilFragment(`/live/notices/${waiting}`, "fed-ocam", 1_000)).not.toContain("event: fragment");
     expect((await get(`/notices/${waiting}`, as("gent"))).status).toBe(404);
     // Forgotten after two minutes: then "not found" says it may still be on its way.
     consoleApp.recentPosts.remember({ noticeId: waiting, from: "fed-ocam", title: "Still on its way", at: Date.now() - 121_000 });
@@ -183,7 +203,10 @@ describe("console api", () => {
     expect(posted.status).toBe(201);
     expect(consoleApp.recentPosts.pending(posted.body.noticeId, "fed-ocam")?.title).toBe("Read back");
     await waitFor(() => consoleApp.model.notices.notices.get(posted.body.noticeId)?.known === true, { what: "the posted notice in the console's record" });
-    expect((await get(`/api/notices/${posted.body.noticeId}/read-in`, as("fed-ocam"))).body).toEqual({ noticeId: posted.body.noticeId, state: "read-in" });
+    // Read in: its live stream sends the matrix as soon as a page connects (what the waiting page
+    // loads itself again on), to those who may see the notice only.
+    expect(await liveUntilFragment(`/live/notices/${posted.body.noticeId}`, "fed-ocam", 10_000)).toContain("event: fragment");
+    expect(await liveUntilFragment(`/live/notices/${posted.body.noticeId}`, "vilvoorde", 1_000)).not.toContain("event: fragment");
     const page = await get(`/notices/${posted.body.noticeId}`, as("fed-ocam"));
     expect(page.status).toBe(200);
     expect(page.text).not.toContain("data-pending-notice");

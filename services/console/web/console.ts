@@ -11,10 +11,9 @@ import { enhanceRowLinks, enhanceForms } from "./enhance.ts";
 import { watchPendingNotice } from "./pending-notice.ts";
 
 function start(): void {
-  startBusBanner(document, [...startLiveFeeds(document), ...startLiveFragments(document)]);
+  startBusBanner(document, [...startLiveFeeds(document), ...startLiveFragments(document), ...watchPendingNotice(document)]);
   enhanceRowLinks(document);
   enhanceForms(document);
-  watchPendingNotice(document);
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -2,7 +2,8 @@
  * Server-sent events. Each connection subscribes to the read model and gets only what its
  * viewpoint may see and its filters select, in ingest order:
  * - `/live/feed?…`          `row` events with the rendered feed row (the page's own renderer);
- * - `/live/notices/:id`     `fragment` events with the notice's re-rendered recipients matrix;
+ * - `/live/notices/:id`     `fragment` events with the notice's re-rendered recipients matrix, the
+ *                            first as it is on connecting (once the notice is read in);
  * - `/api/stream?…`         `message` events with the JSON record, for scripts;
  * - `/live/bus`              nothing but the `bus` events below, for pages without a stream.
  * Every stream also carries `bus` events: the bus's state (`up`/`down`) and the rendered banner,
@@ -37,7 +38,11 @@ export class LiveStreams {
 
 const busEvent = (state: BusState, t: Messages): SSEMessage => ({ event: "bus", data: JSON.stringify({ bus: state.bus, html: String(busBannerText(state, t)) }) });
 
-function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, toEvent: (r: FlowRecord) => SSEMessage | undefined) {
+/**
+ * `toEvent` turns each record read from now on into an event (or nothing); `now`, when given, is
+ * the stream's first event: the state as it is, which may have changed while the page loaded.
+ */
+function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, toEvent: (r: FlowRecord) => SSEMessage | undefined, now?: () => SSEMessage | undefined) {
   const t = c.get("t");
   return streamSSE(c, async (stream) => {
     let queue = Promise.resolve();
@@ -60,6 +65,8 @@ function subscribe(c: Context<Env>, ctx: ConsoleContext, streams: LiveStreams, t
     send({ event: "hello", data: "{}", retry: 2_000 });
     // The state now, in case it changed while this page was loading or its stream was away.
     if (ctx.busStatus) send(busEvent(ctx.busStatus.state, t));
+    const current = now?.();
+    if (current) send(current);
     await done;
     clearInterval(heartbeat);
     unsubscribe();
@@ -94,12 +101,14 @@ export function liveRoutes(ctx: ConsoleContext, streams: LiveStreams): Hono<Env>
   app.get("/live/notices/:id", (c) => {
     const viewer = c.get("viewer");
     const noticeId = c.req.param("id");
-    return subscribe(c, ctx, streams, (r) => {
-      if (r.reference !== noticeId) return undefined;
+    // The matrix as it is now (the notice may have been read in, or acknowledged, while its page
+    // loaded: the page of a notice still being read in waits for this), then at every change.
+    const matrix = (): SSEMessage | undefined => {
       const n = ctx.model.notices.notices.get(noticeId);
       if (!n?.known || !canSeeNotice(viewer, n)) return undefined;
       return { event: "fragment", data: String(noticeMatrix(n, matrixRows(n, viewer), directory, c.get("t"))) };
-    });
+    };
+    return subscribe(c, ctx, streams, (r) => (r.reference === noticeId ? matrix() : undefined), matrix);
   });
 
   app.get(BUS_STREAM, (c) => subscribe(c, ctx, streams, () => undefined));

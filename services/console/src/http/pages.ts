@@ -99,8 +99,8 @@ export function pageRoutes(ctx: ConsoleContext): Hono<Env> {
       // Posted through this console a moment ago, and not yet read back from the bus.
       const post = ctx.recentPosts?.pending(c.req.param("id"), viewer.org);
       if (post) {
-        // The page's script asks whether it is read in and loads the page again when it is.
-        return c.html(layout(frameOf(ctx, c, post.title, "notices"), html`<p class="notice-pending" role="status" data-pending-notice="/api/notices/${post.noticeId}/read-in">${t.notices.pending(time(post.at, t))}
+        // The page's script follows the notice's live stream and loads the page again once it is read in.
+        return c.html(layout(frameOf(ctx, c, post.title, "notices"), html`<p class="notice-pending" role="status" data-pending-notice="/live/notices/${post.noticeId}">${t.notices.pending(time(post.at, t))}
 <a href="/notices/${post.noticeId}">${t.notices.lookAgain}</a></p>`), 202);
       }
     }

@@ -8,7 +8,6 @@
 import { Hono, type Context } from "hono";
 import { actingRole, catalog, nearbyMunicipalities, newMessageId, SchakelError, SchemaError, type Actor, type Person } from "@schakel/contracts";
 import { noticeSenders } from "../identities.ts";
-import { canSeeNotice } from "../model/visibility.ts";
 import { validateNoticeForm, type NoticeFormInput } from "../post/notice-form.ts";
 import type { PostedNotice } from "../post/publisher.ts";
 import { layout } from "../views/layout.ts";
@@ -103,17 +102,6 @@ export function postRoutes(ctx: ConsoleContext): Hono<Env> {
     // A notice not read back in time gets a page that says so and looks again (pages.ts).
     await whenSeen(ctx.model, () => ctx.model.notices.notices.get(posted.noticeId)?.known === true);
     return c.redirect(`/notices/${posted.noticeId}`, 303);
-  });
-
-  // Whether a notice is read into the console's record yet: what the page of a notice still on its
-  // way asks before it loads itself again. Says nothing of its content, so no read is recorded.
-  app.get("/api/notices/:id/read-in", (c) => {
-    const id = c.req.param("id");
-    const viewer = c.get("viewer");
-    const n = ctx.model.notices.notices.get(id);
-    if (n?.known && canSeeNotice(viewer, n)) return c.json({ noticeId: id, state: "read-in" });
-    if (!n?.known && ctx.recentPosts?.pending(id, viewer.org)) return c.json({ noticeId: id, state: "on-its-way" });
-    return errorAnswer(c, new SchakelError("not-found", `notice ${id} is neither in this console's record nor one this organisation posted through it in the last two minutes: check the id`));
   });
 
   app.post("/api/notices", async (c) => {
