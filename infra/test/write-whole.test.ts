@@ -1,7 +1,8 @@
 /**
  * A file written whole: a reader polling it while it is rewritten sees the old text or the new one,
  * never part of either; two writes at once leave one of them whole; no partial file stays behind;
- * the mode asked for is the file's; a symbolic link is written through and stays a link.
+ * a failed write leaves none either; the mode asked for is the file's; a symbolic link is written
+ * through and stays a link.
  */
 import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
@@ -56,6 +57,19 @@ describe("write whole", () => {
     expect(["a", "b"]).toContain((JSON.parse(readFileSync(path, "utf8")) as { tag: string }).tag);
     expect(readdirSync(dir)).toEqual(["fed-ocam.creds.json"]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it("write whole - a write that fails leaves what was there and no partial file behind", async () => {
+    const dir = await folder();
+    const path = join(dir, "connection.json");
+    await writeWhole(path, text("before", 1));
+    // The target is a folder now: the rename fails after the partial file was written.
+    await rm(path);
+    await mkdir(path);
+    await writeFile(join(path, "inside"), "x");
+    await expect(writeWhole(path, text("after", 1))).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(["connection.json"]);
+    expect(readdirSync(path)).toEqual(["inside"]);
   });
 
   it("write whole - through a symbolic link: the file it points to is replaced, the link stays", async () => {
