@@ -1,19 +1,27 @@
 /**
  * Applying a registry or key change to a running server: the generated accounts block inside the
- * server's config file is replaced (everything around it — ports, store, cluster — stays), then
- * nats-server re-reads its config on SIGHUP (supported on 2.9): a removed or rotated key is refused
- * from then on, and its open connections are closed by the server. An account added or removed
- * needs a restart instead ({@link needsRestart}): `schakel up` does it when asked (registry-change.ts).
+ * server's config file is replaced (everything around it — ports, store, cluster, leaf links —
+ * stays), then nats-server re-reads its config on SIGHUP (supported on 2.9): a removed or rotated
+ * key is refused from then on, and its open connections are closed by the server. An account added
+ * or removed needs a restart instead ({@link needsRestart}): `schakel up` does it when asked
+ * (registry-change.ts). A hub's block keeps its leaves' links (their secrets as kept in the data
+ * folder), a leaf's its hosted organisations, both read back from the config (leaf/config-sites.ts).
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, readlink, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { SchakelError, type Registry } from "@schakel/contracts";
 import { accountNamesOf, accountsBlockOf, renderAccounts, replaceAccounts } from "./accounts.ts";
 import type { Identities } from "./identities.ts";
+import { configKindOf, hubSitesOf, leafAccountsOf, leafSiteOf, type ConfigKind } from "./leaf/config-sites.ts";
+import { renderHubAuthorization, renderLeafAuthorization } from "./leaf/leaf-config.ts";
+import { readLeafSecrets } from "./leaf/leaf-secrets.ts";
 import { writeWhole } from "./write-whole.ts";
 
 /** What rewriting the accounts block changed. */
 export interface ConfigRewrite {
+  /** The server the config is for: its accounts are rendered as that kind's. */
+  kind: ConfigKind;
   changed: boolean;
   /** Accounts (organisations) the new block defines and the old one did not, and the reverse. */
   accountsAdded: string[];
@@ -27,30 +35,48 @@ export interface ConfigRewrite {
  */
 export const needsRestart = (r: ConfigRewrite): boolean => r.accountsAdded.length > 0 || r.accountsRemoved.length > 0;
 
+/** The config text with a new accounts block for its kind of server, and the old and new blocks. */
+async function rendered(kind: ConfigKind, before: string, registry: Registry, ids: Identities, dataDir: string | undefined, configPath: string): Promise<{ after: string; old: string; block: string }> {
+  if (kind === "leaf") {
+    const accounts = leafAccountsOf(before);
+    const block = renderLeafAuthorization(registry, ids, leafSiteOf(before, registry));
+    return { after: accounts.replace(block), old: accounts.block, block };
+  }
+  let block: string;
+  if (kind === "hub") {
+    if (!dataDir) throw new SchakelError("failed", `the server config at ${configPath} is a hub's: its leaves' link secrets are needed to render it again (pass the data folder they were generated in)`, { path: configPath });
+    const sites = hubSitesOf(before, registry);
+    block = renderHubAuthorization(registry, ids, sites, await readLeafSecrets(dataDir, sites));
+  } else {
+    block = renderAccounts(registry, ids);
+  }
+  return { after: replaceAccounts(before, block), old: accountsBlockOf(before) ?? "", block };
+}
+
 /**
- * Rewrites the accounts block of `configPath` for `ids`, saying what changed.
- * @throws SchakelError `not-found` when there is no config file yet (`schakel up` writes it);
- * `schema` for a config with leaf links (a hub's or a leaf's), whose link users this would drop.
+ * Rewrites the accounts block of `configPath` for `ids`, saying what changed: a node's (the config
+ * `schakel up` writes, or a cluster node's), a hub's with its leaves' links (their secrets read from
+ * `dataDir`), or a leaf's with its hosted organisations; with `dryRun`, only what would change.
+ * @throws SchakelError `not-found` when there is no config file yet (`schakel up` writes it) or a
+ * hub's link secret is missing; `schema` for a config without a generated accounts block.
  */
-export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities): Promise<ConfigRewrite> {
+export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities, opts: { dataDir?: string; dryRun?: boolean } = {}): Promise<ConfigRewrite> {
   if (!existsSync(configPath)) {
     throw new SchakelError("not-found", `no server config at ${configPath}: start the bus once with "schakel up" (it writes the config), then rotate`, { path: configPath });
   }
   const before = await readFile(configPath, "utf8");
-  // A hub's accounts carry its leaves' link users, a leaf's are its own: rendered here they would be lost.
-  if (/^leafnodes\s*\{/m.test(before)) {
-    throw new SchakelError("schema", `the server config at ${configPath} has leaf links (a hub's or a leaf's): "schakel identities" rewrites only the config "schakel up" writes; render the hub and its leaves again with infra/scripts/topology.ts (it keeps the link secrets), then reload them`, { path: configPath });
-  }
-  const block = renderAccounts(registry, ids);
-  const after = replaceAccounts(before, block);
-  const had = new Set(accountNamesOf(accountsBlockOf(before) ?? ""));
+  const kind = configKindOf(before);
+  const { after, old, block } = await rendered(kind, before, registry, ids, opts.dataDir, configPath);
+  const had = new Set(accountNamesOf(old));
   const has = new Set(accountNamesOf(block));
   const rewrite = {
+    kind,
     changed: after !== before,
     accountsAdded: [...has].filter((a) => !had.has(a)),
     accountsRemoved: [...had].filter((a) => !has.has(a)),
   };
-  if (rewrite.changed) await writeWhole(configPath, after);
+  // The file keeps its mode: a leaf's holds its links' passwords (0600).
+  if (rewrite.changed && !opts.dryRun) await writeWhole(configPath, after, (await stat(configPath)).mode & 0o777);
   return rewrite;
 }
 
@@ -65,6 +91,36 @@ export async function runningPid(pidFile: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The running nats-servers started with the config file `configPath` (`-c`/`--config`, read from
+ * /proc: Linux, where Schakel's servers run; elsewhere none is found and the caller says to reload).
+ */
+export async function serverPidsFor(configPath: string): Promise<number[]> {
+  const target = resolve(configPath);
+  const pids: number[] = [];
+  let entries: string[];
+  try {
+    entries = (await readdir("/proc")).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return pids;
+  }
+  for (const pid of entries) {
+    try {
+      const args = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0").filter(Boolean);
+      if (!args[0]?.endsWith("nats-server")) continue;
+      const cwd = await readlink(`/proc/${pid}/cwd`);
+      const given = args.flatMap((a, i) => {
+        const m = /^--?(?:c|config)(?:=(.*))?$/.exec(a);
+        return m ? [m[1] ?? args[i + 1] ?? ""] : [];
+      });
+      if (given.some((file) => file && resolve(cwd, file) === target)) pids.push(Number(pid));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
 }
 
 /**

@@ -73,14 +73,17 @@ describe("registry membership", () => {
     expect(all).toEqual(expect.arrayContaining(everyone.organisations.map((o) => o.id)));
   });
 
-  it("server config - a hub's config with its leaves' link users is not rewritten (they would be lost): refused, naming what to do", async () => {
+  it("server config - a hub's config loses the leaving organisation's account and keeps its leaves' links", async () => {
     const ids = await ensureIdentities(everyone, dataDir);
     const sites = [{ name: "site-a", organisations: ["gemeente-0001"] }];
-    const hub = renderHubConfig(everyone, ids, sites, await ensureLeafSecrets(dataDir, sites), { host: "127.0.0.1", port: -1, leafPort: -1, storeDir: join(dataDir, "hub-store") });
+    const secrets = await ensureLeafSecrets(dataDir, sites);
+    const hub = renderHubConfig(everyone, ids, sites, secrets, { host: "127.0.0.1", port: -1, leafPort: -1, storeDir: join(dataDir, "hub-store") });
     const path = join(dataDir, "hub.conf");
     await writeFile(path, hub);
-    expect(hub).toContain("leaf-site-a--gemeente-0001");
-    await expect(rewriteServerConfig(path, without, ids)).rejects.toThrow(/has leaf links .*infra\/scripts\/topology\.ts/);
-    expect(await readFile(path, "utf8")).toBe(hub);
+    const rewrite = await rewriteServerConfig(path, without, ids, { dataDir });
+    expect(rewrite).toMatchObject({ kind: "hub", changed: true, accountsAdded: [], accountsRemoved: [leaving.id] });
+    const after = await readFile(path, "utf8");
+    expect(after).toContain(`{ user: "leaf-site-a--gemeente-0001", password: "${secrets.organisations.get("gemeente-0001")!.hash}"`);
+    expect(after).toContain(`{ user: "leaf-site-a", password: "${secrets.sites.get("site-a")!.hash}"`);
   });
 });

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { SchakelError } from "@schakel/contracts";
 import { identitiesDir } from "../identities.ts";
 import { writeWhole } from "../write-whole.ts";
 
@@ -43,4 +44,20 @@ export async function ensureLinkSecret(dataDir: string, user: string): Promise<L
   const secret: LinkSecret = { user, password, hash: bcrypt.hashSync(password, 10) };
   await writeWhole(path, JSON.stringify(secret, null, 2) + "\n", 0o600);
   return secret;
+}
+
+/**
+ * The secret of link user `user` as kept, never a new one: a rewritten config must keep every link
+ * its servers already use.
+ *
+ * @throws SchakelError `not-found` naming the file when it is missing, `schema` when it is invalid.
+ */
+export async function readLinkSecret(dataDir: string, user: string): Promise<LinkSecret> {
+  const path = linkSecretPath(dataDir, user);
+  if (!existsSync(path)) {
+    throw new SchakelError("not-found", `the link secret of "${user}" is not in ${identitiesDir(dataDir)}: run this with the data folder the hub's and leaves' configs were generated from (--data)`, { path });
+  }
+  const parsed = LinkSecret.safeParse(JSON.parse(await readFile(path, "utf8")));
+  if (!parsed.success) throw new SchakelError("schema", `the link secret ${path} is invalid: restore it from the backup of the data folder (a new one would cut the link it belongs to)`, { path });
+  return parsed.data;
 }

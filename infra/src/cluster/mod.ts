@@ -1,5 +1,5 @@
 /** Configuration of a nats-server cluster generated from the registry. */
-export { ensureLinkSecret, linkSecretPath, LinkSecret } from "./link-secret.ts";
+export { ensureLinkSecret, linkSecretPath, LinkSecret, readLinkSecret } from "./link-secret.ts";
 export { renderNodeConfig, supportsSyncAlways } from "./node-config.ts";
 export type { NodeConfigOptions } from "./node-config.ts";
 export {

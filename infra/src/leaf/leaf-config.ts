@@ -7,6 +7,7 @@
  * of the hub; the OUTBOX account's link is for sourcing only.
  */
 import { leafDomain, LEAF, type Registry } from "@schakel/contracts";
+import { ACCOUNTS_BEGIN, ACCOUNTS_END } from "../accounts.ts";
 import type { Identities } from "../identities.ts";
 import { activeUserKey, publicKeyOfSeed } from "../identities.ts";
 import { renderPermissions } from "../server-config.ts";
@@ -64,7 +65,7 @@ export function renderLeafRemoteBlock(hubLeafUrls: readonly string[], site: Leaf
  * A leaf's accounts: the OUTBOX account (JetStream, the operator who provisions it) exporting each
  * hosted organisation's publication subjects to that organisation only, and one account per hosted
  * organisation whose user keeps its hub allow list (leaf-permissions.ts) and whose publications
- * the OUTBOX stores.
+ * the OUTBOX stores. Marked like the hub's block, so `schakel identities` can replace it.
  */
 export function renderLeafAuthorization(registry: Registry, ids: Identities, site: LeafSite): string {
   const orgs = siteOrganisations(registry, site);
@@ -80,7 +81,7 @@ export function renderLeafAuthorization(registry: Registry, ids: Identities, sit
     const imports = publications(org.id).map((subject) => `        { service: { account: ${q(LEAF.outboxAccount)}, subject: ${q(subject)} } }`);
     return `    # ${org.id}: ${org.name} (${org.level}); JetStream API at domain ${LEAF.hubDomain}\n    ${q(org.id)}: {\n      users: [ ${user} ]\n      imports: [\n${imports.join("\n")}\n      ]\n    }`;
   });
-  return `accounts {\n${[outbox, ...accounts].join("\n")}\n}\n`;
+  return `${ACCOUNTS_BEGIN}\naccounts {\n${[outbox, ...accounts].join("\n")}\n}\n${ACCOUNTS_END}\n`;
 }
 
 export interface LeafNodeOptions {

@@ -1,6 +1,7 @@
 /** Leaf nodes: one per level or organisation, linked to the hub, configured from the registry. */
 export { leavesPerLevel, leavesPerOrganisation, siteOrganisations, checkLeafSites, leafLinkUser, organisationLinkUser } from "./leaf-sites.ts";
-export { ensureLeafSecrets } from "./leaf-secrets.ts";
+export { ensureLeafSecrets, readLeafSecrets } from "./leaf-secrets.ts";
+export { configKindOf, hubSitesOf, leafSiteOf, type ConfigKind } from "./config-sites.ts";
 export type { LeafSecrets } from "./leaf-secrets.ts";
 export type { LeafSite } from "./leaf-sites.ts";
 export { atHubDomain, leafOrganisationPermissions, leafLinkPermissions, linkDeniedSubjects, organisationLinkPermissions } from "./leaf-permissions.ts";

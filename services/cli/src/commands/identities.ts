@@ -5,7 +5,9 @@
  * keys; for organisations added to or removed from the registry, a restart that the running
  * `schakel up` does when asked (nats-server 2.9 wires an account only at start), starting the new
  * organisations' services and stopping those of the ones that left. Receivers pick up the new
- * directory (KeyDirectory.watchFile) without a restart.
+ * directory (KeyDirectory.watchFile) without a restart. With `--config FILE …` it rewrites those
+ * configs instead — a hub's (keeping its leaves' links), a leaf's, a cluster node's — and reloads
+ * each server running with one of them (config-files.ts).
  */
 import type { Command } from "commander";
 import { resolve } from "node:path";
@@ -19,17 +21,22 @@ import { dataDirOf, readConnection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, emit, note } from "../output.ts";
 import { requestRegistryChange } from "../up/registry-change.ts";
+import { applyToConfigFiles, checkConfigFiles, type ConfigFileApplied } from "../identities/config-files.ts";
 
 interface IdentityOptions extends GlobalOptions {
   registry?: string;
   at?: string;
   suspend?: boolean;
+  /** Server configs to rewrite instead of the data folder's own (a hub's, its leaves', a cluster's nodes). */
+  config?: string[];
 }
 
 interface Applied {
   config: "rewritten" | "unchanged" | "absent";
   reloaded: boolean;
   provisioned: boolean;
+  /** With --config: each file, what changed in it and which servers were reloaded. */
+  configs?: ConfigFileApplied[];
   /** Organisations added or removed on a running bus: `schakel up` restarted its server to wire them. */
   restarted?: { ms: number; added: string[]; removed: string[]; started: string[]; stopped: string[] };
 }
@@ -54,6 +61,7 @@ const listed = (orgs: string[]): string => orgs.length ? orgs.join(", ") : "none
  * wires an account only at start), which the running `schakel up` does when asked (registry-change.ts).
  */
 async function applyToServer(opts: IdentityOptions, registry: Registry, ids: Identities, provisionToo: boolean): Promise<Applied> {
+  if (opts.config?.length) return appliedToFiles(opts, registry, ids, provisionToo);
   const dataDir = dataDirOf(opts);
   const paths = embeddedPaths(dataDir);
   const applied: Applied = { config: "absent", reloaded: false, provisioned: false };
@@ -98,6 +106,34 @@ async function applyToServer(opts: IdentityOptions, registry: Registry, ids: Ide
   return applied;
 }
 
+/** `--config`: the files rewritten and their servers reloaded; provisioned through `--server` when given. */
+async function appliedToFiles(opts: IdentityOptions, registry: Registry, ids: Identities, provisionToo: boolean): Promise<Applied> {
+  const configs = await applyToConfigFiles(opts.config!.map((f) => resolve(f)), registry, ids, dataDirOf(opts));
+  for (const c of configs) {
+    if (c.restartNeeded) note(color.yellow(`${c.path}: organisations added: ${listed(c.accountsAdded)}; removed: ${listed(c.accountsRemoved)}. nats-server wires accounts only at start: restart that server to apply them`));
+    else if (c.changed && c.reloaded.length === 0) note(color.yellow(`${c.path}: no running nats-server uses it here: reload the server that does (nats-server --signal reload=<pid>, or SIGHUP)`));
+  }
+  const applied: Applied = {
+    config: configs.some((c) => c.changed) ? "rewritten" : "unchanged",
+    reloaded: configs.some((c) => c.reloaded.length > 0),
+    provisioned: false,
+    configs,
+  };
+  if (provisionToo && opts.server) {
+    try {
+      await provisionAsAdmin({ url: opts.server, adminSeed: ids.admin.seed, registry, name: "schakel-identities:admin" });
+      applied.provisioned = true;
+    } catch (err) {
+      if (!(err instanceof AdminConnectError)) throw err;
+      note(color.yellow(`could not provision through ${opts.server}: ${err.message}`));
+    }
+  }
+  return applied;
+}
+
+const describeConfigs = (configs: readonly ConfigFileApplied[] | undefined): string[] =>
+  (configs ?? []).map((c) => `  ${c.path} (${c.kind}): ${c.changed ? "rewritten" : "unchanged"}${c.reloaded.length ? `, nats-server ${c.reloaded.join(", ")} reloaded` : ""}`);
+
 function keyOf(ids: Identities, org: string): string {
   const creds = ids.organisations.get(org);
   if (!creds) throw new CliError(`unknown organisation "${org}"; known: ${[...ids.organisations.keys()].join(", ")}`, EXIT.usage);
@@ -119,6 +155,7 @@ async function generate(opts: IdentityOptions): Promise<void> {
   emit(opts, { organisations: registry.organisations.length, ...applied }, (r) => [
     `${r.organisations} organisations have keys; server config ${r.config}${r.reloaded ? ", server reloaded" : ""}${r.restarted ? `, server restarted in ${(r.restarted.ms / 1000).toFixed(1)} s` : ""}${r.provisioned ? ", consumers and buckets provisioned" : ""}`,
     ...(r.restarted ? [`added: ${listed(r.restarted.added)} (services started: ${listed(r.restarted.started)}); removed: ${listed(r.restarted.removed)} (services stopped: ${listed(r.restarted.stopped)})`] : []),
+    ...describeConfigs(r.configs),
   ].join("\n"));
 }
 
@@ -155,7 +192,10 @@ async function change(org: string, opts: IdentityOptions, how: "rotate" | "revok
   const registry = loadRegistry(opts.registry);
   const dataDir = dataDirOf(opts);
   requireSameMembers(registry, dataDir, opts);
-  const before = keyOf(await ensureIdentities(registry, dataDir), org);
+  const current = await ensureIdentities(registry, dataDir);
+  const before = keyOf(current, org);
+  // The configs must take the change before the key changes: otherwise the servers keep the old key.
+  if (opts.config?.length) await checkConfigFiles(opts.config.map((f) => resolve(f)), registry, current, dataDir);
   const ids = how === "rotate"
     ? await rotateSigningKey(registry, dataDir, org)
     : await revokeSigningKey(registry, dataDir, org, { ...(opts.at ? { at: parseAt(opts.at)! } : {}), replace: !opts.suspend });
@@ -165,20 +205,21 @@ async function change(org: string, opts: IdentityOptions, how: "rotate" | "revok
   emit(opts, { org, revokedKey: before, revokedAt, activeKey: now, ...applied }, (r) =>
     [`${org}: key ${r.revokedKey.slice(0, 12)}… revoked from ${r.revokedAt}`,
       r.activeKey ? `new key ${r.activeKey.slice(0, 12)}… (credentials in the data folder; ${org}'s services under "schakel up" or "schakel run" reconnect with them, elsewhere restart them)` : `${org} is suspended until "npx schakel identities rotate ${org}"`,
-      `server config ${r.config}${r.reloaded ? ", server reloaded: the old key is refused from now on" : ""}`].join("\n"));
+      `server config ${r.config}${r.reloaded ? ", server reloaded: the old key is refused from now on" : ""}`, ...describeConfigs(r.configs)].join("\n"));
 }
 
 export function registerIdentities(program: Command): void {
   const identities = program.command("identities").description("the organisations' keys: generate, list, rotate, revoke");
   const withRegistry = (c: Command) => c.option("--registry <file>", "registry file (default: the demo registry)").option("--json", "print JSON");
-  withRegistry(identities.command("generate").description("give every organisation of the registry keys, rewrite the server config and reload it"))
+  const withConfigs = (c: Command) => c.option("--config <file...>", "rewrite these server configs instead of the data folder's own (a hub's, keeping its leaves' links; a leaf's; a cluster node's) and reload the servers running with them");
+  withConfigs(withRegistry(identities.command("generate").description("give every organisation of the registry keys, rewrite the server config and reload it")))
     .action(async (_o: unknown, command: Command) => generate(command.optsWithGlobals<IdentityOptions>()));
   withRegistry(identities.command("list").description("each organisation's active key and how many earlier keys it had"))
     .action(async (_o: unknown, command: Command) => list(command.optsWithGlobals<IdentityOptions>()));
-  withRegistry(identities.command("rotate").argument("<org>", "organisation id").description("issue a new signing key; the old one stays valid for messages stored before now"))
+  withConfigs(withRegistry(identities.command("rotate").argument("<org>", "organisation id").description("issue a new signing key; the old one stays valid for messages stored before now")))
     .action(async (org: string, _o: unknown, command: Command) => change(org, command.optsWithGlobals<IdentityOptions>(), "rotate"));
-  withRegistry(identities.command("revoke").argument("<org>", "organisation id").description("revoke the current key (from --at, e.g. when it was compromised) and issue a new one, or --suspend")
+  withConfigs(withRegistry(identities.command("revoke").argument("<org>", "organisation id").description("revoke the current key (from --at, e.g. when it was compromised) and issue a new one, or --suspend")
     .option("--at <time>", "revoke from this moment (ISO time, not in the future; default now)")
-    .option("--suspend", "issue no new key: the organisation cannot connect until it is rotated"))
+    .option("--suspend", "issue no new key: the organisation cannot connect until it is rotated")))
     .action(async (org: string, _o: unknown, command: Command) => change(org, command.optsWithGlobals<IdentityOptions>(), "revoke"));
 }
