@@ -7,6 +7,14 @@
  * `up` and its nats-server, and a notice to every municipality: until each holds it, and until the
  * platform's delivery record shows them all. There is no raw nats.js side
  * to any of these: they are Schakel's own start-up and spread.
+ *
+ * Every data folder of the scenario stays until its end, and is deleted only then. A fresh start
+ * right after deleting the previous measurement's store (thousands of files) is not the start an
+ * operator makes (`up --fresh` moves the old folder aside), and it is slower for a reason of the
+ * file system's own: ext4 does not hand out an inode freed in the last seconds, or in the last five
+ * minutes while its inode table is not yet written back (`recently_deleted`), and scans past every
+ * such inode for each file nats-server creates. Provisioning at 600 organisations took 13–22 s
+ * after such a deletion against 4.5–5.1 s in a folder without one (docs/BENCHMARKS.md).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -38,7 +46,7 @@ async function measureSize(n: number, dir: string): Promise<Figure[]> {
 
   progress(`orgs ${n}: identities, config, server start, provisioning`);
   try {
-    const p = await measureBusParts(registry);
+    const p = await measureBusParts(registry, dir);
     out.push(
       fig("identities", "identity generation", "ms", p.identitiesMs, { note: NO_RAW }),
       fig("config-size", "server config size", "MB", p.configMB),
@@ -54,12 +62,11 @@ async function measureSize(n: number, dir: string): Promise<Figure[]> {
   const readyTarget = n >= 600 ? READY_TARGET : undefined;
   let up;
   try {
-    up = await startOrgsUp(registryFile, personsFile, 180_000);
+    up = await startOrgsUp(registryFile, personsFile, 180_000, await mkdtemp(path.join(dir, `up-${n}-`)));
   } catch (err) {
     return [...out, missing("up-ready", "schakel up to ready", "s", err, readyTarget)];
   }
   const phasesOf = (u: { phasesMs: Record<string, number> }) => Object.entries(u.phasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(", ");
-  let kept = false;
   try {
     out.push(
       fig("up-ready", "schakel up to ready (fresh data folder)", "s", up.readyMs / 1000, { ...(readyTarget ? { target: readyTarget } : {}), note: `the production start (npm start's bundle on plain Node) until its --json summary; by its own account (s): ${phasesOf(up)}` }),
@@ -75,17 +82,15 @@ async function measureSize(n: number, dir: string): Promise<Figure[]> {
     } catch (err) {
       out.push(missing("notice-held", "notice held by every municipality", "s", err, HELD_TARGET));
     }
-    await up.stop({ keep: true });
-    kept = true;
   } finally {
-    if (!kept) await up.stop();
+    await up.stop({ keep: true });
   }
 
   // The start people make every day after the first: the same folder, everything already there.
   progress(`orgs ${n}: schakel up again on the data it left`);
   try {
     const again = await startOrgsUp(registryFile, personsFile, 180_000, up.dataDir);
-    await again.stop();
+    await again.stop({ keep: true });
     out.push(fig("up-again", "schakel up to ready again (its data kept)", "s", again.readyMs / 1000, {
       ...(readyTarget ? { target: readyTarget } : {}), note: `the same start on the folder the first one left; by its own account (s): ${phasesOf(again)}`,
     }));
