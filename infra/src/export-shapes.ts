@@ -40,9 +40,20 @@ export interface ExportingTenant {
 /** An id no fixed subject token contains (lower case letters and digits, a valid organisation id). */
 export const PROBE_ID = "q0schakelprobe0q";
 
+/**
+ * Probe grants by level and roles, what an organisation's grants depend on besides its id
+ * (permissions.ts): the 589 municipalities of a national registry share one template, and the
+ * shapes read from it (below). Should the grants come to depend on another field, a tenant's grant
+ * would not fit its template's shape and serviceExports refuses to render, naming it.
+ */
+const probeGrantsByKind = new Map<string, Grant[]>();
+
 /** The grants of `org` rendered for the probe id: the template the shapes are read from. */
 export function probeGrantsOf(org: Organisation): Grant[] {
-  return organisationGrants({ ...org, id: PROBE_ID });
+  const key = JSON.stringify([org.level, org.roles]);
+  let grants = probeGrantsByKind.get(key);
+  if (!grants) probeGrantsByKind.set(key, (grants = organisationGrants({ ...org, id: PROBE_ID })));
+  return grants;
 }
 
 const tokens = (s: string): string[] => s.split(".");
@@ -90,19 +101,43 @@ function probeShapeOf(probe: string): { shape: string; at: number } {
   return known;
 }
 
-/** The shape of one grant: its subject with the probe's tokens replaced, and the bound position. */
-function shapeOf(real: string, probe: string | undefined, account: string): { subject: string; tokenPosition?: number } {
-  if (probe === undefined) return { subject: real };
-  const { shape, at } = probeShapeOf(probe);
+/** Throws unless the tenant's grant `real` fits the shape its probe grant gives. */
+function checkFits(real: string, probe: string, account: string): void {
   // Almost always the probe's subject with the tenant's id in its place; otherwise it must still fit the shape.
-  if (probe.replaceAll(PROBE_ID, account) !== real && (!isSubsetSubject(real, shape) || (at >= 0 && tokens(real)[at] !== account))) {
+  if (probe.replaceAll(PROBE_ID, account) === real) return;
+  const { shape, at } = probeShapeOf(probe);
+  if (!isSubsetSubject(real, shape) || (at >= 0 && tokens(real)[at] !== account)) {
     throw new Error(`the grant ${real} of account ${account} does not fit its shape ${shape}: the grants of an organisation must not depend on its id beyond its tokens`);
   }
-  return at >= 0 ? { subject: shape, tokenPosition: at + 1 } : { subject: shape };
 }
 
-function shapeKey(e: { subject: string; stream: boolean; tokenPosition?: number }): string {
-  return `${e.subject} ${e.stream} ${e.tokenPosition ?? 0}`;
+/** An export's shape: the subject, whether it streams replies, and the bound token position. */
+interface Shape {
+  subject: string;
+  stream: boolean;
+  tokenPosition?: number;
+  /** `subject stream position`: one export per key. */
+  key: string;
+}
+
+function shape(subject: string, stream: boolean, tokenPosition?: number): Shape {
+  return { subject, stream, ...(tokenPosition !== undefined ? { tokenPosition } : {}), key: `${subject} ${stream} ${tokenPosition ?? 0}` };
+}
+
+/** The shape of each probe grant, by template (computed once per template, whatever the number of tenants sharing it). */
+const shapesByTemplate = new WeakMap<readonly Grant[], Shape[]>();
+
+function shapesOf(template: readonly Grant[], gateShape: (g: Grant) => Shape): Shape[] {
+  let shapes = shapesByTemplate.get(template);
+  if (!shapes) {
+    shapes = template.map((g) => {
+      if (g.kind === "gate") return gateShape(g);
+      const { shape: subject, at } = probeShapeOf(g.subject);
+      return shape(subject, g.kind === "stream", at >= 0 ? at + 1 : undefined);
+    });
+    shapesByTemplate.set(template, shapes);
+  }
+  return shapes;
 }
 
 /**
@@ -115,22 +150,24 @@ function shapeKey(e: { subject: string; stream: boolean; tokenPosition?: number 
  */
 export function serviceExports(tenants: readonly ExportingTenant[]): ServiceExport[] {
   const gatePosition = tokens(CONSUMER_GATE.tenantExport(PROBE_ID)).indexOf(PROBE_ID) + 1;
-  const gateShape = (g: Grant) => ({ subject: CONSUMER_GATE.tenantExport("*", gateRequestOf(g).verb), tokenPosition: gatePosition });
-  const shapes = new Map<string, ServiceExport>();
+  const gateShape = (g: Grant): Shape => shape(CONSUMER_GATE.tenantExport("*", gateRequestOf(g).verb), false, gatePosition);
+  const exports = new Map<string, ServiceExport>();
   for (const t of tenants) {
-    if (t.probeGrants && t.probeGrants.length !== t.grants.length) throw new Error(`the probe grants of account ${t.account} do not match its grants`);
+    const template = t.probeGrants;
+    if (template && template.length !== t.grants.length) throw new Error(`the probe grants of account ${t.account} do not match its grants`);
+    const shapes = template ? shapesOf(template, gateShape) : undefined;
     t.grants.forEach((g, i) => {
-      const probe = t.probeGrants?.[i];
-      const shape = g.kind === "gate" ? gateShape(g) : shapeOf(g.subject, probe?.subject, t.account);
-      const stream = g.kind === "stream";
-      const key = shapeKey({ ...shape, stream });
+      const probe = template?.[i];
+      if (probe && probe.kind !== g.kind) throw new Error(`the grant ${g.subject} of account ${t.account} is not of its probe grant's kind: the grants of an organisation must not depend on its id`);
+      if (probe) checkFits(g.subject, probe.subject, t.account);
+      const s = shapes?.[i] ?? (g.kind === "gate" ? gateShape(g) : shape(g.subject, g.kind === "stream"));
       // An export is made once per shape (about 180 grants per tenant fall into some 30 shapes).
-      let kept = shapes.get(key);
-      if (!kept) shapes.set(key, (kept = { ...shape, stream, accounts: new Set() }));
+      let kept = exports.get(s.key);
+      if (!kept) exports.set(s.key, (kept = { subject: s.subject, stream: s.stream, ...(s.tokenPosition !== undefined ? { tokenPosition: s.tokenPosition } : {}), accounts: new Set() }));
       if (kept.tokenPosition === undefined) kept.accounts.add(t.account);
     });
   }
-  return withoutCovered([...shapes.values()]);
+  return withoutCovered([...exports.values()]);
 }
 
 /** Folds each export into the widest ones with the same rule that cover it; then no two may overlap. */

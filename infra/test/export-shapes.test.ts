@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureIdentities, renderAccounts, tenantsOf, type Identities } from "../src/mod.ts";
-import { exportedSubject, isSubsetSubject, serviceExports } from "../src/export-shapes.ts";
+import { exportedSubject, isSubsetSubject, probeGrantsOf, serviceExports } from "../src/export-shapes.ts";
 import { generatedRegistry } from "../src/generated-registry.ts";
 
 const small = generatedRegistry(13);
@@ -81,6 +81,20 @@ describe("exports - one per subject shape", () => {
         `      { service: { account: "SCHAKEL", subject: "gate.${id}.delete.>" }, to: "$JS.API.CONSUMER.DELETE.>" }`,
       ]);
     }
+  });
+
+  it("exports - organisations of one level and roles share one template; a grant that does not fit its template is refused, naming it", () => {
+    const [a, b] = large.organisations.filter((o) => o.roles.includes("municipality"));
+    expect(probeGrantsOf(a!)).toBe(probeGrantsOf(b!));
+    const tenants = tenantsOf(small, smallIds);
+    const index = tenants.findIndex((t) => t.account === "gemeente-0001");
+    const t = tenants[index]!;
+    const i = t.grants.findIndex((g) => g.kind === "request" && g.subject.includes("gemeente-0001"));
+    // As if a grant came to depend on something else than the organisation's id (its neighbour, say).
+    const other = t.grants[i]!.subject.replace("gemeente-0001", "gemeente-0002");
+    const altered = (grants: typeof t.grants) => tenants.map((x, j) => (j === index ? { ...x, grants } : x));
+    expect(() => serviceExports(altered(t.grants.map((g, j) => (j === i ? { ...g, subject: other } : g))))).toThrow(`the grant ${other} of account gemeente-0001 does not fit its shape`);
+    expect(() => serviceExports(altered(t.grants.map((g, j) => (j === i ? { ...g, kind: "stream" as const } : g))))).toThrow(/of account gemeente-0001 is not of its probe grant's kind/);
   });
 
   it("exports - the generated registry is refused below the demo registry's fixed organisations", () => {
