@@ -137,6 +137,7 @@ async function main(): Promise<void> {
       return;
     }
     console.log(`configs in ${confDir}; Ctrl-C stops the servers`);
+    console.log(`key changes: npx schakel identities rotate <org> --data ${dataDir} --config ${path.join(confDir, "*.conf")} (rewrites every config, reloads the servers)`);
     await new Promise(() => {});
   } catch (err) {
     await stop();
