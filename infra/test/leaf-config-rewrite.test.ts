@@ -3,7 +3,8 @@
  * sites are read back from the config itself, the links keep their kept secrets, and the result
  * is exactly what rendering the whole config again with the new keys gives. A suspended
  * organisation keeps its place on its leaf, a leaf config of the previous release (no markers
- * around its accounts) is rewritten too, and a missing link secret changes nothing.
+ * around its accounts) is rewritten too, and a missing link secret changes nothing. A cluster's
+ * node, with or without leaves, is rewritten as its own renderer would write it.
  */
 import { chmod, mkdtemp, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,8 +13,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ACCOUNTS_BEGIN, ACCOUNTS_END } from "../src/accounts.ts";
 import { generatedRegistry } from "../src/generated-registry.ts";
 import { ensureIdentities, publicKeyOfSeed, revokeSigningKey, rewriteServerConfig, rotateSigningKey, type Identities } from "../src/mod.ts";
-import { linkSecretPath } from "../src/cluster/link-secret.ts";
-import { configKindOf, ensureLeafSecrets, hubSitesOf, leafSiteOf, renderHubConfig, renderLeafNodeConfig, type LeafSecrets, type LeafSite } from "../src/leaf/mod.ts";
+import { ensureLinkSecret, linkSecretPath } from "../src/cluster/link-secret.ts";
+import { loopbackClusterPlan, renderClusterNodeConfig } from "../src/cluster/cluster-config.ts";
+import { configKindOf, ensureLeafSecrets, hubSitesOf, leafSiteOf, renderHubAuthorization, renderHubConfig, renderLeafNodeConfig, type LeafSecrets, type LeafSite } from "../src/leaf/mod.ts";
 
 const registry = generatedRegistry(15);
 const SITES: LeafSite[] = [
@@ -97,6 +99,22 @@ describe("rewriting a hub's and a leaf's config", () => {
     const rotated = await rotateSigningKey(registry, dataDir, "jh-mechelen");
     await rewriteServerConfig(path, registry, rotated);
     expect(await readFile(path, "utf8")).toBe(renderLeafNodeConfig(registry, rotated, site, leafOpts(secrets)));
+  });
+
+  it("cluster - a node's config, and a clustered hub's with its leaves' links, give exactly their renderers' text with the new key", async () => {
+    const routeSecret = await ensureLinkSecret(dataDir, "route");
+    const plain = loopbackClusterPlan(dataDir, 24222);
+    const hub = loopbackClusterPlan(dataDir, 25222, { leaves: true });
+    const hubOpts = (i: Identities) => ({ routeSecret, authorization: renderHubAuthorization(registry, i, SITES, secrets), jetStreamDomain: "hub" });
+    const node = await written("node-2.conf", renderClusterNodeConfig(registry, ids, plain, 1, { routeSecret }));
+    const hubNode = await written("hub-3.conf", renderClusterNodeConfig(registry, ids, hub, 2, hubOpts(ids)));
+    expect([configKindOf(await readFile(node, "utf8")), configKindOf(await readFile(hubNode, "utf8"))]).toEqual(["node", "hub"]);
+    const rotated = await rotateSigningKey(registry, dataDir, "jh-mechelen");
+    expect((await rewriteServerConfig(node, registry, rotated, { dataDir })).kind).toBe("node");
+    expect((await rewriteServerConfig(hubNode, registry, rotated, { dataDir })).kind).toBe("hub");
+    expect(await readFile(node, "utf8")).toBe(renderClusterNodeConfig(registry, rotated, plain, 1, { routeSecret }));
+    expect(await readFile(hubNode, "utf8")).toBe(renderClusterNodeConfig(registry, rotated, hub, 2, hubOpts(rotated)));
+    expect(await readFile(hubNode, "utf8")).not.toContain(keyOf(ids, "jh-mechelen"));
   });
 
   it("hub - a link secret missing from the data folder is named, and the config stays as it was", async () => {
