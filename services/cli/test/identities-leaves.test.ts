@@ -75,7 +75,7 @@ describe("identities --config on a hub and its leaf", () => {
     expect(await leafConnections(s.server)).toBe(LINKS);
   });
 
-  it("identities rotate --config - a config that cannot be rendered (a leaf whose organisations all left) changes no file and no key, and says which", async () => {
+  it("identities rotate --config - a config that cannot be rendered (a leaf whose organisations all left) or is not there changes no file and no key, and says which", async () => {
     const stranger = join(s.server.dir, "leaf-elsewhere.conf");
     const leafText = await readFile(leafConf, "utf8");
     await writeFile(stranger, leafText.replaceAll('"antwerpen": {', '"gent-oud": {').replaceAll('"mechelen": {', '"mechelen-oud": {'));
@@ -86,6 +86,13 @@ describe("identities --config on a hub and its leaf", () => {
     expect(r.stderr).toMatch(/leaf local hosts no organisation of the registry any more \(it hosted gent-oud, mechelen-oud\)/);
     expect(await readFile(hubConf, "utf8")).toBe(hubBefore);
     expect(await readFile(leafConf, "utf8")).toBe(leafText);
+    expect(publicKeyOfSeed((await ensureIdentities(registry, s.dataDir)).organisations.get("antwerpen")!.seed)).toBe(keyBefore);
+
+    const missing = join(s.server.dir, "no-such.conf");
+    const m = await spawnCli(["--data", s.dataDir, "identities", "rotate", "antwerpen", "--config", hubConf, missing]).done;
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain(`--config: no such file: ${missing}`);
+    expect(await readFile(hubConf, "utf8")).toBe(hubBefore);
     expect(publicKeyOfSeed((await ensureIdentities(registry, s.dataDir)).organisations.get("antwerpen")!.seed)).toBe(keyBefore);
   });
 });

@@ -5,8 +5,10 @@
  * rendered (a missing link secret, a leaf whose organisations all left) changes none of them;
  * then each is written whole and every nats-server running with it on this machine is reloaded.
  */
+import { existsSync } from "node:fs";
 import type { Registry } from "@schakel/contracts";
 import { needsRestart, reloadServer, rewriteServerConfig, serverPidsFor, type ConfigRewrite, type Identities } from "@schakel/infra";
+import { CliError, EXIT } from "../exit-codes.ts";
 
 /** One config file, what rewriting it changed and the servers reloaded with it. */
 export interface ConfigFileApplied extends ConfigRewrite {
@@ -23,6 +25,8 @@ export interface ConfigFileApplied extends ConfigRewrite {
  * change that cannot reach the servers is not made at all.
  */
 export async function checkConfigFiles(paths: readonly string[], registry: Registry, ids: Identities, dataDir: string): Promise<void> {
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length) throw new CliError(`--config: no such file: ${missing.join(", ")}; name the config files the servers run with`, EXIT.usage);
   for (const path of paths) await rewriteServerConfig(path, registry, ids, { dataDir, dryRun: true });
 }
 
