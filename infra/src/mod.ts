@@ -19,7 +19,7 @@ export type { ConsumerGate, ConsumerGateOptions, GateDecision } from "./consumer
 export { checkConsumerRequest } from "./consumer-request.ts";
 export { gateGrantsOf } from "./gate-grants.ts";
 export type { GateGrants } from "./gate-grants.ts";
-export { needsRestart, rewriteServerConfig, runningPid, reloadServer, serverPidsFor, type ConfigRewrite } from "./reload.ts";
+export { needsRestart, planServerConfig, rewriteServerConfig, runningPid, reloadServer, runningServerConfigs, type ConfigRewrite, type PlannedRewrite } from "./reload.ts";
 export type { RequestVerdict, ConsumerRequest } from "./consumer-request.ts";
 export { renderServerConfig, renderAuthorization } from "./server-config.ts";
 export type { ServerConfigOptions } from "./server-config.ts";

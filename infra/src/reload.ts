@@ -53,14 +53,21 @@ async function rendered(kind: ConfigKind, before: string, registry: Registry, id
   return { after: replaceAccounts(before, block), old: accountsBlockOf(before) ?? "", block };
 }
 
+/** A config rendered again and not yet written: what it changes, and writing it. */
+export interface PlannedRewrite {
+  rewrite: ConfigRewrite;
+  /** Writes the new text whole (nothing when nothing changed); the file keeps its mode. */
+  write(): Promise<void>;
+}
+
 /**
- * Rewrites the accounts block of `configPath` for `ids`, saying what changed: a node's (the config
- * `schakel up` writes, or a cluster node's), a hub's with its leaves' links (their secrets read from
- * `dataDir`), or a leaf's with its hosted organisations; with `dryRun`, only what would change.
+ * Renders the accounts block of `configPath` for `ids` again without writing it: a node's (the
+ * config `schakel up` writes, or a cluster node's), a hub's with its leaves' links (their secrets
+ * read from `dataDir`), or a leaf's with its hosted organisations.
  * @throws SchakelError `not-found` when there is no config file yet (`schakel up` writes it) or a
  * hub's link secret is missing; `schema` for a config without a generated accounts block.
  */
-export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities, opts: { dataDir?: string; dryRun?: boolean } = {}): Promise<ConfigRewrite> {
+export async function planServerConfig(configPath: string, registry: Registry, ids: Identities, opts: { dataDir?: string } = {}): Promise<PlannedRewrite> {
   if (!existsSync(configPath)) {
     throw new SchakelError("not-found", `no server config at ${configPath}: start the bus once with "schakel up" (it writes the config), then rotate`, { path: configPath });
   }
@@ -75,9 +82,20 @@ export async function rewriteServerConfig(configPath: string, registry: Registry
     accountsAdded: [...has].filter((a) => !had.has(a)),
     accountsRemoved: [...had].filter((a) => !has.has(a)),
   };
-  // The file keeps its mode: a leaf's holds its links' passwords (0600).
-  if (rewrite.changed && !opts.dryRun) await writeWhole(configPath, after, (await stat(configPath)).mode & 0o777);
-  return rewrite;
+  return {
+    rewrite,
+    // The file keeps its mode: a leaf's holds its links' passwords (0600).
+    write: async () => {
+      if (rewrite.changed) await writeWhole(configPath, after, (await stat(configPath)).mode & 0o777);
+    },
+  };
+}
+
+/** Rewrites the accounts block of `configPath` for `ids` ({@link planServerConfig}), saying what changed. */
+export async function rewriteServerConfig(configPath: string, registry: Registry, ids: Identities, opts: { dataDir?: string } = {}): Promise<ConfigRewrite> {
+  const plan = await planServerConfig(configPath, registry, ids, opts);
+  await plan.write();
+  return plan.rewrite;
 }
 
 /** The pid in a pid file, when that process is alive. */
@@ -94,33 +112,35 @@ export async function runningPid(pidFile: string): Promise<number | undefined> {
 }
 
 /**
- * The running nats-servers started with the config file `configPath` (`-c`/`--config`, read from
- * /proc: Linux, where Schakel's servers run; elsewhere none is found and the caller says to reload).
+ * The running nats-servers by the config file each was started with (`-c`/`--config`, absolute),
+ * read from /proc in one pass: Linux, where Schakel's servers run; elsewhere none is found and
+ * the caller says to reload.
  */
-export async function serverPidsFor(configPath: string): Promise<number[]> {
-  const target = resolve(configPath);
-  const pids: number[] = [];
+export async function runningServerConfigs(): Promise<Map<string, number[]>> {
+  const byConfig = new Map<string, number[]>();
   let entries: string[];
   try {
     entries = (await readdir("/proc")).filter((e) => /^\d+$/.test(e));
   } catch {
-    return pids;
+    return byConfig;
   }
   for (const pid of entries) {
     try {
       const args = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0").filter(Boolean);
       if (!args[0]?.endsWith("nats-server")) continue;
       const cwd = await readlink(`/proc/${pid}/cwd`);
-      const given = args.flatMap((a, i) => {
+      args.forEach((a, i) => {
         const m = /^--?(?:c|config)(?:=(.*))?$/.exec(a);
-        return m ? [m[1] ?? args[i + 1] ?? ""] : [];
+        const file = m ? m[1] ?? args[i + 1] : undefined;
+        if (!file) return;
+        const path = resolve(cwd, file);
+        byConfig.set(path, [...(byConfig.get(path) ?? []), Number(pid)]);
       });
-      if (given.some((file) => file && resolve(cwd, file) === target)) pids.push(Number(pid));
     } catch {
       // gone meanwhile, or not ours to read
     }
   }
-  return pids;
+  return byConfig;
 }
 
 /**

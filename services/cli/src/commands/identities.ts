@@ -21,13 +21,13 @@ import { dataDirOf, readConnection, type GlobalOptions } from "../context.ts";
 import { CliError, EXIT } from "../exit-codes.ts";
 import { color, emit, note } from "../output.ts";
 import { requestRegistryChange } from "../up/registry-change.ts";
-import { applyToConfigFiles, checkConfigFiles, type ConfigFileApplied } from "../identities/config-files.ts";
+import { applyToConfigFiles, planConfigFiles, type ConfigFileApplied } from "../identities/config-files.ts";
 
 interface IdentityOptions extends GlobalOptions {
   registry?: string;
   at?: string;
   suspend?: boolean;
-  /** Server configs to rewrite instead of the data folder's own (a hub's, its leaves', a cluster's nodes). */
+  /** Server configs to rewrite instead of the data folder's own (a hub's, its leaves', a cluster's nodes); absolute once parsed. */
   config?: string[];
 }
 
@@ -108,7 +108,7 @@ async function applyToServer(opts: IdentityOptions, registry: Registry, ids: Ide
 
 /** `--config`: the files rewritten and their servers reloaded; provisioned through `--server` when given. */
 async function appliedToFiles(opts: IdentityOptions, registry: Registry, ids: Identities, provisionToo: boolean): Promise<Applied> {
-  const configs = await applyToConfigFiles(opts.config!.map((f) => resolve(f)), registry, ids, dataDirOf(opts));
+  const configs = await applyToConfigFiles(opts.config!, registry, ids, dataDirOf(opts));
   for (const c of configs) {
     if (c.restartNeeded) note(color.yellow(`${c.path}: organisations added: ${listed(c.accountsAdded)}; removed: ${listed(c.accountsRemoved)}. nats-server wires accounts only at start: restart that server to apply them`));
     else if (c.changed && c.reloaded.length === 0) note(color.yellow(`${c.path}: no running nats-server uses it here: reload the server that does (nats-server --signal reload=<pid>, or SIGHUP)`));
@@ -195,7 +195,7 @@ async function change(org: string, opts: IdentityOptions, how: "rotate" | "revok
   const current = await ensureIdentities(registry, dataDir);
   const before = keyOf(current, org);
   // The configs must take the change before the key changes: otherwise the servers keep the old key.
-  if (opts.config?.length) await checkConfigFiles(opts.config.map((f) => resolve(f)), registry, current, dataDir);
+  if (opts.config?.length) await planConfigFiles(opts.config, registry, current, dataDir);
   const ids = how === "rotate"
     ? await rotateSigningKey(registry, dataDir, org)
     : await revokeSigningKey(registry, dataDir, org, { ...(opts.at ? { at: parseAt(opts.at)! } : {}), replace: !opts.suspend });
@@ -211,7 +211,8 @@ async function change(org: string, opts: IdentityOptions, how: "rotate" | "revok
 export function registerIdentities(program: Command): void {
   const identities = program.command("identities").description("the organisations' keys: generate, list, rotate, revoke");
   const withRegistry = (c: Command) => c.option("--registry <file>", "registry file (default: the demo registry)").option("--json", "print JSON");
-  const withConfigs = (c: Command) => c.option("--config <file...>", "rewrite these server configs instead of the data folder's own (a hub's, keeping its leaves' links; a leaf's; a cluster node's) and reload the servers running with them");
+  const withConfigs = (c: Command) => c.option("--config <file...>", "rewrite these server configs instead of the data folder's own (a hub's, keeping its leaves' links; a leaf's; a cluster node's) and reload the servers running with them",
+    (file: string, files: string[] = []) => [...files, resolve(file)]);
   withConfigs(withRegistry(identities.command("generate").description("give every organisation of the registry keys, rewrite the server config and reload it")))
     .action(async (_o: unknown, command: Command) => generate(command.optsWithGlobals<IdentityOptions>()));
   withRegistry(identities.command("list").description("each organisation's active key and how many earlier keys it had"))

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Registry } from "@schakel/contracts";
-import { needsRestart, reloadServer, rewriteServerConfig, serverPidsFor, type ConfigRewrite, type Identities } from "@schakel/infra";
+import { needsRestart, planServerConfig, reloadServer, runningServerConfigs, type ConfigRewrite, type Identities, type PlannedRewrite } from "@schakel/infra";
 import { CliError, EXIT } from "../exit-codes.ts";
 
 /** One config file, what rewriting it changed and the servers reloaded with it. */
@@ -20,31 +20,30 @@ export interface ConfigFileApplied extends ConfigRewrite {
 }
 
 /**
- * Renders `paths` for `ids` without writing them: throws what stands in the way (a missing file
- * or link secret, a leaf whose organisations all left). Called before any key changes too, so a
- * change that cannot reach the servers is not made at all.
+ * Renders `paths` (absolute) for `ids` without writing them: throws what stands in the way (a
+ * missing file or link secret, a leaf whose organisations all left). Called before any key changes
+ * too, so a change that cannot reach the servers is not made at all.
  */
-export async function checkConfigFiles(paths: readonly string[], registry: Registry, ids: Identities, dataDir: string): Promise<void> {
+export async function planConfigFiles(paths: readonly string[], registry: Registry, ids: Identities, dataDir: string): Promise<{ path: string; plan: PlannedRewrite }[]> {
   const missing = paths.filter((path) => !existsSync(path));
   if (missing.length) throw new CliError(`--config: no such file: ${missing.join(", ")}; name the config files the servers run with`, EXIT.usage);
-  for (const path of paths) await rewriteServerConfig(path, registry, ids, { dataDir, dryRun: true });
+  const plans: { path: string; plan: PlannedRewrite }[] = [];
+  for (const path of paths) plans.push({ path, plan: await planServerConfig(path, registry, ids, { dataDir }) });
+  return plans;
 }
 
-/** Rewrites `paths` for `ids` (link secrets from `dataDir`) and reloads the servers using them. */
+/** Rewrites `paths` (absolute) for `ids` (link secrets from `dataDir`) and reloads the servers using them. */
 export async function applyToConfigFiles(paths: readonly string[], registry: Registry, ids: Identities, dataDir: string): Promise<ConfigFileApplied[]> {
-  // Rendered once without writing, so that a failure in any file leaves every file as it was.
-  await checkConfigFiles(paths, registry, ids, dataDir);
+  // Every file rendered before any is written, so that a failure in one leaves all of them as they were.
+  const plans = await planConfigFiles(paths, registry, ids, dataDir);
+  const running = await runningServerConfigs();
   const applied: ConfigFileApplied[] = [];
-  for (const path of paths) {
-    const rewrite = await rewriteServerConfig(path, registry, ids, { dataDir });
+  for (const { path, plan } of plans) {
+    await plan.write();
+    const { rewrite } = plan;
     const restartNeeded = needsRestart(rewrite);
-    const reloaded: number[] = [];
-    if (rewrite.changed && !restartNeeded) {
-      for (const pid of await serverPidsFor(path)) {
-        reloadServer(pid);
-        reloaded.push(pid);
-      }
-    }
+    const reloaded = rewrite.changed && !restartNeeded ? running.get(path) ?? [] : [];
+    for (const pid of reloaded) reloadServer(pid);
     applied.push({ path, ...rewrite, reloaded, restartNeeded });
   }
   return applied;
