@@ -124,10 +124,14 @@ function shape(subject: string, stream: boolean, tokenPosition?: number): Shape 
   return { subject, stream, ...(tokenPosition !== undefined ? { tokenPosition } : {}), key: `${subject} ${stream} ${tokenPosition ?? 0}` };
 }
 
+/** Consumer creation and deletion: one export per verb, bound to the gate subject's tenant token. */
+const GATE_POSITION = tokens(CONSUMER_GATE.tenantExport(PROBE_ID)).indexOf(PROBE_ID) + 1;
+const gateShape = (g: Grant): Shape => shape(CONSUMER_GATE.tenantExport("*", gateRequestOf(g).verb), false, GATE_POSITION);
+
 /** The shape of each probe grant, by template (computed once per template, whatever the number of tenants sharing it). */
 const shapesByTemplate = new WeakMap<readonly Grant[], Shape[]>();
 
-function shapesOf(template: readonly Grant[], gateShape: (g: Grant) => Shape): Shape[] {
+function shapesOf(template: readonly Grant[]): Shape[] {
   let shapes = shapesByTemplate.get(template);
   if (!shapes) {
     shapes = template.map((g) => {
@@ -149,13 +153,11 @@ function shapesOf(template: readonly Grant[], gateShape: (g: Grant) => Shape): S
  * it (in map order), so no import may be covered by two.
  */
 export function serviceExports(tenants: readonly ExportingTenant[]): ServiceExport[] {
-  const gatePosition = tokens(CONSUMER_GATE.tenantExport(PROBE_ID)).indexOf(PROBE_ID) + 1;
-  const gateShape = (g: Grant): Shape => shape(CONSUMER_GATE.tenantExport("*", gateRequestOf(g).verb), false, gatePosition);
   const exports = new Map<string, ServiceExport>();
   for (const t of tenants) {
     const template = t.probeGrants;
     if (template && template.length !== t.grants.length) throw new Error(`the probe grants of account ${t.account} do not match its grants`);
-    const shapes = template ? shapesOf(template, gateShape) : undefined;
+    const shapes = template ? shapesOf(template) : undefined;
     t.grants.forEach((g, i) => {
       const probe = template?.[i];
       if (probe && probe.kind !== g.kind) throw new Error(`the grant ${g.subject} of account ${t.account} is not of its probe grant's kind: the grants of an organisation must not depend on its id`);
@@ -163,7 +165,10 @@ export function serviceExports(tenants: readonly ExportingTenant[]): ServiceExpo
       const s = shapes?.[i] ?? (g.kind === "gate" ? gateShape(g) : shape(g.subject, g.kind === "stream"));
       // An export is made once per shape (about 180 grants per tenant fall into some 30 shapes).
       let kept = exports.get(s.key);
-      if (!kept) exports.set(s.key, (kept = { subject: s.subject, stream: s.stream, ...(s.tokenPosition !== undefined ? { tokenPosition: s.tokenPosition } : {}), accounts: new Set() }));
+      if (!kept) {
+        const { key: _key, ...exported } = s;
+        exports.set(s.key, (kept = { ...exported, accounts: new Set() }));
+      }
       if (kept.tokenPosition === undefined) kept.accounts.add(t.account);
     });
   }
