@@ -28,6 +28,11 @@ export function configKindOf(text: string): ConfigKind {
   return /^\s*remotes\s*:/m.test(block) ? "leaf" : "hub";
 }
 
+/**
+ * The comment beside a site's sourcing link user in a hub's config (`renderLeafLinkUsers`): the
+ * site and every organisation it hosts, which {@link hubSitesOf} reads back.
+ */
+export const siteComment = (site: LeafSite): string => `# leaf ${site.name}: the hub sources its OUTBOX (${site.organisations.join(", ")})`;
 const SITE_LINE = /^\s*# leaf ([a-z][a-z0-9-]*): the hub sources its OUTBOX \(([^)]*)\)\s*$/gm;
 
 /**

@@ -15,6 +15,7 @@ import { renderAuthorization } from "../server-config.ts";
 import { renderLeafListenBlock } from "../cluster/cluster-config.ts";
 import type { LinkSecret } from "../cluster/link-secret.ts";
 import { renderNodeConfig } from "../cluster/node-config.ts";
+import { siteComment } from "./config-sites.ts";
 import { leafLinkPermissions, leafOrganisationPermissions, linkDeniedSubjects, publications } from "./leaf-permissions.ts";
 import { secretOf, type LeafSecrets } from "./leaf-secrets.ts";
 import { leafLinkUser, siteOrganisations, type LeafSite } from "./leaf-sites.ts";
@@ -26,7 +27,7 @@ const list = (xs: readonly string[]): string => `[${xs.map(q).join(", ")}]`;
 export function renderLeafLinkUsers(sites: readonly LeafSite[], secrets: LeafSecrets): string[] {
   return sites.map((site) => {
     const secret = secretOf(secrets.sites, site.name, "leaf");
-    return `    # leaf ${site.name}: the hub sources its OUTBOX (${site.organisations.join(", ")})\n    { user: ${q(leafLinkUser(site))}, password: ${q(secret.hash)}, permissions: ${renderPermissions(leafLinkPermissions(site))} }`;
+    return `    ${siteComment(site)}\n    { user: ${q(leafLinkUser(site))}, password: ${q(secret.hash)}, permissions: ${renderPermissions(leafLinkPermissions(site))} }`;
   });
 }
 
