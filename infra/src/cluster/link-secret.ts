@@ -27,15 +27,11 @@ export const linkSecretPath = (dataDir: string, user: string): string => join(id
  * Returns the secret of link user `user`, creating it on first use. The same secret is kept
  * across runs, so regenerated configs stay valid for servers that are already running.
  *
- * @throws when an existing file is not a valid link secret (the message names the file).
+ * @throws SchakelError `schema` when an existing file is not a valid link secret ({@link readLinkSecret}).
  */
 export async function ensureLinkSecret(dataDir: string, user: string): Promise<LinkSecret> {
   const path = linkSecretPath(dataDir, user);
-  if (existsSync(path)) {
-    const parsed = LinkSecret.safeParse(JSON.parse(await readFile(path, "utf8")));
-    if (!parsed.success) throw new Error(`the link secret ${path} is invalid; delete it to generate a new one and regenerate every server config`);
-    return parsed.data;
-  }
+  if (existsSync(path)) return readLinkSecret(dataDir, user);
   await mkdir(identitiesDir(dataDir), { recursive: true, mode: 0o700 });
   // base64url: no characters that need escaping inside a URL's userinfo or a config string.
   const password = randomBytes(32).toString("base64url");
@@ -58,6 +54,8 @@ export async function readLinkSecret(dataDir: string, user: string): Promise<Lin
     throw new SchakelError("not-found", `the link secret of "${user}" is not in ${identitiesDir(dataDir)}: run this with the data folder the hub's and leaves' configs were generated from (--data)`, { path });
   }
   const parsed = LinkSecret.safeParse(JSON.parse(await readFile(path, "utf8")));
-  if (!parsed.success) throw new SchakelError("schema", `the link secret ${path} is invalid: restore it from the backup of the data folder (a new one would cut the link it belongs to)`, { path });
+  if (!parsed.success) {
+    throw new SchakelError("schema", `the link secret ${path} is invalid: restore it from the backup of the data folder, or delete it to have a new one made and render every server config using it again (until then the new one cuts the link)`, { path });
+  }
   return parsed.data;
 }
