@@ -113,8 +113,10 @@ async function run(opts: GlobalOptions): Promise<void> {
     servers: serverUrl(opts), seed: await auditSeed(opts), dataDir: dataDirOf(opts),
     onError: (err, stream) => note(`audit: ${stream}: ${err.message}`),
   });
+  // Listening before the line that says it runs: a stop right after it must stop the auditor cleanly.
+  const stopped = new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
   note(`auditing COORD, CASE, DEADLETTER and READS into ${auditor.logPath}; Ctrl-C to stop`);
-  await new Promise<void>((resolve) => process.once("SIGINT", resolve).once("SIGTERM", resolve));
+  await stopped;
   await auditor.stop();
   note(`stopped at ${auditor.head().records} records, head ${auditor.head().hash.slice(0, 16)}…`);
 }

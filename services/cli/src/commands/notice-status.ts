@@ -133,34 +133,38 @@ async function status(noticeId: string, opts: GlobalOptions & { as?: string; wat
       if (opts.watch && opts.json) process.stdout.write(safeJson(s) + "\n");
       else emit(opts, s, render);
     };
-    show(first);
-    if (!opts.watch) return;
-    await watchStatus(first, read, show);
+    if (!opts.watch) {
+      show(first);
+      return;
+    }
+    // Listening before the first print: a stop right after it must end the watch, not kill the process.
+    const stopping = new AbortController();
+    const stop = (): void => stopping.abort();
+    process.once("SIGINT", stop).once("SIGTERM", stop);
+    try {
+      show(first);
+      await watchStatus(first, read, show, stopping.signal);
+    } finally {
+      process.off("SIGINT", stop).off("SIGTERM", stop);
+    }
   });
 }
 
-/** Prints the status again whenever it changes, until it is settled or Ctrl-C / SIGTERM. */
-async function watchStatus(first: NoticeStatusView, read: () => Promise<NoticeStatusView | undefined>, show: (s: NoticeStatusView) => void): Promise<void> {
-  const stopping = new AbortController();
-  const stop = (): void => stopping.abort();
-  process.once("SIGINT", stop).once("SIGTERM", stop);
+/** Prints the status again whenever it changes, until it is settled or `stopped` (Ctrl-C / SIGTERM). */
+async function watchStatus(first: NoticeStatusView, read: () => Promise<NoticeStatusView | undefined>, show: (s: NoticeStatusView) => void, stopped: AbortSignal): Promise<void> {
   let last = JSON.stringify(first.recipients);
   let current = first;
-  try {
-    if (!settled(current)) note(color.dim("watching — Ctrl-C to stop"));
-    while (!settled(current) && !stopping.signal.aborted) {
-      await sleep(WATCH_EVERY_MS, undefined, { signal: stopping.signal }).catch(() => undefined);
-      if (stopping.signal.aborted) break;
-      const next = await read();
-      if (!next || JSON.stringify(next.recipients) === last) continue;
-      last = JSON.stringify(next.recipients);
-      current = next;
-      show(next);
-    }
-    if (settled(current)) note(color.dim("every recipient has it; stopped watching"));
-  } finally {
-    process.off("SIGINT", stop).off("SIGTERM", stop);
+  if (!settled(current)) note(color.dim("watching — Ctrl-C to stop"));
+  while (!settled(current) && !stopped.aborted) {
+    await sleep(WATCH_EVERY_MS, undefined, { signal: stopped }).catch(() => undefined);
+    if (stopped.aborted) break;
+    const next = await read();
+    if (!next || JSON.stringify(next.recipients) === last) continue;
+    last = JSON.stringify(next.recipients);
+    current = next;
+    show(next);
   }
+  if (settled(current)) note(color.dim("every recipient has it; stopped watching"));
 }
 
 export function registerNoticeStatus(notice: Command): void {

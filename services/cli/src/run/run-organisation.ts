@@ -44,7 +44,21 @@ async function credentialsOf(org: string, path: string): Promise<OrgCredentials>
 /** Runs until a signal (exit 0); a start that fails is exit 1 or 2, with one line saying why. */
 export async function runOrganisation(opts: RunOptions): Promise<number> {
   const dataDir = dataDirOf(opts);
-  const stops: (() => Promise<void>)[] = [];
+  // Listening before anything is printed or started: a SIGTERM that follows the first line of
+  // output at once must stop the process cleanly, not meet the default action (killed, no exit code).
+  // A second signal while it drains exits at once, as `up` does.
+  let stopping: (sig: NodeJS.Signals) => void = () => {};
+  const signalled = new Promise<NodeJS.Signals>((resolve) => (stopping = resolve));
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signals++ > 0) {
+      note(color.red(`${sig} again: exiting without waiting`));
+      process.exit(EXIT.failure);
+    }
+    stopping(sig);
+  };
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  const stops: (() => Promise<void>)[] = [async () => void STOP_SIGNALS.forEach((sig) => process.removeListener(sig, onSignal))];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
@@ -69,9 +83,6 @@ export async function runOrganisation(opts: RunOptions): Promise<number> {
     if (opts.console) health.register("console", () => notReady("starting"));
     note(color.dim(`${opts.org}: connecting to ${servers.join(", ")} (waits until the bus is up; Ctrl-C to stop)`));
 
-    const signalled = new Promise<NodeJS.Signals>((resolve) => {
-      for (const sig of STOP_SIGNALS) process.once(sig, resolve);
-    });
     const started = startOrganisationServices({ org: opts.org, servers, credentials, credentialsSource: followed.credentials, directory, dataDir });
     const first = await Promise.race([started, signalled]);
     if (typeof first === "string") {
