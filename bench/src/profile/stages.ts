@@ -62,6 +62,7 @@ const stages: [string, string, () => unknown][] = [
   ["consume", "envelope schema (zod safeParse)", () => RawEnvelope.safeParse(parsedJson)],
   ["consume", "subject parse + checks", () => parseMessageSubject(out.subject)],
   ["consume", "signing key lookup", () => directory.checkSigningKey("fed-ocam", identity.publicKey, storedAt)],
+  ["consume", "a sender's key object, first message (ed25519PublicKey)", () => ed25519PublicKey(identity.publicKey)],
   ["consume", "ed25519 verify (node:crypto), bare", () => verify(null, signed, key, sigBytes)],
   ["consume", "verifySignature (header decode + concat + verify)", () => verifySignature(key, out.subject, out.body, signature)],
   ["consume", "data schema (zod safeParse)", () => catalog["notice.posted"].schema.safeParse(parsedJson.data)],
