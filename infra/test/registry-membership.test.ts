@@ -43,6 +43,14 @@ describe("registry membership", () => {
     expect(directory.organisations.map((o) => o.id)).not.toContain(leaving.id);
     expect(directory.organisation(leaving.id)).toBeUndefined();
     expect(directory.isAudience(leaving.id)).toBe(false);
+    // Who an audience reaches, asked per organisation, is what its member list says: never the one that left.
+    for (const audience of ["all", "local", "flemish", "federal", "supralocal", leaving.id, ...everyone.organisations.map((o) => o.id), "nobody"]) {
+      for (const o of everyone.organisations) {
+        expect(directory.reaches(audience, o.id), `${audience} reaches ${o.id}`).toBe(directory.members(audience).some((m) => m.id === o.id));
+      }
+    }
+    expect(directory.reaches("all", leaving.id) || directory.reaches(leaving.id, leaving.id)).toBe(false);
+    expect(directory.reaches("local", "gemeente-0001")).toBe(true);
     expect(() => directory.require(leaving.id)).toThrow(`organisation "${leaving.id}" left the registry at ${leftAt.toISOString()}`);
     expect(directory.memberOrFormer(leaving.id)?.roles).toEqual(leaving.roles);
     expect(directory.checkSigningKey(leaving.id, key, new Date("2026-12-02T09:59:59Z")).ok).toBe(true);

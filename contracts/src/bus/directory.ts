@@ -121,6 +121,19 @@ export class KeyDirectory {
     return (AUDIENCE_GROUPS as readonly string[]).includes(audience) || this.#byId.has(audience);
   }
 
+  /**
+   * Whether `audience` (an organisation id or a group) reaches the member `id`: what
+   * `members(audience)` holds, asked of one organisation without listing them all. A service asks
+   * it of every message it reads; at 600 organisations the list was 600 entries per message and
+   * organisation.
+   */
+  reaches(audience: string, id: string): boolean {
+    const org = this.#byId.get(id);
+    if (!org) return false;
+    if (audience === id || audience === "all") return true;
+    return (AUDIENCE_GROUPS as readonly string[]).includes(audience) && org.level === audience;
+  }
+
   /** Organisations a given audience reaches. */
   members(audience: string): DirectoryEntry[] {
     if (audience === "all") return this.organisations;

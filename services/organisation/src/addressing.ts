@@ -18,7 +18,7 @@ export function recipientsOf(directory: KeyDirectory, audiences: string | readon
 export function isAddressedTo(directory: KeyDirectory, org: string, envelope: { audience: string; sender: string }): boolean {
   if (envelope.sender === org) return false;
   if (envelope.audience === org) return true;
-  return directory.members(envelope.audience).some((o) => o.id === org);
+  return directory.reaches(envelope.audience, org);
 }
 
 /** The platform organisation (role `platform`, the VPR in the demo registry). */
