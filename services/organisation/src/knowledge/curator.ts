@@ -9,6 +9,6 @@ export function curatorOf(directory: Pick<KeyDirectory, "organisations">): strin
   return curator;
 }
 
-/** True when `org` curates the library. */
-export const isCurator = (directory: Pick<KeyDirectory, "organisations">, org: string): boolean =>
-  directory.organisations.some((o) => o.id === org && o.roles.includes("knowledge-partner"));
+/** True when `org` curates the library (one look-up: every organisation's service asks it at start). */
+export const isCurator = (directory: Pick<KeyDirectory, "organisation">, org: string): boolean =>
+  directory.organisation(org)?.roles.includes("knowledge-partner") === true;
