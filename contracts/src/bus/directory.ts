@@ -10,6 +10,11 @@ import { Directory, type DirectoryEntry } from "../organisation.ts";
 import { AUDIENCE_GROUPS } from "../vocabulary.ts";
 import { ed25519PublicKey, x25519PublicKey } from "./nkey-codec.ts";
 
+/** Whether `audience` names a group (all, local, flemish, federal, supralocal) rather than an organisation. */
+const isGroup = (audience: string): boolean => (AUDIENCE_GROUPS as readonly string[]).includes(audience);
+/** Whether the group `group` holds `org`: every member for `all`, the members of that level otherwise. */
+const inGroup = (group: string, org: DirectoryEntry): boolean => group === "all" || org.level === group;
+
 export type KeyCheck =
   | { ok: true; key: KeyObject }
   | { ok: false; reason: "unknown-organisation" | "unknown-key" | "revoked-key"; detail: string };
@@ -118,7 +123,7 @@ export class KeyDirectory {
 
   /** True when `audience` is a group or a known organisation. */
   isAudience(audience: string): boolean {
-    return (AUDIENCE_GROUPS as readonly string[]).includes(audience) || this.#byId.has(audience);
+    return isGroup(audience) || this.#byId.has(audience);
   }
 
   /**
@@ -130,14 +135,12 @@ export class KeyDirectory {
   reaches(audience: string, id: string): boolean {
     const org = this.#byId.get(id);
     if (!org) return false;
-    if (audience === id || audience === "all") return true;
-    return (AUDIENCE_GROUPS as readonly string[]).includes(audience) && org.level === audience;
+    return audience === id || (isGroup(audience) && inGroup(audience, org));
   }
 
   /** Organisations a given audience reaches. */
   members(audience: string): DirectoryEntry[] {
-    if (audience === "all") return this.organisations;
-    if ((AUDIENCE_GROUPS as readonly string[]).includes(audience)) return this.organisations.filter((o) => o.level === audience);
+    if (isGroup(audience)) return this.organisations.filter((o) => inGroup(audience, o));
     const org = this.#byId.get(audience);
     return org ? [org] : [];
   }
