@@ -32,6 +32,7 @@ import { dataFlag, renderSummary, summarise } from "./summary.ts";
 import { applyRegistryChange } from "./apply-registry.ts";
 import { clearStaleRegistryChange, followRegistryChanges } from "./registry-change.ts";
 import { configuredSmtp, removeNotificationSettings, smtpHost, startMailSink, writeNotificationSettings } from "./mail-sink.ts";
+import { looseHeapWhileStarting } from "../starting-heap.ts";
 
 export interface UpOptions extends GlobalOptions {
   demo?: boolean;
@@ -83,6 +84,8 @@ export async function runUp(opts: UpOptions): Promise<number> {
   const healthPort = parsePort(opts.healthPort, "--health-port");
   const options = serviceOptions(opts);
   const dataDir = dataDirOf(opts);
+  // V8 grows the heap its own way until the summary, then as the process was started (starting-heap.ts).
+  const settleHeap = looseHeapWhileStarting();
   await prepareDataFolder(dataDir, { fresh: opts.fresh === true, embedded: !(opts.server ?? process.env.NATS_URL) });
   const phases: Record<string, number> = {};
   let mark = performance.now();
@@ -219,6 +222,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
         bus, services, console: consoleRun, registry, dataDir, phases, demo: opts.demo === true, healthUrl: health.url, issuer: idp.issuer, persons: idp.persons(),
       });
       process.stdout.write((opts.json ? JSON.stringify(summary) : renderSummary(summary)) + "\n");
+      settleHeap();
       if (bus.embedded) {
         // Organisations added or removed by "schakel identities generate": applied here, where the server runs.
         await clearStaleRegistryChange(dataDir);
@@ -234,6 +238,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
     }
     code = await finished;
   } finally {
+    settleHeap();
     stopping = true;
     demoAbort.abort();
     await demoDone;
