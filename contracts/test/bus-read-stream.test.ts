@@ -68,6 +68,49 @@ describe("bus - read stream", () => {
     for (const s of feed.slots) await expect(jsm.consumers.info(s.stream, s.name)).rejects.toThrow();
   });
 
+  it("feed - a slow follower takes only its queue ahead; the rest waits at the server, then every message comes once, in order", async () => {
+    const jsm = await t.s.jsm();
+    const before = (await jsm.streams.info(STREAMS.coord.name)).state.last_seq;
+    const feed = await openFeed(t.mechelen, { kind: "after-seq", seq: before }, { batch: 5, liveQueue: 10 });
+    const own = feed.slots.find((s) => s.filter === "coord.mechelen.>")!;
+    await feed.history(() => {});
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const read: number[] = [];
+    const following = await feed.follow(async (m) => {
+      read.push(m.seq);
+      if (read.length === 1) await held; // the reader is stuck on its first message
+    });
+    try {
+      const sent: number[] = [];
+      for (let i = 0; i < 40; i++) sent.push((await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" })).seq);
+      const delivered = async () => (await jsm.consumers.info(own.stream, own.name)).delivered.consumer_seq;
+      await waitFor(async () => (await delivered()) >= 10, { what: "the follower's queue filled" });
+      await new Promise((r) => setTimeout(r, 500));
+      // Taken ahead of the stuck reader: its queue (10), not the 40 the server holds for it.
+      expect(await delivered()).toBe(10);
+      expect((await jsm.consumers.info(own.stream, own.name)).num_pending).toBe(30);
+      release();
+      await waitFor(() => read.length >= 40, { what: "all 40 live messages" });
+      expect(read).toEqual(sent);
+    } finally {
+      release();
+      await following.stop();
+      await feed.close();
+    }
+  });
+
+  it("feed - a follower whose reader throws ends, and says why", async () => {
+    const before = (await (await t.s.jsm()).streams.info(STREAMS.coord.name)).state.last_seq;
+    const feed = await openFeed(t.mechelen, { kind: "after-seq", seq: before });
+    const following = await feed.follow(() => {
+      throw new Error("the reader's own trouble");
+    });
+    await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "mechelen" });
+    await expect(following.done).rejects.toThrow("the reader's own trouble");
+    await feed.close();
+  });
+
   it("feed - findInFeed finds a message the organisation may read, not one addressed elsewhere", async () => {
     const mine = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "local" });
     const other = await t.ocam.publish("notice.posted", sampleData("notice.posted"), { to: "gent" });

@@ -3,10 +3,12 @@
  * history first, merged across the slots by stream sequence (a k-way merge, so memory stays
  * bounded however long the history), then, when asked, live messages as they are stored. Live
  * messages of different slots that arrive within the same 50 ms are put in sequence order before
- * they are handed on. Every message is decoded and verified like a service would (stored-message.ts)
- * and carries its verdict: readers that show the record (the CLI) show refusals, others skip them.
+ * they are handed on; a reader slower than the bus leaves the messages it has not reached at the
+ * server (a few batches are taken ahead of it). Every message is decoded and verified like a
+ * service would (stored-message.ts) and carries its verdict: readers that show the record (the
+ * CLI) show refusals, others skip them.
  */
-import type { Consumer, ConsumerInfo, JsMsg } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError, type Consumer, type ConsumerInfo, type JsMsg } from "@nats-io/jetstream";
 import type { Bus } from "./bus.ts";
 import { closeSlots, feedSources, openSlots, type FeedSlot, type FeedSource, type FeedStart, type OpenSlotsOptions } from "./feed-slots.ts";
 import { storedOf, verifyStored, type StoredMessage, type Verdict } from "./stored-message.ts";
@@ -42,8 +44,13 @@ export interface Feed<M = FeedMessage> {
 export interface OpenFeedOptions extends OpenSlotsOptions {
   /** Default: everything the organisation may read on the coordination stream (`feedSources`). */
   sources?: FeedSource[];
-  /** Messages fetched per request while reading the history (default 256). */
+  /** Messages fetched per request (default 256). */
   batch?: number;
+  /**
+   * Live messages taken ahead of a slow reader, at most (default four batches): the rest wait at
+   * the server until the reader has handed on half of these.
+   */
+  liveQueue?: number;
 }
 
 interface Cursor {
@@ -54,13 +61,29 @@ interface Cursor {
 }
 
 const LIVE_REORDER_MS = 50;
+/** Live messages a follower takes ahead of its reader, in batches (see `follow`). */
+const LIVE_QUEUE_BATCHES = 4;
+/** How long one live fetch waits for messages; a pull is always pending, so a slot never idles out. */
+const LIVE_FETCH_MS = 5_000;
+/** The pause after a failed fetch (a disconnect) before the next. */
+const LIVE_RETRY_MS = 1_000;
+
+/** Whether the slot is gone at the server (removed after a long outage); any other trouble is not that. */
+async function slotGone(c: Consumer): Promise<boolean> {
+  try {
+    await c.info();
+    return false;
+  } catch (err) {
+    return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
+  }
+}
 
 /**
  * Opens the bus organisation's feed from `start`.
  * @throws FeedSlotsInUseError when every slot is taken; the broker's error when it refuses a slot.
  */
 export async function openFeed(bus: Bus, start: FeedStart, opts: OpenFeedOptions = {}): Promise<Feed> {
-  const { js } = transportOf(bus);
+  const { js, nc } = transportOf(bus);
   const slots = await openSlots(bus, opts.sources ?? feedSources(bus), start, opts);
   let consumers: Consumer[];
   // Each slot's state when opened: where it starts, and how much of the history it holds then.
@@ -104,40 +127,93 @@ export async function openFeed(bus: Bus, start: FeedStart, opts: OpenFeedOptions
       }
     },
     async follow(onMessage) {
+      // Live messages taken from the slots and not yet handed on: at most `limit` (a few more when
+      // slots fetch at once). A reader slower than the bus leaves the rest at the server — a slot
+      // holds nothing in the client until it is asked — where a consume() loop pulled on as fast as
+      // messages came, and the console under a publish flood held 11,500 of them (heap snapshot,
+      // docs/BENCHMARKS.md "A follower that keeps up with nothing").
+      const limit = Math.max(batch, opts.liveQueue ?? LIVE_QUEUE_BATCHES * batch);
       let pending: JsMsg[] = [];
+      let queued = 0;
       let timer: NodeJS.Timeout | undefined;
       let chain = Promise.resolve();
+      let failure: unknown;
+      let ended = false;
+      let waiting: (() => void)[] = [];
+      const fetching = new Set<{ stop(): void }>();
+      const wake = (): void => {
+        const w = waiting;
+        waiting = [];
+        for (const resolve of w) resolve();
+      };
+      const room = (): Promise<void> => (ended || queued < limit ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve)));
+      const end = (): void => {
+        ended = true;
+        for (const f of fetching) f.stop();
+        wake();
+      };
       const flush = (): void => {
         timer = undefined;
         const ready = pending.sort((a, b) => a.seq - b.seq);
         pending = [];
         chain = chain.then(async () => {
-          for (const m of ready) await onMessage(read(m));
+          for (const m of ready) {
+            if (failure !== undefined) return;
+            try {
+              await onMessage(read(m));
+            } catch (err) {
+              // A reader that throws ends the following; `done` rejects with its error.
+              failure = err;
+              end();
+            } finally {
+              queued--;
+              if (queued <= limit / 2) wake();
+            }
+          }
         });
       };
-      // A slot that vanished (it outlived a long outage) ends the loop instead of waiting for ever.
-      const live = await Promise.all(consumers.map((c) => c.consume({ max_messages: batch, abort_on_missing_resource: true })));
-      const loops = live.map(async (messages) => {
-        try {
-          for await (const m of messages) {
-            pending.push(m);
-            timer ??= setTimeout(flush, LIVE_REORDER_MS);
+      const loop = async (c: Consumer): Promise<void> => {
+        while (!ended) {
+          await room();
+          if (ended) return;
+          let got = 0;
+          try {
+            const fetched = await c.fetch({ max_messages: Math.max(1, Math.min(batch, limit - queued)), expires: LIVE_FETCH_MS });
+            fetching.add(fetched);
+            try {
+              for await (const m of fetched) {
+                got++;
+                queued++;
+                pending.push(m);
+                timer ??= setTimeout(flush, LIVE_REORDER_MS);
+              }
+            } finally {
+              fetching.delete(fetched);
+            }
+          } catch {
+            // A fetch that failed (a disconnect, a server restart): the slot decides whether to go on.
+            if (ended || nc.isClosed() || (await slotGone(c))) return;
+            await new Promise((r) => setTimeout(r, LIVE_RETRY_MS));
+            continue;
           }
-        } finally {
-          // One slot ending (connection closed, slot gone) ends the following: the reader resumes
-          // all of them after the last sequence it handled, in order.
-          for (const l of live) l.stop();
+          // An empty fetch: a slot that vanished (it outlived a long outage) ends the loop instead
+          // of waiting for ever.
+          if (got === 0 && !ended && (nc.isClosed() || (await slotGone(c)))) return;
         }
-      });
+      };
+      // One slot ending (connection closed, slot gone) ends the following: the reader resumes all
+      // of them after the last sequence it handled, in order.
+      const loops = consumers.map((c) => loop(c).finally(end));
       const done = Promise.allSettled(loops).then(async () => {
         if (timer) clearTimeout(timer);
         flush();
         await chain;
+        if (failure !== undefined) throw failure;
       });
       return {
         done,
         async stop() {
-          for (const l of live) l.stop();
+          end();
           await done;
         },
       };
