@@ -21,4 +21,4 @@ export { startHealthServer } from "./health/server.ts";
 export type { HealthServer, HealthServerOptions } from "./health/server.ts";
 export { fromOrganisations, notReady, ready, processReadiness } from "./health/readiness.ts";
 export type { ComponentReadiness, ProcessReadiness, Readiness, ReadinessProbe } from "./health/readiness.ts";
-export { PROCESS_READY, PROCESS_UPTIME } from "./health/process-gauges.ts";
+export { PROCESS_MEMORY, PROCESS_READY, PROCESS_UPTIME } from "./health/process-gauges.ts";

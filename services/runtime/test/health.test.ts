@@ -91,5 +91,12 @@ describe("runtime - health server and metrics on a real bus", () => {
     // The resource is the traces' one, merged with the SDK's defaults.
     expect(m.text).toMatch(/^target_info\{[^}]*service_name="schakel-reader"[^}]*telemetry_sdk_language="nodejs"[^}]*\} 1$/m);
     expect(m.text).toMatch(/^schakel_process_uptime(_seconds)?\{[^}]*\} \d+$/m);
+    // Its memory, as the process itself counts it (the health server runs in this test's process).
+    const memory = (kind: string) => Number(new RegExp(`^schakel_process_memory(_bytes)?\\{[^}]*schakel_memory="${kind}"[^}]*\\} (\\d+)$`, "m").exec(m.text)?.[2]);
+    const rss = memory("rss");
+    expect(rss).toBeGreaterThan(memory("heap_used"));
+    expect(memory("heap_total")).toBeGreaterThanOrEqual(memory("heap_used"));
+    expect(memory("external")).toBeGreaterThan(0);
+    expect(Math.abs(rss - process.memoryUsage().rss) / rss).toBeLessThan(0.5);
   });
 });
