@@ -172,33 +172,34 @@ export async function openFeed(bus: Bus, start: FeedStart, opts: OpenFeedOptions
           }
         });
       };
+      /** One fetch of a slot into the reordering queue: how many messages it brought. */
+      const fetchInto = async (c: Consumer): Promise<number> => {
+        const fetched = await c.fetch({ max_messages: Math.max(1, Math.min(batch, limit - queued)), expires: LIVE_FETCH_MS });
+        fetching.add(fetched);
+        let got = 0;
+        try {
+          for await (const m of fetched) {
+            got++;
+            queued++;
+            pending.push(m);
+            timer ??= setTimeout(flush, LIVE_REORDER_MS);
+          }
+        } finally {
+          fetching.delete(fetched);
+        }
+        return got;
+      };
       const loop = async (c: Consumer): Promise<void> => {
         while (!ended) {
           await room();
           if (ended) return;
-          let got = 0;
-          try {
-            const fetched = await c.fetch({ max_messages: Math.max(1, Math.min(batch, limit - queued)), expires: LIVE_FETCH_MS });
-            fetching.add(fetched);
-            try {
-              for await (const m of fetched) {
-                got++;
-                queued++;
-                pending.push(m);
-                timer ??= setTimeout(flush, LIVE_REORDER_MS);
-              }
-            } finally {
-              fetching.delete(fetched);
-            }
-          } catch {
-            // A fetch that failed (a disconnect, a server restart): the slot decides whether to go on.
-            if (ended || nc.isClosed() || (await slotGone(c))) return;
-            await new Promise((r) => setTimeout(r, LIVE_RETRY_MS));
-            continue;
-          }
-          // An empty fetch: a slot that vanished (it outlived a long outage) ends the loop instead
-          // of waiting for ever.
-          if (got === 0 && !ended && (nc.isClosed() || (await slotGone(c)))) return;
+          // -1: the fetch failed (a disconnect, a server restart).
+          const got = await fetchInto(c).catch(() => -1);
+          if (got > 0 || ended) continue;
+          // Nothing came: a closed connection, or a slot that vanished (it outlived a long outage),
+          // ends the loop instead of waiting for ever; after a failed fetch, a pause before the next.
+          if (nc.isClosed() || (await slotGone(c))) return;
+          if (got < 0) await new Promise((r) => setTimeout(r, LIVE_RETRY_MS));
         }
       };
       // One slot ending (connection closed, slot gone) ends the following: the reader resumes all
