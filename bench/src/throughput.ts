@@ -24,6 +24,13 @@ export function stopwatch(): { done(count: number): Throughput } {
   };
 }
 
+/** CPU µs (user + system, all threads) per message of `fn` over `n` messages. */
+export async function cpuPerMessage(n: number, fn: () => Promise<void>): Promise<number> {
+  const watch = stopwatch();
+  await fn();
+  return watch.done(n).cpuUs;
+}
+
 /** Rates per side for makeFigure, plus the median CPU µs per message per side for extra/notes. */
 export function splitThroughput(results: Record<string, Throughput[]>): { rounds: Record<string, number[]>; cpu: Record<string, number> } {
   const rounds: Record<string, number[]> = {};

@@ -12,18 +12,11 @@ import { progress } from "../progress.ts";
 import { schakelReader } from "../scenarios/readers.ts";
 import { QUICK } from "../settings.ts";
 import { median } from "../stats.ts";
+import { cpuPerMessage } from "../throughput.ts";
 
 const rounds = Number(process.argv[2] ?? 7);
 const count = Number(process.argv[3] ?? 10_000);
 const what = process.argv[4] ?? "both";
-
-/** CPU µs (user + system, all threads) per message of `fn` over `n` messages. */
-async function cpuPerMessage(n: number, fn: () => Promise<void>): Promise<number> {
-  const c0 = process.cpuUsage();
-  await fn();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / n;
-}
 
 const bed = await startBed(QUICK);
 try {

@@ -1,8 +1,10 @@
 /**
  * CPU per message of each thread of a Schakel consumption, with the crypto workers off and on
- * (rounds alternate), read from Linux's per-thread counters (/proc/self/task). Throughput on
- * shared cores swings with other people's load; what the event-loop thread spends per message
- * does not, and it bounds a consumer's rate once its verifies run on another core.
+ * (rounds alternate), read from Linux's per-thread counters (/proc/self/task), and of the
+ * nats-server that delivers to it (/proc/<pid>/stat). Throughput on shared cores swings with other
+ * people's load; what the event-loop thread spends per message does not, and it bounds a
+ * consumer's rate once its verifies run on another core. The sum of all three is what the two
+ * cores of this machine must hold at a given rate.
  *
  *   tsx src/profile/threads.ts [rounds] [count]
  */
@@ -33,6 +35,13 @@ function threadCpu(): { main: number; others: number } {
   return { main, others };
 }
 
+/** CPU µs of a whole other process (all its threads). */
+function processCpu(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 /** The last value of `xs` as a percentage. */
 const pct = (xs: number[]): string => `${Math.round(100 * xs.at(-1)!)}%`;
 
@@ -40,18 +49,21 @@ const bed = await startBed(QUICK);
 try {
   const bus = await bed.connectAs(SENDER);
   const reader = await bed.connectAs(AUDIENCE.consume);
-  const sides = () => ({ main: [] as number[], others: [] as number[], rate: [] as number[], byWorker: [] as number[], handed: [] as number[], chunk: [] as number[], readerFirst: [] as number[], met: [] as number[] });
+  const serverPid = bed.server.server.pid;
+  const sides = () => ({ main: [] as number[], others: [] as number[], server: [] as number[], rate: [] as number[], byWorker: [] as number[], handed: [] as number[], chunk: [] as number[], readerFirst: [] as number[], met: [] as number[] });
   const seen = { off: sides(), on: sides() };
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
       const feed = await bed.feedConsumer(AUDIENCE.consume, bed.subject(AUDIENCE.consume), "new");
       await pipelined(count, QUICK.window, () => bus.publish("notice.posted", bed.notice, { to: AUDIENCE.consume }));
-      const before = { cpu: threadCpu(), pool: cryptoPoolStats(), t: performance.now() };
+      const before = { cpu: threadCpu(), server: processCpu(serverPid), pool: cryptoPoolStats(), t: performance.now() };
       const rd = schakelReader(reader, feed.consumer, count, QUICK.batch, () => {}, side === "on");
       await rd.done;
       await rd.stop();
       const cpu = threadCpu();
+      const server = processCpu(serverPid);
       const s = seen[side];
+      s.server.push((server - before.server) / count);
       s.main.push((cpu.main - before.cpu.main) / count);
       s.others.push((cpu.others - before.cpu.others) / count);
       s.rate.push((count * 1000) / (performance.now() - before.t));
@@ -63,12 +75,12 @@ try {
       s.readerFirst.push((pool.readerFirst - before.pool.readerFirst) / count);
       s.met.push((pool.met - before.pool.met) / count);
       await feed.remove();
-      progress(`round ${r + 1}/${rounds} workers ${side}: event loop ${s.main.at(-1)!.toFixed(0)} µs, other threads ${s.others.at(-1)!.toFixed(0)} µs CPU per message, ${Math.round(s.rate.at(-1)!)}/s, ${pct(s.byWorker)} verified by a worker (${pct(s.handed)} handed in chunks of ${s.chunk.at(-1)!.toFixed(1)}, reader first on ${pct(s.readerFirst)}, met on ${pct(s.met)})`);
+      progress(`round ${r + 1}/${rounds} workers ${side}: event loop ${s.main.at(-1)!.toFixed(0)} µs, other threads ${s.others.at(-1)!.toFixed(0)} µs, nats-server ${s.server.at(-1)!.toFixed(0)} µs CPU per message, ${Math.round(s.rate.at(-1)!)}/s, ${pct(s.byWorker)} verified by a worker (${pct(s.handed)} handed in chunks of ${s.chunk.at(-1)!.toFixed(1)}, reader first on ${pct(s.readerFirst)}, met on ${pct(s.met)})`);
     }
   }
   const line = (side: "off" | "on") => {
     const s = seen[side];
-    return `workers ${side.padEnd(3)}  event loop ${median(s.main).toFixed(0).padStart(4)} µs (min ${Math.min(...s.main).toFixed(0)})  other threads ${median(s.others).toFixed(0).padStart(4)} µs  ${Math.round(median(s.rate))}/s  ${Math.round(100 * median(s.byWorker))}% verified by a worker, ${Math.round(100 * median(s.handed))}% handed, reader first on ${Math.round(100 * median(s.readerFirst))}%, met on ${Math.round(100 * median(s.met))}%`;
+    return `workers ${side.padEnd(3)}  event loop ${median(s.main).toFixed(0).padStart(4)} µs (min ${Math.min(...s.main).toFixed(0)})  other threads ${median(s.others).toFixed(0).padStart(4)} µs  nats-server ${median(s.server).toFixed(0).padStart(3)} µs  ${Math.round(median(s.rate))}/s  ${Math.round(100 * median(s.byWorker))}% verified by a worker, ${Math.round(100 * median(s.handed))}% handed, reader first on ${Math.round(100 * median(s.readerFirst))}%, met on ${Math.round(100 * median(s.met))}%`;
   };
   process.stdout.write(`CPU per consumed message by thread, median of ${rounds} rounds of ${count}\n${line("off")}\n${line("on")}\n`);
   await reader.close();
