@@ -8,6 +8,8 @@ export const JS_API = {
   streamNames: "$JS.API.STREAM.NAMES",
   streamList: "$JS.API.STREAM.LIST",
   streamMsgGet: (stream: string) => `$JS.API.STREAM.MSG.GET.${stream}`,
+  /** The same at a client's own API prefix (`$JS.API`, or another domain's at a leaf). */
+  streamMsgGetAt: (apiPrefix: string, stream: string) => `${apiPrefix}.STREAM.MSG.GET.${stream}`,
   directGet: (stream: string) => `$JS.API.DIRECT.GET.${stream}`,
   directGetAny: (stream: string) => `$JS.API.DIRECT.GET.${stream}.>`,
   /** Create with the filter in the subject (2.9+): the broker checks the body's filter against it. */

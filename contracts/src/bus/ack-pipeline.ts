@@ -1,6 +1,7 @@
 /**
  * Publishing to JetStream with the acks of every message in flight collected on ONE reply
- * subscription. nats.js `js.publish` runs `nc.request` per message: a mux entry, a timer and a
+ * subscription; JetStream API requests whose answer the caller reads itself (a bucket's record by
+ * subject: kv-requests.ts) go the same way. nats.js `js.publish` runs `nc.request` per message: a mux entry, a timer and a
  * `Promise.race` each, a new `TextDecoder` per ack, and — after a successful ack — a
  * `RequestError("cancelled")` with its stack trace, built only to reject a settled promise. Here a
  * publish is one `nc.publish` with reply `<inbox>.<n>`; acks are matched by `n`, and one interval
@@ -12,10 +13,13 @@ import { JetStreamApiError, JetStreamError, type PubAck } from "@nats-io/jetstre
 import { createInbox, errors, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 
 interface Waiting {
-  resolve(ack: PubAck): void;
+  /** An ack (`publish`) or the parsed answer as it came (`request`). */
+  resolve(answer: PubAck | unknown): void;
   reject(err: Error): void;
   subject: string;
   deadline: number;
+  /** `request`: hand on the parsed answer, errors included, without reading it as an ack. */
+  raw: boolean;
 }
 
 interface AckBody {
@@ -53,10 +57,23 @@ export class AckPipeline {
 
   /** Publishes to a stream's subject; resolves with the stream's ack, rejects like `js.publish`. */
   publish(subject: string, data: Uint8Array, headers?: MsgHdrs): Promise<PubAck> {
+    return this.#send(subject, data, headers, false) as Promise<PubAck>;
+  }
+
+  /**
+   * A JetStream API request (e.g. STREAM.MSG.GET); resolves with its JSON answer as parsed, an API
+   * error included (the caller decides what a "not found" means, and no error object is made for
+   * it); rejects on a timeout, no responders, an unreadable answer or a closed connection.
+   */
+  request(subject: string, data: Uint8Array): Promise<unknown> {
+    return this.#send(subject, data, undefined, true);
+  }
+
+  #send(subject: string, data: Uint8Array, headers: MsgHdrs | undefined, raw: boolean): Promise<unknown> {
     const n = ++this.#next;
-    return new Promise<PubAck>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       if (this.#closed) return reject(new errors.ClosedConnectionError());
-      this.#waiting.set(n, { resolve, reject, subject, deadline: performance.now() + this.#timeoutMs });
+      this.#waiting.set(n, { resolve, reject, subject, deadline: performance.now() + this.#timeoutMs, raw });
       try {
         this.#nc.publish(subject, data, headers ? { reply: this.#prefix + n, headers } : { reply: this.#prefix + n });
       } catch (err) {
@@ -88,8 +105,9 @@ export class AckPipeline {
     try {
       ack = JSON.parse(decoder.decode(m.data)) as AckBody;
     } catch (err) {
-      return w.reject(new JetStreamError(`unreadable JetStream ack for ${w.subject}: ${(err as Error).message}`, { cause: err }));
+      return w.reject(new JetStreamError(`unreadable JetStream ${w.raw ? "answer" : "ack"} for ${w.subject}: ${(err as Error).message}`, { cause: err }));
     }
+    if (w.raw) return w.resolve(ack);
     if (ack.error) return w.reject(new JetStreamApiError(ack.error));
     w.resolve({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true, ...(ack.domain ? { domain: ack.domain } : {}) } as PubAck);
   }

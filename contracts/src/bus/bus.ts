@@ -15,7 +15,7 @@ import { consume, type ConsumeOptions, type Consumption } from "./consume.ts";
 import type { OrgCredentials } from "./credentials.ts";
 import type { CredentialsSource } from "./credentials-file.ts";
 import type { KeyDirectory } from "./directory.ts";
-import { AckPipeline } from "./ack-pipeline.ts";
+import type { AckPipeline } from "./ack-pipeline.ts";
 import { AuthenticationRetriesExhausted, withAuthenticationRetry, type AuthenticationRetry, type AuthenticationRetryEvent } from "./authentication-retry.ts";
 import { connectError, publishError } from "./errors-map.ts";
 import { headerBytes, HEADERS } from "./headers.ts";
@@ -24,7 +24,7 @@ import { identityFrom, type Identity } from "./identity.ts";
 import { chain, type BusInterceptors } from "./interceptors.ts";
 import { buildOutgoing, type Outgoing, type PublishOptions } from "./outgoing.ts";
 import { startSendSpan, wireContext } from "./tracing.ts";
-import { registerTransport } from "./transport.ts";
+import { publisherOf, registerTransport } from "./transport.ts";
 import { closeOnRepeatedRefusal, connectionEvents, reconnectBackoff, type ConnectionEvent } from "./connection.ts";
 import { consumerBacklog, type ConsumerBacklog } from "./inspection.ts";
 import { DEFAULT_SKEW_MS } from "./clock-skew.ts";
@@ -302,14 +302,13 @@ export class Bus {
     }
   }
 
-  #acks: AckPipeline | undefined;
-
   /**
    * Every send goes through one publisher that collects acks on one reply subscription: measured
-   * 1.5–2.5× the rate of `js.publish` for the same bytes (docs/BENCHMARKS.md), same errors.
+   * 1.5–2.5× the rate of `js.publish` for the same bytes (docs/BENCHMARKS.md), same errors. The
+   * bus's buckets read and write through it too (kv-requests.ts).
    */
   #publisher(): AckPipeline {
-    return (this.#acks ??= new AckPipeline(this.#nc, { inboxPrefix: inboxPrefix(this.org), timeoutMs: this.#js.getOptions().timeout ?? 5_000 }));
+    return publisherOf(this);
   }
 
   /** Records a view of something sensitive in the read audit (record-read.ts); resolves once stored. */

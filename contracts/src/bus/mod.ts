@@ -63,6 +63,7 @@ export type { TraceContext, ActiveSpan, SendSpan, SendDescription, ProcessDescri
 export { rawPublicKey, rawSeed, ed25519PrivateKey, ed25519PublicKey, x25519PrivateKey, x25519PublicKey, userNkeyOfSeed, curveNkeyOfSeed, x25519FromRaw } from "./nkey-codec.ts";
 export { changingSeedAuthenticator, seedAuthenticator } from "./nkey-authenticator.ts";
 export { RecordBucket, openBucket, openRecords, isRevisionConflict } from "./records.ts";
+export { pipelinedStore } from "./kv-requests.ts";
 export { storedKeys } from "./bucket-keys.ts";
 export type { Stored, CreateOutcome, UpdateOutcome, RecordStore, BucketUser } from "./records.ts";
 export { TextRecords } from "./text-records.ts";

@@ -3,6 +3,7 @@
  * consumer runs at most once per envelope id as long as the store remembers it. The memory store
  * is bounded (oldest forgotten first); a KV-backed store survives restarts.
  */
+import { pipelinedStore } from "./kv-requests.ts";
 import type { RecordStore } from "./records.ts";
 
 export interface ProcessedStore {
@@ -28,19 +29,22 @@ export class MemoryProcessedStore implements ProcessedStore {
 /** Remembers processed ids in a KV bucket (keys `<scope>.<id>`), in front of a memory cache. */
 export class KvProcessedStore implements ProcessedStore {
   #cache = new MemoryProcessedStore(50_000);
-  constructor(private readonly kv: RecordStore, private readonly scope: string) {}
+  readonly #kv: RecordStore;
+  constructor(kv: RecordStore, private readonly scope: string) {
+    this.#kv = pipelinedStore(kv);
+  }
   #key(id: string): string {
     return `${this.scope}.${id}`;
   }
   async has(id: string): Promise<boolean> {
     if (await this.#cache.has(id)) return true;
-    const e = await this.kv.get(this.#key(id));
+    const e = await this.#kv.get(this.#key(id));
     const seen = e !== null && e.operation === "PUT";
     if (seen) await this.#cache.add(id);
     return seen;
   }
   async add(id: string): Promise<void> {
-    await this.kv.put(this.#key(id), "1");
+    await this.#kv.put(this.#key(id), "1");
     await this.#cache.add(id);
   }
 }

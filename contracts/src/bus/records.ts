@@ -13,6 +13,7 @@ import type { Bus } from "./bus.ts";
 import type { OperatorConnection } from "./operator-connection.ts";
 import { jetStreamApiCode } from "./errors-map.ts";
 import { registerBucketStream, storedKeys } from "./bucket-keys.ts";
+import { pipelinedStore, registerPipelinedBucket } from "./kv-requests.ts";
 import { transportOf } from "./transport.ts";
 
 /**
@@ -49,6 +50,7 @@ export type BucketUser = Bus | OperatorConnection;
 export async function openBucket(user: BucketUser, bucket: string): Promise<KV> {
   const kv = await new Kvm(transportOf(user).js).open(bucket);
   registerBucketStream(kv, bucket, user);
+  registerPipelinedBucket(kv, user);
   return kv;
 }
 
@@ -79,8 +81,11 @@ export interface RecordStore {
  */
 export class RecordBucket<S extends z.ZodType> {
   readonly #prefix: string;
+  /** Where reads and writes go: the bucket's user's publisher for a bucket from `openBucket` (kv-requests.ts). */
+  readonly #store: RecordStore;
   constructor(readonly kv: RecordStore, readonly schema: S, readonly what: string, prefix = "") {
     this.#prefix = prefix ? `${prefix}.` : "";
+    this.#store = pipelinedStore(kv);
   }
 
   #k(key: string): string {
@@ -113,7 +118,7 @@ export class RecordBucket<S extends z.ZodType> {
 
   /** The record, or undefined when absent or deleted. Throws SchakelError("schema") for a corrupt value. */
   async get(key: string): Promise<Stored<z.infer<S>> | undefined> {
-    const e = await this.kv.get(this.#k(key));
+    const e = await this.#store.get(this.#k(key));
     if (!e || e.operation !== "PUT") return undefined;
     return { key, value: this.#parse(key, e.value), revision: e.revision };
   }
@@ -121,7 +126,7 @@ export class RecordBucket<S extends z.ZodType> {
   /** Creates the record unless it exists; then returns the existing one instead. */
   async create(key: string, value: z.infer<S>): Promise<CreateOutcome<z.infer<S>>> {
     try {
-      return { created: true, revision: await this.kv.create(this.#k(key), this.#encode(value)) };
+      return { created: true, revision: await this.#store.create(this.#k(key), this.#encode(value)) };
     } catch (err) {
       if (!isRevisionConflict(err)) throw err;
       return { created: false, existing: await this.get(key) };
@@ -131,7 +136,7 @@ export class RecordBucket<S extends z.ZodType> {
   /** Replaces the record if it is still at `revision`. */
   async update(key: string, value: z.infer<S>, revision: number): Promise<UpdateOutcome> {
     try {
-      return { ok: true, revision: await this.kv.update(this.#k(key), this.#encode(value), revision) };
+      return { ok: true, revision: await this.#store.update(this.#k(key), this.#encode(value), revision) };
     } catch (err) {
       if (isRevisionConflict(err)) return { ok: false, conflict: true };
       throw err;
@@ -140,7 +145,7 @@ export class RecordBucket<S extends z.ZodType> {
 
   /** Unconditional write (only for records with a single writer). */
   async put(key: string, value: z.infer<S>): Promise<number> {
-    return this.kv.put(this.#k(key), this.#encode(value));
+    return this.#store.put(this.#k(key), this.#encode(value));
   }
 
   /**

@@ -5,6 +5,8 @@
  */
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { inboxPrefix } from "../subjects.ts";
+import { AckPipeline } from "./ack-pipeline.ts";
 import type { Bus } from "./bus.ts";
 
 export interface Transport {
@@ -46,4 +48,21 @@ export function managerOf(owner: TransportOwner): Promise<JetStreamManager> {
     managers.set(owner, jsm);
   }
   return jsm;
+}
+
+const publishers = new WeakMap<TransportOwner, AckPipeline>();
+
+/**
+ * The one publisher of a bus (or operator connection): every publish and every bucket read and
+ * write it makes share one reply subscription (ack-pipeline.ts), made at its first use. Bus client
+ * modules only.
+ */
+export function publisherOf(owner: TransportOwner): AckPipeline {
+  let publisher = publishers.get(owner);
+  if (!publisher) {
+    const { nc, js } = transportOf(owner);
+    publisher = new AckPipeline(nc, { inboxPrefix: inboxPrefix(owner.org), timeoutMs: js.getOptions().timeout ?? 5_000 });
+    publishers.set(owner, publisher);
+  }
+  return publisher;
 }
