@@ -1,13 +1,13 @@
 /**
  * Publishing to JetStream with the acks of every message in flight collected on ONE reply
  * subscription; JetStream API requests whose answer the caller reads itself (a bucket's record by
- * subject: kv-requests.ts) go the same way. nats.js `js.publish` runs `nc.request` per message: a mux entry, a timer and a
- * `Promise.race` each, a new `TextDecoder` per ack, and — after a successful ack — a
- * `RequestError("cancelled")` with its stack trace, built only to reject a settled promise. Here a
- * publish is one `nc.publish` with reply `<inbox>.<n>`; acks are matched by `n`, and one interval
- * times out what stays unanswered. Errors are the ones nats.js raises (timeout, no responders,
- * permissions violation, closed connection, the JetStream API error, and `JetStreamError` for an
- * ack it cannot read, as `js.publish` does), so callers map them alike.
+ * subject: kv-requests.ts) go the same way. nats.js `js.publish` runs `nc.request` per message: a
+ * mux entry, a timer and a `Promise.race` each, a new `TextDecoder` per ack, and — after a
+ * successful ack — a `RequestError("cancelled")` with its stack trace, built only to reject a
+ * settled promise. Here a publish is one `nc.publish` with reply `<inbox>.<n>`; acks are matched by
+ * `n`, and one interval times out what stays unanswered. Errors are the ones nats.js raises
+ * (timeout, no responders, permissions violation, closed connection, the JetStream API error, and
+ * `JetStreamError` for an ack it cannot read, as `js.publish` does), so callers map them alike.
  */
 import { JetStreamApiError, JetStreamError, type PubAck } from "@nats-io/jetstream";
 import { createInbox, errors, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from "@nats-io/transport-node";
