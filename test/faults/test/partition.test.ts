@@ -10,7 +10,8 @@
  * Two faults of nats-server are told apart from ours (known-server-faults.ts, docs/OPERATIONS.md):
  * - before 2.10.23 the cut-off leader's replica can apply its unacknowledged writes in place of
  *   acknowledged ones, or stay behind (PARTITION_DESYNC): on such a server every acknowledged
- *   message missing from the stream must be one of those;
+ *   message missing from the stream must be one of those, and a consumer whose leader serves from
+ *   that replica may leave unprocessed at most the minority's writes plus the replicas' lag;
  * - on 2.9.10 the consumer's pull requests from the cut-off node may go unserved for a while after
  *   healing (PULLS_UNSERVED_AFTER_HEAL): a consumer that has not caught up within RESUME_MS passes
  *   only if its client kept sending pulls meanwhile (counted by the server it is connected to);
@@ -187,6 +188,9 @@ describe("partition", () => {
     const unreadTail = contents.lastSeq - contents.readUpTo;
     // Stored and acknowledged, yet its handler never ran.
     const unprocessed = effects.missing(ackedIds.filter((id) => contents.copies.has(id))).length;
+    // How far the replicas' last sequences lie apart once healed (0 when they agree).
+    const lastSeqs = states.filter((x) => x !== "none").map((x) => Number(x.split("@")[1]));
+    const replicaLag = lastSeqs.length ? Math.max(...lastSeqs) - Math.min(...lastSeqs) : 0;
     // Messages the new leader acknowledged: the consumer on the cut-off node may only see them after healing.
     const afterElection = [...progress.acked].slice(at.ackedAtCut + WINDOW);
     const seenBeforeHeal = afterElection.filter((id) => (firstRun.get(id) ?? Infinity) < at.heal).length;
@@ -194,7 +198,7 @@ describe("partition", () => {
     const failures = [...minority.failures].map(([code, n]) => `${code}:${n}`).join("+") || "none";
     reportFigures("partition-leader-cut-off", {
       server: version, published: progress.acked.size + minority.sent.length, acked: ackedIds.length, lost, duplicates: effects.duplicates, stored_twice: contents.storedTwice,
-      stored: contents.messages, unread_tail: unreadTail, replicas: states.join(","), converged: converged ? `${convergedAfter.toFixed(1)}s` : "no", unprocessed,
+      stored: contents.messages, unread_tail: unreadTail, replicas: states.join(","), converged: converged ? `${convergedAfter.toFixed(1)}s` : "no", replica_lag: replicaLag, unprocessed,
       old_leader: oldLeader, new_leader: elected,
       minority_sent: minority.sent.length, minority_acked: minorityAcks, minority_late_acks: minority.acks.length - minorityAcks, minority_stored: minorityStored, minority_refusals: failures,
       time_to_new_leader: `${((at.leader - at.cut) / 1000).toFixed(1)}s`, cut: `${((at.heal - at.cut) / 1000).toFixed(1)}s`,
@@ -208,8 +212,13 @@ describe("partition", () => {
     expect(seenBeforeHeal).toBe(0);
     expect(contents.storedTwice).toBe(0);
     expect(effects.duplicates).toBe(0);
-    if (resumed) {
+    if (resumed && hasFix(version, PARTITION_DESYNC)) {
       expect(unprocessed).toBe(0);
+    } else if (resumed) {
+      // PARTITION_DESYNC reaches the consumer too: its leader serves from its own replica, which
+      // may hold the cut-off leader's unacknowledged writes in place of acknowledged ones, or stay
+      // behind. What it never ran is at most what that explains: the minority's writes and the lag.
+      expect(unprocessed).toBeLessThanOrEqual(minority.sent.length + replicaLag);
     } else {
       // PULLS_UNSERVED_AFTER_HEAL (no release known to fix it) is the server's only while our read loop kept asking for messages.
       expect(stall!.pulling || stall!.progressed, `${INBOX.name} had not caught up ${RESUME_MS / 1000} s after healing and its client sent nothing in ${(stall!.probeMs / 1000).toFixed(1)} s more while nothing was processed: the read loop stopped pulling (contracts' read-stream.ts)`).toBe(true);
