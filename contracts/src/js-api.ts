@@ -7,7 +7,7 @@ export const JS_API = {
   streamInfo: (stream: string) => `$JS.API.STREAM.INFO.${stream}`,
   streamNames: "$JS.API.STREAM.NAMES",
   streamList: "$JS.API.STREAM.LIST",
-  streamMsgGet: (stream: string) => `$JS.API.STREAM.MSG.GET.${stream}`,
+  streamMsgGet: (stream: string) => JS_API.streamMsgGetAt("$JS.API", stream),
   /** The same at a client's own API prefix (`$JS.API`, or another domain's at a leaf). */
   streamMsgGetAt: (apiPrefix: string, stream: string) => `${apiPrefix}.STREAM.MSG.GET.${stream}`,
   directGet: (stream: string) => `$JS.API.DIRECT.GET.${stream}`,

@@ -12,6 +12,7 @@
  *
  *   tsx src/profile/publish-parts.ts [rounds] [count]
  */
+import { inboxPrefix } from "@schakel/contracts";
 import { AckPipeline } from "@schakel/contracts/bus";
 import { AUDIENCE, SENDER, startBed } from "../bed.ts";
 import { pipelined } from "../pipeline.ts";
@@ -29,7 +30,7 @@ try {
   const raw = await bed.rawAs(SENDER);
   const to = AUDIENCE.publish;
   const prepared = bus.prepare("notice.posted", bed.notice, { to });
-  const publisher = new AckPipeline(raw, { inboxPrefix: `_INBOX_${SENDER}` });
+  const publisher = new AckPipeline(raw, { inboxPrefix: inboxPrefix(SENDER) });
   const parts: { name: string; run: () => Promise<void>; us: number[] }[] = [
     { name: "publish", run: () => pipelined(count, QUICK.window, () => bus.publish("notice.posted", bed.notice, { to })), us: [] },
     { name: "prepare + send", run: () => pipelined(count, QUICK.window, () => bus.send(bus.prepare("notice.posted", bed.notice, { to }))), us: [] },

@@ -20,26 +20,23 @@ import { median } from "../stats.ts";
 const rounds = Number(process.argv[2] ?? 5);
 const count = Number(process.argv[3] ?? 5_000);
 
+/** CPU µs (utime + stime, in clock ticks of 10 ms) of a /proc `stat` file: a thread's, or a whole process's. */
+function cpuOfStat(path: string): number {
+  const stat = readFileSync(path, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 /** CPU µs of the event-loop thread and of all other threads of this process. */
 function threadCpu(): { main: number; others: number } {
   let main = 0;
   let others = 0;
   for (const tid of readdirSync("/proc/self/task")) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime, in clock ticks of 10 ms.
-    const us = (Number(fields[11]) + Number(fields[12])) * 10_000;
+    const us = cpuOfStat(`/proc/self/task/${tid}/stat`);
     if (tid === String(process.pid)) main += us;
     else others += us;
   }
   return { main, others };
-}
-
-/** CPU µs of a whole other process (all its threads). */
-function processCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /** The last value of `xs` as a percentage. */
@@ -49,19 +46,19 @@ const bed = await startBed(QUICK);
 try {
   const bus = await bed.connectAs(SENDER);
   const reader = await bed.connectAs(AUDIENCE.consume);
-  const serverPid = bed.server.server.pid;
+  const serverStat = `/proc/${bed.server.server.pid}/stat`;
   const sides = () => ({ main: [] as number[], others: [] as number[], server: [] as number[], rate: [] as number[], byWorker: [] as number[], handed: [] as number[], chunk: [] as number[], readerFirst: [] as number[], met: [] as number[] });
   const seen = { off: sides(), on: sides() };
   for (let r = 0; r < rounds; r++) {
     for (const side of r % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
       const feed = await bed.feedConsumer(AUDIENCE.consume, bed.subject(AUDIENCE.consume), "new");
       await pipelined(count, QUICK.window, () => bus.publish("notice.posted", bed.notice, { to: AUDIENCE.consume }));
-      const before = { cpu: threadCpu(), server: processCpu(serverPid), pool: cryptoPoolStats(), t: performance.now() };
+      const before = { cpu: threadCpu(), server: cpuOfStat(serverStat), pool: cryptoPoolStats(), t: performance.now() };
       const rd = schakelReader(reader, feed.consumer, count, QUICK.batch, () => {}, side === "on");
       await rd.done;
       await rd.stop();
       const cpu = threadCpu();
-      const server = processCpu(serverPid);
+      const server = cpuOfStat(serverStat);
       const s = seen[side];
       s.server.push((server - before.server) / count);
       s.main.push((cpu.main - before.cpu.main) / count);

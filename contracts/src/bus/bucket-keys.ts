@@ -19,9 +19,14 @@ interface BucketStream {
 
 const streams = new WeakMap<object, BucketStream>();
 
-/** Called by `openBucket`: where the bucket's stream is, for {@link storedKeys}. */
+/** Called by `openBucket`: where the bucket's stream is, for {@link storedKeys}, and who opened it. */
 export function registerBucketStream(kv: KV, bucket: string, user: BucketUser): void {
   streams.set(kv, { user, stream: JS_API.kvStream(bucket), subjectPrefix: JS_API.kvKeys(bucket).slice(0, -1) });
+}
+
+/** Who opened `store` with `openBucket` (undefined for any other store, e.g. the in-memory one). */
+export function bucketUserOf(store: object): BucketUser | undefined {
+  return streams.get(store)?.user;
 }
 
 /**

@@ -8,8 +8,9 @@
  * service would (stored-message.ts) and carries its verdict: readers that show the record (the
  * CLI) show refusals, others skip them.
  */
-import { JetStreamApiCodes, JetStreamApiError, type Consumer, type ConsumerInfo, type JsMsg } from "@nats-io/jetstream";
+import { JetStreamApiCodes, type Consumer, type ConsumerInfo, type JsMsg } from "@nats-io/jetstream";
 import type { Bus } from "./bus.ts";
+import { jetStreamApiCode } from "./errors-map.ts";
 import { closeSlots, feedSources, openSlots, type FeedSlot, type FeedSource, type FeedStart, type OpenSlotsOptions } from "./feed-slots.ts";
 import { storedOf, verifyStored, type StoredMessage, type Verdict } from "./stored-message.ts";
 import { transportOf } from "./transport.ts";
@@ -74,7 +75,7 @@ async function slotGone(c: Consumer): Promise<boolean> {
     await c.info();
     return false;
   } catch (err) {
-    return err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound;
+    return jetStreamApiCode(err) === JetStreamApiCodes.ConsumerNotFound;
   }
 }
 

@@ -10,10 +10,11 @@
  * subjects, leaf and domain prefixes included), so records written either way read the same.
  */
 import { JetStreamApiCodes, JetStreamApiError, PubHeaders, type ApiError } from "@nats-io/jetstream";
-import { Bucket, type KV } from "@nats-io/kv";
+import { Bucket } from "@nats-io/kv";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import { JS_API } from "../js-api.ts";
-import type { BucketUser, RecordStore } from "./records.ts";
+import { bucketUserOf } from "./bucket-keys.ts";
+import { isRevisionConflict, type BucketUser, type RecordStore } from "./records.ts";
 import { publisherOf, transportOf } from "./transport.ts";
 
 /** What STREAM.MSG.GET answers. */
@@ -82,8 +83,7 @@ class PipelinedStore implements RecordStore {
     try {
       return await this.#put(key, value, 0);
     } catch (err) {
-      const code = err instanceof JetStreamApiError ? err.code : undefined;
-      if (code !== JetStreamApiCodes.StreamWrongLastSequence && code !== JetStreamApiCodes.StreamWrongLastSequenceUnknown) throw err;
+      if (!isRevisionConflict(err)) throw err;
       const existing = await this.get(key);
       if (existing?.operation === "DEL" || existing?.operation === "PURGE") return this.#put(key, value, existing.revision);
       throw err;
@@ -100,20 +100,14 @@ class PipelinedStore implements RecordStore {
   }
 }
 
-const owners = new WeakMap<object, BucketUser>();
 const stores = new WeakMap<object, RecordStore>();
-
-/** Called by `openBucket`: whose publisher the bucket's records go through. */
-export function registerPipelinedBucket(kv: KV, user: BucketUser): void {
-  owners.set(kv, user);
-}
 
 /**
  * The store to read and write `kv`'s records through: for a bucket opened with `openBucket`, its
  * user's publisher (one per bucket, made once); any other store (the in-memory one) as it is.
  */
 export function pipelinedStore(kv: RecordStore): RecordStore {
-  const user = owners.get(kv);
+  const user = bucketUserOf(kv);
   if (!user || !(kv instanceof Bucket)) return kv;
   let store = stores.get(kv);
   if (!store) {

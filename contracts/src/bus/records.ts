@@ -13,7 +13,7 @@ import type { Bus } from "./bus.ts";
 import type { OperatorConnection } from "./operator-connection.ts";
 import { jetStreamApiCode } from "./errors-map.ts";
 import { registerBucketStream, storedKeys } from "./bucket-keys.ts";
-import { pipelinedStore, registerPipelinedBucket } from "./kv-requests.ts";
+import { pipelinedStore } from "./kv-requests.ts";
 import { transportOf } from "./transport.ts";
 
 /**
@@ -50,7 +50,6 @@ export type BucketUser = Bus | OperatorConnection;
 export async function openBucket(user: BucketUser, bucket: string): Promise<KV> {
   const kv = await new Kvm(transportOf(user).js).open(bucket);
   registerBucketStream(kv, bucket, user);
-  registerPipelinedBucket(kv, user);
   return kv;
 }
 

@@ -63,12 +63,14 @@ interface Routez { num_routes?: number }
 interface Jsz { account_details?: { stream_detail?: { name: string; state: { messages: number; last_seq: number } }[] }[] }
 
 const routesOf = async (s: NatsServer): Promise<number> => (await fetchMonitor<Routez>(s.monitorUrl!, "/routez")).num_routes ?? 0;
+type ReplicaState = { messages: number; last_seq: number } | undefined;
 /** COORD's state as one node holds it (its own replica), from its monitoring endpoint. */
-async function replicaState(s: NatsServer): Promise<string> {
+async function replicaState(s: NatsServer): Promise<ReplicaState> {
   const jsz = await fetchMonitor<Jsz>(s.monitorUrl!, "/jsz?accounts=true&streams=true");
-  const state = jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((d) => d.name === COORD)?.state;
-  return state ? `${state.messages}@${state.last_seq}` : "none";
+  return jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((d) => d.name === COORD)?.state;
 }
+/** "messages@last_seq", or "none" for a node without the stream. */
+const shown = (r: ReplicaState): string => (r ? `${r.messages}@${r.last_seq}` : "none");
 
 /** The stream's leader as the majority sees it, once it is not `old` (the API may not answer during an election). */
 async function newLeader(jsm: JetStreamManager, old: string): Promise<string | undefined> {
@@ -157,7 +159,7 @@ describe("partition", () => {
     // (what the stream lost cannot be delivered; it is counted on the stream below).
     await waitFor(async () => (await Promise.all(c.servers.map(routesOf))).every((n) => n === 2), { timeoutMs: 30_000, intervalMs: 100, what: "the routes back on every node" });
     const healedAt = performance.now();
-    let states: string[] = [];
+    let states: ReplicaState[] = [];
     let convergedAfter = 0;
     let atLeader: ConsumerAtLeader | undefined;
     const caughtUp = async (): Promise<boolean> => {
@@ -168,7 +170,7 @@ describe("partition", () => {
     const [converged, resumed] = await Promise.all([
       waitFor(async () => {
         states = await Promise.all(c.servers.map(replicaState));
-        return new Set(states).size === 1 && states[0] !== "none";
+        return states.every((r) => r !== undefined) && new Set(states.map(shown)).size === 1;
       }, { timeoutMs: CONVERGE_MS, intervalMs: 100, what: "the three replicas of COORD to agree" }).then(() => ((convergedAfter = (performance.now() - healedAt) / 1000), true), () => false),
       waitFor(caughtUp, { timeoutMs: RESUME_MS, intervalMs: 250, what: `${INBOX.name} caught up` }).then(() => true, () => false),
     ]);
@@ -189,7 +191,7 @@ describe("partition", () => {
     // Stored and acknowledged, yet its handler never ran.
     const unprocessed = effects.missing(ackedIds.filter((id) => contents.copies.has(id))).length;
     // How far the replicas' last sequences lie apart once healed (0 when they agree).
-    const lastSeqs = states.filter((x) => x !== "none").map((x) => Number(x.split("@")[1]));
+    const lastSeqs = states.flatMap((r) => (r ? [r.last_seq] : []));
     const replicaLag = lastSeqs.length ? Math.max(...lastSeqs) - Math.min(...lastSeqs) : 0;
     // Messages the new leader acknowledged: the consumer on the cut-off node may only see them after healing.
     const afterElection = [...progress.acked].slice(at.ackedAtCut + WINDOW);
@@ -198,7 +200,7 @@ describe("partition", () => {
     const failures = [...minority.failures].map(([code, n]) => `${code}:${n}`).join("+") || "none";
     reportFigures("partition-leader-cut-off", {
       server: version, published: progress.acked.size + minority.sent.length, acked: ackedIds.length, lost, duplicates: effects.duplicates, stored_twice: contents.storedTwice,
-      stored: contents.messages, unread_tail: unreadTail, replicas: states.join(","), converged: converged ? `${convergedAfter.toFixed(1)}s` : "no", replica_lag: replicaLag, unprocessed,
+      stored: contents.messages, unread_tail: unreadTail, replicas: states.map(shown).join(","), converged: converged ? `${convergedAfter.toFixed(1)}s` : "no", replica_lag: replicaLag, unprocessed,
       old_leader: oldLeader, new_leader: elected,
       minority_sent: minority.sent.length, minority_acked: minorityAcks, minority_late_acks: minority.acks.length - minorityAcks, minority_stored: minorityStored, minority_refusals: failures,
       time_to_new_leader: `${((at.leader - at.cut) / 1000).toFixed(1)}s`, cut: `${((at.heal - at.cut) / 1000).toFixed(1)}s`,
